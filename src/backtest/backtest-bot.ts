@@ -1,0 +1,140 @@
+/**
+ * Adapts the shared bots (GridBot, SpreadBot) to the synchronous simulation loops (backtest and chaos): they
+ * read the simulator's account directly instead of through the async venue port. Also resolves 'auto' sizes
+ * from the first price.
+ */
+
+import { resolveGridSize, resolveSpreadSizes } from '../config/auto-size.ts';
+import type { BotConfig } from '../config/bot-config.ts';
+import type { Candle, FundingRecord, MarketEvent } from '../data/types.ts';
+import type { Verdict, VerdictKind } from '../domain/intent.ts';
+import { baseToNumber, priceToNumber } from '../domain/precision.ts';
+import type { OrderCommand, VenueEvent } from '../domain/types.ts';
+import { GridBot } from '../engine/grid-bot.ts';
+import { SpreadBot } from '../engine/spread-bot.ts';
+import type { SimExchange } from '../venue/sim/exchange.ts';
+import type { LegRow, TimelineRow } from './report-types.ts';
+
+export interface SimDecision {
+  verdict: Verdict;
+  commands: OrderCommand[];
+}
+
+export interface BacktestBot {
+  onBar(market: string, candle: Candle, intervalMs: number): void;
+  onFunding(market: string, record: FundingRecord): void;
+  onVenueEvents(events: readonly VenueEvent[]): void;
+  /** A reconnect or restart at `ts`: ramp in again and decide at the next opportunity. */
+  restart(ts: number): void;
+  /** Decides when due (or at once when `force` and prices are known); null when no decision was made. */
+  decide(sim: SimExchange, sub: number, ts: number, force?: boolean): SimDecision | null;
+  verdictKind(): VerdictKind;
+  timelineExtras(sim: SimExchange, sub: number): Partial<TimelineRow>;
+}
+
+function firstClose(events: readonly MarketEvent[], market: string): number {
+  for (const e of events) if (e.type === 'bar' && e.market === market) return e.candle.close;
+  throw new Error(`no price data for ${market}`);
+}
+
+export function createBacktestBot(
+  config: BotConfig,
+  events: readonly MarketEvent[],
+  spreadBps: number,
+): BacktestBot {
+  if (config.strategy === 'grid') {
+    const market = config.markets[0];
+    const grid = resolveGridSize(config, firstClose(events, market.symbol));
+    let started = false;
+    const bot = new GridBot({
+      market,
+      grid,
+      execution: config.execution,
+      risk: config.risk,
+      spreadBps,
+      startTs: 0,
+    });
+    return {
+      onBar(m, candle, intervalMs) {
+        if (m !== market.symbol) return;
+        if (!started) {
+          started = true;
+          bot.restart(candle.ts + intervalMs);
+        }
+        bot.onBar(candle, intervalMs);
+      },
+      restart(ts) {
+        started = true;
+        bot.restart(ts);
+      },
+      onFunding(m, record) {
+        if (m === market.symbol) bot.onFunding(record);
+      },
+      onVenueEvents(evs) {
+        for (const e of evs) {
+          if (e.type !== 'accepted' && e.type !== 'cancelled') {
+            bot.onVenueEvent();
+            return;
+          }
+        }
+      },
+      decide(sim, sub, _ts, force) {
+        const trigger = bot.due() ?? (force ? 'venue_event' : null);
+        if (trigger === null || !(bot.snapshots.current.mark > 0)) return null;
+        return bot.decide(
+          // read-only view (no order copies): GridBot reads it and lets go before the venue moves again
+          { account: sim.accountView(sub), liquidationPrice: sim.liquidationPrice(sub, market.marketIndex) },
+          trigger,
+        );
+      },
+      verdictKind: () => bot.lastVerdict?.kind ?? 'APPROVE',
+      timelineExtras: () => ({
+        rangeLo: Number.isNaN(bot.range.lo) ? null : bot.range.lo,
+        rangeHi: Number.isNaN(bot.range.hi) ? null : bot.range.hi,
+      }),
+    };
+  }
+  const [drift, kmno] = config.markets;
+  const spread = resolveSpreadSizes(
+    config,
+    firstClose(events, drift.symbol),
+    firstClose(events, kmno.symbol),
+  );
+  const bot = new SpreadBot({
+    markets: [drift, kmno],
+    spread,
+    execution: config.execution,
+    risk: config.risk,
+    spreadBps,
+  });
+  return {
+    onBar: (m, c, i) => bot.onBar(m, c, i),
+    onFunding: (m, r) => bot.onFunding(m, r),
+    onVenueEvents: (evs) => bot.onVenueEvents(evs),
+    restart() {},
+    decide(sim, sub, ts, force) {
+      if (!bot.due(ts) && !(force && bot.snapshots.every((s) => s.current.mark > 0))) return null;
+      return bot.decide(
+        { account: sim.account(sub), liquidationPrice: (i) => sim.liquidationPrice(sub, i) },
+        ts,
+      );
+    },
+    verdictKind: () => bot.lastVerdict?.kind ?? 'APPROVE',
+    timelineExtras(sim, sub) {
+      const legs: Record<string, LegRow> = {};
+      const positions = sim.positions(sub);
+      for (const m of [drift, kmno]) {
+        const q = sim.quote(m.marketIndex);
+        const pos = positions.find((p) => p.marketIndex === m.marketIndex);
+        const lp = pos ? sim.liquidationPrice(sub, m.marketIndex) : undefined;
+        legs[m.symbol] = {
+          mark: q ? priceToNumber(q.mark) : 0,
+          oracle: q ? priceToNumber(q.oracle) : 0,
+          base: pos ? baseToNumber(pos.base) : 0,
+          liqPrice: lp === undefined ? null : priceToNumber(lp),
+        };
+      }
+      return { legs };
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The shape of report.json. Money in USDC and sizes in base units as plain JSON numbers (converted from the
+ * venue's exact integers at the very end). Sign convention: fundingPnl and realizedPnl are what the trader
+ * gained (negative when paid/lost); feesPaid is what the trader paid (negative when rebates exceeded fees).
+ * totalPnl = realizedPnl + unrealizedPnl + fundingPnl − feesPaid.
+ */
+import type { VerdictKind } from '../domain/intent.ts';
+
+export interface ReportSummary {
+  bars: number;
+  fills: number;
+  makerFills: number;
+  takerFills: number;
+  feesPaid: number;
+  fundingPnl: number;
+  realizedPnl: number;
+  unrealizedPnl: number;
+  totalPnl: number;
+  /** Largest peak-to-trough fall of equity, USDC (≥ 0). */
+  maxDrawdown: number;
+  maxLeverage: number;
+  /** Smallest distance mark → liquidation price in % while a position was open; null when never exposed. */
+  minLiqDistancePct: number | null;
+  minHealth: number;
+  liquidations: number;
+  /** Bars spent under each verdict. */
+  verdicts: Record<VerdictKind, number>;
+  wallSeconds: number;
+  barsPerSecond: number;
+}
+
+export interface LegRow {
+  mark: number;
+  oracle: number;
+  base: number;
+  liqPrice: number | null;
+}
+
+export interface TimelineRow {
+  ts: number;
+  mark: number;
+  oracle: number;
+  base: number;
+  collateral: number;
+  equity: number;
+  leverage: number;
+  health: number;
+  liqPrice: number | null;
+  verdict: VerdictKind;
+  openBids: number;
+  openAsks: number;
+  openBidBase: number;
+  openAskBase: number;
+  /** Blended range at that bar (grid bots), null before the first window has data. */
+  rangeLo?: number | null;
+  rangeHi?: number | null;
+  /** Spread bots: one entry per leg, keyed by market symbol. */
+  legs?: Record<string, LegRow>;
+}
+
+export interface ReportFill {
+  ts: number;
+  market: string;
+  side: 'buy' | 'sell';
+  price: number;
+  base: number;
+  fee: number;
+  maker: boolean;
+  reduceOnly: boolean;
+}
+
+export interface BacktestReport {
+  summary: ReportSummary;
+  timeline: TimelineRow[];
+  fills: ReportFill[];
+}

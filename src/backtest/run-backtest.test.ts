@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { parseBotConfig } from '../config/bot-config.ts';
+import { readConfigFile } from '../config/read-config-file.ts';
+import { quoteToInt } from '../domain/precision.ts';
+import { type LoadedInputs, loadBacktestInputs, parseFileArg } from './load-inputs.ts';
+import type { BacktestReport } from './report-types.ts';
+import { runBacktest } from './run-backtest.ts';
+import { serializeReport } from './serialize-report.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+const gridConfig = parseBotConfig(readConfigFile(`${root}examples/sol-grid.yaml`), 'sol-grid.yaml');
+const spreadConfig = parseBotConfig(readConfigFile(`${root}examples/drift-kmno-spread.yaml`), 'spread.yaml');
+
+const SUMMARY_KEYS = [
+  'bars',
+  'fills',
+  'makerFills',
+  'takerFills',
+  'feesPaid',
+  'fundingPnl',
+  'realizedPnl',
+  'unrealizedPnl',
+  'totalPnl',
+  'maxDrawdown',
+  'maxLeverage',
+  'minLiqDistancePct',
+  'minHealth',
+  'liquidations',
+  'verdicts',
+  'wallSeconds',
+  'barsPerSecond',
+];
+const ROW_KEYS = [
+  'ts',
+  'mark',
+  'oracle',
+  'base',
+  'collateral',
+  'equity',
+  'leverage',
+  'health',
+  'liqPrice',
+  'verdict',
+  'openBids',
+  'openAsks',
+  'openBidBase',
+  'openAskBase',
+];
+const FILL_KEYS = ['ts', 'market', 'side', 'price', 'base', 'fee', 'maker', 'reduceOnly'];
+
+/** Money figures are exact micro-USDC values printed as numbers: compare them as integers. */
+const micro = (v: number): bigint => quoteToInt(v);
+
+function checkReconciles(r: BacktestReport, collateral: number): void {
+  const s = r.summary;
+  // Sign convention: totalPnl = realizedPnl + unrealizedPnl + fundingPnl − feesPaid (fees paid are positive).
+  assert.equal(
+    micro(s.totalPnl),
+    micro(s.realizedPnl) + micro(s.unrealizedPnl) + micro(s.fundingPnl) - micro(s.feesPaid),
+  );
+  const last = r.timeline.at(-1);
+  assert.ok(last);
+  assert.equal(
+    micro(last.equity),
+    micro(collateral) + micro(s.totalPnl),
+    'final equity = collateral + totalPnl',
+  );
+  assert.equal(s.fills, r.fills.length);
+  assert.equal(s.makerFills + s.takerFills, s.fills);
+  assert.equal(
+    micro(s.feesPaid),
+    r.fills.reduce((a, f) => a + micro(f.fee), 0n),
+    'feesPaid is the sum of fill fees (no liquidations here)',
+  );
+  const verdictBars = Object.values(s.verdicts).reduce((a, b) => a + b, 0);
+  assert.equal(verdictBars, s.bars);
+}
+
+describe('backtest: grid bot on a month of SOL 1-minute bars', () => {
+  let inputs: LoadedInputs;
+  let report: BacktestReport;
+  before(async () => {
+    inputs = await loadBacktestInputs(
+      [parseFileArg(`${root}examples/data/SOLUSDT-spot-1m-2025-03.csv`)],
+      [],
+      gridConfig.markets,
+    );
+    report = runBacktest({ config: gridConfig, events: inputs.events, replayFunding: false, now: () => 0 });
+  });
+
+  it('has exactly the promised keys', () => {
+    assert.deepEqual(Object.keys(report), ['summary', 'timeline', 'fills']);
+    assert.deepEqual(Object.keys(report.summary), SUMMARY_KEYS);
+    assert.deepEqual(Object.keys(report.summary.verdicts).sort(), [
+      'APPROVE',
+      'CLAMP',
+      'PAUSE',
+      'REDUCE_ONLY',
+    ]);
+    for (const k of ROW_KEYS) assert.ok(k in report.timeline[0], `timeline row has ${k}`);
+    assert.ok(report.fills.length > 0, 'the grid traded');
+    assert.deepEqual(Object.keys(report.fills[0]), FILL_KEYS);
+  });
+
+  it('has one timeline row per bar, in time order, on the right clock', () => {
+    assert.equal(report.summary.bars, 44_640);
+    assert.equal(report.timeline.length, 44_640);
+    assert.equal(
+      report.timeline[0].ts,
+      Date.parse('2025-03-01T03:01:00Z'),
+      'the first bar closes a minute after it opens',
+    );
+    for (let i = 1; i < report.timeline.length; i++)
+      assert.ok(report.timeline[i].ts > report.timeline[i - 1].ts);
+  });
+
+  it('reconciles: totals add up and the final equity is collateral plus total PnL, to the micro-USDC', () => {
+    checkReconciles(report, gridConfig.collateral);
+    assert.ok(report.summary.makerFills > 0, 'a post-only grid fills as maker');
+  });
+
+  it('is deterministic: the same inputs give a byte-identical report', () => {
+    const again = runBacktest({
+      config: gridConfig,
+      events: inputs.events,
+      replayFunding: false,
+      now: () => 0,
+    });
+    assert.equal(serializeReport(again), serializeReport(report));
+  });
+
+  it('samples the timeline without changing the summary', () => {
+    const sampled = runBacktest({
+      config: gridConfig,
+      events: inputs.events,
+      replayFunding: false,
+      sample: 60,
+      now: () => 0,
+    });
+    assert.equal(sampled.timeline.length, Math.ceil(44_640 / 60));
+    assert.deepEqual(sampled.summary, report.summary);
+  });
+});
+
+describe('backtest: DRIFT/KMNO spread bot on Drift candles and funding', () => {
+  it('trades both legs, reports per-leg fields and reconciles', async () => {
+    const data = (m: string, f: string) => parseFileArg(`${m}=${root}examples/data/${f}`);
+    const inputs = await loadBacktestInputs(
+      [data('DRIFT-PERP', 'drift_1h_90days.json'), data('KMNO-PERP', 'kmno_1h_90days.json')],
+      [data('DRIFT-PERP', 'drift-perp-funding.json'), data('KMNO-PERP', 'kmno-perp-funding.json')],
+      spreadConfig.markets,
+    );
+    assert.equal(inputs.fundingGiven, true);
+    const r = runBacktest({ config: spreadConfig, events: inputs.events, replayFunding: true, now: () => 0 });
+    assert.equal(r.summary.bars, 2147);
+    const row = r.timeline[0];
+    assert.ok(row.legs?.['DRIFT-PERP'] && row.legs['KMNO-PERP'], 'per-leg fields');
+    assert.deepEqual(Object.keys(row.legs['DRIFT-PERP']), ['mark', 'oracle', 'base', 'liqPrice']);
+    const markets = new Set(r.fills.map((f) => f.market));
+    assert.deepEqual([...markets].sort(), ['DRIFT-PERP', 'KMNO-PERP']);
+    assert.equal(r.summary.makerFills, 0, 'spread legs are taker orders only');
+    assert.ok(r.summary.fundingPnl !== 0, 'replayed funding was paid or received');
+    // Market-neutral: whenever DRIFT is held, KMNO is held on the other side.
+    for (const t of r.timeline) {
+      const d = t.legs?.['DRIFT-PERP']?.base ?? 0;
+      const k = t.legs?.['KMNO-PERP']?.base ?? 0;
+      assert.ok(Math.sign(d) === -Math.sign(k), `legs hedge each other at ${new Date(t.ts).toISOString()}`);
+    }
+    checkReconciles(r, spreadConfig.collateral);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * Generic OHLCV CSV, the format users bring from anywhere: a header naming `timestamp,open,high,low,close,volume`
+ * (any order, extra columns ignored) plus optional `oracle` (an oracle close) and `funding_rate` (fraction of
+ * price for the period). Timestamps: epoch s, ms or µs, `YYYY-MM-DD HH:MM:SS` or ISO 8601; UTC unless an
+ * offset is given. Empty optional cells mean "no value"; empty required cells are errors.
+ */
+import {
+  findColumn,
+  firstLine,
+  forEachRow,
+  looksLikeHeader,
+  numberField,
+  optionalNumberField,
+  parseHeader,
+  requireColumns,
+  requireFieldCount,
+  timestampField,
+} from './csv.ts';
+import { DataError } from './errors.ts';
+import { type CandleLoad, finishCandles } from './load-result.ts';
+import { type DataPath, readDataFile } from './read-file.ts';
+import type { Candle } from './types.ts';
+import { candleProblem } from './validate.ts';
+
+export const GENERIC_OHLCV_FORMAT = 'generic-ohlcv-csv';
+
+/** Accepted header names per column; the first is the canonical one used in messages and by the writer. */
+export const GENERIC_COLUMNS = {
+  time: ['timestamp', 'time', 'date', 'datetime'],
+  open: ['open'],
+  high: ['high'],
+  low: ['low'],
+  close: ['close'],
+  volume: ['volume', 'vol', 'base_volume'],
+} as const;
+export const GENERIC_ORACLE_COLUMNS = ['oracle', 'oracle_price', 'oracle_close'] as const;
+export const GENERIC_FUNDING_COLUMNS = ['funding_rate', 'funding'] as const;
+
+export function parseGenericOhlcv(text: string, file: string): CandleLoad {
+  const head = firstLine(text);
+  if (!head) throw new DataError(file, 1, 'the file is empty');
+  if (!looksLikeHeader(head.line)) {
+    throw new DataError(
+      file,
+      head.lineNo,
+      'header required: the first line looks like data; expected timestamp,open,high,low,close,volume[,oracle][,funding_rate]',
+    );
+  }
+  const header = parseHeader(head.line);
+  const cols = requireColumns(file, head.lineNo, header, GENERIC_COLUMNS);
+  const oracleCol = findColumn(header, GENERIC_ORACLE_COLUMNS);
+  const fundingCol = findColumn(header, GENERIC_FUNDING_COLUMNS);
+  const needed = Math.max(cols.time, cols.open, cols.high, cols.low, cols.close, cols.volume) + 1;
+  const parsed: Candle[] = [];
+  const lineNos: number[] = [];
+  forEachRow(text, head.next, head.lineNo + 1, (row) => {
+    requireFieldCount(file, row, needed);
+    const candle: Candle = {
+      ts: timestampField(file, row, cols.time, 'timestamp'),
+      open: numberField(file, row, cols.open, 'open'),
+      high: numberField(file, row, cols.high, 'high'),
+      low: numberField(file, row, cols.low, 'low'),
+      close: numberField(file, row, cols.close, 'close'),
+      volume: numberField(file, row, cols.volume, 'volume'),
+    };
+    if (oracleCol !== -1) {
+      const oracle = optionalNumberField(file, row, oracleCol, 'oracle');
+      if (oracle !== undefined) candle.oracleClose = oracle;
+    }
+    if (fundingCol !== -1) {
+      const rate = optionalNumberField(file, row, fundingCol, 'funding_rate');
+      if (rate !== undefined) candle.fundingRate = rate;
+    }
+    const problem = candleProblem(candle);
+    if (problem) throw new DataError(file, row.line, problem);
+    parsed.push(candle);
+    lineNos.push(row.line);
+  });
+  if (parsed.length === 0) throw new DataError(file, head.lineNo + 1, 'no data rows');
+  return finishCandles(file, GENERIC_OHLCV_FORMAT, parsed, (idx) => idx.map((i) => lineNos[i]));
+}
+
+/** Loads a generic OHLCV CSV (header required), sorted and deduplicated, with a report. */
+export async function loadGenericOhlcv(path: DataPath): Promise<CandleLoad> {
+  const { file, text } = await readDataFile(path);
+  return parseGenericOhlcv(text, file);
+}

@@ -1,0 +1,15 @@
+export * from './binance-funding.ts';
+export * from './binance-klines.ts';
+export * from './detect.ts';
+export * from './drift-candles.ts';
+export * from './drift-funding.ts';
+export * from './errors.ts';
+export * from './format-generic.ts';
+export * from './generic-ohlcv.ts';
+export type { CandleLoad, FundingLoad } from './load-result.ts';
+export * from './merge.ts';
+export { findGaps, inferIntervalMs, staleOracleRuns } from './normalize.ts';
+export type { DataPath } from './read-file.ts';
+export * from './synthetic.ts';
+export { parseTimestamp } from './timestamps.ts';
+export type * from './types.ts';

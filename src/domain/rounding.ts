@@ -1,0 +1,47 @@
+/**
+ * The one place where prices meet the tick and sizes meet the step.
+ * Bids round down and asks round up, so rounding never makes an order more aggressive than asked.
+ * Sizes round down, so rounding never makes an order larger than asked.
+ */
+import { BASE_DECIMALS, divCeil, divFloor, PRICE_DECIMALS } from './precision.ts';
+import type { Side } from './types.ts';
+
+/** Price (PRICE precision) onto the tick: buy side down, sell side up. */
+export function roundPriceToTick(price: bigint, tick: bigint, side: Side): bigint {
+  return side === 'buy' ? divFloor(price, tick) * tick : divCeil(price, tick) * tick;
+}
+
+/** Size (BASE precision, unsigned) down onto the step. */
+export function roundSizeToStep(size: bigint, step: bigint): bigint {
+  if (size < 0n) throw new RangeError('size must be unsigned; carry direction in the side');
+  return (size / step) * step;
+}
+
+/**
+ * A float this close to a whole number of ticks counts as that number: 100.3 is 100299999.99999999
+ * micro-dollars in binary, and flooring that would lose a whole tick. The tolerance is far above binary
+ * noise (~1e-16 relative) and far below a tick.
+ */
+const snapTolerance = (ticks: number): number => 1e-9 + Math.abs(ticks) * 1e-13;
+
+function ticksOf(value: number, decimals: number, unit: bigint): number {
+  const x = (value * 10 ** decimals) / Number(unit);
+  const r = Math.round(x);
+  return Math.abs(x - r) <= snapTolerance(x) ? r : x;
+}
+
+/** Float price → tick-aligned integer price (PRICE precision) for the given side. */
+export function priceOnTick(price: number, tick: bigint, side: Side): bigint {
+  if (!Number.isFinite(price)) throw new RangeError(`price ${price} is not a finite number`);
+  const t = ticksOf(price, PRICE_DECIMALS, tick);
+  return BigInt(side === 'buy' ? Math.floor(t) : Math.ceil(t)) * tick;
+}
+
+/** Float size (sign ignored) → step-aligned integer size (BASE precision), rounded down. */
+export function sizeOnStep(size: number, step: bigint): bigint {
+  if (!Number.isFinite(size)) throw new RangeError(`size ${size} is not a finite number`);
+  return BigInt(Math.floor(ticksOf(Math.abs(size), BASE_DECIMALS, step))) * step;
+}
+
+export const isOnTick = (price: bigint, tick: bigint): boolean => price % tick === 0n;
+export const isOnStep = (size: bigint, step: bigint): boolean => size % step === 0n;

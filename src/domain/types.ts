@@ -1,0 +1,172 @@
+/**
+ * Core trading types shared by every layer. Integers (bigint) carry Drift's precisions:
+ * base amounts BASE (1e9), prices PRICE (1e6), quote/USDC QUOTE (1e6), funding rates FUNDING_RATE (1e9).
+ * Signed base: positive is long, negative is short.
+ */
+
+export type Side = 'buy' | 'sell';
+
+/** Drift's PostOnlyParams: NONE, MUST_POST_ONLY (reject if crossing), TRY_POST_ONLY (skip if crossing), SLIDE. */
+export type PostOnly = 'none' | 'must' | 'try' | 'slide';
+
+export type OrderType = 'limit' | 'market';
+
+/** What a strategy or planner asks the venue to place: the venue-neutral shape of Drift's OrderParams. */
+export interface OrderParams {
+  marketIndex: number;
+  side: Side;
+  orderType: OrderType;
+  /** Unsigned, BASE precision. */
+  base: bigint;
+  /** PRICE precision. For limit orders the limit; for market orders the worst acceptable price (slippage cap). */
+  price: bigint;
+  reduceOnly: boolean;
+  postOnly: PostOnly;
+  /** Immediate-or-cancel: whatever does not fill at once is cancelled. */
+  ioc: boolean;
+  /** Drift's userOrderId: 1..255, unique among this subaccount's open orders; 0 means none. */
+  userOrderId: number;
+  /** Optional expiry (epoch ms); the venue cancels the order at or after it. */
+  maxTs?: number;
+}
+
+export type OrderStatus = 'open' | 'filled' | 'cancelled' | 'expired';
+
+/** A resting order as the venue reports it. */
+export interface Order extends OrderParams {
+  /** Venue-assigned id, increasing per subaccount (Drift: `order.orderId`). */
+  orderId: number;
+  /** Unsigned, BASE precision. */
+  filledBase: bigint;
+  status: OrderStatus;
+  /** Epoch ms the venue accepted the order. */
+  placedTs: number;
+}
+
+export interface Fill {
+  ts: number;
+  marketIndex: number;
+  orderId: number;
+  userOrderId: number;
+  side: Side;
+  /** PRICE precision. */
+  price: bigint;
+  /** Unsigned, BASE precision. */
+  base: bigint;
+  /** base × price, QUOTE precision (rounded toward zero as Drift does). */
+  quote: bigint;
+  /** QUOTE precision; positive is paid by the trader, negative is a rebate received. */
+  fee: bigint;
+  maker: boolean;
+  reduceOnly: boolean;
+}
+
+/** One perp position, booked the way Drift books it (PerpPosition). */
+export interface Position {
+  marketIndex: number;
+  /** Signed, BASE precision. */
+  base: bigint;
+  /**
+   * Signed quote entry amount (QUOTE): minus what was paid for the position (a long of 10 at 100 is −1000).
+   * Entry price = −quoteEntry / base.
+   */
+  quoteEntry: bigint;
+  /**
+   * Signed quote asset amount (QUOTE): quoteEntry plus realized PnL, fees and funding already booked into the
+   * position but not yet settled to collateral. Unrealized PnL = base × oracle + quoteAsset.
+   */
+  quoteAsset: bigint;
+  /** Cumulative funding rate (FUNDING_RATE precision) at the last funding settlement of this position. */
+  lastCumulativeFundingRate: bigint;
+}
+
+export interface FundingPayment {
+  ts: number;
+  marketIndex: number;
+  /** Signed base at settlement (BASE). */
+  base: bigint;
+  /** Hourly rate, quote per base (FUNDING_RATE precision); longs pay when positive. */
+  rate: bigint;
+  /** QUOTE, signed from the trader's point of view: negative when the trader paid. */
+  amount: bigint;
+}
+
+/** A snapshot of one subaccount, as the venue computes it. */
+export interface AccountState {
+  subaccountId: number;
+  /** Deposited USDC plus settled PnL (QUOTE). */
+  collateral: bigint;
+  positions: Position[];
+  openOrders: Order[];
+  /** Total collateral as Drift counts it: collateral + unrealized PnL (incl. funding owed) (QUOTE). */
+  totalCollateral: bigint;
+  /** Total collateral − initial margin requirement, floored at 0 (QUOTE). */
+  freeCollateral: bigint;
+  initialMarginRequirement: bigint;
+  maintenanceMarginRequirement: bigint;
+  /** Drift's leverage: total position notional / total collateral, PERCENTAGE-free float for display. */
+  leverage: number;
+  /** 0..100, (1 − maintenance requirement / total collateral) × 100, floored at 0. */
+  health: number;
+}
+
+/** Why the venue refused an order: Drift's error names where one exists. */
+export type RejectReason =
+  | 'InvalidOrderSizeStep'
+  | 'InvalidOrderPriceTick'
+  | 'OrderAmountTooSmall'
+  | 'MaxNumberOfOrders'
+  | 'UserOrderIdAlreadyInUse'
+  | 'PostOnlyWouldCross'
+  | 'ReduceOnlyWouldIncrease'
+  | 'InsufficientCollateral'
+  | 'MarketPaused'
+  | 'MarketReduceOnly'
+  | 'OrderNotFound'
+  | 'InvalidOrder'
+  | 'Disconnected';
+
+/** What a planner emits; one command maps to one Drift instruction. */
+export type OrderCommand =
+  | { kind: 'place'; order: OrderParams }
+  | { kind: 'cancel'; orderId: number }
+  | { kind: 'cancelByUserOrderId'; userOrderId: number }
+  | { kind: 'cancelAll'; marketIndex?: number }
+  /** Atomic: Drift's cancelAndPlaceOrders. Either everything applies or nothing does. */
+  | { kind: 'cancelAndPlace'; cancelOrderIds: number[]; place: OrderParams[] }
+  /** Drift's modifyOrder re-places the order (it gets a new orderId). */
+  | { kind: 'modify'; orderId: number; price?: bigint; base?: bigint };
+
+export type VenueEvent =
+  | { type: 'accepted'; ts: number; subaccountId: number; order: Order }
+  | {
+      type: 'rejected';
+      ts: number;
+      subaccountId: number;
+      order: OrderParams;
+      reason: RejectReason;
+      detail: string;
+    }
+  | {
+      type: 'cancelled';
+      ts: number;
+      subaccountId: number;
+      orderId: number;
+      userOrderId: number;
+      reason: string;
+    }
+  | { type: 'filled'; ts: number; subaccountId: number; fill: Fill; remainingBase: bigint }
+  | { type: 'funding'; ts: number; subaccountId: number; payment: FundingPayment }
+  | {
+      type: 'liquidated';
+      ts: number;
+      subaccountId: number;
+      marketIndex: number;
+      base: bigint;
+      price: bigint;
+      fee: bigint;
+    };
+
+export const oppositeSide = (s: Side): Side => (s === 'buy' ? 'sell' : 'buy');
+/** +1 for buy, −1 for sell. */
+export const sideSign = (s: Side): 1n | -1n => (s === 'buy' ? 1n : -1n);

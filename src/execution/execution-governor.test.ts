@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RiskReason, Verdict, VerdictKind } from '../domain/intent.ts';
+import { getMarket } from '../domain/markets.ts';
+import { baseToInt, priceToInt } from '../domain/precision.ts';
+import { band, snapshotAt } from '../risk/testing.ts';
+import { governExecution } from './execution-governor.ts';
+import { defaultExecutionPolicy } from './policy.ts';
+import { makeLadder } from './testing.ts';
+
+const SOL = getMarket('SOL-PERP');
+const snapshot = snapshotAt(100); // bid 99.99, ask 100.01
+const ladder = makeLadder(SOL, 100, 5, 0.5, 1);
+const policy = defaultExecutionPolicy();
+const verdict = (kind: VerdictKind, lo: number, hi: number, reasons: RiskReason[] = []): Verdict => ({
+  kind,
+  band: band(lo, hi, 0),
+  reasons,
+});
+const A_INSIDE: RiskReason = {
+  rule: 'A_liquidation_buffer',
+  action: 'REDUCE_ONLY',
+  measured: 12,
+  limit: 15,
+  message: '',
+};
+const run = (v: Verdict, position: number, over: Partial<Parameters<typeof governExecution>[0]> = {}) =>
+  governExecution({
+    verdict: v,
+    snapshot,
+    market: SOL,
+    positionBase: baseToInt(position),
+    ladder,
+    policy,
+    ...over,
+  });
+const total = (orders: { base: bigint }[]): bigint => orders.reduce((s, o) => s + o.base, 0n);
+
+describe('governExecution', () => {
+  it('PAUSE → no orders at all, not even a reduction', () => {
+    assert.deepEqual(run(verdict('PAUSE', 0, 0), 10), []);
+  });
+
+  it('liquidation defense comes first: one taker reduce-only order to the safe size, slippage-capped', () => {
+    const out = run(verdict('REDUCE_ONLY', -4.321, 4.321, [A_INSIDE]), 10);
+    const d = out[0];
+    assert.equal(d.taker, true);
+    assert.equal(d.reduceOnly, true);
+    assert.equal(d.side, 'sell');
+    assert.equal(d.base, baseToInt(5.68)); // 10 − 4.321 rounded UP onto the 0.01 step
+    // 99.99 × (1 − 25 bps) = 99.740025 → the sell limit rounds UP on the 0.0001 tick (less slippage, not more)
+    assert.equal(d.price, priceToInt(99.7401));
+    // the rest of the closing ladder fits in what is left of the position
+    assert.ok(out.slice(1).every((o) => o.side === 'sell' && o.reduceOnly && !o.taker));
+    assert.ok(total(out) <= baseToInt(10));
+  });
+
+  it('a short in danger buys back with the ask-side cap', () => {
+    const [d] = run(verdict('REDUCE_ONLY', -2, 2, [A_INSIDE]), -3);
+    assert.equal(d.side, 'buy');
+    assert.equal(d.base, baseToInt(1));
+    assert.equal(d.price, priceToInt(100.26)); // 100.01 × 1.0025 = 100.260025 → down on tick
+  });
+
+  it('exposure reduction uses an aggressive post-only maker, or a taker when makerPreferred is off', () => {
+    const [m] = run(verdict('CLAMP', -5, 5), 8);
+    assert.deepEqual(
+      {
+        side: m.side,
+        base: m.base,
+        taker: m.taker,
+        postOnly: m.postOnly,
+        reduceOnly: m.reduceOnly,
+        price: m.price,
+      },
+      {
+        side: 'sell',
+        base: baseToInt(3),
+        taker: false,
+        postOnly: true,
+        reduceOnly: true,
+        price: priceToInt(100.0099),
+      },
+    );
+    const [t] = run(verdict('CLAMP', -5, 5), 8, { policy: { ...policy, makerPreferred: false } });
+    assert.equal(t.taker, true);
+  });
+
+  it('REDUCE_ONLY keeps only the closing side, flagged, within |position|', () => {
+    const out = run(verdict('REDUCE_ONLY', -10, 10), 2.5);
+    assert.deepEqual(
+      out.map((o) => [o.side, o.level, o.base, o.reduceOnly]),
+      [
+        ['sell', 1, baseToInt(1), true],
+        ['sell', 2, baseToInt(1), true],
+        ['sell', 3, baseToInt(0.5), true],
+      ],
+    );
+    assert.deepEqual(run(verdict('REDUCE_ONLY', -10, 10), 0), []);
+  });
+
+  it('CLAMP trims levels so every side filling stays inside the band', () => {
+    const out = run(verdict('CLAMP', -2, 3), 0.5);
+    assert.equal(total(out.filter((o) => o.side === 'buy')), baseToInt(2.5));
+    assert.equal(total(out.filter((o) => o.side === 'sell')), baseToInt(2.5));
+    assert.deepEqual(
+      out.filter((o) => o.side === 'buy').map((o) => o.level),
+      [1, 2, 3],
+    );
+  });
+
+  it('ramp-in opens the ladder gradually', () => {
+    const out = run(verdict('APPROVE', -10, 10), 0, { rampFactor: 0.4 });
+    assert.deepEqual(
+      out.map((o) => `${o.side}${o.level}`),
+      ['buy1', 'buy2', 'sell1', 'sell2'],
+    );
+  });
+});

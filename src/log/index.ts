@@ -1,0 +1,3 @@
+export * from './logger.ts';
+export * from './redact.ts';
+export * from './types.ts';

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Candle } from '../data/types.ts';
+import { MarketSnapshotBuilder } from './snapshot-builder.ts';
+
+const MIN = 60_000;
+const bar = (ts: number, close: number, extra: Partial<Candle> = {}): Candle => ({
+  ts,
+  open: close,
+  high: close,
+  low: close,
+  close,
+  volume: 1,
+  ...extra,
+});
+
+describe('MarketSnapshotBuilder', () => {
+  it('mark, bid/ask around it, divergence, next funding on the hour, ts at the bar close', () => {
+    const b = new MarketSnapshotBuilder({ marketIndex: 30, spreadBps: 10 });
+    const t0 = Date.UTC(2025, 2, 1, 10, 44);
+    const s = b.onBar(bar(t0, 100, { oracleClose: 99.5 }), 15 * MIN);
+    assert.equal(s.ts, t0 + 15 * MIN);
+    assert.equal(s.mark, 100);
+    assert.equal(s.bid, 100 * (1 - 0.0005));
+    assert.equal(s.ask, 100 * (1 + 0.0005));
+    assert.equal(s.oracle, 99.5);
+    assert.equal(s.divergence, 0.5 / 99.5);
+    assert.equal(s.oracleStale, false);
+    assert.equal(s.oracleAgeMs, 0);
+    // bar closes at 10:59 → next funding 11:00
+    assert.equal(s.nextFundingTs, Date.UTC(2025, 2, 1, 11, 0));
+    assert.equal(s.marketIndex, 30);
+  });
+
+  it('keeps the last fresh oracle through stale bars, ages it, and flags staleness', () => {
+    const b = new MarketSnapshotBuilder({ marketIndex: 30, oracleStaleMs: 30 * MIN });
+    const q = 15 * MIN;
+    b.onBar(bar(0, 1.0, { oracleClose: 1.01 }), q);
+    let s = b.onBar(bar(q, 1.02, { oracleClose: 1.01, oracleStale: true }), q);
+    assert.equal(s.oracle, 1.01);
+    assert.equal(s.oracleAgeMs, q);
+    assert.equal(s.oracleStale, true, 'the candle says stale');
+    // a bar with no oracleStale flag but an old oracle: age over the limit is stale too
+    b.onBar(bar(2 * q, 1.03, { oracleClose: 1.01, oracleStale: true }), q);
+    s = b.onBar(bar(3 * q, 1.04, { oracleClose: 1.01, oracleStale: true }), q);
+    assert.equal(s.oracleAgeMs, 3 * q);
+    assert.equal(s.oracleStale, true);
+    s = b.onBar(bar(4 * q, 1.05, { oracleClose: 1.05 }), q);
+    assert.equal(s.oracle, 1.05);
+    assert.equal(s.oracleAgeMs, 0);
+    assert.equal(s.oracleStale, false);
+  });
+
+  it('uses the mark as oracle for sources without one, unless told not to', () => {
+    const withMark = new MarketSnapshotBuilder({ marketIndex: 0 });
+    const s = withMark.onBar(bar(0, 150), MIN);
+    assert.equal(s.oracle, 150);
+    assert.equal(s.oracleStale, false);
+    const without = new MarketSnapshotBuilder({ marketIndex: 0, oracleFromMark: false });
+    const t = without.onBar(bar(0, 150), MIN);
+    assert.equal(t.oracleStale, true);
+    assert.equal(t.oracleAgeMs, Number.POSITIVE_INFINITY);
+  });
+
+  it('takes the funding rate from records as an hourly fraction', () => {
+    const b = new MarketSnapshotBuilder({ marketIndex: 0 });
+    b.onBar(bar(0, 150), MIN);
+    b.onFunding({ ts: 3_600_000, rateFraction: 0.0008, periodHours: 8 });
+    assert.equal(b.current.fundingRate, 0.0001);
+    assert.equal(b.current.nextFundingTs, 2 * 3_600_000);
+    const kept = b.snapshot();
+    b.onBar(bar(3_600_000, 151), MIN);
+    assert.equal(kept.mark, 150, 'snapshot() is a copy');
+    assert.equal(b.current.mark, 151);
+  });
+
+  it('vol rises with larger moves (annualised realised vol of log returns)', () => {
+    const calm = new MarketSnapshotBuilder({ marketIndex: 0, volWindow: 10 });
+    const wild = new MarketSnapshotBuilder({ marketIndex: 0, volWindow: 10 });
+    for (let i = 0; i < 30; i++) {
+      calm.onBar(bar(i * MIN, 100 * (i % 2 ? 1.001 : 1)), MIN);
+      wild.onBar(bar(i * MIN, 100 * (i % 2 ? 1.01 : 1)), MIN);
+    }
+    assert.ok(calm.current.vol > 0);
+    assert.ok(wild.current.vol > 9 * calm.current.vol);
+  });
+});

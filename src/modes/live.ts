@@ -1,0 +1,106 @@
+/**
+ * Composition roots on Drift's network (need RPC_URL; not exercised by the offline tests):
+ * - paper on live prices: a read-only market feed, simulated fills (openPaperLiveMode);
+ * - live: DriftVenue with the runner's key, one subaccount per bot provisioned on first start and recorded in
+ *   perps_accounts, the same market feed for decisions (openLiveMode).
+ */
+import type { BotConfig } from '../config/bot-config.ts';
+import { parseBotConfig } from '../config/bot-config.ts';
+import type { BotSession } from '../runner/bot-session.ts';
+import type { SigningKeypair } from '../runner/keys.ts';
+import { openLivePriced } from '../runner/live-priced-driver.ts';
+import type { OpenBot } from '../runner/runner.ts';
+import { type Db, getPerpsAccount, linkPerpsAccount, listBots } from '../store/index.ts';
+import type { DriftAccountState } from '../venue/drift/account-reader.ts';
+import { connectLiveDrift } from '../venue/drift/live.ts';
+import { connectDriftMarketFeed } from '../venue/drift/market-feed.ts';
+
+export interface LiveModeOptions {
+  db: Db;
+  rpcUrl: string;
+  keypair: SigningKeypair;
+  configs: { raw: Record<string, unknown>; source: string }[];
+}
+
+export interface ModeHandle {
+  openBot: OpenBot;
+  close: () => Promise<void>;
+}
+
+/** Market indexes of every bot this runner may drive (config files and bots already in the database). */
+async function marketIndexes(db: Db, configs: LiveModeOptions['configs']): Promise<number[]> {
+  const out = new Set<number>();
+  for (const c of configs) for (const m of parseBotConfig(c.raw, c.source).markets) out.add(m.marketIndex);
+  const { getMarket } = await import('../domain/markets.ts');
+  for (const b of await listBots(db)) for (const s of b.markets) out.add(getMarket(s).marketIndex);
+  return [...out].sort((a, b) => a - b);
+}
+
+export async function openPaperLiveMode(o: Omit<LiveModeOptions, 'keypair'>): Promise<ModeHandle> {
+  const feed = await connectDriftMarketFeed({
+    rpcUrl: o.rpcUrl,
+    perpMarketIndexes: await marketIndexes(o.db, o.configs),
+  });
+  return {
+    openBot: (record, ctx) => openLivePriced({ record, ctx, feed, venue: { kind: 'paper' } }),
+    close: () => feed.close(),
+  };
+}
+
+export async function openLiveMode(o: LiveModeOptions): Promise<ModeHandle> {
+  const perpMarketIndexes = await marketIndexes(o.db, o.configs);
+  const drift = await connectLiveDrift({ rpcUrl: o.rpcUrl, keypair: o.keypair, perpMarketIndexes });
+  const feed = await connectDriftMarketFeed({ rpcUrl: o.rpcUrl, perpMarketIndexes });
+  // One venue for every bot: its events go to the bot that owns the subaccount.
+  const routes = new Map<number, BotSession>();
+  const stop = drift.venue.subscribe((e) => routes.get(e.subaccountId)?.onVenueEvent(e));
+  const openBot: OpenBot = async (record, ctx) => {
+    const subaccountId = await provision(o.db, record.id, record.config, drift.venue, o.keypair.publicKey);
+    return openLivePriced({
+      record,
+      ctx,
+      feed,
+      venue: {
+        kind: 'live',
+        venue: drift.venue,
+        subaccountId,
+        route: (sub, session) => {
+          routes.set(sub, session);
+          return () => routes.delete(sub);
+        },
+        liquidationPrice: (account, i) => (account as Partial<DriftAccountState>).liquidationPrices?.[i],
+      },
+      barMs: 15_000,
+    });
+  };
+  return {
+    openBot,
+    close: async () => {
+      stop();
+      await feed.close();
+      await drift.close();
+    },
+  };
+}
+
+/** The bot's subaccount: recorded in perps_accounts, or created (next free id) on first start. */
+async function provision(
+  db: Db,
+  botId: string,
+  config: BotConfig,
+  venue: { createSubaccount(name: string): Promise<number> },
+  authority: string,
+): Promise<number> {
+  const known = await getPerpsAccount(db, botId);
+  if (known) {
+    if (known.authority !== authority) {
+      throw new Error(
+        `bot ${botId} trades subaccount ${known.subaccountId} of another wallet (${known.authority})`,
+      );
+    }
+    return known.subaccountId;
+  }
+  const id = await venue.createSubaccount(config.name.slice(0, 32));
+  await linkPerpsAccount(db, botId, { authority, subaccountId: id });
+  return id;
+}

@@ -1,0 +1,96 @@
+/**
+ * The risk governor: runs every rule on one RiskInputs and folds the outcomes into one verdict.
+ * Precedence PAUSE > REDUCE_ONLY > CLAMP > APPROVE; the band is the strategy's band clamped to the intersection
+ * of every tripped rule's allowed range (each contains 0, so the intersection is never empty); every tripped
+ * rule's reason is kept. The returned state feeds the next evaluation (hysteresis, daily-loss latch).
+ */
+import { type ExposureBand, VERDICT_RANK, type Verdict, type VerdictKind } from '../domain/intent.ts';
+import {
+  type AllowedRange,
+  clampBand,
+  type GovernorState,
+  type RiskInputs,
+  type RuleOutcome,
+} from './inputs.ts';
+import type { RiskLimits } from './limits.ts';
+import { ruleLiquidationBuffer } from './rules/a-liquidation-buffer.ts';
+import { ruleLeverage } from './rules/b-leverage.ts';
+import { ruleDailyLoss, utcDay } from './rules/c-daily-loss.ts';
+import { ruleNotional } from './rules/d-notional.ts';
+import { ruleFunding } from './rules/e-funding.ts';
+import { ruleDivergence } from './rules/f-divergence.ts';
+import { ruleReduceOnly } from './rules/g-reduce-only.ts';
+import { ruleVolatility } from './rules/v-volatility.ts';
+
+export interface RiskEvaluation {
+  verdict: Verdict;
+  state: GovernorState;
+  /** Every rule's outcome, tripped or not (for the journal and the UI). */
+  outcomes: RuleOutcome[];
+}
+
+const RULES = [
+  ruleLiquidationBuffer,
+  ruleLeverage,
+  ruleDailyLoss,
+  ruleNotional,
+  ruleFunding,
+  ruleDivergence,
+  ruleVolatility,
+] as const;
+
+/** Rules whose PAUSE means "the prices cannot be trusted": nothing may trade, not even a defense. */
+const PRICE_INTEGRITY_PAUSE = new Set(['F_divergence']);
+
+/**
+ * A PAUSE asked for by a rule that does not doubt the prices (volatility, daily loss) must not stop the
+ * liquidation defense or a reduction back inside the leverage and notional caps: left alone, a paused position
+ * could ride into liquidation while the governor watched. Then the verdict is REDUCE_ONLY — nothing may grow the
+ * position, reducing orders may go out — and every reason (the PAUSE's included) stays on record.
+ */
+function defenseOverridesPause(
+  kind: VerdictKind,
+  outcomes: readonly RuleOutcome[],
+  positionBase: number,
+  range: AllowedRange,
+): VerdictKind {
+  if (kind !== 'PAUSE') return kind;
+  const pausedByIntegrity = outcomes.some(
+    (o) => o.tripped && o.action === 'PAUSE' && PRICE_INTEGRITY_PAUSE.has(o.rule),
+  );
+  if (pausedByIntegrity) return kind;
+  const outside = positionBase > range.maxBase || positionBase < range.minBase;
+  const defenseAsked = outcomes.some(
+    (o) => o.tripped && o.rule === 'A_liquidation_buffer' && o.action === 'REDUCE_ONLY',
+  );
+  return defenseAsked || (outside && positionBase !== 0) ? 'REDUCE_ONLY' : kind;
+}
+
+export function evaluateRisk(inputs: RiskInputs, limits: RiskLimits): RiskEvaluation {
+  const outcomes: RuleOutcome[] = RULES.map((rule) => rule(inputs, limits));
+  const askingReduceOnly = outcomes.filter((o) => o.tripped && o.action === 'REDUCE_ONLY').map((o) => o.rule);
+  outcomes.push(ruleReduceOnly(inputs, limits, askingReduceOnly));
+
+  let kind: VerdictKind = 'APPROVE';
+  const range: AllowedRange = { minBase: Number.NEGATIVE_INFINITY, maxBase: Number.POSITIVE_INFINITY };
+  const active: GovernorState['active'] = {};
+  const reasons = [];
+  for (const o of outcomes) {
+    if (!o.tripped) continue;
+    if (VERDICT_RANK[o.action] > VERDICT_RANK[kind]) kind = o.action;
+    if (o.allowed) {
+      range.minBase = Math.max(range.minBase, o.allowed.minBase);
+      range.maxBase = Math.min(range.maxBase, o.allowed.maxBase);
+    }
+    active[o.rule] = o.action;
+    if (o.reason) reasons.push(o.reason);
+  }
+  const band: ExposureBand = clampBand(inputs.band, range);
+  kind = defenseOverridesPause(kind, outcomes, inputs.account.positionBase, range);
+  const dailyLossTripped = active.C_daily_loss !== undefined;
+  return {
+    verdict: { kind, band, reasons },
+    state: { active, dailyLossLatchDay: dailyLossTripped ? utcDay(inputs.ts) : null },
+    outcomes,
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Rule F — oracle/mark divergence or a stale oracle → PAUSE. A mark far from the oracle means either the book is
+ * dislocated or the oracle is wrong; in both cases quoting is unsafe (Drift's own guard rail is 10%).
+ */
+
+import { aboveLimit, fmt, notTripped, type RiskInputs, type RuleOutcome, wasActive } from '../inputs.ts';
+import type { RiskLimits } from '../limits.ts';
+
+export const divergencePct = (mark: number, oracle: number): number =>
+  oracle > 0 ? (Math.abs(mark - oracle) / oracle) * 100 : Number.POSITIVE_INFINITY;
+
+export function ruleDivergence(inputs: RiskInputs, limits: RiskLimits): RuleOutcome {
+  const rule = 'F_divergence' as const;
+  const s = inputs.snapshot;
+  const div = divergencePct(s.mark, s.oracle);
+  const ageSec = s.oracleAgeMs / 1000;
+  const stale = s.oracleStale || ageSec > limits.maxOracleAgeSec;
+  const diverged = aboveLimit(div, limits.maxDivergencePct, wasActive(inputs, rule), limits.hysteresisPct);
+  if (!stale && !diverged) return notTripped(rule);
+  const reason = diverged
+    ? {
+        measured: div,
+        limit: limits.maxDivergencePct,
+        message: `mark/oracle divergence ${fmt(div, 3)}% above max ${fmt(limits.maxDivergencePct, 3)}%${
+          stale ? '; oracle stale' : ''
+        }`,
+      }
+    : {
+        measured: ageSec,
+        limit: limits.maxOracleAgeSec,
+        message: `oracle stale: ${fmt(ageSec, 1)} s old (max ${fmt(limits.maxOracleAgeSec, 1)} s)`,
+      };
+  return { rule, tripped: true, action: 'PAUSE', reason: { rule, action: 'PAUSE', ...reason } };
+}

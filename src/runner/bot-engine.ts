@@ -1,0 +1,244 @@
+/**
+ * One face for the two shared decision pipelines (GridBot, SpreadBot) so the runner drives either the same
+ * way: market data in, venue events in, `due` → `decide` → commands out. No I/O here; the BotSession does it.
+ */
+import { resolveGridSize, resolveSpreadSizes } from '../config/auto-size.ts';
+import type { BotConfig } from '../config/bot-config.ts';
+import type { Candle, FundingRecord } from '../data/types.ts';
+import type { Verdict } from '../domain/intent.ts';
+import type { MarketSpec } from '../domain/markets.ts';
+import { baseToNumber } from '../domain/precision.ts';
+import type { MarketSnapshot } from '../domain/snapshot.ts';
+import type { AccountState, OrderCommand, VenueEvent } from '../domain/types.ts';
+import { GridBot } from '../engine/grid-bot.ts';
+import type { ManualControls } from '../engine/manual-controls.ts';
+import { SpreadBot } from '../engine/spread-bot.ts';
+import type { LogEvent } from '../log/types.ts';
+import { legsFor } from '../strategies/spread/intents.ts';
+import { updateSignal } from '../strategies/spread/signal.ts';
+import type { SpreadDirection } from '../strategies/spread/types.ts';
+
+export interface EngineDecision {
+  ts: number;
+  trigger: string;
+  verdict: Verdict;
+  commands: OrderCommand[];
+  log: LogEvent[];
+  /** Grid: the blended range used. */
+  range?: { lo: number; hi: number };
+  /** Spread: shutting down and nothing left to close. */
+  shutdownComplete?: boolean;
+}
+
+export interface BotEngine {
+  readonly strategy: 'grid' | 'spread';
+  readonly markets: readonly MarketSpec[];
+  readonly manual: ManualControls;
+  /** 'cancel': shutdown cancels orders, leaves positions (grid). 'close': closes positions (spread). */
+  readonly shutdownMode: 'cancel' | 'close';
+  onBar(market: string, candle: Candle, intervalMs: number): void;
+  onFunding(market: string, record: FundingRecord): void;
+  onVenueEvents(events: readonly VenueEvent[]): void;
+  /** Why a decision is due at `ts`, or null. */
+  due(ts: number): string | null;
+  decide(
+    account: AccountState,
+    liquidationPrice: (marketIndex: number) => bigint | undefined,
+    ts: number,
+    trigger: string,
+  ): EngineDecision;
+  /** (Re)started at `ts`: ramp in again. */
+  restart(ts: number): void;
+  /** Decide at the next opportunity (an operator command, a reconnect). */
+  nudge(): void;
+  /** Spread: the next decisions close positions and open nothing. */
+  requestShutdown(): void;
+  /** After a restart: take over what the venue shows (spread: which direction the legs hold). */
+  adopt(account: AccountState): void;
+  /** History replayed before trading (restart or first start): market-data state only, no decisions. */
+  warm(market: string, candle: Candle, intervalMs: number): void;
+  snapshot(marketIndex: number): MarketSnapshot | undefined;
+  lastVerdict(): Verdict | undefined;
+  /** The strategy section in force, sizes resolved. */
+  params(): Record<string, unknown>;
+  /** Applies a changed objective (strategy section, execution policy, risk limits) from the next decision. */
+  apply(config: BotConfig): void;
+  readonly grid?: GridBot;
+  readonly spread?: SpreadBot;
+}
+
+/** Creates the engine; `firstPrice` resolves 'auto' sizes (symbol → price). */
+export function createEngine(
+  config: BotConfig,
+  firstPrice: (symbol: string) => number,
+  startTs: number,
+  spreadBps = 2,
+): BotEngine {
+  return config.strategy === 'grid'
+    ? gridEngine(config, firstPrice, startTs, spreadBps)
+    : spreadEngine(config, firstPrice, spreadBps);
+}
+
+function gridEngine(
+  config: Extract<BotConfig, { strategy: 'grid' }>,
+  firstPrice: (symbol: string) => number,
+  startTs: number,
+  spreadBps: number,
+): BotEngine {
+  const market = config.markets[0] as MarketSpec;
+  const bot = new GridBot({
+    market,
+    grid: resolveGridSize(config, firstPrice(market.symbol)),
+    execution: config.execution,
+    risk: config.risk,
+    spreadBps,
+    startTs,
+  });
+  return {
+    strategy: 'grid',
+    markets: config.markets,
+    manual: bot.manual,
+    shutdownMode: 'cancel',
+    grid: bot,
+    onBar(m, candle, intervalMs) {
+      if (m === market.symbol) bot.onBar(candle, intervalMs);
+    },
+    onFunding(m, record) {
+      if (m === market.symbol) bot.onFunding(record);
+    },
+    onVenueEvents(events) {
+      // Acks and cancels we caused ourselves need no new decision; fills, funding, rejects do.
+      if (events.some((e) => e.type !== 'accepted' && e.type !== 'cancelled')) bot.onVenueEvent();
+    },
+    due: () => bot.due(),
+    decide(account, liq, _ts, trigger) {
+      const d = bot.decide(
+        { account, liquidationPrice: liq(market.marketIndex) },
+        trigger as Parameters<GridBot['decide']>[1],
+      );
+      return {
+        ts: d.ts,
+        trigger,
+        verdict: d.verdict,
+        commands: d.commands,
+        log: [],
+        range: { lo: d.lo, hi: d.hi },
+      };
+    },
+    restart: (ts) => bot.restart(ts),
+    nudge: () => bot.onVenueEvent(),
+    requestShutdown() {},
+    adopt() {},
+    warm(m, candle, intervalMs) {
+      if (m === market.symbol) bot.onBar(candle, intervalMs);
+    },
+    snapshot: (i) => (i === market.marketIndex ? bot.snapshots.current : undefined),
+    lastVerdict: () => bot.lastVerdict,
+    params: () => ({ ...bot.setup.grid }),
+    apply(next) {
+      if (next.strategy !== 'grid') throw new Error('a grid bot stays a grid bot');
+      const mark = bot.snapshots.current.mark;
+      bot.setup.grid = resolveGridSize(next, mark > 0 ? mark : firstPrice(market.symbol));
+      bot.setup.execution = next.execution;
+      bot.setup.risk = next.risk;
+      bot.onVenueEvent();
+    },
+  };
+}
+
+function spreadEngine(
+  config: Extract<BotConfig, { strategy: 'spread' }>,
+  firstPrice: (symbol: string) => number,
+  spreadBps: number,
+): BotEngine {
+  const [drift, kmno] = config.markets as [MarketSpec, MarketSpec];
+  const bot = new SpreadBot({
+    markets: [drift, kmno],
+    spread: resolveSpreadSizes(config, firstPrice(drift.symbol), firstPrice(kmno.symbol)),
+    execution: config.execution,
+    risk: config.risk,
+    spreadBps,
+  });
+  let lastWarmTs = Number.NEGATIVE_INFINITY;
+  const pending: VenueEvent[] = [];
+  return {
+    strategy: 'spread',
+    markets: config.markets,
+    manual: bot.manual,
+    shutdownMode: config.spread.closeOnShutdown ? 'close' : 'cancel',
+    spread: bot,
+    onBar: (m, c, i) => bot.onBar(m, c, i),
+    onFunding: (m, r) => bot.onFunding(m, r),
+    onVenueEvents(events) {
+      pending.push(...events);
+    },
+    due: (ts) => (bot.due(ts) ? 'cycle' : null),
+    decide(account, liq, ts, trigger) {
+      // The outcomes of last cycle's orders become this cycle's lastOrderResults.
+      bot.onVenueEvents(pending.splice(0));
+      const d = bot.decide({ account, liquidationPrice: liq }, ts);
+      return {
+        ts: d.ts,
+        trigger,
+        verdict: d.verdict,
+        commands: d.commands,
+        log: d.log,
+        shutdownComplete: d.shutdownComplete,
+      };
+    },
+    restart() {},
+    nudge() {},
+    requestShutdown: () => bot.shutdown(),
+    adopt(account) {
+      const base = (i: number) =>
+        baseToNumber(account.positions.find((p) => p.marketIndex === i)?.base ?? 0n);
+      const d = base(drift.marketIndex);
+      const k = base(kmno.marketIndex);
+      const near = (a: number, b: number) => Math.abs(a - b) <= Math.abs(b) * 0.05 + 1e-9;
+      let holding: SpreadDirection = 'FLAT';
+      for (const dir of ['LONG', 'SHORT'] as const) {
+        const legs = legsFor(dir, bot.setup.spread);
+        if (near(d, legs.driftBase) && near(k, legs.kmnoBase)) holding = dir;
+      }
+      // Unrecognised positions stay with holding FLAT: the cycle's reconcile closes them.
+      bot.state = {
+        ...bot.state,
+        holding,
+        intended: legsFor(holding, bot.setup.spread),
+        confirm: { confirmed: holding, candidate: null, streak: 0 },
+      };
+    },
+    warm(m, candle, intervalMs) {
+      bot.onBar(m, candle, intervalMs);
+      // The z-score's rolling fit learns from history one observation per cycle interval, as decide would.
+      const ts = candle.ts + intervalMs;
+      if (ts - lastWarmTs < bot.setup.spread.cycleIntervalSec * 1000) return;
+      const [a, b] = bot.snapshots;
+      if (!(a.current.mark > 0 && b.current.mark > 0) || a.current.ts !== b.current.ts) return;
+      const px = (s: MarketSnapshot) => (bot.setup.spread.signalPrice === 'mark' ? s.mark : s.oracle);
+      const u = updateSignal(bot.state.fit, px(a.current), px(b.current));
+      if (u.ok) bot.state = { ...bot.state, fit: u.fit, lastStats: u.stats };
+      lastWarmTs = ts;
+    },
+    snapshot: (i) =>
+      i === drift.marketIndex
+        ? bot.snapshots[0].current
+        : i === kmno.marketIndex
+          ? bot.snapshots[1].current
+          : undefined,
+    lastVerdict: () => bot.lastVerdict,
+    params: () => ({ ...bot.setup.spread }),
+    apply(next) {
+      if (next.strategy !== 'spread') throw new Error('a spread bot stays a spread bot');
+      const m0 = bot.snapshots[0].current.mark;
+      const m1 = bot.snapshots[1].current.mark;
+      bot.setup.spread = resolveSpreadSizes(
+        next,
+        m0 > 0 ? m0 : firstPrice(drift.symbol),
+        m1 > 0 ? m1 : firstPrice(kmno.symbol),
+      );
+      bot.setup.execution = next.execution;
+      bot.setup.risk = next.risk;
+    },
+  };
+}

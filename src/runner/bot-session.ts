@@ -1,0 +1,371 @@
+/**
+ * One running bot: its engine (the shared decision pipeline), its venue subaccount, its lease, and the writes
+ * its cycles owe the database. A cycle is: due? → read the venue account → decide → (lease held?) → send
+ * commands. Everything that happens — commands, venue events, verdicts — is buffered in order and committed
+ * by the runner in one transaction per tick (see persist.ts), so a crash loses whole cycles, never halves.
+ */
+
+import type { BotConfig } from '../config/bot-config.ts';
+import type { Verdict } from '../domain/intent.ts';
+import type { AccountState, Order, OrderCommand, VenueEvent } from '../domain/types.ts';
+import type { Logger } from '../log/logger.ts';
+import type { BotEvent, JournalEntry, RecordedFill, RecordedVerdict } from '../store/index.ts';
+import type { VenuePort } from '../venue/port.ts';
+import type { BotEngine, EngineDecision } from './bot-engine.ts';
+import { type FundingBaseline, FundingBook } from './funding-book.ts';
+import type { RunnerMetrics } from './metrics.ts';
+
+export type SessionStatus = 'starting' | 'running' | 'stopping' | 'stopped' | 'error';
+
+export interface HistoryPoint {
+  ts: number;
+  mark: number | null;
+  equity: number;
+  base: number;
+  liqPrice: number | null;
+  lo?: number | null;
+  hi?: number | null;
+}
+
+export interface PendingWrites {
+  journal: JournalEntry[];
+  fills: RecordedFill[];
+  orders: Map<number, Order>;
+  verdicts: RecordedVerdict[];
+  events: BotEvent[];
+  snapshot: { ts: number; account: AccountState } | undefined;
+}
+
+const emptyWrites = (): PendingWrites => ({
+  journal: [],
+  fills: [],
+  orders: new Map(),
+  verdicts: [],
+  events: [],
+  snapshot: undefined,
+});
+
+export interface SessionOptions {
+  id: string;
+  name: string;
+  mode: 'paper' | 'live';
+  config: BotConfig;
+  objectiveVersion: number;
+  engine: BotEngine;
+  venue: VenuePort;
+  subaccountId: number;
+  /** The venue's liquidation price for a market (PRICE), undefined when none. */
+  liquidationPrice: (account: AccountState, marketIndex: number) => bigint | undefined;
+  /** Checked before every command batch; false → the batch is not sent (lease lost). */
+  leaseHeld: () => boolean;
+  metrics: RunnerMetrics;
+  log: Logger;
+  /** USDC deposited (QUOTE), for PnL. */
+  deposited: bigint;
+  /** Funding settled and fees paid so far (QUOTE), from the database at start. */
+  fundingTotal?: bigint;
+  /** Per-market funding books to continue from (fundingBaselines). */
+  fundingBaselines?: ReadonlyMap<number, FundingBaseline>;
+  feesTotal?: bigint;
+  /** Snapshot cadence in the bot's clock (ms). */
+  snapshotCadenceMs: number;
+  /** Keep at most this many history points. Default 5000. */
+  historyLimit?: number;
+  /** At most one history point per this many ms of the bot's clock. Default 60 s. */
+  historyEveryMs?: number;
+}
+
+/** Venue fill identity: an order's fills have strictly decreasing remainders, so (orderId, remainder) is unique. */
+export const venueFillId = (e: Extract<VenueEvent, { type: 'filled' }>): string =>
+  `${e.fill.orderId}:${e.remainingBase}`;
+
+export class BotSession {
+  readonly id: string;
+  readonly name: string;
+  readonly mode: 'paper' | 'live';
+  config: BotConfig;
+  objectiveVersion: number;
+  readonly engine: BotEngine;
+  readonly venue: VenuePort;
+  readonly subaccountId: number;
+  status: SessionStatus = 'starting';
+  account: AccountState | undefined;
+  deposited: bigint;
+  fundingTotal: bigint;
+  feesTotal: bigint;
+  readonly history: HistoryPoint[] = [];
+  /** Settled funding vs the continuous estimate, per market (snapshot rows, the API's pending figure). */
+  readonly funding: FundingBook;
+  lastDecision: EngineDecision | undefined;
+  /** Last time (bot clock) anything changed, for the API's `ts`. */
+  ts = 0;
+  /** Called after a cycle changed what the API shows (SSE). */
+  onChange: ((kind: 'bot' | 'fill' | 'verdict', data: unknown) => void) | undefined;
+  readonly #o: SessionOptions;
+  #writes = emptyWrites();
+  readonly #known = new Map<number, Order>();
+  #verdictKey = '';
+  #cycle = 0;
+  #lastSnapshotTs: number | undefined;
+  #lastHistoryTs = Number.NEGATIVE_INFINITY;
+  #leaseWarned = false;
+  /** Correlation id of the cycle whose commands or market step are being processed. */
+  #currentCid: string | null = null;
+
+  constructor(o: SessionOptions) {
+    this.#o = o;
+    this.id = o.id;
+    this.name = o.name;
+    this.mode = o.mode;
+    this.config = o.config;
+    this.objectiveVersion = o.objectiveVersion;
+    this.engine = o.engine;
+    this.venue = o.venue;
+    this.subaccountId = o.subaccountId;
+    this.deposited = o.deposited;
+    this.fundingTotal = o.fundingTotal ?? 0n;
+    this.feesTotal = o.feesTotal ?? 0n;
+    this.funding = new FundingBook(
+      o.engine.markets.map((m) => m.marketIndex),
+      o.fundingBaselines,
+    );
+  }
+
+  get log(): Logger {
+    return this.#o.log;
+  }
+
+  liquidationPrice(marketIndex: number): bigint | undefined {
+    return this.account ? this.#o.liquidationPrice(this.account, marketIndex) : undefined;
+  }
+
+  /** Hands over the buffered writes (the runner commits them). */
+  takeWrites(): PendingWrites {
+    const w = this.#writes;
+    this.#writes = emptyWrites();
+    return w;
+  }
+
+  /** Puts writes back in front after a failed commit, so nothing is lost. */
+  restoreWrites(w: PendingWrites): void {
+    const now = this.#writes;
+    this.#writes = {
+      journal: [...w.journal, ...now.journal],
+      fills: [...w.fills, ...now.fills],
+      orders: new Map([...w.orders, ...now.orders]),
+      verdicts: [...w.verdicts, ...now.verdicts],
+      events: [...w.events, ...now.events],
+      snapshot: now.snapshot ?? w.snapshot,
+    };
+  }
+
+  hasWrites(): boolean {
+    const w = this.#writes;
+    return (
+      w.journal.length + w.fills.length + w.orders.size + w.verdicts.length + w.events.length > 0 ||
+      w.snapshot !== undefined
+    );
+  }
+
+  event(level: BotEvent['level'], kind: string, message: string, data?: Record<string, unknown>): void {
+    this.#writes.events.push({ ts: this.ts || undefined, level, kind, message, data });
+    this.log.log(level, 'SYSTEM', message, { kind, ...data });
+  }
+
+  journal(ts: number, kind: JournalEntry['kind'], payload: unknown): void {
+    this.#writes.journal.push({ ts, kind, payload });
+  }
+
+  /** Every venue event of this subaccount comes through here, in order. */
+  onVenueEvent(e: VenueEvent): void {
+    this.journal(e.ts, 'venue_event', e);
+    if (e.ts > this.ts) this.ts = e.ts;
+    switch (e.type) {
+      case 'accepted':
+        this.#known.set(e.order.orderId, { ...e.order });
+        this.#writes.orders.set(e.order.orderId, { ...e.order });
+        break;
+      case 'cancelled': {
+        const o = this.#known.get(e.orderId);
+        if (o) {
+          this.#known.delete(e.orderId);
+          this.#writes.orders.set(e.orderId, {
+            ...o,
+            status: e.reason === 'expired' ? 'expired' : 'cancelled',
+          });
+        }
+        break;
+      }
+      case 'filled': {
+        const f = e.fill;
+        this.#writes.fills.push({ ...f, venueFillId: venueFillId(e) });
+        this.feesTotal += f.fee;
+        this.#o.metrics.fills.inc({ bot: this.name, market: String(f.marketIndex) });
+        const o = this.#known.get(f.orderId);
+        if (o) {
+          const next: Order = {
+            ...o,
+            filledBase: o.base - e.remainingBase,
+            status: e.remainingBase === 0n ? 'filled' : 'open',
+          };
+          if (e.remainingBase === 0n) this.#known.delete(f.orderId);
+          else this.#known.set(f.orderId, next);
+          this.#writes.orders.set(f.orderId, next);
+        }
+        this.#o.log.info('ORDER', `fill ${f.side} ${Number(f.base) / 1e9} @ ${Number(f.price) / 1e6}`, {
+          cycle: this.#currentCid,
+          orderId: f.orderId,
+          maker: f.maker,
+        });
+        this.onChange?.('fill', { botId: this.id, fill: f, venueFillId: venueFillId(e) });
+        break;
+      }
+      case 'funding':
+        this.fundingTotal += e.payment.amount;
+        this.funding.settle(e.payment);
+        break;
+      case 'liquidated':
+        this.event('warn', 'liquidated', `liquidated ${e.base} base on market ${e.marketIndex}`, {
+          marketIndex: e.marketIndex,
+          base: e.base.toString(),
+        });
+        break;
+      default:
+        break;
+    }
+    this.engine.onVenueEvents([e]);
+  }
+
+  /** Orders the bot knows it placed (adopted after a restart). */
+  knowOrders(orders: readonly Order[]): void {
+    for (const o of orders) this.#known.set(o.orderId, { ...o });
+  }
+
+  async readAccount(): Promise<AccountState> {
+    try {
+      this.account = await this.venue.getAccount(this.subaccountId);
+      return this.account;
+    } catch (err) {
+      this.#o.metrics.rpcErrors.inc({ bot: this.name });
+      throw err;
+    }
+  }
+
+  /**
+   * One loop iteration at time `ts` (the bot's clock): decides when due (or when `force` names a reason),
+   * sends the commands while the lease is held. Returns the decision, or undefined when none was due.
+   */
+  async cycle(ts: number, force?: string): Promise<EngineDecision | undefined> {
+    if (this.status === 'stopped' || this.status === 'error') return undefined;
+    const trigger = force ?? this.engine.due(ts);
+    if (!trigger) return undefined;
+    const started = performance.now();
+    const cid = `${this.name}-${++this.#cycle}`;
+    const log = this.#o.log.cycle(cid);
+    this.#currentCid = cid;
+    const account = await this.readAccount();
+    const d = this.engine.decide(account, (i) => this.#o.liquidationPrice(account, i), ts, trigger);
+    this.lastDecision = d;
+    if (d.ts > this.ts) this.ts = d.ts;
+    this.#o.metrics.decisions.inc({ bot: this.name, trigger });
+    this.#o.metrics.verdicts.inc({ bot: this.name, kind: d.verdict.kind });
+    if (d.log.length > 0) log.events(d.log);
+    this.#recordVerdict(d.ts, d.verdict, cid, log);
+    if (d.commands.length > 0) await this.send(d.ts, d.commands, cid);
+    const ms = performance.now() - started;
+    this.#o.metrics.loopLatency.observe(ms / 1000);
+    // One line per cycle at debug (LOG_LEVEL=debug / --log-level debug); fills and verdict changes log at info.
+    log.debug('CYCLE', 'cycle end', {
+      trigger,
+      verdict: d.verdict.kind,
+      commands: d.commands.length,
+      latencyMs: round(ms),
+    });
+    return d;
+  }
+
+  /** Sends commands (journaled first, so the journal order is command → its events → its result). */
+  async send(ts: number, commands: OrderCommand[], cid: string): Promise<boolean> {
+    if (!this.#o.leaseHeld()) {
+      if (!this.#leaseWarned) {
+        this.#leaseWarned = true;
+        this.#o.metrics.leaseLost.inc({ bot: this.name });
+        this.event('error', 'lease_lost', 'lease lost: this runner no longer sends orders for the bot', {
+          cid,
+        });
+      }
+      return false;
+    }
+    for (const c of commands) {
+      this.journal(ts, 'command', { cid, command: c });
+      this.#o.metrics.ordersSent.inc({ bot: this.name, kind: c.kind });
+    }
+    let results: Awaited<ReturnType<VenuePort['execute']>>;
+    try {
+      results = await this.venue.execute(this.subaccountId, commands);
+    } catch (err) {
+      this.#o.metrics.rpcErrors.inc({ bot: this.name });
+      this.journal(ts, 'command_result', { cid, ok: false, error: String(err) });
+      this.#o.log.error('ORDER', 'venue call failed', { cid, error: String(err) });
+      return false;
+    }
+    for (const r of results) {
+      if (r.ok) continue;
+      this.#o.metrics.ordersRejected.inc({ bot: this.name, reason: r.reason });
+      this.journal(ts, 'command_result', { cid, ok: false, reason: r.reason, detail: r.detail });
+      this.#o.log.warn('ORDER', `rejected: ${r.reason}`, { cid, detail: r.detail, kind: r.command.kind });
+    }
+    return true;
+  }
+
+  #recordVerdict(ts: number, v: Verdict, cid: string, log: Logger): void {
+    this.journal(ts, 'verdict', { cid, kind: v.kind, band: v.band, reasons: v.reasons });
+    const key = `${v.kind}|${v.reasons.map((r) => `${r.rule}:${r.action}`).join(',')}`;
+    if (key === this.#verdictKey) return;
+    this.#verdictKey = key;
+    const row = { ts, ...v };
+    this.#writes.verdicts.push(row);
+    log.info('RISK', `verdict ${v.kind}`, {
+      reasons: v.reasons.map((r) => `${r.rule}: ${r.message}`),
+    });
+    this.onChange?.('verdict', { botId: this.id, verdict: row });
+  }
+
+  /** After a tick: refresh the account, keep a history point, schedule a snapshot at the cadence. */
+  async afterTick(ts: number): Promise<void> {
+    const account = await this.readAccount();
+    if (ts > this.ts) this.ts = ts;
+    this.funding.observe(ts, account, (i) => this.engine.snapshot(i));
+    if (
+      this.#lastSnapshotTs === undefined ||
+      Math.floor(ts / this.#o.snapshotCadenceMs) !==
+        Math.floor(this.#lastSnapshotTs / this.#o.snapshotCadenceMs)
+    ) {
+      this.#lastSnapshotTs = ts;
+      this.#writes.snapshot = { ts, account };
+    }
+    if (ts - this.#lastHistoryTs >= (this.#o.historyEveryMs ?? 60_000)) {
+      this.#lastHistoryTs = ts;
+      const primary = this.engine.markets[0];
+      const snap = primary ? this.engine.snapshot(primary.marketIndex) : undefined;
+      const pos = primary ? account.positions.find((p) => p.marketIndex === primary.marketIndex) : undefined;
+      const liq = primary ? this.#o.liquidationPrice(account, primary.marketIndex) : undefined;
+      const range = this.lastDecision?.range;
+      this.history.push({
+        ts,
+        mark: snap && snap.mark > 0 ? snap.mark : null,
+        equity: Number(account.totalCollateral) / 1e6,
+        base: pos ? Number(pos.base) / 1e9 : 0,
+        liqPrice: liq === undefined ? null : Number(liq) / 1e6,
+        ...(range
+          ? { lo: Number.isNaN(range.lo) ? null : range.lo, hi: Number.isNaN(range.hi) ? null : range.hi }
+          : {}),
+      });
+      const limit = this.#o.historyLimit ?? 5000;
+      if (this.history.length > limit) this.history.splice(0, this.history.length - limit);
+    }
+    this.onChange?.('bot', { botId: this.id });
+  }
+}
+
+const round = (v: number): number => Math.round(v * 1000) / 1000;

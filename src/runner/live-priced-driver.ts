@@ -1,0 +1,165 @@
+/**
+ * A bot on Drift's live prices: every `barMs` of wall time the latest quote of each market becomes one bar
+ * (open = previous close, close = mark, high/low their extremes, oracle = Drift's oracle) for the bot's market
+ * data — and, in paper mode, for its simulated venue, which fills resting orders the mark trades through.
+ * In live mode the venue is DriftVenue and fills are real. There is no history to warm up from: the grid's
+ * range fills in as bars arrive. Not exercised offline (needs an RPC); the composition is type-checked.
+ */
+import type { Candle } from '../data/types.ts';
+import { quoteToInt } from '../domain/precision.ts';
+import type { AccountState } from '../domain/types.ts';
+import { decodeJson } from '../store/index.ts';
+import type { DriftMarketFeed } from '../venue/drift/market-feed.ts';
+import type { VenuePort } from '../venue/port.ts';
+import { SimVenue } from '../venue/sim/sim-venue.ts';
+import { createEngine } from './bot-engine.ts';
+import { fundingBaselines, pnlTotals, type RunnerBotRecord, saveDeposited } from './bot-records.ts';
+import { BotSession } from './bot-session.ts';
+import { DurableSimExchange, type DurableSimState } from './durable-sim.ts';
+import type { PaperVenueRow } from './persist.ts';
+import { reconcileSession } from './reconcile.ts';
+import type { BotDriver, OpenBotContext } from './runner.ts';
+
+export type LiveVenueChoice =
+  | { kind: 'paper' }
+  | {
+      kind: 'live';
+      venue: VenuePort;
+      subaccountId: number;
+      /** Subscribes this bot to the shared venue's events of its subaccount. */
+      route: (subaccountId: number, session: BotSession) => () => void;
+      liquidationPrice: (account: AccountState, marketIndex: number) => bigint | undefined;
+    };
+
+export interface LivePricedOptions {
+  record: RunnerBotRecord;
+  ctx: OpenBotContext;
+  feed: DriftMarketFeed;
+  venue: LiveVenueChoice;
+  /** Wall ms per synthetic bar. Default 15 s. */
+  barMs?: number;
+  now?: () => number;
+}
+
+export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
+  const { record, ctx, feed } = o;
+  const { config } = record;
+  const now = o.now ?? Date.now;
+  const barMs = o.barMs ?? 15_000;
+  const priceOf = (symbol: string): number => {
+    const m = config.markets.find((x) => x.symbol === symbol);
+    const q = m && feed.quote(m.marketIndex);
+    if (!q || !(q.mark > 0)) throw new Error(`no live price yet for ${symbol}`);
+    return q.mark;
+  };
+  const engine = createEngine(config, priceOf, now());
+  let venue: VenuePort;
+  let subaccountId: number;
+  let liquidationPrice: (account: AccountState, marketIndex: number) => bigint | undefined;
+  let exchange: DurableSimExchange | undefined;
+  let deposited = record.deposited;
+  if (o.venue.kind === 'paper') {
+    exchange = new DurableSimExchange({ markets: config.markets, spreadBps: 2, fundingMode: 'formula' });
+    const rows = await ctx.db.query<{ state: unknown }>('select state from paper_venues where bot_id = $1', [
+      record.id,
+    ]);
+    const saved = rows[0]
+      ? decodeJson<{ venue: DurableSimState; subaccountId: number }>(rows[0].state)
+      : undefined;
+    if (saved) {
+      exchange.importState(saved.venue);
+      subaccountId = saved.subaccountId;
+    } else {
+      subaccountId = exchange.createSubaccount(config.name);
+      deposited = quoteToInt(config.collateral);
+      exchange.deposit(subaccountId, deposited);
+      await saveDeposited(ctx.db, record.id, deposited);
+    }
+    const ex = exchange;
+    const sub = subaccountId;
+    venue = new SimVenue(ex);
+    liquidationPrice = (_a, i) => ex.liquidationPrice(sub, i);
+  } else {
+    venue = o.venue.venue;
+    subaccountId = o.venue.subaccountId;
+    liquidationPrice = o.venue.liquidationPrice;
+  }
+  const totals = await pnlTotals(ctx.db, record.id);
+  const baselines = await fundingBaselines(ctx.db, record.id);
+  const session = new BotSession({
+    id: record.id,
+    name: config.name,
+    mode: o.venue.kind,
+    config,
+    objectiveVersion: record.objectiveVersion,
+    engine,
+    venue,
+    subaccountId,
+    liquidationPrice,
+    leaseHeld: ctx.leaseHeld,
+    metrics: ctx.metrics,
+    log: ctx.log,
+    deposited,
+    fundingTotal: totals.funding,
+    fundingBaselines: baselines,
+    feesTotal: totals.fees,
+    snapshotCadenceMs: 60_000,
+  });
+  const unsubscribe =
+    o.venue.kind === 'paper'
+      ? venue.subscribe((e) => session.onVenueEvent(e))
+      : o.venue.route(subaccountId, session);
+  await reconcileSession(ctx.db, session, now());
+
+  const lastClose = new Map<number, number>();
+  let nextBar = Math.ceil(now() / barMs) * barMs;
+  let forced: string | undefined;
+  return {
+    session,
+    clock: now,
+    requestDecision(reason) {
+      if (engine.strategy === 'grid') forced = reason;
+    },
+    async tick(wall) {
+      if (wall >= nextBar) {
+        const ts = nextBar;
+        nextBar = Math.floor(wall / barMs) * barMs + barMs;
+        let stepped = false;
+        for (const m of config.markets) {
+          const q = feed.quote(m.marketIndex);
+          if (!q || !(q.mark > 0)) continue;
+          const open = lastClose.get(m.marketIndex) ?? q.mark;
+          lastClose.set(m.marketIndex, q.mark);
+          const candle: Candle = {
+            ts: ts - barMs,
+            open,
+            high: Math.max(open, q.mark),
+            low: Math.min(open, q.mark),
+            close: q.mark,
+            volume: 0,
+            oracleClose: q.oracle,
+            fundingRate: q.fundingRate,
+          };
+          if (venue instanceof SimVenue) venue.onBar(m.symbol, candle, barMs);
+          engine.onBar(m.symbol, candle, barMs);
+          stepped = true;
+        }
+        if (stepped) await session.cycle(ts);
+      }
+      if (forced) {
+        const reason = forced;
+        forced = undefined;
+        await session.cycle(wall, reason);
+      }
+      // Heartbeat: re-read the venue account every tick (repairs happen at the engine's heartbeat decisions).
+      await session.afterTick(wall);
+    },
+    durable(): PaperVenueRow | undefined {
+      if (!exchange) return undefined;
+      return { botId: record.id, state: { venue: exchange.exportState(), subaccountId }, dataTs: now() };
+    },
+    async close() {
+      unsubscribe();
+    },
+  };
+}

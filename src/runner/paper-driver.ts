@@ -1,0 +1,199 @@
+/**
+ * Paper mode on replayed data: the bot trades on its own simulated venue (a DurableSimExchange with one
+ * subaccount) against a recorded market stream paced `speed`× faster than real time. The venue's state and the
+ * replay cursor are durable (paper_venues), written in the same transaction as the tick's journal and fills,
+ * so a SIGKILLed runner resumes exactly where its last commit left off.
+ *
+ * First start: deposit the config's collateral, replay `warmupMs` of history into the venue and the bot's
+ * market data without deciding (the range and the spread's z-score need history), then trade.
+ * Restart: restore the venue and cursor, re-read the same warm-up history into the bot, reconcile, ramp in.
+ */
+import { eventTime } from '../data/merge.ts';
+import type { MarketEvent } from '../data/types.ts';
+import { quoteToInt } from '../domain/precision.ts';
+import { decodeJson } from '../store/index.ts';
+import { SimVenue } from '../venue/sim/sim-venue.ts';
+import { createEngine } from './bot-engine.ts';
+import { fundingBaselines, pnlTotals, type RunnerBotRecord, saveDeposited } from './bot-records.ts';
+import { BotSession } from './bot-session.ts';
+import { DurableSimExchange, type DurableSimState } from './durable-sim.ts';
+import type { PaperVenueRow } from './persist.ts';
+import { reconcileSession } from './reconcile.ts';
+import { type ReplayCursor, ReplayFeed } from './replay-feed.ts';
+import type { BotDriver, OpenBotContext } from './runner.ts';
+
+export interface PaperReplayOptions {
+  record: RunnerBotRecord;
+  ctx: OpenBotContext;
+  /** The bot's markets' events, time-ordered (mergeMarketEvents). */
+  events: MarketEvent[];
+  /** Funding records are in `events`: the venue replays them instead of computing Drift's formula. */
+  fundingReplay: boolean;
+  /** Data ms per wall ms. */
+  speed: number;
+  /** Start over (time-shifted) when the data ends; otherwise the bot idles at the end. Default true. */
+  loop?: boolean;
+  /** History replayed before trading. Default: 1 day (grid); the spread's window of cycles (spread). */
+  warmupMs?: number;
+  /** Snapshot cadence on the bot's (data) clock. Default 15 min. */
+  snapshotCadenceMs?: number;
+  /** Events per tick at most; when behind, the pacing re-anchors instead of bursting. Default 2000. */
+  maxEventsPerTick?: number;
+  now?: () => number;
+}
+
+interface SavedPaper {
+  venue: DurableSimState;
+  cursor: ReplayCursor;
+  subaccountId: number;
+}
+
+/**
+ * A week of history before trading starts: the grid's blended range then has its full 1W window, and the
+ * spread bot's rolling fit is warm (at least window + lag + 2 cycles when those are longer than a week).
+ */
+export function defaultWarmupMs(record: RunnerBotRecord): number {
+  const c = record.config;
+  const week = 7 * 86_400_000;
+  if (c.strategy === 'grid') return week;
+  return Math.max(week, (c.spread.window + c.spread.signalLagPeriods + 2) * c.spread.cycleIntervalSec * 1000);
+}
+
+export async function openPaperReplay(o: PaperReplayOptions): Promise<BotDriver> {
+  const { record, ctx } = o;
+  const { config } = record;
+  const now = o.now ?? Date.now;
+  const exchange = new DurableSimExchange({
+    markets: config.markets,
+    spreadBps: 2,
+    fundingMode: o.fundingReplay ? 'replay' : 'formula',
+  });
+  const rows = await ctx.db.query<{ state: unknown }>('select state from paper_venues where bot_id = $1', [
+    record.id,
+  ]);
+  const saved = rows[0] ? decodeJson<SavedPaper>(rows[0].state) : undefined;
+  const feed = new ReplayFeed(o.events, saved?.cursor, o.loop ?? true);
+  const warmupMs = o.warmupMs ?? defaultWarmupMs(record);
+  let subaccountId: number;
+  let deposited = record.deposited;
+  let warm: MarketEvent[];
+
+  if (saved) {
+    exchange.importState(saved.venue);
+    subaccountId = saved.subaccountId;
+    warm = feed.history(exchange.now - warmupMs);
+  } else {
+    subaccountId = exchange.createSubaccount(config.name);
+    deposited = quoteToInt(config.collateral);
+    exchange.deposit(subaccountId, deposited);
+    await saveDeposited(ctx.db, record.id, deposited);
+    warm = [];
+    const until = feed.peekTime() + warmupMs;
+    while (feed.peekTime() < until) {
+      const e = feed.next();
+      if (!e) break;
+      apply(exchange, e);
+      warm.push(e);
+    }
+    exchange.drainEvents();
+  }
+
+  const firstClose = (symbol: string): number => {
+    for (const e of o.events) if (e.type === 'bar' && e.market === symbol) return e.candle.close;
+    throw new Error(`no price data for ${symbol}`);
+  };
+  const engine = createEngine(config, firstClose, exchange.now);
+  for (const e of warm) {
+    if (e.type === 'bar') engine.warm(e.market, e.candle, e.intervalMs);
+    else engine.onFunding(e.market, e.record);
+  }
+  const venue = new SimVenue(exchange);
+  const totals = await pnlTotals(ctx.db, record.id);
+  const baselines = await fundingBaselines(ctx.db, record.id);
+  const session = new BotSession({
+    id: record.id,
+    name: config.name,
+    mode: 'paper',
+    config,
+    objectiveVersion: record.objectiveVersion,
+    engine,
+    venue,
+    subaccountId,
+    liquidationPrice: (_a, i) => exchange.liquidationPrice(subaccountId, i),
+    leaseHeld: ctx.leaseHeld,
+    metrics: ctx.metrics,
+    log: ctx.log,
+    deposited,
+    fundingTotal: totals.funding,
+    fundingBaselines: baselines,
+    feesTotal: totals.fees,
+    snapshotCadenceMs: o.snapshotCadenceMs ?? 15 * 60_000,
+  });
+  const unsubscribe = venue.subscribe((e) => session.onVenueEvent(e));
+  await reconcileSession(ctx.db, session, exchange.now);
+  await session.afterTick(exchange.now);
+
+  let dataAnchor = exchange.now;
+  let wallAnchor = now();
+  let forced: string | undefined;
+  let ended = false;
+  const maxEvents = o.maxEventsPerTick ?? 2000;
+
+  return {
+    session,
+    clock: () => exchange.now,
+    requestDecision(reason) {
+      // The spread bot decides on its cycle schedule only (market orders, nothing resting to pull).
+      if (engine.strategy === 'grid') forced = reason;
+    },
+    async tick(wall) {
+      const target = dataAnchor + (wall - wallAnchor) * o.speed;
+      let n = 0;
+      while (n < maxEvents && feed.peekTime() <= target) {
+        const e = feed.next();
+        if (!e) break;
+        n++;
+        if (e.type === 'funding') {
+          venue.applyFundingRecord(e.market, e.record);
+          engine.onFunding(e.market, e.record);
+          continue;
+        }
+        venue.onBar(e.market, e.candle, e.intervalMs);
+        engine.onBar(e.market, e.candle, e.intervalMs);
+        await session.cycle(e.candle.ts + e.intervalMs);
+      }
+      if (n === maxEvents) {
+        // Behind schedule (slow machine, long pause): continue from here rather than burst to catch up.
+        dataAnchor = feed.peekTime();
+        wallAnchor = wall;
+      }
+      if (forced) {
+        const reason = forced;
+        forced = undefined;
+        await session.cycle(exchange.now, reason);
+      }
+      if (feed.done && !ended) {
+        ended = true;
+        session.event(
+          'info',
+          'replay_end',
+          'the replay data ended; the bot idles (use --loop to start over)',
+        );
+      }
+      if (n > 0 || forced !== undefined) await session.afterTick(exchange.now);
+      else if (session.hasWrites()) await session.afterTick(exchange.now);
+    },
+    durable(): PaperVenueRow {
+      const state: SavedPaper = { venue: exchange.exportState(), cursor: feed.cursor, subaccountId };
+      return { botId: record.id, state, dataTs: exchange.now || eventTime(o.events[0] as MarketEvent) };
+    },
+    async close() {
+      unsubscribe();
+    },
+  };
+}
+
+function apply(exchange: DurableSimExchange, e: MarketEvent): void {
+  if (e.type === 'funding') exchange.applyFundingRecord(e.market, e.record);
+  else exchange.onBar(e.market, e.candle, e.intervalMs);
+}

@@ -1,0 +1,33 @@
+/**
+ * Mild volatility response (DESIGN.md §6): above a reference volatility the grid spaces its levels wider and
+ * decides less often, in proportion to vol / referenceVol and within configured bounds. Never narrower or faster
+ * than configured. Hard responses (clamp, pause) belong to the risk governor.
+ */
+
+export interface VolatilitySettings {
+  /** Annualised volatility (0.8 = 80%/yr) at and below which nothing changes. */
+  referenceVol: number;
+  /** Upper bound of the widened step, percent. */
+  maxStepPct: number;
+  /** Upper bound of the cadence multiplier (decision interval × factor). */
+  maxCadenceFactor: number;
+}
+
+export interface VolatilityResponse {
+  stepPct: number;
+  cadenceFactor: number;
+}
+
+export function volatilityResponse(
+  vol: number,
+  baseStepPct: number,
+  settings: VolatilitySettings,
+): VolatilityResponse {
+  const ratio = vol / settings.referenceVol;
+  if (!(ratio > 1)) return { stepPct: baseStepPct, cadenceFactor: 1 };
+  const widened = Math.min(baseStepPct * ratio, settings.maxStepPct);
+  return {
+    stepPct: Math.max(baseStepPct, widened),
+    cadenceFactor: Math.max(1, Math.min(ratio, settings.maxCadenceFactor)),
+  };
+}

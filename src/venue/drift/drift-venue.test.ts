@@ -1,0 +1,238 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { venueContractSuite } from '../../../test/venue-contract.ts';
+import type { Candle } from '../../data/types.ts';
+import { getMarket } from '../../domain/markets.ts';
+import type { OrderParams, VenueEvent } from '../../domain/types.ts';
+import { DriftVenue } from './drift-venue.ts';
+import { DriftIxBuilder } from './ix-builder.ts';
+import { createOfflineClient } from './test-support/offline-client.ts';
+import { SimDriftLayer } from './test-support/sim-layer.ts';
+import type { SendOptions, TxSender } from './tx-sender.ts';
+
+const SOL = getMarket('SOL-PERP', { takerFeeBps: 10, makerFeeBps: -2 });
+const MINUTE = 60_000;
+const T0 = 1_704_067_200_000;
+const flat = (ts: number, p: number): Candle => ({
+  ts,
+  open: p,
+  high: p,
+  low: p,
+  close: p,
+  volume: 1000,
+  oracleClose: p,
+});
+
+/** DriftVenue over the in-memory layer: real SDK instruction building and decoding, the simulator as the chain. */
+function setup(wrapSender: (s: TxSender) => TxSender = (s) => s, polling = false) {
+  const offline = createOfflineClient();
+  let ts = T0;
+  const builder = new DriftIxBuilder({
+    client: offline.client,
+    ensureUser: async (id) => {
+      if (!offline.hasUser(id)) offline.setUser(id);
+    },
+    usdcTokenAccount: async () => offline.usdcTokenAccount,
+  });
+  const layer = new SimDriftLayer({
+    markets: [SOL],
+    spreadBps: 2,
+    builder,
+    program: offline.client.program,
+    clock: () => ts,
+  });
+  layer.onBar(0, flat(ts, 100), MINUTE);
+  const venue = new DriftVenue({
+    builder,
+    sender: wrapSender(layer.sender),
+    reader: layer.reader,
+    eventSource: polling ? undefined : layer.eventSource,
+    clock: () => ts,
+    computeUnitPrice: () => 5_000,
+  });
+  const advance = async (to?: number) => {
+    ts = to ?? ts + MINUTE;
+    layer.onBar(0, flat(ts, 100), MINUTE);
+  };
+  return { venue, layer, builder, offline, advance };
+}
+
+venueContractSuite('DriftVenue (SDK instructions over the in-memory account layer)', async () => {
+  const { venue, layer, advance } = setup();
+  return {
+    venue,
+    spec: SOL,
+    deposit: 1_000_000_000n,
+    referencePrice: async () => layer.exchange.quote(0)?.mark ?? 0n,
+    advance,
+  };
+});
+
+const limit = (side: 'buy' | 'sell', price: bigint, extra: Partial<OrderParams> = {}): OrderParams => ({
+  marketIndex: 0,
+  side,
+  orderType: 'limit',
+  base: 1_000_000_000n,
+  price,
+  reduceOnly: false,
+  postOnly: 'must',
+  ioc: false,
+  userOrderId: 0,
+  ...extra,
+});
+
+describe('DriftVenue specifics', () => {
+  it('provisions subaccounts 0, 1, … (user stats only with the first) and trades on the right PDA', async () => {
+    const { venue, layer, builder } = setup();
+    assert.equal(await venue.createSubaccount('grid'), 0);
+    assert.equal(await venue.createSubaccount('spread'), 1);
+    assert.deepEqual(
+      layer.log.slice(0, 2).map((tx) => tx.map((ix) => ix.name)),
+      [['initializeUserStats', 'initializeUser'], ['initializeUser']],
+    );
+    await venue.deposit(1, 500_000_000n);
+    const [r] = await venue.execute(1, [{ kind: 'place', order: limit('buy', 95_000_000n) }]);
+    assert.equal(r.ok, true);
+    const tx = layer.log.at(-1);
+    assert.equal(tx?.[0].name, 'placeOrders');
+    assert.ok(tx?.[0].name === 'placeOrders' && tx[0].user.equals(builder.userAccountPublicKey(1)));
+    assert.equal((await venue.getAccount(0)).openOrders.length, 0);
+    assert.equal((await venue.getAccount(1)).openOrders.length, 1);
+  });
+
+  it('gives orders without a userOrderId a fresh non-zero one and remembers the post-only flavour', async () => {
+    const { venue } = setup();
+    const sub = await venue.createSubaccount('a');
+    await venue.deposit(sub, 500_000_000n);
+    await venue.execute(sub, [
+      { kind: 'place', order: limit('buy', 95_000_000n, { postOnly: 'slide' }) },
+      { kind: 'place', order: limit('buy', 94_000_000n) },
+    ]);
+    const open = (await venue.getAccount(sub)).openOrders;
+    const uoids = open.map((o) => o.userOrderId);
+    assert.equal(new Set(uoids).size, 2);
+    assert.ok(uoids.every((u) => u >= 1 && u <= 255));
+    assert.deepEqual(
+      open.map((o) => o.postOnly),
+      ['slide', 'must'],
+    );
+  });
+
+  it('sends every transaction with the configured priority fee', async () => {
+    const seen: SendOptions[] = [];
+    const { venue } = setup((inner) => ({
+      send: (ixs, options) => {
+        seen.push(options);
+        return inner.send(ixs, options);
+      },
+    }));
+    const sub = await venue.createSubaccount('a');
+    await venue.deposit(sub, 500_000_000n);
+    await venue.execute(sub, [{ kind: 'place', order: limit('buy', 95_000_000n, { userOrderId: 3 }) }]);
+    assert.equal(seen.length, 3);
+    assert.ok(seen.every((o) => o.computeUnitPrice === 5_000));
+    assert.equal(typeof seen[2].alreadyApplied, 'function', 'order sends can be checked by userOrderId');
+  });
+
+  it('refuses a withdrawal above the balance as a value, without sending', async () => {
+    const { venue, layer } = setup();
+    const sub = await venue.createSubaccount('a');
+    await venue.deposit(sub, 100_000_000n);
+    const sent = layer.log.length;
+    const w = await venue.withdraw(sub, 100_000_001n);
+    assert.deepEqual(w.ok ? 'ok' : w.reason, 'InsufficientCollateral');
+    assert.equal(layer.log.length, sent);
+    assert.deepEqual(await venue.withdraw(sub, 40_000_000n), { ok: true });
+    assert.equal((await venue.getAccount(sub)).collateral, 60_000_000n);
+  });
+
+  it('degrades on an unknown outcome, sends nothing while degraded, and recovers without duplicating', async () => {
+    const { venue, layer } = setup();
+    const sub = await venue.createSubaccount('a');
+    await venue.deposit(sub, 500_000_000n);
+    const events: VenueEvent[] = [];
+    venue.subscribe((e) => events.push(e));
+    // The transaction lands, but the RPC dies before we learn it.
+    const realSend = layer.sender.send;
+    let lost = true;
+    const order = limit('buy', 95_000_000n, { userOrderId: 5 });
+    const sender = {
+      send: async (...args: Parameters<typeof realSend>) => {
+        const out = await realSend(...args);
+        if (!lost) return out;
+        lost = false;
+        layer.pingFails = true;
+        return { status: 'unknown' as const, detail: 'connection reset while confirming' };
+      },
+    };
+    layer.sender.send = sender.send;
+    const [r] = await venue.execute(sub, [{ kind: 'place', order }]);
+    assert.equal(r.ok ? 'ok' : r.reason, 'Disconnected');
+    assert.equal(venue.status.status, 'degraded');
+    const sent = layer.log.length;
+    const [again] = await venue.execute(sub, [{ kind: 'place', order }]);
+    assert.equal(again.ok ? 'ok' : again.reason, 'Disconnected');
+    assert.equal(layer.log.length, sent, 'nothing sent while degraded');
+    assert.equal((await venue.heartbeat()).status, 'degraded', 'the RPC is still down');
+    layer.pingFails = false;
+    assert.equal((await venue.heartbeat()).status, 'healthy');
+    // The order that landed is there exactly once; re-sending the same logical order is refused, not doubled.
+    const [retry] = await venue.execute(sub, [{ kind: 'place', order }]);
+    assert.equal(retry.ok ? 'ok' : retry.reason, 'UserOrderIdAlreadyInUse');
+    const open = (await venue.getAccount(sub)).openOrders;
+    assert.deepEqual(
+      open.map((o) => o.userOrderId),
+      [5],
+    );
+  });
+
+  it('an RPC error while reading degrades the venue; execute then answers Disconnected', async () => {
+    const { venue, layer } = setup();
+    const sub = await venue.createSubaccount('a');
+    layer.pingFails = true;
+    await assert.rejects(venue.getAccount(sub), /ECONNREFUSED/);
+    const [r] = await venue.execute(sub, [{ kind: 'cancelAll' }]);
+    assert.equal(r.ok ? 'ok' : r.reason, 'Disconnected');
+    layer.pingFails = false;
+    await venue.heartbeat();
+    const [ok] = await venue.execute(sub, [{ kind: 'cancelAll' }]);
+    assert.equal(ok.ok, true);
+  });
+
+  it('answers OrderNotFound for an unknown order id without spending a transaction', async () => {
+    const { venue, layer } = setup();
+    const sub = await venue.createSubaccount('a');
+    const sent = layer.log.length;
+    const [c, m] = await venue.execute(sub, [
+      { kind: 'cancel', orderId: 99 },
+      { kind: 'modify', orderId: 99, price: 1n },
+    ]);
+    assert.deepEqual([c.ok ? 'ok' : c.reason, m.ok ? 'ok' : m.reason], ['OrderNotFound', 'OrderNotFound']);
+    assert.equal(layer.log.length, sent);
+  });
+
+  it('in polling mode (no event source) reports accepted and cancelled from account diffs', async () => {
+    const { venue } = setup(undefined, true);
+    const sub = await venue.createSubaccount('a');
+    await venue.deposit(sub, 500_000_000n);
+    const events: VenueEvent[] = [];
+    venue.subscribe((e) => events.push(e));
+    const [r] = await venue.execute(sub, [
+      { kind: 'place', order: limit('buy', 95_000_000n, { userOrderId: 8 }) },
+    ]);
+    assert.ok(r.ok);
+    const [id] = r.orderIds;
+    assert.ok(id > 0, 'the order id is learned from the diff');
+    await venue.execute(sub, [{ kind: 'cancel', orderId: id }]);
+    assert.deepEqual(
+      events.map((e) => [
+        e.type,
+        e.type === 'accepted' ? e.order.userOrderId : e.type === 'cancelled' ? e.userOrderId : 0,
+      ]),
+      [
+        ['accepted', 8],
+        ['cancelled', 8],
+      ],
+    );
+  });
+});

@@ -1,0 +1,395 @@
+/**
+ * DriftVenue: the VenuePort over Drift, composed from small seams so every part runs offline in tests:
+ * DriftIxBuilder (SDK instruction builders), TxSender (priority fee, confirm, retry), AccountReader (SDK User
+ * maths), an optional EventSource (program records) and polling diffs, ConnectionHealth and UserOrderIdBook.
+ *
+ * Rules that keep money safe:
+ * - While degraded (an RPC/websocket error, or a send whose outcome is unknown) nothing is sent: execute
+ *   answers Disconnected. The heartbeat probes the RPC and, before declaring health, re-reads every subaccount
+ *   and settles unknown sends by userOrderId (see user-order-ids.ts and tx-sender.ts).
+ * - Each OrderCommand is one transaction; results are values (program errors map to RejectReason).
+ */
+import type { OrderCommand, OrderParams, RejectReason, VenueEvent } from '../../domain/types.ts';
+import type { CommandResult, VenuePort, WithdrawResult } from '../port.ts';
+import type { AccountReader, DriftAccountState } from './account-reader.ts';
+import { ConnectionHealth, type HealthState } from './connection-health.ts';
+import { diffAccountStates } from './events.ts';
+import type { DriftIxBuilder } from './ix-builder.ts';
+import { nextSubaccountId } from './provisioning.ts';
+import type { SendOptions, SendOutcome, TxSender } from './tx-sender.ts';
+import { UserOrderIdBook } from './user-order-ids.ts';
+
+/** A push source of venue events (Drift's EventSubscriber records, or the simulator in tests). */
+export type EventSource = (emit: (event: VenueEvent) => void) => () => void;
+
+export interface DriftVenueDeps {
+  builder: DriftIxBuilder;
+  sender: TxSender;
+  reader: AccountReader;
+  /** When set, events come from it; otherwise from diffs of successive reads. */
+  eventSource?: EventSource;
+  /** Priority fee, micro-lamports per compute unit (e.g. from recent prioritization fees). */
+  computeUnitPrice?: () => number | Promise<number>;
+  computeUnitLimit?: number;
+  clock?: () => number;
+  health?: ConnectionHealth;
+  book?: UserOrderIdBook;
+}
+
+const placesOf = (c: OrderCommand): OrderParams[] =>
+  c.kind === 'place' ? [c.order] : c.kind === 'cancelAndPlace' ? c.place : [];
+
+export class DriftVenue implements VenuePort {
+  readonly name = 'drift';
+  readonly health: ConnectionHealth;
+  readonly book: UserOrderIdBook;
+  readonly #d: DriftVenueDeps;
+  readonly #clock: () => number;
+  readonly #listeners = new Set<(event: VenueEvent) => void>();
+  /** Last read of each subaccount this venue works with: the base of diffs and of pre-checks. */
+  readonly #last = new Map<number, DriftAccountState>();
+  readonly #stopSource: () => void;
+  /** Accepted events seen while a command is in flight (how a placement learns its order ids). */
+  #collecting: VenueEvent[] | undefined;
+
+  constructor(deps: DriftVenueDeps) {
+    this.#d = deps;
+    this.#clock = deps.clock ?? Date.now;
+    this.health = deps.health ?? new ConnectionHealth(this.#clock);
+    this.book = deps.book ?? new UserOrderIdBook();
+    this.#stopSource = deps.eventSource ? deps.eventSource((e) => this.#emit(e)) : () => {};
+  }
+
+  get status(): HealthState {
+    return this.health.state;
+  }
+
+  /** For the live wiring: websocket/RPC error callbacks land here. */
+  markDegraded(reason: string): void {
+    this.health.degrade(reason);
+  }
+
+  subscribe(listener: (event: VenueEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  close(): void {
+    this.#stopSource();
+  }
+
+  async createSubaccount(name: string): Promise<number> {
+    this.#requireHealthy('create a subaccount');
+    const info = await this.#io(() => this.#d.reader.authorityInfo());
+    const id = nextSubaccountId(info);
+    const ixs = await this.#d.builder.initializeUser(id, name, info.userStatsExists);
+    const out = await this.#send(ixs, async () =>
+      (await this.#d.reader.authorityInfo()).existing.includes(id),
+    );
+    if (out.status === 'rejected') {
+      throw new Error(`Drift refused to create subaccount ${id} (${out.error.name}): ${out.detail}`);
+    }
+    if (out.status !== 'confirmed' && out.status !== 'applied') {
+      throw new Error(`creating subaccount ${id} did not complete (${out.status}): ${out.detail}`);
+    }
+    await this.#refresh(id);
+    return id;
+  }
+
+  async deposit(subaccountId: number, amount: bigint): Promise<void> {
+    if (amount <= 0n) throw new RangeError(`deposit must be positive, got ${amount}`);
+    this.#requireHealthy('deposit');
+    const ix = await this.#d.builder.deposit(subaccountId, amount);
+    // A deposit has no userOrderId; an expired-unseen attempt never landed, so no alreadyApplied check is needed.
+    const out = await this.#send([ix]);
+    if (out.status !== 'confirmed' && out.status !== 'applied') {
+      const why =
+        out.status === 'rejected' ? `${out.error.name}: ${out.detail}` : `${out.status}: ${out.detail}`;
+      throw new Error(
+        `deposit of ${amount} (USDC, 6 decimals) into subaccount ${subaccountId} failed: ${why}`,
+      );
+    }
+    await this.#refresh(subaccountId);
+  }
+
+  async withdraw(subaccountId: number, amount: bigint): Promise<WithdrawResult> {
+    if (amount <= 0n) return { ok: false, reason: 'InvalidOrder', detail: 'withdrawal must be positive' };
+    if (!this.health.healthy) return { ok: false, reason: 'Disconnected', detail: this.#degradedDetail() };
+    const acct = await this.#io(() => this.#d.reader.read(subaccountId));
+    if (amount > acct.collateral) {
+      return { ok: false, reason: 'InsufficientCollateral', detail: `USDC balance is ${acct.collateral}` };
+    }
+    if (acct.positions.length > 0 && amount > acct.freeCollateral) {
+      return {
+        ok: false,
+        reason: 'InsufficientCollateral',
+        detail: `would break the initial margin requirement (free collateral ${acct.freeCollateral})`,
+      };
+    }
+    const ix = await this.#d.builder.withdraw(subaccountId, amount);
+    const out = await this.#send([ix]);
+    await this.#refresh(subaccountId).catch(() => undefined);
+    if (out.status === 'confirmed' || out.status === 'applied') return { ok: true };
+    if (out.status === 'rejected') return { ok: false, reason: out.error.reason, detail: out.detail };
+    return { ok: false, reason: 'Disconnected', detail: out.detail };
+  }
+
+  async getAccount(subaccountId: number): Promise<DriftAccountState> {
+    return this.#refresh(subaccountId);
+  }
+
+  async execute(subaccountId: number, commands: OrderCommand[]): Promise<CommandResult[]> {
+    const results: CommandResult[] = [];
+    let acct: DriftAccountState | undefined;
+    if (this.health.healthy) acct = await this.#refresh(subaccountId).catch(() => undefined);
+    for (const command of commands) {
+      if (!this.health.healthy || !acct) {
+        results.push({ ok: false, command, reason: 'Disconnected', detail: this.#degradedDetail() });
+        continue;
+      }
+      const r = await this.#executeOne(subaccountId, command, acct);
+      results.push(r.result);
+      acct = r.account;
+    }
+    return results;
+  }
+
+  /**
+   * One heartbeat: probe the RPC; when recovering, re-read every subaccount, settle unknown sends (orders that
+   * did land are reported as accepted) and only then accept new commands.
+   */
+  async heartbeat(): Promise<HealthState> {
+    return this.health.beat(
+      () => this.#d.reader.ping(),
+      async () => {
+        const subs = new Set([...this.#last.keys(), ...this.book.subaccountsWithUnknown()]);
+        for (const sub of subs) {
+          const prev = this.#last.get(sub);
+          const acct = await this.#d.reader.read(sub);
+          this.book.reconcile(sub, acct.openOrders, this.#clock());
+          if (prev && !this.#d.eventSource) {
+            for (const e of diffAccountStates(prev, acct, this.#clock())) this.#emit(e);
+          }
+          this.#last.set(sub, acct);
+        }
+      },
+    );
+  }
+
+  /**
+   * Re-reads every subaccount this venue has touched; in polling mode (no event source) the differences are
+   * emitted as events. Read errors degrade the venue (the heartbeat recovers it).
+   */
+  async poll(): Promise<void> {
+    if (!this.health.healthy) return;
+    for (const sub of [...this.#last.keys()]) await this.#refresh(sub).catch(() => undefined);
+  }
+
+  /** Starts a heartbeat timer; returns a stop function. */
+  startHeartbeat(intervalMs: number): () => void {
+    const timer = setInterval(() => {
+      void this.heartbeat();
+    }, intervalMs);
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }
+
+  async #executeOne(
+    sub: number,
+    command: OrderCommand,
+    before: DriftAccountState,
+  ): Promise<{ result: CommandResult; account: DriftAccountState }> {
+    const fail = (reason: RejectReason, detail: string, orders: OrderParams[] = []) => {
+      for (const order of orders) {
+        this.#emit({ type: 'rejected', ts: this.#clock(), subaccountId: sub, order, reason, detail });
+      }
+      return { result: { ok: false as const, command, reason, detail }, account: before };
+    };
+    const open = before.openOrders;
+    let cmd = command;
+    const places = placesOf(command);
+    if (places.length > 0) {
+      const inUse = places.find(
+        (p, i) =>
+          p.userOrderId !== 0 &&
+          (open.some((o) => o.userOrderId === p.userOrderId) ||
+            places.findIndex((q) => q.userOrderId === p.userOrderId) !== i),
+      );
+      if (inUse)
+        return fail('UserOrderIdAlreadyInUse', `userOrderId ${inUse.userOrderId} is in use`, [inUse]);
+      const assigned = this.book.assign(sub, places, open);
+      if (!assigned) return fail('MaxNumberOfOrders', 'all 255 userOrderIds are in use', places);
+      cmd =
+        command.kind === 'place'
+          ? { ...command, order: assigned[0] }
+          : ({ ...command, place: assigned } as OrderCommand);
+    }
+    const precheck = this.#precheck(cmd, before);
+    if (precheck) return fail(precheck.reason, precheck.detail);
+
+    let ixs: Awaited<ReturnType<DriftIxBuilder['forCommand']>>;
+    try {
+      ixs = await this.#d.builder.forCommand(sub, cmd);
+    } catch (err) {
+      return fail('InvalidOrder', err instanceof Error ? err.message : String(err), placesOf(cmd));
+    }
+    const uoids = placesOf(cmd).map((p) => p.userOrderId);
+    this.book.sending(sub, placesOf(cmd));
+    this.#collecting = [];
+    // Events that arrive during the send and the read after it are collected to learn the new order ids.
+    const out = await this.#send(ixs, () => this.#applied(sub, cmd, before));
+    if (out.status === 'rejected') {
+      this.#collecting = undefined;
+      return fail(out.error.reason, out.detail, placesOf(cmd));
+    }
+    if (out.status === 'failed' || out.status === 'unknown') {
+      this.#collecting = undefined;
+      if (out.status === 'unknown') this.book.markUnknown(sub, uoids);
+      this.health.degrade(`send ${out.status}: ${out.detail}`);
+      return { result: { ok: false, command, reason: 'Disconnected', detail: out.detail }, account: before };
+    }
+    // The transaction landed. If the read after it fails, the venue is degraded (by #io) but the result stays ok.
+    const after = await this.#refresh(sub).catch(() => undefined);
+    const seen = this.#collecting ?? [];
+    this.#collecting = undefined;
+    const orderIds = this.#orderIdsOf(sub, cmd, before, after ?? before, seen);
+    return { result: { ok: true, command, orderIds }, account: after ?? before };
+  }
+
+  /** Checks the venue would refuse anyway, answered without spending a transaction. */
+  #precheck(c: OrderCommand, acct: DriftAccountState): { reason: RejectReason; detail: string } | undefined {
+    const isOpen = (id: number) => acct.openOrders.some((o) => o.orderId === id);
+    switch (c.kind) {
+      case 'cancel':
+      case 'modify':
+        return isOpen(c.orderId)
+          ? undefined
+          : { reason: 'OrderNotFound', detail: `no open order ${c.orderId}` };
+      case 'cancelByUserOrderId':
+        return c.userOrderId > 0 && acct.openOrders.some((o) => o.userOrderId === c.userOrderId)
+          ? undefined
+          : { reason: 'OrderNotFound', detail: `no open userOrderId ${c.userOrderId}` };
+      default:
+        return undefined;
+    }
+  }
+
+  /** Whether a command's effect is visible on the venue (asked before a fresh retry; see tx-sender.ts). */
+  async #applied(sub: number, c: OrderCommand, before: DriftAccountState): Promise<boolean> {
+    const now = await this.#d.reader.read(sub);
+    const openIds = new Set(now.openOrders.map((o) => o.orderId));
+    const openUoids = new Set(now.openOrders.map((o) => o.userOrderId));
+    switch (c.kind) {
+      case 'place':
+      case 'cancelAndPlace':
+        return placesOf(c).length > 0
+          ? placesOf(c).every((p) => openUoids.has(p.userOrderId))
+          : c.kind === 'cancelAndPlace' && c.cancelOrderIds.every((id) => !openIds.has(id));
+      case 'cancel':
+      case 'modify':
+        return !openIds.has(c.orderId);
+      case 'cancelByUserOrderId':
+        return !openUoids.has(c.userOrderId);
+      case 'cancelAll':
+        return before.openOrders.every(
+          (o) => (c.marketIndex !== undefined && o.marketIndex !== c.marketIndex) || !openIds.has(o.orderId),
+        );
+    }
+  }
+
+  #orderIdsOf(
+    sub: number,
+    c: OrderCommand,
+    before: DriftAccountState,
+    after: DriftAccountState,
+    seen: VenueEvent[],
+  ): number[] {
+    switch (c.kind) {
+      case 'cancel':
+        return [c.orderId];
+      case 'cancelByUserOrderId':
+        return before.openOrders.filter((o) => o.userOrderId === c.userOrderId).map((o) => o.orderId);
+      case 'cancelAll':
+        return before.openOrders
+          .filter((o) => c.marketIndex === undefined || o.marketIndex === c.marketIndex)
+          .map((o) => o.orderId);
+      default: {
+        // New orders: accepted events of this subaccount seen during the command (program records or diffs),
+        // else orders now open that were not before and carry one of our userOrderIds.
+        const uoids = new Set(
+          c.kind === 'modify'
+            ? before.openOrders.filter((o) => o.orderId === c.orderId).map((o) => o.userOrderId)
+            : placesOf(c).map((p) => p.userOrderId),
+        );
+        const fromEvents = seen.flatMap((e) =>
+          e.type === 'accepted' && e.subaccountId === sub && uoids.has(e.order.userOrderId)
+            ? [e.order.orderId]
+            : [],
+        );
+        if (fromEvents.length > 0) return fromEvents;
+        const old = new Set(before.openOrders.map((o) => o.orderId));
+        return after.openOrders
+          .filter((o) => !old.has(o.orderId) && uoids.has(o.userOrderId))
+          .map((o) => o.orderId);
+      }
+    }
+  }
+
+  async #send(
+    ixs: Parameters<TxSender['send']>[0],
+    alreadyApplied?: () => Promise<boolean>,
+  ): Promise<SendOutcome> {
+    const options: SendOptions = {
+      computeUnitPrice: (await this.#d.computeUnitPrice?.()) ?? 0,
+      computeUnitLimit: this.#d.computeUnitLimit,
+      alreadyApplied,
+    };
+    try {
+      return await this.#d.sender.send(ixs, options);
+    } catch (err) {
+      // A sender that throws is broken I/O: degrade and report the outcome as unknown.
+      this.health.degrade(err instanceof Error ? err.message : String(err));
+      return { status: 'unknown', detail: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  /** Reads a subaccount, emits the diff against the last read (polling mode) and remembers it. */
+  async #refresh(sub: number): Promise<DriftAccountState> {
+    const acct = await this.#io(() => this.#d.reader.read(sub));
+    const prev = this.#last.get(sub);
+    this.book.observe(sub, acct.openOrders, this.#clock());
+    if (prev && !this.#d.eventSource) {
+      for (const e of diffAccountStates(prev, acct, this.#clock())) this.#emit(e);
+    }
+    this.#last.set(sub, acct);
+    return acct;
+  }
+
+  async #io<T>(f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (err) {
+      this.health.degrade(err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+  }
+
+  #emit(event: VenueEvent): void {
+    this.#collecting?.push(event);
+    for (const l of this.#listeners) l(event);
+  }
+
+  #requireHealthy(what: string): void {
+    if (!this.health.healthy)
+      throw new Error(`cannot ${what}: the Drift connection is degraded (${this.#degradedDetail()})`);
+  }
+
+  #degradedDetail(): string {
+    const s = this.health.state;
+    return s.status === 'degraded'
+      ? `venue degraded since ${new Date(s.since).toISOString()}: ${s.reason}`
+      : 'disconnected';
+  }
+}

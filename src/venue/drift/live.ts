@@ -1,0 +1,98 @@
+/**
+ * Wires DriftVenue to mainnet (or devnet): Connection, the runner's key, a subscribed DriftClient, the RPC
+ * sender with recent-fee priority, the SDK-backed reader and a polling loop for events. The only I/O-heavy
+ * file of the venue; everything it composes is tested offline.
+ */
+import { BulkAccountLoader, DriftClient, Wallet } from '@drift-labs/sdk';
+import { Connection, Keypair } from '@solana/web3.js';
+import type { SigningKeypair } from '../../runner/keys.ts';
+import { DriftAccountReader } from './account-reader.ts';
+import { DriftVenue } from './drift-venue.ts';
+import { DriftIxBuilder } from './ix-builder.ts';
+import { DEFAULT_PRIORITY_FEE, type PriorityFeePolicy, pickPriorityFee } from './priority-fee.ts';
+import { subscribeOrExplain } from './subscribe.ts';
+import { RpcTxSender } from './tx-sender.ts';
+import { UserOrderIdBook } from './user-order-ids.ts';
+
+export interface LiveDriftOptions {
+  rpcUrl: string;
+  /** Defaults to the RPC URL with ws(s)://. */
+  wsUrl?: string;
+  keypair: SigningKeypair;
+  env?: 'mainnet-beta' | 'devnet';
+  /** Perp markets the bots trade (the client loads their accounts and oracles). */
+  perpMarketIndexes: number[];
+  priorityFee?: PriorityFeePolicy;
+  computeUnitLimit?: number;
+  /** Account polling and event polling interval (ms). Default 1000. */
+  pollMs?: number;
+  /** Heartbeat interval (ms). Default 5000 (DESIGN.md §2). */
+  heartbeatMs?: number;
+}
+
+export interface LiveDrift {
+  venue: DriftVenue;
+  /** Stops timers and subscriptions. */
+  close(): Promise<void>;
+}
+
+export async function connectLiveDrift(o: LiveDriftOptions): Promise<LiveDrift> {
+  const connection = new Connection(o.rpcUrl, { commitment: 'confirmed', wsEndpoint: o.wsUrl });
+  const payer = Keypair.fromSecretKey(o.keypair.secretKeyBytes());
+  const pollMs = o.pollMs ?? 1_000;
+  // Polling subscriptions: one batched getMultipleAccounts per interval, which survives websocket drops.
+  const accountLoader = new BulkAccountLoader(connection, 'confirmed', pollMs);
+  const client = new DriftClient({
+    connection,
+    wallet: new Wallet(payer),
+    env: o.env ?? 'mainnet-beta',
+    perpMarketIndexes: o.perpMarketIndexes,
+    spotMarketIndexes: [0],
+    accountSubscription: { type: 'polling', accountLoader },
+    skipLoadUsers: true,
+  });
+  await subscribeOrExplain(client, o.rpcUrl);
+
+  const book = new UserOrderIdBook();
+  const builder = new DriftIxBuilder({
+    client,
+    ensureUser: async (id) => {
+      if (!client.hasUser(id)) await client.addUser(id);
+    },
+    usdcTokenAccount: () => client.getAssociatedTokenAccount(0, false),
+  });
+  const policy = o.priorityFee ?? DEFAULT_PRIORITY_FEE;
+  const venue = new DriftVenue({
+    builder,
+    book,
+    sender: new RpcTxSender({
+      rpc: connection,
+      payer,
+      lookupTables: () => client.fetchAllLookupTableAccounts(),
+    }),
+    reader: new DriftAccountReader(client, book),
+    computeUnitPrice: async () => {
+      const recent = await connection.getRecentPrioritizationFees().catch(() => []);
+      return pickPriorityFee(
+        recent.map((r) => r.prioritizationFee),
+        policy,
+      );
+    },
+    computeUnitLimit: o.computeUnitLimit,
+  });
+  const onError = (err: unknown) => venue.markDegraded(`Drift subscription error: ${String(err)}`);
+  client.eventEmitter.on('error', onError);
+  const stopHeartbeat = venue.startHeartbeat(o.heartbeatMs ?? 5_000);
+  const poller = setInterval(() => void venue.poll(), pollMs);
+  poller.unref?.();
+  return {
+    venue,
+    close: async () => {
+      clearInterval(poller);
+      stopHeartbeat();
+      client.eventEmitter.off('error', onError);
+      venue.close();
+      await client.unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * The simulator's mutable runtime state: one record per market, per subaccount and per resting order.
+ * Mutable on purpose: the backtest hot loop touches these every bar and must not allocate. Money stays bigint;
+ * the `…Num` fields are float shadows used only to decide cheaply whether exact (bigint) work is needed.
+ */
+import type { MarketSpec } from '../../domain/markets.ts';
+import type { Order } from '../../domain/types.ts';
+import type { FundingClock } from './funding-clock.ts';
+import type { CumulativeFunding, PerpPositionState } from './ledger.ts';
+import { computeMargin, type MarginFigures, type MarginInputs } from './margin.ts';
+import { bidAskAround } from './matching.ts';
+
+export interface SimMarket {
+  spec: MarketSpec;
+  /** Last mark (bar close) and oracle, floats in USD; NaN before the first bar. */
+  markNum: number;
+  oracleNum: number;
+  /** Last oracle that came from a fresh observation (NaN when none yet). */
+  freshOracleNum: number;
+  /** Exact PRICE figures derived from the floats, refreshed lazily when `pricesDirty`. */
+  pricesDirty: boolean;
+  mark: bigint;
+  oracle: bigint;
+  bid: bigint;
+  ask: bigint;
+  /** Best resting bid / ask of all simulated orders in this market (floats; ∓Infinity when none). */
+  restingBidNum: number;
+  restingAskNum: number;
+  /** Earliest maxTs among resting orders (Infinity when none). */
+  minMaxTs: number;
+  resting: SimOrder[];
+  /** Subaccounts with a position or open orders here (the ones funding and liquidation must look at). */
+  holders: SimSubaccount[];
+  funding: FundingClock;
+  cumulative: CumulativeFunding;
+  /** Last applied funding rate (FUNDING_RATE precision). */
+  lastFundingRate: bigint;
+}
+
+export interface SimOrder {
+  order: Order;
+  sub: SimSubaccount;
+  market: SimMarket;
+  priceNum: number;
+  /** Global arrival sequence: ties on the bar path go to the earlier order (time priority). */
+  seq: number;
+}
+
+export interface SimSubaccount {
+  id: number;
+  name: string;
+  /** USDC spot balance, QUOTE. */
+  collateral: bigint;
+  positions: Map<number, PerpPositionState>;
+  orders: SimOrder[];
+  nextOrderId: number;
+  /** Float shadow of collateral and positions for the liquidation pre-filter; rebuilt when `shadowDirty`. */
+  shadowDirty: boolean;
+  shadow: PositionShadow[];
+  collateralNum: number;
+}
+
+export interface PositionShadow {
+  market: SimMarket;
+  base: number;
+  quote: number;
+  /** Worst-case |base| with open orders, and the open-order count. */
+  worst: number;
+  orders: number;
+}
+
+function rebuildShadow(sub: SimSubaccount, marketOf: (marketIndex: number) => SimMarket): void {
+  sub.shadow.length = 0;
+  for (const p of sub.positions.values()) {
+    const base = Number(p.base) / 1e9;
+    sub.shadow.push({
+      market: marketOf(p.marketIndex),
+      base,
+      quote: Number(p.quoteAsset) / 1e6,
+      worst: Math.max(Math.abs(base + Number(p.openBids) / 1e9), Math.abs(base + Number(p.openAsks) / 1e9)),
+      orders: p.openOrders,
+    });
+  }
+  sub.collateralNum = Number(sub.collateral) / 1e6;
+  sub.shadowDirty = false;
+}
+
+/** Refreshes a market's exact prices from its floats (only when something bigint needs them). */
+export function refreshPrices(m: SimMarket, spreadNum: bigint): void {
+  if (!m.pricesDirty) return;
+  m.mark = BigInt(Math.round(m.markNum * 1e6));
+  m.oracle = BigInt(Math.round(m.oracleNum * 1e6));
+  const q = bidAskAround(m.mark, m.spec.tickSize, spreadNum);
+  m.bid = q.bid;
+  m.ask = q.ask;
+  m.pricesDirty = false;
+}
+
+/** Recomputes the cached best resting prices and earliest expiry of a market. */
+export function refreshResting(m: SimMarket): void {
+  let bid = Number.NEGATIVE_INFINITY;
+  let ask = Number.POSITIVE_INFINITY;
+  let maxTs = Number.POSITIVE_INFINITY;
+  for (const o of m.resting) {
+    if (o.order.side === 'buy') {
+      if (o.priceNum > bid) bid = o.priceNum;
+    } else if (o.priceNum < ask) ask = o.priceNum;
+    const t = o.order.maxTs;
+    if (t !== undefined && t !== 0 && t < maxTs) maxTs = t;
+  }
+  m.restingBidNum = bid;
+  m.restingAskNum = ask;
+  m.minMaxTs = maxTs;
+}
+
+/** Keeps `m.holders` equal to the subaccounts with a position slot in the market. */
+export function syncHolder(m: SimMarket, sub: SimSubaccount): void {
+  const i = m.holders.indexOf(sub);
+  const holds = sub.positions.has(m.spec.marketIndex);
+  if (holds && i < 0) m.holders.push(sub);
+  else if (!holds && i >= 0) m.holders.splice(i, 1);
+}
+
+/** Exact margin figures of a subaccount at the markets' current oracles. */
+export function marginOf(
+  sub: SimSubaccount,
+  marketOf: (marketIndex: number) => SimMarket,
+  ensurePrices: (m: SimMarket) => void,
+): MarginFigures {
+  const inputs: MarginInputs = {
+    collateral: sub.collateral,
+    positions: [...sub.positions.values()],
+    oraclePrice: (i) => {
+      const m = marketOf(i);
+      ensurePrices(m);
+      return m.oracle;
+    },
+    market: (i) => marketOf(i).spec,
+    cumulativeFunding: (i) => marketOf(i).cumulative,
+  };
+  return computeMargin(inputs);
+}
+
+/**
+ * Float pre-filter for liquidation (maintenance) and order placement (initial): a conservative estimate of
+ * collateral minus requirement (positive pnl ignored, open orders at their worst case). When it is clearly positive the exact check is
+ * skipped; float error (~1e-15 relative) is far below the margin left by `slack`.
+ */
+export function clearlySolvent(
+  sub: SimSubaccount,
+  marketOf: (marketIndex: number) => SimMarket,
+  kind: 'initial' | 'maintenance' = 'maintenance',
+): boolean {
+  if (sub.shadowDirty) rebuildShadow(sub, marketOf);
+  let est = sub.collateralNum;
+  let scale = Math.abs(est);
+  const shadow = sub.shadow;
+  for (let i = 0; i < shadow.length; i++) {
+    const s = shadow[i];
+    const o = s.market.oracleNum;
+    const pnl = s.base * o + s.quote;
+    const ratio =
+      kind === 'initial' ? s.market.spec.marginRatioInitial : s.market.spec.marginRatioMaintenance;
+    est += (pnl < 0 ? pnl : 0) - (s.worst * o * ratio) / 1e4 - s.orders * 0.01;
+    scale += Math.abs(s.base * o) + Math.abs(pnl) + s.worst * o;
+  }
+  return est > scale * 1e-9 + 0.01;
+}
