@@ -4,12 +4,14 @@
  * them), cancel the ones it does not, let the engine take over the positions, then ramp in again from `ts`.
  */
 import type { Order } from '../domain/types.ts';
-import { type Db, listOrders } from '../store/index.ts';
+import { type Db, listOrders, markOrdersVanished } from '../store/index.ts';
 import type { BotSession } from './bot-session.ts';
 
 export interface ReconcileResult {
   adopted: Order[];
   cancelled: Order[];
+  /** Orders recorded open that the venue no longer had; their rows are now 'vanished'. */
+  vanished: Order[];
 }
 
 /** Splits the venue's open orders into those recorded as ours and strangers. Pure. */
@@ -39,6 +41,13 @@ export async function reconcileSession(db: Db, session: BotSession, ts: number):
   // Orders the table still shows open but the venue no longer has ended while we were away.
   const live = new Set(account.openOrders.map((o) => o.orderId));
   const gone = recorded.filter((o) => !live.has(o.orderId));
+  // Close their rows so the table stops showing them open. How each ended (fill, cancel, expiry) is not known
+  // here; any fill while away is already in the position the engine adopts below.
+  await markOrdersVanished(
+    db,
+    session.id,
+    gone.map((o) => o.orderId),
+  );
   session.engine.adopt(await session.readAccount());
   session.engine.restart(ts);
   session.journal(ts, 'session', {
@@ -54,5 +63,5 @@ export async function reconcileSession(db: Db, session: BotSession, ts: number):
     `started: adopted ${adopt.length} open order(s), cancelled ${cancel.length} unknown, ${account.positions.filter((p) => p.base !== 0n).length} position(s)`,
     { adopted: adopt.length, cancelled: cancel.length },
   );
-  return { adopted: adopt, cancelled: cancel };
+  return { adopted: adopt, cancelled: cancel, vanished: gone };
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { decodeJson, openDb } from '../store/index.ts';
+import { decodeJson, openDb, upsertOrders } from '../store/index.ts';
 import type { DurableSimState } from './durable-sim.ts';
 import { getJson, ROOT, startChild, waitFor } from './testing/child-runner.ts';
 
@@ -47,6 +47,32 @@ describe('paper runner restart after SIGKILL', () => {
     }, 'first fills');
     a.child.kill('SIGKILL');
     assert.equal((await a.exited).signal, 'SIGKILL');
+
+    // While no runner watches, an order the table shows open ends on the venue (live: filled, expired or
+    // cancelled from another client). Here: a row for an order the paper venue never had.
+    const GHOST = 987_654_321;
+    const before = await openDb({ url: '', dataDir: env.ZERO_PERPS_PGLITE_DIR });
+    try {
+      await upsertOrders(before, 'sol-grid', [
+        {
+          orderId: GHOST,
+          marketIndex: 0,
+          userOrderId: 250,
+          side: 'buy',
+          orderType: 'limit',
+          base: 100_000_000n,
+          price: 100_000_000n,
+          filledBase: 0n,
+          reduceOnly: false,
+          postOnly: 'must',
+          ioc: false,
+          status: 'open',
+          placedTs: Date.UTC(2025, 2, 1),
+        },
+      ]);
+    } finally {
+      await before.close();
+    }
 
     const b = await startChild(args, env);
     killLater(b);
@@ -127,6 +153,20 @@ describe('paper runner restart after SIGKILL', () => {
         "select 1 from bot_events where bot_id = 'sol-grid' and kind = 'started'",
       );
       assert.equal(started.length, 2);
+
+      // The order that ended while away: its row is closed as 'vanished' and the restart journaled it.
+      const ghost = await db.query<{ status: string }>(
+        'select status from orders where bot_id = $1 and order_id = $2',
+        ['sol-grid', GHOST],
+      );
+      assert.deepEqual(ghost, [{ status: 'vanished' }]);
+      const reconciled = await db.query<{ vanished: unknown }>(
+        `select payload->'vanished' as vanished from journal
+         where bot_id = 'sol-grid' and kind = 'session' and payload->>'event' = 'reconciled' order by seq`,
+      );
+      assert.equal(reconciled.length, 2);
+      assert.deepEqual(reconciled[0]?.vanished, []);
+      assert.deepEqual(reconciled[1]?.vanished, [GHOST]);
     } finally {
       await db.close();
     }

@@ -11,7 +11,7 @@ import { appendJournal, type JournalEntry, lastJournalSeq, readJournal } from '.
 import { createBot } from './repositories/bots.ts';
 import { recentBotEvents, recordBotEvent } from './repositories/events.ts';
 import { listFills, type RecordedFill, recordFills } from './repositories/fills.ts';
-import { listOrders, upsertOrders } from './repositories/orders.ts';
+import { listOrders, markOrdersVanished, upsertOrders } from './repositories/orders.ts';
 import {
   latestPositions,
   listFundingSnapshots,
@@ -204,6 +204,46 @@ describe('orders', () => {
       [10],
     );
     assert.equal((await listOrders(db, 'o', 'filled'))[0]?.filledBase, 2_000_000_000n);
+  });
+
+  it('marks open orders the venue no longer has as vanished, once, and leaves ended ones alone', async () => {
+    const base: Order = {
+      orderId: 20,
+      marketIndex: 0,
+      side: 'buy',
+      orderType: 'limit',
+      base: 1_000_000_000n,
+      price: 150_000_000n,
+      reduceOnly: false,
+      postOnly: 'must',
+      ioc: false,
+      userOrderId: 3,
+      filledBase: 0n,
+      status: 'open',
+      placedTs: T0,
+    };
+    await upsertOrders(db, 'o', [
+      base,
+      { ...base, orderId: 21 },
+      { ...base, orderId: 22, status: 'cancelled' },
+    ]);
+    assert.equal(await markOrdersVanished(db, 'o', [20, 22, 999]), 1);
+    assert.equal(await markOrdersVanished(db, 'o', [20]), 0);
+    const statuses = await db.query<{ order_id: string; status: string }>(
+      `select order_id, status from orders where bot_id = 'o' and order_id between 20 and 22 order by order_id`,
+    );
+    assert.deepEqual(
+      statuses.map((r) => [Number(r.order_id), r.status]),
+      [
+        [20, 'vanished'],
+        [21, 'open'],
+        [22, 'cancelled'],
+      ],
+    );
+    assert.deepEqual(
+      (await listOrders(db, 'o')).map((o) => o.orderId),
+      [10, 21],
+    );
   });
 });
 

@@ -84,3 +84,22 @@ export async function listOrders(db: Db, botId: string, status: OrderStatus = 'o
   );
   return rows.map(toOrder);
 }
+
+/**
+ * Closes the rows of orders that ended while no runner watched (see migration 003): status 'vanished', only
+ * where the row is still open, so a repeat is harmless. Returns how many rows changed.
+ */
+export async function markOrdersVanished(
+  db: Db,
+  botId: string,
+  orderIds: readonly number[],
+): Promise<number> {
+  if (orderIds.length === 0) return 0;
+  const rows = await db.query<{ order_id: string }>(
+    `update orders set status = 'vanished', updated_at = now()
+     where bot_id = $1 and status = 'open' and order_id = any($2::bigint[])
+     returning order_id`,
+    [botId, orderIds.map(String)],
+  );
+  return rows.length;
+}
