@@ -18,11 +18,16 @@ import {
   isActiveDriftPerpPosition,
   isOpenDriftOrder,
 } from './mapping.ts';
+import type { DriftUserTotals } from './polled-ledger.ts';
 
-/** AccountState plus what Drift's User also knows: the liquidation price of each open position. */
+/**
+ * AccountState plus what Drift's User also knows: the liquidation price of each open position, and the user's
+ * running funding and settled-pnl totals (what lets a poll book fees and funding exactly; polled-ledger.ts).
+ */
 export interface DriftAccountState extends AccountState {
   /** PRICE precision per market index; undefined when the SDK reports none (−1: no liquidation possible). */
   liquidationPrices: Record<number, bigint | undefined>;
+  totals: DriftUserTotals;
 }
 
 /** What the venue remembers about its own orders (the chain keeps neither the post-only flavour nor a time). */
@@ -79,6 +84,10 @@ export function userToAccountState(
     leverage: Number(fromBN(user.getLeverage())) / TEN_THOUSAND.toNumber(),
     health: user.getHealth(),
     liquidationPrices,
+    totals: {
+      cumulativePerpFunding: fromBN(account.cumulativePerpFunding),
+      settledPerpPnl: fromBN(account.settledPerpPnl),
+    },
   };
 }
 

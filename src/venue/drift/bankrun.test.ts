@@ -203,7 +203,7 @@ describe('DriftVenue against a compiled Drift program (solana-bankrun)', { skip 
     assert.ok(events.some((e) => e.type === 'rejected' && e.reason === 'PostOnlyWouldCross'));
   });
 
-  it('fill: a counterparty sells into our resting bid; position and maker rebate land on our account', async () => {
+  it('fill: a counterparty sells into our resting bid; position and maker rebate land on our account and in the fill', async () => {
     // AMM fills paused, so the keeper's fill must match the taker against our maker order.
     await pausePerpOperations(drift, 2);
     taker = await counterparty(drift, DEPOSIT);
@@ -264,6 +264,9 @@ describe('DriftVenue against a compiled Drift program (solana-bankrun)', { skip 
     assert.ok(filled && filled.type === 'filled');
     assert.equal(filled.fill.base, ONE_SOL);
     assert.equal(filled.fill.price, 99_500_000n);
+    // The fee comes from the user's quote change and running totals: the program's rebate, exactly.
+    assert.equal(filled.fill.quote, quote);
+    assert.equal(filled.fill.fee, -rebate);
   });
 
   it('funding: after an hour with the oracle below the mark, updateFundingRate charges our long', async () => {

@@ -235,4 +235,63 @@ describe('DriftVenue specifics', () => {
       ],
     );
   });
+
+  it("in polling mode books fees and funding from Drift's running totals: the books equal the venue exactly", async () => {
+    const { venue, layer } = setup(undefined, true);
+    const sub = await venue.createSubaccount('a');
+    const deposit = 500_000_000n;
+    await venue.deposit(sub, deposit);
+    // The simulator's own exact records, beside what the venue infers from polls.
+    const exact: VenueEvent[] = [];
+    layer.eventSource((e) => exact.push(e));
+    const polled: VenueEvent[] = [];
+    venue.subscribe((e) => polled.push(e));
+    let ts = T0;
+    const bar = async (c: Omit<Candle, 'ts' | 'volume'>) => {
+      ts += MINUTE;
+      layer.onBar(0, { ts, volume: 1000, ...c }, MINUTE);
+    };
+    const fillsOf = (events: VenueEvent[]) => events.flatMap((e) => (e.type === 'filled' ? [e.fill] : []));
+    const fundingOf = (events: VenueEvent[]) =>
+      events.reduce((s, e) => s + (e.type === 'funding' ? e.payment.amount : 0n), 0n);
+
+    // One maker fill in a window: its fee is the simulator's to the micro-USDC (a rebate, negative).
+    await venue.execute(sub, [{ kind: 'place', order: limit('buy', 99_000_000n, { userOrderId: 1 }) }]);
+    await bar({ open: 100, high: 100, low: 98.5, close: 99.2, oracleClose: 99.2 });
+    await venue.getAccount(sub);
+    const [firstPolled] = fillsOf(polled);
+    const [firstExact] = fillsOf(exact);
+    assert.ok(firstPolled && firstExact);
+    assert.ok(firstExact.fee < 0n, 'a maker rebate');
+    assert.equal(firstPolled.fee, firstExact.fee);
+    assert.equal(firstPolled.quote, firstExact.quote);
+
+    // Two hours with the oracle 1% under the mark: the long pays funding, settled by the simulator.
+    for (let i = 0; i < 120; i++)
+      await bar({ open: 99.2, high: 99.3, low: 99.1, close: 99.2, oracleClose: 98.2 });
+    await venue.getAccount(sub);
+    assert.ok(fundingOf(exact) < 0n, 'the long paid funding');
+    assert.equal(fundingOf(polled), fundingOf(exact));
+
+    // Two fills in one window close the position (the simulator settles its pnl into collateral).
+    await venue.execute(sub, [
+      { kind: 'place', order: limit('sell', 101_000_000n, { base: 500_000_000n, userOrderId: 2 }) },
+      { kind: 'place', order: limit('sell', 101_500_000n, { base: 500_000_000n, userOrderId: 3 }) },
+    ]);
+    await bar({ open: 99.2, high: 102, low: 99.2, close: 101.8, oracleClose: 101.8 });
+    const account = await venue.getAccount(sub);
+    assert.deepEqual(
+      account.positions.filter((p) => p.base !== 0n),
+      [],
+    );
+    const sum = (fs: ReturnType<typeof fillsOf>) => fs.reduce((s, f) => s + f.fee, 0n);
+    assert.equal(fillsOf(polled).length, 3);
+    assert.equal(sum(fillsOf(polled)), sum(fillsOf(exact)));
+    assert.equal(fundingOf(polled), fundingOf(exact));
+
+    // The books from polls alone: deposit + fills' cash − fees + funding = collateral + positions' quote.
+    const cash = fillsOf(polled).reduce((s, f) => s + (f.side === 'buy' ? -f.quote : f.quote) - f.fee, 0n);
+    const venueSide = account.collateral + account.positions.reduce((s, p) => s + p.quoteAsset, 0n);
+    assert.equal(deposit + cash + fundingOf(polled), venueSide);
+  });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AccountState, Order, Position } from '../../domain/types.ts';
-import { diffAccountStates } from './events.ts';
+import type { Order, Position } from '../../domain/types.ts';
+import { diffAccountStates, type PolledAccount } from './events.ts';
+import type { DriftUserTotals } from './polled-ledger.ts';
 
 const order = (orderId: number, extra: Partial<Order> = {}): Order => ({
   marketIndex: 0,
@@ -27,7 +28,11 @@ const position = (base: bigint, extra: Partial<Position> = {}): Position => ({
   lastCumulativeFundingRate: 0n,
   ...extra,
 });
-const state = (openOrders: Order[], positions: Position[] = []): AccountState => ({
+const state = (
+  openOrders: Order[],
+  positions: Position[] = [],
+  totals: Partial<DriftUserTotals> = {},
+): PolledAccount => ({
   subaccountId: 4,
   collateral: 0n,
   positions,
@@ -38,6 +43,7 @@ const state = (openOrders: Order[], positions: Position[] = []): AccountState =>
   maintenanceMarginRequirement: 0n,
   leverage: 0,
   health: 100,
+  totals: { cumulativePerpFunding: 0n, settledPerpPnl: 0n, ...totals },
 });
 
 describe('diffAccountStates (polling events)', () => {
@@ -80,18 +86,94 @@ describe('diffAccountStates (polling events)', () => {
     );
   });
 
-  it('reports a funding settlement from a moved funding checkpoint with unchanged base', () => {
+  it('reports funding as the change of cumulativePerpFunding, on the market whose stamp moved', () => {
     const before = position(1_000_000_000n, { quoteAsset: -100_000_000n, lastCumulativeFundingRate: 10n });
-    const after = position(1_000_000_000n, { quoteAsset: -100_250_000n, lastCumulativeFundingRate: 260n });
-    const e = diffAccountStates(state([], [before]), state([], [after]), 80);
+    // Drift's formula: −Δrate × base / (FUNDING_RATE × BASE / QUOTE) = −250_000_000 × 1e9 / 1e12 = −250_000.
+    const after = position(1_000_000_000n, {
+      quoteAsset: -100_250_000n,
+      lastCumulativeFundingRate: 250_000_010n,
+    });
+    const e = diffAccountStates(
+      state([], [before]),
+      state([], [after], { cumulativePerpFunding: -250_000n }),
+      80,
+    );
     assert.deepEqual(e, [
       {
         type: 'funding',
         ts: 80,
         subaccountId: 4,
-        payment: { ts: 80, marketIndex: 0, base: 1_000_000_000n, rate: 250n, amount: -250_000n },
+        payment: { ts: 80, marketIndex: 0, base: 1_000_000_000n, rate: 250_000_000n, amount: -250_000n },
       },
     ]);
+  });
+
+  it("books a fill's fee from the quote change: a maker rebate on a buy", () => {
+    // Bought 2 at 100 as maker with a 2 bps rebate (40_000): quote −200 + 0.04.
+    const e = diffAccountStates(
+      state([order(1)]),
+      state([], [position(2_000_000_000n, { quoteAsset: -199_960_000n })]),
+      90,
+    );
+    assert.ok(e[0]?.type === 'filled');
+    assert.equal(e[0].fill.quote, 200_000_000n);
+    assert.equal(e[0].fill.fee, -40_000n);
+  });
+
+  it("shares one window's fees over its fills by quote, and the total is exact", () => {
+    const sells = [
+      order(1, { side: 'sell', base: 1_000_000_000n, price: 101_000_000n }),
+      order(2, { side: 'sell', base: 3_000_000_000n, price: 102_000_000n }),
+    ];
+    const before = position(4_000_000_000n, { quoteAsset: -400_000_000n, lastCumulativeFundingRate: 7n });
+    // Both filled and the position closed; its pnl (407 − 400 − fees 0.081_001) settled into collateral.
+    const fees = 81_001n;
+    const settled = 101_000_000n + 306_000_000n - 400_000_000n - fees;
+    const e = diffAccountStates(state(sells, [before]), state([], [], { settledPerpPnl: settled }), 95);
+    const fills = e.flatMap((x) => (x.type === 'filled' ? [x.fill] : []));
+    assert.deepEqual(
+      fills.map((f) => f.orderId),
+      [1, 2],
+    );
+    assert.equal(fills[0].fee + fills[1].fee, fees);
+    assert.equal(fills[0].fee, (fees * 101_000_000n) / 407_000_000n);
+    assert.deepEqual(
+      e.filter((x) => x.type === 'funding'),
+      [],
+    );
+  });
+
+  it('gives funding settled on a position that then closed to that market, and keeps it out of the fees', () => {
+    const before = position(-1_000_000_000n, { quoteAsset: 100_000_000n, lastCumulativeFundingRate: 5n });
+    // Funding +30_000 received at the fill, then the short was bought back at 99 (taker fee 9_900), settled.
+    const funding = 30_000n;
+    const fee = 9_900n;
+    const settled = 100_000_000n + funding - 99_000_000n - fee;
+    const e = diffAccountStates(
+      state(
+        [order(1, { side: 'buy', base: 1_000_000_000n, price: 99_000_000n, postOnly: 'none' })],
+        [before],
+      ),
+      state([], [], { cumulativePerpFunding: funding, settledPerpPnl: settled }),
+      99,
+    );
+    const filled = e.find((x) => x.type === 'filled');
+    const paid = e.find((x) => x.type === 'funding');
+    assert.ok(filled?.type === 'filled' && paid?.type === 'funding');
+    assert.equal(filled.fill.fee, fee);
+    assert.equal(filled.fill.maker, false);
+    assert.equal(paid.payment.amount, funding);
+    assert.equal(paid.payment.marketIndex, 0);
+    assert.equal(paid.payment.base, -1_000_000_000n);
+  });
+
+  it("settled pnl alone (a keeper's settle_pnl) is neither a fill, a fee nor funding", () => {
+    const before = position(1_000_000_000n, { quoteAsset: -90_000_000n, lastCumulativeFundingRate: 3n });
+    const after = { ...before, quoteAsset: -100_000_000n };
+    assert.deepEqual(
+      diffAccountStates(state([], [before]), state([], [after], { settledPerpPnl: 10_000_000n }), 5),
+      [],
+    );
   });
 
   it('emits nothing when nothing changed', () => {

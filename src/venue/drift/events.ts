@@ -4,18 +4,23 @@
  * Polling sees states, not actions, so it tells only what the states imply:
  * - an order that appears is `accepted`;
  * - an open order whose filled amount grew was `filled` by that much, at its limit price (a resting order fills
- *   at its price; the fee is not visible in the order and is reported as 0 — use the program's fill records,
- *   via Drift's EventSubscriber, where exact fees matter);
+ *   at its price);
  * - an order that disappears was filled for its remainder when the position in its market moved by at least
  *   that remainder in its direction, otherwise `cancelled` (by us, expiry or the program);
- * - funding: a change of a position's lastCumulativeFundingRate with unchanged base is a funding settlement;
- *   the payment is the change in quoteAsset that is not explained by fills.
+ * - fees and funding come from Drift's user-level running totals (polled-ledger.ts): the window's funding events
+ *   add up to the change of `cumulativePerpFunding`, and its fills' fees make the booked cash equal the change
+ *   of the positions' quote to the micro-USDC. Per fill the fee is exact when a window holds one fill; several
+ *   fills in one window share their total in proportion to quote (Drift's EventSubscriber would tell them apart).
  */
-import type { AccountState, Order, Position, VenueEvent } from '../../domain/types.ts';
+import type { AccountState, Fill, Order, VenueEvent } from '../../domain/types.ts';
+import { bookPolledFees, type DriftUserTotals, polledFunding } from './polled-ledger.ts';
+
+/** What a poll must carry for the diff: the account and Drift's running totals. */
+export type PolledAccount = AccountState & { totals: DriftUserTotals };
 
 const quoteOf = (base: bigint, price: bigint): bigint => (base * price) / 1_000_000_000n;
 
-export function diffAccountStates(prev: AccountState, next: AccountState, ts: number): VenueEvent[] {
+export function diffAccountStates(prev: PolledAccount, next: PolledAccount, ts: number): VenueEvent[] {
   const sub = next.subaccountId;
   const events: VenueEvent[] = [];
   const before = new Map(prev.openOrders.map((o) => [o.orderId, o]));
@@ -63,12 +68,9 @@ export function diffAccountStates(prev: AccountState, next: AccountState, ts: nu
       });
     }
   }
-  for (const p of next.positions) {
-    const was = posBefore.get(p.marketIndex);
-    if (was && was.base === p.base && was.lastCumulativeFundingRate !== p.lastCumulativeFundingRate) {
-      events.push(funding(sub, was, p, ts));
-    }
-  }
+  const fills = events.flatMap((e): Fill[] => (e.type === 'filled' ? [e.fill] : []));
+  bookPolledFees(prev, next, fills);
+  events.push(...polledFunding(prev, next, sub, ts, fills));
   return events;
 }
 
@@ -90,21 +92,6 @@ function fill(subaccountId: number, o: Order, base: bigint, remainingBase: bigin
       fee: 0n,
       maker: o.postOnly !== 'none',
       reduceOnly: o.reduceOnly,
-    },
-  };
-}
-
-function funding(subaccountId: number, was: Position, now: Position, ts: number): VenueEvent {
-  return {
-    type: 'funding',
-    ts,
-    subaccountId,
-    payment: {
-      ts,
-      marketIndex: now.marketIndex,
-      base: now.base,
-      rate: now.lastCumulativeFundingRate - was.lastCumulativeFundingRate,
-      amount: now.quoteAsset - was.quoteAsset,
     },
   };
 }

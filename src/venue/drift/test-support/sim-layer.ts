@@ -55,6 +55,13 @@ export class SimDriftLayer {
   #userStats = false;
   #created = 0;
   #listener: ((e: VenueEvent) => void) | undefined;
+  /**
+   * Drift's UserAccount running totals per simulator subaccount: funding from the simulator's funding events;
+   * settled pnl as the collateral change deposits and withdrawals do not explain (the simulator settles a
+   * position's pnl into collateral when it closes, as settle_pnl would).
+   */
+  readonly #funding = new Map<number, bigint>();
+  readonly #netDeposits = new Map<number, bigint>();
   /** Faults to inject: the next sends throw / report unknown. */
   failNextSends = 0;
   pingFails = false;
@@ -118,10 +125,12 @@ export class SimDriftLayer {
     const simSub = this.#simId(sub);
     if (first.name === 'deposit') {
       this.exchange.deposit(simSub, first.amount);
+      this.#netDeposits.set(simSub, (this.#netDeposits.get(simSub) ?? 0n) + first.amount);
       return true;
     }
     if (first.name === 'withdraw') {
       const r = this.exchange.withdraw(simSub, first.amount);
+      if (r.ok) this.#netDeposits.set(simSub, (this.#netDeposits.get(simSub) ?? 0n) - first.amount);
       return r.ok ? true : r;
     }
     const command = this.#toCommand(ixs);
@@ -167,7 +176,11 @@ export class SimDriftLayer {
       for (const p of state.positions) {
         liquidationPrices[p.marketIndex] = this.exchange.liquidationPrice(simSub, p.marketIndex);
       }
-      return { ...state, subaccountId: sub, liquidationPrices };
+      const totals = {
+        cumulativePerpFunding: this.#funding.get(simSub) ?? 0n,
+        settledPerpPnl: state.collateral - (this.#netDeposits.get(simSub) ?? 0n),
+      };
+      return { ...state, subaccountId: sub, liquidationPrices, totals };
     },
     authorityInfo: async (): Promise<AuthorityInfo> => ({
       userStatsExists: this.#userStats,
@@ -190,8 +203,12 @@ export class SimDriftLayer {
   flush(): void {
     const events = this.exchange.drainEvents();
     const driftOf = new Map([...this.#subs].map(([d, s]) => [s, d]));
-    for (const e of events)
+    for (const e of events) {
+      if (e.type === 'funding') {
+        this.#funding.set(e.subaccountId, (this.#funding.get(e.subaccountId) ?? 0n) + e.payment.amount);
+      }
       this.#listener?.({ ...e, subaccountId: driftOf.get(e.subaccountId) ?? e.subaccountId });
+    }
   }
 
   onBar(market: number, candle: Candle, intervalMs: number): void {
