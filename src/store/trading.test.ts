@@ -180,22 +180,24 @@ describe('fills', () => {
 });
 
 describe('orders', () => {
+  const resting: Order = {
+    orderId: 9,
+    marketIndex: 0,
+    side: 'sell',
+    orderType: 'limit',
+    base: 2_000_000_000n,
+    price: 190_000_000n,
+    reduceOnly: false,
+    postOnly: 'must',
+    ioc: false,
+    userOrderId: 12,
+    filledBase: 0n,
+    status: 'open',
+    placedTs: T0,
+  };
+
   it('inserts, then updates what the venue reports', async () => {
-    const order: Order = {
-      orderId: 9,
-      marketIndex: 0,
-      side: 'sell',
-      orderType: 'limit',
-      base: 2_000_000_000n,
-      price: 190_000_000n,
-      reduceOnly: false,
-      postOnly: 'must',
-      ioc: false,
-      userOrderId: 12,
-      filledBase: 0n,
-      status: 'open',
-      placedTs: T0,
-    };
+    const order = resting;
     await upsertOrders(db, 'o', [order, { ...order, orderId: 10, maxTs: T0 + 60_000 }]);
     assert.deepEqual(await listOrders(db, 'o'), [order, { ...order, orderId: 10, maxTs: T0 + 60_000 }]);
     await upsertOrders(db, 'o', [{ ...order, filledBase: 2_000_000_000n, status: 'filled' }]);
@@ -207,21 +209,7 @@ describe('orders', () => {
   });
 
   it('marks open orders the venue no longer has as vanished, once, and leaves ended ones alone', async () => {
-    const base: Order = {
-      orderId: 20,
-      marketIndex: 0,
-      side: 'buy',
-      orderType: 'limit',
-      base: 1_000_000_000n,
-      price: 150_000_000n,
-      reduceOnly: false,
-      postOnly: 'must',
-      ioc: false,
-      userOrderId: 3,
-      filledBase: 0n,
-      status: 'open',
-      placedTs: T0,
-    };
+    const base: Order = { ...resting, orderId: 20, side: 'buy', price: 150_000_000n, userOrderId: 3 };
     await upsertOrders(db, 'o', [
       base,
       { ...base, orderId: 21 },
