@@ -3,7 +3,8 @@
  * (open = previous close, close = mark, high/low their extremes, oracle = Drift's oracle) for the bot's market
  * data — and, in paper mode, for its simulated venue, which fills resting orders the mark trades through.
  * In live mode the venue is DriftVenue and fills are real. There is no history to warm up from: the grid's
- * range fills in as bars arrive. Not exercised offline (needs an RPC); the composition is type-checked.
+ * range fills in as bars arrive. Live mode through this driver runs against a compiled Drift program in
+ * live-bankrun.test.ts (when DRIFT_PROGRAM_SO is set); paper on live prices needs an RPC.
  */
 import type { Candle } from '../data/types.ts';
 import { quoteToInt } from '../domain/precision.ts';
