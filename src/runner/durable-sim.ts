@@ -7,7 +7,7 @@
  * It subclasses SimExchange to reach the engine's protected state; nothing in src/venue changes.
  */
 import type { Order, VenueEvent } from '../domain/types.ts';
-import { SimExchange, type SimExchangeOptions } from '../venue/sim/exchange.ts';
+import { SimExchange } from '../venue/sim/exchange.ts';
 import type { PerpPositionState } from '../venue/sim/ledger.ts';
 import { refreshResting, type SimOrder, syncHolder } from '../venue/sim/state.ts';
 
@@ -69,10 +69,6 @@ const nullToNan = (v: number | null): number => (v === null ? Number.NaN : v);
 
 export class DurableSimExchange extends SimExchange {
   readonly ledgers: VenueLedger[] = [];
-
-  constructor(options: SimExchangeOptions) {
-    super(options);
-  }
 
   override createSubaccount(name: string): number {
     const id = super.createSubaccount(name);

@@ -7,11 +7,8 @@
  * Runs only when DRIFT_PROGRAM_SO points at a compiled drift.so (see docs/drift-venue.md); skipped otherwise.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { getUserStatsAccountPublicKey } from '@drift-labs/sdk';
-import { PublicKey } from '@solana/web3.js';
 import { readConfigFile } from '../config/read-config-file.ts';
 import { MARKETS } from '../domain/markets.ts';
 import type { Order } from '../domain/types.ts';
@@ -19,19 +16,15 @@ import { createLogger } from '../log/index.ts';
 import { listFills } from '../store/index.ts';
 import { type TestDb, testDb } from '../store/testkit/test-db.ts';
 import type { DriftAccountState } from '../venue/drift/account-reader.ts';
-import { BankrunChain, bankrunUnavailable } from '../venue/drift/test-support/bankrun-chain.ts';
-import {
-  type Counterparty,
-  DriftHarness,
-  type DriftIdl,
-  idlCoder,
-} from '../venue/drift/test-support/bankrun-drift.ts';
+import type { BankrunChain } from '../venue/drift/test-support/bankrun-chain.ts';
+import type { Counterparty, DriftHarness } from '../venue/drift/test-support/bankrun-drift.ts';
 import {
   counterparty,
-  fill,
   pausePerpOperations,
-  placeLimit,
+  sellIntoMakerBid,
+  tier0MakerRebate,
 } from '../venue/drift/test-support/bankrun-participants.ts';
+import { realProgramSkip, startSolPerpBank } from '../venue/drift/test-support/bankrun-suite.ts';
 import { type BankrunVenue, bankrunVenue } from '../venue/drift/test-support/bankrun-venue.ts';
 import { loadBotRecord, registerBot, saveDeposited } from './bot-records.ts';
 import { openLivePriced } from './live-priced-driver.ts';
@@ -40,10 +33,7 @@ import { flushWrites } from './persist.ts';
 import type { BotDriver } from './runner.ts';
 import { shutdownSession } from './runner.ts';
 
-const SO = process.env.DRIFT_PROGRAM_SO;
-const IDL = process.env.DRIFT_IDL_JSON ?? (SO ? join(dirname(SO), 'drift.json') : undefined);
-const why = (await bankrunUnavailable(SO)) || (!IDL || !existsSync(IDL) ? `no IDL at ${IDL}` : false);
-if (why) console.log(`# live-on-bankrun suite skipped: ${why}`);
+const why = await realProgramSkip('live-on-bankrun suite');
 
 const SOL = MARKETS['SOL-PERP'];
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -76,18 +66,7 @@ describe('live mode on a compiled Drift program (grid bot, solana-bankrun)', { s
   };
 
   before(async () => {
-    const idl = JSON.parse(readFileSync(IDL as string, 'utf8')) as DriftIdl;
-    const programId = new PublicKey('dRiftyHA39MWEi3m9aunc5MzRF1JYuBsbn6VPcn33UH');
-    chain = await BankrunChain.start(SO as string, programId);
-    drift = new DriftHarness(chain, programId, idl, idlCoder(idl));
-    await drift.setup({
-      oraclePrice: 100_000_000n,
-      tickSize: SOL.tickSize,
-      stepSize: SOL.stepSize,
-      minOrderSize: SOL.minOrderSize,
-      marginRatioInitial: 1000,
-      marginRatioMaintenance: 500,
-    });
+    ({ chain, drift } = await startSolPerpBank());
     // AMM fills paused: a taker's order can only fill against a maker order (ours).
     await pausePerpOperations(drift, 2);
     v = await bankrunVenue(chain, drift, await drift.newTrader(10n * COLLATERAL));
@@ -139,8 +118,14 @@ describe('live mode on a compiled Drift program (grid bot, solana-bankrun)', { s
     const px = (o: Order) => (Number(o.price) / 1e6).toFixed(3);
     console.log(
       `live on bankrun: ${v.sent.length} transactions (${v.sent.filter((s) => !s.ok).length} refused), ` +
-        `${open.length} orders resting: bids ${open.filter((o) => o.side === 'buy').map(px).join(' ')}; ` +
-        `asks ${open.filter((o) => o.side === 'sell').map(px).join(' ')}`,
+        `${open.length} orders resting: bids ${open
+          .filter((o) => o.side === 'buy')
+          .map(px)
+          .join(' ')}; ` +
+        `asks ${open
+          .filter((o) => o.side === 'sell')
+          .map(px)
+          .join(' ')}`,
     );
     assert.ok(open.length >= 8, `a ladder rests on the program (${open.length} orders)`);
     assert.ok(open.length <= 32);
@@ -169,32 +154,13 @@ describe('live mode on a compiled Drift program (grid bot, solana-bankrun)', { s
     const bids = (await account()).openOrders.filter((o) => o.side === 'buy');
     const best = bids.reduce((a, b) => (b.price > a.price ? b : a)) as Order;
     taker = await counterparty(drift, 10n * COLLATERAL);
-    await chain.must(
-      [placeLimit(drift, taker, 'sell', best.base, best.price)],
-      [taker.authority],
-      'taker sell',
-    );
-    const takerOrder = (
-      await drift.decode<{ orders: { status: object; orderId: number }[] }>('User', taker.user)
-    ).orders.find((o) => Object.keys(o.status)[0] === 'open');
-    assert.ok(takerOrder);
-    await chain.advance(60, 30);
-    await drift.setOraclePrice(BigInt(Math.round(price * 1e6)));
-    await chain.must(
-      [
-        fill(
-          drift,
-          taker,
-          takerOrder.orderId,
-          {
-            user: userPda(),
-            userStats: getUserStatsAccountPublicKey(drift.programId, v.authority.publicKey),
-          },
-          best.orderId,
-        ),
-      ],
-      [taker.authority],
-      'fillPerpOrder',
+    await sellIntoMakerBid(
+      drift,
+      taker,
+      { authority: v.authority.publicKey, user: userPda(), orderId: best.orderId },
+      best.base,
+      best.price,
+      BigInt(Math.round(price * 1e6)),
     );
     await minute(price);
 
@@ -204,11 +170,7 @@ describe('live mode on a compiled Drift program (grid bot, solana-bankrun)', { s
     assert.equal(f.side, 'buy');
     assert.equal(f.price, best.price);
     assert.equal(f.base, best.base);
-    const state = await drift.decode<{
-      perpFeeStructure: { feeTiers: { makerRebateNumerator: number; makerRebateDenominator: number }[] };
-    }>('State', drift.state);
-    const tier = state.perpFeeStructure.feeTiers[0];
-    const rebate = (f.quote * BigInt(tier.makerRebateNumerator)) / BigInt(tier.makerRebateDenominator);
+    const rebate = await tier0MakerRebate(drift, f.quote);
     assert.ok(rebate > 0n);
     assert.equal(f.fee, -rebate);
 

@@ -10,41 +10,23 @@
  * The cases share one bank and run in order (each starts from the state the previous one left).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { getUserStatsAccountPublicKey } from '@drift-labs/sdk';
-import { PublicKey } from '@solana/web3.js';
-import { MARKETS } from '../../domain/markets.ts';
 import type { OrderParams, VenueEvent } from '../../domain/types.ts';
-import { BankrunChain, bankrunUnavailable } from './test-support/bankrun-chain.ts';
-import { type Counterparty, DriftHarness, type DriftIdl, idlCoder } from './test-support/bankrun-drift.ts';
+import type { BankrunChain } from './test-support/bankrun-chain.ts';
+import type { Counterparty, DriftHarness } from './test-support/bankrun-drift.ts';
 import {
   counterparty,
-  fill,
   pausePerpOperations,
-  placeLimit,
+  sellIntoMakerBid,
   settleFundingPayment,
+  tier0MakerRebate,
   updateFundingRate,
 } from './test-support/bankrun-participants.ts';
+import { realProgramSkip, startSolPerpBank } from './test-support/bankrun-suite.ts';
 import { type BankrunVenue, bankrunVenue } from './test-support/bankrun-venue.ts';
 
-const SO = process.env.DRIFT_PROGRAM_SO;
-const IDL = process.env.DRIFT_IDL_JSON ?? (SO ? join(dirname(SO), 'drift.json') : undefined);
+const skip = await realProgramSkip('bankrun suite');
 
-async function unavailable(): Promise<string | false> {
-  const why = await bankrunUnavailable(SO);
-  if (why) return why;
-  if (!IDL || !existsSync(IDL)) {
-    return `the program's IDL was not found at ${IDL} (set DRIFT_IDL_JSON to the drift.json paired with the .so)`;
-  }
-  return false;
-}
-
-const skip = await unavailable();
-if (skip) console.log(`# bankrun suite skipped: ${skip}`);
-
-const SOL = MARKETS['SOL-PERP'];
 const ORACLE = 100_000_000n; // $100, PRICE precision
 const ONE_SOL = 1_000_000_000n;
 const DEPOSIT = 10_000_000_000n; // 10,000 USDC
@@ -102,18 +84,7 @@ describe('DriftVenue against a compiled Drift program (solana-bankrun)', { skip 
   const openOnChain = async () => (await chainUser()).orders.filter((o) => variant(o.status) === 'open');
 
   before(async () => {
-    const idl = JSON.parse(readFileSync(IDL as string, 'utf8')) as DriftIdl;
-    const programId = new PublicKey('dRiftyHA39MWEi3m9aunc5MzRF1JYuBsbn6VPcn33UH');
-    chain = await BankrunChain.start(SO as string, programId);
-    drift = new DriftHarness(chain, programId, idl, idlCoder(idl));
-    await drift.setup({
-      oraclePrice: ORACLE,
-      tickSize: SOL.tickSize,
-      stepSize: SOL.stepSize,
-      minOrderSize: SOL.minOrderSize,
-      marginRatioInitial: 1000,
-      marginRatioMaintenance: 500,
-    });
+    ({ chain, drift } = await startSolPerpBank());
     v = await bankrunVenue(chain, drift, await drift.newTrader(DEPOSIT));
     v.venue.subscribe((e) => events.push(e));
   });
@@ -212,33 +183,14 @@ describe('DriftVenue against a compiled Drift program (solana-bankrun)', { skip 
     ]);
     assert.ok(r.ok, r.ok ? '' : r.detail);
     const makerOrderId = r.orderIds[0];
-    await chain.must(
-      [placeLimit(drift, taker, 'sell', ONE_SOL, 99_500_000n)],
-      [taker.authority],
-      'taker order',
-    );
-    const takerOrder = (await drift.decode<ChainUser>('User', taker.user)).orders.find(
-      (o) => variant(o.status) === 'open',
-    );
-    assert.ok(takerOrder);
-    // Past the taker's auction, with a fresh oracle.
-    await chain.advance(60, 30);
-    await drift.setOraclePrice(ORACLE);
-    await chain.must(
-      [
-        fill(
-          drift,
-          taker,
-          takerOrder.orderId,
-          {
-            user: userPda(),
-            userStats: getUserStatsAccountPublicKey(drift.programId, v.authority.publicKey),
-          },
-          makerOrderId,
-        ),
-      ],
-      [taker.authority],
-      'fillPerpOrder',
+    // Past the taker's auction, with a fresh oracle, the keeper fills it against our order.
+    await sellIntoMakerBid(
+      drift,
+      taker,
+      { authority: v.authority.publicKey, user: userPda(), orderId: makerOrderId },
+      ONE_SOL,
+      99_500_000n,
+      ORACLE,
     );
     const user = await chainUser();
     const pos = user.perpPositions.find((p) => big(p.baseAssetAmount) !== 0n);
@@ -246,11 +198,7 @@ describe('DriftVenue against a compiled Drift program (solana-bankrun)', { skip 
     const quote = 99_500_000n; // 1 SOL × $99.5
     assert.equal(big(pos.baseAssetAmount), ONE_SOL);
     assert.equal(big(pos.quoteEntryAmount), -quote);
-    const state = await drift.decode<{
-      perpFeeStructure: { feeTiers: { makerRebateNumerator: number; makerRebateDenominator: number }[] };
-    }>('State', drift.state);
-    const tier = state.perpFeeStructure.feeTiers[0];
-    const rebate = (quote * BigInt(tier.makerRebateNumerator)) / BigInt(tier.makerRebateDenominator);
+    const rebate = await tier0MakerRebate(drift, quote);
     assert.ok(rebate > 0n);
     assert.equal(big(pos.quoteAssetAmount), -quote + rebate);
     // The venue reads the same position, and its polling diff reports our order as filled.

@@ -142,3 +142,41 @@ export function updateFundingRate(h: DriftHarness): TransactionInstruction {
 export function settleFundingPayment(h: DriftHarness, user: PublicKey): TransactionInstruction {
   return h.ix('settleFundingPayment', {}, { state: h.state, user }, h.marketAccounts(true));
 }
+
+/**
+ * The counterparty sells `base` at `price` into one resting maker bid: places its limit sell, waits out its
+ * auction (the oracle refreshed at `oraclePrice`), and fills it against the maker's order as its own keeper.
+ */
+export async function sellIntoMakerBid(
+  h: DriftHarness,
+  taker: Counterparty,
+  maker: { authority: PublicKey; user: PublicKey; orderId: number },
+  base: bigint,
+  price: bigint,
+  oraclePrice: bigint,
+): Promise<void> {
+  await h.chain.must([placeLimit(h, taker, 'sell', base, price)], [taker.authority], 'taker sell');
+  const decoded = await h.decode<{ orders: { status: object; orderId: number }[] }>('User', taker.user);
+  const takerOrder = decoded.orders.find((o) => Object.keys(o.status)[0] === 'open');
+  if (!takerOrder) throw new Error('the taker order did not rest on the program');
+  await h.chain.advance(60, 30);
+  await h.setOraclePrice(oraclePrice);
+  const makerAccounts = {
+    user: maker.user,
+    userStats: getUserStatsAccountPublicKey(h.programId, maker.authority),
+  };
+  await h.chain.must(
+    [fill(h, taker, takerOrder.orderId, makerAccounts, maker.orderId)],
+    [taker.authority],
+    'fillPerpOrder',
+  );
+}
+
+/** The exchange's tier-0 maker rebate on a fill of `quote` (QUOTE), as the program computes it (rounded down). */
+export async function tier0MakerRebate(h: DriftHarness, quote: bigint): Promise<bigint> {
+  const state = await h.decode<{
+    perpFeeStructure: { feeTiers: { makerRebateNumerator: number; makerRebateDenominator: number }[] };
+  }>('State', h.state);
+  const tier = state.perpFeeStructure.feeTiers[0];
+  return (quote * BigInt(tier.makerRebateNumerator)) / BigInt(tier.makerRebateDenominator);
+}
