@@ -96,6 +96,27 @@ describe('planOrders', () => {
     assert.equal(maxLevel, 16);
   });
 
+  it('at the cap, a replacement that needs the cancelled slot is one atomic cancelAndPlace', () => {
+    const big = makeLadder(SOL, 100, 20, 0.25, 1);
+    const { live } = step(big, []);
+    assert.equal(live.length, 32);
+    // The nearest bid was partly filled: its level wants a full-size order again (no modify of a partial fill).
+    const nearest = live.find((o) => o.side === 'buy' && o.price === big[0].price);
+    assert.ok(nearest);
+    const partly = live.map((o) => (o === nearest ? { ...o, filledBase: baseToInt(0.4) } : o));
+    const cs = planOrders(big, partly, policy, verdict(), TS + 1);
+    assert.equal(cs.length, 1);
+    const [c] = cs;
+    assert.ok(c.kind === 'cancelAndPlace');
+    assert.deepEqual(c.cancelOrderIds, [nearest.orderId]);
+    assert.deepEqual(
+      c.place.map((p) => [p.side, p.price, p.base]),
+      [['buy', big[0].price, big[0].base]],
+    );
+    assert.ok(!partly.some((o) => o.userOrderId === c.place[0].userOrderId));
+    // (Below the cap the same replacement stays a plain cancel and place: the partial-fill case above.)
+  });
+
   it('avoids userOrderIds in use by live orders', () => {
     const { live } = step(ladder.slice(0, 2), []);
     const cs = planOrders(ladder.slice(0, 3), live, policy, verdict(), TS);

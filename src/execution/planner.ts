@@ -9,13 +9,15 @@
  *   the same pairs (idempotence).
  * - Orders older than ttlSec are not kept.
  * - Per side: ≥ manyLevelsMovedThreshold new orders and something to cancel → one atomic cancelAndPlace;
- *   otherwise a cancel and a place of compatible orders fuse into one modify, the rest are single commands.
+ *   otherwise a cancel and a place of compatible orders fuse into one modify, the rest are single commands —
+ *   unless the new orders need the cancelled slots, then cancels and places go atomically (command-packing.ts).
  * - The open-order cap counts kept + new orders; new orders are dropped farthest level first (defense and
  *   reduction, level 0, go first). userOrderIds are the smallest ids in 1..255 not used by any live order.
  */
 import type { Verdict } from '../domain/intent.ts';
 import type { DesiredOrder } from '../domain/snapshot.ts';
 import type { Order, OrderCommand, OrderParams, Side } from '../domain/types.ts';
+import { packCommands } from './command-packing.ts';
 import type { ExecutionPolicy } from './policy.ts';
 
 const MAX_USER_ORDER_ID = 255;
@@ -199,11 +201,11 @@ export function planOrders(
     return nextId;
   };
 
-  const cancels: OrderCommand[] = [];
-  const atomics: OrderCommand[] = [];
+  const cancels: number[] = [];
+  const atomics: Extract<OrderCommand, { kind: 'cancelAndPlace' }>[] = [];
   const modifies: OrderCommand[] = [];
   const takerPlaces: OrderCommand[] = [];
-  const makerPlaces: OrderCommand[] = [];
+  const makerPlaces: OrderParams[] = [];
   const place = (d: DesiredOrder): OrderParams | undefined => {
     const id = takeId();
     return id === undefined ? undefined : toOrderParams(d, policy, id);
@@ -249,18 +251,14 @@ export function planOrders(
         modifies.push({ kind: 'modify', orderId: l.orderId, price: d.price, base: d.base });
       } else {
         const p = place(d);
-        if (p) makerPlaces.push({ kind: 'place', order: p });
+        if (p) makerPlaces.push(p);
       }
     }
-    for (const l of freeCancels) cancels.push({ kind: 'cancel', orderId: l.orderId });
+    for (const l of freeCancels) cancels.push(l.orderId);
   }
-  // Cancels first so their slots are free before anything new lands.
-  const out = cancels;
-  for (const c of takerPlaces) out.push(c);
-  for (const c of atomics) out.push(c);
-  for (const c of modifies) out.push(c);
-  for (const c of makerPlaces) out.push(c);
-  return out;
+  // Cancels first so their slots are free before anything new lands; bound to the placements when those need
+  // the slots, and split to what one transaction carries (command-packing.ts).
+  return packCommands({ cancels, takerPlaces, atomics, modifies, makerPlaces }, nLive, cap);
 }
 
 const SIDES = ['buy', 'sell'] as const;

@@ -199,6 +199,24 @@ describe('DriftVenue specifics', () => {
     assert.equal(ok.ok, true);
   });
 
+  it('refuses a command one transaction cannot carry as a value: nothing sent, the venue stays healthy', async () => {
+    const { venue, layer } = setup();
+    const sub = await venue.createSubaccount('a');
+    await venue.deposit(sub, 900_000_000n);
+    const sent = layer.log.length;
+    const place = Array.from({ length: 28 }, (_, i) => limit('buy', BigInt(90_000_000 - i * 10_000)));
+    const [r] = await venue.execute(sub, [{ kind: 'cancelAndPlace', cancelOrderIds: [], place }]);
+    assert.equal(r.ok, false);
+    assert.equal(!r.ok && r.reason, 'InvalidOrder');
+    assert.match(
+      !r.ok ? r.detail : '',
+      /one transaction cannot carry this cancelAndPlace \(over 1232 bytes\)/,
+    );
+    assert.equal(layer.log.length, sent);
+    assert.equal(venue.health.state.status, 'healthy');
+    assert.deepEqual((await venue.getAccount(sub)).openOrders, []);
+  });
+
   it('answers OrderNotFound for an unknown order id without spending a transaction', async () => {
     const { venue, layer } = setup();
     const sub = await venue.createSubaccount('a');

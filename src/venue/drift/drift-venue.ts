@@ -17,6 +17,7 @@ import { diffAccountStates } from './events.ts';
 import type { DriftIxBuilder } from './ix-builder.ts';
 import { nextSubaccountId } from './provisioning.ts';
 import type { SendOptions, SendOutcome, TxSender } from './tx-sender.ts';
+import { MAX_TRANSACTION_BYTES, transactionBytes } from './tx-size.ts';
 import { UserOrderIdBook } from './user-order-ids.ts';
 
 /** A push source of venue events (Drift's EventSubscriber records, or the simulator in tests). */
@@ -234,6 +235,12 @@ export class DriftVenue implements VenuePort {
       ixs = await this.#d.builder.forCommand(sub, cmd);
     } catch (err) {
       return fail('InvalidOrder', err instanceof Error ? err.message : String(err), placesOf(cmd));
+    }
+    // Refused here, as a value: a transaction over the packet limit fails to serialize in the sender, which would
+    // read as broken I/O and degrade the venue for a command that can never go through.
+    if (transactionBytes(ixs, this.#d.builder.authority) === undefined) {
+      const detail = `one transaction cannot carry this ${cmd.kind} (over ${MAX_TRANSACTION_BYTES} bytes): split it`;
+      return fail('InvalidOrder', detail, placesOf(cmd));
     }
     const uoids = placesOf(cmd).map((p) => p.userOrderId);
     this.book.sending(sub, placesOf(cmd));
