@@ -96,6 +96,21 @@ describe('packCommands', () => {
     ]);
   });
 
+  it('an atomic command that needs the plain cancels slots is bound to those cancels', () => {
+    const cs = packCommands(
+      {
+        cancels: [1],
+        takerPlaces: [],
+        atomics: [{ kind: 'cancelAndPlace', cancelOrderIds: [3, 4, 5], place: places(4) }],
+        modifies: [],
+        makerPlaces: [],
+      },
+      32,
+      32,
+    );
+    assert.deepEqual(cs, [{ kind: 'cancelAndPlace', cancelOrderIds: [1, 3, 4, 5], place: places(4) }]);
+  });
+
   it("splits a side's large atomic command to what one transaction carries", () => {
     const cs = packCommands(
       {

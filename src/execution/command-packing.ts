@@ -37,7 +37,7 @@ export interface PlannedCommands {
 export function packCommands(p: PlannedCommands, liveCount: number, cap: number): OrderCommand[] {
   let adds = p.makerPlaces.length;
   for (const a of p.atomics) adds += a.place.length - a.cancelOrderIds.length;
-  const needsCancels = p.cancels.length > 0 && p.makerPlaces.length > 0 && liveCount + adds > cap;
+  const needsCancels = p.cancels.length > 0 && liveCount + adds > cap;
   const out: OrderCommand[] = [];
   if (needsCancels) {
     const cancelIds = [...p.cancels];
