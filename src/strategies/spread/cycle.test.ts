@@ -173,6 +173,41 @@ describe('spreadCycle: execution', () => {
     assert.deepEqual(paused.orders, []);
   });
 
+  it('a risk band that no longer admits a held leg closes the pair (legs cannot shrink); one that does holds', () => {
+    const fit = drive(prices(25)).state.fit;
+    const [d, k] = prices(26)[25];
+    const staying = {
+      ...holding('LONG', { fit }),
+      confirm: { confirmed: 'LONG' as const, candidate: null, streak: 0 },
+    };
+    const band = (maxBase: number): Verdict => ({
+      kind: 'CLAMP',
+      band: { kind: 'band', marketIndex: D, minBase: -maxBase, maxBase, preferredBase: 0 },
+      reasons: [],
+    });
+    // A leverage clamp to 60 of DRIFT while the pair holds 100.
+    const r = spreadCycle(staying, inputsAt(d, k, { positions: heldLong, verdict: band(60) }), params);
+    assert.deepEqual(
+      r.orders.map((o) => [o.marketIndex, o.reduceOnly]),
+      [
+        [D, true],
+        [K, true],
+      ],
+    );
+    assert.equal(r.state.holding, 'FLAT');
+    assert.ok(
+      r.log.some((e) =>
+        /closing the pair: risk band \[-60, 60\] on market 30 excludes the held 100/.test(e.msg),
+      ),
+    );
+    // Within the band, or over it by less than the size tolerance (2%), the pair is held.
+    for (const max of [100, 99]) {
+      const held = spreadCycle(staying, inputsAt(d, k, { positions: heldLong, verdict: band(max) }), params);
+      assert.deepEqual(held.orders, [], `band ±${max}`);
+      assert.equal(held.state.holding, 'LONG');
+    }
+  });
+
   it('a CLAMP band that excludes a leg target blocks the entry', () => {
     const fit = drive(prices(25)).state.fit;
     const [d, k] = prices(26)[25];

@@ -5,6 +5,8 @@
  *   risk PAUSE            → no orders at all (risk wins)
  *   shutting down         → close everything when closeOnShutdown, else leave positions
  *   EMERGENCY             → close everything (closes stand alone), never open
+ *   risk band excludes a  → close the pair (fixed-size legs cannot shrink to a leverage/notional/funding clamp)
+ *   held leg
  *   reconcile due / naked → bring the venue back to the intent (every reconcileEveryCycles, every cycle when
  *                           DEGRADED, at once on a naked leg)
  *   otherwise             → act on a confirmed direction change (both legs or neither)
@@ -130,6 +132,26 @@ function clampBlocks(verdict: Verdict | undefined, targets: readonly TargetPosit
   return `risk CLAMP band [${band.minBase}, ${band.maxBase}] on market ${band.marketIndex} excludes target ${t.base}`;
 }
 
+/**
+ * The verdict's band no longer admits a held leg (a leverage, notional or funding clamp below its size) by more
+ * than the size tolerance. Fixed-size legs cannot shrink, so the answer is to close the pair: the spread bot's
+ * reduction, as the grid's is to trade down into the band.
+ */
+function heldOutsideBand(
+  verdict: Verdict | undefined,
+  positions: SpreadCycleInputs['positions'],
+  tolerance: number,
+): string | undefined {
+  if (verdict?.kind !== 'CLAMP' && verdict?.kind !== 'REDUCE_ONLY') return undefined;
+  const { band } = verdict;
+  const p = positions.find((x) => x.marketIndex === band.marketIndex);
+  if (!p || p.base === 0n) return undefined;
+  const base = baseToNumber(p.base);
+  const slack = Math.abs(base) * tolerance;
+  if (base >= band.minBase - slack && base <= band.maxBase + slack) return undefined;
+  return `risk band [${band.minBase}, ${band.maxBase}] on market ${band.marketIndex} excludes the held ${base}`;
+}
+
 /** Rule A tripping to REDUCE_ONLY/PAUSE means the account is already inside its liquidation buffer. */
 function unrepairableBreach(verdict: Verdict | undefined): string | undefined {
   const r = verdict?.reasons.find(
@@ -244,6 +266,7 @@ export function spreadCycle(
     intended = legsFor(d, params);
   };
   const hasPositions = inputs.positions.some((p) => p.base !== 0n);
+  const outside = heldOutsideBand(inputs.verdict, inputs.positions, params.sizeTolerance);
 
   if (verdictKind === 'PAUSE') {
     emit('warn', 'RISK', 'risk verdict PAUSE: no orders this cycle', {
@@ -262,6 +285,12 @@ export function spreadCycle(
     setHolding('FLAT');
     if (hasPositions)
       emit('error', 'POSITION', 'EMERGENCY: closing all positions', { reason: health.reason });
+  } else if (outside) {
+    plan = planFor(closeAllTargets(), { openingBlocked: outside, closes: 'paired' });
+    setHolding('FLAT');
+    emit('warn', 'RISK', `closing the pair: ${outside}`, {
+      reasons: inputs.verdict?.reasons.map((r) => r.message),
+    });
   } else {
     const due = check.naked || policy.reconcileEveryCycle || cycle % params.reconcileEveryCycles === 0;
     let acted = false;
