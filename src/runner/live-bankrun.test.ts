@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { readConfigFile } from '../config/read-config-file.ts';
 import { MARKETS } from '../domain/markets.ts';
 import type { Order } from '../domain/types.ts';
@@ -36,7 +37,7 @@ import { shutdownSession } from './runner.ts';
 const why = await realProgramSkip('live-on-bankrun suite');
 
 const SOL = MARKETS['SOL-PERP'];
-const ROOT = new URL('../../', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const COLLATERAL = 1_000_000_000n; // the example's 1,000 USDC
 const BAR_MS = 60_000;
 
