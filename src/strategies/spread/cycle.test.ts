@@ -173,20 +173,24 @@ describe('spreadCycle: execution', () => {
     assert.deepEqual(paused.orders, []);
   });
 
-  it('a risk band that no longer admits a held leg closes the pair (legs cannot shrink); one that does holds', () => {
+  it('a hard cap whose band no longer admits a held leg closes the pair; a soft clamp or a band that does holds', () => {
     const fit = drive(prices(25)).state.fit;
     const [d, k] = prices(26)[25];
     const staying = {
       ...holding('LONG', { fit }),
       confirm: { confirmed: 'LONG' as const, candidate: null, streak: 0 },
     };
-    const band = (maxBase: number): Verdict => ({
+    const clamp = (maxBase: number, rule: 'B_leverage' | 'V_volatility'): Verdict => ({
       kind: 'CLAMP',
       band: { kind: 'band', marketIndex: D, minBase: -maxBase, maxBase, preferredBase: 0 },
-      reasons: [],
+      reasons: [{ rule, action: 'CLAMP', measured: 4, limit: 3, message: `${rule} over its limit` }],
     });
     // A leverage clamp to 60 of DRIFT while the pair holds 100.
-    const r = spreadCycle(staying, inputsAt(d, k, { positions: heldLong, verdict: band(60) }), params);
+    const r = spreadCycle(
+      staying,
+      inputsAt(d, k, { positions: heldLong, verdict: clamp(60, 'B_leverage') }),
+      params,
+    );
     assert.deepEqual(
       r.orders.map((o) => [o.marketIndex, o.reduceOnly]),
       [
@@ -200,10 +204,10 @@ describe('spreadCycle: execution', () => {
         /closing the pair: risk band \[-60, 60\] on market 30 excludes the held 100/.test(e.msg),
       ),
     );
-    // Within the band, or over it by less than the size tolerance (2%), the pair is held.
-    for (const max of [100, 99]) {
-      const held = spreadCycle(staying, inputsAt(d, k, { positions: heldLong, verdict: band(max) }), params);
-      assert.deepEqual(held.orders, [], `band ±${max}`);
+    // Held: a volatility clamp (soft), a band that admits the leg, or one short of it by less than the 2% tolerance.
+    for (const v of [clamp(60, 'V_volatility'), clamp(100, 'B_leverage'), clamp(99, 'B_leverage')]) {
+      const held = spreadCycle(staying, inputsAt(d, k, { positions: heldLong, verdict: v }), params);
+      assert.deepEqual(held.orders, [], `${v.reasons[0].rule} ±${v.band.maxBase}`);
       assert.equal(held.state.holding, 'LONG');
     }
   });

@@ -5,8 +5,8 @@
  *   risk PAUSE            → no orders at all (risk wins)
  *   shutting down         → close everything when closeOnShutdown, else leave positions
  *   EMERGENCY             → close everything (closes stand alone), never open
- *   risk band excludes a  → close the pair (fixed-size legs cannot shrink to a leverage/notional/funding clamp)
- *   held leg
+ *   a hard cap's band     → close the pair (fixed-size legs cannot shrink to a leverage or notional clamp)
+ *   excludes a held leg
  *   reconcile due / naked → bring the venue back to the intent (every reconcileEveryCycles, every cycle when
  *                           DEGRADED, at once on a naked leg)
  *   otherwise             → act on a confirmed direction change (both legs or neither)
@@ -16,7 +16,7 @@
  * closing unexpected positions) still may. The risk verdict only narrows: REDUCE_ONLY blocks openings, PAUSE
  * blocks everything, a CLAMP band that excludes a leg's target blocks that opening.
  */
-import type { TargetPosition, Verdict } from '../../domain/intent.ts';
+import type { RiskRuleId, TargetPosition, Verdict } from '../../domain/intent.ts';
 import { getMarket, type MarketSpec } from '../../domain/markets.ts';
 import { baseToNumber, priceToNumber } from '../../domain/precision.ts';
 import type { DesiredOrder } from '../../domain/snapshot.ts';
@@ -133,16 +133,20 @@ function clampBlocks(verdict: Verdict | undefined, targets: readonly TargetPosit
 }
 
 /**
- * The verdict's band no longer admits a held leg (a leverage, notional or funding clamp below its size) by more
- * than the size tolerance. Fixed-size legs cannot shrink, so the answer is to close the pair: the spread bot's
- * reduction, as the grid's is to trade down into the band.
+ * A hard cap (leverage B, notional D) has tripped and the verdict's band no longer admits a held leg by more than
+ * the size tolerance. Fixed-size legs cannot shrink, so the answer is to close the pair: the spread bot's
+ * reduction, as the grid's is to trade down into the band. Soft clamps (volatility V, funding E) only block
+ * openings: the pair is hedged, and closing it on every volatility spike would churn it for fees.
  */
+const HARD_CAPS: ReadonlySet<RiskRuleId> = new Set(['B_leverage', 'D_notional']);
+
 function heldOutsideBand(
   verdict: Verdict | undefined,
   positions: SpreadCycleInputs['positions'],
   tolerance: number,
 ): string | undefined {
   if (verdict?.kind !== 'CLAMP' && verdict?.kind !== 'REDUCE_ONLY') return undefined;
+  if (!verdict.reasons.some((r) => HARD_CAPS.has(r.rule) && r.action !== 'APPROVE')) return undefined;
   const { band } = verdict;
   const p = positions.find((x) => x.marketIndex === band.marketIndex);
   if (!p || p.base === 0n) return undefined;
