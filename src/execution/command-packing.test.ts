@@ -61,13 +61,11 @@ describe('packCommands', () => {
     order: { ...params(99), orderType: 'market', ioc: true, postOnly: 'none' },
   };
   const modify: OrderCommand = { kind: 'modify', orderId: 7, price: 101_000_000n };
-  const shrink: OrderCommand = { kind: 'modify', orderId: 8, base: 500_000_000n };
 
-  it('with room: cancels, shrinking modifies, takers, atomics, other modifies, places — in that order', () => {
+  it('with room: cancels, takers, atomics, modifies, places — in that order', () => {
     const cs = packCommands(
       {
         cancels: [1, 2],
-        shrinkingModifies: [shrink],
         takerPlaces: [taker],
         atomics: [{ kind: 'cancelAndPlace', cancelOrderIds: [3], place: places(3) }],
         modifies: [modify],
@@ -76,15 +74,13 @@ describe('packCommands', () => {
       10,
       32,
     );
-    assert.deepEqual(cs.slice(2, 4), [shrink, taker], 'a shrinking modify lands before the taker');
-    assert.deepEqual(kinds(cs), ['cancel', 'cancel', 'modify', 'place', 'cancelAndPlace', 'modify', 'place']);
+    assert.deepEqual(kinds(cs), ['cancel', 'cancel', 'place', 'cancelAndPlace', 'modify', 'place']);
   });
 
   it('when the places need the cancelled slots, cancels and resting places go together, ahead of takers', () => {
     const cs = packCommands(
       {
         cancels: [1, 2],
-        shrinkingModifies: [shrink],
         takerPlaces: [taker],
         atomics: [{ kind: 'cancelAndPlace', cancelOrderIds: [3], place: places(2) }],
         modifies: [modify],
@@ -95,7 +91,6 @@ describe('packCommands', () => {
     );
     assert.deepEqual(cs, [
       { kind: 'cancelAndPlace', cancelOrderIds: [1, 2, 3], place: [params(5), params(6), ...places(2)] },
-      shrink,
       taker,
       modify,
     ]);
@@ -105,7 +100,6 @@ describe('packCommands', () => {
     const cs = packCommands(
       {
         cancels: [1],
-        shrinkingModifies: [],
         takerPlaces: [],
         atomics: [{ kind: 'cancelAndPlace', cancelOrderIds: [3, 4, 5], place: places(4) }],
         modifies: [],
@@ -121,7 +115,6 @@ describe('packCommands', () => {
     const cs = packCommands(
       {
         cancels: [],
-        shrinkingModifies: [],
         takerPlaces: [],
         atomics: [{ kind: 'cancelAndPlace', cancelOrderIds: ids(16), place: places(16) }],
         modifies: [],

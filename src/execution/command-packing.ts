@@ -19,12 +19,6 @@ export const MAX_CANCELS_PER_COMMAND = 16;
 export interface PlannedCommands {
   /** Plain cancels (order ids). */
   cancels: number[];
-  /**
-   * Modifies that shrink an order. They go before the takers: Drift margin-checks a reduce-only taker as risk
-   * increasing when it plus the open orders on its side exceeds the position, so a defense taker sized against
-   * the shrunk ladder would be refused (InsufficientCollateral) if the ladder had not shrunk yet.
-   */
-  shrinkingModifies: OrderCommand[];
   /** Taker placements (market IOC): they do not rest. */
   takerPlaces: OrderCommand[];
   /** Atomic cancelAndPlace commands (a side whose levels moved). */
@@ -36,9 +30,9 @@ export interface PlannedCommands {
 }
 
 /**
- * The commands in execution order: cancels, shrinking modifies, takers, atomics, other modifies, resting places —
- * or, when the resting placements need the cancels' slots (`liveCount` live orders, `cap` allowed), the cancels
- * and every resting placement bound into atomic commands ahead of the shrinking modifies, takers and modifies.
+ * The commands in execution order: cancels, takers, atomics, modifies, resting places — or, when the resting
+ * placements need the cancels' slots (`liveCount` live orders, `cap` allowed), the cancels and every resting
+ * placement bound into atomic commands ahead of the takers and modifies.
  */
 export function packCommands(p: PlannedCommands, liveCount: number, cap: number): OrderCommand[] {
   let adds = p.makerPlaces.length;
@@ -53,11 +47,11 @@ export function packCommands(p: PlannedCommands, liveCount: number, cap: number)
       places.push(...a.place);
     }
     out.push(...splitAtomic(cancelIds, places));
-    out.push(...p.shrinkingModifies, ...p.takerPlaces, ...p.modifies);
+    out.push(...p.takerPlaces, ...p.modifies);
     return out;
   }
   for (const id of p.cancels) out.push({ kind: 'cancel', orderId: id });
-  out.push(...p.shrinkingModifies, ...p.takerPlaces);
+  out.push(...p.takerPlaces);
   for (const a of p.atomics) out.push(...splitAtomic(a.cancelOrderIds, a.place));
   out.push(...p.modifies);
   for (const order of p.makerPlaces) out.push({ kind: 'place', order });
@@ -73,7 +67,6 @@ export function splitAtomic(
   cancelOrderIds: readonly number[],
   place: readonly OrderParams[],
 ): Extract<OrderCommand, { kind: 'cancelAndPlace' }>[] {
-  if (cancelOrderIds.length === 0 && place.length === 0) return [];
   if (cancelOrderIds.length <= MAX_CANCELS_PER_COMMAND && place.length <= MAX_PLACES_PER_COMMAND) {
     return [{ kind: 'cancelAndPlace', cancelOrderIds: [...cancelOrderIds], place: [...place] }];
   }

@@ -158,46 +158,6 @@ describe('planOrders', () => {
     );
   });
 
-  it('a defense taker goes out only after the resting asks shrank: asks + taker never exceed the position', () => {
-    // Long 91; two reduce-only asks rest (47 and 44). The defense wants 62 sold at once and 29 resting.
-    const ask = (orderId: number, size: number, px: number): Order => ({
-      orderId,
-      userOrderId: orderId,
-      marketIndex: SOL.marketIndex,
-      side: 'sell',
-      orderType: 'limit',
-      base: baseToInt(size),
-      price: priceToInt(px),
-      reduceOnly: true,
-      postOnly: 'try',
-      ioc: false,
-      filledBase: 0n,
-      status: 'open',
-      placedTs: TS,
-    });
-    const live = [ask(1, 47, 150), ask(2, 44, 147)];
-    const sell = (size: number, px: number, taker: boolean, level: number): DesiredOrder => ({
-      marketIndex: SOL.marketIndex,
-      side: 'sell',
-      price: priceToInt(px),
-      base: baseToInt(size),
-      postOnly: !taker,
-      reduceOnly: true,
-      level,
-      taker,
-    });
-    const desired = [sell(62, 136.94, true, 0), sell(29, 141.4, false, 1)];
-    const position = baseToInt(91);
-    const cs = planOrders(desired, live, policy, verdict('REDUCE_ONLY'), TS + 1, position);
-    const takerAt = cs.findIndex((c) => c.kind === 'place' && c.order.ioc);
-    assert.ok(takerAt >= 0, 'a taker is sent');
-    const before = applyPlanToLiveOrders(live, cs.slice(0, takerAt), 1000, TS + 1).live;
-    const asks = before.reduce((sum, o) => sum + (o.side === 'sell' ? o.base - o.filledBase : 0n), 0n);
-    const taker = cs[takerAt];
-    assert.ok(taker.kind === 'place');
-    assert.ok(asks + taker.order.base <= position, `asks ${asks} + taker ${taker.order.base} > ${position}`);
-  });
-
   it('applying a plan and planning again is a no-op', () => {
     const first = step(ladder, []);
     const moved = makeLadder(SOL, 100.7, 5, 0.5, 1.5);

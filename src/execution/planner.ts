@@ -204,7 +204,6 @@ export function planOrders(
   const cancels: number[] = [];
   const atomics: Extract<OrderCommand, { kind: 'cancelAndPlace' }>[] = [];
   const modifies: OrderCommand[] = [];
-  const shrinkingModifies: OrderCommand[] = [];
   const takerPlaces: OrderCommand[] = [];
   const makerPlaces: OrderParams[] = [];
   const place = (d: DesiredOrder): OrderParams | undefined => {
@@ -249,8 +248,7 @@ export function planOrders(
       );
       if (i >= 0) {
         const [l] = freeCancels.splice(i, 1);
-        const m: OrderCommand = { kind: 'modify', orderId: l.orderId, price: d.price, base: d.base };
-        (d.base < remaining(l) ? shrinkingModifies : modifies).push(m);
+        modifies.push({ kind: 'modify', orderId: l.orderId, price: d.price, base: d.base });
       } else {
         const p = place(d);
         if (p) makerPlaces.push(p);
@@ -260,11 +258,7 @@ export function planOrders(
   }
   // Cancels first so their slots are free before anything new lands; bound to the placements when those need
   // the slots, and split to what one transaction carries (command-packing.ts).
-  return packCommands(
-    { cancels, shrinkingModifies, takerPlaces, atomics, modifies, makerPlaces },
-    nLive,
-    cap,
-  );
+  return packCommands({ cancels, takerPlaces, atomics, modifies, makerPlaces }, nLive, cap);
 }
 
 const SIDES = ['buy', 'sell'] as const;
