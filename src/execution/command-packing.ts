@@ -67,6 +67,7 @@ export function splitAtomic(
   cancelOrderIds: readonly number[],
   place: readonly OrderParams[],
 ): Extract<OrderCommand, { kind: 'cancelAndPlace' }>[] {
+  if (cancelOrderIds.length === 0 && place.length === 0) return [];
   if (cancelOrderIds.length <= MAX_CANCELS_PER_COMMAND && place.length <= MAX_PLACES_PER_COMMAND) {
     return [{ kind: 'cancelAndPlace', cancelOrderIds: [...cancelOrderIds], place: [...place] }];
   }

@@ -251,7 +251,7 @@ export class SimExchange extends SimReads {
     }
 
     const pos = prev ?? emptyPosition(p.marketIndex, 0n);
-    const risky = isRiskIncreasing(p.side, d.base, pos.base, pos.openBids, pos.openAsks);
+    const risky = isRiskIncreasing(p.side, d.base, pos.base, pos.openBids, pos.openAsks, p.reduceOnly);
     this.storePosition(sub, m, trackOrderPlaced(pos, p.side, d.base));
     if (risky && !clearlySolvent(sub, this.marketOf, 'initial')) {
       const f = this.figures(sub);

@@ -171,6 +171,34 @@ describe('order rules', () => {
     assert.equal(ok.ok, true);
   });
 
+  it('never margin-checks a reduce-only order, even when it and the open asks exceed the position (as Drift)', () => {
+    const { ex, id, ts } = setup(100);
+    const [fill] = ex.execute(
+      id,
+      [{ kind: 'place', order: limit('buy', 15, 101, { postOnly: 'none' }) }],
+      ts,
+    );
+    assert.equal(fill.ok, true);
+    assert.equal(ex.positions(id)[0]?.base, 15_000_000_000n);
+    // The price falls to 97.5: below the initial margin requirement (5%), still above maintenance (3%).
+    ex.onBar(0, flat(ts, 97.5), 60_000);
+    ex.drainEvents();
+    const f = ex.margin(id);
+    assert.ok(f.initialTotalCollateral < f.initialMarginRequirement, 'below initial margin');
+    const ro = (px: number) => limit('sell', 10, px, { reduceOnly: true });
+    const [a, b, c] = ex.execute(
+      id,
+      [
+        { kind: 'place', order: ro(110) },
+        // 10 + 10 asks > a 15 long: risk increasing for a plain order, never for a reduce-only one.
+        { kind: 'place', order: ro(111) },
+        { kind: 'place', order: limit('sell', 10, 112) },
+      ],
+      ts + 60_000,
+    );
+    assert.deepEqual([reasonOf(a), reasonOf(b), reasonOf(c)], ['ok', 'ok', 'InsufficientCollateral']);
+  });
+
   it('rejects an already expired maxTs and expires resting orders at maxTs', () => {
     const { ex, id, ts } = setup();
     const [past] = ex.execute(id, [{ kind: 'place', order: limit('buy', 1, 90, { maxTs: ts }) }], ts);

@@ -148,7 +148,8 @@ export function checkPlacement(params: OrderParams, ctx: PlacementContext): Plac
 }
 
 /**
- * Drift's is_new_order_risk_increasing: an order raises risk when, counted with the open orders on its side,
+ * Drift's is_new_order_risk_increasing (protocol-v2 math/orders.rs): a reduce-only order never raises risk (the
+ * program caps its fills at the position); any other order does when, counted with the open orders on its side,
  * it could take the position beyond its current size or to the other side.
  */
 export function isRiskIncreasing(
@@ -157,7 +158,9 @@ export function isRiskIncreasing(
   positionBase: bigint,
   openBids: bigint,
   openAsks: bigint,
+  reduceOnly: boolean,
 ): boolean {
+  if (reduceOnly) return false;
   if (side === 'buy') return positionBase >= 0n || positionBase + openBids + base > 0n;
   return positionBase <= 0n || positionBase + openAsks - base < 0n;
 }
