@@ -132,14 +132,15 @@ function clampBlocks(verdict: Verdict | undefined, targets: readonly TargetPosit
   return `risk CLAMP band [${band.minBase}, ${band.maxBase}] on market ${band.marketIndex} excludes target ${t.base}`;
 }
 
+/** The risk rules whose clamp is a hard cap on exposure (the others shape or slow it). */
+const HARD_CAPS: ReadonlySet<RiskRuleId> = new Set(['B_leverage', 'D_notional']);
+
 /**
  * A hard cap (leverage B, notional D) has tripped and the verdict's band no longer admits a held leg by more than
  * the size tolerance. Fixed-size legs cannot shrink, so the answer is to close the pair: the spread bot's
  * reduction, as the grid's is to trade down into the band. Soft clamps (volatility V, funding E) only block
  * openings: the pair is hedged, and closing it on every volatility spike would churn it for fees.
  */
-const HARD_CAPS: ReadonlySet<RiskRuleId> = new Set(['B_leverage', 'D_notional']);
-
 function heldOutsideBand(
   verdict: Verdict | undefined,
   positions: SpreadCycleInputs['positions'],
