@@ -52,7 +52,7 @@ export function polledFunding(
   const after = new Map(next.positions.map((p) => [p.marketIndex, p]));
   const events: FundingEvent[] = [];
   /** Closed or flipped since the last read: what they paid is not on their stamp any more. */
-  const open: FundingEvent[] = [];
+  const unstamped: FundingEvent[] = [];
   for (const was of prev.positions) {
     if (was.base === 0n) continue;
     const now = after.get(was.marketIndex);
@@ -61,14 +61,14 @@ export function polledFunding(
     const sameSide = now !== undefined && now.base !== 0n && now.base > 0n === was.base > 0n;
     const e = fundingEvent(subaccountId, ts, was, sameSide ? nowLast - was.lastCumulativeFundingRate : 0n);
     if (sameSide) e.payment.amount = fundingOwed(was.base, was.lastCumulativeFundingRate, nowLast);
-    else open.push(e);
+    else unstamped.push(e);
     events.push(e);
   }
   const left = total - events.reduce((s, e) => s + e.payment.amount, 0n);
   if (left !== 0n) {
     // The rest goes to a closed or flipped position's market, else to the last moved stamp, else (a position
     // opened and settled between the reads) to the first market that traded.
-    const target = open[0] ?? events.at(-1);
+    const target = unstamped[0] ?? events.at(-1);
     if (target) target.payment.amount += left;
     else {
       const market =
@@ -97,10 +97,10 @@ function fundingEvent(
 
 /**
  * Sets the fees of the window's fills (mutating them) so that their cash, the funding and the settled pnl
- * explain the positions' quote change exactly. Returns the fee total booked.
+ * explain the positions' quote change exactly.
  */
-export function bookPolledFees(prev: PolledSide, next: PolledSide, fills: Fill[]): bigint {
-  if (fills.length === 0) return 0n;
+export function bookPolledFees(prev: PolledSide, next: PolledSide, fills: Fill[]): void {
+  if (fills.length === 0) return;
   const quoteOf = (side: PolledSide): bigint => side.positions.reduce((s, p) => s + p.quoteAsset, 0n);
   const dQuote = quoteOf(next) - quoteOf(prev);
   const dFunding = next.totals.cumulativePerpFunding - prev.totals.cumulativePerpFunding;
@@ -114,5 +114,4 @@ export function bookPolledFees(prev: PolledSide, next: PolledSide, fills: Fill[]
     f.fee = share;
     booked += share;
   });
-  return fees;
 }
