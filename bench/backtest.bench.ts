@@ -19,7 +19,7 @@ export async function run(): Promise<BenchFigure[]> {
   const out: BenchFigure[] = [];
 
   const month = await loadBacktestInputs(
-    [parseFileArg(join(root, 'examples/data/SOLUSDT-spot-1m-2025-03.csv'))],
+    [parseFileArg(join(root, 'data/binance/SOLUSDT-spot-1m-2025-03.csv'))],
     [],
     config.markets,
   );

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatGenericCsv, generateCandles, loadMarketFile, parseGenericOhlcv } from '../src/data/index.ts';
 
-const SOL = fileURLToPath(new URL('../../shared/data/binance/SOLUSDT-spot-1m-2025-03.csv', import.meta.url));
+const SOL = fileURLToPath(new URL('../data/binance/SOLUSDT-spot-1m-2025-03.csv', import.meta.url));
 const YEAR_OF_MINUTES = 525_600;
 
 function median(xs: number[]): number {

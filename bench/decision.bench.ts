@@ -15,7 +15,7 @@ import { mustParseGridParams } from '../src/strategies/grid/params.ts';
 import { decideGrid, initialGridState } from '../src/strategies/grid/strategy.ts';
 
 const SOL_1M = fileURLToPath(
-  new URL('../../shared/data/binance/SOLUSDT-spot-1m-2025-03.csv', import.meta.url),
+  new URL('../data/binance/SOLUSDT-spot-1m-2025-03.csv', import.meta.url),
 );
 const MINUTE = 60_000;
 

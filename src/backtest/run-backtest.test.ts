@@ -82,7 +82,7 @@ describe('backtest: grid bot on a month of SOL 1-minute bars', () => {
   let report: BacktestReport;
   before(async () => {
     inputs = await loadBacktestInputs(
-      [parseFileArg(`${root}examples/data/SOLUSDT-spot-1m-2025-03.csv`)],
+      [parseFileArg(`${root}data/binance/SOLUSDT-spot-1m-2025-03.csv`)],
       [],
       gridConfig.markets,
     );
@@ -145,10 +145,10 @@ describe('backtest: grid bot on a month of SOL 1-minute bars', () => {
 
 describe('backtest: DRIFT/KMNO spread bot on Drift candles and funding', () => {
   it('trades both legs, reports per-leg fields and reconciles', async () => {
-    const data = (m: string, f: string) => parseFileArg(`${m}=${root}examples/data/${f}`);
+    const data = (m: string, f: string) => parseFileArg(`${m}=${root}data/${f}`);
     const inputs = await loadBacktestInputs(
-      [data('DRIFT-PERP', 'drift_1h_90days.json'), data('KMNO-PERP', 'kmno_1h_90days.json')],
-      [data('DRIFT-PERP', 'drift-perp-funding.json'), data('KMNO-PERP', 'kmno-perp-funding.json')],
+      [data('DRIFT-PERP', 'drift/price/drift_1h_90days.json'), data('KMNO-PERP', 'drift/price/kmno_1h_90days.json')],
+      [data('DRIFT-PERP', 'drift/funding/drift-perp.json'), data('KMNO-PERP', 'drift/funding/kmno-perp.json')],
       spreadConfig.markets,
     );
     assert.equal(inputs.fundingGiven, true);

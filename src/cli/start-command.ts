@@ -2,7 +2,7 @@
  * `zero-perps start`: the bot-runner and its dashboard. Picks the mode:
  *   --mode live            RPC_URL + a key (PRIVATE_KEY / KEYPAIR_PATH) → DriftVenue; needs --yes without a TTY
  *   RPC_URL set (no live)  paper on Drift's live prices, fills simulated
- *   otherwise              paper on a replay of examples/data, --speed× real time (the demo)
+ *   otherwise              paper on a replay of data/, --speed× real time (the demo)
  * Live requirements are checked before anything is opened, each failure as one line.
  */
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,7 @@ const HELP = `usage: zero-perps start [--config FILE …] [--mode paper|live] [-
   --host H        bind address (default 127.0.0.1)
   --speed X       paper replay pace, data time per wall time (default 1800: an hour of data in 2 s)
   --no-loop       paper replay: idle at the end of the data instead of starting over
-  --replay        paper: replay examples/data even when RPC_URL is set
+  --replay        paper: replay data/ even when RPC_URL is set
   --yes           confirm live mode without a prompt
   --log-file F    also append the JSON logs to F
   --log-level L   debug | info | warn | error (default info)
@@ -209,7 +209,7 @@ export async function startCommand(argv: string[]): Promise<number> {
         configs,
         host: args.host,
         port: args.port,
-        banner: `zero-perps: paper mode, replaying examples/data at ${args.speed}× (no RPC_URL)`,
+        banner: `zero-perps: paper mode, replaying data/ at ${args.speed}× (no RPC_URL)`,
         logFile: args.logFile,
         logLevel: args.logLevel,
       });

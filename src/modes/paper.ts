@@ -1,6 +1,6 @@
 /**
  * Composition root of paper mode on replayed data (offline): each bot gets a simulated venue and a replay of
- * the shipped real data for its markets (examples/data), or a seeded synthetic series for markets without
+ * the shipped real data for its markets (data/), or a seeded synthetic series for markets without
  * shipped data. Returns the OpenBot factory the Runner uses.
  */
 import { fileURLToPath } from 'node:url';
@@ -9,13 +9,13 @@ import type { MarketEvent } from '../data/types.ts';
 import { openPaperReplay } from '../runner/paper-driver.ts';
 import type { OpenBot } from '../runner/runner.ts';
 
-export const EXAMPLES_DATA = fileURLToPath(new URL('../../examples/data/', import.meta.url));
+export const EXAMPLES_DATA = fileURLToPath(new URL('../../data/', import.meta.url));
 
 /** Shipped replay files per market: prices, and funding when there is a record of it. */
 export const DEMO_DATA: Readonly<Record<string, { prices: string; funding?: string }>> = {
-  'SOL-PERP': { prices: 'SOLUSDT-spot-1m-2025-03.csv' },
-  'DRIFT-PERP': { prices: 'drift_1h_90days.json', funding: 'drift-perp-funding.json' },
-  'KMNO-PERP': { prices: 'kmno_1h_90days.json', funding: 'kmno-perp-funding.json' },
+  'SOL-PERP': { prices: 'binance/SOLUSDT-spot-1m-2025-03.csv' },
+  'DRIFT-PERP': { prices: 'drift/price/drift_1h_90days.json', funding: 'drift/funding/drift-perp.json' },
+  'KMNO-PERP': { prices: 'drift/price/kmno_1h_90days.json', funding: 'drift/funding/kmno-perp.json' },
 };
 
 const SYNTHETIC_START: Readonly<Record<string, number>> = { 'BTC-PERP': 60_000 };

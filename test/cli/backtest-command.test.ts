@@ -18,7 +18,7 @@ function run(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.trim() };
 }
 
-const sol = join(root, 'examples/data/SOLUSDT-spot-1m-2025-03.csv');
+const sol = join(root, 'data/binance/SOLUSDT-spot-1m-2025-03.csv');
 const grid = join(root, 'examples/sol-grid.yaml');
 
 function config(name: string, text: string): string {
@@ -58,8 +58,8 @@ describe('zero-perps backtest', () => {
     assert.ok(existsSync(join(out, 'report.html')));
   });
 
-  it('runs the spread example on the shared Drift candles and funding, with per-leg fields', () => {
-    const shared = join(root, '../shared/data/drift');
+  it('runs the spread example on the shipped Drift candles and funding, with per-leg fields', () => {
+    const shared = join(root, 'data/drift');
     const out = join(tmp, 'spread');
     const r = run(
       '--config',

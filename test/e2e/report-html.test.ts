@@ -16,7 +16,7 @@ describe('report.html', { skip: chromiumMissing }, () => {
   it('renders its charts offline in headless Chromium', async () => {
     const config = parseBotConfig(readConfigFile(join(root, 'examples/sol-grid.yaml')), 'sol-grid.yaml');
     const inputs = await loadBacktestInputs(
-      [parseFileArg(join(root, 'examples/data/SOLUSDT-spot-1m-2025-03.csv'))],
+      [parseFileArg(join(root, 'data/binance/SOLUSDT-spot-1m-2025-03.csv'))],
       [],
       config.markets,
     );

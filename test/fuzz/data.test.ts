@@ -13,7 +13,7 @@ import { loadMarketFile, parseMarketText } from '../../src/data/detect.ts';
 import { DataError } from '../../src/data/errors.ts';
 import { mutate, mutationArb } from '../../testkit/mutations.ts';
 
-const data = new URL('../../examples/data/', import.meta.url);
+const data = new URL('../../data/', import.meta.url);
 const headLines = (name: string, n: number): string =>
   readFileSync(new URL(name, data), 'utf8').split('\n').slice(0, n).join('\n');
 /** A real JSON export cut down to its first `n` records, pretty-printed as the exports are. */
@@ -22,10 +22,10 @@ function headJson(name: string, key: string, n: number): string {
   return JSON.stringify({ ...root, [key]: (root[key] as unknown[]).slice(0, n) }, null, 2);
 }
 const SAMPLES: Record<string, string> = {
-  'sol.csv': headLines('SOLUSDT-spot-1m-2025-03.csv', 40),
-  'drift.json': headJson('drift_1h_90days.json', 'candles', 12),
-  'kmno.json': headJson('kmno_1h_90days.json', 'candles', 12),
-  'funding.json': headJson('drift-perp-funding.json', 'fundingRates', 12),
+  'sol.csv': headLines('binance/SOLUSDT-spot-1m-2025-03.csv', 40),
+  'drift.json': headJson('drift/price/drift_1h_90days.json', 'candles', 12),
+  'kmno.json': headJson('drift/price/kmno_1h_90days.json', 'candles', 12),
+  'funding.json': headJson('drift/funding/drift-perp.json', 'fundingRates', 12),
   'binance.csv': [
     'open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore',
     '1740787200000,147.25,147.36,147.21,147.33,2450.688,1740787259999,361000.1,900,1200.1,176000.2,0',

@@ -1,5 +1,5 @@
 /**
- * The spread bot over the real Drift DRIFT-PERP / KMNO-PERP hourly candles (../shared/data/drift/price).
+ * The spread bot over the real Drift DRIFT-PERP / KMNO-PERP hourly candles (data/drift/price).
  * About 23% of DRIFT hours and 63% of KMNO hours are zero-volume candles whose oracle is a repeat, not a
  * reading: on those hours the bot must not open anything. It must still trade on the fresh hours.
  */
@@ -13,7 +13,7 @@ import { applyFills, snap } from './fixtures.ts';
 import { spreadParams } from './params.ts';
 import { DRIFT_MARKET_INDEX as D, KMNO_MARKET_INDEX as K, type LegPosition } from './types.ts';
 
-const DATA = new URL('../../../../shared/data/drift/price/', import.meta.url);
+const DATA = new URL('../../../data/drift/price/', import.meta.url);
 const load = async (name: string): Promise<Candle[]> =>
   (await loadDriftCandles(fileURLToPath(new URL(name, DATA)))).candles;
 

@@ -1,10 +1,11 @@
 /**
- * Every file in ../shared/data (beside the checkout) through every loader that reads it: row counts, ranges and the quirks its
- * README lists. The files are read, never modified.
+ * Every file in data/ (the repository's copy of the workplace's shared real data, see data/README.md) through
+ * every loader that reads it: row counts, ranges and the quirks its README lists. The files are read, never
+ * modified. When the original folder (../shared/data beside the checkout) is present, the copies are checked to
+ * be byte for byte the same; a clone on its own has only the copies and skips that check.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadMarketFile } from './detect.ts';
@@ -14,7 +15,8 @@ import { loadGenericOhlcv } from './generic-ohlcv.ts';
 import { mergeMarketEvents } from './merge.ts';
 import type { Candle, LoadReport } from './types.ts';
 
-const DATA = new URL('../../../shared/data/', import.meta.url);
+const DATA = new URL('../../data/', import.meta.url);
+const ORIGINAL = new URL('../../../shared/data/', import.meta.url);
 const path = (p: string): string => fileURLToPath(new URL(p, DATA));
 const iso = (ms: number): string => new Date(ms).toISOString();
 const HOUR = 3_600_000;
@@ -28,11 +30,18 @@ function assertSortedUnique(items: { ts: number }[]): void {
   for (let i = 1; i < items.length; i++) assert.ok(items[i].ts > items[i - 1].ts, `not increasing at ${i}`);
 }
 
-describe('shared data directory', () => {
-  it('resolves to ../shared/data beside the checkout and holds the files the README lists', () => {
-    // The checkout may live anywhere (CI clones it elsewhere); only the sibling layout is fixed.
-    const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-    assert.equal(fileURLToPath(DATA), join(dirname(repoRoot), 'shared', 'data') + sep);
+const FILES = [
+  'binance/SOLUSDT-spot-1m-2025-03.csv',
+  'drift/funding/drift-perp.json',
+  'drift/funding/kmno-perp.json',
+  'drift/price/drift_15m_90days.json',
+  'drift/price/drift_1h_90days.json',
+  'drift/price/kmno_15m_90days.json',
+  'drift/price/kmno_1h_90days.json',
+];
+
+describe('data directory', () => {
+  it('holds the files its README lists', () => {
     assert.deepEqual(readdirSync(path('drift/price')).sort(), [
       'drift_15m_90days.json',
       'drift_1h_90days.json',
@@ -42,6 +51,20 @@ describe('shared data directory', () => {
     assert.deepEqual(readdirSync(path('drift/funding')).sort(), ['drift-perp.json', 'kmno-perp.json']);
     assert.deepEqual(readdirSync(path('binance')), ['SOLUSDT-spot-1m-2025-03.csv']);
   });
+
+  const original = existsSync(ORIGINAL);
+  it(
+    'is byte for byte the shared original, when that folder is beside the checkout',
+    { skip: original ? false : '../shared/data is not beside this checkout' },
+    () => {
+      for (const f of FILES) {
+        assert.ok(
+          readFileSync(path(f)).equals(readFileSync(new URL(f, ORIGINAL))),
+          `${f} differs from ../shared/data`,
+        );
+      }
+    },
+  );
 });
 
 describe('Drift 1h candles', () => {
@@ -240,7 +263,7 @@ describe('Binance SOL spot 1m (generic OHLCV CSV)', () => {
   });
 });
 
-describe('loadMarketFile on every shared file', () => {
+describe('loadMarketFile on every data file', () => {
   const expected: [string, 'candles' | 'funding', string, number][] = [
     ['drift/price/drift_1h_90days.json', 'candles', 'drift-candles-json', 2147],
     ['drift/price/kmno_1h_90days.json', 'candles', 'drift-candles-json', 2147],
