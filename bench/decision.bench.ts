@@ -14,9 +14,7 @@ import { MarketSnapshotBuilder } from '../src/marketdata/snapshot-builder.ts';
 import { mustParseGridParams } from '../src/strategies/grid/params.ts';
 import { decideGrid, initialGridState } from '../src/strategies/grid/strategy.ts';
 
-const SOL_1M = fileURLToPath(
-  new URL('../data/binance/SOLUSDT-spot-1m-2025-03.csv', import.meta.url),
-);
+const SOL_1M = fileURLToPath(new URL('../data/binance/SOLUSDT-spot-1m-2025-03.csv', import.meta.url));
 const MINUTE = 60_000;
 
 export interface BenchResult {

@@ -147,8 +147,14 @@ describe('backtest: DRIFT/KMNO spread bot on Drift candles and funding', () => {
   it('trades both legs, reports per-leg fields and reconciles', async () => {
     const data = (m: string, f: string) => parseFileArg(`${m}=${root}data/${f}`);
     const inputs = await loadBacktestInputs(
-      [data('DRIFT-PERP', 'drift/price/drift_1h_90days.json'), data('KMNO-PERP', 'drift/price/kmno_1h_90days.json')],
-      [data('DRIFT-PERP', 'drift/funding/drift-perp.json'), data('KMNO-PERP', 'drift/funding/kmno-perp.json')],
+      [
+        data('DRIFT-PERP', 'drift/price/drift_1h_90days.json'),
+        data('KMNO-PERP', 'drift/price/kmno_1h_90days.json'),
+      ],
+      [
+        data('DRIFT-PERP', 'drift/funding/drift-perp.json'),
+        data('KMNO-PERP', 'drift/funding/kmno-perp.json'),
+      ],
       spreadConfig.markets,
     );
     assert.equal(inputs.fundingGiven, true);

@@ -5,9 +5,7 @@ import fc from 'fast-check';
 import { loadDriftCandles } from '../data/index.ts';
 import { BlendedRange, LOOKBACK_KEYS, LOOKBACK_MS, type LookbackKey } from './blended-range.ts';
 
-const DRIFT_15M = fileURLToPath(
-  new URL('../../data/drift/price/drift_15m_90days.json', import.meta.url),
-);
+const DRIFT_15M = fileURLToPath(new URL('../../data/drift/price/drift_15m_90days.json', import.meta.url));
 
 /** numpy's default ('linear') percentile by sorting: the reference the incremental structure must match. */
 function sortPercentile(values: number[], p: number): number {
