@@ -11,11 +11,11 @@ import type { Order } from '../src/domain/types.ts';
 import { governExecution } from '../src/execution/execution-governor.ts';
 import { applyPlanToLiveOrders, planOrders } from '../src/execution/planner.ts';
 import { defaultExecutionPolicy } from '../src/execution/policy.ts';
-import { makeLadder, openBaseBySide } from '../src/execution/testing.ts';
+import { makeLadder, openBaseBySide } from '../src/execution/test-support/fixtures.ts';
 import { evaluateRisk } from '../src/risk/governor.ts';
 import { type GovernorState, INITIAL_GOVERNOR_STATE } from '../src/risk/inputs.ts';
 import { defaultRiskLimits } from '../src/risk/limits.ts';
-import { accountAt, band } from '../src/risk/testing.ts';
+import { accountAt, band } from '../src/risk/test-support/fixtures.ts';
 
 interface Result {
   name: string;

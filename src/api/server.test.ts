@@ -8,7 +8,7 @@ import { createLogger } from '../log/logger.ts';
 import { paperReplayFactory } from '../modes/paper.ts';
 import { RunnerMetrics } from '../runner/metrics.ts';
 import { Runner } from '../runner/runner.ts';
-import { type TestDb, testDb } from '../store/testkit/test-db.ts';
+import { type TestDb, testDb } from '../store/test-support/test-db.ts';
 import type { SimVenue } from '../venue/sim/sim-venue.ts';
 import { type ApiServer, startApiServer } from './server.ts';
 

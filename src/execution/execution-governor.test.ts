@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import type { RiskReason, Verdict, VerdictKind } from '../domain/intent.ts';
 import { getMarket } from '../domain/markets.ts';
 import { baseToInt, priceToInt } from '../domain/precision.ts';
-import { band, snapshotAt } from '../risk/testing.ts';
+import { band, snapshotAt } from '../risk/test-support/fixtures.ts';
 import { governExecution } from './execution-governor.ts';
 import { defaultExecutionPolicy } from './policy.ts';
-import { makeLadder } from './testing.ts';
+import { makeLadder } from './test-support/fixtures.ts';
 
 const SOL = getMarket('SOL-PERP');
 const snapshot = snapshotAt(100); // bid 99.99, ask 100.01

@@ -12,11 +12,11 @@ import type { DesiredOrder } from '../domain/snapshot.ts';
 import type { Order, OrderCommand, OrderParams } from '../domain/types.ts';
 import { evaluateRisk } from '../risk/governor.ts';
 import { defaultRiskLimits, type RiskLimits } from '../risk/limits.ts';
-import { accountAt, band, makeInputs } from '../risk/testing.ts';
+import { accountAt, band, makeInputs } from '../risk/test-support/fixtures.ts';
 import { governExecution } from './execution-governor.ts';
 import { applyPlanToLiveOrders, planOrders } from './planner.ts';
 import { defaultExecutionPolicy } from './policy.ts';
-import { makeLadder, openBaseBySide } from './testing.ts';
+import { makeLadder, openBaseBySide } from './test-support/fixtures.ts';
 
 const SOL = getMarket('SOL-PERP');
 const policy = defaultExecutionPolicy();

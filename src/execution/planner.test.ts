@@ -5,10 +5,10 @@ import { getMarket } from '../domain/markets.ts';
 import { baseToInt, priceToInt } from '../domain/precision.ts';
 import type { DesiredOrder } from '../domain/snapshot.ts';
 import type { Order, OrderCommand } from '../domain/types.ts';
-import { band } from '../risk/testing.ts';
+import { band } from '../risk/test-support/fixtures.ts';
 import { applyPlanToLiveOrders, planOrders } from './planner.ts';
 import { defaultExecutionPolicy } from './policy.ts';
-import { makeLadder } from './testing.ts';
+import { makeLadder } from './test-support/fixtures.ts';
 
 const SOL = getMarket('SOL-PERP');
 const policy = defaultExecutionPolicy();

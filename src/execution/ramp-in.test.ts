@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DesiredOrder } from '../domain/snapshot.ts';
-import { band } from '../risk/testing.ts';
+import { band } from '../risk/test-support/fixtures.ts';
 import { rampFactor, scaleBand, scaleLadder } from './ramp-in.ts';
 
 const cfg = { steps: 4, intervalSec: 900 };

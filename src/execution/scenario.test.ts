@@ -14,12 +14,12 @@ import type { VenueEvent } from '../domain/types.ts';
 import { evaluateRisk } from '../risk/governor.ts';
 import { type GovernorState, INITIAL_GOVERNOR_STATE, type RiskInputs } from '../risk/inputs.ts';
 import { defaultRiskLimits, type RiskLimits } from '../risk/limits.ts';
-import { band } from '../risk/testing.ts';
+import { band } from '../risk/test-support/fixtures.ts';
 import { SimExchange } from '../venue/sim/exchange.ts';
 import { governExecution } from './execution-governor.ts';
 import { planOrders } from './planner.ts';
 import { defaultExecutionPolicy } from './policy.ts';
-import { openBaseBySide } from './testing.ts';
+import { openBaseBySide } from './test-support/fixtures.ts';
 
 const SOL = getMarket('SOL-PERP'); // maintenance 3%, initial 5%
 const MINUTE = 60_000;

@@ -5,7 +5,7 @@ import { VERDICT_RANK, type VerdictKind } from '../domain/intent.ts';
 import { evaluateRisk } from './governor.ts';
 import { type GovernorState, INITIAL_GOVERNOR_STATE } from './inputs.ts';
 import { defaultRiskLimits, type RiskLimits } from './limits.ts';
-import { accountAt, band, makeInputs } from './testing.ts';
+import { accountAt, band, makeInputs } from './test-support/fixtures.ts';
 
 const limits = (over: Partial<RiskLimits> = {}): RiskLimits => ({ ...defaultRiskLimits(), ...over });
 

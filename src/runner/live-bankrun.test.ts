@@ -15,7 +15,7 @@ import { MARKETS } from '../domain/markets.ts';
 import type { Order } from '../domain/types.ts';
 import { createLogger } from '../log/index.ts';
 import { listFills } from '../store/index.ts';
-import { type TestDb, testDb } from '../store/testkit/test-db.ts';
+import { type TestDb, testDb } from '../store/test-support/test-db.ts';
 import type { DriftAccountState } from '../venue/drift/account-reader.ts';
 import type { BankrunChain } from '../venue/drift/test-support/bankrun-chain.ts';
 import type { Counterparty, DriftHarness } from '../venue/drift/test-support/bankrun-drift.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeJson, openDb, upsertOrders } from '../store/index.ts';
 import type { DurableSimState } from './durable-sim.ts';
-import { getJson, ROOT, startChild, waitFor } from './testing/child-runner.ts';
+import { getJson, ROOT, startChild, waitFor } from './test-support/child-runner.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zp-restart-'));
 const env = {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeJson, openDb } from '../store/index.ts';
 import type { DurableSimState } from './durable-sim.ts';
-import { getJson, startChild, waitFor } from './testing/child-runner.ts';
+import { getJson, startChild, waitFor } from './test-support/child-runner.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zp-shutdown-'));
 const env = { ZERO_PERPS_PGLITE_DIR: join(dir, 'db'), DATABASE_URL: '', RPC_URL: '', API_TOKEN: '' };

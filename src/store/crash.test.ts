@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from './db.ts';
 import { lastJournalSeq, readJournal } from './journal.ts';
 import { createBot } from './repositories/bots.ts';
-import { NO_SERVER_MESSAGE, serverUrl, type TestDb, testDb } from './testkit/test-db.ts';
+import { NO_SERVER_MESSAGE, serverUrl, type TestDb, testDb } from './test-support/test-db.ts';
 
-const WRITER = fileURLToPath(new URL('./testkit/journal-writer.ts', import.meta.url));
+const WRITER = fileURLToPath(new URL('./test-support/journal-writer.ts', import.meta.url));
 const skip = serverUrl() ? false : NO_SERVER_MESSAGE;
 
 describe('crash mid-write (real server)', { skip }, () => {

@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { fromDbTime } from './codec.ts';
 import type { Db } from './db.ts';
 import { createBot } from './repositories/bots.ts';
-import { NO_SERVER_MESSAGE, serverUrl, type TestDb, testDb } from './testkit/test-db.ts';
+import { NO_SERVER_MESSAGE, serverUrl, type TestDb, testDb } from './test-support/test-db.ts';
 
-const RUNNER = fileURLToPath(new URL('./testkit/lease-runner.ts', import.meta.url));
+const RUNNER = fileURLToPath(new URL('./test-support/lease-runner.ts', import.meta.url));
 const TTL_MS = 1500;
 const skip = serverUrl() ? false : NO_SERVER_MESSAGE;
 

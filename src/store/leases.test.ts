@@ -15,7 +15,7 @@ import {
   renewLease,
 } from './leases.ts';
 import { createBot } from './repositories/bots.ts';
-import { type TestDb, testDb } from './testkit/test-db.ts';
+import { type TestDb, testDb } from './test-support/test-db.ts';
 
 let t: TestDb;
 let db: Db;

@@ -15,7 +15,7 @@ import {
   objectiveVersion,
   saveObjective,
 } from './repositories/objectives.ts';
-import { NO_SERVER_MESSAGE, type TestDb, testDb, uniqueSchema } from './testkit/test-db.ts';
+import { NO_SERVER_MESSAGE, type TestDb, testDb, uniqueSchema } from './test-support/test-db.ts';
 
 let t: TestDb;
 let db: Db;

@@ -21,7 +21,7 @@ import {
 } from './repositories/snapshots.ts';
 import { recentVerdicts, recordVerdicts } from './repositories/verdicts.ts';
 import { pruneOlderThan } from './retention.ts';
-import { type TestDb, testDb } from './testkit/test-db.ts';
+import { type TestDb, testDb } from './test-support/test-db.ts';
 
 let t: TestDb;
 let db: Db;

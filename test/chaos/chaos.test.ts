@@ -13,7 +13,7 @@ import { governExecution } from '../../src/execution/execution-governor.ts';
 import { defaultExecutionPolicy } from '../../src/execution/policy.ts';
 import { evaluateRisk } from '../../src/risk/governor.ts';
 import { defaultRiskLimits } from '../../src/risk/limits.ts';
-import { accountAt, makeInputs } from '../../src/risk/testing.ts';
+import { accountAt, makeInputs } from '../../src/risk/test-support/fixtures.ts';
 import { FAULT_KINDS } from '../../src/venue/sim/faults/fault-config.ts';
 
 const BARS = 3000;

@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { artifactsDir, chromiumMissing, launchChromium } from '../../testkit/chromium.ts';
-import { type RunnerProcess, startRunner } from '../../testkit/runner-process.ts';
+import { artifactsDir, chromiumMissing, launchChromium } from '../test-support/chromium.ts';
+import { type RunnerProcess, startRunner } from '../test-support/runner-process.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 

@@ -8,7 +8,7 @@ import { renderReportHtml } from '../../src/backtest/report-html.ts';
 import { runBacktest } from '../../src/backtest/run-backtest.ts';
 import { parseBotConfig } from '../../src/config/bot-config.ts';
 import { readConfigFile } from '../../src/config/read-config-file.ts';
-import { artifactsDir, chromiumMissing, launchChromium } from '../../testkit/chromium.ts';
+import { artifactsDir, chromiumMissing, launchChromium } from '../test-support/chromium.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 

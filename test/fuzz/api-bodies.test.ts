@@ -19,8 +19,8 @@ import { createLogger } from '../../src/log/logger.ts';
 import { paperReplayFactory } from '../../src/modes/paper.ts';
 import { RunnerMetrics } from '../../src/runner/metrics.ts';
 import { Runner } from '../../src/runner/runner.ts';
-import { type TestDb, testDb } from '../../src/store/testkit/test-db.ts';
-import { mutate, mutationArb } from '../../testkit/mutations.ts';
+import { type TestDb, testDb } from '../../src/store/test-support/test-db.ts';
+import { mutate, mutationArb } from '../test-support/mutations.ts';
 
 const TOKEN = 'fuzz-token-0123456789';
 const examples = new URL('../../examples/', import.meta.url);

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { parseBotConfig } from '../../src/config/bot-config.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { parseConfigText, readConfigFile } from '../../src/config/read-config-file.ts';
-import { mutate, mutationArb } from '../../testkit/mutations.ts';
+import { mutate, mutationArb } from '../test-support/mutations.ts';
 
 const examples = new URL('../../examples/', import.meta.url);
 const GRID_YAML = readFileSync(new URL('sol-grid.yaml', examples), 'utf8');

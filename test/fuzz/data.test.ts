@@ -11,7 +11,7 @@ import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { loadMarketFile, parseMarketText } from '../../src/data/detect.ts';
 import { DataError } from '../../src/data/errors.ts';
-import { mutate, mutationArb } from '../../testkit/mutations.ts';
+import { mutate, mutationArb } from '../test-support/mutations.ts';
 
 const data = new URL('../../data/', import.meta.url);
 const headLines = (name: string, n: number): string =>

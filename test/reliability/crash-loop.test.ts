@@ -18,7 +18,7 @@ import {
   ROOT,
   startChild,
   waitFor,
-} from '../../src/runner/testing/child-runner.ts';
+} from '../../src/runner/test-support/child-runner.ts';
 import { createPrng } from '../../src/venue/sim/faults/prng.ts';
 import { type BotBooks, checkBooks } from './books.ts';
 

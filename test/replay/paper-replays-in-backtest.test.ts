@@ -17,7 +17,7 @@ import { RunnerMetrics } from '../../src/runner/metrics.ts';
 import { defaultWarmupMs } from '../../src/runner/paper-driver.ts';
 import { Runner } from '../../src/runner/runner.ts';
 import { readJournal } from '../../src/store/journal.ts';
-import { type TestDb, testDb } from '../../src/store/testkit/test-db.ts';
+import { type TestDb, testDb } from '../../src/store/test-support/test-db.ts';
 
 const example = (f: string) => new URL(`../../examples/${f}`, import.meta.url).pathname;
 /** A command as text with sorted keys (the journal's jsonb does not keep key order). */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { redactText } from '../../src/log/redact.ts';
 import { loadSigningKey } from '../../src/runner/keys.ts';
-import { dummyKey, findLeaks, wholeForms, windowsOf } from '../../testkit/dummy-key.ts';
+import { dummyKey, findLeaks, wholeForms, windowsOf } from '../test-support/dummy-key.ts';
 
 const key = dummyKey(7);
 

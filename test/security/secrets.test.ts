@@ -16,10 +16,16 @@ import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { BIN, type ChildRunner, ROOT, startChild, waitFor } from '../../src/runner/testing/child-runner.ts';
+import {
+  BIN,
+  type ChildRunner,
+  ROOT,
+  startChild,
+  waitFor,
+} from '../../src/runner/test-support/child-runner.ts';
 import { openDb } from '../../src/store/index.ts';
-import { chromiumMissing, launchChromium } from '../../testkit/chromium.ts';
-import { dummyKey, findLeaks, wholeForms, windowsOf } from '../../testkit/dummy-key.ts';
+import { chromiumMissing, launchChromium } from '../test-support/chromium.ts';
+import { dummyKey, findLeaks, wholeForms, windowsOf } from '../test-support/dummy-key.ts';
 
 const KEY_SEED = 0x5ec12e7;
 const key = dummyKey(KEY_SEED);

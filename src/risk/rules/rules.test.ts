@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { INITIAL_GOVERNOR_STATE } from '../inputs.ts';
 import { defaultRiskLimits, type RiskLimits } from '../limits.ts';
-import { accountAt, band, makeInputs } from '../testing.ts';
+import { accountAt, band, makeInputs } from '../test-support/fixtures.ts';
 import { liqDistancePct, ruleLiquidationBuffer } from './a-liquidation-buffer.ts';
 import { ruleLeverage } from './b-leverage.ts';
 import { ruleDailyLoss, utcDay } from './c-daily-loss.ts';

@@ -7,7 +7,7 @@ import type { DesiredOrder } from '../../domain/snapshot.ts';
 import { mustParseGridParams } from './params.ts';
 import { initialGridState, resolveRange } from './range-exit.ts';
 import { decideGrid } from './strategy.ts';
-import { snapshotAt } from './test-fixtures.ts';
+import { snapshotAt } from './test-support/fixtures.ts';
 
 const SOL = MARKETS['SOL-PERP'];
 const range = { lo: 140, hi: 160 };

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { MARKETS } from '../../domain/markets.ts';
 import { mustParseGridParams } from './params.ts';
 import { decideGrid, initialGridState } from './strategy.ts';
-import { snapshotAt } from './test-fixtures.ts';
+import { snapshotAt } from './test-support/fixtures.ts';
 
 const SOL = MARKETS['SOL-PERP'];
 const range = { lo: 140, hi: 160 };

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { loadDriftCandles } from '../../data/index.ts';
 import type { Candle } from '../../data/types.ts';
 import { initialSpreadState, spreadCycle } from './cycle.ts';
-import { applyFills, snap } from './fixtures.ts';
 import { spreadParams } from './params.ts';
+import { applyFills, snap } from './test-support/fixtures.ts';
 import { DRIFT_MARKET_INDEX as D, KMNO_MARKET_INDEX as K, type LegPosition } from './types.ts';
 
 const DATA = new URL('../../../data/drift/price/', import.meta.url);

@@ -10,9 +10,9 @@ import {
   type SpreadCycleResult,
   spreadCycle,
 } from './cycle.ts';
-import { applyFills, pos, snap } from './fixtures.ts';
 import { legsFor } from './intents.ts';
 import { spreadParams } from './params.ts';
+import { applyFills, pos, snap } from './test-support/fixtures.ts';
 import {
   DRIFT_MARKET_INDEX as D,
   KMNO_MARKET_INDEX as K,

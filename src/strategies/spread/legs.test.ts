@@ -4,10 +4,10 @@ import fc from 'fast-check';
 import { getMarket } from '../../domain/markets.ts';
 import { baseToInt, priceToNumber } from '../../domain/precision.ts';
 import { isOnTick } from '../../domain/rounding.ts';
-import { pos, snap } from './fixtures.ts';
 import { spreadTargets } from './intents.ts';
 import { checkTaker, planLegOrders } from './legs.ts';
 import { spreadParams } from './params.ts';
+import { pos, snap } from './test-support/fixtures.ts';
 import { DRIFT_MARKET_INDEX as D, KMNO_MARKET_INDEX as K, spreadMarkets } from './types.ts';
 
 const params = spreadParams({ driftQuantity: 100, kmnoQuantity: 1500 });

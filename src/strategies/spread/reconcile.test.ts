@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { getMarket } from '../../domain/markets.ts';
-import { applyFills, pos, snap } from './fixtures.ts';
 import { legsFor } from './intents.ts';
 import { planLegOrders } from './legs.ts';
 import { spreadParams } from './params.ts';
 import { type ReconcileAction, reconcile } from './reconcile.ts';
+import { applyFills, pos, snap } from './test-support/fixtures.ts';
 import {
   DRIFT_MARKET_INDEX as D,
   KMNO_MARKET_INDEX as K,

@@ -26,4 +26,4 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-export const artifactsDir = new URL('../test-artifacts/', import.meta.url).pathname;
+export const artifactsDir = new URL('../../test-artifacts/', import.meta.url).pathname;

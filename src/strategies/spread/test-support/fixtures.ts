@@ -1,6 +1,6 @@
 /** Builders for the spread bot's tests (not used by production code). */
-import { baseToInt } from '../../domain/precision.ts';
-import type { LegPosition, SpreadSnapshot } from './types.ts';
+import { baseToInt } from '../../../domain/precision.ts';
+import type { LegPosition, SpreadSnapshot } from '../types.ts';
 
 /** A fresh snapshot around `mark` with a symmetric spread of `spreadBps` (total) unless bid/ask are given. */
 export function snap(marketIndex: number, mark: number, over: Partial<SpreadSnapshot> = {}): SpreadSnapshot {

@@ -1,12 +1,12 @@
 /** Builders for risk inputs in tests and benchmarks: a healthy flat SOL account unless told otherwise. */
-import type { ExposureBand } from '../domain/intent.ts';
-import type { MarketSnapshot } from '../domain/snapshot.ts';
+import type { ExposureBand } from '../../domain/intent.ts';
+import type { MarketSnapshot } from '../../domain/snapshot.ts';
 import {
   type AccountFigures,
   type GovernorState,
   INITIAL_GOVERNOR_STATE,
   type RiskInputs,
-} from './inputs.ts';
+} from '../inputs.ts';
 
 export function snapshotAt(mark: number, over: Partial<MarketSnapshot> = {}): MarketSnapshot {
   return {

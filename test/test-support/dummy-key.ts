@@ -5,8 +5,8 @@
  * (the live banner prints it), so its forms are not searched on their own.
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { encodeBase58 } from '../src/runner/keys.ts';
-import { createPrng } from '../src/venue/sim/faults/prng.ts';
+import { encodeBase58 } from '../../src/runner/keys.ts';
+import { createPrng } from '../../src/venue/sim/faults/prng.ts';
 
 /** DER prefix of a PKCS#8 ed25519 private key; the 32-byte seed follows (RFC 8410). */
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');

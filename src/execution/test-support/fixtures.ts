@@ -1,9 +1,9 @@
 /** Test and benchmark helpers: a symmetric grid ladder around a mark, and the risk view of live orders. */
-import type { MarketSpec } from '../domain/markets.ts';
-import { baseToNumber } from '../domain/precision.ts';
-import { priceOnTick, sizeOnStep } from '../domain/rounding.ts';
-import type { DesiredOrder } from '../domain/snapshot.ts';
-import type { Order } from '../domain/types.ts';
+import type { MarketSpec } from '../../domain/markets.ts';
+import { baseToNumber } from '../../domain/precision.ts';
+import { priceOnTick, sizeOnStep } from '../../domain/rounding.ts';
+import type { DesiredOrder } from '../../domain/snapshot.ts';
+import type { Order } from '../../domain/types.ts';
 
 /** `levels` bids below and asks above `anchor`, `stepPct` apart, `basePerLevel` each (on tick and step). */
 export function makeLadder(

@@ -1,5 +1,5 @@
 /** Shared fixtures for the grid tests (not shipped code paths). */
-import type { MarketSnapshot } from '../../domain/snapshot.ts';
+import type { MarketSnapshot } from '../../../domain/snapshot.ts';
 
 export const snapshotAt = (mark: number, over: Partial<MarketSnapshot> = {}): MarketSnapshot => ({
   ts: 1_740_000_000_000,
