@@ -1,120 +1,120 @@
 /**
- * The grid ladder (DESIGN.md §4, §6): bids at mark·(1 − k·step), asks at mark·(1 + k·step), k = 1, 2, ...,
- * or, when a lattice is given, on the fixed lattice levels nearest the mark (lattice.ts).
- * Prices go onto the tick (bids down, asks up, so rounding never makes an order more aggressive) and sizes onto
- * the step. The ladder is virtual: each side has `levels` levels but only the nearest `live` are emitted, so both
- * sides together stay within Drift's 32 open orders.
+ * The grid ladder (DESIGN.md §4, docs/grid-strategy.md): the orders that walk the position along the curve.
  *
- * Exposure band: bids are emitted nearest first while filling that bid and every nearer bid keeps the position
- * ≤ maxBase; asks likewise ≥ minBase. The last level that fits is cut down to the room left (rounded down on the
- * step) so a position can be walked exactly to the band's edge; a level smaller than the market's minimum order
- * size ends that side.
+ * Below the price every lattice level j gets a bid that, once it and every nearer bid have filled, leaves the
+ * position at the curve's target T(j); above the price every level gets an ask doing the same from the other
+ * side. So a bid's size is T(j) minus what the position and the nearer bids already reach (one
+ * `baseSizePerLevel` per level for a stepwise curve), and:
+ * - an order stays where it is while the price moves between levels — nothing here depends on the mark except
+ *   which levels are "below" and "above" it;
+ * - a fill at level j moves the position to T(j), which removes the order at j and leaves the nearest order on
+ *   the other side at j ± 1: every round trip earns one step;
+ * - starting anywhere, the nearest order takes the whole difference between the position and the curve, so the
+ *   position converges to the curve.
+ *
+ * Sizes are cumulative and rounded down to the step (the sum of the first k bids is floor(T(j_k) − position)), so
+ * rounding never accumulates; a level whose share is below the market's minimum order size passes its share on to
+ * the next level. Prices go onto the tick (bids down, asks up). Bids sit strictly below the ask and asks strictly
+ * above the bid, so a post-only order never crosses. Only the nearest `liveBids` / `liveAsks` are emitted (Drift:
+ * 32 open orders per subaccount).
+ *
+ * `clip` (bounded range): an order that would grow |position| may only sit at a level inside [loIdx, hiIdx];
+ * outside it, a bid may only buy back a short (up to flat) and an ask only sell down a long.
  */
 import type { MarketSpec } from '../../domain/markets.ts';
 import { priceOnTick, sizeOnStep } from '../../domain/rounding.ts';
 import type { DesiredOrder } from '../../domain/snapshot.ts';
-import type { Bias } from './curve.ts';
-import { type Lattice, latticeLevel } from './lattice.ts';
+import { type Lattice, levelAbove, levelBelow, levelPrice } from './lattice.ts';
 
 export interface LadderSpec {
-  mark: number;
-  /** Level spacing as a fraction of the mark (0.005 = 0.5%). */
-  stepFraction: number;
-  /** Virtual levels per side. */
-  bidLevels: number;
-  askLevels: number;
+  lattice: Lattice;
+  /** The position wanted once the price has traded through level j (signed base units), non-increasing in j. */
+  target: (j: number) => number;
+  /** target(j) is the same for every j ≤ flatBelow and for every j ≥ flatAbove: no level beyond adds anything. */
+  flatBelow: number;
+  flatAbove: number;
+  /** Best bid and ask now: bids go strictly below the ask, asks strictly above the bid. */
+  bid: number;
+  ask: number;
+  /** Signed base now held. */
+  position: number;
+  /** The strategy's band: no order may take the position beyond it. */
+  minBase: number;
+  maxBase: number;
+  /** Bounded range on the lattice: orders that grow |position| only at levels loIdx..hiIdx. */
+  clip?: { loIdx: number; hiIdx: number };
   /** Live levels per side (the nearest ones). */
   liveBids: number;
   liveAsks: number;
-  /** Base units per level, per side. */
-  bidSize: number;
-  askSize: number;
-  /** Signed base now held. */
-  position: number;
-  minBase: number;
-  maxBase: number;
   postOnly: boolean;
-  /** Mark every order reduce-only (exits-only mode: every emitted order reduces the position by construction). */
+  /** Flag every order reduce-only (exits-only mode). */
   reduceOnly: boolean;
-  /** Place levels on this fixed lattice instead of at mark·(1 ± k·step) (see lattice.ts). */
-  lattice?: Lattice;
 }
 
-/** Level counts per side for a bias: the disfavoured side keeps (1 − skew) of its levels, at least one. */
-export function sideLevels(
-  bias: Bias,
-  biasSkew: number,
-  levels: number,
-  livePerSide: number,
-): { bidLevels: number; askLevels: number; liveBids: number; liveAsks: number } {
-  const shrink = (n: number): number => Math.max(1, Math.round(n * (1 - biasSkew)));
-  const bidLevels = bias === 'bearish' ? shrink(levels) : levels;
-  const askLevels = bias === 'bullish' ? shrink(levels) : levels;
-  const liveBid = bias === 'bearish' ? shrink(livePerSide) : livePerSide;
-  const liveAsk = bias === 'bullish' ? shrink(livePerSide) : livePerSide;
-  return {
-    bidLevels,
-    askLevels,
-    liveBids: Math.min(bidLevels, liveBid),
-    liveAsks: Math.min(askLevels, liveAsk),
-  };
-}
-
-/** Room (BASE precision) a side may still fill within the band; 0n when none. */
-function room(amount: number, step: bigint): bigint {
-  return amount > 0 ? sizeOnStep(amount, step) : 0n;
-}
+/** Levels scanned per side at most (a guard: flatBelow/flatAbove end the scan long before in practice). */
+const MAX_SCAN = 4_000;
 
 /** Appends the ladder to `out` (bids nearest first, then asks nearest first) and returns it. */
 export function buildLadder(spec: LadderSpec, market: MarketSpec, out: DesiredOrder[] = []): DesiredOrder[] {
-  const { mark, stepFraction } = spec;
-  if (!(mark > 0) || !(stepFraction > 0)) return out;
-  const { tickSize, stepSize, minOrderSize, marketIndex } = market;
-
-  let left = room(spec.maxBase - spec.position, stepSize);
-  const bidSize = sizeOnStep(spec.bidSize, stepSize);
-  const bids = Math.min(spec.liveBids, spec.bidLevels);
-  for (let k = 1; k <= bids && left > 0n; k++) {
-    const raw = spec.lattice ? latticeLevel(spec.lattice, mark, 'buy', k) : mark * (1 - k * stepFraction);
-    if (!(raw > 0)) break;
-    const price = priceOnTick(raw, tickSize, 'buy');
-    if (price <= 0n) break;
-    const base = bidSize < left ? bidSize : left;
-    if (base < minOrderSize || base === 0n) break;
-    left -= base;
-    out.push(order(marketIndex, 'buy', price, base, k, spec));
-  }
-
-  left = room(spec.position - spec.minBase, stepSize);
-  const askSize = sizeOnStep(spec.askSize, stepSize);
-  const asks = Math.min(spec.liveAsks, spec.askLevels);
-  for (let k = 1; k <= asks && left > 0n; k++) {
-    const raw = spec.lattice ? latticeLevel(spec.lattice, mark, 'sell', k) : mark * (1 + k * stepFraction);
-    const price = priceOnTick(raw, tickSize, 'sell');
-    const base = askSize < left ? askSize : left;
-    if (base < minOrderSize || base === 0n) break;
-    left -= base;
-    out.push(order(marketIndex, 'sell', price, base, k, spec));
-  }
+  if (!(spec.bid > 0) || !(spec.ask > 0)) return out;
+  side(spec, market, 'buy', out);
+  side(spec, market, 'sell', out);
   return out;
 }
 
-function order(
-  marketIndex: number,
-  side: 'buy' | 'sell',
-  price: bigint,
-  base: bigint,
-  level: number,
-  spec: LadderSpec,
-): DesiredOrder {
+function side(spec: LadderSpec, market: MarketSpec, dir: 'buy' | 'sell', out: DesiredOrder[]): void {
+  const { lattice, position: q, clip } = spec;
+  const { tickSize, stepSize, minOrderSize } = market;
+  const buy = dir === 'buy';
+  const live = buy ? spec.liveBids : spec.liveAsks;
+  const cap = buy ? spec.maxBase : spec.minBase;
+  let j = buy ? levelBelow(lattice, spec.ask) : levelAbove(lattice, spec.bid);
+  // the first level is always looked at (the price may already be past the flat stretch)
+  const last = buy
+    ? Math.min(j, Math.max(spec.flatBelow, j - MAX_SCAN))
+    : Math.max(j, Math.min(spec.flatAbove, j + MAX_SCAN));
+  let emitted = 0n; // BASE units the nearer orders of this side add up to
+  let emittedCount = 0;
+  for (; emittedCount < live && (buy ? j >= last : j <= last); j += buy ? -1 : 1) {
+    let want = spec.target(j);
+    if (buy ? want > cap : want < cap) want = cap;
+    const outside = clip !== undefined && (j < clip.loIdx || j > clip.hiIdx);
+    // outside a bounded range an order may only bring the position back towards flat
+    if (outside && (buy ? want > 0 : want < 0)) want = 0;
+    const gap = buy ? want - q : q - want;
+    const cumulative = gap > 0 ? sizeOnStep(gap, stepSize) : 0n;
+    const base = cumulative - emitted;
+    if (base > 0n && base >= minOrderSize) {
+      const raw = levelPrice(lattice, j);
+      const price = priceOnTick(raw, tickSize, dir);
+      if (!(raw > 0) || price <= 0n) return;
+      emitted = cumulative;
+      emittedCount++;
+      out.push({
+        marketIndex: market.marketIndex,
+        side: dir,
+        price,
+        base,
+        postOnly: spec.postOnly,
+        reduceOnly: spec.reduceOnly || outside,
+        level: emittedCount,
+        taker: false,
+      });
+    }
+    // the band's edge is reached and everything up to it is placed: nothing further out can add
+    if (want === cap && cumulative === emitted) return;
+  }
+}
+
+/** Level counts per side for a bias: the disfavoured side keeps (1 − skew) of its live levels, at least one. */
+export function sideLevels(
+  bias: 'bullish' | 'neutral' | 'bearish',
+  biasSkew: number,
+  livePerSide: number,
+): { liveBids: number; liveAsks: number } {
+  const shrink = (n: number): number => Math.max(1, Math.round(n * (1 - biasSkew)));
   return {
-    marketIndex,
-    side,
-    price,
-    base,
-    postOnly: spec.postOnly,
-    reduceOnly: spec.reduceOnly,
-    level,
-    taker: false,
+    liveBids: bias === 'bearish' ? shrink(livePerSide) : livePerSide,
+    liveAsks: bias === 'bullish' ? shrink(livePerSide) : livePerSide,
   };
 }

@@ -1,36 +1,59 @@
 /**
- * The grid's price lattice: levels at origin + j·spacing for every integer j, fixed once chosen. A ladder
- * anchored to the lattice (instead of to the moving mark) keeps its orders where they are while the price
- * wanders between levels, so the planner has nothing to requote; only when the mark crosses a level does one
- * order per side change. That is the classic grid: each level crossed buys or sells one size, and an order
- * filled at level j is answered by the opposite order one level away (a full step of profit).
+ * The grid's price lattice: levels origin·(1 + step)^j for every integer j, fixed once chosen (geometric, so every
+ * level is step% above the one below it at any price, and the lattice never has to move as the price travels).
+ * The ladder's orders sit on these levels and stay there while the price wanders between them: that is what lets
+ * an order wait for the price instead of being re-placed as it approaches.
  *
- * The lattice is re-chosen at the mark when the step it was built for differs from the wanted step (relative to
- * the current mark) by more than 10% — e.g. volatility widened the step, or the price has travelled so far that
- * a fixed spacing no longer is `step%` of it.
+ * The lattice is re-chosen (at the mark) only when the wanted step differs from the lattice's by more than 20% —
+ * volatility widened or narrowed the step (docs/grid-strategy.md). 20% rather than less so a volatility estimate
+ * wobbling around a threshold does not re-lay the whole ladder back and forth.
  */
 export interface Lattice {
+  /** Price of level 0. */
   origin: number;
-  spacing: number;
+  /** Level spacing as a fraction (0.005 = each level 0.5% above the one below). */
+  stepFraction: number;
+  /** ln(1 + stepFraction), kept to index prices without recomputing it. */
+  logRatio: number;
 }
 
-const TOLERANCE = 0.1;
+const RECHOOSE_TOLERANCE = 0.2;
+
+export function makeLattice(origin: number, stepFraction: number): Lattice {
+  return { origin, stepFraction, logRatio: Math.log1p(stepFraction) };
+}
 
 export function latticeFor(prev: Lattice | undefined, mark: number, stepFraction: number): Lattice {
-  if (prev && Math.abs(prev.spacing / mark - stepFraction) <= TOLERANCE * stepFraction) return prev;
-  return { origin: mark, spacing: mark * stepFraction };
+  if (prev && Math.abs(prev.stepFraction - stepFraction) <= RECHOOSE_TOLERANCE * stepFraction) return prev;
+  return makeLattice(mark, stepFraction);
 }
 
+/** Price of level j. */
+export const levelPrice = (l: Lattice, j: number): number => l.origin * Math.exp(j * l.logRatio);
+
 /**
- * Price of the k-th level (k = 1 nearest) on one side. The nearest bid is the highest level at least half a
- * spacing below the mark, the nearest ask the lowest level at least half a spacing above it, so right after a
- * fill at a level the bot never quotes the same level back on the other side.
+ * The highest level whose price is ≤ `price` (−Infinity for a non-positive price). The logarithm gives the
+ * answer up to rounding; the two checks make it exact against `levelPrice`, which is what orders are placed at.
  */
-export function latticeLevel(l: Lattice, mark: number, side: 'buy' | 'sell', k: number): number {
-  const half = l.spacing / 2;
-  const j =
-    side === 'buy'
-      ? Math.floor((mark - half - l.origin) / l.spacing) - (k - 1)
-      : Math.ceil((mark + half - l.origin) / l.spacing) + (k - 1);
-  return l.origin + j * l.spacing;
+export function levelAtOrBelow(l: Lattice, price: number): number {
+  if (!(price > 0)) return Number.NEGATIVE_INFINITY;
+  let j = Math.floor(Math.log(price / l.origin) / l.logRatio);
+  while (levelPrice(l, j + 1) <= price) j++;
+  while (levelPrice(l, j) > price) j--;
+  return j;
+}
+
+/** The highest level strictly below `price`. */
+export function levelBelow(l: Lattice, price: number): number {
+  const j = levelAtOrBelow(l, price);
+  return levelPrice(l, j) < price ? j : j - 1;
+}
+
+/** The lowest level strictly above `price`. */
+export const levelAbove = (l: Lattice, price: number): number => levelAtOrBelow(l, price) + 1;
+
+/** The lowest level at or above `price`. */
+export function levelAtOrAbove(l: Lattice, price: number): number {
+  const j = levelAtOrBelow(l, price);
+  return levelPrice(l, j) === price ? j : j + 1;
 }

@@ -1,74 +1,83 @@
 /**
- * What the grid does when price leaves its range (DESIGN.md §4).
- * - bounded: the range is the blended percentile range; outside it the grid only exits (no order may grow the
- *   position).
- * - infinity: when price breaks out, the range re-anchors to follow it: it slides multiplicatively (keeping its
- *   lo/hi ratio) so price sits on the edge it crossed. The slid range is kept in GridState and holds on a pullback,
- *   so the grid trades around the new level; once price is back inside the input range, the input range rules
- *   again. Risk limits still cap everything downstream.
+ * Which range the curve is laid on, and what the grid does when price leaves it (DESIGN.md §4,
+ * docs/grid-strategy.md). Ranges live on the lattice: the blended percentile range [lo, hi] is snapped to the
+ * lowest level ≥ lo and the highest level ≤ hi.
+ *
+ * The laid range is sticky: it is re-laid from the blended range only when the market has moved somewhere else —
+ * the blended range no longer overlaps the laid one, or its width has doubled or halved. A percentile band
+ * wobbles with every bar; a curve that followed each wobble would move the position with it, buying after every
+ * rise and selling after every fall (measured on the shipped SOL month: docs/grid-strategy.md). A grid should
+ * wait for the price instead.
+ *
+ * The two range modes differ outside the laid range:
+ * - bounded: no order may grow the position there (the ladder clips its levels);
+ * - infinity: the ladder keeps trading the lattice beyond the range, up to the curve's extent, and the range
+ *   follows the market by re-laying as above. Risk limits still cap everything downstream.
  */
-import type { PriceRange } from '../../marketdata/blended-range.ts';
-import type { Lattice } from './lattice.ts';
+import { type Lattice, levelAtOrAbove, levelAtOrBelow } from './lattice.ts';
 
 export type RangeMode = 'bounded' | 'infinity';
 
 /** The grid's memory between decisions. */
 export interface GridState {
-  /** The range used by the last decision; NaN before the first one. */
-  lo: number;
-  hi: number;
-  /** True while an infinity grid runs on a re-anchored (slid) range. */
-  anchored: boolean;
   /** The ladder's price lattice, chosen at the first decision (see lattice.ts). */
   lattice?: Lattice;
+  /** The range the curve is laid on, in levels of `lattice`; NaN before there was one. */
+  loIdx: number;
+  hiIdx: number;
 }
 
-export const initialGridState = (): GridState => ({ lo: Number.NaN, hi: Number.NaN, anchored: false });
+export const initialGridState = (): GridState => ({ loIdx: Number.NaN, hiIdx: Number.NaN });
 
-export interface ResolvedRange {
-  lo: number;
-  hi: number;
-  /** No usable range, or a bounded grid outside it: emit only orders that reduce the position. */
-  exitsOnly: boolean;
+export interface LaidRange {
+  loIdx: number;
+  hiIdx: number;
   state: GridState;
 }
 
-/** Resolves the range for one decision; returns `state` itself when nothing changed (no allocation). */
-export function resolveRange(
-  mode: RangeMode,
-  mark: number,
-  input: PriceRange | undefined,
-  state: GridState,
-): ResolvedRange {
-  const haveInput = input !== undefined && input.hi >= input.lo && input.lo > 0;
-  const haveState = state.lo > 0 && state.hi >= state.lo;
-  if (!haveInput && !haveState) return { lo: Number.NaN, hi: Number.NaN, exitsOnly: true, state };
-  let lo = haveInput ? input.lo : state.lo;
-  let hi = haveInput ? input.hi : state.hi;
-  const inside = mark >= lo && mark <= hi;
-
-  if (mode === 'bounded') return { lo, hi, exitsOnly: !inside, state: remember(state, lo, hi, false) };
-
-  if (inside) {
-    // without a fresh input the state's range is what we are inside; keep its anchored flag
-    const anchored = !haveInput && state.anchored;
-    return { lo, hi, exitsOnly: false, state: remember(state, lo, hi, anchored) };
-  }
-  if (state.anchored && haveState) {
-    lo = state.lo;
-    hi = state.hi;
-  }
-  const factor = mark > hi ? mark / hi : mark < lo ? mark / lo : 1;
-  lo *= factor;
-  hi *= factor;
-  if (factor > 1)
-    hi = mark; // exact edge despite rounding
-  else if (factor < 1) lo = mark;
-  return { lo, hi, exitsOnly: false, state: remember(state, lo, hi, true) };
+/** The blended range snapped onto the lattice; a range narrower than one step becomes its middle level. */
+export function snapRange(lattice: Lattice, range: { lo: number; hi: number }): { loIdx: number; hiIdx: number } {
+  const loIdx = levelAtOrAbove(lattice, range.lo);
+  const hiIdx = levelAtOrBelow(lattice, range.hi);
+  if (hiIdx >= loIdx) return { loIdx, hiIdx };
+  const mid = levelAtOrBelow(lattice, Math.sqrt(range.lo * range.hi));
+  return { loIdx: mid, hiIdx: mid };
 }
 
-function remember(state: GridState, lo: number, hi: number, anchored: boolean): GridState {
-  return state.lo === lo && state.hi === hi && state.anchored === anchored
-    ? state
-    : { ...state, lo, hi, anchored };
+/** True when the fresh range has left the laid one (no overlap) or its width doubled or halved. */
+export function movedMaterially(
+  laid: { loIdx: number; hiIdx: number },
+  fresh: { loIdx: number; hiIdx: number },
+): boolean {
+  const width = Math.max(1, laid.hiIdx - laid.loIdx);
+  const freshWidth = Math.max(1, fresh.hiIdx - fresh.loIdx);
+  return (
+    fresh.loIdx > laid.hiIdx ||
+    fresh.hiIdx < laid.loIdx ||
+    freshWidth > 2 * width ||
+    2 * freshWidth < width
+  );
+}
+
+/**
+ * The range for one decision on `lattice`, given the blended (or fixed) range, if any. Returns `state` itself when
+ * nothing changed (no allocation on the common path).
+ */
+export function layRange(
+  lattice: Lattice,
+  input: { lo: number; hi: number } | undefined,
+  state: GridState,
+): LaidRange {
+  const sameLattice = state.lattice === lattice;
+  let loIdx = sameLattice ? state.loIdx : Number.NaN;
+  let hiIdx = sameLattice ? state.hiIdx : Number.NaN;
+  if (input !== undefined && input.lo > 0 && input.hi >= input.lo) {
+    const fresh = snapRange(lattice, input);
+    if (Number.isNaN(loIdx) || movedMaterially({ loIdx, hiIdx }, fresh)) {
+      loIdx = fresh.loIdx;
+      hiIdx = fresh.hiIdx;
+    }
+  }
+  if (sameLattice && loIdx === state.loIdx && hiIdx === state.hiIdx) return { loIdx, hiIdx, state };
+  return { loIdx, hiIdx, state: { lattice, loIdx, hiIdx } };
 }

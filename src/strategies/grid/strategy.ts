@@ -1,22 +1,24 @@
 /**
- * The grid/curve strategy's decision (DESIGN.md §4): a pure function of the market snapshot, the current range,
- * the position, the parameters, the market spec and the grid's own state. It returns the exposure band the
- * strategy asks for (preferred base from the curve), the desired maker ladder, and the next state.
+ * The grid/curve strategy's decision (DESIGN.md §4, docs/grid-strategy.md): a pure function of the market
+ * snapshot, the current range, the position, the parameters, the market spec and the grid's own state. It
+ * returns the exposure band the strategy asks for (preferred base from the curve), the desired maker ladder —
+ * the orders that walk the position along the curve, on the fixed lattice — and the next state.
  *
  * The band is [−maxShort, +maxLong] from the curve's extent while the grid may trade, and shrinks to
- * [min(0, position), max(0, position)] in exits-only mode (bounded grid outside its range, no range yet, or the
- * venue has the market in reduce-only), so the same band check in the ladder leaves only reducing orders.
+ * [min(0, position), max(0, position)] in exits-only mode (no range yet, or the venue has the market in
+ * reduce-only). A bounded range does not switch the whole grid to exits-only: it clips the levels, so orders that
+ * would grow the position rest only inside [lo, hi].
  */
 import type { ExposureBand } from '../../domain/intent.ts';
 import type { MarketSpec } from '../../domain/markets.ts';
 import type { DesiredOrder, MarketSnapshot } from '../../domain/snapshot.ts';
 import type { PriceRange } from '../../marketdata/blended-range.ts';
 import { normalizeIntent } from '../intent.ts';
-import { curveExtent, preferredBase } from './curve.ts';
+import { curveExtent, flatBounds, type LaidCurve, layCurve, targetAtLevel, targetAtPrice } from './curve.ts';
 import { buildLadder, sideLevels } from './ladder.ts';
-import { latticeFor } from './lattice.ts';
+import { type Lattice, latticeFor, levelAtOrBelow } from './lattice.ts';
 import type { GridParams } from './params.ts';
-import { type GridState, resolveRange } from './range-exit.ts';
+import { type GridState, layRange } from './range-exit.ts';
 import { volatilityResponse } from './volatility.ts';
 
 export type { GridState } from './range-exit.ts';
@@ -26,16 +28,25 @@ export interface GridDecision {
   band: ExposureBand;
   ladder: DesiredOrder[];
   state: GridState;
-  /** The range this decision used (after re-anchoring); NaN bounds when there was none. */
+  /** The laid range this decision used (lattice prices); NaN bounds when there was none. */
   lo: number;
   hi: number;
-  /** True when only position-reducing orders were allowed. */
+  /** True when only position-reducing orders were allowed anywhere. */
   exitsOnly: boolean;
   /** Step actually used, percent (≥ params.stepPct when volatility widened it). */
   stepPct: number;
-  /** Multiply the decision interval by this (≥ 1; volatility slows the cadence). */
+  /** Multiply the decision cadence by this (≥ 1; volatility slows the cadence). */
   cadenceFactor: number;
+  /** The lattice the ladder sits on, and the level at or below the mark (the "zone" the price is in). */
+  lattice: Lattice;
+  zone: number;
+  /** The laid range in lattice levels (NaN when there was none): the ladder changes only when these do. */
+  loIdx: number;
+  hiIdx: number;
 }
+
+/** Every level counts as outside: only orders that bring the position towards flat. */
+const EVERYWHERE_OUTSIDE = { loIdx: Number.POSITIVE_INFINITY, hiIdx: Number.NEGATIVE_INFINITY };
 
 export function decideGrid(
   snapshot: MarketSnapshot,
@@ -46,62 +57,83 @@ export function decideGrid(
   state: GridState,
 ): GridDecision {
   const mark = snapshot.mark;
-  const pos = position.base;
+  const q = position.base;
+  const size = params.baseSizePerLevel;
   const { stepPct, cadenceFactor } = volatilityResponse(snapshot.vol, params.stepPct, params.volatility);
-  const stepFraction = stepPct / 100;
-  const resolved = resolveRange(params.rangeMode, mark, range, state);
-  const lattice = latticeFor(resolved.state.lattice, mark, stepFraction);
-  const nextState = lattice === resolved.state.lattice ? resolved.state : { ...resolved.state, lattice };
-  const exitsOnly = resolved.exitsOnly || snapshot.reduceOnly || !(mark > 0);
-  const extent = curveExtent(params.levels, params.baseSizePerLevel, params.bias, params.biasSkew);
+  const lattice = latticeFor(state.lattice, mark, stepPct / 100);
+  const zone = mark > 0 ? levelAtOrBelow(lattice, mark) : Number.NaN;
+  const laid = layRange(lattice, range, state);
+  const haveRange = !Number.isNaN(laid.loIdx);
+  const exitsOnly = !haveRange || snapshot.reduceOnly || !(mark > 0);
 
-  const minBase = exitsOnly ? Math.min(0, pos) : -extent.maxShort;
-  const maxBase = exitsOnly ? Math.max(0, pos) : extent.maxLong;
-  const curve = Number.isNaN(resolved.lo)
-    ? 0
-    : preferredBase(
-        params.curve,
-        mark,
-        resolved.lo,
-        resolved.hi,
-        extent,
-        stepFraction,
-        params.baseSizePerLevel,
-      );
+  const extent = curveExtent(params.levels, size, params.bias, params.biasSkew);
+  let curve: LaidCurve;
+  let clip: { loIdx: number; hiIdx: number } | undefined;
+  if (haveRange) {
+    curve = layCurve(params.curve, lattice, laid, extent, size);
+    clip = exitsOnly ? EVERYWHERE_OUTSIDE : params.rangeMode === 'bounded' ? curve : undefined;
+  } else {
+    // No range yet: a plain unwinding ladder, one size per level back to flat (a stepwise curve centred on the
+    // position, every level counted as outside so nothing can grow it).
+    const reach = Math.abs(q);
+    curve = {
+      kind: 'stepwise',
+      extent: { maxLong: reach, maxShort: reach },
+      sizePerLevel: size,
+      loIdx: Number.NaN,
+      hiIdx: Number.NaN,
+      lo: Number.NaN,
+      hi: Number.NaN,
+      zeroIdx: (Number.isNaN(zone) ? 0 : zone) + q / size,
+    };
+    clip = EVERYWHERE_OUTSIDE;
+  }
+
+  const minBase = exitsOnly ? Math.min(0, q) : -extent.maxShort;
+  const maxBase = exitsOnly ? Math.max(0, q) : extent.maxLong;
+  const preferred = haveRange && mark > 0 ? targetAtPrice(curve, lattice, mark) : 0;
   const band = normalizeIntent(
-    { kind: 'band', marketIndex: market.marketIndex, minBase, maxBase, preferredBase: curve },
-    curve,
+    { kind: 'band', marketIndex: market.marketIndex, minBase, maxBase, preferredBase: preferred },
+    preferred,
   );
 
-  const sides = sideLevels(params.bias, params.biasSkew, params.levels, params.liveLevelsPerSide);
-  const ladder = buildLadder(
-    {
-      mark,
-      stepFraction,
-      bidLevels: sides.bidLevels,
-      askLevels: sides.askLevels,
-      liveBids: sides.liveBids,
-      liveAsks: sides.liveAsks,
-      bidSize: params.baseSizePerLevel,
-      askSize: params.baseSizePerLevel,
-      position: pos,
-      minBase,
-      maxBase,
-      postOnly: params.postOnly,
-      reduceOnly: exitsOnly,
-      lattice,
-    },
-    market,
-  );
+  const sides = sideLevels(params.bias, params.biasSkew, params.liveLevelsPerSide);
+  const flat = flatBounds(curve);
+  const ladder =
+    mark > 0
+      ? buildLadder(
+          {
+            lattice,
+            target: (j) => targetAtLevel(curve, lattice, j),
+            flatBelow: flat.below,
+            flatAbove: flat.above,
+            bid: snapshot.bid,
+            ask: snapshot.ask,
+            position: q,
+            minBase,
+            maxBase,
+            clip,
+            liveBids: sides.liveBids,
+            liveAsks: sides.liveAsks,
+            postOnly: params.postOnly,
+            reduceOnly: exitsOnly,
+          },
+          market,
+        )
+      : [];
 
   return {
     band,
     ladder,
-    state: nextState,
-    lo: resolved.lo,
-    hi: resolved.hi,
+    state: laid.state,
+    lo: haveRange ? curve.lo : Number.NaN,
+    hi: haveRange ? curve.hi : Number.NaN,
     exitsOnly,
     stepPct,
     cadenceFactor,
+    lattice,
+    zone,
+    loIdx: haveRange ? curve.loIdx : Number.NaN,
+    hiIdx: haveRange ? curve.hiIdx : Number.NaN,
   };
 }
