@@ -79,13 +79,15 @@ export function createBacktestBot(
         }
       },
       decide(sim, sub, _ts, force) {
-        const trigger = bot.due() ?? (force ? 'venue_event' : null);
-        if (trigger === null || !(bot.snapshots.current.mark > 0)) return null;
-        return bot.decide(
-          // read-only view (no order copies): GridBot reads it and lets go before the venue moves again
-          { account: sim.accountView(sub), liquidationPrice: sim.liquidationPrice(sub, market.marketIndex) },
-          trigger,
-        );
+        if (!(bot.snapshots.current.mark > 0)) return null;
+        // read-only view (no order copies): GridBot reads it and lets go before the venue moves again
+        const view = {
+          account: sim.accountView(sub),
+          liquidationPrice: sim.liquidationPrice(sub, market.marketIndex),
+        };
+        const trigger = bot.due(view) ?? (force ? 'venue_event' : null);
+        if (trigger === null) return null;
+        return bot.decide(view, trigger);
       },
       verdictKind: () => bot.lastVerdict?.kind ?? 'APPROVE',
       timelineExtras: () => ({

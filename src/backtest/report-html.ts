@@ -50,9 +50,9 @@ export function renderReportHtml(report: BacktestReport, title: string): string 
   const fills = thin(report.fills, MAX_MARKERS).map((f) => ({
     time: Math.floor(f.ts / 1000),
     position: f.side === 'buy' ? 'belowBar' : 'aboveBar',
-    color: f.side === 'buy' ? '#16a34a' : '#dc2626',
-    shape: f.side === 'buy' ? 'arrowUp' : 'arrowDown',
-    text: '',
+    color: f.liquidation ? '#7c2d12' : f.side === 'buy' ? '#16a34a' : '#dc2626',
+    shape: f.liquidation ? 'square' : f.side === 'buy' ? 'arrowUp' : 'arrowDown',
+    text: f.liquidation ? 'liquidation' : '',
   }));
   const verdictColor: Record<string, string> = {
     APPROVE: '#16a34a',
@@ -108,7 +108,7 @@ ${stat(
 )}
 </div>
 <h2>Price, range band, liquidation price and fills</h2>
-<div class="legend">mark (blue) · oracle (grey) · range band (purple) · liquidation price (red) · fills ▲ buy ▼ sell</div>
+<div class="legend">mark (blue) · oracle (grey) · range band (purple) · liquidation price (red) · fills ▲ buy ▼ sell ■ liquidation</div>
 <div id="price" class="chart"></div>
 <h2>Equity (USDC)</h2><div id="equity" class="chart small"></div>
 <h2>Position (base)</h2><div id="base" class="chart small"></div>

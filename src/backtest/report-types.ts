@@ -67,6 +67,8 @@ export interface ReportFill {
   fee: number;
   maker: boolean;
   reduceOnly: boolean;
+  /** The venue's liquidation engine closed this part of the position (not an order of the bot). */
+  liquidation: boolean;
 }
 
 export interface BacktestReport {

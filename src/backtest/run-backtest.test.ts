@@ -47,7 +47,7 @@ const ROW_KEYS = [
   'openBidBase',
   'openAskBase',
 ];
-const FILL_KEYS = ['ts', 'market', 'side', 'price', 'base', 'fee', 'maker', 'reduceOnly'];
+const FILL_KEYS = ['ts', 'market', 'side', 'price', 'base', 'fee', 'maker', 'reduceOnly', 'liquidation'];
 
 /** Money figures are exact micro-USDC values printed as numbers: compare them as integers. */
 const micro = (v: number): bigint => quoteToInt(v);

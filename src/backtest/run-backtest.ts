@@ -82,6 +82,20 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
           fee: quoteToNumber(f.fee),
           maker: f.maker,
           reduceOnly: f.reduceOnly,
+          liquidation: false,
+        });
+      } else if (e.type === 'liquidated') {
+        // A liquidation trades the position too: listed among the fills so they always add up to the position.
+        fills.push({
+          ts: e.ts,
+          market: symbolOf.get(e.marketIndex) ?? String(e.marketIndex),
+          side: e.base > 0n ? 'buy' : 'sell',
+          price: priceToNumber(e.price),
+          base: baseToNumber(e.base < 0n ? -e.base : e.base),
+          fee: quoteToNumber(e.fee),
+          maker: false,
+          reduceOnly: true,
+          liquidation: true,
         });
       }
     }

@@ -58,4 +58,9 @@ export interface Verdict {
   /** The band the execution layer must stay inside (narrowed by CLAMP; for REDUCE_ONLY/PAUSE informational). */
   band: ExposureBand;
   reasons: RiskReason[];
+  /**
+   * The daily-loss limit tripped with `dailyLossAction: flatten`: the position is being closed (band [0, 0]),
+   * with reduce-only maker orders first and takers once `taker` (flattenAfterSec after `sinceTs`).
+   */
+  flatten?: { sinceTs: number; taker: boolean };
 }

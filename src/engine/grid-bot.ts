@@ -2,7 +2,9 @@
  * One grid bot's decision pipeline, shared by backtest, paper and live (the drivers differ only in where
  * market data comes from and how commands reach a venue):
  *   market events → snapshot + blended range → decideGrid → evaluateRisk → governExecution → planOrders.
- * Every stage is a pure function; this class only carries their state from one decision to the next.
+ * Every stage is a pure function; this class only carries their state from one decision to the next, and says
+ * when a decision is due (grid-trigger.ts): on fills, risk changes, deadlines and range moves at once, on level
+ * crossings and the heartbeat at the volatility-scaled cadence — never because the price merely moved.
  */
 import type { Candle, FundingRecord } from '../data/types.ts';
 import type { ExposureBand, Verdict } from '../domain/intent.ts';
@@ -16,15 +18,19 @@ import type { ExecutionPolicy } from '../execution/policy.ts';
 import { rampFactor } from '../execution/ramp-in.ts';
 import { BlendedRange } from '../marketdata/blended-range.ts';
 import { MarketSnapshotBuilder } from '../marketdata/snapshot-builder.ts';
-import { evaluateRisk } from '../risk/governor.ts';
+import { evaluateRisk, type RiskEvaluation } from '../risk/governor.ts';
 import { type GovernorState, INITIAL_GOVERNOR_STATE } from '../risk/inputs.ts';
 import type { RiskLimits } from '../risk/limits.ts';
+import { levelAtOrBelow } from '../strategies/grid/lattice.ts';
 import type { GridParams } from '../strategies/grid/params.ts';
+import { movedMaterially, snapRange } from '../strategies/grid/range-exit.ts';
 import { decideGrid, type GridState, initialGridState } from '../strategies/grid/strategy.ts';
+import { volatilityResponse } from '../strategies/grid/volatility.ts';
 import { accountFigures } from './account-figures.ts';
-import { DayStartEquity } from './day-start-equity.ts';
-import { decisionTrigger, initialTriggerState, markDecided, type TriggerReason } from './decision-trigger.ts';
+import { DayStartEquity, type DayStartMemory } from './day-start-equity.ts';
+import { type GridTrigger, gridTrigger, type LastDecision } from './grid-trigger.ts';
 import { type ManualControls, manualVerdict } from './manual-controls.ts';
+import { verdictSignature } from './verdict-signature.ts';
 
 export interface GridBotSetup {
   market: MarketSpec;
@@ -33,7 +39,7 @@ export interface GridBotSetup {
   risk: RiskLimits;
   /** Synthetic spread for bid/ask when the feed has only a mark (bars). */
   spreadBps?: number;
-  /** Heartbeat between decisions when nothing happens (ms). Default 60 s. */
+  /** Heartbeat between decisions when nothing happens (ms). Default 300 s. */
   heartbeatMs?: number;
   /** When the bot (re)started: ramp-in opens exposure from here. */
   startTs: number;
@@ -41,7 +47,7 @@ export interface GridBotSetup {
 
 export interface GridDecisionOut {
   ts: number;
-  trigger: Exclude<TriggerReason, null>;
+  trigger: GridTrigger;
   snapshot: MarketSnapshot;
   band: ExposureBand;
   verdict: Verdict;
@@ -57,6 +63,20 @@ export interface AccountView {
   liquidationPrice: bigint | undefined;
 }
 
+/** What survives a restart of the bot's risk memory (persisted by the runner, see docs/risk.md). */
+export interface GridRiskMemory {
+  dayStart?: DayStartMemory;
+  dailyLossLatchDay: number | null;
+  dailyLossSince: number | null;
+}
+
+interface Decided extends LastDecision {
+  verdictKey: string;
+  loIdx: number;
+  hiIdx: number;
+  band: ExposureBand;
+}
+
 export class GridBot {
   readonly setup: GridBotSetup;
   readonly snapshots: MarketSnapshotBuilder;
@@ -64,9 +84,8 @@ export class GridBot {
   readonly manual: ManualControls = { pause: false, reduceOnly: false };
   private gridState: GridState = initialGridState();
   private governor: GovernorState = INITIAL_GOVERNOR_STATE;
-  private readonly trigger = initialTriggerState();
   private readonly dayStart = new DayStartEquity();
-  private cadenceFactor = 1;
+  private last: Decided | undefined;
   private venueEventPending = true;
   /** The last verdict, for observers between decisions. */
   lastVerdict: Verdict | undefined;
@@ -78,6 +97,7 @@ export class GridBot {
       marketIndex: market.marketIndex,
       spreadBps: setup.spreadBps,
       fundingPeriodSec: market.fundingPeriodSec,
+      contractTier: market.contractTier,
     });
     this.range = new BlendedRange({ percentiles: grid.percentiles, weights: grid.lookbackWeights });
   }
@@ -102,63 +122,72 @@ export class GridBot {
     this.venueEventPending = true;
   }
 
-  /** Whether a decision is due at the current snapshot; cheap, called on every market event. */
-  due(): TriggerReason {
+  /** The range the curve is laid on: the fixed one when configured, else the blended percentile range. */
+  private rangeInput(): { lo: number; hi: number } | undefined {
+    const fixed = this.setup.grid.range;
+    if (fixed) return fixed;
+    return Number.isNaN(this.range.lo) ? undefined : { lo: this.range.lo, hi: this.range.hi };
+  }
+
+  /**
+   * Whether a decision is due at the current snapshot, and why; cheap, called on every market event. With the
+   * account, a change of the risk verdict is noticed at once (without it, at the next decision).
+   */
+  due(view?: AccountView): GridTrigger | null {
     const s = this.snapshots.current;
     if (!(s.mark > 0)) return null;
-    return decisionTrigger(
+    const last = this.last;
+    const lattice = this.gridState.lattice;
+    let riskChanged = false;
+    let rangeMoved = false;
+    if (last !== undefined) {
+      if (view)
+        riskChanged =
+          verdictSignature(this.evaluate(view, last.band).verdict, this.setup) !== last.verdictKey;
+      const input = this.rangeInput();
+      if (lattice && input) {
+        rangeMoved =
+          Number.isNaN(last.loIdx) || movedMaterially(last, snapRange(lattice, input)) || this.latticeStale();
+      }
+    }
+    return gridTrigger(
       {
         ts: s.ts,
         mark: s.mark,
+        zone: lattice ? levelAtOrBelow(lattice, s.mark) : Number.NaN,
         oracleStale: s.oracleStale,
         venueEvent: this.venueEventPending,
-        cadenceFactor: this.cadenceFactor,
+        riskChanged,
+        rangeMoved,
+        nextTimerTs: this.nextTimer(),
       },
-      this.trigger,
+      last,
       {
-        requoteThresholdBps: this.setup.execution.requoteThresholdBps,
+        cadenceMs: this.setup.execution.cadenceSec * 1000,
         heartbeatMs: this.setup.heartbeatMs ?? 300_000,
+        requoteThresholdBps: this.setup.execution.requoteThresholdBps,
       },
     );
   }
 
   /** One decision on the venue's current account: the commands to send, and why. */
-  decide(view: AccountView, trigger: Exclude<TriggerReason, null>): GridDecisionOut {
-    const { market, grid, execution, risk } = this.setup;
+  decide(view: AccountView, trigger: GridTrigger): GridDecisionOut {
+    const { market, grid, execution } = this.setup;
     const snapshot = this.snapshots.current;
     const ts = snapshot.ts;
     const position = view.account.positions.find((p) => p.marketIndex === market.marketIndex);
     const positionBase = position?.base ?? 0n;
     const g = decideGrid(
       snapshot,
-      Number.isNaN(this.range.lo) ? undefined : { lo: this.range.lo, hi: this.range.hi },
+      this.rangeInput(),
       { base: baseToNumber(positionBase) },
       grid,
       market,
       this.gridState,
     );
     this.gridState = g.state;
-    this.cadenceFactor = g.cadenceFactor;
 
-    const equity = Number(view.account.totalCollateral) / 1e6;
-    const figures = accountFigures({
-      account: view.account,
-      marketIndex: market.marketIndex,
-      liquidationPrice: view.liquidationPrice,
-      dayStartEquity: this.dayStart.at(ts, equity),
-    });
-    const evaluation = evaluateRisk(
-      {
-        ts,
-        band: g.band,
-        snapshot,
-        account: figures,
-        market: { maintenanceMarginRatio: market.marginRatioMaintenance / 10_000 },
-        manualReduceOnly: this.manual.reduceOnly,
-        previous: this.governor,
-      },
-      risk,
-    );
+    const evaluation = this.evaluate(view, g.band);
     this.governor = evaluation.state;
     const verdict = manualVerdict(evaluation.verdict, this.manual);
     const desired = governExecution({
@@ -173,13 +202,89 @@ export class GridBot {
     const commands = planOrders(desired, view.account.openOrders, execution, verdict, ts, positionBase);
     this.lastVerdict = verdict;
     this.venueEventPending = false;
-    markDecided(this.trigger, {
+    this.last = {
       ts,
       mark: snapshot.mark,
+      zone: g.zone,
       oracleStale: snapshot.oracleStale,
-      venueEvent: false,
-      cadenceFactor: this.cadenceFactor,
-    });
+      cadenceFactor: g.cadenceFactor,
+      marketRelative: desired.some((o) => o.level === 0),
+      verdictKey: verdictSignature(evaluation.verdict, this.setup),
+      loIdx: g.loIdx,
+      hiIdx: g.hiIdx,
+      band: g.band,
+    };
     return { ts, trigger, snapshot, band: g.band, verdict, desired, commands, lo: g.lo, hi: g.hi };
+  }
+
+  /** The daily-loss memory to persist; compare with the last persisted value to know when to write. */
+  riskMemory(): GridRiskMemory {
+    return {
+      dayStart: this.dayStart.memory(),
+      dailyLossLatchDay: this.governor.dailyLossLatchDay,
+      dailyLossSince: this.governor.dailyLossSince,
+    };
+  }
+
+  /** Takes persisted daily-loss memory back after a restart (a latch of an earlier day simply expires). */
+  restoreRiskMemory(m: GridRiskMemory): void {
+    if (m.dayStart) this.dayStart.restore(m.dayStart);
+    this.governor = {
+      ...this.governor,
+      dailyLossLatchDay: m.dailyLossLatchDay,
+      dailyLossSince: m.dailyLossSince,
+    };
+  }
+
+  /** The risk governor on the account now; pure apart from noting the day's starting equity. */
+  private evaluate(view: AccountView, band: ExposureBand): RiskEvaluation {
+    const { market, risk } = this.setup;
+    const snapshot = this.snapshots.current;
+    const equity = Number(view.account.totalCollateral) / 1e6;
+    const figures = accountFigures({
+      account: view.account,
+      marketIndex: market.marketIndex,
+      liquidationPrice: view.liquidationPrice,
+      dayStartEquity: this.dayStart.at(snapshot.ts, equity),
+    });
+    return evaluateRisk(
+      {
+        ts: snapshot.ts,
+        band,
+        snapshot,
+        account: figures,
+        market: { maintenanceMarginRatio: market.marginRatioMaintenance / 10_000 },
+        manualReduceOnly: this.manual.reduceOnly,
+        previous: this.governor,
+      },
+      risk,
+    );
+  }
+
+  /** The volatility response wants a step the lattice no longer matches (decideGrid will re-choose it). */
+  private latticeStale(): boolean {
+    const lattice = this.gridState.lattice;
+    if (!lattice) return false;
+    const { grid } = this.setup;
+    const want = volatilityResponse(this.snapshots.current.vol, grid.stepPct, grid.volatility).stepPct / 100;
+    return Math.abs(lattice.stepFraction - want) > 0.2 * want;
+  }
+
+  /** The next deadline after the last decision: a ramp-in opening or a flatten turning taker. */
+  private nextTimer(): number {
+    const last = this.last;
+    if (!last) return Number.POSITIVE_INFINITY;
+    let next = Number.POSITIVE_INFINITY;
+    const { steps, intervalSec } = this.setup.execution.rampIn;
+    const interval = intervalSec * 1000;
+    if (steps > 1 && interval > 0) {
+      const k = Math.floor((last.ts - this.setup.startTs) / interval) + 1;
+      if (k < steps) next = this.setup.startTs + k * interval;
+    }
+    const flatten = this.lastVerdict?.flatten;
+    if (flatten && !flatten.taker) {
+      next = Math.min(next, flatten.sinceTs + this.setup.risk.flattenAfterSec * 1000);
+    }
+    return next;
   }
 }

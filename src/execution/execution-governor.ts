@@ -85,7 +85,8 @@ function correction(x: ExecutionInputs): DesiredOrder | undefined {
   const defense = verdict.reasons.some(
     (r) => r.rule === 'A_liquidation_buffer' && r.action === 'REDUCE_ONLY',
   );
-  const taker = defense || !policy.makerPreferred;
+  // A daily-loss flatten waits on a maker close first; after flattenAfterSec it takes (verdict.flatten.taker).
+  const taker = defense || !policy.makerPreferred || verdict.flatten?.taker === true;
   return {
     marketIndex: market.marketIndex,
     side,

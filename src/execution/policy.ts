@@ -11,6 +11,7 @@ export const EXECUTION_POLICY_DEFAULTS = {
   maxSlippageBps: 25,
   requoteThresholdBps: 10,
   ttlSec: 300,
+  cadenceSec: 60,
   rampIn: { steps: 4, intervalSec: 900 },
   manyLevelsMovedThreshold: 3,
   maxOpenOrders: 32,
@@ -39,6 +40,11 @@ export const executionPolicySchema = z
     requoteThresholdBps: boundedNumber({ gte: 0, lte: 1000 }).default(d.requoteThresholdBps),
     /** Resting orders older than this are cancelled (and re-placed if still wanted). */
     ttlSec: boundedNumber({ gt: 0, lte: 86_400 }).default(d.ttlSec),
+    /**
+     * Routine re-decisions (the price crossed a level without a fill, the heartbeat) are at least this many
+     * seconds apart, times the volatility cadence factor. Fills, risk changes and deadlines act at once.
+     */
+    cadenceSec: boundedNumber({ gte: 0, lte: 86_400 }).default(d.cadenceSec),
     rampIn: rampInSchema.default({ ...d.rampIn }),
     /** When at least this many new orders are needed on one side, the side is re-laddered atomically. */
     manyLevelsMovedThreshold: boundedNumber({ int: true, gte: 1, lte: 32 }).default(

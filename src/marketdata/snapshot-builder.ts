@@ -11,9 +11,13 @@
  *   grows. oracleStale = the bar says so, or age > limit, or no fresh oracle yet. A source with no oracle column
  *   at all (spot CSV) uses the mark as its oracle when `oracleFromMark` is set (the default).
  * - vol = realised volatility of log returns of the mark over the last `volWindow` bars, annualised.
+ * - fundingRate = the latest funding record's hourly rate; until one arrives, Drift's formula on the bars' mark
+ *   and oracle (funding-estimate.ts), which is what the simulator charges when it has no records.
  */
 import type { Candle, FundingRecord } from '../data/types.ts';
+import type { ContractTier } from '../domain/markets.ts';
 import type { MarketSnapshot } from '../domain/snapshot.ts';
+import { FormulaFundingEstimate } from './funding-estimate.ts';
 import { RealisedVol } from './realised-vol.ts';
 
 export interface SnapshotBuilderConfig {
@@ -28,6 +32,8 @@ export interface SnapshotBuilderConfig {
   fundingPeriodSec?: number;
   /** Use the mark as the oracle when a bar carries no oracle at all. Default true. */
   oracleFromMark?: boolean;
+  /** The market's contract tier: the clamp of the funding estimate used until a funding record arrives. */
+  contractTier?: ContractTier;
 }
 
 export class MarketSnapshotBuilder {
@@ -39,6 +45,9 @@ export class MarketSnapshotBuilder {
   private readonly oracleFromMark: boolean;
   private readonly vol: RealisedVol;
   private lastFreshOracleTs = Number.NaN;
+  private readonly fundingEstimate: FormulaFundingEstimate;
+  /** Funding records (or bars carrying a rate) were seen: they are the truth, the formula estimate stops. */
+  private fundingObserved = false;
   private barCount = 0;
 
   constructor(config: SnapshotBuilderConfig) {
@@ -50,6 +59,7 @@ export class MarketSnapshotBuilder {
     if (!(this.fundingPeriodMs > 0)) throw new RangeError('fundingPeriodSec must be > 0');
     this.oracleFromMark = config.oracleFromMark ?? true;
     this.vol = new RealisedVol(config.volWindow ?? 60);
+    this.fundingEstimate = new FormulaFundingEstimate(config.contractTier ?? 'A', this.fundingPeriodMs / 1000);
     this.current = {
       ts: 0,
       marketIndex: config.marketIndex,
@@ -96,7 +106,13 @@ export class MarketSnapshotBuilder {
       : ts - this.lastFreshOracleTs;
     s.oracleStale = candle.oracleStale === true || !freshOracle || s.oracleAgeMs > this.oracleStaleMs;
     s.divergence = s.oracle > 0 ? (mark - s.oracle) / s.oracle : 0;
-    if (candle.fundingRate !== undefined) s.fundingRate = candle.fundingRate;
+    if (candle.fundingRate !== undefined) {
+      s.fundingRate = candle.fundingRate;
+      this.fundingObserved = true;
+    } else if (!this.fundingObserved) {
+      this.fundingEstimate.push(ts, intervalMs, mark, s.oracle);
+      s.fundingRate = this.fundingEstimate.hourlyFraction();
+    }
     s.nextFundingTs = this.nextFundingAfter(ts);
 
     this.vol.push(mark);
@@ -108,6 +124,7 @@ export class MarketSnapshotBuilder {
   /** Applies a funding record: the snapshot carries the latest rate, converted to an hourly fraction. */
   onFunding(record: FundingRecord): MarketSnapshot {
     const s = this.current;
+    this.fundingObserved = true;
     s.fundingRate = record.periodHours > 0 ? record.rateFraction / record.periodHours : record.rateFraction;
     if (record.ts > s.ts) {
       s.ts = record.ts;

@@ -88,9 +88,19 @@ export function evaluateRisk(inputs: RiskInputs, limits: RiskLimits): RiskEvalua
   const band: ExposureBand = clampBand(inputs.band, range);
   kind = defenseOverridesPause(kind, outcomes, inputs.account.positionBase, range);
   const dailyLossTripped = active.C_daily_loss !== undefined;
+  const today = utcDay(inputs.ts);
+  const since = !dailyLossTripped
+    ? null
+    : inputs.previous.dailyLossLatchDay === today && inputs.previous.dailyLossSince !== null
+      ? inputs.previous.dailyLossSince
+      : inputs.ts;
+  const verdict: Verdict = { kind, band, reasons };
+  if (since !== null && limits.dailyLossAction === 'flatten') {
+    verdict.flatten = { sinceTs: since, taker: inputs.ts - since >= limits.flattenAfterSec * 1000 };
+  }
   return {
-    verdict: { kind, band, reasons },
-    state: { active, dailyLossLatchDay: dailyLossTripped ? utcDay(inputs.ts) : null },
+    verdict,
+    state: { active, dailyLossLatchDay: dailyLossTripped ? today : null, dailyLossSince: since },
     outcomes,
   };
 }

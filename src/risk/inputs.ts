@@ -42,9 +42,15 @@ export interface GovernorState {
   active: Partial<Record<RiskRuleId, VerdictKind>>;
   /** UTC day number (floor(ts / 86 400 000)) on which the daily-loss rule latched, or null. */
   dailyLossLatchDay: number | null;
+  /** When the daily-loss rule tripped that day (epoch ms), or null: the flatten's clock. */
+  dailyLossSince: number | null;
 }
 
-export const INITIAL_GOVERNOR_STATE: GovernorState = Object.freeze({ active: {}, dailyLossLatchDay: null });
+export const INITIAL_GOVERNOR_STATE: GovernorState = Object.freeze({
+  active: {},
+  dailyLossLatchDay: null,
+  dailyLossSince: null,
+});
 
 export interface RiskInputs {
   ts: number;

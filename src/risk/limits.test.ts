@@ -31,7 +31,9 @@ describe('parseRiskLimits', () => {
     assert.ok(!r.ok);
     assert.ok(r.errors.includes('risk.maxLeverage: must be > 0 and ≤ 20 (got 50)'));
     assert.ok(r.errors.includes('risk.minHealth: must be ≥ 0 and < 100 (got "high")'));
-    assert.ok(r.errors.includes(`risk.dailyLossAction: must be 'reduce_only' or 'pause' (got "stop")`));
+    assert.ok(
+      r.errors.includes(`risk.dailyLossAction: must be 'flatten', 'reduce_only' or 'pause' (got "stop")`),
+    );
     assert.ok(r.errors.includes('risk.maxLevrage: unknown field'));
   });
 

@@ -15,7 +15,8 @@ export const RISK_LIMIT_DEFAULTS = {
   maxFundingApr: 50,
   maxDivergencePct: 2,
   reduceOnly: false,
-  dailyLossAction: 'reduce_only',
+  dailyLossAction: 'flatten',
+  flattenAfterSec: 60,
   maxVolatility: 1.5,
   pauseVolatility: 3,
   maxOracleAgeSec: 60,
@@ -32,7 +33,7 @@ export const riskLimitsSchema = z
     minLiqDistancePct: boundedNumber({ gte: 0, lt: 100 }).default(d.minLiqDistancePct),
     /** Minimum Drift health (0..100). */
     minHealth: boundedNumber({ gte: 0, lt: 100 }).default(d.minHealth),
-    /** USDC lost since 00:00 UTC (realized + unrealized + funding) that stops new exposure for the day. */
+    /** USDC lost since 00:00 UTC (realized + unrealized + funding) that trips the daily-loss rule (see action). */
     maxDailyLoss: boundedNumber({ gt: 0 }).default(d.maxDailyLoss),
     /** USDC, worst-case position notional. */
     maxNotional: boundedNumber({ gt: 0 }).default(d.maxNotional),
@@ -42,9 +43,16 @@ export const riskLimitsSchema = z
     maxDivergencePct: boundedNumber({ gt: 0, lte: 50 }).default(d.maxDivergencePct),
     /** Manual switch: only orders that shrink the position. */
     reduceOnly: z.boolean({ error: 'must be true or false' }).default(d.reduceOnly),
+    /**
+     * What a tripped daily-loss limit does until 00:00 UTC: 'flatten' closes the position (reduce-only maker
+     * orders, then takers after flattenAfterSec) and blocks new exposure; 'reduce_only' only blocks new
+     * exposure; 'pause' cancels every order and holds the position.
+     */
     dailyLossAction: z
-      .enum(['reduce_only', 'pause'], { error: "must be 'reduce_only' or 'pause'" })
+      .enum(['flatten', 'reduce_only', 'pause'], { error: "must be 'flatten', 'reduce_only' or 'pause'" })
       .default(d.dailyLossAction),
+    /** Seconds a flatten waits on maker orders before it closes with takers (within maxSlippageBps). */
+    flattenAfterSec: boundedNumber({ gte: 0, lte: 86_400 }).default(d.flattenAfterSec),
     /** Annualised realised volatility (fraction, 1.5 = 150%/yr) above which exposure is clamped. */
     maxVolatility: boundedNumber({ gt: 0, lte: 100 }).default(d.maxVolatility),
     /** Annualised volatility above which the bot pauses; must exceed maxVolatility. */

@@ -39,8 +39,11 @@ export interface BotEngine {
   onBar(market: string, candle: Candle, intervalMs: number): void;
   onFunding(market: string, record: FundingRecord): void;
   onVenueEvents(events: readonly VenueEvent[]): void;
-  /** Why a decision is due at `ts`, or null. */
-  due(ts: number): string | null;
+  /**
+   * Why a decision is due at `ts`, or null. With the last known account the grid notices a change of the risk
+   * verdict at once (see GridBot.due).
+   */
+  due(ts: number, account?: AccountState, liquidationPrice?: (marketIndex: number) => bigint | undefined): string | null;
   decide(
     account: AccountState,
     liquidationPrice: (marketIndex: number) => bigint | undefined,
@@ -110,7 +113,8 @@ function gridEngine(
       // Acks and cancels we caused ourselves need no new decision; fills, funding, rejects do.
       if (events.some((e) => e.type !== 'accepted' && e.type !== 'cancelled')) bot.onVenueEvent();
     },
-    due: () => bot.due(),
+    due: (_ts, account, liq) =>
+      bot.due(account ? { account, liquidationPrice: liq?.(market.marketIndex) } : undefined),
     decide(account, liq, _ts, trigger) {
       const d = bot.decide(
         { account, liquidationPrice: liq(market.marketIndex) },

@@ -257,7 +257,9 @@ export class BotSession {
    */
   async cycle(ts: number, force?: string): Promise<EngineDecision | undefined> {
     if (this.status === 'stopped' || this.status === 'error') return undefined;
-    const trigger = force ?? this.engine.due(ts);
+    const known = this.account;
+    const trigger =
+      force ?? this.engine.due(ts, known, known ? (i) => this.#o.liquidationPrice(known, i) : undefined);
     if (!trigger) return undefined;
     const started = performance.now();
     const cid = `${this.name}-${++this.#cycle}`;

@@ -95,11 +95,18 @@ describe('C daily loss', () => {
   it('does not trip within the limit', () => {
     assert.equal(ruleDailyLoss(makeInputs({ ts, account: { dailyPnl: -99 } }), limits()).tripped, false);
   });
-  it('trips REDUCE_ONLY (or PAUSE) beyond it, with the measured loss', () => {
+  it('trips beyond it with the measured loss: flatten (band [0, 0]) by default, reduce-only or pause on request', () => {
     const o = ruleDailyLoss(makeInputs({ ts, account: { dailyPnl: -150 } }), limits());
     assert.equal(o.action, 'REDUCE_ONLY');
+    assert.deepEqual(o.allowed, { minBase: 0, maxBase: 0 }, 'flatten: nothing may stay open');
     assert.equal(o.reason?.measured, 150);
     assert.equal(o.reason?.limit, 100);
+    const r = ruleDailyLoss(
+      makeInputs({ ts, account: { dailyPnl: -150 } }),
+      limits({ dailyLossAction: 'reduce_only' }),
+    );
+    assert.equal(r.action, 'REDUCE_ONLY');
+    assert.equal(r.allowed, undefined, 'reduce_only: the position may stay');
     const p = ruleDailyLoss(
       makeInputs({ ts, account: { dailyPnl: -150 } }),
       limits({ dailyLossAction: 'pause' }),
@@ -107,7 +114,7 @@ describe('C daily loss', () => {
     assert.equal(p.action, 'PAUSE');
   });
   it('stays latched for the rest of the UTC day, releases the next day', () => {
-    const previous = { active: {}, dailyLossLatchDay: utcDay(ts) };
+    const previous = { active: {}, dailyLossLatchDay: utcDay(ts), dailyLossSince: ts };
     const later = ruleDailyLoss(
       makeInputs({ ts: ts + 3_600_000, previous, account: { dailyPnl: 20 } }),
       limits(),

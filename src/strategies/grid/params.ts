@@ -23,6 +23,15 @@ export const gridParamsSchema = z
      */
     biasSkew: z.number().min(0).max(0.9).default(0.5),
     rangeMode: z.enum(['bounded', 'infinity']).default('bounded'),
+    /**
+     * A fixed range [lo, hi] (prices) instead of the blended percentile range: the curve is laid on it once and
+     * never moves (a classic manually-ranged grid). `percentiles` and `lookbackWeights` are then unused.
+     */
+    range: z
+      .object({ lo: z.number().gt(0).finite(), hi: z.number().gt(0).finite() })
+      .strict()
+      .refine((r) => r.lo < r.hi, { message: 'lo must be below hi' })
+      .optional(),
     /** Percentile band of the blended range, [lo, hi]. */
     percentiles: z
       .tuple([z.number().min(0).max(100), z.number().min(0).max(100)])
@@ -69,6 +78,9 @@ const RULES: Record<string, string> = {
   bias: "must be 'bullish', 'neutral' or 'bearish'",
   biasSkew: 'must be between 0 and 0.9',
   rangeMode: "must be 'bounded' or 'infinity'",
+  range: 'must be {lo, hi}: prices with 0 < lo < hi',
+  'range.lo': 'must be a price > 0',
+  'range.hi': 'must be a price > 0',
   percentiles: 'must be [lo, hi] with 0 ≤ lo < hi ≤ 100',
   lookbackWeights: "must be {'1h', '4h', '1d', '1w'}, each ≥ 0 and not all 0",
   liveLevelsPerSide: 'must be an integer between 1 and 16',

@@ -36,7 +36,10 @@ export interface LaidRange {
 }
 
 /** The blended range snapped onto the lattice; a range narrower than one step becomes its middle level. */
-export function snapRange(lattice: Lattice, range: { lo: number; hi: number }): { loIdx: number; hiIdx: number } {
+export function snapRange(
+  lattice: Lattice,
+  range: { lo: number; hi: number },
+): { loIdx: number; hiIdx: number } {
   const loIdx = levelAtOrAbove(lattice, range.lo);
   const hiIdx = levelAtOrBelow(lattice, range.hi);
   if (hiIdx >= loIdx) return { loIdx, hiIdx };
@@ -52,10 +55,7 @@ export function movedMaterially(
   const width = Math.max(1, laid.hiIdx - laid.loIdx);
   const freshWidth = Math.max(1, fresh.hiIdx - fresh.loIdx);
   return (
-    fresh.loIdx > laid.hiIdx ||
-    fresh.hiIdx < laid.loIdx ||
-    freshWidth > 2 * width ||
-    2 * freshWidth < width
+    fresh.loIdx > laid.hiIdx || fresh.hiIdx < laid.loIdx || freshWidth > 2 * width || 2 * freshWidth < width
   );
 }
 

@@ -1,16 +1,15 @@
 /**
- * Hourly funding by Drift's formula (DESIGN.md §7; protocol-v2 `math/funding.rs`):
- *   spread = markTwap − oracleTwap + oracleTwap / 5000
- *   rate   = clamp(spread, ±oracleTwap / k) × FUNDING_RATE_BUFFER(1e3) / (24h / period)
- * with k = 33 for tiers A/B, 20 for C, 10 otherwise. The rate is quote per base per period in FUNDING_RATE
- * precision (1e9 = PRICE 1e6 × 1e3); longs pay when it is positive.
+ * The simulator's funding clock: it accumulates the TWAPs Drift's hourly formula (src/funding/drift-formula.ts)
+ * reads, period by period.
  *
  * TWAPs are time-weighted means of bar closes over the period. Sums are kept as integers inside doubles
  * (micro-dollars × seconds stays below 2^53 for any price under ~2.5M USD over an hour), so the TWAP is exact
  * and cheap per bar. A stale oracle bar contributes the last FRESH oracle, never the repeated stale value;
  * before any fresh oracle the mark stands in.
  */
-import type { ContractTier } from '../../domain/markets.ts';
+import type { Twaps } from '../../funding/drift-formula.ts';
+
+export { fundingClampDivisor, fundingRate, type Twaps } from '../../funding/drift-formula.ts';
 
 /** Per-market accumulator; mutable on purpose (one per market, updated every bar without allocating). */
 export interface FundingClock {
@@ -39,12 +38,6 @@ export function accumulate(clock: FundingClock, mark: number, oracle: number, in
 export const nextBoundary = (ts: number, periodMs: number): number =>
   Math.floor(ts / periodMs) * periodMs + periodMs;
 
-export interface Twaps {
-  /** PRICE precision. */
-  markTwap: bigint;
-  oracleTwap: bigint;
-}
-
 /** Reads and resets the running period; undefined when no bar fell into it. */
 export function takeTwaps(clock: FundingClock): Twaps | undefined {
   if (clock.seconds <= 0) return undefined;
@@ -56,23 +49,6 @@ export function takeTwaps(clock: FundingClock): Twaps | undefined {
   clock.oracleSum = 0;
   clock.seconds = 0;
   return t;
-}
-
-/** Drift's clamp divisor per contract tier. */
-export function fundingClampDivisor(tier: ContractTier): bigint {
-  if (tier === 'A' || tier === 'B') return 33n;
-  if (tier === 'C') return 20n;
-  return 10n;
-}
-
-/** The funding rate for one period (FUNDING_RATE precision, quote per base), truncated toward zero. */
-export function fundingRate(twaps: Twaps, tier: ContractTier, periodSec: number): bigint {
-  const { markTwap, oracleTwap } = twaps;
-  const spread = markTwap - oracleTwap + oracleTwap / 5000n;
-  const cap = oracleTwap / fundingClampDivisor(tier);
-  const clamped = spread > cap ? cap : spread < -cap ? -cap : spread;
-  // × 1e3 lifts PRICE (1e6) to FUNDING_RATE (1e9); × period / 24h scales the daily premium to the period.
-  return (clamped * 1000n * BigInt(periodSec)) / 86_400n;
 }
 
 /**
