@@ -10,7 +10,7 @@ import type { Candle, FundingRecord, MarketEvent } from '../data/types.ts';
 import type { Verdict, VerdictKind } from '../domain/intent.ts';
 import { baseToNumber, priceToNumber } from '../domain/precision.ts';
 import type { OrderCommand, VenueEvent } from '../domain/types.ts';
-import { GridBot } from '../engine/grid-bot.ts';
+import { GridBot, type GridRiskMemory } from '../engine/grid-bot.ts';
 import { SpreadBot } from '../engine/spread-bot.ts';
 import type { SimExchange } from '../venue/sim/exchange.ts';
 import type { LegRow, TimelineRow } from './report-types.ts';
@@ -30,6 +30,9 @@ export interface BacktestBot {
   decide(sim: SimExchange, sub: number, ts: number, force?: boolean): SimDecision | null;
   verdictKind(): VerdictKind;
   timelineExtras(sim: SimExchange, sub: number): Partial<TimelineRow>;
+  /** Decision memory that survives a restart (as BotEngine.memory): grid 'risk' = the daily-loss latch. */
+  memory(): Record<string, unknown>;
+  restoreMemory(memory: Record<string, unknown>): void;
 }
 
 function firstClose(events: readonly MarketEvent[], market: string): number {
@@ -90,6 +93,10 @@ export function createBacktestBot(
         return bot.decide(view, trigger);
       },
       verdictKind: () => bot.lastVerdict?.kind ?? 'APPROVE',
+      memory: () => ({ risk: bot.riskMemory() }),
+      restoreMemory(m) {
+        if (m.risk) bot.restoreRiskMemory(m.risk as GridRiskMemory);
+      },
       timelineExtras: () => ({
         rangeLo: Number.isNaN(bot.range.lo) ? null : bot.range.lo,
         rangeHi: Number.isNaN(bot.range.hi) ? null : bot.range.hi,
@@ -122,6 +129,8 @@ export function createBacktestBot(
       );
     },
     verdictKind: () => bot.lastVerdict?.kind ?? 'APPROVE',
+    memory: () => ({}),
+    restoreMemory() {},
     timelineExtras(sim, sub) {
       const legs: Record<string, LegRow> = {};
       const positions = sim.positions(sub);

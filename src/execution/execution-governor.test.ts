@@ -86,6 +86,30 @@ describe('governExecution', () => {
     assert.equal(t.taker, true);
   });
 
+  it('a daily-loss flatten closes the whole position as a resting maker first, as a taker once it is time', () => {
+    const c: RiskReason = {
+      rule: 'C_daily_loss',
+      action: 'REDUCE_ONLY',
+      measured: 70,
+      limit: 60,
+      message: '',
+    };
+    const flatten = (taker: boolean): Verdict => ({
+      ...verdict('REDUCE_ONLY', 0, 0, [c]),
+      flatten: { sinceTs: 0, taker },
+    });
+    const [maker] = run(flatten(false), 3);
+    assert.deepEqual(
+      [maker.side, maker.base, maker.reduceOnly, maker.taker, maker.postOnly],
+      ['sell', baseToInt(3), true, false, true],
+    );
+    assert.equal(maker.price, priceToInt(100.0099), 'one tick inside the spread');
+    const out = run(flatten(true), 3);
+    assert.equal(out.length, 1, 'only the close: no ladder order beside it');
+    assert.deepEqual([out[0].side, out[0].base, out[0].taker], ['sell', baseToInt(3), true]);
+    assert.equal(out[0].price, priceToInt(99.7401), 'worst price 25 bps below the bid (99.99), rounded up');
+  });
+
   it('REDUCE_ONLY keeps only the closing side, flagged, within |position|', () => {
     const out = run(verdict('REDUCE_ONLY', -10, 10), 2.5);
     assert.deepEqual(

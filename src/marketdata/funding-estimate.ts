@@ -9,7 +9,8 @@
  */
 import type { ContractTier } from '../domain/markets.ts';
 
-const clampDivisor = (tier: ContractTier): number => (tier === 'A' || tier === 'B' ? 33 : tier === 'C' ? 20 : 10);
+const clampDivisor = (tier: ContractTier): number =>
+  tier === 'A' || tier === 'B' ? 33 : tier === 'C' ? 20 : 10;
 
 export class FormulaFundingEstimate {
   private readonly periodMs: number;

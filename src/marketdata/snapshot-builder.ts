@@ -59,7 +59,10 @@ export class MarketSnapshotBuilder {
     if (!(this.fundingPeriodMs > 0)) throw new RangeError('fundingPeriodSec must be > 0');
     this.oracleFromMark = config.oracleFromMark ?? true;
     this.vol = new RealisedVol(config.volWindow ?? 60);
-    this.fundingEstimate = new FormulaFundingEstimate(config.contractTier ?? 'A', this.fundingPeriodMs / 1000);
+    this.fundingEstimate = new FormulaFundingEstimate(
+      config.contractTier ?? 'A',
+      this.fundingPeriodMs / 1000,
+    );
     this.current = {
       ts: 0,
       marketIndex: config.marketIndex,

@@ -181,6 +181,28 @@ describe('hysteresis', () => {
     assert.deepEqual(kinds, ['REDUCE_ONLY', 'REDUCE_ONLY', 'APPROVE']);
   });
 
+  it('flatten: the band collapses to [0, 0]; the close turns taker flattenAfterSec after the trip, not before', () => {
+    const ts = Date.UTC(2026, 0, 5, 10);
+    let state = INITIAL_GOVERNOR_STATE;
+    const at = (t: number, dailyPnl: number) => {
+      const e = evaluateRisk(makeInputs({ ts: t, previous: state, account: { dailyPnl } }), limits());
+      state = e.state;
+      return e.verdict;
+    };
+    const tripped = at(ts, -120);
+    assert.deepEqual([tripped.band.minBase, tripped.band.maxBase], [0, 0]);
+    assert.deepEqual(tripped.flatten, { sinceTs: ts, taker: false });
+    assert.deepEqual(at(ts + 59_000, 5).flatten, { sinceTs: ts, taker: false }, 'still latched, still maker');
+    assert.deepEqual(at(ts + 60_000, 5).flatten, { sinceTs: ts, taker: true });
+    assert.equal(state.dailyLossSince, ts);
+    assert.equal(at(Date.UTC(2026, 0, 6, 0, 1), 0).flatten, undefined, 'released the next UTC day');
+    const r = evaluateRisk(
+      makeInputs({ ts, account: { dailyPnl: -120 } }),
+      limits({ dailyLossAction: 'reduce_only' }),
+    );
+    assert.equal(r.verdict.flatten, undefined);
+  });
+
   it('a volatility PAUSE gives way to the liquidation defense; a divergence PAUSE does not', () => {
     const inside = { ...accountAt(100, 30, 400) }; // 7.5x: inside the liquidation buffer
     const lim = limits();

@@ -10,7 +10,7 @@ import type { MarketSpec } from '../domain/markets.ts';
 import { baseToNumber } from '../domain/precision.ts';
 import type { MarketSnapshot } from '../domain/snapshot.ts';
 import type { AccountState, OrderCommand, VenueEvent } from '../domain/types.ts';
-import { GridBot } from '../engine/grid-bot.ts';
+import { GridBot, type GridRiskMemory } from '../engine/grid-bot.ts';
 import type { ManualControls } from '../engine/manual-controls.ts';
 import { SpreadBot } from '../engine/spread-bot.ts';
 import type { LogEvent } from '../log/types.ts';
@@ -43,7 +43,11 @@ export interface BotEngine {
    * Why a decision is due at `ts`, or null. With the last known account the grid notices a change of the risk
    * verdict at once (see GridBot.due).
    */
-  due(ts: number, account?: AccountState, liquidationPrice?: (marketIndex: number) => bigint | undefined): string | null;
+  due(
+    ts: number,
+    account?: AccountState,
+    liquidationPrice?: (marketIndex: number) => bigint | undefined,
+  ): string | null;
   decide(
     account: AccountState,
     liquidationPrice: (marketIndex: number) => bigint | undefined,
@@ -58,6 +62,12 @@ export interface BotEngine {
   requestShutdown(): void;
   /** After a restart: take over what the venue shows (spread: which direction the legs hold). */
   adopt(account: AccountState): void;
+  /**
+   * Decision memory that must survive a restart, by key (grid: 'risk' = the daily-loss latch and the day's
+   * starting equity); persisted when it changes, given back by `restoreMemory` before the first decision.
+   */
+  memory(): Record<string, unknown>;
+  restoreMemory(memory: Record<string, unknown>): void;
   /** History replayed before trading (restart or first start): market-data state only, no decisions. */
   warm(market: string, candle: Candle, intervalMs: number): void;
   snapshot(marketIndex: number): MarketSnapshot | undefined;
@@ -133,6 +143,10 @@ function gridEngine(
     nudge: () => bot.onVenueEvent(),
     requestShutdown() {},
     adopt() {},
+    memory: () => ({ risk: bot.riskMemory() }),
+    restoreMemory(m) {
+      if (m.risk) bot.restoreRiskMemory(m.risk as GridRiskMemory);
+    },
     warm(m, candle, intervalMs) {
       if (m === market.symbol) bot.onBar(candle, intervalMs);
     },
@@ -193,6 +207,8 @@ function spreadEngine(
     restart() {},
     nudge() {},
     requestShutdown: () => bot.shutdown(),
+    memory: () => ({}),
+    restoreMemory() {},
     adopt(account) {
       const base = (i: number) =>
         baseToNumber(account.positions.find((p) => p.marketIndex === i)?.base ?? 0n);

@@ -34,6 +34,8 @@ export interface PendingWrites {
   verdicts: RecordedVerdict[];
   events: BotEvent[];
   snapshot: { ts: number; account: AccountState } | undefined;
+  /** Engine memory documents that changed this tick (key → value). */
+  memory: Map<string, unknown>;
 }
 
 const emptyWrites = (): PendingWrites => ({
@@ -43,6 +45,7 @@ const emptyWrites = (): PendingWrites => ({
   verdicts: [],
   events: [],
   snapshot: undefined,
+  memory: new Map(),
 });
 
 export interface SessionOptions {
@@ -105,6 +108,8 @@ export class BotSession {
   #writes = emptyWrites();
   readonly #known = new Map<number, Order>();
   #verdictKey = '';
+  /** The engine memory last written (JSON per key), to write only what changed. */
+  readonly #memorySeen = new Map<string, string>();
   #cycle = 0;
   #lastSnapshotTs: number | undefined;
   #lastHistoryTs = Number.NEGATIVE_INFINITY;
@@ -156,6 +161,7 @@ export class BotSession {
       verdicts: [...w.verdicts, ...now.verdicts],
       events: [...w.events, ...now.events],
       snapshot: now.snapshot ?? w.snapshot,
+      memory: new Map([...w.memory, ...now.memory]),
     };
   }
 
@@ -163,7 +169,8 @@ export class BotSession {
     const w = this.#writes;
     return (
       w.journal.length + w.fills.length + w.orders.size + w.verdicts.length + w.events.length > 0 ||
-      w.snapshot !== undefined
+      w.snapshot !== undefined ||
+      w.memory.size > 0
     );
   }
 
@@ -241,6 +248,22 @@ export class BotSession {
     for (const o of orders) this.#known.set(o.orderId, { ...o });
   }
 
+  /** Gives the engine its persisted memory back (restart) and remembers it as written. */
+  restoreMemory(memory: Record<string, unknown>): void {
+    this.engine.restoreMemory(memory);
+    for (const [k, v] of Object.entries(memory)) this.#memorySeen.set(k, JSON.stringify(v));
+  }
+
+  /** Queues the engine memory documents that changed since they were last written. */
+  #noteMemory(): void {
+    for (const [k, v] of Object.entries(this.engine.memory())) {
+      const text = JSON.stringify(v);
+      if (this.#memorySeen.get(k) === text) continue;
+      this.#memorySeen.set(k, text);
+      this.#writes.memory.set(k, v);
+    }
+  }
+
   async readAccount(): Promise<AccountState> {
     try {
       this.account = await this.venue.getAccount(this.subaccountId);
@@ -273,6 +296,7 @@ export class BotSession {
     this.#o.metrics.verdicts.inc({ bot: this.name, kind: d.verdict.kind });
     if (d.log.length > 0) log.events(d.log);
     this.#recordVerdict(d.ts, d.verdict, cid, log);
+    this.#noteMemory();
     if (d.commands.length > 0) await this.send(d.ts, d.commands, cid);
     const ms = performance.now() - started;
     this.#o.metrics.loopLatency.observe(ms / 1000);

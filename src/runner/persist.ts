@@ -12,6 +12,7 @@ import {
   recordFills,
   recordVerdicts,
   saveAccountSnapshot,
+  saveBotMemory,
   saveFundingSnapshots,
   toDbTime,
   upsertOrders,
@@ -63,6 +64,7 @@ async function writeOne(tx: Db, s: BotSession, w: PendingWrites): Promise<void> 
   if (w.fills.length > 0) await recordFills(tx, s.id, w.fills);
   if (w.verdicts.length > 0) await recordVerdicts(tx, s.id, w.verdicts);
   for (const e of w.events) await recordBotEvent(tx, s.id, e);
+  for (const [key, value] of w.memory) await saveBotMemory(tx, s.id, key, value);
   if (w.snapshot) {
     await saveAccountSnapshot(tx, s.id, w.snapshot.ts, w.snapshot.account);
     // Settled funding (the venue's truth) and the continuous estimate for the same periods, per market.

@@ -1,10 +1,11 @@
 /**
  * Restart reconciliation (DESIGN.md §1.3, the venue is the truth): read the venue's positions and open orders,
  * adopt the orders this bot recognises (its own, by order id and userOrderId, as the orders table recorded
- * them), cancel the ones it does not, let the engine take over the positions, then ramp in again from `ts`.
+ * them), cancel the ones it does not, let the engine take over the positions and its persisted memory (the
+ * daily-loss latch), then ramp in again from `ts`.
  */
 import type { Order } from '../domain/types.ts';
-import { type Db, listOrders, markOrdersVanished } from '../store/index.ts';
+import { type Db, listOrders, loadBotMemory, markOrdersVanished } from '../store/index.ts';
 import type { BotSession } from './bot-session.ts';
 
 export interface ReconcileResult {
@@ -27,6 +28,8 @@ export function classifyOrders(
 }
 
 export async function reconcileSession(db: Db, session: BotSession, ts: number): Promise<ReconcileResult> {
+  // The engine's persisted memory first (the daily-loss latch): the first decision must already see it.
+  session.restoreMemory(await loadBotMemory(db, session.id));
   const account = await session.readAccount();
   const recorded = await listOrders(db, session.id, 'open');
   const { adopt, cancel } = classifyOrders(account.openOrders, recorded);

@@ -8,6 +8,7 @@ export * from './repositories/accounts.ts';
 export * from './repositories/bots.ts';
 export * from './repositories/events.ts';
 export * from './repositories/fills.ts';
+export * from './repositories/memory.ts';
 export * from './repositories/objectives.ts';
 export * from './repositories/orders.ts';
 export * from './repositories/snapshots.ts';
