@@ -70,11 +70,23 @@ describe('planOrders', () => {
     }
   });
 
-  it('cancels orders past their TTL and re-places what is still wanted', () => {
+  it('TTL without churn: an order past its TTL that is exactly what is wanted stays; an unwanted one goes', () => {
     const { live } = step(ladder.slice(0, 2), []);
     const cs = planOrders(ladder.slice(0, 1), live, policy, verdict(), TS + policy.ttlSec * 1000);
-    // both are expired: one becomes a modify (re-place), the unwanted one a cancel
-    assert.deepEqual(kinds(cs).sort(), ['cancel', 'modify']);
+    // the wanted one is identical: kept (refreshed); the other one is no longer wanted: cancelled
+    assert.deepEqual(kinds(cs), ['cancel']);
+    assert.deepEqual(
+      planOrders(ladder.slice(0, 2), live, policy, verdict(), TS + 10 * policy.ttlSec * 1000),
+      [],
+    );
+  });
+
+  it('TTL: an order within the requote threshold but not exact is kept until its TTL, then requoted', () => {
+    const { live } = step(ladder.slice(0, 1), []);
+    const near = [{ ...ladder[0], price: ladder[0].price + 1000n }]; // 0.001 away: well within 10 bps
+    assert.deepEqual(planOrders(near, live, policy, verdict(), TS + 1000), [], 'fresh: kept');
+    const late = planOrders(near, live, policy, verdict(), TS + policy.ttlSec * 1000);
+    assert.deepEqual(kinds(late), ['modify'], 'past its TTL: requoted to the exact price');
   });
 
   it('a partially filled order is not kept for a full-size level', () => {

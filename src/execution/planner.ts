@@ -7,7 +7,9 @@
  * - A live order is kept when a desired order has the same side, remaining size and flags and a price within
  *   requoteThresholdBps; pairs are matched globally closest-first so that planning again on the result matches
  *   the same pairs (idempotence).
- * - Orders older than ttlSec are not kept.
+ * - TTL without churn: an order older than ttlSec is kept only when it is exactly what is wanted (same price,
+ *   size and flags) — re-placing an identical order would change nothing but cost a transaction; an older order
+ *   that merely sits within the requote threshold is requoted to the exact price.
  * - Per side: ≥ manyLevelsMovedThreshold new orders and something to cancel → one atomic cancelAndPlace;
  *   otherwise a cancel and a place of compatible orders fuse into one modify, the rest are single commands —
  *   unless the new orders need the cancelled slots, then cancels and places go atomically (command-packing.ts).
@@ -126,10 +128,12 @@ export function planOrders(
   if (reduceOnly) wanted = enforceReduceOnly(wanted, positionBase);
 
   const ttlMs = policy.ttlSec * 1000;
-  const keepable = (l: Order): boolean => ts - l.placedTs < ttlMs && (!reduceOnly || l.reduceOnly);
+  const flagsOk = (l: Order): boolean => !reduceOnly || l.reduceOnly;
+  const fresh = (l: Order): boolean => ts - l.placedTs < ttlMs && flagsOk(l);
 
-  // Fast path (the common case on a quiet bar): every live order is exactly a wanted one and vice versa.
-  if (exactlyLive(wanted, liveHere, keepable)) return [];
+  // Fast path (the common case on a quiet bar): every live order is exactly a wanted one and vice versa —
+  // whatever their age (an exact order past its TTL is refreshed by keeping it).
+  if (exactlyLive(wanted, liveHere, flagsOk)) return [];
 
   // Global closest-first matching of resting desired orders to live ones. Prices are compared as floats
   // (converted once), which is exact enough for a bps threshold.
@@ -140,9 +144,11 @@ export function planOrders(
   const livePx: number[] = []; // converted on first use: most live orders never pass the checks before it
   const liveOk: boolean[] = [];
   const liveRem: bigint[] = []; // remaining sizes, computed once instead of once per (desired, live) pair
+  const liveFresh: boolean[] = [];
   for (const l of liveHere) {
     livePx.push(Number.NaN);
-    liveOk.push(keepable(l));
+    liveOk.push(flagsOk(l));
+    liveFresh.push(fresh(l));
     liveRem.push(remaining(l));
   }
   for (let di = 0; di < nWanted; di++) {
@@ -154,7 +160,8 @@ export function planOrders(
       if (!liveOk[li] || l.side !== d.side || liveRem[li] !== d.base || !compatible(l, d)) continue;
       if (Number.isNaN(livePx[li])) livePx[li] = Number(l.price);
       const bps = (Math.abs(livePx[li] - want) * 10_000) / want;
-      if (bps <= limitBps) pairs.push({ di, li, bps });
+      // past its TTL only an exact match is kept (refreshed); within the threshold is not enough any more
+      if (bps <= limitBps && (liveFresh[li] || l.price === d.price)) pairs.push({ di, li, bps });
     }
   }
   if (pairs.length > 1) {
