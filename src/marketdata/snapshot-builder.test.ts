@@ -74,6 +74,30 @@ describe('MarketSnapshotBuilder', () => {
     assert.equal(b.current.mark, 151);
   });
 
+  it('without funding records, estimates Drift’s formula from mark and oracle; a record takes over', () => {
+    const t0 = Date.UTC(2025, 2, 1, 10, 0);
+    // mark = oracle: the rate is the 1/5000 daily premium alone, longs pay about 0.00083% an hour (7.3%/yr)
+    const even = new MarketSnapshotBuilder({ marketIndex: 0, contractTier: 'A' });
+    for (let i = 0; i < 30; i++) even.onBar(bar(t0 + i * MIN, 100, { oracleClose: 100 }), MIN);
+    assert.ok(Math.abs(even.current.fundingRate - 1 / 5000 / 24) < 1e-12, `${even.current.fundingRate}`);
+    // mark 1% over the oracle: the premium plus 1/5000, per day, paid hourly
+    const rich = new MarketSnapshotBuilder({ marketIndex: 0, contractTier: 'A' });
+    for (let i = 0; i < 30; i++) rich.onBar(bar(t0 + i * MIN, 101, { oracleClose: 100 }), MIN);
+    assert.ok(Math.abs(rich.current.fundingRate - (0.01 + 1 / 5000) / 24) < 1e-12);
+    // 5% over: clamped at oracle / 33 for a tier-A market, oracle / 20 for tier C
+    const clamped = (tier: 'A' | 'C') => {
+      const b = new MarketSnapshotBuilder({ marketIndex: 0, contractTier: tier });
+      for (let i = 0; i < 30; i++) b.onBar(bar(t0 + i * MIN, 105, { oracleClose: 100 }), MIN);
+      return b.current.fundingRate;
+    };
+    assert.ok(Math.abs(clamped('A') - 1 / 33 / 24) < 1e-12);
+    assert.ok(Math.abs(clamped('C') - 1 / 20 / 24) < 1e-12);
+    // a funding record is the truth from then on
+    rich.onFunding({ ts: t0 + 31 * MIN, rateFraction: -0.0001, periodHours: 1 });
+    rich.onBar(bar(t0 + 31 * MIN, 101, { oracleClose: 100 }), MIN);
+    assert.equal(rich.current.fundingRate, -0.0001);
+  });
+
   it('vol rises with larger moves (annualised realised vol of log returns)', () => {
     const calm = new MarketSnapshotBuilder({ marketIndex: 0, volWindow: 10 });
     const wild = new MarketSnapshotBuilder({ marketIndex: 0, volWindow: 10 });

@@ -49,8 +49,9 @@ export async function checkBooks(dataDir: string): Promise<Map<string, BotBooks>
         "select order_id::text, user_order_id from orders where bot_id = $1 and status = 'open' order by order_id",
         [id],
       );
+      // (sorted here: the query's `order by` would sort the text alias, putting 10 before 8)
       assert.deepEqual(
-        dbOpen.map((r) => Number(r.order_id)),
+        dbOpen.map((r) => Number(r.order_id)).sort((a, b) => a - b),
         venueOrders.map((o) => o.orderId).sort((a, b) => a - b),
         `${id}: the venue's open orders = the orders table's open rows`,
       );
