@@ -29,8 +29,13 @@ export interface BacktestBot {
   /** Decides when due (or at once when `force` and prices are known); null when no decision was made. */
   decide(sim: SimExchange, sub: number, ts: number, force?: boolean): SimDecision | null;
   verdictKind(): VerdictKind;
+  /** True while the verdict in force carries the daily-loss rule (research metrics, Monte Carlo). */
+  dailyLossActive(): boolean;
   timelineExtras(sim: SimExchange, sub: number): Partial<TimelineRow>;
 }
+
+const hasDailyLoss = (v: Verdict | undefined): boolean =>
+  v !== undefined && v.reasons.some((r) => r.rule === 'C_daily_loss');
 
 function firstClose(events: readonly MarketEvent[], market: string): number {
   for (const e of events) if (e.type === 'bar' && e.market === market) return e.candle.close;
@@ -88,6 +93,7 @@ export function createBacktestBot(
         );
       },
       verdictKind: () => bot.lastVerdict?.kind ?? 'APPROVE',
+      dailyLossActive: () => hasDailyLoss(bot.lastVerdict),
       timelineExtras: () => ({
         rangeLo: Number.isNaN(bot.range.lo) ? null : bot.range.lo,
         rangeHi: Number.isNaN(bot.range.hi) ? null : bot.range.hi,
@@ -120,6 +126,7 @@ export function createBacktestBot(
       );
     },
     verdictKind: () => bot.lastVerdict?.kind ?? 'APPROVE',
+    dailyLossActive: () => hasDailyLoss(bot.lastVerdict),
     timelineExtras(sim, sub) {
       const legs: Record<string, LegRow> = {};
       const positions = sim.positions(sub);

@@ -10,6 +10,7 @@ import type { MarketEvent } from '../data/types.ts';
 import type { VerdictKind } from '../domain/intent.ts';
 import { baseToNumber, priceToNumber, quoteToInt, quoteToNumber } from '../domain/precision.ts';
 import type { OrderCommand, VenueEvent } from '../domain/types.ts';
+import { ResearchTape } from '../research/metrics/research-tape.ts';
 import { SimExchange } from '../venue/sim/exchange.ts';
 import { type BacktestBot, createBacktestBot } from './backtest-bot.ts';
 import { Drawdown } from './drawdown.ts';
@@ -66,11 +67,13 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
   let minHealth = 100;
   let minLiqDistancePct: number | null = null;
   const oracleOf = (i: number): bigint => sim.quote(i)?.oracle ?? 0n;
+  const tape = new ResearchTape(config.markets, (i) => book.base(i), oracleOf);
 
   const consume = (events: readonly VenueEvent[]): void => {
     if (events.length === 0) return;
     for (const e of events) {
       book.onEvent(e);
+      tape.onEvent(e);
       if (e.type === 'filled') {
         const f = e.fill;
         fills.push({
@@ -138,6 +141,7 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
     const base = book.base(primary.marketIndex);
     const q = sim.quote(primary.marketIndex);
     const mark = q ? priceToNumber(q.mark) : ev.candle.close;
+    tape.onBar(ts, ev.candle.open, equity, mark, verdict, bot.dailyLossActive());
     let liqPrice: number | null = null;
     if (base !== 0n) {
       const lp = sim.liquidationPrice(sub, primary.marketIndex);
@@ -189,6 +193,14 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
   const realized = book.realized();
   const unrealized = book.unrealized(oracleOf);
   const totalPnl = realized + unrealized + book.funding - book.fees;
+  const research = tape.finish({
+    collateral: config.collateral,
+    fills,
+    realizedPnl: quoteToNumber(realized),
+    unrealizedPnl: quoteToNumber(unrealized),
+    fundingPnl: quoteToNumber(book.funding),
+    feesPaid: quoteToNumber(book.fees),
+  });
   const wallSeconds = (now() - started) / 1000;
   return {
     summary: {
@@ -209,8 +221,10 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
       verdicts,
       wallSeconds,
       barsPerSecond: wallSeconds > 0 ? bars / wallSeconds : 0,
+      ...research.metrics,
     },
     timeline,
     fills,
+    daily: research.daily,
   };
 }
