@@ -35,7 +35,7 @@ export interface BacktestBot {
 }
 
 const hasDailyLoss = (v: Verdict | undefined): boolean =>
-  v !== undefined && v.reasons.some((r) => r.rule === 'C_daily_loss');
+  v?.reasons.some((r) => r.rule === 'C_daily_loss') ?? false;
 
 function firstClose(events: readonly MarketEvent[], market: string): number {
   for (const e of events) if (e.type === 'bar' && e.market === market) return e.candle.close;

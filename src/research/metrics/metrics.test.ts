@@ -89,7 +89,7 @@ describe('research metrics against an independent plain computation', () => {
   });
 
   it('a 3× levered grid that trades every level (more fills, inventory swings)', async () => {
-    const raw = readConfigFile(`${root}examples/sol-grid.yaml`) as Record<string, any>;
+    const raw = readConfigFile(`${root}examples/sol-grid.yaml`) as { grid: Record<string, unknown> };
     raw.grid.stepPct = 0.3;
     raw.grid.baseSizePerLevel = 1.5;
     const config = parseBotConfig(raw, 'levered.yaml');

@@ -152,7 +152,7 @@ export function plainMetrics(
   const dates = [...new Set(rows.map((r) => dayOf(r.ts)))].sort();
   let before = collateral;
   const daily = dates.map((date) => {
-    const idx = rows.map((r, i) => i).filter((i) => dayOf(rows[i].ts) === date);
+    const idx = rows.map((_r, i) => i).filter((i) => dayOf(rows[i].ts) === date);
     const inDay = idx.map((i) => rows[i]);
     const fillsInDay = report.fills.filter((f) => dayOf(f.ts) === date);
     const end = inDay[inDay.length - 1].equity;
