@@ -11,7 +11,7 @@ import type { VerdictKind } from '../domain/intent.ts';
 import { baseToNumber, priceToNumber, quoteToInt, quoteToNumber } from '../domain/precision.ts';
 import type { OrderCommand, VenueEvent } from '../domain/types.ts';
 import { ResearchTape } from '../research/metrics/research-tape.ts';
-import { SimExchange } from '../venue/sim/exchange.ts';
+import { SimExchange, type SimExchangeOptions } from '../venue/sim/exchange.ts';
 import { type BacktestBot, createBacktestBot } from './backtest-bot.ts';
 import { Drawdown } from './drawdown.ts';
 import { PnlBook } from './pnl-book.ts';
@@ -37,6 +37,9 @@ export interface BacktestOptions {
    * replay a paper session through the backtest engine.
    */
   warmupUntil?: number;
+  /** The simulator's maker fill rule and queue assumption (default trade-through; docs/sim-venue.md). */
+  fillModel?: SimExchangeOptions['makerFill'];
+  queue?: SimExchangeOptions['queue'];
   /** Every decision that produced commands, in order (replay comparisons, debugging). */
   onDecision?: (ts: number, commands: readonly OrderCommand[]) => void;
 }
@@ -49,6 +52,8 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
     markets: config.markets,
     spreadBps: o.spreadBps ?? 2,
     fundingMode: o.replayFunding ? 'replay' : 'formula',
+    makerFill: o.fillModel,
+    queue: o.queue,
   });
   const sub = sim.createSubaccount(config.name);
   const deposit = quoteToInt(config.collateral);
