@@ -2,7 +2,7 @@
  * `zero-perps compare RUN…`: the headline figures of several runs side by side. A RUN is a run folder, a
  * report.json, or a bot folder (its `latest` run).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../../cli/user-error.ts';
 
@@ -73,7 +73,15 @@ function cell(v: unknown, decimals: number, suffix: string): string {
 export function compareRuns(args: readonly string[]): string {
   if (args.length === 0)
     throw new UserError('give one or more run folders (or report.json files) to compare');
-  const runs = args.map(load);
+  // `compare out/bot/*` also matches `latest`: the same run once is enough
+  const seen = new Set<string>();
+  const unique = args.filter((a) => {
+    const key = realpathSync(resolveReport(a));
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const runs = unique.map(load);
   const table: string[][] = [['', ...runs.map((r) => r.label)]];
   for (const [label, key, decimals, suffix] of ROWS) {
     table.push([label, ...runs.map((r) => cell(r.summary[key], decimals, suffix))]);

@@ -3,8 +3,8 @@
  * `out/<bot>/latest` points at the newest. The run id is the UTC start time (sortable), with a suffix when two
  * runs start in the same second.
  */
-import { existsSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 export function runId(now: Date, taken: (id: string) => boolean): string {
   const base = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
@@ -28,20 +28,17 @@ export function newRunFolder(root: string, bot: string, now = new Date()): strin
   }
 }
 
-/** Points `<bot dir>/latest` at the run (a relative symlink); best effort where symlinks are not allowed. */
+/**
+ * Points `<bot dir>/latest` at the run (a relative symlink). Best effort: where symlinks are not allowed the
+ * run folders are still there, sorted by name.
+ */
 export function markLatest(runDir: string): void {
-  const botDir = join(runDir, '..');
-  const link = join(botDir, 'latest');
+  const link = join(runDir, '..', 'latest');
   try {
-    try {
-      readlinkSync(link);
-      rmSync(link);
-    } catch {
-      // no link yet
-    }
-    symlinkSync(runDir.split('/').pop() as string, link);
+    if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) unlinkSync(link);
+    symlinkSync(basename(runDir), link);
   } catch {
-    writeFileSync(join(botDir, 'latest.txt'), `${runDir}\n`);
+    // a filesystem without symlinks, or a real folder named "latest": leave it
   }
 }
 
