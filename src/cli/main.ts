@@ -27,6 +27,7 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   backtest: async () => (await import('./backtest-command.ts')).backtestCommand,
   compare: async () => (await import('./compare-command.ts')).compareCommand,
+  optimize: async () => (await import('./optimize-command.ts')).optimizeCommand,
   start: async () => (await import('./start-command.ts')).startCommand,
   db: async () => (await import('./db-command.ts')).dbCommand,
 };
