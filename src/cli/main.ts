@@ -28,6 +28,7 @@ const commands: Record<string, () => Promise<Command>> = {
   backtest: async () => (await import('./backtest-command.ts')).backtestCommand,
   compare: async () => (await import('./compare-command.ts')).compareCommand,
   optimize: async () => (await import('./optimize-command.ts')).optimizeCommand,
+  preview: async () => (await import('./preview-command.ts')).previewCommand,
   start: async () => (await import('./start-command.ts')).startCommand,
   db: async () => (await import('./db-command.ts')).dbCommand,
 };

@@ -16,7 +16,7 @@ import { type DeflatedSharpe, deflatedSharpe, sharpeOf } from '../stats/deflated
 import { type Pbo, probabilityOfOverfitting } from '../stats/pbo.ts';
 import { type Fold, foldsOf, type Segment, segmentsOf } from './folds.ts';
 import { ResumeLog } from './resume-log.ts';
-import { best, paretoSet, type Score, type Selector, scoreOf, selectValue } from './scores.ts';
+import { best, paretoSet, type Score, type Selector, scoreOf } from './scores.ts';
 import { applyParams, type Params, type Space, trialsOf } from './space.ts';
 import type { SegmentResult, TrialInit, TrialTask } from './trial-handler.ts';
 
