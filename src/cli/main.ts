@@ -29,6 +29,7 @@ const commands: Record<string, () => Promise<Command>> = {
   compare: async () => (await import('./compare-command.ts')).compareCommand,
   optimize: async () => (await import('./optimize-command.ts')).optimizeCommand,
   preview: async () => (await import('./preview-command.ts')).previewCommand,
+  data: async () => (await import('./data-command.ts')).dataCommand,
   start: async () => (await import('./start-command.ts')).startCommand,
   db: async () => (await import('./db-command.ts')).dbCommand,
 };
