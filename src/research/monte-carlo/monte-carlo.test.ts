@@ -79,8 +79,23 @@ describe('Monte Carlo probability of liquidation', () => {
   it('a leveraged grid on a crash-prone bootstrap is liquidated more often than an unlevered one', async () => {
     // full side: 10 levels × size × ~100 USDC — 1 per level ≈ 1× the collateral, 8 per level ≈ 8×
     const paths = 24;
-    const levered = await runMonteCarlo({ config: grid(8), events, paths, seed: 5, meanBlockBars: 50 });
-    const unlevered = await runMonteCarlo({ config: grid(0.5), events, paths, seed: 5, meanBlockBars: 50 });
+    // one worker thread: the suite runs two test files at once on two cores
+    const levered = await runMonteCarlo({
+      config: grid(8),
+      events,
+      paths,
+      seed: 5,
+      meanBlockBars: 50,
+      workers: 1,
+    });
+    const unlevered = await runMonteCarlo({
+      config: grid(0.5),
+      events,
+      paths,
+      seed: 5,
+      meanBlockBars: 50,
+      workers: 1,
+    });
     assert.equal(unlevered.summary.liquidation.count, 0, 'half a collateral of grid never gets liquidated');
     assert.ok(
       levered.summary.liquidation.p > 0.25,

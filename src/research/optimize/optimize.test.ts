@@ -116,7 +116,7 @@ describe('optimize on the shipped SOL data (6 trials, 4 folds)', () => {
       out,
       folds: 4,
       warmupMs: 6 * 3_600_000,
-      workers: 2,
+      workers: 1, // worker threads, but one: the suite runs two test files at once on two cores
       inputsKey: 'test',
     });
   }
