@@ -20,6 +20,7 @@ import {
   sendError,
   sendJson,
 } from './http-util.ts';
+import { previewRoute } from './preview-route.ts';
 import { BadCursor, pageFills, pageVerdicts } from './queries.ts';
 import { serveStatic } from './static-files.ts';
 import { detailView, summaryView } from './views.ts';
@@ -110,6 +111,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       if (method === 'POST') return createBot(req, res);
       throw new HttpError(405, 'method not allowed');
     }
+    if (parts[1] === 'preview' && parts.length === 2 && method === 'POST') return previewRoute(req, res, url);
     const id = decodeURIComponent(parts[1] as string);
     const session = runner.session(id);
     if (!session) throw new HttpError(404, `no bot "${id}"`);

@@ -29,11 +29,16 @@ export interface BacktestBot {
   /** Decides when due (or at once when `force` and prices are known); null when no decision was made. */
   decide(sim: SimExchange, sub: number, ts: number, force?: boolean): SimDecision | null;
   verdictKind(): VerdictKind;
+  /** True while the verdict in force carries the daily-loss rule (research metrics, Monte Carlo). */
+  dailyLossActive(): boolean;
   timelineExtras(sim: SimExchange, sub: number): Partial<TimelineRow>;
   /** Decision memory that survives a restart (as BotEngine.memory): grid 'risk' = the daily-loss latch. */
   memory(): Record<string, unknown>;
   restoreMemory(memory: Record<string, unknown>): void;
 }
+
+const hasDailyLoss = (v: Verdict | undefined): boolean =>
+  v?.reasons.some((r) => r.rule === 'C_daily_loss') ?? false;
 
 function firstClose(events: readonly MarketEvent[], market: string): number {
   for (const e of events) if (e.type === 'bar' && e.market === market) return e.candle.close;
@@ -97,6 +102,7 @@ export function createBacktestBot(
       restoreMemory(m) {
         if (m.risk) bot.restoreRiskMemory(m.risk as GridRiskMemory);
       },
+      dailyLossActive: () => hasDailyLoss(bot.lastVerdict),
       timelineExtras: () => ({
         rangeLo: Number.isNaN(bot.range.lo) ? null : bot.range.lo,
         rangeHi: Number.isNaN(bot.range.hi) ? null : bot.range.hi,
@@ -131,6 +137,7 @@ export function createBacktestBot(
     verdictKind: () => bot.lastVerdict?.kind ?? 'APPROVE',
     memory: () => ({}),
     restoreMemory() {},
+    dailyLossActive: () => hasDailyLoss(bot.lastVerdict),
     timelineExtras(sim, sub) {
       const legs: Record<string, LegRow> = {};
       const positions = sim.positions(sub);

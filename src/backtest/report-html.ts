@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { researchSection } from '../research/metrics/report-section.ts';
 import type { BacktestReport, TimelineRow } from './report-types.ts';
 
 const MAX_POINTS = 4000;
@@ -80,6 +81,7 @@ export function renderReportHtml(report: BacktestReport, title: string): string 
     fills: fills.sort((a, b) => a.time - b.time),
   };
   const s = report.summary;
+  const research = researchSection(s, report.daily);
   const stat = (k: string, v: unknown): string =>
     `<div class="stat"><span>${esc(k)}</span><b>${esc(String(v))}</b></div>`;
   const n = (v: number | null, d = 2): string => (v === null ? '—' : v.toFixed(d));
@@ -107,6 +109,7 @@ ${stat(
     .join(' · '),
 )}
 </div>
+${research.stats}
 <h2>Price, range band, liquidation price and fills</h2>
 <div class="legend">mark (blue) · oracle (grey) · range band (purple) · liquidation price (red) · fills ▲ buy ▼ sell ■ liquidation</div>
 <div id="price" class="chart"></div>
@@ -117,6 +120,7 @@ ${stat(
 <h2>Verdict timeline</h2>
 <div class="legend">APPROVE green · CLAMP yellow · REDUCE_ONLY orange · PAUSE red</div>
 <div id="verdict" class="chart small"></div>
+${research.days}
 <script>${chartLibrary()}</script>
 <script>
 const D = ${scriptJson(data)};

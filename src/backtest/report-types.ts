@@ -5,8 +5,10 @@
  * totalPnl = realizedPnl + unrealizedPnl + fundingPnl − feesPaid.
  */
 import type { VerdictKind } from '../domain/intent.ts';
+import type { DailyRow, ResearchMetrics } from '../research/metrics/types.ts';
 
-export interface ReportSummary {
+/** The run's figures; the research metrics (returnPct … dailyLossDays) follow the speed figures. */
+export interface ReportSummary extends ResearchMetrics {
   bars: number;
   fills: number;
   makerFills: number;
@@ -75,4 +77,6 @@ export interface BacktestReport {
   summary: ReportSummary;
   timeline: TimelineRow[];
   fills: ReportFill[];
+  /** One row per UTC day (docs/research.md). */
+  daily: DailyRow[];
 }

@@ -30,6 +30,24 @@ const SUMMARY_KEYS = [
   'verdicts',
   'wallSeconds',
   'barsPerSecond',
+  // research metrics (src/research/metrics/)
+  'returnPct',
+  'maxDrawdownPct',
+  'annualReturnPct',
+  'sharpe',
+  'sortino',
+  'calmar',
+  'buyAndHoldReturnPct',
+  'roundTrips',
+  'winRatePct',
+  'exposurePct',
+  'tradedNotional',
+  'turnover',
+  'gridPnl',
+  'trendPnl',
+  'feesPctOfPnl',
+  'fundingPctOfPnl',
+  'dailyLossDays',
 ];
 const ROW_KEYS = [
   'ts',
@@ -90,7 +108,7 @@ describe('backtest: grid bot on a month of SOL 1-minute bars', () => {
   });
 
   it('has exactly the promised keys', () => {
-    assert.deepEqual(Object.keys(report), ['summary', 'timeline', 'fills']);
+    assert.deepEqual(Object.keys(report), ['summary', 'timeline', 'fills', 'daily']);
     assert.deepEqual(Object.keys(report.summary), SUMMARY_KEYS);
     assert.deepEqual(Object.keys(report.summary.verdicts).sort(), [
       'APPROVE',

@@ -10,7 +10,8 @@ import type { MarketEvent } from '../data/types.ts';
 import type { VerdictKind } from '../domain/intent.ts';
 import { baseToNumber, priceToNumber, quoteToInt, quoteToNumber } from '../domain/precision.ts';
 import type { OrderCommand, VenueEvent } from '../domain/types.ts';
-import { SimExchange } from '../venue/sim/exchange.ts';
+import { ResearchTape } from '../research/metrics/research-tape.ts';
+import { SimExchange, type SimExchangeOptions } from '../venue/sim/exchange.ts';
 import { type BacktestBot, createBacktestBot } from './backtest-bot.ts';
 import { Drawdown } from './drawdown.ts';
 import { PnlBook } from './pnl-book.ts';
@@ -36,6 +37,9 @@ export interface BacktestOptions {
    * replay a paper session through the backtest engine.
    */
   warmupUntil?: number;
+  /** The simulator's maker fill rule and queue assumption (default trade-through; docs/sim-venue.md). */
+  fillModel?: SimExchangeOptions['makerFill'];
+  queue?: SimExchangeOptions['queue'];
   /** Every decision that produced commands, in order (replay comparisons, debugging). */
   onDecision?: (ts: number, commands: readonly OrderCommand[]) => void;
 }
@@ -48,6 +52,8 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
     markets: config.markets,
     spreadBps: o.spreadBps ?? 2,
     fundingMode: o.replayFunding ? 'replay' : 'formula',
+    makerFill: o.fillModel,
+    queue: o.queue,
   });
   const sub = sim.createSubaccount(config.name);
   const deposit = quoteToInt(config.collateral);
@@ -66,11 +72,13 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
   let minHealth = 100;
   let minLiqDistancePct: number | null = null;
   const oracleOf = (i: number): bigint => sim.quote(i)?.oracle ?? 0n;
+  const tape = new ResearchTape(config.markets, (i) => book.base(i), oracleOf);
 
   const consume = (events: readonly VenueEvent[]): void => {
     if (events.length === 0) return;
     for (const e of events) {
       book.onEvent(e);
+      tape.onEvent(e);
       if (e.type === 'filled') {
         const f = e.fill;
         fills.push({
@@ -152,6 +160,7 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
     const base = book.base(primary.marketIndex);
     const q = sim.quote(primary.marketIndex);
     const mark = q ? priceToNumber(q.mark) : ev.candle.close;
+    tape.onBar(ts, ev.candle.open, equity, mark, verdict, bot.dailyLossActive());
     let liqPrice: number | null = null;
     if (base !== 0n) {
       const lp = sim.liquidationPrice(sub, primary.marketIndex);
@@ -203,6 +212,14 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
   const realized = book.realized();
   const unrealized = book.unrealized(oracleOf);
   const totalPnl = realized + unrealized + book.funding - book.fees;
+  const research = tape.finish({
+    collateral: config.collateral,
+    fills,
+    realizedPnl: quoteToNumber(realized),
+    unrealizedPnl: quoteToNumber(unrealized),
+    fundingPnl: quoteToNumber(book.funding),
+    feesPaid: quoteToNumber(book.fees),
+  });
   const wallSeconds = (now() - started) / 1000;
   return {
     summary: {
@@ -223,8 +240,10 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
       verdicts,
       wallSeconds,
       barsPerSecond: wallSeconds > 0 ? bars / wallSeconds : 0,
+      ...research.metrics,
     },
     timeline,
     fills,
+    daily: research.daily,
   };
 }

@@ -7,5 +7,5 @@ import type { BacktestReport } from './report-types.ts';
 export function serializeReport(r: BacktestReport): string {
   const rows = (items: unknown[]): string =>
     items.length === 0 ? '[]' : `[\n${items.map((x) => `    ${JSON.stringify(x)}`).join(',\n')}\n  ]`;
-  return `{\n  "summary": ${JSON.stringify(r.summary)},\n  "timeline": ${rows(r.timeline)},\n  "fills": ${rows(r.fills)}\n}\n`;
+  return `{\n  "summary": ${JSON.stringify(r.summary)},\n  "timeline": ${rows(r.timeline)},\n  "fills": ${rows(r.fills)},\n  "daily": ${rows(r.daily)}\n}\n`;
 }

@@ -1,8 +1,9 @@
 /**
- * `zero-perps backtest`: loads the config and data, runs the backtest, writes report.json and report.html.
+ * `zero-perps backtest`: loads the config and data, runs the backtest, writes report.json, report.html and
+ * run.json into the run's own folder; optionally the fill-model comparison and the Monte Carlo.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadBacktestInputs, parseFileArg } from '../backtest/load-inputs.ts';
 import { renderReportHtml } from '../backtest/report-html.ts';
@@ -11,21 +12,42 @@ import { serializeReport } from '../backtest/serialize-report.ts';
 import { parseBotConfig } from '../config/bot-config.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
 import { eventTime } from '../data/index.ts';
+import { fillModelTable, runFillModels } from '../research/fill-models/compare-fill-models.ts';
+import { fillModelName, parseFillModel, parseFillModels } from '../research/fill-models/fill-model-names.ts';
+import { formatMonteCarlo } from '../research/monte-carlo/format.ts';
+import { runMonteCarlo } from '../research/monte-carlo/run-monte-carlo.ts';
+import { markLatest, newRunFolder, type RunMeta } from '../research/runs/run-folder.ts';
 import { parseTimeArg } from './parse-time.ts';
 import { progressBar } from './progress.ts';
 import { UserError } from './user-error.ts';
 
 const HELP = `usage: zero-perps backtest --config BOT.yaml --data [MARKET=]FILE [--data …] [--funding [MARKET=]FILE …]
                           [--out DIR] [--from T] [--to T] [--sample N] [--spread-bps X]
+                          [--fill-model M] [--fill-models all|M,M] [--monte-carlo N [--seed S] [--block-bars B]]
 
-  --config     bot config (YAML or JSON), see examples/
-  --data       price data: Drift candle JSON, Binance kline CSV or generic OHLCV CSV; MARKET=FILE assigns a
-               file to a market, a bare FILE goes to the config's only market; several files are merged
-  --funding    funding records (Drift funding JSON or a funding CSV); without it funding follows Drift's formula
-  --out        output folder (default out/<bot name>)
-  --from/--to  time window (ISO date/time, "YYYY-MM-DD HH:MM:SS" UTC, or epoch s/ms)
-  --sample N   keep every N-th bar in the report timeline (default 1)
-  --spread-bps full simulated bid/ask spread around the mark (default 2)`;
+  --config       bot config (YAML or JSON), see examples/
+  --data         price data: Drift candle JSON, Binance kline CSV or generic OHLCV CSV; MARKET=FILE assigns a
+                 file to a market, a bare FILE goes to the config's only market; several files are merged
+  --funding      funding records (Drift funding JSON or a funding CSV); without it funding follows Drift's formula
+  --out          output folder (default out/<bot name>/<run id>, with out/<bot name>/latest pointing at it)
+  --from/--to    time window (ISO date/time, "YYYY-MM-DD HH:MM:SS" UTC, or epoch s/ms)
+  --sample N     keep every N-th bar in the report timeline (default 1; the metrics use every bar)
+  --spread-bps   full simulated bid/ask spread around the mark (default 2)
+  --fill-model   when resting orders fill: touch, trade-through (default) or queue (trade-through + queue)
+  --queue-ahead  the queue model's volume ahead of a new order, in average bars of volume (default 0.5)
+  --fill-models  also run under each model (all, or a list) and print the headline figures side by side
+  --monte-carlo  N stationary-bootstrap paths of the run's length: P(liquidation), P(daily-loss), PnL quantiles
+  --seed         Monte Carlo seed (default 1; same seed, same result)
+  --block-bars   Monte Carlo mean block length in bars (default one day of bars)
+  --workers      worker threads for --fill-models and --monte-carlo (default: every core)`;
+
+function positiveInt(flag: string, text: string | undefined, fallback: number, min = 1): number {
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < min)
+    throw new UserError(`${flag} must be a whole number ≥ ${min} (got ${text})`);
+  return v;
+}
 
 export async function backtestCommand(argv: string[]): Promise<number> {
   let values: ReturnType<typeof parse>['values'];
@@ -47,12 +69,22 @@ export async function backtestCommand(argv: string[]): Promise<number> {
       `--from (${new Date(from).toISOString()}) must be before --to (${new Date(to).toISOString()})`,
     );
   }
-  const sample = values.sample === undefined ? 1 : Number(values.sample);
-  if (!Number.isInteger(sample) || sample < 1)
-    throw new UserError(`--sample must be a whole number ≥ 1 (got ${values.sample})`);
+  const sample = positiveInt('--sample', values.sample, 1);
   const spreadBps = values['spread-bps'] === undefined ? 2 : Number(values['spread-bps']);
   if (!(spreadBps >= 0 && spreadBps <= 1000))
     throw new UserError(`--spread-bps must be between 0 and 1000 (got ${values['spread-bps']})`);
+  const fillModel = parseFillModel(values['fill-model'] ?? 'trade-through');
+  const queueAhead = values['queue-ahead'] === undefined ? undefined : Number(values['queue-ahead']);
+  if (queueAhead !== undefined && !(queueAhead >= 0 && queueAhead <= 1000))
+    throw new UserError(`--queue-ahead must be between 0 and 1000 bars (got ${values['queue-ahead']})`);
+  const queue = queueAhead === undefined ? undefined : { aheadBars: queueAhead };
+  const fillModels = values['fill-models'] === undefined ? undefined : parseFillModels(values['fill-models']);
+  const mcPaths =
+    values['monte-carlo'] === undefined ? 0 : positiveInt('--monte-carlo', values['monte-carlo'], 0);
+  const seed = positiveInt('--seed', values.seed, 1, 0);
+  const blockBars =
+    values['block-bars'] === undefined ? undefined : positiveInt('--block-bars', values['block-bars'], 1);
+  const workers = values.workers === undefined ? undefined : positiveInt('--workers', values.workers, 1, 0);
 
   const inputs = await loadBacktestInputs(
     (values.data ?? []).map(parseFileArg),
@@ -82,20 +114,83 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     replayFunding: inputs.fundingGiven,
     sample,
     spreadBps,
+    fillModel,
+    queue,
     onProgress: (d, t) => bar.update(d, t),
   });
   bar.done();
 
-  const out = resolve(values.out ?? join('out', config.name));
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'report.json'), serializeReport(report));
-  writeFileSync(join(out, 'report.html'), renderReportHtml(report, `${config.name} (${config.strategy})`));
+  const out = values.out ? resolve(values.out) : newRunFolder(resolve('out'), config.name);
+  writeRun(out, !values.out, {
+    report: serializeReport(report),
+    html: renderReportHtml(report, `${config.name} (${config.strategy})`),
+    meta: {
+      runId: basename(out),
+      bot: config.name,
+      strategy: config.strategy,
+      startedAt: new Date().toISOString(),
+      config: resolve(values.config),
+      data: (values.data ?? []).map((d) => d),
+      funding: (values.funding ?? []).map((d) => d),
+      options: {
+        fillModel: fillModelName(fillModel),
+        spreadBps,
+        sample,
+        ...(values.from ? { from: values.from } : {}),
+        ...(values.to ? { to: values.to } : {}),
+        ...(queue ? { queueAheadBars: queue.aheadBars } : {}),
+      },
+    },
+  });
   const s = report.summary;
   console.log(
     `${config.name}: ${s.bars} bars, ${s.fills} fills, total PnL ${s.totalPnl.toFixed(2)} USDC (realized ${s.realizedPnl.toFixed(2)}, unrealized ${s.unrealizedPnl.toFixed(2)}, funding ${s.fundingPnl.toFixed(2)}, fees ${s.feesPaid.toFixed(2)}), max drawdown ${s.maxDrawdown.toFixed(2)}, liquidations ${s.liquidations}, ${Math.round(s.barsPerSecond).toLocaleString('en-US')} bars/s`,
   );
+  console.log(
+    `  return ${s.returnPct.toFixed(2)}% (buy & hold ${s.buyAndHoldReturnPct.toFixed(2)}%), max drawdown ${s.maxDrawdownPct.toFixed(2)}%, Sharpe ${fmt(s.sharpe)}, Sortino ${fmt(s.sortino)}, Calmar ${fmt(s.calmar)}, ${s.roundTrips} round trips (win rate ${fmt(s.winRatePct, 1)}%), grid ${s.gridPnl.toFixed(2)} / trend ${s.trendPnl.toFixed(2)} USDC`,
+  );
   console.log(`wrote ${join(out, 'report.json')} and report.html`);
+
+  if (fillModels) {
+    const rows = await runFillModels(
+      { config, events, replayFunding: inputs.fundingGiven, spreadBps, queue },
+      fillModels,
+      workers,
+    );
+    writeFileSync(join(out, 'fill-models.json'), `${JSON.stringify(rows, null, 2)}\n`);
+    console.log(`\nfill-model sensitivity (wrote fill-models.json):\n${fillModelTable(rows)}`);
+  }
+  if (mcPaths > 0) {
+    const mcBar = progressBar('monte carlo');
+    const mc = await runMonteCarlo({
+      config,
+      events,
+      paths: mcPaths,
+      seed,
+      meanBlockBars: blockBars,
+      spreadBps,
+      fillModel,
+      workers,
+      onProgress: (d, t) => mcBar.update(d, t),
+    });
+    mcBar.done();
+    writeFileSync(
+      join(out, 'monte-carlo.json'),
+      `${JSON.stringify({ summary: mc.summary, wallSeconds: mc.wallSeconds, paths: mc.results }, null, 1)}\n`,
+    );
+    console.log(`\n${formatMonteCarlo(mc.summary, mc.pathsPerSecond)}\nwrote monte-carlo.json`);
+  }
   return 0;
+}
+
+const fmt = (v: number | null, d = 2): string => (v === null ? '—' : v.toFixed(d));
+
+function writeRun(out: string, isRunFolder: boolean, files: { report: string; html: string; meta: RunMeta }) {
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'report.json'), files.report);
+  writeFileSync(join(out, 'report.html'), files.html);
+  writeFileSync(join(out, 'run.json'), `${JSON.stringify(files.meta, null, 2)}\n`);
+  if (isRunFolder) markLatest(out);
 }
 
 function parse(argv: string[]) {
@@ -112,6 +207,13 @@ function parse(argv: string[]) {
       to: { type: 'string' },
       sample: { type: 'string' },
       'spread-bps': { type: 'string' },
+      'fill-model': { type: 'string' },
+      'queue-ahead': { type: 'string' },
+      'fill-models': { type: 'string' },
+      'monte-carlo': { type: 'string' },
+      seed: { type: 'string' },
+      'block-bars': { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

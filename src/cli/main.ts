@@ -7,7 +7,14 @@ const USAGE = `usage: zero-perps <command> [options]
 
 commands:
   backtest --config BOT.yaml --data [MARKET=]FILE [--data …] [--funding [MARKET=]FILE] [--out DIR]
-           [--from T] [--to T] [--sample N]      run a bot over historical data, write report.json/html
+           [--from T] [--to T] [--sample N] [--fill-model M] [--fill-models all] [--monte-carlo N]
+                                                  run a bot over historical data, write report.json/html
+  compare  RUN [RUN …]                            backtest runs side by side
+  optimize --config BOT.yaml --data FILE --space SPACE.yaml --out DIR
+                                                  walk-forward parameter search with overfitting statistics
+  preview  --config BOT.yaml [--data FILE] [--paths N]
+                                                  the risk of a config before starting it (Monte Carlo)
+  data download drift|binance …                   download public candles and funding records
   start    [--config FILE …] [--mode paper|live] [--port N] [--host H] [--speed X] [--yes]
                                                   run the bot-runner and the dashboard
   db migrate                                      apply database migrations
@@ -19,6 +26,10 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   backtest: async () => (await import('./backtest-command.ts')).backtestCommand,
+  compare: async () => (await import('./compare-command.ts')).compareCommand,
+  optimize: async () => (await import('./optimize-command.ts')).optimizeCommand,
+  preview: async () => (await import('./preview-command.ts')).previewCommand,
+  data: async () => (await import('./data-command.ts')).dataCommand,
   start: async () => (await import('./start-command.ts')).startCommand,
   db: async () => (await import('./db-command.ts')).dbCommand,
 };

@@ -198,3 +198,37 @@ export async function sendCommand(id: string, command: Command): Promise<BotDeta
   if (!res.ok) throw new ApiError(res.status, `${command.kind}: ${res.status} ${await errorText(res)}`);
   return (await res.json()) as BotDetail;
 }
+
+export interface PreviewProbability {
+  p: number;
+  count: number;
+  low: number;
+  high: number;
+}
+
+export interface PreviewResult {
+  bot: string;
+  markets: string[];
+  window: { from: string; to: string; bars: number };
+  backtest: { totalPnl: number; maxDrawdownPct: number; liquidations: number; maxLeverage: number };
+  monteCarlo: {
+    paths: number;
+    liquidation: PreviewProbability;
+    dailyLossTrip: PreviewProbability;
+    pnlQuantiles: { p5: number; p25: number; p50: number; p75: number; p95: number };
+    maxDrawdownPctQuantiles: { p50: number; p95: number };
+  };
+}
+
+/** The risk of a config before it is started (POST /api/bots/preview; needs the token). */
+export async function previewBot(config: unknown, paths: number): Promise<PreviewResult> {
+  const token = readToken();
+  if (token === null) throw new ApiError(401, 'enter the API token first (printed by `zero-perps start`)');
+  const res = await fetch(`/api/bots/preview?paths=${paths}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(config),
+  });
+  if (!res.ok) throw new ApiError(res.status, `preview: ${res.status} ${await errorText(res)}`);
+  return (await res.json()) as PreviewResult;
+}

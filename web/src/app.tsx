@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { BotView } from './components/bot-view.tsx';
 import { Overview } from './components/overview.tsx';
+import { PreviewPanel } from './components/preview-panel.tsx';
 import { TokenBox } from './components/token-box.tsx';
 import { useStreamStatus } from './live.ts';
 
@@ -37,11 +38,14 @@ export function App() {
       </header>
       <main>
         {route.page === 'overview' ? (
-          <Overview
-            open={(id) => {
-              location.hash = `#/bots/${encodeURIComponent(id)}`;
-            }}
-          />
+          <>
+            <Overview
+              open={(id) => {
+                location.hash = `#/bots/${encodeURIComponent(id)}`;
+              }}
+            />
+            <PreviewPanel />
+          </>
         ) : (
           <BotView key={route.id} id={route.id} tokenVersion={tokenVersion} />
         )}

@@ -16,6 +16,7 @@ import { DEFAULT_LIQUIDATION, type LiquidationParams } from './liquidation.ts';
 import { isLiquidatable } from './margin.ts';
 import { barReaches, type MakerFillRule } from './matching.ts';
 import { checkPlacement, isRiskIncreasing, MAX_OPEN_ORDERS } from './orders.ts';
+import type { QueueModelParams } from './queue-model.ts';
 import { SimReads } from './sim-reads.ts';
 import {
   clearlySolvent,
@@ -33,8 +34,10 @@ export interface SimExchangeOptions {
   spreadBps?: number;
   /** 'formula' (default): Drift's hourly formula from bar TWAPs; 'replay': only applyFundingRecord; 'off'. */
   fundingMode?: FundingMode;
-  /** When a resting order fills: 'tradeThrough' (default, price strictly beyond it) or 'touch'. */
+  /** When a resting order fills: 'tradeThrough' (default, price strictly beyond it), 'touch' or 'queue'. */
   makerFill?: MakerFillRule;
+  /** The 'queue' fill model's assumption (queue-model.ts). */
+  queue?: Partial<QueueModelParams>;
   /** Fraction of a bar's base volume all resting orders of a market may take (default 0 = no cap). */
   participation?: number;
   liquidation?: Partial<LiquidationParams>;
@@ -56,6 +59,7 @@ export class SimExchange extends SimReads {
       options.makerFill ?? 'tradeThrough',
       options.participation ?? 0,
       { ...DEFAULT_LIQUIDATION, ...options.liquidation },
+      options.queue,
     );
     this.#fundingMode = options.fundingMode ?? 'formula';
     this.#alignment = options.alignment ?? 'reject';
@@ -325,6 +329,7 @@ export class SimExchange extends SimReads {
     }
 
     if (m.minMaxTs < end) this.expireMarket(m, end, false);
+    this.queue?.observe(m.spec.marketIndex, candle.volume);
     if (
       barReaches('buy', m.restingBidNum, candle.low, candle.high, this.makerFill) ||
       barReaches('sell', m.restingAskNum, candle.low, candle.high, this.makerFill)

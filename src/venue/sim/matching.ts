@@ -9,7 +9,11 @@
 import { divCeil, divFloor } from '../../domain/precision.ts';
 import type { Side } from '../../domain/types.ts';
 
-export type MakerFillRule = 'tradeThrough' | 'touch';
+/**
+ * When a resting order fills: 'touch' (the path reaches its price), 'tradeThrough' (strictly beyond it) or
+ * 'queue' (trade-through, and only the volume left after the queue ahead of it; queue-model.ts).
+ */
+export type MakerFillRule = 'tradeThrough' | 'touch' | 'queue';
 
 /** The four path points of a bar, in the order the simulator assumes they traded. Writes into `out`. */
 export function barPath(open: number, high: number, low: number, close: number, out: number[]): number[] {
@@ -60,6 +64,27 @@ export function encounterDistance(
     travelled += Math.abs(b - a);
   }
   return -1;
+}
+
+/**
+ * Share (0..1) of the path's length that lies strictly beyond a resting order's price (below a bid, above an
+ * ask): with volume spread evenly along the path, the share of the bar's volume that traded through it.
+ * A flat bar (no length) counts fully when it sits beyond the price.
+ */
+export function shareOfPathBeyond(path: readonly number[], side: Side, price: number): number {
+  const depth = (p: number): number => (side === 'buy' ? price - p : p - price); // > 0 beyond the order
+  let total = 0;
+  let beyond = 0;
+  for (let i = 1; i < path.length; i++) {
+    const a = depth(path[i - 1]);
+    const b = depth(path[i]);
+    const len = Math.abs(b - a);
+    total += len;
+    if (a >= 0 && b >= 0) beyond += len;
+    else if (a > 0 || b > 0) beyond += Math.max(a, b); // the part of the segment past the price
+  }
+  if (total === 0) return depth(path[0]) > 0 ? 1 : 0;
+  return beyond / total;
 }
 
 /**

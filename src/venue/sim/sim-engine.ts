@@ -25,6 +25,7 @@ import {
 } from './liquidation.ts';
 import { isLiquidatable, type MarginFigures, type MarginInputs } from './margin.ts';
 import { barPath, encounterDistance, type MakerFillRule, participationCap, quoteOf } from './matching.ts';
+import { QueueModel, type QueueModelParams } from './queue-model.ts';
 import {
   marginOf,
   refreshPrices,
@@ -55,6 +56,8 @@ export class SimEngine {
   protected readonly makerFill: MakerFillRule;
   protected readonly participation: number;
   protected readonly liquidationParams: LiquidationParams;
+  /** The queue model, when makerFill is 'queue'. */
+  protected readonly queue: QueueModel | undefined;
   readonly #path: number[] = [0, 0, 0, 0];
 
   constructor(
@@ -63,6 +66,7 @@ export class SimEngine {
     makerFill: MakerFillRule,
     participation: number,
     liquidation: LiquidationParams,
+    queue?: Partial<QueueModelParams>,
   ) {
     for (const spec of markets) {
       if (this.byIndex[spec.marketIndex])
@@ -93,6 +97,7 @@ export class SimEngine {
     this.makerFill = makerFill;
     this.participation = participation;
     this.liquidationParams = liquidation;
+    this.queue = makerFill === 'queue' ? new QueueModel(queue) : undefined;
   }
 
   protected sub(id: number): SimSubaccount {
@@ -307,6 +312,20 @@ export class SimEngine {
       if (so.order.status !== 'open') continue;
       let base = this.fillableBase(so, ts);
       if (base === 0n) continue;
+      if (this.queue) {
+        const o = so.order;
+        const allowed = this.queue.allowance(
+          so,
+          o.marketIndex,
+          o.side,
+          so.priceNum,
+          path,
+          c.volume,
+          m.spec.stepSize,
+        );
+        if (allowed < base) base = allowed;
+        if (base === 0n) continue;
+      }
       if (capLeft !== undefined) {
         if (capLeft === 0n) break;
         if (base > capLeft) base = capLeft;

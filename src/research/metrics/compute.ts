@@ -1,0 +1,49 @@
+/**
+ * All research metrics of one run, from the report's timeline, its trades and the funding it saw.
+ */
+import { dailyTable } from './daily.ts';
+import { pnlSplit } from './pnl-split.ts';
+import { medianSpacing, returnStats } from './returns.ts';
+import { roundTrips } from './round-trips.ts';
+import type { DailyRow, MetricsInput, ResearchMetrics } from './types.ts';
+
+export function computeResearchMetrics(input: MetricsInput): {
+  metrics: ResearchMetrics;
+  daily: DailyRow[];
+} {
+  const { timeline, collateral } = input;
+  const equity = timeline.map((r) => r.equity);
+  const stats = returnStats(collateral, equity, medianSpacing(timeline.map((r) => r.ts)));
+  const trips = roundTrips(input.trades);
+  const wins = trips.filter((t) => t.gross - t.fees > 0).length;
+  const split = pnlSplit(input);
+  const gridPnl = split.reduce((a, r) => a + r.grid, 0);
+  const tradedNotional = input.trades.reduce((a, t) => a + Math.abs(t.price * t.base), 0);
+  let exposed = 0;
+  for (const r of timeline) {
+    const legs = r.legs ? Object.values(r.legs) : [];
+    if (r.base !== 0 || legs.some((l) => l.base !== 0)) exposed++;
+  }
+  const gross = input.realizedPnl + input.unrealizedPnl;
+  const last = timeline.at(-1);
+  const daily = dailyTable(input, trips, split);
+  return {
+    metrics: {
+      ...stats,
+      buyAndHoldReturnPct: last && input.startPrice > 0 ? (last.mark / input.startPrice - 1) * 100 : 0,
+      roundTrips: trips.length,
+      winRatePct: trips.length > 0 ? (wins / trips.length) * 100 : null,
+      exposurePct: timeline.length > 0 ? (exposed / timeline.length) * 100 : 0,
+      tradedNotional,
+      turnover: collateral > 0 ? tradedNotional / collateral : 0,
+      gridPnl: micro(gridPnl),
+      trendPnl: micro(gross - gridPnl),
+      feesPctOfPnl: gross !== 0 ? (input.feesPaid / Math.abs(gross)) * 100 : null,
+      fundingPctOfPnl: gross !== 0 ? (input.fundingPnl / Math.abs(gross)) * 100 : null,
+      dailyLossDays: input.dailyLossDates.size,
+    },
+    daily,
+  };
+}
+
+const micro = (v: number): number => Math.round(v * 1e6) / 1e6;

@@ -1,0 +1,75 @@
+/**
+ * The per-day table: one row per UTC day the run traded in. A bar, fill or funding payment stamped at t
+ * belongs to the day of t − 1 ms, i.e. the day it happened in (a bar ending at 00:00 traded the day before).
+ */
+import type { VerdictKind } from '../../domain/intent.ts';
+import type { SplitRow } from './pnl-split.ts';
+import type { RoundTrip } from './round-trips.ts';
+import type { DailyRow, MetricsInput } from './types.ts';
+
+const SEVERITY: Record<VerdictKind, number> = { APPROVE: 0, CLAMP: 1, REDUCE_ONLY: 2, PAUSE: 3 };
+
+/** The UTC date (YYYY-MM-DD) an event stamped at `ts` (its end) happened in. */
+export const tradingDate = (ts: number): string => new Date(ts - 1).toISOString().slice(0, 10);
+
+export function dailyTable(
+  input: MetricsInput,
+  trips: readonly RoundTrip[],
+  split: readonly SplitRow[],
+): DailyRow[] {
+  const rows = new Map<string, DailyRow>();
+  const row = (date: string): DailyRow => {
+    let r = rows.get(date);
+    if (!r) {
+      r = {
+        date,
+        equity: Number.NaN,
+        pnl: 0,
+        gridPnl: 0,
+        trendPnl: 0,
+        fundingPnl: 0,
+        fees: 0,
+        fills: 0,
+        roundTrips: 0,
+        worstVerdict: 'APPROVE',
+        dailyLossTripped: input.dailyLossDates.has(date),
+      };
+      rows.set(date, r);
+    }
+    return r;
+  };
+  input.timeline.forEach((t, i) => {
+    const r = row(tradingDate(t.ts));
+    r.equity = t.equity;
+    r.gridPnl += split[i].grid;
+    r.trendPnl += split[i].trend;
+    if (SEVERITY[t.verdict] > SEVERITY[r.worstVerdict]) r.worstVerdict = t.verdict;
+  });
+  for (const f of input.trades) {
+    const r = row(tradingDate(f.ts));
+    r.fills++;
+    r.fees += f.fee;
+  }
+  for (const p of input.funding) row(tradingDate(p.ts)).fundingPnl += p.amount;
+  for (const t of trips) row(tradingDate(t.ts)).roundTrips++;
+  const out = [...rows.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
+  let prevEquity = input.collateral;
+  for (const r of out) {
+    if (Number.isNaN(r.equity)) r.equity = prevEquity; // a day with events but no bar (sampled timeline)
+    r.pnl = r.equity - prevEquity;
+    prevEquity = r.equity;
+  }
+  return out.map(rounded);
+}
+
+/** Money to the micro-USDC, so the table reads cleanly and serialises deterministically. */
+const micro = (v: number): number => Math.round(v * 1e6) / 1e6;
+const rounded = (r: DailyRow): DailyRow => ({
+  ...r,
+  equity: micro(r.equity),
+  pnl: micro(r.pnl),
+  gridPnl: micro(r.gridPnl),
+  trendPnl: micro(r.trendPnl),
+  fundingPnl: micro(r.fundingPnl),
+  fees: micro(r.fees),
+});

@@ -1,0 +1,91 @@
+/**
+ * What the research metrics need from a backtest: every bar's equity, prices, positions and verdict (the
+ * report's timeline rows, but at every bar, so `--sample` thins the report without changing a metric), the
+ * funding payments the venue reported, the first price (buy and hold) and the days the daily-loss rule was in
+ * force. Trades are the report's fills, which list the venue's liquidation closes too. The backtest loop feeds it with two one-line calls; `finish` computes.
+ */
+import type { VerdictKind } from '../../domain/intent.ts';
+import type { MarketSpec } from '../../domain/markets.ts';
+import { baseToNumber, priceToNumber, quoteToNumber } from '../../domain/precision.ts';
+import type { VenueEvent } from '../../domain/types.ts';
+import { computeResearchMetrics } from './compute.ts';
+import { tradingDate } from './daily.ts';
+import type { DailyRow, MetricsInput, MetricsTrade, ResearchMetrics } from './types.ts';
+
+export class ResearchTape {
+  readonly #funding: { ts: number; amount: number }[] = [];
+  readonly #dailyLossDates = new Set<string>();
+  readonly #rows: MetricsInput['timeline'][number][] = [];
+  readonly #markets: readonly MarketSpec[];
+  readonly #base: (marketIndex: number) => bigint;
+  readonly #oracle: (marketIndex: number) => bigint;
+  #startPrice = Number.NaN;
+
+  /** `base` and `oracle` read the run's books and the venue's oracle (exact integers) at a bar's end. */
+  constructor(
+    markets: readonly MarketSpec[],
+    base: (marketIndex: number) => bigint,
+    oracle: (marketIndex: number) => bigint,
+  ) {
+    this.#markets = markets;
+    this.#base = base;
+    this.#oracle = oracle;
+  }
+
+  onEvent(e: VenueEvent): void {
+    if (e.type === 'funding') this.#funding.push({ ts: e.ts, amount: quoteToNumber(e.payment.amount) });
+  }
+
+  /**
+   * At the end of each primary bar (`ts` = its end): its open price, the account's equity, the primary mark,
+   * the verdict in force and whether rule C is among its reasons.
+   */
+  onBar(
+    ts: number,
+    open: number,
+    equity: number,
+    mark: number,
+    verdict: VerdictKind,
+    dailyLossActive: boolean,
+  ): void {
+    if (Number.isNaN(this.#startPrice)) this.#startPrice = open;
+    if (dailyLossActive) this.#dailyLossDates.add(tradingDate(ts));
+    const [primary] = this.#markets;
+    const row: MetricsInput['timeline'][number] = {
+      ts,
+      equity,
+      mark,
+      oracle: priceToNumber(this.#oracle(primary.marketIndex)),
+      base: baseToNumber(this.#base(primary.marketIndex)),
+      verdict,
+    };
+    if (this.#markets.length > 1) {
+      const legs: Record<string, { base: number; oracle: number }> = {};
+      for (const m of this.#markets) {
+        legs[m.symbol] = {
+          base: baseToNumber(this.#base(m.marketIndex)),
+          oracle: priceToNumber(this.#oracle(m.marketIndex)),
+        };
+      }
+      row.legs = legs;
+    }
+    this.#rows.push(row);
+  }
+
+  finish(
+    report: Pick<MetricsInput, 'realizedPnl' | 'unrealizedPnl' | 'fundingPnl' | 'feesPaid'> & {
+      collateral: number;
+      fills: readonly MetricsTrade[];
+    },
+  ): { metrics: ResearchMetrics; daily: DailyRow[] } {
+    const trades = report.fills; // in time order, liquidation closes included
+    return computeResearchMetrics({
+      ...report,
+      timeline: this.#rows,
+      startPrice: this.#startPrice,
+      trades,
+      funding: this.#funding,
+      dailyLossDates: this.#dailyLossDates,
+    });
+  }
+}

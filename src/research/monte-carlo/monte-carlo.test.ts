@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseBotConfig } from '../../config/bot-config.ts';
+import { mergeMarketEvents } from '../../data/index.ts';
+import { seededRandom } from '../../data/synthetic.ts';
+import { pathSeed, stationaryBootstrap } from './bootstrap.ts';
+import { buildPath, movesOf, seriesOf } from './paths.ts';
+import { runMonteCarlo } from './run-monte-carlo.ts';
+import { quantile, wilson } from './summarize.ts';
+import { crashProneCandles } from './test-support/crash-prone.ts';
+
+const events = mergeMarketEvents([
+  { market: 'SOL-PERP', candles: crashProneCandles(3 * 288), intervalMs: 300_000 },
+]);
+
+/** A SOL-PERP grid whose risk limits stay out of the way, so the size alone decides the leverage. */
+function grid(baseSizePerLevel: number) {
+  return parseBotConfig(
+    {
+      name: `grid-${baseSizePerLevel}`,
+      strategy: 'grid',
+      market: 'SOL-PERP',
+      collateral: 1000,
+      grid: { levels: 10, stepPct: 1, baseSizePerLevel, rangeMode: 'infinity' },
+      risk: {
+        maxLeverage: 20,
+        minLiqDistancePct: 0,
+        minHealth: 0,
+        maxDailyLoss: 1e9,
+        maxNotional: 1e9,
+        maxVolatility: 99,
+        pauseVolatility: 100,
+      },
+    },
+    'test',
+  );
+}
+
+describe('stationary bootstrap', () => {
+  it('draws blocks of mean length L that wrap around the series', () => {
+    const rand = seededRandom(3);
+    const idx = stationaryBootstrap(50, 20_000, 8, rand);
+    let starts = 1;
+    for (let t = 1; t < idx.length; t++) if (idx[t] !== (idx[t - 1] + 1) % 50) starts++;
+    const meanBlock = idx.length / starts;
+    assert.ok(meanBlock > 7 && meanBlock < 9.2, `mean block ${meanBlock}`); // new blocks may continue by chance
+    assert.ok(idx.every((i) => i >= 0 && i < 50));
+  });
+
+  it('a path rebuilt from the moves in their own order is the original series', () => {
+    const series = seriesOf(events, ['SOL-PERP']);
+    const moves = movesOf(series);
+    const identity = Int32Array.from({ length: moves[0].close.length }, (_, i) => i);
+    const path = buildPath(moves, identity);
+    const last = path.at(-1);
+    const orig = series[0].bars.at(-1);
+    assert.ok(last?.type === 'bar' && orig);
+    assert.ok(Math.abs(last.candle.close / orig.close - 1) < 1e-9);
+    assert.equal(last.candle.ts, orig.ts);
+  });
+
+  it('path seeds differ per path and per run seed', () => {
+    assert.notEqual(pathSeed(1, 0), pathSeed(1, 1));
+    assert.notEqual(pathSeed(1, 0), pathSeed(2, 0));
+  });
+});
+
+describe('Monte Carlo probability of liquidation', () => {
+  it('is deterministic with a fixed seed (whatever the worker count)', async () => {
+    const config = grid(3);
+    const a = await runMonteCarlo({ config, events, paths: 6, seed: 42, workers: 2 });
+    const b = await runMonteCarlo({ config, events, paths: 6, seed: 42, workers: 0 });
+    assert.deepEqual(a.results, b.results);
+    assert.deepEqual(a.summary, b.summary);
+    const c = await runMonteCarlo({ config, events, paths: 6, seed: 43, workers: 0 });
+    assert.notDeepEqual(c.results, a.results, 'another seed, other paths');
+  });
+
+  it('a leveraged grid on a crash-prone bootstrap is liquidated more often than an unlevered one', async () => {
+    // full side: 10 levels × size × ~100 USDC — 1 per level ≈ 1× the collateral, 8 per level ≈ 8×
+    const paths = 24;
+    // one worker thread: the suite runs two test files at once on two cores
+    const levered = await runMonteCarlo({
+      config: grid(8),
+      events,
+      paths,
+      seed: 5,
+      meanBlockBars: 50,
+      workers: 1,
+    });
+    const unlevered = await runMonteCarlo({
+      config: grid(0.5),
+      events,
+      paths,
+      seed: 5,
+      meanBlockBars: 50,
+      workers: 1,
+    });
+    assert.equal(unlevered.summary.liquidation.count, 0, 'half a collateral of grid never gets liquidated');
+    assert.ok(
+      levered.summary.liquidation.p > 0.25,
+      `8× grid liquidated on ${levered.summary.liquidation.count}/${paths} paths`,
+    );
+    assert.ok(levered.summary.liquidation.p > unlevered.summary.liquidation.p);
+    assert.ok(levered.summary.pnlQuantiles.p5 < unlevered.summary.pnlQuantiles.p5, 'fatter left tail');
+  });
+});
+
+describe('Monte Carlo statistics', () => {
+  it('quantiles interpolate between order statistics; Wilson intervals bracket p', () => {
+    assert.equal(quantile([1, 2, 3, 4, 5], 0.5), 3);
+    assert.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
+    const w = wilson(3, 24);
+    assert.ok(w.low < 0.125 && w.high > 0.125 && w.low > 0);
+    assert.equal(wilson(0, 10).low, 0);
+  });
+});
