@@ -30,6 +30,10 @@ export interface BacktestBot {
   decide(sim: SimExchange, sub: number, ts: number, force?: boolean): SimDecision | null;
   verdictKind(): VerdictKind;
   timelineExtras(sim: SimExchange, sub: number): Partial<TimelineRow>;
+  /** After the decision's commands were executed: the spread bot verifies its fills from the positions. */
+  afterExecute?(sim: SimExchange, sub: number): void;
+  /** Spread: legs refused before sending so far, by cause. */
+  refusals?(): Record<string, number>;
 }
 
 function firstClose(events: readonly MarketEvent[], market: string): number {
@@ -107,6 +111,7 @@ export function createBacktestBot(
     risk: config.risk,
     spreadBps,
   });
+  const refused: Record<string, number> = {};
   return {
     onBar: (m, c, i) => bot.onBar(m, c, i),
     onFunding: (m, r) => bot.onFunding(m, r),
@@ -114,11 +119,21 @@ export function createBacktestBot(
     restart() {},
     decide(sim, sub, ts, force) {
       if (!bot.due(ts) && !(force && bot.snapshots.every((s) => s.current.mark > 0))) return null;
-      return bot.decide(
-        { account: sim.account(sub), liquidationPrice: (i) => sim.liquidationPrice(sub, i) },
+      const d = bot.decide(
+        {
+          account: sim.account(sub),
+          liquidationPrice: (i) => sim.liquidationPrice(sub, i),
+          books: [sim.orderBook(drift.marketIndex), sim.orderBook(kmno.marketIndex)],
+        },
         ts,
       );
+      for (const [cause, n] of Object.entries(d.refused)) refused[cause] = (refused[cause] ?? 0) + (n ?? 0);
+      return d;
     },
+    afterExecute(sim, sub) {
+      bot.verifyFills(sim.account(sub));
+    },
+    refusals: () => ({ ...refused }),
     verdictKind: () => bot.lastVerdict?.kind ?? 'APPROVE',
     timelineExtras(sim, sub) {
       const legs: Record<string, LegRow> = {};

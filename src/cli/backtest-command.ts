@@ -70,7 +70,9 @@ export async function backtestCommand(argv: string[]): Promise<number> {
       r.duplicatesDropped ? `${r.duplicatesDropped} duplicate rows dropped` : '',
       r.superseded.length ? `${r.superseded.length} unfinished records superseded` : '',
       r.gaps.length ? `${r.gaps.length} gaps` : '',
-      r.staleOracle.length ? `${r.staleOracle.reduce((a, s) => a + s.bars, 0)} bars with a stale oracle` : '',
+      r.staleOracle.length
+        ? `${r.staleOracle.reduce((a, s) => a + s.bars, 0)} bars whose oracle was not observed (the bar's price is the estimate)`
+        : '',
     ].filter(Boolean);
     if (notes.length) console.error(`note: ${r.file}: ${notes.join(', ')}`);
   }
@@ -94,6 +96,12 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   console.log(
     `${config.name}: ${s.bars} bars, ${s.fills} fills, total PnL ${s.totalPnl.toFixed(2)} USDC (realized ${s.realizedPnl.toFixed(2)}, unrealized ${s.unrealizedPnl.toFixed(2)}, funding ${s.fundingPnl.toFixed(2)}, fees ${s.feesPaid.toFixed(2)}), max drawdown ${s.maxDrawdown.toFixed(2)}, liquidations ${s.liquidations}, ${Math.round(s.barsPerSecond).toLocaleString('en-US')} bars/s`,
   );
+  if (s.refusals) {
+    const r = s.refusals;
+    console.log(
+      `legs refused before sending: ${r.depth ?? 0} over the visible depth, ${r.noBook ?? 0} without a book, ${r.slippage ?? 0} on slippage, ${r.blocked ?? 0} blocked, ${r.withheld ?? 0} withheld with a partner`,
+    );
+  }
   console.log(`wrote ${join(out, 'report.json')} and report.html`);
   return 0;
 }

@@ -13,10 +13,11 @@ import type { AccountState, OrderCommand, VenueEvent } from '../domain/types.ts'
 import { GridBot } from '../engine/grid-bot.ts';
 import type { ManualControls } from '../engine/manual-controls.ts';
 import { SpreadBot } from '../engine/spread-bot.ts';
-import type { LogEvent } from '../log/types.ts';
+import type { LogEvent, LogLevel } from '../log/types.ts';
 import { legsFor } from '../strategies/spread/intents.ts';
 import { updateSignal } from '../strategies/spread/signal.ts';
 import type { SpreadDirection } from '../strategies/spread/types.ts';
+import type { L2Book } from '../venue/port.ts';
 
 export interface EngineDecision {
   ts: number;
@@ -30,12 +31,22 @@ export interface EngineDecision {
   shutdownComplete?: boolean;
 }
 
+/** The venue's books of `bookMarkets`, in that order (undefined = the venue knows none). */
+export type DecisionBooks = readonly (L2Book | undefined)[];
+
 export interface BotEngine {
   readonly strategy: 'grid' | 'spread';
   readonly markets: readonly MarketSpec[];
   readonly manual: ManualControls;
   /** 'cancel': shutdown cancels orders, leaves positions (grid). 'close': closes positions (spread). */
   readonly shutdownMode: 'cancel' | 'close';
+  /** Markets whose venue book a decision needs (spread: the liquidity check of both legs); none for the grid. */
+  readonly bookMarkets: readonly number[];
+  /**
+   * Level of the cycle's closing line (with its duration): info for the spread bot — one cycle per interval, as
+   * its seed promises — debug for the grid, whose event-driven decisions come many times a minute.
+   */
+  readonly cycleLogLevel: LogLevel;
   onBar(market: string, candle: Candle, intervalMs: number): void;
   onFunding(market: string, record: FundingRecord): void;
   onVenueEvents(events: readonly VenueEvent[]): void;
@@ -46,7 +57,10 @@ export interface BotEngine {
     liquidationPrice: (marketIndex: number) => bigint | undefined,
     ts: number,
     trigger: string,
+    books?: DecisionBooks,
   ): EngineDecision;
+  /** After the decision's commands were sent, with the venue's account re-read: what to log about them. */
+  afterSend(account: AccountState): LogEvent[];
   /** (Re)started at `ts`: ramp in again. */
   restart(ts: number): void;
   /** Decide at the next opportunity (an operator command, a reconnect). */
@@ -99,6 +113,8 @@ function gridEngine(
     markets: config.markets,
     manual: bot.manual,
     shutdownMode: 'cancel',
+    bookMarkets: [],
+    cycleLogLevel: 'debug',
     grid: bot,
     onBar(m, candle, intervalMs) {
       if (m === market.symbol) bot.onBar(candle, intervalMs);
@@ -125,6 +141,7 @@ function gridEngine(
         range: { lo: d.lo, hi: d.hi },
       };
     },
+    afterSend: () => [],
     restart: (ts) => bot.restart(ts),
     nudge: () => bot.onVenueEvent(),
     requestShutdown() {},
@@ -166,6 +183,8 @@ function spreadEngine(
     markets: config.markets,
     manual: bot.manual,
     shutdownMode: config.spread.closeOnShutdown ? 'close' : 'cancel',
+    bookMarkets: [drift.marketIndex, kmno.marketIndex],
+    cycleLogLevel: 'info',
     spread: bot,
     onBar: (m, c, i) => bot.onBar(m, c, i),
     onFunding: (m, r) => bot.onFunding(m, r),
@@ -173,10 +192,9 @@ function spreadEngine(
       pending.push(...events);
     },
     due: (ts) => (bot.due(ts) ? 'cycle' : null),
-    decide(account, liq, ts, trigger) {
-      // The outcomes of last cycle's orders become this cycle's lastOrderResults.
+    decide(account, liq, ts, trigger, books) {
       bot.onVenueEvents(pending.splice(0));
-      const d = bot.decide({ account, liquidationPrice: liq }, ts);
+      const d = bot.decide({ account, liquidationPrice: liq, books }, ts);
       return {
         ts: d.ts,
         trigger,
@@ -185,6 +203,11 @@ function spreadEngine(
         log: d.log,
         shutdownComplete: d.shutdownComplete,
       };
+    },
+    afterSend(account) {
+      // Venue refusals that arrived during the send explain a leg that did not fill.
+      bot.onVenueEvents(pending.splice(0));
+      return bot.verifyFills(account);
     },
     restart() {},
     nudge() {},

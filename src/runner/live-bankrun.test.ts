@@ -185,7 +185,7 @@ describe('live mode on a compiled Drift program (grid bot, solana-bankrun)', { s
   });
 
   it('shuts down like the runner: every order cancelled on the program, the position kept', async () => {
-    await shutdownSession(driver.session, nowMs);
+    await shutdownSession(driver.session, () => nowMs);
     await flushWrites(t.db, [driver.session], []);
     await driver.close();
     const a = await account();

@@ -71,8 +71,6 @@ interface Entry {
   lease: LeaseKeeper;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 export class Runner {
   readonly db: Db;
   readonly mode: 'paper' | 'live';
@@ -315,23 +313,27 @@ export class Runner {
 
   /**
    * Graceful stop: no new decisions; per bot cancel its orders (grid, like PAUSE) or close its positions
-   * (spread with closeOnShutdown); commit; release leases. Does not close the database.
+   * (spread with closeOnShutdown, retried until its shutdownTimeoutSec); commit; release leases. Does not close
+   * the database. Returns what each closing bot still holds (empty when everything was closed).
    */
-  async stop(): Promise<void> {
-    if (this.#stopping && !this.#loop) return;
+  async stop(): Promise<ShutdownOutcome[]> {
+    if (this.#stopping && !this.#loop) return [];
     this.#stopping = true;
     this.#wake?.();
     await this.#loop;
     this.#loop = undefined;
-    for (const [id, e] of this.#bots) {
-      const s = e.driver.session;
-      s.status = 'stopping';
-      try {
-        await shutdownSession(s, e.driver.clock());
-      } catch (err) {
-        this.#log.error('SYSTEM', `bot ${id}: shutdown step failed`, { error: String(err) });
-      }
-    }
+    const outcomes = await Promise.all(
+      [...this.#bots].map(async ([id, e]): Promise<ShutdownOutcome> => {
+        const s = e.driver.session;
+        s.status = 'stopping';
+        try {
+          return await shutdownSession(s, () => e.driver.clock());
+        } catch (err) {
+          this.#log.error('SYSTEM', `bot ${id}: shutdown step failed`, { error: String(err) });
+          return { botId: id, closing: s.engine.shutdownMode === 'close', open: [], error: String(err) };
+        }
+      }),
+    );
     await this.flush();
     for (const [id, e] of this.#bots) {
       e.driver.session.status = 'stopped';
@@ -339,32 +341,67 @@ export class Runner {
       await setBotStatus(this.db, id, 'stopped').catch(() => {});
       await e.driver.close();
     }
+    return outcomes;
   }
 }
 
-/** Grid: cancel every order, leave the position. Spread (closeOnShutdown): cycles that close the legs. */
-export async function shutdownSession(s: BotSession, ts: number): Promise<void> {
+/** What a bot still held when its shutdown ended. */
+export interface ShutdownOutcome {
+  botId: string;
+  /** True when the bot was to close its positions (spread with closeOnShutdown). */
+  closing: boolean;
+  /** Positions left open: market symbol (or index) and signed base. */
+  open: { market: string; base: number }[];
+  /** The shutdown step failed with this error. */
+  error?: string;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Grid: cancel every order, leave the position. Spread (closeOnShutdown): cycles that close the legs with
+ * reduce-only takers whatever the verdict, retried (1 s, doubling to 5 s) until everything is closed or
+ * shutdownTimeoutSec has passed; then cancel what is left and say honestly what stays open.
+ */
+export async function shutdownSession(
+  s: BotSession,
+  clock: () => number,
+  sleepMs: (ms: number) => Promise<void> = sleep,
+): Promise<ShutdownOutcome> {
+  const closing = s.engine.shutdownMode === 'close';
   const cid = `${s.name}-shutdown`;
-  if (s.engine.shutdownMode === 'close') {
+  let attempts = 0;
+  if (closing) {
     s.engine.requestShutdown();
-    for (let i = 0; i < 3; i++) {
-      const d = await s.cycle(ts, 'shutdown');
-      if (!d || d.shutdownComplete) break;
+    const timeoutSec = s.config.strategy === 'spread' ? s.config.spread.shutdownTimeoutSec : 60;
+    const until = Date.now() + timeoutSec * 1000;
+    for (let wait = 1000; ; wait = Math.min(wait * 2, 5000)) {
+      attempts++;
+      const d = await s.cycle(clock(), 'shutdown').catch((err: unknown) => {
+        s.log.error('POSITION', `shutdown close attempt ${attempts} failed: ${String(err)}`);
+        return undefined;
+      });
+      if (d?.shutdownComplete) break;
+      if (Date.now() + wait > until) break;
+      await sleepMs(wait);
     }
   }
   const account = await s.readAccount();
-  if (account.openOrders.length > 0) await s.send(ts, [{ kind: 'cancelAll' }], cid);
+  if (account.openOrders.length > 0) await s.send(clock(), [{ kind: 'cancelAll' }], cid);
   await s.readAccount();
-  const left = s.account?.positions.filter((p) => p.base !== 0n).length ?? 0;
-  const closing = s.engine.shutdownMode === 'close';
-  // Honest about what happened: closing can be refused (e.g. a PAUSE on stale prices blocks every order).
+  const symbol = (i: number) => s.engine.markets.find((m) => m.marketIndex === i)?.symbol ?? `perp-${i}`;
+  const open = (s.account?.positions ?? [])
+    .filter((p) => p.base !== 0n)
+    .map((p) => ({ market: symbol(p.marketIndex), base: Number(p.base) / 1e9 }));
+  const named = open.map((p) => `${p.market} ${p.base > 0 ? '+' : ''}${p.base}`).join(', ');
   const message = !closing
     ? 'stopped: orders cancelled, position left'
-    : left === 0
+    : open.length === 0
       ? 'stopped: positions closed'
-      : `stopped: ${left} position(s) left open — closing was refused (last verdict ${s.engine.lastVerdict()?.kind ?? 'none'})`;
-  s.event(closing && left > 0 ? 'warn' : 'info', 'stopped', message, {
+      : `stopped: ${open.length} position(s) still open after ${attempts} closing attempt(s): ${named} (last verdict ${s.engine.lastVerdict()?.kind ?? 'none'})`;
+  s.event(closing && open.length > 0 ? 'error' : 'info', 'stopped', message, {
     openOrders: s.account?.openOrders.length ?? 0,
-    positions: left,
+    positions: open.length,
   });
+  return { botId: s.id, closing, open: closing ? open : [] };
 }

@@ -182,6 +182,13 @@ describe('F divergence / stale oracle', () => {
     assert.equal(aged.reason?.measured, 120);
     assert.equal(aged.reason?.limit, 60);
   });
+  it('does not pause on a replayed bar whose oracle was not observed (an export gap), however old', () => {
+    const gap = { oracleObserved: false, oracleAgeMs: 25 * 3_600_000, oracle: 100 };
+    assert.equal(ruleDivergence(makeInputs({ mark: 100, snapshot: gap }), limits()).tripped, false);
+    // Real divergence still pauses, observed or not.
+    const diverged = ruleDivergence(makeInputs({ mark: 103, snapshot: { ...gap, oracle: 100 } }), limits());
+    assert.equal(diverged.action, 'PAUSE');
+  });
 });
 
 describe('G reduce-only trigger', () => {

@@ -22,6 +22,7 @@ const RANGES = {
   closeMaxSlippageBps: 'a number in (0, 2000]',
   reconcileEveryCycles: 'an integer in [1, 10000]',
   closeOnShutdown: 'true or false',
+  shutdownTimeoutSec: 'an integer in [1, 3600] (seconds)',
   maxConsecutiveFailures: 'an integer in [1, 1000]',
   recoveryCycles: 'an integer in [1, 1000]',
   sizeTolerance: 'a number in [0, 0.5] (fraction of the leg quantity)',
@@ -46,6 +47,8 @@ export const SpreadParamsSchema = z
     closeMaxSlippageBps: z.number().positive().max(2000).default(50),
     reconcileEveryCycles: int(1, 10_000).default(10),
     closeOnShutdown: z.boolean().default(true),
+    /** How long a shutdown keeps retrying to close the legs before the runner exits non-zero naming them. */
+    shutdownTimeoutSec: int(1, 3600).default(60),
     /** Consecutive failed orders that turn HEALTHY into DEGRADED. */
     maxConsecutiveFailures: int(1, 1000).default(3),
     /** Consecutive clean cycles (no failed order, legs as intended) that bring DEGRADED back to HEALTHY. */

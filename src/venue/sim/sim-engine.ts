@@ -4,10 +4,12 @@
  * `storePosition`, which settles a flat position's pnl into collateral and keeps holder lists and float
  * shadows in step.
  */
+
 import type { Candle } from '../../data/types.ts';
 import { feeFor } from '../../domain/fees.ts';
 import type { MarketSpec } from '../../domain/markets.ts';
 import type { Side, VenueEvent } from '../../domain/types.ts';
+import { DEFAULT_DEPTH, type DepthModelParams } from './depth.ts';
 import { newFundingClock } from './funding-clock.ts';
 import {
   applyFill,
@@ -55,6 +57,8 @@ export class SimEngine {
   protected readonly makerFill: MakerFillRule;
   protected readonly participation: number;
   protected readonly liquidationParams: LiquidationParams;
+  /** The depth model behind orderBook and place-and-take fills (depth.ts). */
+  protected readonly depth: DepthModelParams;
   readonly #path: number[] = [0, 0, 0, 0];
 
   constructor(
@@ -63,6 +67,7 @@ export class SimEngine {
     makerFill: MakerFillRule,
     participation: number,
     liquidation: LiquidationParams,
+    depth: DepthModelParams = DEFAULT_DEPTH,
   ) {
     for (const spec of markets) {
       if (this.byIndex[spec.marketIndex])
@@ -72,6 +77,7 @@ export class SimEngine {
         markNum: Number.NaN,
         oracleNum: Number.NaN,
         freshOracleNum: Number.NaN,
+        volumePerHour: Number.NaN,
         pricesDirty: true,
         mark: 0n,
         oracle: 0n,
@@ -93,6 +99,7 @@ export class SimEngine {
     this.makerFill = makerFill;
     this.participation = participation;
     this.liquidationParams = liquidation;
+    this.depth = depth;
   }
 
   protected sub(id: number): SimSubaccount {

@@ -17,6 +17,8 @@ export interface SimMarket {
   oracleNum: number;
   /** Last oracle that came from a fresh observation (NaN when none yet). */
   freshOracleNum: number;
+  /** The depth model's mean traded base volume per hour (depth.ts); NaN until a bar with volume was seen. */
+  volumePerHour: number;
   /** Exact PRICE figures derived from the floats, refreshed lazily when `pricesDirty`. */
   pricesDirty: boolean;
   mark: bigint;
