@@ -10,6 +10,7 @@ commands:
            [--from T] [--to T] [--sample N]      run a bot over historical data, write report.json/html
   start    [--config FILE …] [--mode paper|live] [--port N] [--host H] [--speed X] [--yes]
                                                   run the bot-runner and the dashboard
+  bot reset-health NAME [--url URL]               reset a spread bot's EMERGENCY / DEGRADED health
   db migrate                                      apply database migrations
   db prune --older-than 30d                       delete old snapshots and journal rows
 
@@ -21,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   backtest: async () => (await import('./backtest-command.ts')).backtestCommand,
   start: async () => (await import('./start-command.ts')).startCommand,
   db: async () => (await import('./db-command.ts')).dbCommand,
+  bot: async () => (await import('./bot-command.ts')).botCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -11,6 +11,7 @@ import type { AccountState, Order, OrderCommand, VenueEvent } from '../domain/ty
 import type { CycleLogger, Logger } from '../log/logger.ts';
 import type { LogCategory } from '../log/types.ts';
 import type { BotEvent, JournalEntry, RecordedFill, RecordedVerdict } from '../store/index.ts';
+import type { HealthState } from '../strategies/spread/health.ts';
 import type { VenuePort } from '../venue/port.ts';
 import type { BotEngine, DecisionBooks, EngineDecision } from './bot-engine.ts';
 import { type FundingBaseline, FundingBook } from './funding-book.ts';
@@ -35,6 +36,8 @@ export interface PendingWrites {
   verdicts: RecordedVerdict[];
   events: BotEvent[];
   snapshot: { ts: number; account: AccountState } | undefined;
+  /** Spread: the health to persist (its last change in the tick). */
+  health?: HealthState;
 }
 
 const emptyWrites = (): PendingWrites => ({
@@ -159,6 +162,7 @@ export class BotSession {
       verdicts: [...w.verdicts, ...now.verdicts],
       events: [...w.events, ...now.events],
       snapshot: now.snapshot ?? w.snapshot,
+      health: now.health ?? w.health,
     };
   }
 
@@ -166,7 +170,8 @@ export class BotSession {
     const w = this.#writes;
     return (
       w.journal.length + w.fills.length + w.orders.size + w.verdicts.length + w.events.length > 0 ||
-      w.snapshot !== undefined
+      w.snapshot !== undefined ||
+      w.health !== undefined
     );
   }
 
@@ -244,6 +249,16 @@ export class BotSession {
         break;
     }
     this.engine.onVenueEvents([e]);
+  }
+
+  /** A spread bot's health changed: persisted with the tick's writes, logged, shown. */
+  recordHealth(health: HealthState): void {
+    this.#writes.health = health;
+    const level = health.status === 'EMERGENCY' ? 'error' : health.status === 'DEGRADED' ? 'warn' : 'info';
+    this.event(level, 'health', `health ${health.status}${health.reason ? `: ${health.reason}` : ''}`, {
+      status: health.status,
+    });
+    this.onChange?.('bot', { botId: this.id });
   }
 
   /** Orders the bot knows it placed (adopted after a restart). */

@@ -21,6 +21,7 @@ import {
   registerBot,
   runnableBotIds,
   saveManual,
+  withResolvedSizes,
 } from './bot-records.ts';
 import type { BotSession } from './bot-session.ts';
 import type { RunnerMetrics } from './metrics.ts';
@@ -47,6 +48,11 @@ export interface OpenBotContext {
 }
 
 export type OpenBot = (record: RunnerBotRecord, ctx: OpenBotContext) => Promise<BotDriver>;
+
+/** A health reset asked of a bot that has none (a grid bot). */
+export class HealthResetError extends Error {
+  override name = 'HealthResetError';
+}
 
 export interface RunnerOptions {
   db: Db;
@@ -188,6 +194,23 @@ export class Runner {
     for (const k of Object.keys(record.manual) as (keyof ManualControls)[]) {
       session.engine.manual[k] = record.manual[k];
     }
+    await this.#fixAutoSizes(record.raw, session, 'opened');
+    const spread = session.engine.spread;
+    if (spread) {
+      // EMERGENCY survives a restart: the bot stays flat until an operator resets it.
+      if (record.health?.status === 'EMERGENCY') {
+        spread.restoreHealth(record.health);
+        session.event(
+          'error',
+          'health',
+          `restarted in EMERGENCY (${record.health.reason}): reset to trade again`,
+          {
+            status: 'EMERGENCY',
+          },
+        );
+      }
+      spread.onHealthChange = (h) => session.recordHealth(h);
+    }
     session.onChange = (kind, data) =>
       this.#emit(kind === 'bot' ? { kind, botId: id } : { kind, botId: id, data });
     session.status = 'running';
@@ -195,6 +218,18 @@ export class Runner {
     this.#bots.set(id, { driver, lease });
     this.#emit({ kind: 'status', botId: id });
     return session;
+  }
+
+  /** `auto` spread sizes were just resolved by the engine: fix them in a new objective version. */
+  async #fixAutoSizes(raw: Record<string, unknown>, session: BotSession, when: string): Promise<boolean> {
+    const fixed = withResolvedSizes(raw, session.engine.params());
+    if (!fixed) return false;
+    const config = parseBotConfig(fixed.raw, `bot ${session.id}`);
+    const version = await saveObjective(this.db, session.id, objectiveOf(fixed.raw, fixed.note));
+    session.config = config;
+    session.objectiveVersion = version;
+    session.event('info', 'objective', `${fixed.note} (objective version ${version}, ${when})`, { version });
+    return true;
   }
 
   /** Creates a bot from a config (API) and starts it. Throws ConfigError for bad input. */
@@ -224,9 +259,21 @@ export class Runner {
       risk: { ...(record.raw.risk as object), ...(patch.risk ?? {}) },
     };
     const config = parseBotConfig(raw, 'request body');
-    const version = await saveObjective(this.db, id, objectiveOf(raw, patch.note ?? 'edited via the API'));
     session.engine.apply(config);
-    session.config = config;
+    let version: number;
+    const fixed = withResolvedSizes(raw, session.engine.params());
+    if (fixed) {
+      // `auto` asked for again: sized now, at the current prices, and fixed in this version.
+      version = await saveObjective(
+        this.db,
+        id,
+        objectiveOf(fixed.raw, `${patch.note ?? 'edited via the API'}; ${fixed.note}`),
+      );
+      session.config = parseBotConfig(fixed.raw, 'request body');
+    } else {
+      version = await saveObjective(this.db, id, objectiveOf(raw, patch.note ?? 'edited via the API'));
+      session.config = config;
+    }
     session.objectiveVersion = version;
     session.journal(this.#driverClock(id), 'note', { objectiveVersion: version });
     session.event('info', 'objective', `objective version ${version} applied`, { version });
@@ -256,6 +303,25 @@ export class Runner {
     this.driver(id)?.requestDecision('operator');
     this.#emit({ kind: 'status', botId: id });
     return { ...manual };
+  }
+
+  /**
+   * The operator's reset of a spread bot's health (EMERGENCY or DEGRADED → HEALTHY): persisted, acted on at the
+   * bot's next cycle. Throws for an unknown bot; a grid bot has no such state (the API answers 409).
+   */
+  async resetHealth(id: string): Promise<void> {
+    const session = this.session(id);
+    if (!session) throw new Error(`unknown bot ${id}`);
+    const spread = session.engine.spread;
+    if (!spread)
+      throw new HealthResetError(
+        `bot ${id} is a ${session.engine.strategy} bot: only spread bots have a health state to reset`,
+      );
+    const before = spread.health.status;
+    spread.resetHealth();
+    session.journal(this.#driverClock(id), 'note', { healthReset: { from: before } });
+    session.event('info', 'manual', `operator: health reset (was ${before})`, { from: before });
+    this.#emit({ kind: 'status', botId: id });
   }
 
   start(): void {
