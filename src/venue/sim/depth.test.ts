@@ -31,8 +31,8 @@ describe('depth model', () => {
     assert.equal(baseToNumber(within(100)), 40_000, 'the whole hour within 1%');
     assert.equal(
       baseToNumber(depthWithin(book, 'sell', 99_900n)),
-      6000,
-      'bids at −1, −6, −11 bps within 10 bps',
+      4000,
+      'bids at −1 and −6 bps lie within 10 bps',
     );
     for (let i = 1; i < book.asks.length; i++)
       assert.ok((book.asks[i]?.price ?? 0n) > (book.asks[i - 1]?.price ?? 0n));
