@@ -448,8 +448,9 @@ export async function shutdownSession(
         return undefined;
       });
       if (d?.shutdownComplete) break;
-      if (Date.now() + wait > until) break;
-      await sleepMs(wait);
+      const left = until - Date.now();
+      if (left <= 0) break;
+      await sleepMs(Math.min(wait, left)); // the last attempt comes at the deadline
     }
   }
   const account = await s.readAccount();
@@ -461,7 +462,9 @@ export async function shutdownSession(
     .map((p) => ({ market: symbol(p.marketIndex), base: Number(p.base) / 1e9 }));
   const named = open.map((p) => `${p.market} ${p.base > 0 ? '+' : ''}${p.base}`).join(', ');
   const message = !closing
-    ? 'stopped: orders cancelled, position left'
+    ? s.engine.strategy === 'spread'
+      ? `stopped: closeOnShutdown is off, ${open.length} position(s) left open${named ? `: ${named}` : ''}`
+      : 'stopped: orders cancelled, position left'
     : open.length === 0
       ? 'stopped: positions closed'
       : `stopped: ${open.length} position(s) still open after ${attempts} closing attempt(s): ${named} (last verdict ${s.engine.lastVerdict()?.kind ?? 'none'})`;
