@@ -22,6 +22,8 @@ export interface SimDecision {
 
 export interface BacktestBot {
   onBar(market: string, candle: Candle, intervalMs: number): void;
+  /** History before trading (warmupUntil): market data, and whatever the bot learns from it as the runner's warm-up. */
+  warm(market: string, candle: Candle, intervalMs: number): void;
   onFunding(market: string, record: FundingRecord): void;
   onVenueEvents(events: readonly VenueEvent[]): void;
   /** A reconnect or restart at `ts`: ramp in again and decide at the next opportunity. */
@@ -71,6 +73,9 @@ export function createBacktestBot(
         started = true;
         bot.restart(ts);
       },
+      warm(m, candle, intervalMs) {
+        if (m === market.symbol) bot.onBar(candle, intervalMs);
+      },
       onFunding(m, record) {
         if (m === market.symbol) bot.onFunding(record);
       },
@@ -114,6 +119,7 @@ export function createBacktestBot(
   const refused: Record<string, number> = {};
   return {
     onBar: (m, c, i) => bot.onBar(m, c, i),
+    warm: (m, c, i) => bot.warm(m, c, i),
     onFunding: (m, r) => bot.onFunding(m, r),
     onVenueEvents: (evs) => bot.onVenueEvents(evs),
     restart() {},

@@ -104,7 +104,7 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
         bot.onFunding(ev.market, ev.record);
       } else {
         sim.onBar(ev.market, ev.candle, ev.intervalMs);
-        bot.onBar(ev.market, ev.candle, ev.intervalMs);
+        bot.warm(ev.market, ev.candle, ev.intervalMs);
       }
       consume(sim.drainEvents());
     }

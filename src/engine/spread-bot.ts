@@ -9,6 +9,7 @@ import type { Candle, FundingRecord } from '../data/types.ts';
 import { VERDICT_RANK, type Verdict } from '../domain/intent.ts';
 import type { MarketSpec } from '../domain/markets.ts';
 import { baseToNumber } from '../domain/precision.ts';
+import type { MarketSnapshot } from '../domain/snapshot.ts';
 import type { AccountState, OrderCommand, VenueEvent } from '../domain/types.ts';
 import { toOrderParams } from '../execution/planner.ts';
 import type { ExecutionPolicy } from '../execution/policy.ts';
@@ -27,6 +28,7 @@ import {
 import type { HealthState } from '../strategies/spread/health.ts';
 import type { RejectionCause } from '../strategies/spread/legs.ts';
 import type { SpreadParams } from '../strategies/spread/params.ts';
+import { updateSignal } from '../strategies/spread/signal.ts';
 import type { LegOrderResult, SpreadSnapshot } from '../strategies/spread/types.ts';
 import type { L2Book } from '../venue/port.ts';
 import { accountFigures, worstCaseBaseOf } from './account-figures.ts';
@@ -76,6 +78,7 @@ export class SpreadBot {
   private readonly dayStart = new DayStartEquity();
   private readonly uids = new UserOrderIds();
   private nextCycleTs = Number.NEGATIVE_INFINITY;
+  private lastWarmTs = Number.NEGATIVE_INFINITY;
   /** Close time of the last bar seen on each leg. */
   private readonly barTs: [number, number] = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
   private pending: LegOrderResult[] = [];
@@ -113,6 +116,22 @@ export class SpreadBot {
   onFunding(market: string, record: FundingRecord): void {
     const i = this.leg(market);
     if (i >= 0) this.snapshots[i].onFunding(record);
+  }
+
+  /**
+   * History before trading (a paper start, a backtest's warm-up): market data only, and the z-score's rolling
+   * fit learns one observation per cycle interval, as decide would — no orders, no confirmation streak.
+   */
+  warm(market: string, candle: Candle, intervalMs: number): void {
+    this.onBar(market, candle, intervalMs);
+    const ts = candle.ts + intervalMs;
+    if (ts - this.lastWarmTs < this.setup.spread.cycleIntervalSec * 1000) return;
+    const [a, b] = this.snapshots;
+    if (!(a.current.mark > 0 && b.current.mark > 0) || this.barTs[0] !== this.barTs[1]) return;
+    const px = (s: MarketSnapshot) => (this.setup.spread.signalPrice === 'mark' ? s.mark : s.oracle);
+    const u = updateSignal(this.state.fit, px(a.current), px(b.current));
+    if (u.ok) this.state = { ...this.state, fit: u.fit, lastStats: u.stats };
+    this.lastWarmTs = ts;
   }
 
   /** Venue refusals of the orders in flight, kept to explain a fill that did not happen. */

@@ -15,7 +15,6 @@ import type { ManualControls } from '../engine/manual-controls.ts';
 import { SpreadBot } from '../engine/spread-bot.ts';
 import type { LogEvent, LogLevel } from '../log/types.ts';
 import { legsFor } from '../strategies/spread/intents.ts';
-import { updateSignal } from '../strategies/spread/signal.ts';
 import type { SpreadDirection } from '../strategies/spread/types.ts';
 import type { L2Book } from '../venue/port.ts';
 
@@ -176,7 +175,6 @@ function spreadEngine(
     risk: config.risk,
     spreadBps,
   });
-  let lastWarmTs = Number.NEGATIVE_INFINITY;
   const pending: VenueEvent[] = [];
   return {
     strategy: 'spread',
@@ -231,18 +229,7 @@ function spreadEngine(
         confirm: { confirmed: holding, candidate: null, streak: 0 },
       };
     },
-    warm(m, candle, intervalMs) {
-      bot.onBar(m, candle, intervalMs);
-      // The z-score's rolling fit learns from history one observation per cycle interval, as decide would.
-      const ts = candle.ts + intervalMs;
-      if (ts - lastWarmTs < bot.setup.spread.cycleIntervalSec * 1000) return;
-      const [a, b] = bot.snapshots;
-      if (!(a.current.mark > 0 && b.current.mark > 0) || a.current.ts !== b.current.ts) return;
-      const px = (s: MarketSnapshot) => (bot.setup.spread.signalPrice === 'mark' ? s.mark : s.oracle);
-      const u = updateSignal(bot.state.fit, px(a.current), px(b.current));
-      if (u.ok) bot.state = { ...bot.state, fit: u.fit, lastStats: u.stats };
-      lastWarmTs = ts;
-    },
+    warm: (m, candle, intervalMs) => bot.warm(m, candle, intervalMs),
     snapshot: (i) =>
       i === drift.marketIndex
         ? bot.snapshots[0].current
