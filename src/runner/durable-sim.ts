@@ -149,6 +149,7 @@ export class DurableSimExchange extends SimExchange {
       m.freshOracleNum = nullToNan(ms.freshOracleNum);
       // Saved before the depth model existed: no volume seen yet (the next bars rebuild it).
       m.volumePerHour = nullToNan(ms.volumePerHour ?? null);
+      m.bookCache = undefined;
       m.pricesDirty = true;
       m.funding.nextTs = nullToNan(ms.funding.nextTs);
       m.funding.markSum = ms.funding.markSum;

@@ -15,7 +15,7 @@
  *   the next decision comes a cycle later).
  */
 import type { MarketSpec } from '../../domain/markets.ts';
-import { priceOnTick, sizeOnStep } from '../../domain/rounding.ts';
+import { sizeOnStep } from '../../domain/rounding.ts';
 import type { BookLevel, L2Book } from '../port.ts';
 
 export interface DepthModelParams {
@@ -73,25 +73,28 @@ export function modelBook(
   const bids: BookLevel[] = [];
   const asks: BookLevel[] = [];
   if (perLevel > 0n) {
-    const bidBps = ((mark - Number(bid) / 1e6) / mark) * 1e4;
-    const askBps = ((Number(ask) / 1e6 - mark) / mark) * 1e4;
-    for (let i = 0; ; i++) {
-      const extra = i * params.levelBps;
-      if (askBps + extra > params.maxBps && bidBps + extra > params.maxBps) break;
-      // Further levels step away from the best prices by whole ticks (asks up, bids down), so none crosses.
-      if (askBps + extra <= params.maxBps) {
-        const p = i === 0 ? ask : priceOnTick((Number(ask) / 1e6) * (1 + extra / 1e4), spec.tickSize, 'sell');
-        if (asks.length === 0 || p > (asks[asks.length - 1] as BookLevel).price)
-          asks.push({ price: p, base: perLevel });
-        else (asks[asks.length - 1] as BookLevel).base += perLevel;
-      }
-      if (bidBps + extra <= params.maxBps) {
-        const p = i === 0 ? bid : priceOnTick((Number(bid) / 1e6) * (1 - extra / 1e4), spec.tickSize, 'buy');
-        if (p <= 0n) continue;
-        if (bids.length === 0 || p < (bids[bids.length - 1] as BookLevel).price)
-          bids.push({ price: p, base: perLevel });
-        else (bids[bids.length - 1] as BookLevel).base += perLevel;
-      }
+    // Level i lies i × levelBps beyond the best price, in whole ticks away from it (asks up, bids down), so no
+    // level crosses and rounding never brings one closer to the mark. Plain float maths on tick counts: this
+    // runs at every decision of a backtest.
+    const tick = Number(spec.tickSize);
+    const askTicks = Number(ask) / tick;
+    const bidTicks = Number(bid) / tick;
+    const askRoom = params.maxBps - ((Number(ask) / 1e6 - mark) / mark) * 1e4;
+    const bidRoom = params.maxBps - ((mark - Number(bid) / 1e6) / mark) * 1e4;
+    for (let i = 0; i * params.levelBps <= askRoom; i++) {
+      const off = Math.ceil((askTicks * i * params.levelBps) / 1e4 - 1e-9);
+      const price = ask + BigInt(off) * spec.tickSize;
+      const prev = asks[asks.length - 1];
+      if (prev && prev.price === price) prev.base += perLevel;
+      else asks.push({ price, base: perLevel });
+    }
+    for (let i = 0; i * params.levelBps <= bidRoom; i++) {
+      const off = Math.ceil((bidTicks * i * params.levelBps) / 1e4 - 1e-9);
+      const price = bid - BigInt(off) * spec.tickSize;
+      if (price <= 0n) break;
+      const prev = bids[bids.length - 1];
+      if (prev && prev.price === price) prev.base += perLevel;
+      else bids.push({ price, base: perLevel });
     }
   }
   return { marketIndex: spec.marketIndex, ts, bids, asks };

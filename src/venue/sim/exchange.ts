@@ -413,6 +413,7 @@ export class SimExchange extends SimReads {
     m.oracleNum = oracle;
     m.pricesDirty = true;
     m.volumePerHour = nextVolumePerHour(m.volumePerHour, candle.volume, intervalMs, this.depth);
+    m.bookCache = undefined;
 
     const clock = m.funding;
     if (this.#fundingMode === 'formula') {

@@ -78,6 +78,7 @@ export class SimEngine {
         oracleNum: Number.NaN,
         freshOracleNum: Number.NaN,
         volumePerHour: Number.NaN,
+        bookCache: undefined,
         pricesDirty: true,
         mark: 0n,
         oracle: 0n,

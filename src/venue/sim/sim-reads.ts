@@ -74,13 +74,16 @@ export class SimReads extends SimEngine {
 
   /**
    * The modelled visible book of a market (depth.ts, docs/sim-venue.md): undefined before its first bar or
-   * while no traded volume was ever seen (then nothing is known about its depth).
+   * while no traded volume was ever seen (then nothing is known about its depth). Built once per bar and
+   * shared: read it, do not change it.
    */
   orderBook(market: string | number): L2Book | undefined {
     const m = typeof market === 'number' ? this.byIndex[market] : this.bySymbol.get(market);
     if (!m || Number.isNaN(m.markNum)) return undefined;
+    if (m.bookCache) return m.bookCache;
     this.ensurePrices(m);
-    return modelBook(m.spec, this.now, m.markNum, m.bid, m.ask, m.volumePerHour, this.depth);
+    m.bookCache = modelBook(m.spec, this.now, m.markNum, m.bid, m.ask, m.volumePerHour, this.depth);
+    return m.bookCache;
   }
 
   /** Cumulative funding rates and the last applied rate of a market (FUNDING_RATE precision). */
