@@ -141,6 +141,11 @@ export class BotSession {
     return this.#o.log;
   }
 
+  /** Whether this runner still holds the bot's lease (orders go out only while it does). */
+  leaseHeld(): boolean {
+    return this.#o.leaseHeld();
+  }
+
   liquidationPrice(marketIndex: number): bigint | undefined {
     return this.account ? this.#o.liquidationPrice(this.account, marketIndex) : undefined;
   }

@@ -448,6 +448,10 @@ export async function shutdownSession(
         return undefined;
       });
       if (d?.shutdownComplete) break;
+      // Closed by this attempt: done (the next cycle would only confirm it).
+      if ((await s.readAccount().catch(() => undefined))?.positions.every((p) => p.base === 0n)) break;
+      // Without the lease no close can go out from here: retrying until the deadline would only wait.
+      if (!s.leaseHeld()) break;
       const left = until - Date.now();
       if (left <= 0) break;
       await sleepMs(Math.min(wait, left)); // the last attempt comes at the deadline
@@ -467,7 +471,11 @@ export async function shutdownSession(
       : 'stopped: orders cancelled, position left'
     : open.length === 0
       ? 'stopped: positions closed'
-      : `stopped: ${open.length} position(s) still open after ${attempts} closing attempt(s): ${named} (last verdict ${s.engine.lastVerdict()?.kind ?? 'none'})`;
+      : `stopped: ${open.length} position(s) still open after ${attempts} closing attempt(s): ${named} (${
+          s.leaseHeld()
+            ? `last verdict ${s.engine.lastVerdict()?.kind ?? 'none'}`
+            : 'the lease was lost: this runner may not send orders for the bot'
+        })`;
   s.event(closing && open.length > 0 ? 'error' : 'info', 'stopped', message, {
     openOrders: s.account?.openOrders.length ?? 0,
     positions: open.length,

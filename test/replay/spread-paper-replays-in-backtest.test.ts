@@ -49,7 +49,11 @@ describe('a spread paper session replays through the backtest engine', () => {
     await runner.ensureBots([{ raw, source: 'drift-kmno-spread.yaml' }]);
     await runner.openAll();
     let wall = Date.now();
-    for (let i = 0; i < 400; i++) await runner.tickOnce((wall += 1000)); // about 400 hours of data
+    for (let i = 0; i < 400; i++) {
+      await runner.tickOnce((wall += 1000));
+      // Let timers run between ticks (the lease keeper renews on a timer), as the runner's own loop does.
+      await new Promise<void>((r) => setImmediate(r));
+    } // about 400 hours of data
     // The trading part is what the journal holds before the runner's shutdown closes the legs.
     const journal = await readJournal<{ command?: OrderCommand }>(t.db, BOT, { limit: 1_000_000 });
     paper = journal
