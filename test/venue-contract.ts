@@ -205,5 +205,56 @@ export function venueContractSuite(name: string, makeVenue: () => Promise<VenueU
       );
       assert.ok(acct.totalCollateral > 0n && acct.maintenanceMarginRequirement > 0n);
     });
+
+    it('orderBook: unknown (undefined), or levels best first that never cross', async () => {
+      const t = await open();
+      const book = await t.venue.orderBook(t.spec.marketIndex);
+      if (book === undefined) return; // the venue knows no book: callers checking liquidity must refuse
+      assert.equal(book.marketIndex, t.spec.marketIndex);
+      for (let i = 1; i < book.asks.length; i++) assert.ok(book.asks[i].price > book.asks[i - 1].price);
+      for (let i = 1; i < book.bids.length; i++) assert.ok(book.bids[i].price < book.bids[i - 1].price);
+      if (book.bids[0] && book.asks[0]) assert.ok(book.bids[0].price < book.asks[0].price);
+      for (const l of [...book.bids, ...book.asks]) assert.ok(l.base > 0n);
+    });
+
+    it('placeAndTake with requireFullFill: every order fills in full or nothing applies', async () => {
+      const t = await open();
+      const taker = (side: 'buy' | 'sell', offsetPct: number, userOrderId: number) =>
+        t.order(side, offsetPct, { orderType: 'market', ioc: true, userOrderId });
+      // A taker within 2% fills; one whose limit lies 5% below the market cannot: the pair fails as a whole.
+      const [bad] = await t.venue.execute(t.sub, [
+        { kind: 'placeAndTake', orders: [taker('buy', 2, 21), taker('buy', -5, 22)], requireFullFill: true },
+      ]);
+      assert.equal(reasonOf(bad), 'PlaceAndTakeOrderSuccessConditionFailed');
+      let acct = await t.venue.getAccount(t.sub);
+      assert.equal(acct.positions.filter((p) => p.base !== 0n).length, 0, 'nothing applied');
+      assert.equal(acct.openOrders.length, 0);
+      assert.ok(!t.events.some((e) => e.type === 'filled'));
+      const [good] = await t.venue.execute(t.sub, [
+        { kind: 'placeAndTake', orders: [taker('buy', 2, 23)], requireFullFill: true },
+      ]);
+      assert.equal(good.ok, true);
+      acct = await t.venue.getAccount(t.sub);
+      assert.equal(
+        acct.positions.find((p) => p.marketIndex === t.spec.marketIndex)?.base,
+        t.spec.minOrderSize,
+      );
+      assert.equal(acct.openOrders.length, 0, 'a taker leaves nothing resting');
+    });
+
+    it('placeAndTake without requireFullFill can succeed with no fill (the caller must verify)', async () => {
+      const t = await open();
+      const [r] = await t.venue.execute(t.sub, [
+        {
+          kind: 'placeAndTake',
+          orders: [t.order('sell', 5, { orderType: 'market', ioc: true, userOrderId: 31 })],
+          requireFullFill: false,
+        },
+      ]);
+      assert.equal(r.ok, true);
+      const acct = await t.venue.getAccount(t.sub);
+      assert.equal(acct.positions.filter((p) => p.base !== 0n).length, 0, 'no fill');
+      assert.equal(acct.openOrders.length, 0, 'and nothing left resting');
+    });
   });
 }

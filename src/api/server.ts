@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/config-error.ts';
 import type { Fill } from '../domain/types.ts';
-import type { Runner, RunnerEvent } from '../runner/runner.ts';
+import { HealthResetError, type Runner, type RunnerEvent } from '../runner/runner.ts';
 import { currentObjective } from '../store/index.ts';
 import {
   authorized,
@@ -185,6 +185,15 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
           await runner.setManual(id, { reduceOnly: on });
           return sendJson(res, 200, detailView(session));
         }
+        case 'reset-health':
+          noCommandFields(body);
+          try {
+            await runner.resetHealth(id);
+          } catch (err) {
+            if (err instanceof HealthResetError) throw new HttpError(409, err.message);
+            throw err;
+          }
+          return sendJson(res, 200, detailView(session));
         default:
           throw new HttpError(404, 'no such endpoint');
       }

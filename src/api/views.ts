@@ -179,6 +179,7 @@ export function detailView(s: BotSession) {
       zScore: st.lastStats ? r6(st.lastStats.z) : null,
       direction: st.holding,
       health: st.health.status,
+      healthReason: st.health.reason,
       legs: positions.map((pos, i) => ({
         market: pos.market,
         quantity: i === 0 ? p.driftQuantity : p.kmnoQuantity,

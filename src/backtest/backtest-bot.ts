@@ -22,6 +22,8 @@ export interface SimDecision {
 
 export interface BacktestBot {
   onBar(market: string, candle: Candle, intervalMs: number): void;
+  /** History before trading (warmupUntil): market data, and whatever the bot learns from it as the runner's warm-up. */
+  warm(market: string, candle: Candle, intervalMs: number): void;
   onFunding(market: string, record: FundingRecord): void;
   onVenueEvents(events: readonly VenueEvent[]): void;
   /** A reconnect or restart at `ts`: ramp in again and decide at the next opportunity. */
@@ -35,6 +37,10 @@ export interface BacktestBot {
   /** Decision memory that survives a restart (as BotEngine.memory): grid 'risk' = the daily-loss latch. */
   memory(): Record<string, unknown>;
   restoreMemory(memory: Record<string, unknown>): void;
+  /** After the decision's commands were executed: the spread bot verifies its fills from the positions. */
+  afterExecute?(sim: SimExchange, sub: number): void;
+  /** Spread: legs refused before sending so far, by cause. */
+  refusals?(): Record<string, number>;
 }
 
 const hasDailyLoss = (v: Verdict | undefined): boolean =>
@@ -74,6 +80,9 @@ export function createBacktestBot(
       restart(ts) {
         started = true;
         bot.restart(ts);
+      },
+      warm(m, candle, intervalMs) {
+        if (m === market.symbol) bot.onBar(candle, intervalMs);
       },
       onFunding(m, record) {
         if (m === market.symbol) bot.onFunding(record);
@@ -122,18 +131,30 @@ export function createBacktestBot(
     risk: config.risk,
     spreadBps,
   });
+  const refused: Record<string, number> = {};
   return {
     onBar: (m, c, i) => bot.onBar(m, c, i),
+    warm: (m, c, i) => bot.warm(m, c, i),
     onFunding: (m, r) => bot.onFunding(m, r),
     onVenueEvents: (evs) => bot.onVenueEvents(evs),
     restart() {},
     decide(sim, sub, ts, force) {
       if (!bot.due(ts) && !(force && bot.snapshots.every((s) => s.current.mark > 0))) return null;
-      return bot.decide(
-        { account: sim.account(sub), liquidationPrice: (i) => sim.liquidationPrice(sub, i) },
+      const d = bot.decide(
+        {
+          account: sim.account(sub),
+          liquidationPrice: (i) => sim.liquidationPrice(sub, i),
+          books: [sim.orderBook(drift.marketIndex), sim.orderBook(kmno.marketIndex)],
+        },
         ts,
       );
+      for (const [cause, n] of Object.entries(d.refused)) refused[cause] = (refused[cause] ?? 0) + (n ?? 0);
+      return d;
     },
+    afterExecute(sim, sub) {
+      bot.verifyFills(sim.account(sub));
+    },
+    refusals: () => ({ ...refused }),
     verdictKind: () => bot.lastVerdict?.kind ?? 'APPROVE',
     memory: () => ({}),
     restoreMemory() {},

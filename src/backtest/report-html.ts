@@ -102,7 +102,16 @@ ${stat('total PnL', n(s.totalPnl))}${stat('realized', n(s.realizedPnl))}${stat('
 ${stat('funding', n(s.fundingPnl))}${stat('fees paid', n(s.feesPaid))}${stat('max drawdown', n(s.maxDrawdown))}
 ${stat('max leverage', n(s.maxLeverage))}${stat('min liq distance %', n(s.minLiqDistancePct))}
 ${stat('min health', n(s.minHealth, 0))}${stat('liquidations', s.liquidations)}
-${stat(
+${s.refusals ? stat('legs refused (depth / no book / slippage)', `${s.refusals.depth ?? 0} / ${s.refusals.noBook ?? 0} / ${s.refusals.slippage ?? 0}`) : ''}${
+  s.oracleEstimatedBars
+    ? stat(
+        'oracle estimated from bar price (bars)',
+        Object.entries(s.oracleEstimatedBars)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(' · '),
+      )
+    : ''
+}${stat(
   'verdict bars',
   Object.entries(s.verdicts)
     .map(([k, v]) => `${k} ${v}`)

@@ -27,6 +27,14 @@ export interface ReportSummary extends ResearchMetrics {
   liquidations: number;
   /** Bars spent under each verdict. */
   verdicts: Record<VerdictKind, number>;
+  /**
+   * Spread bots: legs refused before sending, by cause (legs.ts RejectionCause): `depth` = the book within the
+   * slippage limit held less than the leg, `noBook` = no book known, `slippage` = best price beyond the cap,
+   * `blocked` = openings not allowed (risk, health, stale), `withheld` = a valid leg held back with its partner.
+   */
+  refusals?: Record<string, number>;
+  /** Bars per market whose oracle was not observed (export gap): the bar's price stood in as the estimate. */
+  oracleEstimatedBars?: Record<string, number>;
   wallSeconds: number;
   barsPerSecond: number;
 }

@@ -110,6 +110,11 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
     bot.onVenueEvents(events);
   };
 
+  // Bars whose oracle was not observed (an export gap): the venue and the bot used the bar's price instead.
+  const estimated: Record<string, number> = {};
+  for (const e of o.events) {
+    if (e.type === 'bar' && e.candle.oracleStale) estimated[e.market] = (estimated[e.market] ?? 0) + 1;
+  }
   const total = o.events.length;
   const progressEvery = Math.max(1, Math.floor(total / 200));
   let i = 0;
@@ -121,7 +126,7 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
         bot.onFunding(ev.market, ev.record);
       } else {
         sim.onBar(ev.market, ev.candle, ev.intervalMs);
-        bot.onBar(ev.market, ev.candle, ev.intervalMs);
+        bot.warm(ev.market, ev.candle, ev.intervalMs);
       }
       consume(sim.drainEvents());
     }
@@ -144,6 +149,7 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
       o.onDecision?.(ts, commands);
       sim.execute(sub, commands, ts);
       consume(sim.drainEvents());
+      bot.afterExecute?.(sim, sub);
     }
     if (ev.market !== primary.symbol) continue;
 
@@ -238,6 +244,8 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
       minHealth,
       liquidations: book.liquidations,
       verdicts,
+      ...(bot.refusals ? { refusals: bot.refusals() } : {}),
+      ...(Object.keys(estimated).length > 0 ? { oracleEstimatedBars: estimated } : {}),
       wallSeconds,
       barsPerSecond: wallSeconds > 0 ? bars / wallSeconds : 0,
       ...research.metrics,

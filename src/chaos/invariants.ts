@@ -53,6 +53,7 @@ export function couldIncreaseExposure(o: OrderParams, q: bigint): boolean {
 function placements(c: OrderCommand, live: readonly Order[]): OrderParams[] {
   if (c.kind === 'place') return [c.order];
   if (c.kind === 'cancelAndPlace') return c.place;
+  if (c.kind === 'placeAndTake') return c.orders;
   if (c.kind === 'modify') {
     const o = live.find((x) => x.orderId === c.orderId);
     return o ? [{ ...o, price: c.price ?? o.price, base: c.base ?? o.base - o.filledBase }] : [];

@@ -73,6 +73,10 @@ function spreadConfig(p: Prng): unknown {
     strategy: 'spread',
     collateral: 1000,
     spread: {
+      // Legs worth a quarter of the collateral each (the sizing chaos has always stressed; the defaults are the
+      // seed's 100 / 1000, far from any cap here).
+      driftQuantity: 'auto',
+      kmnoQuantity: 'auto',
       cycleIntervalSec: p.pick([60, 120, 300]),
       entryZ: round(0.8 + p.next() * 1.5, 2),
       exitZ: round(p.next() * 0.5, 2),

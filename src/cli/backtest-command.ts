@@ -102,7 +102,9 @@ export async function backtestCommand(argv: string[]): Promise<number> {
       r.duplicatesDropped ? `${r.duplicatesDropped} duplicate rows dropped` : '',
       r.superseded.length ? `${r.superseded.length} unfinished records superseded` : '',
       r.gaps.length ? `${r.gaps.length} gaps` : '',
-      r.staleOracle.length ? `${r.staleOracle.reduce((a, s) => a + s.bars, 0)} bars with a stale oracle` : '',
+      r.staleOracle.length
+        ? `${r.staleOracle.reduce((a, s) => a + s.bars, 0)} bars whose oracle was not observed (the bar's price is the estimate)`
+        : '',
     ].filter(Boolean);
     if (notes.length) console.error(`note: ${r.file}: ${notes.join(', ')}`);
   }
@@ -149,6 +151,12 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   console.log(
     `  return ${s.returnPct.toFixed(2)}% (buy & hold ${s.buyAndHoldReturnPct.toFixed(2)}%), max drawdown ${s.maxDrawdownPct.toFixed(2)}%, Sharpe ${fmt(s.sharpe)}, Sortino ${fmt(s.sortino)}, Calmar ${fmt(s.calmar)}, ${s.roundTrips} round trips (win rate ${fmt(s.winRatePct, 1)}%), grid ${s.gridPnl.toFixed(2)} / trend ${s.trendPnl.toFixed(2)} USDC`,
   );
+  if (s.refusals) {
+    const r = s.refusals;
+    console.log(
+      `legs refused before sending: ${r.depth ?? 0} over the visible depth, ${r.noBook ?? 0} without a book, ${r.slippage ?? 0} on slippage, ${r.blocked ?? 0} blocked, ${r.withheld ?? 0} withheld with a partner`,
+    );
+  }
   console.log(`wrote ${join(out, 'report.json')} and report.html`);
 
   if (fillModels) {

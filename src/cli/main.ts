@@ -17,6 +17,7 @@ commands:
   data download drift|binance …                   download public candles and funding records
   start    [--config FILE …] [--mode paper|live] [--port N] [--host H] [--speed X] [--yes]
                                                   run the bot-runner and the dashboard
+  bot reset-health NAME [--url URL]               reset a spread bot's EMERGENCY / DEGRADED health
   db migrate                                      apply database migrations
   db prune --older-than 30d                       delete old snapshots and journal rows
 
@@ -32,6 +33,7 @@ const commands: Record<string, () => Promise<Command>> = {
   data: async () => (await import('./data-command.ts')).dataCommand,
   start: async () => (await import('./start-command.ts')).startCommand,
   db: async () => (await import('./db-command.ts')).dbCommand,
+  bot: async () => (await import('./bot-command.ts')).botCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

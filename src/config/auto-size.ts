@@ -1,7 +1,9 @@
 /**
  * Sizes left as 'auto' in a bot config, resolved from the first price the bot sees:
  * - grid: the full ladder on one side (levels × baseSizePerLevel) is worth the collateral (1× notional);
- * - spread: each leg is worth a quarter of the collateral.
+ * - spread (only when a quantity is `auto`, asked for explicitly; the defaults are the seed's 100 / 1000): each
+ *   leg is worth a quarter of the collateral. The runner fixes the resolved numbers in the bot's objective at
+ *   once, so the sizes are chosen once and a restart after a price move keeps them.
  * Sizes go down onto the market's step and never below its minimum order size.
  */
 

@@ -48,7 +48,34 @@ describe('bot config', () => {
     assert.equal(cfg.strategy === 'grid' && cfg.grid.baseSizePerLevel, 'auto');
     assert.equal(cfg.fees.makerBps, -0.25);
     const spread = parseBotConfig({ name: 's', strategy: 'spread', collateral: 500 }, 'x');
-    assert.equal(spread.strategy === 'spread' && spread.spread.driftQuantity, 'auto');
+    assert.ok(spread.strategy === 'spread');
+    // The seed's defaults, not an 'auto' size recomputed at every start.
+    assert.deepEqual(
+      [
+        spread.spread.driftQuantity,
+        spread.spread.kmnoQuantity,
+        spread.spread.cycleIntervalSec,
+        spread.spread.signalLagPeriods,
+        spread.spread.maxSlippageBps,
+        spread.spread.closeMaxSlippageBps,
+      ],
+      [100, 1000, 60, 3, 25, 50],
+    );
+    const auto = parseBotConfig(
+      {
+        name: 's',
+        strategy: 'spread',
+        collateral: 500,
+        spread: { driftQuantity: 'auto', kmnoQuantity: 'auto' },
+      },
+      'x',
+    );
+    assert.ok(auto.strategy === 'spread');
+    assert.deepEqual(
+      [auto.spread.driftQuantity, auto.spread.kmnoQuantity],
+      ['auto', 'auto'],
+      'auto only on request',
+    );
   });
 
   it('names every bad field at once', () => {

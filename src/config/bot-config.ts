@@ -37,7 +37,11 @@ export interface GridBotConfig extends BotConfigBase {
 
 export interface SpreadBotConfig extends BotConfigBase {
   strategy: 'spread';
-  /** driftQuantity / kmnoQuantity may be left out ('auto': each leg worth a quarter of the collateral). */
+  /**
+   * driftQuantity / kmnoQuantity default to the seed's 100 / 1000; `auto` (asked for explicitly) sizes each leg
+   * at a quarter of the collateral from the first prices, and the runner then fixes the numbers in the bot's
+   * objective so a restart never re-sizes a held pair (see resolveSpreadSizes).
+   */
   spread: Omit<SpreadParams, 'driftQuantity' | 'kmnoQuantity'> & {
     driftQuantity: number | 'auto';
     kmnoQuantity: number | 'auto';
@@ -163,14 +167,14 @@ export function parseBotConfig(raw: unknown, source: string): BotConfig {
       SPREAD_MARKETS.every((m) => list.some((x) => typeof x === 'string' && x.toUpperCase() === m));
     if (!ok) problems.push(`markets: must be [DRIFT-PERP, KMNO-PERP] (got ${show(list)})`);
     const spreadRaw = raw.spread === undefined ? {} : raw.spread;
-    const autoDrift = isObject(spreadRaw) && spreadRaw.driftQuantity === undefined;
-    const autoKmno = isObject(spreadRaw) && spreadRaw.kmnoQuantity === undefined;
+    const autoDrift = isObject(spreadRaw) && spreadRaw.driftQuantity === 'auto';
+    const autoKmno = isObject(spreadRaw) && spreadRaw.kmnoQuantity === 'auto';
     const spread = parseSpreadParams(
       isObject(spreadRaw)
         ? {
             ...spreadRaw,
-            driftQuantity: spreadRaw.driftQuantity ?? 1,
-            kmnoQuantity: spreadRaw.kmnoQuantity ?? 1,
+            ...(autoDrift ? { driftQuantity: 1 } : {}),
+            ...(autoKmno ? { kmnoQuantity: 1 } : {}),
           }
         : spreadRaw,
     );

@@ -19,10 +19,16 @@ export interface Candle {
   oracleLow?: number;
   oracleClose?: number;
   /**
-   * True when the oracle fields did not come from a fresh observation: Drift's export repeats the last
-   * oracle on zero-volume candles. Consumers must treat such an oracle as stale, not as truth.
+   * True when the oracle fields were not observed on this bar: Drift's export repeats the last oracle on
+   * zero-volume candles. That is a gap in the export, not a stale oracle on Drift (data/README.md): consumers
+   * carry the last observation forward with its age and use the bar's own prices as the oracle estimate.
    */
   oracleStale?: boolean;
+  /**
+   * Live feeds only: how far the oracle's publish slot lags the current slot, in ms. A lagging live oracle is
+   * what rule F's stale-oracle PAUSE is about. Absent for replayed files.
+   */
+  oracleLagMs?: number;
   /** Funding rate as a fraction of price for the period, when the source has one (generic CSV). */
   fundingRate?: number;
 }

@@ -10,10 +10,24 @@ export interface MarketSnapshot {
   mark: number;
   bid: number;
   ask: number;
+  /** The oracle price the decision uses: the observation, or (not observed) the bar's own price as estimate. */
   oracle: number;
-  /** Ms since the oracle last changed from a fresh observation; 0 when fresh. */
+  /**
+   * Age of the last oracle observation, ms: a live feed's slot lag when observed (0 for a replayed observation);
+   * time since the last observation when this bar's oracle was not observed.
+   */
   oracleAgeMs: number;
-  /** True when the oracle is older than the configured staleness limit (or missing). */
+  /**
+   * False when this bar carried no oracle observation (a replayed export's gap): `oracle` is then the bar's
+   * price as the estimate and `lastObservedOracle` the value carried forward. Absent = observed.
+   */
+  oracleObserved?: boolean;
+  /** The last observed oracle value (carried forward through unobserved bars); NaN before the first. */
+  lastObservedOracle?: number;
+  /**
+   * True when a live oracle's slot lags beyond the staleness limit, or no price is known at all. A replayed bar
+   * without an observation is not stale (see oracleObserved): that is a gap in the export, not on Drift.
+   */
   oracleStale: boolean;
   /** Last known hourly funding rate as a fraction of price; longs pay when positive. */
   fundingRate: number;

@@ -124,6 +124,8 @@ export type RejectReason =
   | 'MarketReduceOnly'
   | 'OrderNotFound'
   | 'InvalidOrder'
+  /** A placeAndTake with requireFullFill did not fill every order in full: nothing applied (Drift 6289). */
+  | 'PlaceAndTakeOrderSuccessConditionFailed'
   | 'Disconnected';
 
 /** What a planner emits; one command maps to one Drift instruction. */
@@ -135,7 +137,14 @@ export type OrderCommand =
   /** Atomic: Drift's cancelAndPlaceOrders. Either everything applies or nothing does. */
   | { kind: 'cancelAndPlace'; cancelOrderIds: number[]; place: OrderParams[] }
   /** Drift's modifyOrder re-places the order (it gets a new orderId). */
-  | { kind: 'modify'; orderId: number; price?: bigint; base?: bigint };
+  | { kind: 'modify'; orderId: number; price?: bigint; base?: bigint }
+  /**
+   * Taker orders on one or more markets in ONE transaction (Drift: one placeAndTakePerpOrder instruction per
+   * order). With requireFullFill every instruction demands a full fill (Drift's FullFill success condition), so
+   * either every order fills in full or the transaction fails and nothing applies. Without it each order takes
+   * what the book gives within its price and the rest is cancelled (a place-and-take can succeed with no fill).
+   */
+  | { kind: 'placeAndTake'; orders: OrderParams[]; requireFullFill: boolean };
 
 export type VenueEvent =
   | { type: 'accepted'; ts: number; subaccountId: number; order: Order }

@@ -13,6 +13,23 @@ export interface AccountFigureInputs {
   liquidationPrice: bigint | undefined;
   /** Equity (maintenance-weighted total collateral) at 00:00 UTC of today, USDC. */
   dayStartEquity: number;
+  /** Worst-case notional on the account's other markets, USDC (risk/inputs.ts `otherNotional`). */
+  otherNotional?: number;
+}
+
+/** Worst-case |base| (position + open orders on the worse side) of one market, base units. */
+export function worstCaseBaseOf(account: AccountState, marketIndex: number): number {
+  let pos = 0;
+  for (const p of account.positions) if (p.marketIndex === marketIndex) pos += baseToNumber(p.base);
+  let bids = 0;
+  let asks = 0;
+  for (const o of account.openOrders) {
+    if (o.marketIndex !== marketIndex || o.status !== 'open') continue;
+    const left = baseToNumber(o.base - o.filledBase);
+    if (o.side === 'buy') bids += left;
+    else asks += left;
+  }
+  return Math.max(Math.abs(pos + bids), Math.abs(pos - asks));
 }
 
 export function accountFigures(x: AccountFigureInputs): AccountFigures {
@@ -45,5 +62,6 @@ export function accountFigures(x: AccountFigureInputs): AccountFigures {
     openBidBase,
     openAskBase,
     dailyPnl: totalCollateral - x.dayStartEquity,
+    ...(x.otherNotional !== undefined ? { otherNotional: x.otherNotional } : {}),
   };
 }

@@ -1,11 +1,15 @@
 /**
- * One spread bot's decision pipeline, shared by backtest, paper and live: two market snapshots, one risk
- * evaluation per leg (the stricter verdict governs the pair), and the pure spread cycle every
- * cycleIntervalSec. Its taker orders become IOC place commands.
+ * One spread bot's decision pipeline, shared by backtest, paper and live: two market snapshots and the venue's
+ * books, one risk evaluation per leg with the account's other leg counted (the stricter verdict governs the
+ * pair), and the pure spread cycle every cycleIntervalSec. Each batch of its taker orders becomes one
+ * placeAndTake command (one transaction; a pair's legs fill in full together or not at all), and the fills are
+ * verified from the venue's positions afterwards (`verifyFills`): a place-and-take can succeed with no fill.
  */
 import type { Candle, FundingRecord } from '../data/types.ts';
 import { VERDICT_RANK, type Verdict } from '../domain/intent.ts';
 import type { MarketSpec } from '../domain/markets.ts';
+import { baseToNumber } from '../domain/precision.ts';
+import type { MarketSnapshot } from '../domain/snapshot.ts';
 import type { AccountState, OrderCommand, VenueEvent } from '../domain/types.ts';
 import { toOrderParams } from '../execution/planner.ts';
 import type { ExecutionPolicy } from '../execution/policy.ts';
@@ -17,12 +21,17 @@ import type { RiskLimits } from '../risk/limits.ts';
 import {
   initialSpreadState,
   requestShutdown,
+  resetHealth,
   type SpreadBotState,
   spreadCycle,
 } from '../strategies/spread/cycle.ts';
+import type { HealthState } from '../strategies/spread/health.ts';
+import type { RejectionCause } from '../strategies/spread/legs.ts';
 import type { SpreadParams } from '../strategies/spread/params.ts';
-import type { LegOrderResult } from '../strategies/spread/types.ts';
-import { accountFigures } from './account-figures.ts';
+import { updateSignal } from '../strategies/spread/signal.ts';
+import type { LegOrderResult, SpreadSnapshot } from '../strategies/spread/types.ts';
+import type { L2Book } from '../venue/port.ts';
+import { accountFigures, worstCaseBaseOf } from './account-figures.ts';
 import { DayStartEquity } from './day-start-equity.ts';
 import { type ManualControls, manualVerdict } from './manual-controls.ts';
 import { UserOrderIds } from './user-order-ids.ts';
@@ -42,11 +51,22 @@ export interface SpreadDecisionOut {
   commands: OrderCommand[];
   log: LogEvent[];
   shutdownComplete: boolean;
+  /** Legs refused before sending this cycle, by cause (the backtest report sums them). */
+  refused: Partial<Record<RejectionCause, number>>;
 }
 
 export interface SpreadAccountView {
   account: AccountState;
   liquidationPrice: (marketIndex: number) => bigint | undefined;
+  /** The venue's books of [DRIFT, KMNO] just before the decision; undefined = unknown (openings refused). */
+  books?: readonly (L2Book | undefined)[];
+}
+
+/** Orders sent by the last decision, to be checked against the venue's positions (verifyFills). */
+interface InFlight {
+  /** Signed base per market before sending. */
+  before: Map<number, bigint>;
+  orders: { marketIndex: number; side: 'buy' | 'sell'; base: bigint; reduceOnly: boolean; uid: number }[];
 }
 
 export class SpreadBot {
@@ -58,10 +78,17 @@ export class SpreadBot {
   private readonly dayStart = new DayStartEquity();
   private readonly uids = new UserOrderIds();
   private nextCycleTs = Number.NEGATIVE_INFINITY;
+  private lastWarmTs = Number.NEGATIVE_INFINITY;
+  /** Close time of the last bar seen on each leg. */
+  private readonly barTs: [number, number] = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
   private pending: LegOrderResult[] = [];
-  /** userOrderId → the leg order it was, to turn venue outcomes into LegOrderResults. */
-  private readonly sent = new Map<number, { marketIndex: number; side: 'buy' | 'sell'; filled: boolean }>();
+  /** Orders of the last decision not yet verified against the venue's positions. */
+  private inflight: InFlight | undefined;
+  /** userOrderId → why the venue refused it (rejected events), to explain a missing fill. */
+  private readonly refusedByVenue = new Map<number, string>();
   lastVerdict: Verdict | undefined;
+  /** Called when the health status changes (the runner persists EMERGENCY). */
+  onHealthChange: ((health: HealthState) => void) | undefined;
 
   constructor(setup: SpreadBotSetup) {
     this.setup = setup;
@@ -81,7 +108,9 @@ export class SpreadBot {
 
   onBar(market: string, candle: Candle, intervalMs: number): void {
     const i = this.leg(market);
-    if (i >= 0) this.snapshots[i].onBar(candle, intervalMs);
+    if (i < 0) return;
+    this.snapshots[i].onBar(candle, intervalMs);
+    this.barTs[i] = candle.ts + intervalMs;
   }
 
   onFunding(market: string, record: FundingRecord): void {
@@ -89,32 +118,87 @@ export class SpreadBot {
     if (i >= 0) this.snapshots[i].onFunding(record);
   }
 
-  /** Venue outcomes of the orders sent last cycle become the cycle's `lastOrderResults`. */
+  /**
+   * History before trading (a paper start, a backtest's warm-up): market data only, and the z-score's rolling
+   * fit learns one observation per cycle interval, as decide would — no orders, no confirmation streak.
+   */
+  warm(market: string, candle: Candle, intervalMs: number): void {
+    this.onBar(market, candle, intervalMs);
+    const ts = candle.ts + intervalMs;
+    if (ts - this.lastWarmTs < this.setup.spread.cycleIntervalSec * 1000) return;
+    const [a, b] = this.snapshots;
+    if (!(a.current.mark > 0 && b.current.mark > 0) || this.barTs[0] !== this.barTs[1]) return;
+    const px = (s: MarketSnapshot) => (this.setup.spread.signalPrice === 'mark' ? s.mark : s.oracle);
+    const u = updateSignal(this.state.fit, px(a.current), px(b.current));
+    if (u.ok) this.state = { ...this.state, fit: u.fit, lastStats: u.stats };
+    this.lastWarmTs = ts;
+  }
+
+  /** Venue refusals of the orders in flight, kept to explain a fill that did not happen. */
   onVenueEvents(events: readonly VenueEvent[]): void {
+    if (!this.inflight) return;
     for (const e of events) {
-      if (e.type === 'filled') {
-        const s = this.sent.get(e.fill.userOrderId);
-        if (s) s.filled = true;
-      } else if (e.type === 'rejected' || e.type === 'cancelled') {
-        const uid = e.type === 'rejected' ? e.order.userOrderId : e.userOrderId;
-        const s = this.sent.get(uid);
-        if (s && !s.filled) {
-          this.pending.push({
-            marketIndex: s.marketIndex,
-            side: s.side,
-            ok: false,
-            reason: e.type === 'rejected' ? e.reason : e.reason,
-          });
-          this.sent.delete(uid);
-        }
-      }
+      if (e.type === 'rejected') this.refusedByVenue.set(e.order.userOrderId, `${e.reason}: ${e.detail}`);
     }
-    for (const [uid, s] of this.sent) {
-      if (s.filled) {
-        this.pending.push({ marketIndex: s.marketIndex, side: s.side, ok: true });
-        this.sent.delete(uid);
+  }
+
+  /**
+   * After sending: did each leg fill? The venue's positions are the truth (a place-and-take can succeed with no
+   * fill, a send can fail as a whole). Per market the position must have moved by the orders' sizes; a
+   * reduce-only close counts as done when the position is flat. The outcomes become the next cycle's
+   * `lastOrderResults` (health counts failures), and the returned lines say what happened.
+   */
+  verifyFills(account: AccountState): LogEvent[] {
+    const f = this.inflight;
+    if (!f) return [];
+    this.inflight = undefined;
+    const baseOf = (i: number) => account.positions.find((p) => p.marketIndex === i)?.base ?? 0n;
+    const log: LogEvent[] = [];
+    for (const i of new Set(f.orders.map((o) => o.marketIndex))) {
+      const orders = f.orders.filter((o) => o.marketIndex === i);
+      const before = f.before.get(i) ?? 0n;
+      const after = baseOf(i);
+      const want = orders.reduce((a, o) => a + (o.side === 'buy' ? o.base : -o.base), 0n);
+      const moved = after - before;
+      const closedFlat = orders.every((o) => o.reduceOnly) && after === 0n;
+      const ok = moved === want || closedFlat;
+      for (const o of orders) {
+        const why = this.refusedByVenue.get(o.uid);
+        const reason = ok
+          ? undefined
+          : `${why ? `${why}; ` : ''}position moved ${baseToNumber(moved)} of ${baseToNumber(want)}`;
+        this.pending.push({ marketIndex: o.marketIndex, side: o.side, ok, ...(reason ? { reason } : {}) });
       }
+      const fields = {
+        marketIndex: i,
+        want: baseToNumber(want),
+        moved: baseToNumber(moved),
+        base: baseToNumber(after),
+      };
+      log.push(
+        ok
+          ? { level: 'info', category: 'ORDER', msg: `fills verified on ${i}`, fields }
+          : { level: 'warn', category: 'ORDER', msg: `not filled as sent on ${i}`, fields },
+      );
     }
+    this.refusedByVenue.clear();
+    return log;
+  }
+
+  /** The spread bot's health (HEALTHY / DEGRADED / EMERGENCY) as the cycle keeps it. */
+  get health(): HealthState {
+    return this.state.health;
+  }
+
+  /** Restores a persisted health state (EMERGENCY survives a restart until an operator resets it). */
+  restoreHealth(health: HealthState): void {
+    this.state = { ...this.state, health };
+  }
+
+  /** The operator's reset: EMERGENCY (or DEGRADED) back to HEALTHY. */
+  resetHealth(): void {
+    this.state = resetHealth(this.state, this.setup.spread);
+    this.onHealthChange?.(this.state.health);
   }
 
   shutdown(): void {
@@ -122,19 +206,41 @@ export class SpreadBot {
     this.nextCycleTs = Number.NEGATIVE_INFINITY;
   }
 
-  /** Both legs have prices and the cycle interval has passed. */
+  /**
+   * Both legs have prices, the cycle interval has passed, and BOTH legs' bars have reached `ts`: a
+   * replay delivers the two markets' bars for one period one after the other, and deciding on the first would
+   * price the pair with the other leg one bar old.
+   */
   due(ts: number): boolean {
-    return ts >= this.nextCycleTs && this.snapshots.every((s) => s.current.mark > 0);
+    return (
+      ts >= this.nextCycleTs &&
+      Math.min(this.barTs[0], this.barTs[1]) >= ts &&
+      this.snapshots.every((s) => s.current.mark > 0)
+    );
   }
 
   decide(view: SpreadAccountView, ts: number): SpreadDecisionOut {
     const { markets, spread, risk, execution } = this.setup;
+    // Orders still unverified (a caller that did not verify after sending): the venue's positions now decide.
+    const early = this.verifyFills(view.account);
     const equity = Number(view.account.totalCollateral) / 1e6;
     const dayStart = this.dayStart.at(ts, equity);
+    const qtys = [spread.driftQuantity, spread.kmnoQuantity];
+    // Worst-case notional per leg: its position and orders, or the fixed quantity the strategy asks for.
+    const legNotional = markets.map(
+      (m, i) =>
+        Math.max(worstCaseBaseOf(view.account, m.marketIndex), qtys[i] as number) *
+        this.snapshots[i].current.mark,
+    );
+    let otherMarkets = 0;
+    for (const p of view.account.positions) {
+      if (p.base === 0n || this.leg(p.marketIndex) >= 0) continue;
+      otherMarkets += Math.abs(Number(p.quoteEntry) / 1e6);
+    }
     let verdict: Verdict | undefined;
     for (let i = 0; i < 2; i++) {
       const m = markets[i];
-      const qty = i === 0 ? spread.driftQuantity : spread.kmnoQuantity;
+      const qty = qtys[i] as number;
       const intended = i === 0 ? this.state.intended.driftBase : this.state.intended.kmnoBase;
       const e = evaluateRisk(
         {
@@ -152,6 +258,8 @@ export class SpreadBot {
             marketIndex: m.marketIndex,
             liquidationPrice: view.liquidationPrice(m.marketIndex),
             dayStartEquity: dayStart,
+            // Leverage (B) and notional (D) are account-wide: the other leg counts.
+            otherNotional: (legNotional[1 - i] as number) + otherMarkets,
           }),
           market: { maintenanceMarginRatio: m.marginRatioMaintenance / 10_000 },
           manualReduceOnly: this.manual.reduceOnly,
@@ -163,12 +271,17 @@ export class SpreadBot {
       if (!verdict || VERDICT_RANK[e.verdict.kind] > VERDICT_RANK[verdict.kind]) verdict = e.verdict;
     }
     const finalVerdict = manualVerdict(verdict as Verdict, this.manual);
+    const withBook = (i: number): SpreadSnapshot => {
+      const book = view.books?.[i];
+      return book ? { ...this.snapshots[i].current, book } : this.snapshots[i].current;
+    };
+    const healthBefore = this.state.health.status;
     const r = spreadCycle(
       this.state,
       {
         ts,
-        drift: this.snapshots[0].current,
-        kmno: this.snapshots[1].current,
+        drift: withBook(0),
+        kmno: withBook(1),
         positions: view.account.positions,
         lastOrderResults: this.pending,
         verdict: finalVerdict,
@@ -180,12 +293,39 @@ export class SpreadBot {
     this.state = r.state;
     this.lastVerdict = finalVerdict;
     this.nextCycleTs = ts + spread.cycleIntervalSec * 1000;
+    if (r.state.health.status !== healthBefore) this.onHealthChange?.(r.state.health);
     const commands: OrderCommand[] = [];
-    for (const d of r.orders) {
-      const uid = this.uids.next(view.account.openOrders);
-      this.sent.set(uid, { marketIndex: d.marketIndex, side: d.side, filled: false });
-      commands.push({ kind: 'place', order: toOrderParams(d, execution, uid) });
+    const before = new Map(view.account.positions.map((p) => [p.marketIndex, p.base]));
+    const flight: InFlight = { before, orders: [] };
+    // Ids in use: the venue's open orders and the ones handed out in this decision.
+    const open: { userOrderId: number }[] = view.account.openOrders.map((o) => ({
+      userOrderId: o.userOrderId,
+    }));
+    for (const batch of r.batches) {
+      const orders = batch.orders.map((d) => {
+        const uid = this.uids.next(open);
+        open.push({ userOrderId: uid });
+        flight.orders.push({
+          marketIndex: d.marketIndex,
+          side: d.side,
+          base: d.base,
+          reduceOnly: d.reduceOnly,
+          uid,
+        });
+        return toOrderParams(d, execution, uid);
+      });
+      commands.push({ kind: 'placeAndTake', orders, requireFullFill: batch.allOrNothing });
     }
-    return { ts, verdict: finalVerdict, commands, log: r.log, shutdownComplete: r.shutdownComplete };
+    if (flight.orders.length > 0) this.inflight = flight;
+    const refused: Partial<Record<RejectionCause, number>> = {};
+    for (const x of r.rejected) refused[x.cause] = (refused[x.cause] ?? 0) + 1;
+    return {
+      ts,
+      verdict: finalVerdict,
+      commands,
+      log: [...early, ...r.log],
+      shutdownComplete: r.shutdownComplete,
+      refused,
+    };
   }
 }

@@ -43,19 +43,16 @@ describe('createLogger', () => {
     tick(7);
     assert.equal(c.end({ orders: 2 }), 12);
     const [a, b] = parsed();
-    assert.deepEqual([a.cid, a.durationMs, a.level, a.market], ['c-42', 5, 'warn', 'DRIFT-PERP']);
-    assert.deepEqual(
-      [b.cid, b.category, b.msg, b.durationMs, b.orders],
-      ['c-42', 'CYCLE', 'cycle end', 12, 2],
-    );
+    assert.deepEqual([a.cid, a.duration, a.level, a.market], ['c-42', 5, 'warn', 'DRIFT-PERP']);
+    assert.deepEqual([b.cid, b.category, b.msg, b.duration, b.orders], ['c-42', 'CYCLE', 'cycle end', 12, 2]);
   });
 
   it('fields cannot overwrite the fixed keys', () => {
     const { logger, parsed } = capture();
-    logger.cycle('x').info('POSITION', 'm', { cid: 'spoof', botId: 'other', durationMs: -1 });
+    logger.cycle('x').info('POSITION', 'm', { cid: 'spoof', botId: 'other', duration: -1 });
     const [l] = parsed();
     assert.deepEqual(
-      [l.cid, l.botId, l.durationMs, l.field_cid, l.field_botId],
+      [l.cid, l.botId, l.duration, l.field_cid, l.field_botId],
       ['x', 'spread-1', 0, 'spoof', 'other'],
     );
   });

@@ -1,7 +1,8 @@
 /**
  * A tiny structured JSON logger: one line per event,
- * `{ts, level, category, botId, cid, msg, ...fields, durationMs}`. The runner owns the sink (`write`) and the
- * clock (`now`, injectable for tests); every line passes the redaction guard first.
+ * `{ts, level, category, botId, cid, msg, ...fields, duration}` (`duration`: ms since the cycle began, on every
+ * line of a cycle). The runner owns the sink (`write`) and the clock (`now`, injectable for tests); every line
+ * passes the redaction guard first.
  */
 import { redactFields, redactText } from './redact.ts';
 import { LOG_LEVEL_RANK, type LogCategory, type LogEvent, type LogLevel } from './types.ts';
@@ -25,7 +26,7 @@ export interface Logger {
   error: Emit;
   /** Writes events a decision function returned. */
   events(events: readonly LogEvent[]): void;
-  /** A child for one cycle: its lines carry `cid` and `durationMs` since the child was made. */
+  /** A child for one cycle: its lines carry `cid` and `duration` (ms since the child was made). */
   cycle(cid: string): CycleLogger;
 }
 
@@ -36,7 +37,7 @@ export interface CycleLogger extends Logger {
 }
 
 /** Keys the logger sets itself; a field with one of these names is written as `field_<name>`. */
-const RESERVED = new Set(['ts', 'level', 'category', 'botId', 'cid', 'msg', 'durationMs']);
+const RESERVED = new Set(['ts', 'level', 'category', 'botId', 'cid', 'msg', 'duration']);
 
 export function createLogger(options: LoggerOptions): Logger {
   return makeLogger(options, null, undefined);
@@ -60,7 +61,7 @@ function makeLogger(options: LoggerOptions, cid: string | null, startedAt: numbe
     for (const [k, v] of Object.entries(redactFields(fields ?? {}))) {
       line[RESERVED.has(k) ? `field_${k}` : k] = v;
     }
-    if (startedAt !== undefined) line.durationMs = t - startedAt;
+    if (startedAt !== undefined) line.duration = t - startedAt;
     options.write(JSON.stringify(line));
   };
 

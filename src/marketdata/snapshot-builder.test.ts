@@ -32,23 +32,38 @@ describe('MarketSnapshotBuilder', () => {
     assert.equal(s.marketIndex, 30);
   });
 
-  it('keeps the last fresh oracle through stale bars, ages it, and flags staleness', () => {
+  it('an unobserved oracle (export gap): last observation carried with its age, the bar price as estimate, not stale', () => {
     const b = new MarketSnapshotBuilder({ marketIndex: 30, oracleStaleMs: 30 * MIN });
     const q = 15 * MIN;
     b.onBar(bar(0, 1.0, { oracleClose: 1.01 }), q);
     let s = b.onBar(bar(q, 1.02, { oracleClose: 1.01, oracleStale: true }), q);
-    assert.equal(s.oracle, 1.01);
+    assert.equal(s.oracleObserved, false);
+    assert.equal(s.lastObservedOracle, 1.01, 'the last observation is carried forward');
+    assert.equal(s.oracle, 1.02, "the bar's own price is the estimate");
+    assert.equal(s.divergence, 0, 'no divergence is read into an estimate');
     assert.equal(s.oracleAgeMs, q);
-    assert.equal(s.oracleStale, true, 'the candle says stale');
-    // a bar with no oracleStale flag but an old oracle: age over the limit is stale too
+    assert.equal(s.oracleStale, false, 'a gap in the export is not a stale oracle');
     b.onBar(bar(2 * q, 1.03, { oracleClose: 1.01, oracleStale: true }), q);
     s = b.onBar(bar(3 * q, 1.04, { oracleClose: 1.01, oracleStale: true }), q);
-    assert.equal(s.oracleAgeMs, 3 * q);
-    assert.equal(s.oracleStale, true);
-    s = b.onBar(bar(4 * q, 1.05, { oracleClose: 1.05 }), q);
-    assert.equal(s.oracle, 1.05);
+    assert.equal(s.oracleAgeMs, 3 * q, 'the age keeps growing past the limit');
+    assert.equal(s.oracleStale, false);
+    s = b.onBar(bar(4 * q, 1.05, { oracleClose: 1.049 }), q);
+    assert.equal(s.oracleObserved, true);
+    assert.equal(s.oracle, 1.049);
+    assert.equal(s.lastObservedOracle, 1.049);
     assert.equal(s.oracleAgeMs, 0);
     assert.equal(s.oracleStale, false);
+  });
+
+  it('a live oracle whose slot lags is stale once the lag passes the limit', () => {
+    const b = new MarketSnapshotBuilder({ marketIndex: 30, oracleStaleMs: 30_000 });
+    let s = b.onBar(bar(0, 1.0, { oracleClose: 1.0, oracleLagMs: 2_000 }), 15_000);
+    assert.equal(s.oracleAgeMs, 2_000);
+    assert.equal(s.oracleStale, false);
+    s = b.onBar(bar(15_000, 1.0, { oracleClose: 1.0, oracleLagMs: 45_000 }), 15_000);
+    assert.equal(s.oracleObserved, true);
+    assert.equal(s.oracleAgeMs, 45_000);
+    assert.equal(s.oracleStale, true);
   });
 
   it('uses the mark as oracle for sources without one, unless told not to', () => {

@@ -7,9 +7,12 @@
  * Choices (docs/grid-strategy.md):
  * - mark = bar close; bid/ask = mark ∓ half the configured spread (bars carry no book).
  * - snapshot.ts = bar close time (candle.ts + intervalMs): the close is not known before then.
- * - oracle = the bar's oracleClose when fresh; a stale or missing one keeps the last fresh value and its age
- *   grows. oracleStale = the bar says so, or age > limit, or no fresh oracle yet. A source with no oracle column
- *   at all (spot CSV) uses the mark as its oracle when `oracleFromMark` is set (the default).
+ * - oracle = the bar's oracleClose when observed (oracleAgeMs = a live feed's slot lag, `oracleLagMs`). A bar
+ *   whose oracle was not observed (Drift's export repeats it on zero-volume candles) carries the last observation
+ *   forward (`lastObservedOracle`, its age in oracleAgeMs) and uses the bar's own price as the oracle estimate
+ *   (`oracleObserved: false`): a gap in the export is not a stale oracle on Drift. oracleStale = a live oracle
+ *   lags beyond `oracleStaleMs`, or there is no oracle at all. A source with no oracle column (spot CSV) uses the
+ *   mark as its oracle when `oracleFromMark` is set (the default).
  * - vol = realised volatility of log returns of the mark over the last `volWindow` bars, annualised.
  * - fundingRate = the latest funding record's hourly rate; until one arrives, Drift's formula on the bars' mark
  *   and oracle (funding-estimate.ts), which is what the simulator charges when it has no records.
@@ -71,6 +74,8 @@ export class MarketSnapshotBuilder {
       ask: Number.NaN,
       oracle: Number.NaN,
       oracleAgeMs: Number.POSITIVE_INFINITY,
+      oracleObserved: false,
+      lastObservedOracle: Number.NaN,
       oracleStale: true,
       fundingRate: 0,
       nextFundingTs: 0,
@@ -96,18 +101,40 @@ export class MarketSnapshotBuilder {
     s.ask = mark * (1 + this.halfSpread);
 
     const hasOracle = candle.oracleClose !== undefined;
-    const freshOracle = hasOracle ? candle.oracleStale !== true : this.oracleFromMark;
-    if (freshOracle) {
-      s.oracle = hasOracle ? (candle.oracleClose as number) : mark;
-      this.lastFreshOracleTs = ts;
-    } else if (Number.isNaN(s.oracle) && hasOracle) {
-      // never seen a fresh one: the stale value is still the best guess at the price, flagged stale below
+    if (hasOracle && candle.oracleStale !== true) {
+      // An observation. A live feed says how far its slot lags; a replayed observation is as old as its bar.
+      const lag = candle.oracleLagMs ?? 0;
       s.oracle = candle.oracleClose as number;
+      s.lastObservedOracle = s.oracle;
+      this.lastFreshOracleTs = ts - lag;
+      s.oracleAgeMs = lag;
+      s.oracleObserved = true;
+      s.oracleStale = lag > this.oracleStaleMs;
+    } else if (hasOracle) {
+      // A gap in the export (no fill, the last oracle repeated): carry the last observation forward with its
+      // age and take the bar's own price as the estimate (data/README.md). Not a stale oracle on Drift.
+      if (Number.isNaN(s.lastObservedOracle)) s.lastObservedOracle = candle.oracleClose as number;
+      s.oracle = mark;
+      s.oracleObserved = false;
+      s.oracleAgeMs = Number.isNaN(this.lastFreshOracleTs)
+        ? Number.POSITIVE_INFINITY
+        : ts - this.lastFreshOracleTs;
+      s.oracleStale = false;
+    } else if (this.oracleFromMark) {
+      // No oracle column at all (spot data): the mark stands in for it.
+      s.oracle = mark;
+      s.lastObservedOracle = mark;
+      this.lastFreshOracleTs = ts;
+      s.oracleAgeMs = 0;
+      s.oracleObserved = true;
+      s.oracleStale = false;
+    } else {
+      s.oracleAgeMs = Number.isNaN(this.lastFreshOracleTs)
+        ? Number.POSITIVE_INFINITY
+        : ts - this.lastFreshOracleTs;
+      s.oracleObserved = false;
+      s.oracleStale = true;
     }
-    s.oracleAgeMs = Number.isNaN(this.lastFreshOracleTs)
-      ? Number.POSITIVE_INFINITY
-      : ts - this.lastFreshOracleTs;
-    s.oracleStale = candle.oracleStale === true || !freshOracle || s.oracleAgeMs > this.oracleStaleMs;
     s.divergence = s.oracle > 0 ? (mark - s.oracle) / s.oracle : 0;
     if (candle.fundingRate !== undefined) {
       s.fundingRate = candle.fundingRate;
@@ -132,10 +159,8 @@ export class MarketSnapshotBuilder {
     if (record.ts > s.ts) {
       s.ts = record.ts;
       s.nextFundingTs = this.nextFundingAfter(record.ts);
-      if (!Number.isNaN(this.lastFreshOracleTs)) {
-        s.oracleAgeMs = record.ts - this.lastFreshOracleTs;
-        s.oracleStale = s.oracleStale || s.oracleAgeMs > this.oracleStaleMs;
-      }
+      // The oracle's age is not touched: a funding record is no oracle reading, and a replayed bar's observation
+      // stands for its whole interval. Live staleness comes from the feed's slot lag (the bar's oracleLagMs).
     }
     return s;
   }

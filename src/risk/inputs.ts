@@ -29,6 +29,12 @@ export interface AccountFigures {
   openAskBase: number;
   /** Realized + unrealized + funding PnL since 00:00 UTC of `ts`'s day, USDC (loss < 0). */
   dailyPnl: number;
+  /**
+   * Worst-case notional (USDC) the same account carries on its OTHER markets: per market the larger of |position
+   * + open orders on the worse side| and what the strategy asks there, × that market's mark. The account-level
+   * caps (B leverage, D notional) add it to this market's own. Absent = 0 (a one-market bot).
+   */
+  otherNotional?: number;
 }
 
 /** Static facts of the market the rules need. */

@@ -13,10 +13,10 @@ import type { AccountState, OrderCommand, VenueEvent } from '../domain/types.ts'
 import { GridBot, type GridRiskMemory } from '../engine/grid-bot.ts';
 import type { ManualControls } from '../engine/manual-controls.ts';
 import { SpreadBot } from '../engine/spread-bot.ts';
-import type { LogEvent } from '../log/types.ts';
+import type { LogEvent, LogLevel } from '../log/types.ts';
 import { legsFor } from '../strategies/spread/intents.ts';
-import { updateSignal } from '../strategies/spread/signal.ts';
 import type { SpreadDirection } from '../strategies/spread/types.ts';
+import type { L2Book } from '../venue/port.ts';
 
 export interface EngineDecision {
   ts: number;
@@ -30,12 +30,22 @@ export interface EngineDecision {
   shutdownComplete?: boolean;
 }
 
+/** The venue's books of `bookMarkets`, in that order (undefined = the venue knows none). */
+export type DecisionBooks = readonly (L2Book | undefined)[];
+
 export interface BotEngine {
   readonly strategy: 'grid' | 'spread';
   readonly markets: readonly MarketSpec[];
   readonly manual: ManualControls;
   /** 'cancel': shutdown cancels orders, leaves positions (grid). 'close': closes positions (spread). */
   readonly shutdownMode: 'cancel' | 'close';
+  /** Markets whose venue book a decision needs (spread: the liquidity check of both legs); none for the grid. */
+  readonly bookMarkets: readonly number[];
+  /**
+   * Level of the cycle's closing line (with its duration): info for the spread bot — one cycle per interval, as
+   * its seed promises — debug for the grid, whose event-driven decisions come many times a minute.
+   */
+  readonly cycleLogLevel: LogLevel;
   onBar(market: string, candle: Candle, intervalMs: number): void;
   onFunding(market: string, record: FundingRecord): void;
   onVenueEvents(events: readonly VenueEvent[]): void;
@@ -53,7 +63,10 @@ export interface BotEngine {
     liquidationPrice: (marketIndex: number) => bigint | undefined,
     ts: number,
     trigger: string,
+    books?: DecisionBooks,
   ): EngineDecision;
+  /** After the decision's commands were sent, with the venue's account re-read: what to log about them. */
+  afterSend(account: AccountState): LogEvent[];
   /** (Re)started at `ts`: ramp in again. */
   restart(ts: number): void;
   /** Decide at the next opportunity (an operator command, a reconnect). */
@@ -112,6 +125,8 @@ function gridEngine(
     markets: config.markets,
     manual: bot.manual,
     shutdownMode: 'cancel',
+    bookMarkets: [],
+    cycleLogLevel: 'debug',
     grid: bot,
     onBar(m, candle, intervalMs) {
       if (m === market.symbol) bot.onBar(candle, intervalMs);
@@ -139,6 +154,7 @@ function gridEngine(
         range: { lo: d.lo, hi: d.hi },
       };
     },
+    afterSend: () => [],
     restart: (ts) => bot.restart(ts),
     nudge: () => bot.onVenueEvent(),
     requestShutdown() {},
@@ -177,13 +193,14 @@ function spreadEngine(
     risk: config.risk,
     spreadBps,
   });
-  let lastWarmTs = Number.NEGATIVE_INFINITY;
   const pending: VenueEvent[] = [];
   return {
     strategy: 'spread',
     markets: config.markets,
     manual: bot.manual,
     shutdownMode: config.spread.closeOnShutdown ? 'close' : 'cancel',
+    bookMarkets: [drift.marketIndex, kmno.marketIndex],
+    cycleLogLevel: 'info',
     spread: bot,
     onBar: (m, c, i) => bot.onBar(m, c, i),
     onFunding: (m, r) => bot.onFunding(m, r),
@@ -191,10 +208,9 @@ function spreadEngine(
       pending.push(...events);
     },
     due: (ts) => (bot.due(ts) ? 'cycle' : null),
-    decide(account, liq, ts, trigger) {
-      // The outcomes of last cycle's orders become this cycle's lastOrderResults.
+    decide(account, liq, ts, trigger, books) {
       bot.onVenueEvents(pending.splice(0));
-      const d = bot.decide({ account, liquidationPrice: liq }, ts);
+      const d = bot.decide({ account, liquidationPrice: liq, books }, ts);
       return {
         ts: d.ts,
         trigger,
@@ -203,6 +219,11 @@ function spreadEngine(
         log: d.log,
         shutdownComplete: d.shutdownComplete,
       };
+    },
+    afterSend(account) {
+      // Venue refusals that arrived during the send explain a leg that did not fill.
+      bot.onVenueEvents(pending.splice(0));
+      return bot.verifyFills(account);
     },
     restart() {},
     nudge() {},
@@ -228,18 +249,7 @@ function spreadEngine(
         confirm: { confirmed: holding, candidate: null, streak: 0 },
       };
     },
-    warm(m, candle, intervalMs) {
-      bot.onBar(m, candle, intervalMs);
-      // The z-score's rolling fit learns from history one observation per cycle interval, as decide would.
-      const ts = candle.ts + intervalMs;
-      if (ts - lastWarmTs < bot.setup.spread.cycleIntervalSec * 1000) return;
-      const [a, b] = bot.snapshots;
-      if (!(a.current.mark > 0 && b.current.mark > 0) || a.current.ts !== b.current.ts) return;
-      const px = (s: MarketSnapshot) => (bot.setup.spread.signalPrice === 'mark' ? s.mark : s.oracle);
-      const u = updateSignal(bot.state.fit, px(a.current), px(b.current));
-      if (u.ok) bot.state = { ...bot.state, fit: u.fit, lastStats: u.stats };
-      lastWarmTs = ts;
-    },
+    warm: (m, candle, intervalMs) => bot.warm(m, candle, intervalMs),
     snapshot: (i) =>
       i === drift.marketIndex
         ? bot.snapshots[0].current

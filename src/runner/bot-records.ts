@@ -17,6 +17,7 @@ import {
   saveObjective,
   toDbDecimal,
 } from '../store/index.ts';
+import type { HealthState } from '../strategies/spread/health.ts';
 import type { FundingBaseline } from './funding-book.ts';
 
 export interface RunnerBotRecord {
@@ -26,6 +27,8 @@ export interface RunnerBotRecord {
   objectiveVersion: number;
   manual: ManualControls;
   deposited: bigint;
+  /** Spread bots: the health last persisted (undefined when never written). */
+  health?: HealthState;
 }
 
 /** The strategy section's key in a config. */
@@ -78,8 +81,8 @@ export async function registerBot(
 
 /** The bot's config as of its current objective (the objective's sections override the stored config). */
 export async function loadBotRecord(db: Db, id: string): Promise<RunnerBotRecord | undefined> {
-  const rows = await db.query<{ config: unknown; manual: unknown; deposited: string }>(
-    'select config, manual, deposited from runner_bots where bot_id = $1',
+  const rows = await db.query<{ config: unknown; manual: unknown; deposited: string; health: unknown }>(
+    'select config, manual, deposited, health from runner_bots where bot_id = $1',
     [id],
   );
   const row = rows[0];
@@ -102,7 +105,16 @@ export async function loadBotRecord(db: Db, id: string): Promise<RunnerBotRecord
     objectiveVersion: objective?.version ?? 0,
     manual: { pause: manual.pause === true, reduceOnly: manual.reduceOnly === true },
     deposited: fromDbDecimal(row.deposited, 6),
+    ...(row.health ? { health: decodeJson<HealthState>(row.health) } : {}),
   };
+}
+
+/** Persists a spread bot's health (in the tick's transaction, see persist.ts). */
+export async function saveHealth(db: Db, id: string, health: HealthState): Promise<void> {
+  await db.query('update runner_bots set health = $2::jsonb, updated_at = now() where bot_id = $1', [
+    id,
+    JSON.stringify(health),
+  ]);
 }
 
 /** Bots this runner should drive in `mode` (archived ones are skipped). */
@@ -175,4 +187,23 @@ export async function fundingBaselines(db: Db, id: string): Promise<Map<number, 
     out.set(r.m, { ...b, difference: fromDbDecimal(r.d, 6) });
   }
   return out;
+}
+
+/**
+ * A spread config whose quantities were `auto`, with the sizes the engine resolved written in (undefined when
+ * nothing was auto). Saved as a new objective version at once, so the sizes are chosen once: a restart after a
+ * price move keeps them instead of re-sizing — and then closing — a held pair.
+ */
+export function withResolvedSizes(
+  raw: Record<string, unknown>,
+  resolved: Record<string, unknown>,
+): { raw: Record<string, unknown>; note: string } | undefined {
+  if (raw.strategy !== 'spread') return undefined;
+  const section = (raw.spread ?? {}) as Record<string, unknown>;
+  const keys = (['driftQuantity', 'kmnoQuantity'] as const).filter((k) => section[k] === 'auto');
+  if (keys.length === 0) return undefined;
+  const fixed = { ...section };
+  for (const k of keys) fixed[k] = resolved[k];
+  const note = `auto sizes fixed at the first prices: ${keys.map((k) => `${k} ${String(resolved[k])}`).join(', ')}`;
+  return { raw: { ...raw, spread: fixed }, note };
 }

@@ -8,10 +8,12 @@
 import type { BotConfig } from '../config/bot-config.ts';
 import type { Verdict } from '../domain/intent.ts';
 import type { AccountState, Order, OrderCommand, VenueEvent } from '../domain/types.ts';
-import type { Logger } from '../log/logger.ts';
+import type { CycleLogger, Logger } from '../log/logger.ts';
+import type { LogCategory } from '../log/types.ts';
 import type { BotEvent, JournalEntry, RecordedFill, RecordedVerdict } from '../store/index.ts';
+import type { HealthState } from '../strategies/spread/health.ts';
 import type { VenuePort } from '../venue/port.ts';
-import type { BotEngine, EngineDecision } from './bot-engine.ts';
+import type { BotEngine, DecisionBooks, EngineDecision } from './bot-engine.ts';
 import { type FundingBaseline, FundingBook } from './funding-book.ts';
 import type { RunnerMetrics } from './metrics.ts';
 
@@ -36,6 +38,8 @@ export interface PendingWrites {
   snapshot: { ts: number; account: AccountState } | undefined;
   /** Engine memory documents that changed this tick (key → value). */
   memory: Map<string, unknown>;
+  /** Spread: the health to persist (its last change in the tick). */
+  health?: HealthState;
 }
 
 const emptyWrites = (): PendingWrites => ({
@@ -114,8 +118,10 @@ export class BotSession {
   #lastSnapshotTs: number | undefined;
   #lastHistoryTs = Number.NEGATIVE_INFINITY;
   #leaseWarned = false;
-  /** Correlation id of the cycle whose commands or market step are being processed. */
-  #currentCid: string | null = null;
+  /** The logger of the cycle being run (its lines carry the cycle's cid and duration), if one is. */
+  #cycleLog: CycleLogger | undefined;
+  /** Order id → cid of the cycle that placed it, so a later (maker) fill is logged with that cycle's id. */
+  readonly #orderCid = new Map<number, string>();
 
   constructor(o: SessionOptions) {
     this.#o = o;
@@ -140,6 +146,11 @@ export class BotSession {
     return this.#o.log;
   }
 
+  /** Whether this runner still holds the bot's lease (orders go out only while it does). */
+  leaseHeld(): boolean {
+    return this.#o.leaseHeld();
+  }
+
   liquidationPrice(marketIndex: number): bigint | undefined {
     return this.account ? this.#o.liquidationPrice(this.account, marketIndex) : undefined;
   }
@@ -162,6 +173,7 @@ export class BotSession {
       events: [...w.events, ...now.events],
       snapshot: now.snapshot ?? w.snapshot,
       memory: new Map([...w.memory, ...now.memory]),
+      health: now.health ?? w.health,
     };
   }
 
@@ -170,13 +182,14 @@ export class BotSession {
     return (
       w.journal.length + w.fills.length + w.orders.size + w.verdicts.length + w.events.length > 0 ||
       w.snapshot !== undefined ||
-      w.memory.size > 0
+      w.memory.size > 0 ||
+      w.health !== undefined
     );
   }
 
   event(level: BotEvent['level'], kind: string, message: string, data?: Record<string, unknown>): void {
     this.#writes.events.push({ ts: this.ts || undefined, level, kind, message, data });
-    this.log.log(level, 'SYSTEM', message, { kind, ...data });
+    (this.#cycleLog ?? this.log).log(level, categoryOf(kind), message, { kind, ...data });
   }
 
   journal(ts: number, kind: JournalEntry['kind'], payload: unknown): void {
@@ -191,9 +204,11 @@ export class BotSession {
       case 'accepted':
         this.#known.set(e.order.orderId, { ...e.order });
         this.#writes.orders.set(e.order.orderId, { ...e.order });
+        if (this.#cycleLog) this.#orderCid.set(e.order.orderId, this.#cycleLog.cid);
         break;
       case 'cancelled': {
         const o = this.#known.get(e.orderId);
+        this.#orderCid.delete(e.orderId);
         if (o) {
           this.#known.delete(e.orderId);
           this.#writes.orders.set(e.orderId, {
@@ -219,10 +234,15 @@ export class BotSession {
           else this.#known.set(f.orderId, next);
           this.#writes.orders.set(f.orderId, next);
         }
-        this.#o.log.info('ORDER', `fill ${f.side} ${Number(f.base) / 1e9} @ ${Number(f.price) / 1e6}`, {
-          cycle: this.#currentCid,
+        // The fill's correlation id: the cycle running now, else the one that placed the order (a maker fill).
+        const placedBy = this.#orderCid.get(f.orderId);
+        if (e.remainingBase === 0n) this.#orderCid.delete(f.orderId);
+        const flog = this.#cycleLog ?? (placedBy ? this.#o.log.cycle(placedBy) : this.#o.log);
+        flog.info('ORDER', `fill ${f.side} ${Number(f.base) / 1e9} @ ${Number(f.price) / 1e6}`, {
+          marketIndex: f.marketIndex,
           orderId: f.orderId,
           maker: f.maker,
+          reduceOnly: f.reduceOnly,
         });
         this.onChange?.('fill', { botId: this.id, fill: f, venueFillId: venueFillId(e) });
         break;
@@ -241,6 +261,16 @@ export class BotSession {
         break;
     }
     this.engine.onVenueEvents([e]);
+  }
+
+  /** A spread bot's health changed: persisted with the tick's writes, logged, shown. */
+  recordHealth(health: HealthState): void {
+    this.#writes.health = health;
+    const level = health.status === 'EMERGENCY' ? 'error' : health.status === 'DEGRADED' ? 'warn' : 'info';
+    this.event(level, 'health', `health ${health.status}${health.reason ? `: ${health.reason}` : ''}`, {
+      status: health.status,
+    });
+    this.onChange?.('bot', { botId: this.id });
   }
 
   /** Orders the bot knows it placed (adopted after a restart). */
@@ -279,7 +309,9 @@ export class BotSession {
    * sends the commands while the lease is held. Returns the decision, or undefined when none was due.
    */
   async cycle(ts: number, force?: string): Promise<EngineDecision | undefined> {
-    if (this.status === 'stopped' || this.status === 'error') return undefined;
+    if (this.status === 'stopped') return undefined;
+    // A bot stopped by an error still gets its shutdown cycles: closing may work now.
+    if (this.status === 'error' && force !== 'shutdown') return undefined;
     const known = this.account;
     const trigger =
       force ?? this.engine.due(ts, known, known ? (i) => this.#o.liquidationPrice(known, i) : undefined);
@@ -287,9 +319,24 @@ export class BotSession {
     const started = performance.now();
     const cid = `${this.name}-${++this.#cycle}`;
     const log = this.#o.log.cycle(cid);
-    this.#currentCid = cid;
+    this.#cycleLog = log;
+    try {
+      return await this.#runCycle(ts, trigger, cid, log, started);
+    } finally {
+      this.#cycleLog = undefined;
+    }
+  }
+
+  async #runCycle(
+    ts: number,
+    trigger: string,
+    cid: string,
+    log: CycleLogger,
+    started: number,
+  ): Promise<EngineDecision> {
     const account = await this.readAccount();
-    const d = this.engine.decide(account, (i) => this.#o.liquidationPrice(account, i), ts, trigger);
+    const books = await this.#books();
+    const d = this.engine.decide(account, (i) => this.#o.liquidationPrice(account, i), ts, trigger, books);
     this.lastDecision = d;
     if (d.ts > this.ts) this.ts = d.ts;
     this.#o.metrics.decisions.inc({ bot: this.name, trigger });
@@ -297,17 +344,43 @@ export class BotSession {
     if (d.log.length > 0) log.events(d.log);
     this.#recordVerdict(d.ts, d.verdict, cid, log);
     this.#noteMemory();
-    if (d.commands.length > 0) await this.send(d.ts, d.commands, cid);
+    if (d.commands.length > 0) {
+      await this.send(d.ts, d.commands, cid);
+      // The venue is the truth: re-read it and let the engine check what the commands did (spread: fills).
+      const after = await this.readAccount();
+      const checked = this.engine.afterSend(after);
+      if (checked.length > 0) log.events(checked);
+    }
     const ms = performance.now() - started;
     this.#o.metrics.loopLatency.observe(ms / 1000);
-    // One line per cycle at debug (LOG_LEVEL=debug / --log-level debug); fills and verdict changes log at info.
-    log.debug('CYCLE', 'cycle end', {
+    // One closing line per cycle with its `duration` (ms): info for the spread bot, debug for the grid's frequent
+    // event-driven cycles (--log-level debug shows them).
+    log.log(this.engine.cycleLogLevel, 'CYCLE', 'cycle end', {
       trigger,
       verdict: d.verdict.kind,
       commands: d.commands.length,
-      latencyMs: round(ms),
     });
     return d;
+  }
+
+  /** The logger for lines of cycle `cid`: the running cycle's own, else a child stamped with that id. */
+  #lineLog(cid: string): Logger {
+    return this.#cycleLog?.cid === cid ? this.#cycleLog : this.#o.log.cycle(cid);
+  }
+
+  /** The venue's books of the markets the engine checks liquidity on; a failed read counts as unknown. */
+  async #books(): Promise<DecisionBooks | undefined> {
+    const markets = this.engine.bookMarkets;
+    if (markets.length === 0) return undefined;
+    return Promise.all(
+      markets.map((i) =>
+        this.venue.orderBook(i).catch((err) => {
+          this.#o.metrics.rpcErrors.inc({ bot: this.name });
+          this.#cycleLog?.warn('ORDER', `order book of market ${i} unavailable: ${String(err)}`);
+          return undefined;
+        }),
+      ),
+    );
   }
 
   /** Sends commands (journaled first, so the journal order is command → its events → its result). */
@@ -332,14 +405,14 @@ export class BotSession {
     } catch (err) {
       this.#o.metrics.rpcErrors.inc({ bot: this.name });
       this.journal(ts, 'command_result', { cid, ok: false, error: String(err) });
-      this.#o.log.error('ORDER', 'venue call failed', { cid, error: String(err) });
+      this.#lineLog(cid).error('ORDER', 'venue call failed', { error: String(err) });
       return false;
     }
     for (const r of results) {
       if (r.ok) continue;
       this.#o.metrics.ordersRejected.inc({ bot: this.name, reason: r.reason });
       this.journal(ts, 'command_result', { cid, ok: false, reason: r.reason, detail: r.detail });
-      this.#o.log.warn('ORDER', `rejected: ${r.reason}`, { cid, detail: r.detail, kind: r.command.kind });
+      this.#lineLog(cid).warn('ORDER', `rejected: ${r.reason}`, { detail: r.detail, kind: r.command.kind });
     }
     return true;
   }
@@ -394,4 +467,9 @@ export class BotSession {
   }
 }
 
-const round = (v: number): number => Math.round(v * 1000) / 1000;
+/** The log category of a bot event kind: what it is about (positions, orders, risk) or the system. */
+function categoryOf(kind: string): LogCategory {
+  if (kind === 'stopped' || kind === 'liquidated' || kind === 'started') return 'POSITION';
+  if (kind === 'manual' || kind === 'health') return 'RISK';
+  return 'SYSTEM';
+}

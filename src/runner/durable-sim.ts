@@ -40,6 +40,8 @@ interface MarketState {
   markNum: number | null;
   oracleNum: number | null;
   freshOracleNum: number | null;
+  /** Absent in states saved before the depth model. */
+  volumePerHour?: number | null;
   funding: { nextTs: number | null; markSum: number; oracleSum: number; seconds: number };
   cumulative: { long: bigint; short: bigint };
   lastFundingRate: bigint;
@@ -105,6 +107,7 @@ export class DurableSimExchange extends SimExchange {
         markNum: nanToNull(m.markNum),
         oracleNum: nanToNull(m.oracleNum),
         freshOracleNum: nanToNull(m.freshOracleNum),
+        volumePerHour: nanToNull(m.volumePerHour),
         funding: {
           nextTs: nanToNull(m.funding.nextTs),
           markSum: m.funding.markSum,
@@ -144,6 +147,9 @@ export class DurableSimExchange extends SimExchange {
       m.markNum = nullToNan(ms.markNum);
       m.oracleNum = nullToNan(ms.oracleNum);
       m.freshOracleNum = nullToNan(ms.freshOracleNum);
+      // Saved before the depth model existed: no volume seen yet (the next bars rebuild it).
+      m.volumePerHour = nullToNan(ms.volumePerHour ?? null);
+      m.bookCache = undefined;
       m.pricesDirty = true;
       m.funding.nextTs = nullToNan(ms.funding.nextTs);
       m.funding.markSum = ms.funding.markSum;

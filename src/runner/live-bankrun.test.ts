@@ -93,7 +93,16 @@ describe('live mode on a compiled Drift program (grid bot, solana-bankrun)', { s
       feed: {
         quote: (i) =>
           i === SOL.marketIndex
-            ? { marketIndex: i, mark: price, bid: price, ask: price, oracle: price, fundingRate: 0, slot: 0 }
+            ? {
+                marketIndex: i,
+                mark: price,
+                bid: price,
+                ask: price,
+                oracle: price,
+                fundingRate: 0,
+                slot: 0,
+                oracleLagMs: 0,
+              }
             : undefined,
         close: async () => {},
       },
@@ -185,7 +194,7 @@ describe('live mode on a compiled Drift program (grid bot, solana-bankrun)', { s
   });
 
   it('shuts down like the runner: every order cancelled on the program, the position kept', async () => {
-    await shutdownSession(driver.session, nowMs);
+    await shutdownSession(driver.session, () => nowMs);
     await flushWrites(t.db, [driver.session], []);
     await driver.close();
     const a = await account();

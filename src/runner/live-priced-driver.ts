@@ -139,6 +139,8 @@ export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
             close: q.mark,
             volume: 0,
             oracleClose: q.oracle,
+            // A live oracle is stale when its slot lags (rule F), not when a bar repeats it.
+            oracleLagMs: q.oracleLagMs,
             fundingRate: q.fundingRate,
           };
           if (venue instanceof SimVenue) venue.onBar(m.symbol, candle, barMs);

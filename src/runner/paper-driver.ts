@@ -153,6 +153,9 @@ export async function openPaperReplay(o: PaperReplayOptions): Promise<BotDriver>
         const e = feed.next();
         if (!e) break;
         n++;
+        // A long catch-up tick yields now and then so timers run: the lease keeper's renewals above all (a tick
+        // that starves them for a few seconds loses the bot's lease).
+        if (n % 200 === 0) await new Promise<void>((r) => setImmediate(r));
         if (e.type === 'funding') {
           venue.applyFundingRecord(e.market, e.record);
           engine.onFunding(e.market, e.record);

@@ -65,6 +65,12 @@ async function writeOne(tx: Db, s: BotSession, w: PendingWrites): Promise<void> 
   if (w.verdicts.length > 0) await recordVerdicts(tx, s.id, w.verdicts);
   for (const e of w.events) await recordBotEvent(tx, s.id, e);
   for (const [key, value] of w.memory) await saveBotMemory(tx, s.id, key, value);
+  if (w.health) {
+    await tx.query('update runner_bots set health = $2::jsonb, updated_at = now() where bot_id = $1', [
+      s.id,
+      JSON.stringify(w.health),
+    ]);
+  }
   if (w.snapshot) {
     await saveAccountSnapshot(tx, s.id, w.snapshot.ts, w.snapshot.account);
     // Settled funding (the venue's truth) and the continuous estimate for the same periods, per market.

@@ -1,7 +1,8 @@
 /**
  * The runner as a process: opens the database, the bots and the API, runs until SIGINT/SIGTERM, then shuts
  * down in order (stop deciding → per bot cancel or close → commit → release leases → close the API and the
- * database) and exits 0. A second signal exits at once (130).
+ * database) and exits 0 — or 3 when a bot that was to close its positions could not within its
+ * shutdownTimeoutSec (stderr names them). A second signal exits at once (130).
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -82,7 +83,20 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
     void (async () => {
       let code = 0;
       try {
-        await runner.stop();
+        const outcomes = await runner.stop();
+        // A bot that was to close its positions and could not: exit non-zero, naming what is still open.
+        const left = outcomes.filter((x) => x.closing && x.open.length > 0);
+        if (left.length > 0) {
+          code = 3;
+          const what = left
+            .map(
+              (x) =>
+                `${x.botId}: ${x.open.map((p) => `${p.market} ${p.base > 0 ? '+' : ''}${p.base}`).join(', ')}`,
+            )
+            .join('; ');
+          log.error('POSITION', `shutdown left positions open: ${what}`);
+          process.stderr.write(`zero-perps: shutdown left positions open — ${what}\n`);
+        }
         await api.close();
         await o.onStopped?.();
       } catch (err) {

@@ -21,6 +21,7 @@ import {
   registerBot,
   runnableBotIds,
   saveManual,
+  withResolvedSizes,
 } from './bot-records.ts';
 import type { BotSession } from './bot-session.ts';
 import type { RunnerMetrics } from './metrics.ts';
@@ -48,6 +49,11 @@ export interface OpenBotContext {
 
 export type OpenBot = (record: RunnerBotRecord, ctx: OpenBotContext) => Promise<BotDriver>;
 
+/** A health reset asked of a bot that has none (a grid bot). */
+export class HealthResetError extends Error {
+  override name = 'HealthResetError';
+}
+
 export interface RunnerOptions {
   db: Db;
   mode: 'paper' | 'live';
@@ -70,8 +76,6 @@ interface Entry {
   driver: BotDriver;
   lease: LeaseKeeper;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class Runner {
   readonly db: Db;
@@ -190,6 +194,23 @@ export class Runner {
     for (const k of Object.keys(record.manual) as (keyof ManualControls)[]) {
       session.engine.manual[k] = record.manual[k];
     }
+    await this.#fixAutoSizes(record.raw, session, 'opened');
+    const spread = session.engine.spread;
+    if (spread) {
+      // EMERGENCY survives a restart: the bot stays flat until an operator resets it.
+      if (record.health?.status === 'EMERGENCY') {
+        spread.restoreHealth(record.health);
+        session.event(
+          'error',
+          'health',
+          `restarted in EMERGENCY (${record.health.reason}): reset to trade again`,
+          {
+            status: 'EMERGENCY',
+          },
+        );
+      }
+      spread.onHealthChange = (h) => session.recordHealth(h);
+    }
     session.onChange = (kind, data) =>
       this.#emit(kind === 'bot' ? { kind, botId: id } : { kind, botId: id, data });
     session.status = 'running';
@@ -197,6 +218,18 @@ export class Runner {
     this.#bots.set(id, { driver, lease });
     this.#emit({ kind: 'status', botId: id });
     return session;
+  }
+
+  /** `auto` spread sizes were just resolved by the engine: fix them in a new objective version. */
+  async #fixAutoSizes(raw: Record<string, unknown>, session: BotSession, when: string): Promise<boolean> {
+    const fixed = withResolvedSizes(raw, session.engine.params());
+    if (!fixed) return false;
+    const config = parseBotConfig(fixed.raw, `bot ${session.id}`);
+    const version = await saveObjective(this.db, session.id, objectiveOf(fixed.raw, fixed.note));
+    session.config = config;
+    session.objectiveVersion = version;
+    session.event('info', 'objective', `${fixed.note} (objective version ${version}, ${when})`, { version });
+    return true;
   }
 
   /** Creates a bot from a config (API) and starts it. Throws ConfigError for bad input. */
@@ -226,9 +259,21 @@ export class Runner {
       risk: { ...(record.raw.risk as object), ...(patch.risk ?? {}) },
     };
     const config = parseBotConfig(raw, 'request body');
-    const version = await saveObjective(this.db, id, objectiveOf(raw, patch.note ?? 'edited via the API'));
     session.engine.apply(config);
-    session.config = config;
+    let version: number;
+    const fixed = withResolvedSizes(raw, session.engine.params());
+    if (fixed) {
+      // `auto` asked for again: sized now, at the current prices, and fixed in this version.
+      version = await saveObjective(
+        this.db,
+        id,
+        objectiveOf(fixed.raw, `${patch.note ?? 'edited via the API'}; ${fixed.note}`),
+      );
+      session.config = parseBotConfig(fixed.raw, 'request body');
+    } else {
+      version = await saveObjective(this.db, id, objectiveOf(raw, patch.note ?? 'edited via the API'));
+      session.config = config;
+    }
     session.objectiveVersion = version;
     session.journal(this.#driverClock(id), 'note', { objectiveVersion: version });
     session.event('info', 'objective', `objective version ${version} applied`, { version });
@@ -258,6 +303,25 @@ export class Runner {
     this.driver(id)?.requestDecision('operator');
     this.#emit({ kind: 'status', botId: id });
     return { ...manual };
+  }
+
+  /**
+   * The operator's reset of a spread bot's health (EMERGENCY or DEGRADED → HEALTHY): persisted, acted on at the
+   * bot's next cycle. Throws for an unknown bot; a grid bot has no such state (the API answers 409).
+   */
+  async resetHealth(id: string): Promise<void> {
+    const session = this.session(id);
+    if (!session) throw new Error(`unknown bot ${id}`);
+    const spread = session.engine.spread;
+    if (!spread)
+      throw new HealthResetError(
+        `bot ${id} is a ${session.engine.strategy} bot: only spread bots have a health state to reset`,
+      );
+    const before = spread.health.status;
+    spread.resetHealth();
+    session.journal(this.#driverClock(id), 'note', { healthReset: { from: before } });
+    session.event('info', 'manual', `operator: health reset (was ${before})`, { from: before });
+    this.#emit({ kind: 'status', botId: id });
   }
 
   start(): void {
@@ -315,23 +379,27 @@ export class Runner {
 
   /**
    * Graceful stop: no new decisions; per bot cancel its orders (grid, like PAUSE) or close its positions
-   * (spread with closeOnShutdown); commit; release leases. Does not close the database.
+   * (spread with closeOnShutdown, retried until its shutdownTimeoutSec); commit; release leases. Does not close
+   * the database. Returns what each closing bot still holds (empty when everything was closed).
    */
-  async stop(): Promise<void> {
-    if (this.#stopping && !this.#loop) return;
+  async stop(): Promise<ShutdownOutcome[]> {
+    if (this.#stopping && !this.#loop) return [];
     this.#stopping = true;
     this.#wake?.();
     await this.#loop;
     this.#loop = undefined;
-    for (const [id, e] of this.#bots) {
-      const s = e.driver.session;
-      s.status = 'stopping';
-      try {
-        await shutdownSession(s, e.driver.clock());
-      } catch (err) {
-        this.#log.error('SYSTEM', `bot ${id}: shutdown step failed`, { error: String(err) });
-      }
-    }
+    const outcomes = await Promise.all(
+      [...this.#bots].map(async ([id, e]): Promise<ShutdownOutcome> => {
+        const s = e.driver.session;
+        s.status = 'stopping';
+        try {
+          return await shutdownSession(s, () => e.driver.clock());
+        } catch (err) {
+          this.#log.error('SYSTEM', `bot ${id}: shutdown step failed`, { error: String(err) });
+          return { botId: id, closing: s.engine.shutdownMode === 'close', open: [], error: String(err) };
+        }
+      }),
+    );
     await this.flush();
     for (const [id, e] of this.#bots) {
       e.driver.session.status = 'stopped';
@@ -339,32 +407,78 @@ export class Runner {
       await setBotStatus(this.db, id, 'stopped').catch(() => {});
       await e.driver.close();
     }
+    return outcomes;
   }
 }
 
-/** Grid: cancel every order, leave the position. Spread (closeOnShutdown): cycles that close the legs. */
-export async function shutdownSession(s: BotSession, ts: number): Promise<void> {
+/** What a bot still held when its shutdown ended. */
+export interface ShutdownOutcome {
+  botId: string;
+  /** True when the bot was to close its positions (spread with closeOnShutdown). */
+  closing: boolean;
+  /** Positions left open: market symbol (or index) and signed base. */
+  open: { market: string; base: number }[];
+  /** The shutdown step failed with this error. */
+  error?: string;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Grid: cancel every order, leave the position. Spread (closeOnShutdown): cycles that close the legs with
+ * reduce-only takers whatever the verdict, retried (1 s, doubling to 5 s) until everything is closed or
+ * shutdownTimeoutSec has passed; then cancel what is left and say honestly what stays open.
+ */
+export async function shutdownSession(
+  s: BotSession,
+  clock: () => number,
+  sleepMs: (ms: number) => Promise<void> = sleep,
+): Promise<ShutdownOutcome> {
+  const closing = s.engine.shutdownMode === 'close';
   const cid = `${s.name}-shutdown`;
-  if (s.engine.shutdownMode === 'close') {
+  let attempts = 0;
+  if (closing) {
     s.engine.requestShutdown();
-    for (let i = 0; i < 3; i++) {
-      const d = await s.cycle(ts, 'shutdown');
-      if (!d || d.shutdownComplete) break;
+    const timeoutSec = s.config.strategy === 'spread' ? s.config.spread.shutdownTimeoutSec : 60;
+    const until = Date.now() + timeoutSec * 1000;
+    for (let wait = 1000; ; wait = Math.min(wait * 2, 5000)) {
+      attempts++;
+      const d = await s.cycle(clock(), 'shutdown').catch((err: unknown) => {
+        s.log.error('POSITION', `shutdown close attempt ${attempts} failed: ${String(err)}`);
+        return undefined;
+      });
+      if (d?.shutdownComplete) break;
+      // Closed by this attempt: done (the next cycle would only confirm it).
+      if ((await s.readAccount().catch(() => undefined))?.positions.every((p) => p.base === 0n)) break;
+      // Without the lease no close can go out from here: retrying until the deadline would only wait.
+      if (!s.leaseHeld()) break;
+      const left = until - Date.now();
+      if (left <= 0) break;
+      await sleepMs(Math.min(wait, left)); // the last attempt comes at the deadline
     }
   }
   const account = await s.readAccount();
-  if (account.openOrders.length > 0) await s.send(ts, [{ kind: 'cancelAll' }], cid);
+  if (account.openOrders.length > 0) await s.send(clock(), [{ kind: 'cancelAll' }], cid);
   await s.readAccount();
-  const left = s.account?.positions.filter((p) => p.base !== 0n).length ?? 0;
-  const closing = s.engine.shutdownMode === 'close';
-  // Honest about what happened: closing can be refused (e.g. a PAUSE on stale prices blocks every order).
+  const symbol = (i: number) => s.engine.markets.find((m) => m.marketIndex === i)?.symbol ?? `perp-${i}`;
+  const open = (s.account?.positions ?? [])
+    .filter((p) => p.base !== 0n)
+    .map((p) => ({ market: symbol(p.marketIndex), base: Number(p.base) / 1e9 }));
+  const named = open.map((p) => `${p.market} ${p.base > 0 ? '+' : ''}${p.base}`).join(', ');
   const message = !closing
-    ? 'stopped: orders cancelled, position left'
-    : left === 0
+    ? s.engine.strategy === 'spread'
+      ? `stopped: closeOnShutdown is off, ${open.length} position(s) left open${named ? `: ${named}` : ''}`
+      : 'stopped: orders cancelled, position left'
+    : open.length === 0
       ? 'stopped: positions closed'
-      : `stopped: ${left} position(s) left open — closing was refused (last verdict ${s.engine.lastVerdict()?.kind ?? 'none'})`;
-  s.event(closing && left > 0 ? 'warn' : 'info', 'stopped', message, {
+      : `stopped: ${open.length} position(s) still open after ${attempts} closing attempt(s): ${named} (${
+          s.leaseHeld()
+            ? `last verdict ${s.engine.lastVerdict()?.kind ?? 'none'}`
+            : 'the lease was lost: this runner may not send orders for the bot'
+        })`;
+  s.event(closing && open.length > 0 ? 'error' : 'info', 'stopped', message, {
     openOrders: s.account?.openOrders.length ?? 0,
-    positions: left,
+    positions: open.length,
   });
+  return { botId: s.id, closing, open: closing ? open : [] };
 }

@@ -53,14 +53,8 @@ describe('SIGINT on the demo runner', () => {
       assert.equal(open.length, 0);
       const spread = await state('drift-kmno-spread');
       const legs = spread.subs[0]?.positions.filter((p) => p.base !== 0n).length ?? 0;
-      if (legs > 0) {
-        // Risk wins: a PAUSE verdict (e.g. a stale oracle in the replayed data) blocks the closing orders.
-        const last = await db.query<{ kind: string }>(
-          `select payload->>'kind' as kind from journal where bot_id = 'drift-kmno-spread' and kind = 'verdict'
-           order by seq desc limit 1`,
-        );
-        assert.equal(last[0]?.kind, 'PAUSE', 'spread legs left open only under a PAUSE verdict');
-      }
+      // Whatever the last verdict (a PAUSE included): a close only reduces risk.
+      assert.equal(legs, 0, 'spread legs closed');
       const statuses = await db.query<{ status: string }>('select status from bots order by id');
       assert.deepEqual(
         statuses.map((s) => s.status),

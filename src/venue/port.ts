@@ -10,6 +10,20 @@ export type CommandResult =
 
 export type WithdrawResult = { ok: true } | { ok: false; reason: RejectReason; detail: string };
 
+/** One price level of a book: PRICE precision (1e6) and BASE precision (1e9). */
+export interface BookLevel {
+  price: bigint;
+  base: bigint;
+}
+
+/** A market's visible book (Drift: the DLOB L2 including the vAMM), best level first on each side. */
+export interface L2Book {
+  marketIndex: number;
+  ts: number;
+  bids: BookLevel[];
+  asks: BookLevel[];
+}
+
 export interface VenuePort {
   readonly name: string;
   /** Creates a subaccount (Drift: initializeUserAccount with the next free id) and returns its id. */
@@ -17,10 +31,19 @@ export interface VenuePort {
   deposit(subaccountId: number, amount: bigint): Promise<void>;
   /** Fails (as a value) when the withdrawal would leave the account below its initial margin requirement. */
   withdraw(subaccountId: number, amount: bigint): Promise<WithdrawResult>;
-  /** Applies commands in order; one result per command. An atomic cancelAndPlace either all applies or not. */
+  /**
+   * Applies commands in order; one result per command. An atomic cancelAndPlace either all applies or not; a
+   * placeAndTake places and takes all its orders in one transaction (with requireFullFill: every order fills in
+   * full or nothing applies).
+   */
   execute(subaccountId: number, commands: OrderCommand[]): Promise<CommandResult[]>;
   /** Positions, open orders, collateral and margin figures as the venue computes them now. */
   getAccount(subaccountId: number): Promise<AccountState>;
+  /**
+   * The market's visible book now, best first; undefined when the venue knows no book for it (a caller checking
+   * liquidity must then refuse, not assume depth).
+   */
+  orderBook(marketIndex: number): Promise<L2Book | undefined>;
   /** Venue events (acks, rejects, cancels, fills, funding, liquidations); returns an unsubscribe function. */
   subscribe(listener: (event: VenueEvent) => void): () => void;
 }

@@ -44,6 +44,16 @@ describe('chaos (short seeded campaign)', () => {
     assert.equal(runChaos({ seed: 5, bars: 500, strategy: 'grid' }).strategy, 'grid');
   });
 
+  it('seed 90162: a spread pair over its account-level leverage cap is closed, not held under APPROVE', () => {
+    // Before the account-wide rules B/D this run held the pair at 1.32–1.39× against a 1.2× cap for 30+ bars.
+    const r = runChaos({ seed: 90162, bars: 5000 });
+    assert.equal(r.strategy, 'spread');
+    assert.deepEqual(
+      r.violations.map((v) => `${v.invariant}: ${v.detail}`),
+      [],
+    );
+  });
+
   it('a seed replays exactly', () => {
     assert.deepEqual(runChaos({ seed: 17, bars: 1500 }), runChaos({ seed: 17, bars: 1500 }));
   });

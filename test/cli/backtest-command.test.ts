@@ -78,8 +78,10 @@ describe('zero-perps backtest', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stderr,
-      /note: .*kmno_1h_90days\.json: 2 duplicate rows dropped, 1360 bars with a stale oracle/,
+      /note: .*kmno_1h_90days\.json: 2 duplicate rows dropped, 1360 bars whose oracle was not observed \(the bar's price is the estimate\)/,
     );
+    // The liquidity check's refusals are counted in the report and said on the summary line.
+    assert.match(r.stdout, /legs refused before sending: \d+ over the visible depth, \d+ without a book/);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     assert.equal(report.summary.bars, 2147);
     assert.ok(report.summary.takerFills > 0);

@@ -73,6 +73,8 @@ export interface SpreadView {
   zScore: number | null;
   direction: 'LONG' | 'SHORT' | 'FLAT';
   health: 'HEALTHY' | 'DEGRADED' | 'EMERGENCY';
+  /** Why the health is what it is ('' when HEALTHY from the start). */
+  healthReason: string;
   legs: SpreadLeg[];
 }
 
@@ -183,7 +185,11 @@ export function getHistory(id: string, limit = 2000): Promise<HistoryPoint[]> {
   ).then((r) => r.points);
 }
 
-export type Command = { kind: 'pause' } | { kind: 'resume' } | { kind: 'reduce-only'; on: boolean };
+export type Command =
+  | { kind: 'pause' }
+  | { kind: 'resume' }
+  | { kind: 'reduce-only'; on: boolean }
+  | { kind: 'reset-health' };
 
 /** Sends a command with the user's token; 401 and friends come back as an ApiError the page shows. */
 export async function sendCommand(id: string, command: Command): Promise<BotDetail> {

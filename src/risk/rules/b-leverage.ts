@@ -1,8 +1,9 @@
 /**
- * Rule B — leverage cap on the worst case: (position + every open order on the worse side) notional / total
- * collateral. The band the strategy asks for counts too, because the execution layer will fill the band with
- * orders. Tripped → CLAMP to |base| ≤ cap × equity / mark, at the release level so the clamp edge sits inside
- * the limit.
+ * Rule B — leverage cap on the worst case, for the whole account: (this market's position + every open order on
+ * the worse side) notional plus the worst-case notional on the account's other markets (`otherNotional`, e.g. a
+ * spread's other leg), over total collateral. The band the strategy asks for counts too, because the execution
+ * layer will fill the band with orders. Tripped → CLAMP this market to |base| ≤ (cap × equity − other) / mark,
+ * at the release level so the clamp edge sits inside the limit.
  */
 
 import {
@@ -23,8 +24,11 @@ export function ruleLeverage(inputs: RiskInputs, limits: RiskLimits): RuleOutcom
   const rule = 'B_leverage' as const;
   const { account: a, snapshot: s } = inputs;
   const equity = a.totalCollateral;
-  const leverageOf = (base: number): number =>
-    base === 0 ? 0 : equity > 0 ? (base * s.mark) / equity : Number.POSITIVE_INFINITY;
+  const other = a.otherNotional ?? 0;
+  const leverageOf = (base: number): number => {
+    const notional = base * s.mark + other;
+    return notional === 0 ? 0 : equity > 0 ? notional / equity : Number.POSITIVE_INFINITY;
+  };
   const worst = leverageOf(worstCaseBase(a));
   const asked = leverageOf(bandExtent(inputs.band));
   const measured = Math.max(worst, asked);
@@ -32,15 +36,16 @@ export function ruleLeverage(inputs: RiskInputs, limits: RiskLimits): RuleOutcom
     return notTripped(rule);
   }
   const capLeverage = limits.maxLeverage * (1 - limits.hysteresisPct / 100);
-  const allowed = symmetricRange(equity > 0 && s.mark > 0 ? (capLeverage * equity) / s.mark : 0);
+  const room = equity > 0 ? capLeverage * equity - other : 0;
+  const allowed = symmetricRange(room > 0 && s.mark > 0 ? room / s.mark : 0);
   return clampOutcome(
     rule,
     inputs,
     allowed,
     measured,
     limits.maxLeverage,
-    `worst-case leverage ${fmt(measured)}x (position+orders ${fmt(worst)}x, band ${fmt(
-      asked,
-    )}x) above ${fmt(limits.maxLeverage)}x; |base| ≤ ${fmt(allowed.maxBase, 4)}`,
+    `worst-case account leverage ${fmt(measured)}x (position+orders ${fmt(worst)}x, band ${fmt(asked)}x${
+      other > 0 ? `, other markets ${fmt(other)} USDC` : ''
+    }) above ${fmt(limits.maxLeverage)}x; |base| ≤ ${fmt(allowed.maxBase, 4)}`,
   );
 }

@@ -1,4 +1,8 @@
-/** Rule D — max notional: worst-case |base| × mark (position + open orders, or the band asked for) > maxNotional → CLAMP. */
+/**
+ * Rule D — max notional for the whole account: worst-case |base| × mark (position + open orders, or the band asked
+ * for) plus the worst-case notional on the account's other markets (`otherNotional`) > maxNotional → CLAMP this
+ * market to |base| ≤ (cap − other) / mark.
+ */
 
 import {
   aboveLimit,
@@ -17,21 +21,21 @@ import type { RiskLimits } from '../limits.ts';
 export function ruleNotional(inputs: RiskInputs, limits: RiskLimits): RuleOutcome {
   const rule = 'D_notional' as const;
   const mark = inputs.snapshot.mark;
-  const measured = Math.max(worstCaseBase(inputs.account), bandExtent(inputs.band)) * mark;
+  const other = inputs.account.otherNotional ?? 0;
+  const measured = Math.max(worstCaseBase(inputs.account), bandExtent(inputs.band)) * mark + other;
   if (!aboveLimit(measured, limits.maxNotional, wasActive(inputs, rule), limits.hysteresisPct)) {
     return notTripped(rule);
   }
   const cap = limits.maxNotional * (1 - limits.hysteresisPct / 100);
-  const allowed = symmetricRange(mark > 0 ? cap / mark : 0);
+  const allowed = symmetricRange(mark > 0 && cap > other ? (cap - other) / mark : 0);
   return clampOutcome(
     rule,
     inputs,
     allowed,
     measured,
     limits.maxNotional,
-    `worst-case notional ${fmt(measured)} USDC above max ${fmt(limits.maxNotional)}; |base| ≤ ${fmt(
-      allowed.maxBase,
-      4,
-    )}`,
+    `worst-case account notional ${fmt(measured)} USDC${
+      other > 0 ? ` (other markets ${fmt(other)})` : ''
+    } above max ${fmt(limits.maxNotional)}; |base| ≤ ${fmt(allowed.maxBase, 4)}`,
   );
 }

@@ -1,6 +1,9 @@
 /**
  * Rule F — oracle/mark divergence or a stale oracle → PAUSE. A mark far from the oracle means either the book is
  * dislocated or the oracle is wrong; in both cases quoting is unsafe (Drift's own guard rail is 10%).
+ * Stale means a live oracle whose slot lags (the snapshot's oracleStale, or an observed oracle older than
+ * maxOracleAgeSec). A replayed bar whose oracle was not observed (an export gap, `oracleObserved: false`) is not
+ * stale: its oracle is the bar's own price as the estimate, and its observation age is information only.
  */
 
 import { aboveLimit, fmt, notTripped, type RiskInputs, type RuleOutcome, wasActive } from '../inputs.ts';
@@ -14,7 +17,7 @@ export function ruleDivergence(inputs: RiskInputs, limits: RiskLimits): RuleOutc
   const s = inputs.snapshot;
   const div = divergencePct(s.mark, s.oracle);
   const ageSec = s.oracleAgeMs / 1000;
-  const stale = s.oracleStale || ageSec > limits.maxOracleAgeSec;
+  const stale = s.oracleStale || (s.oracleObserved !== false && ageSec > limits.maxOracleAgeSec);
   const diverged = aboveLimit(div, limits.maxDivergencePct, wasActive(inputs, rule), limits.hysteresisPct);
   if (!stale && !diverged) return notTripped(rule);
   const reason = diverged

@@ -125,6 +125,32 @@ describe('C daily loss', () => {
   });
 });
 
+describe('B and D count the whole account (a spread pair)', () => {
+  it('B: this leg within the cap alone, the pair over it → CLAMP to what the cap leaves after the other leg', () => {
+    // 1000 equity, 3x cap; this leg asks 15 × 100 = 1.5x, the other leg already holds 2 000 USDC (2x).
+    const alone = ruleLeverage(makeInputs({ band: band(-15, 15) }), limits());
+    assert.equal(alone.tripped, false);
+    const o = ruleLeverage(makeInputs({ band: band(-15, 15), account: { otherNotional: 2000 } }), limits());
+    assert.equal(o.action, 'CLAMP');
+    close(o.reason?.measured ?? 0, 3.5);
+    close(o.allowed?.maxBase ?? 0, 7); // (3 × 0.9 × 1000 − 2000) / 100
+    assert.match(o.reason?.message ?? '', /account leverage 3\.50x .*other markets 2000\.00 USDC/);
+  });
+
+  it('B: the other leg alone over the cap leaves this leg nothing', () => {
+    const o = ruleLeverage(makeInputs({ band: band(-1, 1), account: { otherNotional: 3500 } }), limits());
+    assert.equal(o.action, 'CLAMP');
+    assert.equal(o.allowed?.maxBase, 0);
+  });
+
+  it('D: the notional cap is for the pair', () => {
+    const o = ruleNotional(makeInputs({ band: band(-60, 60), account: { otherNotional: 6000 } }), limits());
+    assert.equal(o.action, 'CLAMP');
+    assert.equal(o.reason?.measured, 12_000);
+    close(o.allowed?.maxBase ?? 0, 30); // (10 000 × 0.9 − 6 000) / 100
+  });
+});
+
 describe('D max notional', () => {
   it('does not trip below the cap', () => {
     assert.equal(ruleNotional(makeInputs({ band: band(-99, 99) }), limits()).tripped, false);
@@ -188,6 +214,13 @@ describe('F divergence / stale oracle', () => {
     assert.equal(aged.action, 'PAUSE');
     assert.equal(aged.reason?.measured, 120);
     assert.equal(aged.reason?.limit, 60);
+  });
+  it('does not pause on a replayed bar whose oracle was not observed (an export gap), however old', () => {
+    const gap = { oracleObserved: false, oracleAgeMs: 25 * 3_600_000, oracle: 100 };
+    assert.equal(ruleDivergence(makeInputs({ mark: 100, snapshot: gap }), limits()).tripped, false);
+    // Real divergence still pauses, observed or not.
+    const diverged = ruleDivergence(makeInputs({ mark: 103, snapshot: { ...gap, oracle: 100 } }), limits());
+    assert.equal(diverged.action, 'PAUSE');
   });
 });
 

@@ -212,6 +212,43 @@ describe('spreadCycle: execution', () => {
     }
   });
 
+  it('a daily-loss flatten (band [0, 0]) closes the pair; the same rule as reduce_only only blocks openings', () => {
+    const fit = drive(prices(25)).state.fit;
+    const [d, k] = prices(26)[25];
+    const staying = {
+      ...holding('LONG', { fit }),
+      confirm: { confirmed: 'LONG' as const, candidate: null, streak: 0 },
+    };
+    const c = {
+      rule: 'C_daily_loss' as const,
+      action: 'REDUCE_ONLY' as const,
+      measured: 70,
+      limit: 60,
+      message: 'daily loss',
+    };
+    const flatten: Verdict = {
+      kind: 'REDUCE_ONLY',
+      band: { kind: 'band', marketIndex: D, minBase: 0, maxBase: 0, preferredBase: 0 },
+      reasons: [c],
+      flatten: { sinceTs: 0, taker: false },
+    };
+    const closed = spreadCycle(staying, inputsAt(d, k, { positions: heldLong, verdict: flatten }), params);
+    assert.deepEqual(
+      closed.orders.map((o) => [o.marketIndex, o.reduceOnly]),
+      [
+        [D, true],
+        [K, true],
+      ],
+    );
+    const reduceOnly: Verdict = {
+      kind: 'REDUCE_ONLY',
+      band: { kind: 'band', marketIndex: D, minBase: -100, maxBase: 100, preferredBase: 0 },
+      reasons: [c],
+    };
+    const held = spreadCycle(staying, inputsAt(d, k, { positions: heldLong, verdict: reduceOnly }), params);
+    assert.deepEqual(held.orders, []);
+  });
+
   it('a CLAMP band that excludes a leg target blocks the entry', () => {
     const fit = drive(prices(25)).state.fit;
     const [d, k] = prices(26)[25];
@@ -295,7 +332,7 @@ describe('spreadCycle: health and reconciliation', () => {
     assert.ok(last?.log.some((e) => /^doubled leg cut back/.test(e.msg)));
   });
 
-  it('repeated order failures → DEGRADED: reconcile every cycle, no new entry; clean cycles recover', () => {
+  it('repeated order failures → DEGRADED: reconcile every cycle, trading goes on; clean cycles recover', () => {
     const failed = { marketIndex: D, side: 'buy' as const, ok: false, reason: 'Disconnected' };
     const c1 = spreadCycle(
       holding('FLAT'),
@@ -317,12 +354,22 @@ describe('spreadCycle: health and reconciliation', () => {
     assert.deepEqual(
       c2.orders.map((o) => [o.marketIndex, o.reduceOnly]),
       [[1, true]],
-      'stray BTC closed, no entry',
+      'stray BTC closed first (the reconciliation acts this cycle)',
     );
+    // DEGRADED trades on (the seed: minor issues, continue trading): the confirmed LONG is entered.
     const c3 = spreadCycle(c2.state, inputsAt(d, k), params);
     assert.equal(c3.state.health.status, 'DEGRADED');
-    const c4 = spreadCycle(c3.state, inputsAt(d, k), params);
-    assert.equal(c4.state.health.status, 'HEALTHY');
+    assert.deepEqual(
+      c3.orders.map((o) => [o.marketIndex, o.side, o.reduceOnly]),
+      [
+        [D, 'buy', false],
+        [K, 'sell', false],
+      ],
+      'a new entry while DEGRADED',
+    );
+    const held = applyFills([], c3.orders);
+    const c4 = spreadCycle(c3.state, inputsAt(d, k, { positions: held }), params);
+    assert.equal(c4.state.health.status, 'HEALTHY', 'c3 and c4 clean: recoveryCycles (2) in a row');
   });
 
   it('a verdict inside the liquidation buffer is an unrepairable breach → EMERGENCY', () => {
@@ -369,6 +416,49 @@ describe('spreadCycle: shutdown', () => {
     );
     assert.deepEqual(done.orders, []);
     assert.equal(done.shutdownComplete, true);
+  });
+
+  it('closes whatever the verdict: under PAUSE a shutdown and an EMERGENCY still send reduce-only closes', () => {
+    const pause: Verdict = {
+      kind: 'PAUSE',
+      band: { kind: 'band', marketIndex: D, minBase: 0, maxBase: 0, preferredBase: 0 },
+      reasons: [
+        { rule: 'F_divergence', action: 'PAUSE', measured: 6, limit: 5, message: 'divergence 6% above 5%' },
+      ],
+    };
+    const shut = spreadCycle(
+      requestShutdown(holding('LONG')),
+      inputsAt(0.5, 0.1, { positions: heldLong, verdict: pause }),
+      params,
+    );
+    assert.deepEqual(
+      shut.orders.map((o) => [o.marketIndex, o.reduceOnly]),
+      [
+        [D, true],
+        [K, true],
+      ],
+    );
+    assert.ok(shut.log.some((e) => /shutdown: closing all positions \(under a PAUSE verdict/.test(e.msg)));
+    const emergency = {
+      ...holding('LONG'),
+      health: { ...holding('LONG').health, status: 'EMERGENCY' as const },
+    };
+    const em = spreadCycle(emergency, inputsAt(0.5, 0.1, { positions: heldLong, verdict: pause }), params);
+    assert.deepEqual(
+      em.orders.map((o) => [o.marketIndex, o.reduceOnly]),
+      [
+        [D, true],
+        [K, true],
+      ],
+    );
+    // Each close is its own transaction, not all-or-nothing: one that cannot fill must not hold the other.
+    assert.deepEqual(
+      em.batches.map((b) => [b.orders.length, b.allOrNothing]),
+      [
+        [1, false],
+        [1, false],
+      ],
+    );
   });
 
   it('with closeOnShutdown off, leaves positions and is complete at once', () => {

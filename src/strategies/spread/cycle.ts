@@ -2,9 +2,10 @@
  * One pure decision cycle of the DRIFT/KMNO spread bot: order results → health, prices → signal → lag
  * confirmation, naked-leg check, then exactly one course of action:
  *
- *   risk PAUSE            → no orders at all (risk wins)
- *   shutting down         → close everything when closeOnShutdown, else leave positions
- *   EMERGENCY             → close everything (closes stand alone), never open
+ *   shutting down         → close everything when closeOnShutdown, else leave positions — whatever the verdict
+ *   EMERGENCY             → close everything (closes stand alone), never open — whatever the verdict
+ *   risk PAUSE            → no orders at all (shutdown and EMERGENCY closes above are reduce-only takers:
+ *                           a close only reduces risk, so a PAUSE does not hold it)
  *   a hard cap's band     → close the pair (fixed-size legs cannot shrink to a leverage or notional clamp)
  *   excludes a held leg
  *   reconcile due / naked → bring the venue back to the intent (every reconcileEveryCycles, every cycle when
@@ -14,7 +15,8 @@
  * Stale prices (either leg's oracleStale): the signal is not updated, no direction change is acted upon and no
  * opening order goes out. Safety closes (emergency, shutdown, unwinding a naked leg, cutting size drift,
  * closing unexpected positions) still may. The risk verdict only narrows: REDUCE_ONLY blocks openings, PAUSE
- * blocks everything, a CLAMP band that excludes a leg's target blocks that opening.
+ * blocks everything but shutdown and EMERGENCY closes, a CLAMP band that excludes a leg's target blocks that
+ * opening.
  */
 import type { RiskRuleId, TargetPosition, Verdict } from '../../domain/intent.ts';
 import { getMarket, type MarketSpec } from '../../domain/markets.ts';
@@ -23,7 +25,13 @@ import type { DesiredOrder } from '../../domain/snapshot.ts';
 import type { LogCategory, LogEvent, LogLevel } from '../../log/types.ts';
 import { HEALTH_POLICY, type HealthEvent, type HealthState, initialHealth, nextHealth } from './health.ts';
 import { legsFor, targetsForLegs } from './intents.ts';
-import { type LegPlan, type LegPlanOptions, type LegRejection, planLegOrders } from './legs.ts';
+import {
+  type LegBatch,
+  type LegPlan,
+  type LegPlanOptions,
+  type LegRejection,
+  planLegOrders,
+} from './legs.ts';
 import type { SpreadParams } from './params.ts';
 import { reconcile } from './reconcile.ts';
 import {
@@ -78,6 +86,8 @@ export interface SpreadCycleInputs {
 export interface SpreadCycleResult {
   state: SpreadBotState;
   orders: DesiredOrder[];
+  /** The orders grouped into transactions (legs.ts): each batch is one placeAndTake command. */
+  batches: LegBatch[];
   rejected: LegRejection[];
   log: LogEvent[];
   /** Shutting down and nothing left to close (or closeOnShutdown is off): the runner may exit. */
@@ -136,7 +146,8 @@ function clampBlocks(verdict: Verdict | undefined, targets: readonly TargetPosit
 const HARD_CAPS: ReadonlySet<RiskRuleId> = new Set(['B_leverage', 'D_notional']);
 
 /**
- * A hard cap (leverage B, notional D) has tripped and the verdict's band no longer admits a held leg by more than
+ * A hard cap (leverage B, notional D, a daily-loss flatten) has tripped and the verdict's band no longer admits a
+ * held leg by more than
  * the size tolerance. Fixed-size legs cannot shrink, so the answer is to close the pair: the spread bot's
  * reduction, as the grid's is to trade down into the band. Soft clamps (volatility V, funding E) only block
  * openings: the pair is hedged, and closing it on every volatility spike would churn it for fees.
@@ -147,7 +158,11 @@ function heldOutsideBand(
   tolerance: number,
 ): string | undefined {
   if (verdict?.kind !== 'CLAMP' && verdict?.kind !== 'REDUCE_ONLY') return undefined;
-  if (!verdict.reasons.some((r) => HARD_CAPS.has(r.rule) && r.action !== 'APPROVE')) return undefined;
+  // a daily-loss flatten (band [0, 0]) is a hard cap too: the pair is closed
+  const hard =
+    verdict.flatten !== undefined ||
+    verdict.reasons.some((r) => HARD_CAPS.has(r.rule) && r.action !== 'APPROVE');
+  if (!hard) return undefined;
   const { band } = verdict;
   const p = positions.find((x) => x.marketIndex === band.marketIndex);
   if (!p || p.base === 0n) return undefined;
@@ -256,7 +271,7 @@ export function spreadCycle(
 
   let holding = state.holding;
   let intended = state.intended;
-  let plan: LegPlan = { orders: [], rejected: [] };
+  let plan: LegPlan = { orders: [], batches: [], rejected: [] };
   const snapshots = [inputs.drift, inputs.kmno, ...(inputs.otherSnapshots ?? [])];
   const markets = specsFor(inputs);
   const planFor = (targets: TargetPosition[], options: LegPlanOptions) =>
@@ -273,15 +288,12 @@ export function spreadCycle(
   const hasPositions = inputs.positions.some((p) => p.base !== 0n);
   const outside = heldOutsideBand(inputs.verdict, inputs.positions, params.sizeTolerance);
 
-  if (verdictKind === 'PAUSE') {
-    emit('warn', 'RISK', 'risk verdict PAUSE: no orders this cycle', {
-      reasons: inputs.verdict?.reasons.map((r) => r.message),
-    });
-  } else if (state.shuttingDown) {
+  const pausedNote = verdictKind === 'PAUSE' ? ' (under a PAUSE verdict: a close only reduces risk)' : '';
+  if (state.shuttingDown) {
     if (params.closeOnShutdown) {
       plan = planFor(closeAllTargets(), { openingBlocked: 'shutting down', closes: 'independent' });
       setHolding('FLAT');
-      if (hasPositions) emit('info', 'POSITION', 'shutdown: closing all positions');
+      if (hasPositions) emit('info', 'POSITION', `shutdown: closing all positions${pausedNote}`);
     } else {
       emit('info', 'POSITION', 'shutdown: closeOnShutdown is off, positions left open');
     }
@@ -289,7 +301,11 @@ export function spreadCycle(
     plan = planFor(closeAllTargets(), { openingBlocked: 'EMERGENCY', closes: 'independent' });
     setHolding('FLAT');
     if (hasPositions)
-      emit('error', 'POSITION', 'EMERGENCY: closing all positions', { reason: health.reason });
+      emit('error', 'POSITION', `EMERGENCY: closing all positions${pausedNote}`, { reason: health.reason });
+  } else if (verdictKind === 'PAUSE') {
+    emit('warn', 'RISK', 'risk verdict PAUSE: no orders this cycle', {
+      reasons: inputs.verdict?.reasons.map((r) => r.message),
+    });
   } else if (outside) {
     plan = planFor(closeAllTargets(), { openingBlocked: outside, closes: 'paired' });
     setHolding('FLAT');
@@ -388,6 +404,7 @@ export function spreadCycle(
   return {
     state: { cycle, fit, confirm, holding, intended, health, shuttingDown: state.shuttingDown, lastStats },
     orders: plan.orders,
+    batches: plan.batches,
     rejected: plan.rejected,
     log,
     shutdownComplete,

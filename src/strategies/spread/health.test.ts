@@ -93,7 +93,7 @@ describe('health transitions', () => {
     assert.equal(run([reset], degraded()).status, 'HEALTHY');
   });
 
-  it('policy: DEGRADED stops new entries but repairs; EMERGENCY closes everything', () => {
+  it('policy: DEGRADED trades on (entries and repairs, reconciles every cycle); EMERGENCY closes everything', () => {
     assert.deepEqual(HEALTH_POLICY.HEALTHY, {
       newEntries: true,
       repairs: true,
@@ -101,7 +101,7 @@ describe('health transitions', () => {
       reconcileEveryCycle: false,
     });
     assert.deepEqual(HEALTH_POLICY.DEGRADED, {
-      newEntries: false,
+      newEntries: true,
       repairs: true,
       closeAll: false,
       reconcileEveryCycle: true,

@@ -130,6 +130,7 @@ export interface HealthPolicy {
 
 export const HEALTH_POLICY: Readonly<Record<HealthStatus, HealthPolicy>> = {
   HEALTHY: { newEntries: true, repairs: true, closeAll: false, reconcileEveryCycle: false },
-  DEGRADED: { newEntries: false, repairs: true, closeAll: false, reconcileEveryCycle: true },
+  // DEGRADED: minor issues, trading continues (the seed's promise); reconciliation runs every cycle meanwhile.
+  DEGRADED: { newEntries: true, repairs: true, closeAll: false, reconcileEveryCycle: true },
   EMERGENCY: { newEntries: false, repairs: false, closeAll: true, reconcileEveryCycle: false },
 };

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { getMarket } from '../../domain/markets.ts';
 import { baseToInt, priceToNumber } from '../../domain/precision.ts';
-import { isOnTick } from '../../domain/rounding.ts';
+import { isOnTick, priceOnTick } from '../../domain/rounding.ts';
 import { spreadTargets } from './intents.ts';
 import { checkTaker, planLegOrders } from './legs.ts';
 import { spreadParams } from './params.ts';
@@ -95,40 +95,53 @@ describe('planLegOrders', () => {
     assert.equal(entry.rejected.length, 2);
   });
 
-  it('walks visible depth: too little liquidity, or a deep level beyond the cap, is refused', () => {
-    const thin = snap(D, 0.5, { depth: { bids: [], asks: [{ price: 0.5001, size: 60 }] } });
+  it('walks the book within the slippage limit: a leg larger than the visible depth is refused, both or neither', () => {
+    const lv = (price: number, base: number) => ({
+      price: priceOnTick(price, 1n, 'sell'),
+      base: baseToInt(base),
+    });
+    const book = (asks: { price: bigint; base: bigint }[]) => ({ marketIndex: D, ts: 0, bids: [], asks });
+    // 60 at 2 bps, 100 more at 40 bps: only 60 lie within the 25 bps limit (0.50125) of mark 0.5.
+    const thin = snap(D, 0.5, { book: book([lv(0.5001, 60), lv(0.502, 100)]) });
     const a = planLegOrders(spreadTargets('LONG', params), [], [thin, snap(K, 0.1)], params, markets);
-    assert.equal(a.orders.length, 0);
-    assert.match(
-      a.rejected.find((r) => r.marketIndex === D)?.reason ?? '',
-      /visible ask liquidity 60 < order size 100/,
-    );
-    const deep = snap(D, 0.5, {
-      depth: {
-        bids: [],
-        asks: [
-          { price: 0.5001, size: 60 },
-          { price: 0.502, size: 100 },
-        ],
-      },
-    });
-    const b = planLegOrders(spreadTargets('LONG', params), [], [deep, snap(K, 0.1)], params, markets);
-    assert.equal(b.orders.length, 0);
-    assert.match(
-      b.rejected.find((r) => r.marketIndex === D)?.reason ?? '',
-      /visible fill price 0\.502 is 40\.0 bps/,
-    );
-    const enough = snap(D, 0.5, {
-      depth: {
-        bids: [],
-        asks: [
-          { price: 0.5001, size: 60 },
-          { price: 0.501, size: 50 },
-        ],
-      },
-    });
+    assert.equal(a.orders.length, 0, 'neither leg goes out');
+    const d = a.rejected.find((r) => r.marketIndex === D);
+    assert.equal(d?.cause, 'depth');
+    assert.match(d?.reason ?? '', /liquidity: 60 visible within the 25 bps limit 0\.50125 < order size 100/);
+    assert.equal(a.rejected.find((r) => r.marketIndex === K)?.cause, 'withheld');
+    const enough = snap(D, 0.5, { book: book([lv(0.5001, 60), lv(0.501, 50)]) });
     const c = planLegOrders(spreadTargets('LONG', params), [], [enough, snap(K, 0.1)], params, markets);
     assert.equal(c.orders.length, 2);
+    assert.deepEqual(
+      c.batches.map((b) => [b.orders.length, b.allOrNothing]),
+      [[2, true]],
+      'both legs in one all-or-nothing transaction',
+    );
+  });
+
+  it('an unknown book refuses openings and paired closes; safety closes still go out, each on its own', () => {
+    const blind = [snap(D, 0.5, { book: undefined }), snap(K, 0.1, { book: undefined })];
+    const entry = planLegOrders(spreadTargets('LONG', params), [], blind, params, markets);
+    assert.equal(entry.orders.length, 0);
+    assert.deepEqual(
+      entry.rejected.map((r) => r.cause),
+      ['noBook', 'noBook'],
+    );
+    const held = [pos(D, 100), pos(K, -1500)];
+    const exit = planLegOrders(spreadTargets('FLAT', params), held, blind, params, markets);
+    assert.equal(exit.orders.length, 0, 'a signal exit is paired and needs the book');
+    const safety = planLegOrders(spreadTargets('FLAT', params), held, blind, params, markets, {
+      closes: 'independent',
+    });
+    assert.equal(safety.orders.length, 2);
+    assert.ok(safety.orders.every((o) => o.reduceOnly));
+    assert.deepEqual(
+      safety.batches.map((b) => [b.orders.length, b.allOrNothing]),
+      [
+        [1, false],
+        [1, false],
+      ],
+    );
   });
 
   it('a flip closes then opens; if the opening fails the closes still go out', () => {
@@ -208,6 +221,6 @@ describe('planLegOrders', () => {
       params,
       markets,
     );
-    assert.deepEqual(plan, { orders: [], rejected: [] });
+    assert.deepEqual(plan, { orders: [], batches: [], rejected: [] });
   });
 });

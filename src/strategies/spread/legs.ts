@@ -1,15 +1,20 @@
 /**
- * Per-leg taker orders from absolute targets, each validated against its slippage cap BEFORE it is sent.
+ * Per-leg taker orders from absolute targets, each validated BEFORE it is sent.
  *
  * Price limit: the cap is measured from the mark. A buy may pay at most mark × (1 + cap), rounded DOWN onto
  * the tick; a sell accepts at least mark × (1 − cap), rounded UP (rounding.ts rounds buys down and sells up),
- * so tick rounding can only tighten the cap, never loosen it. The visible fill price (best ask/bid, or the
- * deepest level needed to fill the size when the snapshot carries depth) must lie within that limit, else the
- * order is not emitted and the plan says why.
+ * so tick rounding can only tighten the cap, never loosen it. The best visible price must lie within it.
+ *
+ * Liquidity: an opening, and a close of a signal exit, must find its whole size in the venue's book within
+ * that limit (the snapshot's `book`, best first); a book that shows less is refused, and so is an unknown book
+ * (a check that cannot be made says no). Safety closes (emergency, shutdown, repairs) skip the depth test:
+ * they are reduce-only takers bounded by the limit, and a partial fill still reduces risk.
  *
  * Pairing: opening orders go out both-or-neither (a hedge with one leg is a directional bet); they also go out
  * only when every closing order in the plan goes out. Closing orders are all-or-nothing too in 'paired' mode
  * (signal exits) and stand alone in 'independent' mode (emergency, shutdown, repairs: close what can be closed).
+ * `batches` groups the orders into transactions: an all-or-nothing batch goes as one placeAndTake with every
+ * order required to fill in full, so the venue keeps the pairing even when the book moved since the check.
  */
 import type { TargetPosition } from '../../domain/intent.ts';
 import type { MarketSpec } from '../../domain/markets.ts';
@@ -17,11 +22,14 @@ import { baseToNumber, priceToNumber } from '../../domain/precision.ts';
 import { priceOnTick, sizeOnStep } from '../../domain/rounding.ts';
 import type { DesiredOrder } from '../../domain/snapshot.ts';
 import type { Side } from '../../domain/types.ts';
+import type { L2Book } from '../../venue/port.ts';
 import type { SpreadParams } from './params.ts';
 import type { LegPosition, SpreadSnapshot } from './types.ts';
 
 export interface LegRejection {
   marketIndex: number;
+  /** What kind of refusal (the report counts them). */
+  cause: RejectionCause;
   /** Market symbol, e.g. "DRIFT-PERP". */
   market: string;
   side: Side;
@@ -31,8 +39,18 @@ export interface LegRejection {
   reason: string;
 }
 
-export interface LegPlan {
+/** Orders that go out in one transaction (one placeAndTake command). */
+export interface LegBatch {
   orders: DesiredOrder[];
+  /** Every order fills in full or nothing applies (Drift's FullFill success condition on each instruction). */
+  allOrNothing: boolean;
+}
+
+export interface LegPlan {
+  /** Every order that goes out, closes first. */
+  orders: DesiredOrder[];
+  /** The same orders grouped into transactions. */
+  batches: LegBatch[];
   rejected: LegRejection[];
 }
 
@@ -70,52 +88,89 @@ function candidatesFor(spec: MarketSpec, current: bigint, target: bigint): Candi
   ];
 }
 
-export type TakerCheck = { ok: true; price: bigint } | { ok: false; reason: string };
+/** Why a leg did not go out (the backtest report counts them by cause). */
+export type RejectionCause =
+  /** The visible book within the slippage limit holds less than the leg's size. */
+  | 'depth'
+  /** The venue knows no book for the market: liquidity cannot be checked, so the leg is refused. */
+  | 'noBook'
+  /** The best price itself lies beyond the slippage limit, or prices are unusable. */
+  | 'slippage'
+  /** Openings blocked (stale prices, risk, health, shutdown), reduce-only market, below the minimum size. */
+  | 'blocked'
+  /** Valid itself, held back because its partner failed (both legs or neither). */
+  | 'withheld'
+  /** No market spec or snapshot. */
+  | 'invalid';
+
+export type TakerCheck = { ok: true; price: bigint } | { ok: false; reason: string; cause: RejectionCause };
 
 const bpsFrom = (price: number, mark: number): string => (((price - mark) / mark) * 1e4).toFixed(1);
 
-/** The worst price the visible book would fill `size` at, or why it cannot. */
-function visibleFillPrice(
-  snap: SpreadSnapshot,
-  side: Side,
-  size: number,
-): { price: number } | { reason: string } {
-  const levels = snap.depth ? (side === 'buy' ? snap.depth.asks : snap.depth.bids) : undefined;
-  if (!levels) return { price: side === 'buy' ? snap.ask : snap.bid };
-  let filled = 0;
-  for (const level of levels) {
-    if (!(level.size > 0 && level.price > 0)) continue;
-    filled += level.size;
-    if (filled >= size - 1e-12) return { price: level.price };
+/** Base the book offers a taker on `side` at prices within `limit` (PRICE), walking from the best level. */
+export function depthWithinLimit(book: L2Book, side: Side, limit: bigint): bigint {
+  let total = 0n;
+  for (const l of side === 'buy' ? book.asks : book.bids) {
+    if (side === 'buy' ? l.price > limit : l.price < limit) break;
+    total += l.base;
   }
-  return { reason: `visible ${side === 'buy' ? 'ask' : 'bid'} liquidity ${filled} < order size ${size}` };
+  return total;
 }
 
-/** Validates one taker order against the cap and returns its tick-aligned worst acceptable price. */
+/**
+ * Validates one taker order against its cap and returns its tick-aligned worst acceptable price. With
+ * `needDepth` the venue's book must show the whole size within that price (an unknown book refuses); without
+ * it (safety closes: reduce-only, bounded by the limit, a partial fill still reduces risk) only the best price
+ * is checked.
+ */
 export function checkTaker(
   snap: SpreadSnapshot,
   spec: MarketSpec,
   side: Side,
   base: bigint,
   capBps: number,
+  needDepth = true,
 ): TakerCheck {
   const { mark, bid, ask } = snap;
   if (!(mark > 0 && bid > 0 && ask > 0 && Number.isFinite(mark + bid + ask))) {
-    return { ok: false, reason: `no usable prices (mark ${mark}, bid ${bid}, ask ${ask})` };
-  }
-  if (bid > ask) return { ok: false, reason: `crossed book (bid ${bid} > ask ${ask})` };
-  const limit = priceOnTick(mark * (1 + ((side === 'buy' ? 1 : -1) * capBps) / 1e4), spec.tickSize, side);
-  if (limit <= 0n) return { ok: false, reason: `cap ${capBps} bps leaves no positive price` };
-  const fill = visibleFillPrice(snap, side, baseToNumber(base));
-  if ('reason' in fill) return { ok: false, reason: fill.reason };
-  const limitPx = priceToNumber(limit);
-  const beyond = side === 'buy' ? fill.price > limitPx : fill.price < limitPx;
-  if (beyond) {
-    const what = snap.depth ? 'visible fill price' : side === 'buy' ? 'best ask' : 'best bid';
     return {
       ok: false,
-      reason: `slippage: ${what} ${fill.price} is ${bpsFrom(fill.price, mark)} bps from mark ${mark}, beyond the ${capBps} bps cap (limit ${limitPx})`,
+      cause: 'slippage',
+      reason: `no usable prices (mark ${mark}, bid ${bid}, ask ${ask})`,
     };
+  }
+  if (bid > ask) return { ok: false, cause: 'slippage', reason: `crossed book (bid ${bid} > ask ${ask})` };
+  const limit = priceOnTick(mark * (1 + ((side === 'buy' ? 1 : -1) * capBps) / 1e4), spec.tickSize, side);
+  if (limit <= 0n)
+    return { ok: false, cause: 'slippage', reason: `cap ${capBps} bps leaves no positive price` };
+  const limitPx = priceToNumber(limit);
+  const book = snap.book;
+  const bestLevel = book ? (side === 'buy' ? book.asks[0] : book.bids[0]) : undefined;
+  const best = bestLevel ? priceToNumber(bestLevel.price) : side === 'buy' ? ask : bid;
+  if (side === 'buy' ? best > limitPx : best < limitPx) {
+    const what = side === 'buy' ? 'best ask' : 'best bid';
+    return {
+      ok: false,
+      cause: 'slippage',
+      reason: `slippage: ${what} ${best} is ${bpsFrom(best, mark)} bps from mark ${mark}, beyond the ${capBps} bps cap (limit ${limitPx})`,
+    };
+  }
+  if (needDepth) {
+    if (!book) {
+      return {
+        ok: false,
+        cause: 'noBook',
+        reason: `no order book known for ${spec.symbol}: liquidity cannot be checked`,
+      };
+    }
+    const depth = depthWithinLimit(book, side, limit);
+    if (depth < base) {
+      return {
+        ok: false,
+        cause: 'depth',
+        reason: `liquidity: ${baseToNumber(depth)} visible within the ${capBps} bps limit ${limitPx} < order size ${baseToNumber(base)}`,
+      };
+    }
   }
   return { ok: true, price: limit };
 }
@@ -129,7 +184,7 @@ export function planLegOrders(
   options: LegPlanOptions = {},
 ): LegPlan {
   const rejected: LegRejection[] = [];
-  const reject = (c: Candidate, reason: string) =>
+  const reject = (c: Candidate, reason: string, cause: RejectionCause) =>
     rejected.push({
       marketIndex: c.spec.marketIndex,
       market: c.spec.symbol,
@@ -137,6 +192,7 @@ export function planLegOrders(
       base: c.base,
       opening: c.opening,
       reason,
+      cause,
     });
 
   const candidates: Candidate[] = [];
@@ -152,6 +208,7 @@ export function planLegOrders(
         base: 0n,
         opening: false,
         reason: 'no market spec (tick/step unknown)',
+        cause: 'invalid',
       });
       continue;
     }
@@ -164,22 +221,29 @@ export function planLegOrders(
     candidates.push(...candidatesFor(spec, current, t.base < 0 ? -size : size));
   }
 
+  const paired = (options.closes ?? 'paired') === 'paired';
   const closes: { c: Candidate; order?: DesiredOrder }[] = [];
   const opens: { c: Candidate; order?: DesiredOrder }[] = [];
   for (const c of candidates) {
     const snap = snapshots.find((s) => s.marketIndex === c.spec.marketIndex);
     const cap = c.opening ? params.maxSlippageBps : params.closeMaxSlippageBps;
-    let failure: string | undefined;
+    let failure: { reason: string; cause: RejectionCause } | undefined;
     let price = 0n;
-    if (!snap) failure = 'no market snapshot';
-    else if (c.opening && options.openingBlocked) failure = `opening blocked: ${options.openingBlocked}`;
-    else if (c.opening && snap.reduceOnly) failure = 'market is reduce-only on the venue';
-    else if (c.opening && c.base < c.spec.minOrderSize) {
-      failure = `size ${baseToNumber(c.base)} below the minimum order ${baseToNumber(c.spec.minOrderSize)}`;
+    if (!snap) failure = { reason: 'no market snapshot', cause: 'invalid' };
+    else if (c.opening && options.openingBlocked) {
+      failure = { reason: `opening blocked: ${options.openingBlocked}`, cause: 'blocked' };
+    } else if (c.opening && snap.reduceOnly) {
+      failure = { reason: 'market is reduce-only on the venue', cause: 'blocked' };
+    } else if (c.opening && c.base < c.spec.minOrderSize) {
+      failure = {
+        reason: `size ${baseToNumber(c.base)} below the minimum order ${baseToNumber(c.spec.minOrderSize)}`,
+        cause: 'blocked',
+      };
     } else {
-      const check = checkTaker(snap, c.spec, c.side, c.base, cap);
+      // Openings and paired closes must find their size in the book; safety closes only need a sane price.
+      const check = checkTaker(snap, c.spec, c.side, c.base, cap, c.opening || paired);
       if (check.ok) price = check.price;
-      else failure = check.reason;
+      else failure = check;
     }
     const entry = failure
       ? { c }
@@ -196,20 +260,19 @@ export function planLegOrders(
             taker: true,
           },
         };
-    if (failure) reject(c, failure);
+    if (failure) reject(c, failure.reason, failure.cause);
     (c.opening ? opens : closes).push(entry);
   }
 
   const withhold = (group: { c: Candidate; order?: DesiredOrder }[], why: string) => {
     for (const g of group) {
-      if (g.order) reject(g.c, `withheld: ${why}`);
+      if (g.order) reject(g.c, `withheld: ${why}`, 'withheld');
       g.order = undefined;
     }
   };
   const failedMarkets = (group: { c: Candidate; order?: DesiredOrder }[]) =>
     group.filter((g) => !g.order).map((g) => g.c.spec.symbol);
 
-  const paired = (options.closes ?? 'paired') === 'paired';
   if (paired && failedMarkets(closes).length > 0) {
     withhold(closes, `closing ${failedMarkets(closes).join(', ')} failed validation (closes are paired)`);
   }
@@ -222,6 +285,16 @@ export function planLegOrders(
     withhold(opens, `opening ${failedMarkets(opens).join(', ')} failed validation (both legs or neither)`);
   }
 
-  const orders = [...closes, ...opens].flatMap((g) => (g.order ? [g.order] : []));
-  return { orders, rejected };
+  const sent = (group: { order?: DesiredOrder }[]) => group.flatMap((g) => (g.order ? [g.order] : []));
+  const orders = [...sent(closes), ...sent(opens)];
+  // One transaction per batch. Paired: everything at once, all or nothing. Independent: each close alone (one
+  // that cannot fill must not stop another), then the openings together, all or nothing.
+  const batches: LegBatch[] = [];
+  if (paired) {
+    if (orders.length > 0) batches.push({ orders, allOrNothing: true });
+  } else {
+    for (const o of sent(closes)) batches.push({ orders: [o], allOrNothing: false });
+    if (sent(opens).length > 0) batches.push({ orders: sent(opens), allOrNothing: true });
+  }
+  return { orders, batches, rejected };
 }

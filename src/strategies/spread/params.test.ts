@@ -44,8 +44,8 @@ describe('parseSpreadParams', () => {
     assert.match(r.errors[0], /^spread\.entryZ: .*\(allowed: a number in \(0, 10\]/);
   });
 
-  it('reports every bad field, missing sizes and wrong types included', () => {
-    const r = parseSpreadParams({ kmnoQuantity: 'lots', signalLagPeriods: 1.5 });
+  it('reports every bad field, wrong types included', () => {
+    const r = parseSpreadParams({ kmnoQuantity: 'lots', driftQuantity: -1, signalLagPeriods: 1.5 });
     assert.equal(r.ok, false);
     if (r.ok) return;
     const fields = r.errors.map((e) => e.split(':')[0]).sort();
@@ -62,6 +62,26 @@ describe('parseSpreadParams', () => {
     const bands = parseSpreadParams({ ...base, entryZ: 1, exitZ: 1 });
     assert.equal(bands.ok, false);
     if (!bands.ok) assert.match(bands.errors[0], /^spread\.exitZ: must be less than entryZ \(1\)/);
+  });
+
+  it('defaults to the seed: 100 DRIFT, 1000 KMNO, 60 s cycles, lag 3, 25 / 50 bps, 60 s shutdown deadline', () => {
+    const r = parseSpreadParams({});
+    assert.ok(r.ok);
+    if (!r.ok) return;
+    const p = r.params;
+    assert.deepEqual(
+      [
+        p.driftQuantity,
+        p.kmnoQuantity,
+        p.cycleIntervalSec,
+        p.signalLagPeriods,
+        p.maxSlippageBps,
+        p.closeMaxSlippageBps,
+        p.shutdownTimeoutSec,
+        p.closeOnShutdown,
+      ],
+      [100, 1000, 60, 3, 25, 50, 60, true],
+    );
   });
 
   it('rejects zero quantities', () => {

@@ -10,8 +10,8 @@ export type SignalPrice = 'mark' | 'oracle';
 
 /** Human text of each field's allowed range, appended to every error about that field. */
 const RANGES = {
-  driftQuantity: 'a number > 0 (DRIFT base units per leg)',
-  kmnoQuantity: 'a number > 0 (KMNO base units per leg)',
+  driftQuantity: 'a number > 0 (DRIFT base units per leg), or "auto" in a bot config',
+  kmnoQuantity: 'a number > 0 (KMNO base units per leg), or "auto" in a bot config',
   cycleIntervalSec: 'an integer in [1, 86400]',
   signalLagPeriods: 'an integer in [1, 100]',
   window: 'an integer in [10, 10000]',
@@ -22,6 +22,7 @@ const RANGES = {
   closeMaxSlippageBps: 'a number in (0, 2000]',
   reconcileEveryCycles: 'an integer in [1, 10000]',
   closeOnShutdown: 'true or false',
+  shutdownTimeoutSec: 'an integer in [1, 3600] (seconds)',
   maxConsecutiveFailures: 'an integer in [1, 1000]',
   recoveryCycles: 'an integer in [1, 1000]',
   sizeTolerance: 'a number in [0, 0.5] (fraction of the leg quantity)',
@@ -31,8 +32,9 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
 export const SpreadParamsSchema = z
   .object({
-    driftQuantity: z.number().positive().finite(),
-    kmnoQuantity: z.number().positive().finite(),
+    // The seed's fixed sizes (DRIFT_QUANTITY 100, KMNO_QUANTITY 1000) are the defaults.
+    driftQuantity: z.number().positive().finite().default(100),
+    kmnoQuantity: z.number().positive().finite().default(1000),
     cycleIntervalSec: int(1, 86_400).default(60),
     signalLagPeriods: int(1, 100).default(3),
     /** Fresh observations (both legs fresh) in the rolling regression and z-score. */
@@ -46,6 +48,8 @@ export const SpreadParamsSchema = z
     closeMaxSlippageBps: z.number().positive().max(2000).default(50),
     reconcileEveryCycles: int(1, 10_000).default(10),
     closeOnShutdown: z.boolean().default(true),
+    /** How long a shutdown keeps retrying to close the legs before the runner exits non-zero naming them. */
+    shutdownTimeoutSec: int(1, 3600).default(60),
     /** Consecutive failed orders that turn HEALTHY into DEGRADED. */
     maxConsecutiveFailures: int(1, 1000).default(3),
     /** Consecutive clean cycles (no failed order, legs as intended) that bring DEGRADED back to HEALTHY. */

@@ -4,6 +4,7 @@
 import { getMarket, type MarketSpec } from '../../domain/markets.ts';
 import type { MarketSnapshot } from '../../domain/snapshot.ts';
 import type { Position } from '../../domain/types.ts';
+import type { L2Book } from '../../venue/port.ts';
 
 export const DRIFT_MARKET_INDEX = 30;
 export const KMNO_MARKET_INDEX = 28;
@@ -17,18 +18,13 @@ export const spreadMarkets = (): MarketSpec[] => [
 /** What the bot wants to hold: LONG = long DRIFT + short KMNO, SHORT = the mirror, FLAT = nothing. */
 export type SpreadDirection = 'LONG' | 'SHORT' | 'FLAT';
 
-/** One visible price level of the order book, quote units and base units. */
-export interface BookLevel {
-  price: number;
-  size: number;
-}
-
 /**
- * A market snapshot, optionally with visible depth (best first on each side). When depth is present the
- * slippage check walks it to the full order size; without it, only the best bid/ask can be checked.
+ * A market snapshot with the venue's visible book (best first on each side, exact PRICE/BASE), fetched just
+ * before the cycle. The liquidity check walks it within the slippage limit; without a book (the venue knows
+ * none) an order that needs the check is refused, never assumed to fill.
  */
 export interface SpreadSnapshot extends MarketSnapshot {
-  depth?: { bids: BookLevel[]; asks: BookLevel[] };
+  book?: L2Book;
 }
 
 /** The part of a venue position the spread bot reads (the domain Position fits). */

@@ -25,6 +25,7 @@ const DRIFT_ERRORS: Readonly<Record<number, readonly [string, RejectReason]>> = 
   // Drift's limit-price validation (tick multiple among others).
   6191: ['InvalidOrderLimitPrice', 'InvalidOrderPriceTick'],
   6254: ['UserReduceOnly', 'MarketReduceOnly'],
+  6289: ['PlaceAndTakeOrderSuccessConditionFailed', 'PlaceAndTakeOrderSuccessConditionFailed'],
 };
 
 export interface ProgramError {

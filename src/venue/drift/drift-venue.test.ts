@@ -82,6 +82,46 @@ const limit = (side: 'buy' | 'sell', price: bigint, extra: Partial<OrderParams> 
 });
 
 describe('DriftVenue specifics', () => {
+  it('placeAndTake is one transaction of placeAndTakePerpOrder instructions, LIMIT IOC, FullFill when required', async () => {
+    const { venue, layer } = setup();
+    const sub = await venue.createSubaccount('pair');
+    await venue.deposit(sub, 500_000_000n);
+    const taker = (side: 'buy' | 'sell', price: bigint): OrderParams => ({
+      ...limit(side, price, { orderType: 'market', postOnly: 'none', ioc: true }),
+    });
+    const [r] = await venue.execute(sub, [
+      {
+        kind: 'placeAndTake',
+        orders: [taker('buy', 101_000_000n), taker('buy', 101_500_000n)],
+        requireFullFill: true,
+      },
+    ]);
+    assert.equal(r?.ok, true);
+    const tx = layer.log.at(-1) ?? [];
+    assert.deepEqual(
+      tx.map((ix) => ix.name),
+      ['placeAndTakePerpOrder', 'placeAndTakePerpOrder'],
+      'both orders in one transaction',
+    );
+    for (const ix of tx) {
+      assert.ok(ix.name === 'placeAndTakePerpOrder');
+      assert.equal(ix.successCondition, 'fullFill');
+      assert.deepEqual(
+        [ix.order.orderType, ix.order.ioc],
+        ['limit', true],
+        'no auction: the take happens at once',
+      );
+      assert.notEqual(ix.order.userOrderId, 0, 'the venue gave each a userOrderId');
+    }
+    assert.equal((await venue.getAccount(sub)).positions[0]?.base, 2_000_000_000n);
+    const [loose] = await venue.execute(sub, [
+      { kind: 'placeAndTake', orders: [taker('sell', 99_000_000n)], requireFullFill: false },
+    ]);
+    assert.equal(loose?.ok, true);
+    const last = layer.log.at(-1)?.[0];
+    assert.ok(last?.name === 'placeAndTakePerpOrder' && last.successCondition === 'none');
+  });
+
   it('provisions subaccounts 0, 1, … (user stats only with the first) and trades on the right PDA', async () => {
     const { venue, layer, builder } = setup();
     assert.equal(await venue.createSubaccount('grid'), 0);

@@ -5,13 +5,14 @@
  *
  * One OrderCommand = one transaction. cancelAndPlace is two instructions (cancelOrdersByIds + placeOrders) in one
  * transaction, so it is atomic exactly like the SDK's `cancelAndPlaceOrders` (which cancels by market filter
- * instead of by id).
+ * instead of by id). placeAndTake is one placeAndTakePerpOrder instruction per order (the spread's two legs).
  */
 import {
   type DriftClient,
   getUserAccountPublicKeySync,
   MarketType,
   ModifyOrderPolicy,
+  PlaceAndTakeOrderSuccessCondition,
   QUOTE_SPOT_MARKET_INDEX,
 } from '@drift-labs/sdk';
 import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
@@ -68,7 +69,44 @@ export class DriftIxBuilder {
         return this.cancelAndPlace(subaccountId, command.cancelOrderIds, command.place);
       case 'modify':
         return [await this.modifyOrder(subaccountId, command.orderId, command.price, command.base)];
+      case 'placeAndTake':
+        return this.placeAndTake(subaccountId, command.orders, command.requireFullFill);
     }
+  }
+
+  /**
+   * One placeAndTakePerpOrder instruction per order, for one transaction: every order is placed and filled
+   * against the vAMM (and the book) at once. Each goes as a LIMIT IOC order at its worst acceptable price with
+   * no auction, so the take happens inside the instruction (a market order would open an auction first).
+   * requireFullFill sets Drift's FullFill success condition on every instruction: an order not filled in full
+   * fails its instruction, hence the whole transaction (PlaceAndTakeOrderSuccessConditionFailed, 6289).
+   */
+  async placeAndTake(
+    subaccountId: number,
+    orders: OrderParams[],
+    requireFullFill: boolean,
+  ): Promise<TransactionInstruction[]> {
+    await this.#ensureUser(subaccountId);
+    const ixs: TransactionInstruction[] = [];
+    for (const o of orders) {
+      if (!this.#client.getPerpMarketAccount(o.marketIndex)) {
+        throw new Error(
+          `perp market ${o.marketIndex} is not loaded in the Drift client (subscribe to it first)`,
+        );
+      }
+      const params = toDriftOrderParams({ ...o, orderType: 'limit', ioc: true, postOnly: 'none' });
+      ixs.push(
+        await this.#client.getPlaceAndTakePerpOrderIx(
+          params,
+          undefined,
+          undefined,
+          requireFullFill ? PlaceAndTakeOrderSuccessCondition.FullFill : undefined,
+          undefined,
+          subaccountId,
+        ),
+      );
+    }
+    return ixs;
   }
 
   async placeOrders(subaccountId: number, orders: OrderParams[]): Promise<TransactionInstruction> {

@@ -10,6 +10,13 @@ import { fromBN, fromDriftOrderParams, variantOf } from './mapping.ts';
 
 export type DecodedDriftIx =
   | { name: 'placeOrders'; user: PublicKey; orders: OrderParams[] }
+  | {
+      name: 'placeAndTakePerpOrder';
+      user: PublicKey;
+      order: OrderParams;
+      /** Drift's success condition (the low byte of the instruction's optional params), or none. */
+      successCondition: 'none' | 'partialFill' | 'fullFill';
+    }
   | { name: 'cancelOrder'; user: PublicKey; orderId: number | null }
   | { name: 'cancelOrderByUserId'; user: PublicKey; userOrderId: number }
   /** marketIndex null = every market; our venue never filters by direction. */
@@ -74,6 +81,16 @@ export function decodeDriftIx(program: DriftProgram, ix: TransactionInstruction)
   switch (decoded.name) {
     case 'placeOrders':
       return { name: 'placeOrders', user, orders: d.params.map(fromDriftOrderParams) };
+    case 'placeAndTakePerpOrder': {
+      // The SDK packs (auctionDurationPercentage << 8) | successCondition into one u32.
+      const cond = d.successCondition === null ? 0 : Number(d.successCondition) & 0xff;
+      return {
+        name: 'placeAndTakePerpOrder',
+        user,
+        order: fromDriftOrderParams(d.params),
+        successCondition: cond === 2 ? 'fullFill' : cond === 1 ? 'partialFill' : 'none',
+      };
+    }
     case 'cancelOrder':
       return { name: 'cancelOrder', user, orderId: d.orderId };
     case 'cancelOrderByUserId':

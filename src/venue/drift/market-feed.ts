@@ -8,6 +8,9 @@ import { BulkAccountLoader, calculateBidAskPrice, DriftClient, Wallet } from '@d
 import { Connection, Keypair } from '@solana/web3.js';
 import { subscribeOrExplain } from './subscribe.ts';
 
+/** Solana's target slot time. */
+const SLOT_MS = 400;
+
 export interface DriftQuote {
   marketIndex: number;
   /** Floats in USD (display and decision maths). */
@@ -18,6 +21,11 @@ export interface DriftQuote {
   /** Last hourly funding rate as a fraction of the oracle price (longs pay when positive). */
   fundingRate: number;
   slot: number;
+  /**
+   * How far the oracle's publish slot lags the newest slot the client has seen, in ms (≈ 400 ms a slot): what
+   * makes a live oracle stale (rule F). 0 when the loader has not seen a newer slot.
+   */
+  oracleLagMs: number;
 }
 
 export interface DriftMarketFeed {
@@ -54,6 +62,7 @@ export async function connectDriftMarketFeed(o: {
       const bid = bidBn.toNumber() / 1e6;
       const ask = askBn.toNumber() / 1e6;
       const rate = market.amm.lastFundingRate.toNumber() / 1e9;
+      const oracleSlot = oracleData.slot.toNumber();
       return {
         marketIndex,
         mark: (bid + ask) / 2,
@@ -61,7 +70,8 @@ export async function connectDriftMarketFeed(o: {
         ask,
         oracle,
         fundingRate: oracle > 0 ? rate / oracle : 0,
-        slot: oracleData.slot.toNumber(),
+        slot: oracleSlot,
+        oracleLagMs: Math.max(0, accountLoader.mostRecentSlot - oracleSlot) * SLOT_MS,
       };
     },
     async close() {

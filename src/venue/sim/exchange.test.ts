@@ -165,12 +165,12 @@ describe('funding', () => {
     assert.equal(ex.funding(0).lastRate, (3_030_303n * 1000n) / 24n);
   });
 
-  it('uses the last fresh oracle, not a stale repeated one, in the oracle TWAP', () => {
+  it('uses the bar price as the estimate, not an unobserved repeated oracle, in the oracle TWAP', () => {
     const { ex } = fundedPair();
     for (let i = 1; i < 60; i++) {
       ex.onBar(0, flat(T0 + i * MINUTE, 100, { oracleClose: 50, oracleStale: true }), MINUTE);
     }
-    // oracle stays at the fresh 100, mark = oracle → only the 1/5000 offset: 20_000 × 1000 / 24
+    // the oracle estimate is the bar's 100, mark = oracle → only the 1/5000 offset: 20_000 × 1000 / 24
     assert.equal(ex.funding(0).lastRate, (20_000n * 1000n) / 24n);
   });
 

@@ -10,6 +10,7 @@ import { feeNumerator } from '../../domain/fees.ts';
 import type { MarketSpec } from '../../domain/markets.ts';
 import type { Order, OrderCommand, OrderParams, RejectReason } from '../../domain/types.ts';
 import type { CommandResult, WithdrawResult } from '../port.ts';
+import { DEFAULT_DEPTH, type DepthModelParams, nextVolumePerHour } from './depth.ts';
 import { accumulate, fundingRate, nextBoundary, replayedRate, takeTwaps } from './funding-clock.ts';
 import { emptyPosition, settleFunding, trackOrderPlaced } from './ledger.ts';
 import { DEFAULT_LIQUIDATION, type LiquidationParams } from './liquidation.ts';
@@ -44,6 +45,8 @@ export interface SimExchangeOptions {
   /** Off-step sizes / off-tick prices: 'reject' (default) or 'standardize' (round as Drift's program does). */
   alignment?: 'reject' | 'standardize';
   maxOpenOrders?: number;
+  /** The depth model (orderBook, place-and-take fills); see depth.ts. */
+  depth?: Partial<DepthModelParams>;
 }
 
 export class SimExchange extends SimReads {
@@ -60,6 +63,7 @@ export class SimExchange extends SimReads {
       options.participation ?? 0,
       { ...DEFAULT_LIQUIDATION, ...options.liquidation },
       options.queue,
+      { ...DEFAULT_DEPTH, ...options.depth },
     );
     this.#fundingMode = options.fundingMode ?? 'formula';
     this.#alignment = options.alignment ?? 'reject';
@@ -169,6 +173,8 @@ export class SimExchange extends SimReads {
         };
         return this.#batch(sub, c, [c.orderId], [next], ts);
       }
+      case 'placeAndTake':
+        return this.#placeAndTake(sub, c, ts);
       default:
         return { ok: false, command: c, reason: 'InvalidOrder', detail: 'unknown command kind' };
     }
@@ -289,6 +295,94 @@ export class SimExchange extends SimReads {
     return { kind: 'placed', so, crosses: d.crosses };
   }
 
+  /**
+   * Places every order, then takes from the modelled book (depth.ts) within each order's price, in one step
+   * (Drift: one transaction of placeAndTakePerpOrder instructions). A rejected placement undoes the whole command,
+   * as cancelAndPlace. With requireFullFill an order the book cannot fill in full (depth within its price; a
+   * reduce-only order capped at the position) undoes everything too: Drift's FullFill success condition fails
+   * the transaction. Otherwise each order takes what the book gives; market and IOC leftovers are cancelled.
+   */
+  #placeAndTake(
+    sub: SimSubaccount,
+    command: Extract<OrderCommand, { kind: 'placeAndTake' }>,
+    ts: number,
+  ): CommandResult {
+    const saved = this.save(sub);
+    const placed: SimOrder[] = [];
+    for (const p of command.orders) {
+      const r = this.#placeOne(sub, p, ts);
+      if (r.kind === 'reject') {
+        this.restore(sub, saved);
+        this.emit({
+          type: 'rejected',
+          ts,
+          subaccountId: sub.id,
+          order: p,
+          reason: r.reason,
+          detail: r.detail,
+        });
+        return { ok: false, command, reason: r.reason, detail: r.detail };
+      }
+      if (r.kind === 'placed') placed.push(r.so);
+    }
+    // Plan every take before booking any, so a failed full-fill condition can still undo the placements.
+    const moved = new Map<number, bigint>();
+    const plans = placed.map((so) => {
+      const { order } = so;
+      let want = order.base - order.filledBase;
+      if (order.reduceOnly) {
+        const pos = (sub.positions.get(order.marketIndex)?.base ?? 0n) + (moved.get(order.marketIndex) ?? 0n);
+        const room = order.side === 'buy' ? -pos : pos;
+        want = room <= 0n ? 0n : room < want ? room : want;
+      }
+      const book = this.orderBook(order.marketIndex);
+      const takes: { price: bigint; base: bigint }[] = [];
+      let got = 0n;
+      for (const l of (order.side === 'buy' ? book?.asks : book?.bids) ?? []) {
+        if (got >= want) break;
+        if (order.price > 0n && (order.side === 'buy' ? l.price > order.price : l.price < order.price)) break;
+        const base = want - got < l.base ? want - got : l.base;
+        takes.push({ price: l.price, base });
+        got += base;
+      }
+      const delta = order.side === 'buy' ? got : -got;
+      moved.set(order.marketIndex, (moved.get(order.marketIndex) ?? 0n) + delta);
+      return { so, takes, got };
+    });
+    if (command.requireFullFill) {
+      const short = plans.filter((p) => p.got < p.so.order.base);
+      if (short.length > 0) {
+        this.restore(sub, saved);
+        const detail = short
+          .map((p) => `${p.so.market.spec.symbol} ${p.got} of ${p.so.order.base} within ${p.so.order.price}`)
+          .join('; ');
+        for (const p of command.orders) {
+          this.emit({
+            type: 'rejected',
+            ts,
+            subaccountId: sub.id,
+            order: p,
+            reason: 'PlaceAndTakeOrderSuccessConditionFailed',
+            detail: `no full fill: ${detail}`,
+          });
+        }
+        return {
+          ok: false,
+          command,
+          reason: 'PlaceAndTakeOrderSuccessConditionFailed',
+          detail: `no full fill: ${detail}`,
+        };
+      }
+    }
+    for (const { so, takes } of plans) {
+      for (const t of takes) this.fill(so, t.base, t.price, false, ts);
+      if (so.order.status === 'open' && (so.order.orderType === 'market' || so.order.ioc)) {
+        this.cancelOrder(so, ts, 'cancelled', so.order.orderType === 'market' ? 'marketUnfilled' : 'ioc');
+      }
+    }
+    return { ok: true, command, orderIds: placed.map((so) => so.order.orderId) };
+  }
+
   /** Crossing orders take at the venue's bid/ask; market and IOC leftovers are cancelled. */
   #afterPlace(so: SimOrder, crosses: boolean, ts: number): void {
     if (crosses) {
@@ -313,14 +407,17 @@ export class SimExchange extends SimReads {
     const end = candle.ts + intervalMs;
     if (end > this.now) this.now = end;
 
-    const hasOracle = candle.oracleClose !== undefined;
+    // An observed oracle is used as given; a bar whose oracle was not observed (an export gap) and a source
+    // without oracle fields take the bar's own price as the estimate (data/README.md).
+    const observed = candle.oracleClose !== undefined && !candle.oracleStale;
     let oracle: number;
-    if (hasOracle && !candle.oracleStale) oracle = m.freshOracleNum = candle.oracleClose as number;
-    else if (hasOracle && !Number.isNaN(m.freshOracleNum)) oracle = m.freshOracleNum;
+    if (observed) oracle = m.freshOracleNum = candle.oracleClose as number;
     else oracle = candle.close;
     m.markNum = candle.close;
     m.oracleNum = oracle;
     m.pricesDirty = true;
+    m.volumePerHour = nextVolumePerHour(m.volumePerHour, candle.volume, intervalMs, this.depth);
+    m.bookCache = undefined;
 
     const clock = m.funding;
     if (this.#fundingMode === 'formula') {
@@ -344,8 +441,7 @@ export class SimExchange extends SimReads {
       clock.nextTs = nextBoundary(end, clock.periodMs);
     }
 
-    if (m.holders.length > 0)
-      this.#checkLiquidations(m, candle, oracle, hasOracle && !candle.oracleStale, end);
+    if (m.holders.length > 0) this.#checkLiquidations(m, candle, oracle, observed, end);
   }
 
   /** Liquidation is checked at the bar's oracle extremes (path order) and at its close. */
@@ -356,8 +452,9 @@ export class SimExchange extends SimReads {
       const up = oracle >= (candle.oracleOpen ?? oracle);
       path[n++] = up ? candle.oracleLow : candle.oracleHigh;
       path[n++] = up ? candle.oracleHigh : candle.oracleLow;
-    } else if (!freshOhlc && candle.oracleClose === undefined) {
-      // No oracle in the source: the mark stands in, so its extremes are the oracle's.
+    } else if (!freshOhlc) {
+      // No oracle observed (none in the source, or an export gap): the mark stands in, so its extremes are the
+      // oracle's.
       const up = candle.close >= candle.open;
       path[n++] = up ? candle.low : candle.high;
       path[n++] = up ? candle.high : candle.low;

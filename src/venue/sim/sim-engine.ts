@@ -4,10 +4,12 @@
  * `storePosition`, which settles a flat position's pnl into collateral and keeps holder lists and float
  * shadows in step.
  */
+
 import type { Candle } from '../../data/types.ts';
 import { feeFor } from '../../domain/fees.ts';
 import type { MarketSpec } from '../../domain/markets.ts';
 import type { Side, VenueEvent } from '../../domain/types.ts';
+import { DEFAULT_DEPTH, type DepthModelParams } from './depth.ts';
 import { newFundingClock } from './funding-clock.ts';
 import {
   applyFill,
@@ -58,6 +60,8 @@ export class SimEngine {
   protected readonly liquidationParams: LiquidationParams;
   /** The queue model, when makerFill is 'queue'. */
   protected readonly queue: QueueModel | undefined;
+  /** The depth model behind orderBook and place-and-take fills (depth.ts). */
+  protected readonly depth: DepthModelParams;
   readonly #path: number[] = [0, 0, 0, 0];
 
   constructor(
@@ -67,6 +71,7 @@ export class SimEngine {
     participation: number,
     liquidation: LiquidationParams,
     queue?: Partial<QueueModelParams>,
+    depth: DepthModelParams = DEFAULT_DEPTH,
   ) {
     for (const spec of markets) {
       if (this.byIndex[spec.marketIndex])
@@ -76,6 +81,8 @@ export class SimEngine {
         markNum: Number.NaN,
         oracleNum: Number.NaN,
         freshOracleNum: Number.NaN,
+        volumePerHour: Number.NaN,
+        bookCache: undefined,
         pricesDirty: true,
         mark: 0n,
         oracle: 0n,
@@ -98,6 +105,7 @@ export class SimEngine {
     this.participation = participation;
     this.liquidationParams = liquidation;
     this.queue = makerFill === 'queue' ? new QueueModel(queue) : undefined;
+    this.depth = depth;
   }
 
   protected sub(id: number): SimSubaccount {

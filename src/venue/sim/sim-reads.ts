@@ -4,7 +4,9 @@
  * keep each file to one concern.
  */
 import type { AccountState, Order, Position, VenueEvent } from '../../domain/types.ts';
+import type { L2Book } from '../port.ts';
 import { toAccountState, toPosition } from './account-state.ts';
+import { modelBook } from './depth.ts';
 import type { PerpPositionState } from './ledger.ts';
 import { liquidationPrice, type MarginFigures } from './margin.ts';
 import { SimEngine } from './sim-engine.ts';
@@ -68,6 +70,20 @@ export class SimReads extends SimEngine {
     if (!m || Number.isNaN(m.markNum)) return undefined;
     this.ensurePrices(m);
     return { mark: m.mark, oracle: m.oracle, bid: m.bid, ask: m.ask };
+  }
+
+  /**
+   * The modelled visible book of a market (depth.ts, docs/sim-venue.md): undefined before its first bar or
+   * while no traded volume was ever seen (then nothing is known about its depth). Built once per bar and
+   * shared: read it, do not change it.
+   */
+  orderBook(market: string | number): L2Book | undefined {
+    const m = typeof market === 'number' ? this.byIndex[market] : this.bySymbol.get(market);
+    if (!m || Number.isNaN(m.markNum)) return undefined;
+    if (m.bookCache) return m.bookCache;
+    this.ensurePrices(m);
+    m.bookCache = modelBook(m.spec, this.now, m.markNum, m.bid, m.ask, m.volumePerHour, this.depth);
+    return m.bookCache;
   }
 
   /** Cumulative funding rates and the last applied rate of a market (FUNDING_RATE precision). */

@@ -5,7 +5,7 @@
  */
 import type { Candle, FundingRecord } from '../../data/types.ts';
 import type { AccountState, OrderCommand, VenueEvent } from '../../domain/types.ts';
-import type { CommandResult, VenuePort, WithdrawResult } from '../port.ts';
+import type { CommandResult, L2Book, VenuePort, WithdrawResult } from '../port.ts';
 import { SimExchange, type SimExchangeOptions } from './exchange.ts';
 
 export interface SimVenueOptions extends SimExchangeOptions {
@@ -49,6 +49,10 @@ export class SimVenue implements VenuePort {
 
   async getAccount(subaccountId: number): Promise<AccountState> {
     return this.exchange.account(subaccountId);
+  }
+
+  async orderBook(marketIndex: number): Promise<L2Book | undefined> {
+    return this.exchange.orderBook(marketIndex);
   }
 
   subscribe(listener: (event: VenueEvent) => void): () => void {

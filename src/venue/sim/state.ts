@@ -5,6 +5,7 @@
  */
 import type { MarketSpec } from '../../domain/markets.ts';
 import type { Order } from '../../domain/types.ts';
+import type { L2Book } from '../port.ts';
 import type { FundingClock } from './funding-clock.ts';
 import type { CumulativeFunding, PerpPositionState } from './ledger.ts';
 import { computeMargin, type MarginFigures, type MarginInputs } from './margin.ts';
@@ -17,6 +18,10 @@ export interface SimMarket {
   oracleNum: number;
   /** Last oracle that came from a fresh observation (NaN when none yet). */
   freshOracleNum: number;
+  /** The depth model's mean traded base volume per hour (depth.ts); NaN until a bar with volume was seen. */
+  volumePerHour: number;
+  /** The modelled book at the last bar (built on first use after it; shared, read-only). */
+  bookCache: L2Book | undefined;
   /** Exact PRICE figures derived from the floats, refreshed lazily when `pricesDirty`. */
   pricesDirty: boolean;
   mark: bigint;

@@ -2,12 +2,16 @@ import { useState } from 'preact/hooks';
 import { type BotDetail, type Command, sendCommand } from '../api.ts';
 import { readToken } from '../token.ts';
 
-/** Pause / Resume / Reduce-only. Each needs the API token; the answer (or the error) is shown beside them. */
+/**
+ * Pause / Resume / Reduce-only, and for a spread bot not HEALTHY, Reset health (the operator's way out of a
+ * persisted EMERGENCY). Each needs the API token; the answer (or the error) is shown beside them.
+ */
 export function CommandBar(props: { bot: BotDetail; done: () => void; tokenVersion: number }) {
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const hasToken = props.tokenVersion >= 0 && readToken() !== null;
   const m = props.bot.manual;
+  const health = props.bot.spread?.health;
 
   const run = (command: Command, label: string) => {
     setBusy(true);
@@ -61,6 +65,18 @@ export function CommandBar(props: { bot: BotDetail; done: () => void; tokenVersi
       >
         {m.reduceOnly ? 'Reduce-only: on' : 'Reduce-only'}
       </button>
+      {health !== undefined && (
+        <button
+          type="button"
+          class={health === 'EMERGENCY' ? 'danger' : ''}
+          data-testid="btn-reset-health"
+          title={props.bot.spread?.healthReason || undefined}
+          disabled={busy || !hasToken || health === 'HEALTHY'}
+          onClick={() => run({ kind: 'reset-health' }, 'health reset')}
+        >
+          Reset health
+        </button>
+      )}
     </div>
   );
 }

@@ -44,6 +44,11 @@ function SpreadPanel(props: { spread: SpreadView; params: Record<string, unknown
         <Field label="State" testid="spread-health-field" value={null}>
           <StateBadge state={s.health} testid="spread-health" />
         </Field>
+        {s.health !== 'HEALTHY' && s.healthReason && (
+          <Field label="Why" testid="spread-health-reason" value={null}>
+            {s.healthReason}
+          </Field>
+        )}
         <Field label="Signal z-score" testid="spread-zscore" value={s.zScore}>
           {s.zScore === null ? 'warming up' : fmtNumber(s.zScore, 3)}
         </Field>

@@ -30,6 +30,7 @@ const CODE_OF: Record<RejectReason, number> = {
   MarketReduceOnly: 6254,
   OrderNotFound: 6061,
   InvalidOrder: 6042,
+  PlaceAndTakeOrderSuccessConditionFailed: 6289,
   Disconnected: 6042,
 };
 
@@ -141,6 +142,14 @@ export class SimDriftLayer {
   /** One transaction of order instructions → one simulator command (atomic, like the transaction). */
   #toCommand(ixs: DecodedDriftIx[]): OrderCommand {
     const [a, b] = ixs;
+    if (ixs.every((ix) => ix.name === 'placeAndTakePerpOrder')) {
+      const takes = ixs as Extract<DecodedDriftIx, { name: 'placeAndTakePerpOrder' }>[];
+      return {
+        kind: 'placeAndTake',
+        orders: takes.map((t) => t.order),
+        requireFullFill: takes.every((t) => t.successCondition === 'fullFill'),
+      };
+    }
     if (ixs.length === 2 && a.name === 'cancelOrdersByIds' && b.name === 'placeOrders') {
       return { kind: 'cancelAndPlace', cancelOrderIds: a.orderIds, place: b.orders };
     }

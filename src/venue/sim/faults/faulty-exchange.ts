@@ -66,7 +66,14 @@ export class FaultyExchange {
         const reason = this.#prng.pick(INJECTED_REASONS);
         const detail = 'injected fault';
         results.push({ ok: false, command: c, reason, detail });
-        const orders = c.kind === 'place' ? [c.order] : c.kind === 'cancelAndPlace' ? c.place : [];
+        const orders =
+          c.kind === 'place'
+            ? [c.order]
+            : c.kind === 'cancelAndPlace'
+              ? c.place
+              : c.kind === 'placeAndTake'
+                ? c.orders
+                : [];
         for (const order of orders) {
           this.#injected.push({ type: 'rejected', ts, subaccountId, order, reason, detail });
         }

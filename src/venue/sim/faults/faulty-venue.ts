@@ -9,7 +9,7 @@
  *   - dropped, duplicated and delayed events to subscribers.
  */
 import type { AccountState, OrderCommand, RejectReason, VenueEvent } from '../../../domain/types.ts';
-import type { CommandResult, VenuePort, WithdrawResult } from '../../port.ts';
+import type { CommandResult, L2Book, VenuePort, WithdrawResult } from '../../port.ts';
 import { ConnectionFaults } from './connection.ts';
 import { EventFaults } from './event-faults.ts';
 import { emptyFaultCounts, type FaultCounts, type VenueFaultRates } from './fault-config.ts';
@@ -92,6 +92,11 @@ export class FaultyVenue implements VenuePort {
     return this.inner.getAccount(subaccountId);
   }
 
+  async orderBook(marketIndex: number): Promise<L2Book | undefined> {
+    this.#gate();
+    return this.inner.orderBook(marketIndex);
+  }
+
   async execute(subaccountId: number, commands: OrderCommand[]): Promise<CommandResult[]> {
     try {
       this.#gate();
@@ -110,7 +115,14 @@ export class FaultyVenue implements VenuePort {
         this.counts.reject++;
         const reason = this.#prng.pick(INJECTED_REASONS);
         results.push({ ok: false, command: c, reason, detail: 'injected fault' });
-        const orders = c.kind === 'place' ? [c.order] : c.kind === 'cancelAndPlace' ? c.place : [];
+        const orders =
+          c.kind === 'place'
+            ? [c.order]
+            : c.kind === 'cancelAndPlace'
+              ? c.place
+              : c.kind === 'placeAndTake'
+                ? c.orders
+                : [];
         const ts = this.#clock();
         for (const order of orders) {
           this.#emit([{ type: 'rejected', ts, subaccountId, order, reason, detail: 'injected fault' }]);

@@ -50,10 +50,15 @@ describe('market faults', () => {
       assert.ok(c.low <= Math.min(c.open, c.close) && c.high >= Math.max(c.open, c.close));
   });
 
-  it('stale oracle runs freeze the oracle and flag it; missing oracle runs drop the fields', () => {
+  it('stale oracle runs freeze the oracle with a growing slot lag; missing oracle runs drop the fields', () => {
     const stale = injectMarketFaults(clean, rates({ staleOracle: 0.02 }), 9, emptyFaultCounts());
-    const flagged = candles(stale.events).filter((c) => c.oracleStale);
-    assert.ok(flagged.length > 0);
+    const lagging = candles(stale.events).filter((c) => (c.oracleLagMs ?? 0) > 0);
+    assert.ok(lagging.length > 0);
+    for (const c of lagging)
+      assert.equal(c.oracleStale, false, 'a live oracle that lags is observed, not a gap');
+    // The lag grows by one bar per bar within a run.
+    const lags = lagging.map((c) => c.oracleLagMs as number);
+    assert.ok(lags.some((l, i) => i > 0 && l > (lags[i - 1] as number)));
     const missing = injectMarketFaults(clean, rates({ missingOracle: 0.02 }), 9, emptyFaultCounts());
     assert.ok(candles(missing.events).some((c) => c.oracleClose === undefined));
   });

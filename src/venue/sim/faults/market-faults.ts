@@ -3,7 +3,8 @@
  * chaos loops consume). Pure and seeded: the same stream, config and seed give the same faulty stream.
  *   - priceGap: from a random bar the price moves by gapPct (down, or up one time in four) over a few bars and
  *     stays there — every later bar of that market is scaled (mark and oracle alike);
- *   - staleOracle: a run of bars whose oracle is frozen at the last fresh value and flagged stale;
+ *   - staleOracle: a run of bars whose live oracle is frozen at the last fresh value, its slot lagging more
+ *     every bar (`oracleLagMs`), as a stuck Pyth feed looks to a live bot;
  *   - missingOracle: a run of bars without oracle fields (the venue then takes the mark as the oracle);
  *   - oracleDivergence: for a few bars the oracle sits 3–12 % away from the mark;
  *   - missingBar: a bar never arrives;
@@ -38,6 +39,8 @@ interface MarketFaultState {
   scale: number;
   runs: MarketRun[];
   lastFreshOracle: [number, number, number, number] | undefined;
+  /** Open time of the bar whose oracle was last fresh. */
+  lastFreshTs: number;
 }
 
 const scaleCandle = (c: Candle, k: number): Candle =>
@@ -91,7 +94,7 @@ export function injectMarketFaults(
     }
     let s = states.get(ev.market);
     if (!s) {
-      s = { scale: 1, runs: [], lastFreshOracle: undefined };
+      s = { scale: 1, runs: [], lastFreshOracle: undefined, lastFreshTs: 0 };
       states.set(ev.market, s);
     }
     const ts = ev.candle.ts;
@@ -156,8 +159,18 @@ export function injectMarketFaults(
     if (s.runs.some((r) => r.kind === 'missingOracle')) c = withoutOracle(c);
     else if (s.runs.some((r) => r.kind === 'staleOracle') && s.lastFreshOracle) {
       const [o, h, l, cl] = s.lastFreshOracle;
-      c = { ...c, oracleOpen: o, oracleHigh: h, oracleLow: l, oracleClose: cl, oracleStale: true };
+      const oracleLagMs = c.ts + ev.intervalMs - s.lastFreshTs;
+      c = {
+        ...c,
+        oracleOpen: o,
+        oracleHigh: h,
+        oracleLow: l,
+        oracleClose: cl,
+        oracleStale: false,
+        oracleLagMs,
+      };
     } else if (c.oracleClose !== undefined && !c.oracleStale) {
+      s.lastFreshTs = c.ts + ev.intervalMs;
       s.lastFreshOracle = [
         c.oracleOpen ?? c.oracleClose,
         c.oracleHigh ?? c.oracleClose,
