@@ -57,10 +57,13 @@ export const gridSectionSchema = gridParamsSchema.extend({
 });
 
 /** The spread section: leg quantities optional ('auto': each leg worth a quarter of the collateral). */
-export const spreadSectionSchema = SpreadParamsSchema.safeExtend({
+// safeExtend (the only extend allowed on a refined object) types a field override as a narrowing; widening a
+// quantity to 'auto' | absent is what a file may say, and only the runtime schema matters here.
+const autoQuantities = {
   driftQuantity: z.union([positive, auto]).optional(),
   kmnoQuantity: z.union([positive, auto]).optional(),
-});
+} as unknown as Record<never, never>;
+export const spreadSectionSchema = SpreadParamsSchema.safeExtend(autoQuantities);
 
 export const gridBotConfigSchema = z
   .object({

@@ -17,6 +17,11 @@ export interface RunProcessOptions {
   mode: 'paper' | 'live';
   openBot: OpenBot;
   configs: { raw: Record<string, unknown>; source: string }[];
+  /**
+   * Run exactly the bots of `configs` (start --config): bots of earlier runs stay stopped. Otherwise every
+   * bot of this mode in the database runs too (those made through the API), except archived ones.
+   */
+  exactly?: boolean;
   host: string;
   port: number;
   /** One line for humans on stderr describing the mode. */
@@ -53,10 +58,17 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
     logger,
     tickMs: o.tickMs,
   });
-  await runner.ensureBots(o.configs);
-  await runner.openAll();
   const token = process.env.API_TOKEN?.trim() || randomBytes(24).toString('base64url');
+  // Listen first: a port in use must fail before any bot takes its lease or sends an order.
   const api = await startApiServer({ runner, token, host: o.host, port: o.port });
+  try {
+    const ids = await runner.ensureBots(o.configs);
+    await runner.openAll(o.exactly ? ids : undefined);
+  } catch (err) {
+    await runner.stop().catch(() => {});
+    await api.close();
+    throw err;
+  }
   runner.start();
   process.stderr.write(`${o.banner}\n`);
   process.stderr.write(`dashboard and API: ${api.url}  (Ctrl-C stops the bots cleanly)\n`);

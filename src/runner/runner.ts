@@ -9,11 +9,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { basename } from 'node:path';
 import { parseBotConfig } from '../config/bot-config.ts';
-import { ConfigError } from '../config/config-error.ts';
+import { describeChanges } from '../config/config-diff.ts';
 import type { ManualControls } from '../engine/manual-controls.ts';
 import type { Logger } from '../log/logger.ts';
-import { type Db, LeaseKeeper, saveObjective, setBotStatus } from '../store/index.ts';
+import { type Db, getBot, LeaseKeeper, recordBotEvent, saveObjective, setBotStatus } from '../store/index.ts';
 import {
   loadBotRecord,
   objectiveOf,
@@ -23,6 +24,7 @@ import {
   saveManual,
 } from './bot-records.ts';
 import type { BotSession } from './bot-session.ts';
+import { type ConfigFile, checkUniqueNames, syncConfigFile } from './config-sync.ts';
 import type { RunnerMetrics } from './metrics.ts';
 import { flushWrites, type PaperVenueRow } from './persist.ts';
 
@@ -64,7 +66,9 @@ export type RunnerEvent =
   | { kind: 'bot'; botId: string }
   | { kind: 'fill'; botId: string; data: unknown }
   | { kind: 'verdict'; botId: string; data: unknown }
-  | { kind: 'status'; botId: string };
+  | { kind: 'status'; botId: string }
+  /** The bot was archived: stopped (orders cancelled) and hidden. */
+  | { kind: 'archived'; botId: string };
 
 interface Entry {
   driver: BotDriver;
@@ -86,6 +90,8 @@ export class Runner {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #ticks = 0;
+  /** Ticks and archiving take turns: a bot is never stopped halfway through its cycle. */
+  #turn: Promise<unknown> = Promise.resolve();
 
   constructor(o: RunnerOptions) {
     this.#o = o;
@@ -123,35 +129,49 @@ export class Runner {
     for (const l of this.#listeners) l(e);
   }
 
-  /** Opens every bot of this mode found in the database. */
-  async openAll(): Promise<void> {
+  /**
+   * Opens `ids` (the bots named by --config), or every bot of this mode in the database that is not archived.
+   */
+  async openAll(ids?: readonly string[]): Promise<void> {
+    const open = ids ?? (await runnableBotIds(this.db, this.mode));
     // PGlite is single-process (a lock file guards its folder), so a lease still held in it belongs to a
-    // runner that died: hand it over at once instead of waiting out its ttl.
+    // runner that died: hand it over at once instead of waiting out its ttl. Bots that runner left marked
+    // running but this one does not open are stopped.
     if (this.db.engine === 'pglite') {
       await this.db.query(
         "update leases set expires_at = now() - interval '1 millisecond' where expires_at >= now()",
       );
+      await this.db.query(
+        `update bots set status = 'stopped', updated_at = now()
+         where mode = $1 and status in ('starting', 'running', 'paused', 'stopping', 'error') and not (id = any($2))`,
+        [this.mode, [...open]],
+      );
     }
-    for (const id of await runnableBotIds(this.db, this.mode)) await this.openBot(id);
+    for (const id of open) await this.openBot(id);
   }
 
-  /** Registers bots from config files unless a bot of that name exists (its stored objective then wins). */
-  async ensureBots(configs: { raw: Record<string, unknown>; source: string }[]): Promise<void> {
+  /**
+   * Brings the database in line with the config files (see config-sync.ts): new names are registered, an
+   * edited file becomes a new objective version (its diff logged and recorded as a bot event). Returns the
+   * bots' ids in file order. Two files with one name are an error naming both.
+   */
+  async ensureBots(configs: readonly ConfigFile[]): Promise<string[]> {
+    checkUniqueNames(configs);
+    const ids: string[] = [];
     for (const c of configs) {
-      const config = parseBotConfig(c.raw, c.source);
-      const exists = await this.db.query<{ mode: string }>('select mode from bots where id = $1', [
-        config.name,
-      ]);
-      if (exists[0]) {
-        if (exists[0].mode !== this.mode) {
-          throw new ConfigError(c.source, [
-            `name: bot "${config.name}" exists in ${exists[0].mode} mode; pick another name for ${this.mode}`,
-          ]);
-        }
-        continue;
-      }
-      await registerBot(this.db, c.raw, this.mode, c.source);
+      const r = await syncConfigFile(this.db, c, this.mode);
+      ids.push(r.id);
+      if (r.changes.length === 0) continue;
+      const message = `objective v${r.version} from ${basename(c.source)}: ${describeChanges(r.changes)}`;
+      this.#o.logger(r.id).info('SYSTEM', message, { version: r.version });
+      await recordBotEvent(this.db, r.id, {
+        level: 'info',
+        kind: 'objective',
+        message,
+        data: { version: r.version, changes: r.changes },
+      });
     }
+    return ids;
   }
 
   async openBot(id: string): Promise<BotSession> {
@@ -260,6 +280,58 @@ export class Runner {
     return { ...manual };
   }
 
+  /**
+   * Archives a bot: a running bot is stopped first like at shutdown (grid: every order cancelled; spread:
+   * closing cycles), its writes committed and its lease released; then it is hidden (status 'archived') and
+   * never opened again. A bot this runner does not drive but whose orders the database records as open is
+   * opened first, so its orders are cancelled too. Returns false for an unknown (or already archived) bot.
+   */
+  archiveBot(id: string): Promise<boolean> {
+    return this.#exclusive(async () => {
+      const bot = await getBot(this.db, id);
+      if (!bot || bot.status === 'archived') return false;
+      if (!this.#bots.has(id)) {
+        const open = await this.db.query(
+          "select 1 from orders where bot_id = $1 and status = 'open' limit 1",
+          [id],
+        );
+        if (open.length > 0) {
+          if (bot.mode !== this.mode) {
+            throw new ArchiveRefused(
+              `bot "${id}" has open orders on its ${bot.mode} venue; archive it from a ${bot.mode} runner, which cancels them first`,
+            );
+          }
+          await this.openBot(id);
+        }
+      }
+      const e = this.#bots.get(id);
+      if (e) await this.#stopOne(id, e);
+      await setBotStatus(this.db, id, 'archived');
+      await recordBotEvent(this.db, id, { level: 'info', kind: 'archived', message: 'archived' });
+      this.#log.info('SYSTEM', `bot ${id} archived`);
+      this.#emit({ kind: 'archived', botId: id });
+      return true;
+    });
+  }
+
+  /** Stops one bot as `stop()` stops all of them, and forgets it. */
+  async #stopOne(id: string, e: Entry): Promise<void> {
+    const s = e.driver.session;
+    s.status = 'stopping';
+    try {
+      await shutdownSession(s, e.driver.clock());
+    } catch (err) {
+      this.#log.error('SYSTEM', `bot ${id}: shutdown step failed`, { error: String(err) });
+    }
+    const row = e.driver.durable();
+    await flushWrites(this.db, [s], row ? [row] : [], this.metrics);
+    s.status = 'stopped';
+    this.#bots.delete(id);
+    await e.lease.release();
+    await e.driver.close();
+    await setBotStatus(this.db, id, 'stopped');
+  }
+
   start(): void {
     if (this.#loop) return;
     this.#loop = this.#run();
@@ -283,8 +355,19 @@ export class Runner {
     }
   }
 
+  /** Runs `fn` when no tick or other exclusive step is in progress. */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#turn.then(fn);
+    this.#turn = run.catch(() => {});
+    return run;
+  }
+
   /** One loop iteration (exposed for tests and the bench). */
-  async tickOnce(now: number): Promise<void> {
+  tickOnce(now: number): Promise<void> {
+    return this.#exclusive(() => this.#tick(now));
+  }
+
+  async #tick(now: number): Promise<void> {
     this.#ticks++;
     for (const [id, e] of this.#bots) {
       if (this.#stopping) break;
@@ -323,23 +406,30 @@ export class Runner {
     this.#wake?.();
     await this.#loop;
     this.#loop = undefined;
-    for (const [id, e] of this.#bots) {
-      const s = e.driver.session;
-      s.status = 'stopping';
-      try {
-        await shutdownSession(s, e.driver.clock());
-      } catch (err) {
-        this.#log.error('SYSTEM', `bot ${id}: shutdown step failed`, { error: String(err) });
+    await this.#exclusive(async () => {
+      for (const [id, e] of this.#bots) {
+        const s = e.driver.session;
+        s.status = 'stopping';
+        try {
+          await shutdownSession(s, e.driver.clock());
+        } catch (err) {
+          this.#log.error('SYSTEM', `bot ${id}: shutdown step failed`, { error: String(err) });
+        }
       }
-    }
-    await this.flush();
-    for (const [id, e] of this.#bots) {
-      e.driver.session.status = 'stopped';
-      await e.lease.release();
-      await setBotStatus(this.db, id, 'stopped').catch(() => {});
-      await e.driver.close();
-    }
+      await this.flush();
+      for (const [id, e] of this.#bots) {
+        e.driver.session.status = 'stopped';
+        await e.lease.release();
+        await setBotStatus(this.db, id, 'stopped').catch(() => {});
+        await e.driver.close();
+      }
+    });
   }
+}
+
+/** Archiving a bot that cannot be stopped cleanly from here (a 409 for the API). */
+export class ArchiveRefused extends Error {
+  override name = 'ArchiveRefused';
 }
 
 /** Grid: cancel every order, leave the position. Spread (closeOnShutdown): cycles that close the legs. */
