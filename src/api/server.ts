@@ -116,7 +116,13 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       }
     }
     if (parts[0] === 'health' && parts.length === 1) {
-      return sendJson(res, 200, { ok: true, mode: runner.mode, bots: runner.sessions().length });
+      return sendJson(res, 200, {
+        ok: true,
+        mode: runner.mode,
+        bots: runner.sessions().length,
+        // `zero-perps stop` signals this process (it checks the pid runs zero-perps first).
+        pid: process.pid,
+      });
     }
     if (parts[0] === 'events' && parts.length === 1) {
       if (method !== 'GET') throw new HttpError(405, 'method not allowed');

@@ -10,13 +10,16 @@ import { parseArgs } from 'node:util';
 import { parseBotConfig } from '../config/bot-config.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
 import type { LogLevel } from '../log/types.ts';
+import { checkUniqueNames } from '../runner/config-sync.ts';
 import { loadSigningKey, type SigningKeypair } from '../runner/keys.ts';
 import { UserError } from './user-error.ts';
 
 const HELP = `usage: zero-perps start [--config FILE …] [--mode paper|live] [--port N] [--host H] [--speed X] [--yes]
 
-  --config FILE   a bot config (repeatable). Default (paper): examples/sol-grid.yaml and
-                  examples/drift-kmno-spread.yaml. Bots already in the database keep running too.
+  --config FILE   a bot config (repeatable): runs exactly these bots (others stay stopped). An edited
+                  file becomes the bot's next objective version. Without --config: every bot of the
+                  mode in the database that is not archived, plus (paper) the demo bots
+                  examples/sol-grid.yaml and examples/drift-kmno-spread.yaml.
   --mode M        paper (default) or live. Live trades real money: needs RPC_URL, PRIVATE_KEY or
                   KEYPAIR_PATH, and --yes when there is no terminal to confirm on.
   --port N        API/dashboard port (default PORT or 4280)
@@ -137,11 +140,13 @@ async function confirmOnTerminal(publicKey: string): Promise<boolean> {
 }
 
 function readConfigs(paths: string[]): { raw: Record<string, unknown>; source: string }[] {
-  return paths.map((path) => {
+  const files = paths.map((path) => {
     const raw = readConfigFile(path) as Record<string, unknown>;
     parseBotConfig(raw, path); // every problem, with the file name, before anything starts
     return { raw, source: path };
   });
+  checkUniqueNames(files);
+  return files;
 }
 
 export async function startCommand(argv: string[]): Promise<number> {
@@ -176,6 +181,7 @@ export async function startCommand(argv: string[]): Promise<number> {
         mode: 'live',
         openBot: m.openBot,
         configs,
+        exactly: args.configs.length > 0,
         host: args.host,
         port: args.port,
         banner: `zero-perps: LIVE on Drift as ${live.keypair.publicKey}`,
@@ -192,6 +198,7 @@ export async function startCommand(argv: string[]): Promise<number> {
         mode: 'paper',
         openBot: m.openBot,
         configs,
+        exactly: args.configs.length > 0,
         host: args.host,
         port: args.port,
         banner: 'zero-perps: paper mode on Drift live prices (fills simulated)',
@@ -207,6 +214,7 @@ export async function startCommand(argv: string[]): Promise<number> {
         mode: 'paper',
         openBot: paperReplayFactory({ speed: args.speed, loop: args.loop }),
         configs,
+        exactly: args.configs.length > 0,
         host: args.host,
         port: args.port,
         banner: `zero-perps: paper mode, replaying data/ at ${args.speed}× (no RPC_URL)`,

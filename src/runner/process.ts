@@ -71,6 +71,11 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
   }
   runner.start();
   process.stderr.write(`${o.banner}\n`);
+  if (api.exposed) {
+    const w = `warning: the API listens on ${o.host}, beyond this machine's loopback: anyone who can reach it can read every bot (commands still need the token)`;
+    process.stderr.write(`${w}\n`);
+    log.warn('SYSTEM', w);
+  }
   process.stderr.write(`dashboard and API: ${api.url}  (Ctrl-C stops the bots cleanly)\n`);
   if (!process.env.API_TOKEN?.trim()) process.stderr.write(`api token (for commands): ${token}\n`);
   log.info('SYSTEM', 'runner started', {
