@@ -3,72 +3,58 @@
  * tests. One process owns a folder at a time: PGlite is a single-session database, so a second process opening
  * the same folder would corrupt it. A lock file beside the folder turns that mistake into a clear error.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { type Db, type Session, TxDb, toParams } from './db.ts';
+import { StoreUnavailable } from './errors.ts';
+import { lockFolder, openFolder, prepareFolder } from './pglite-folder.ts';
 
 export interface PgliteOptions {
   schema?: string;
+  /** One-line notices for the user (a half-made folder rebuilt); default stderr. */
+  notice?: (line: string) => void;
 }
 
 const INT8_OID = 20;
+// PGlite turns int8 into a JS number by default, which loses precision past 2^53; keep the text as pg does.
+const PARSERS = { [INT8_OID]: (text: string) => text };
 
 export async function openPglite(dataDir: string, options: PgliteOptions): Promise<Db> {
   const inMemory = dataDir === 'memory://' || dataDir === ':memory:';
   let unlock = (): void => {};
-  if (!inMemory) {
+  let pglite: PGlite;
+  if (inMemory) {
+    pglite = new PGlite({ parsers: PARSERS });
+    await pglite.waitReady;
+  } else {
     const dir = resolve(dataDir);
-    mkdirSync(dirname(dir), { recursive: true });
-    unlock = lockFolder(`${dir}.lock`);
+    try {
+      mkdirSync(dirname(dir), { recursive: true });
+    } catch (err) {
+      throw new StoreUnavailable(
+        `cannot create the folder for the embedded database ${dir}: ${(err as Error).message}`,
+      );
+    }
+    unlock = lockFolder(dir);
+    try {
+      await prepareFolder(dir, options.notice ?? ((line) => process.stderr.write(`${line}\n`)));
+      pglite = await openFolder(dir, PARSERS);
+    } catch (err) {
+      unlock();
+      throw err;
+    }
   }
   try {
-    const pglite = new PGlite({
-      ...(inMemory ? {} : { dataDir: resolve(dataDir) }),
-      // PGlite turns int8 into a JS number by default, which loses precision past 2^53; keep the text as pg does.
-      parsers: { [INT8_OID]: (text: string) => text },
-    });
-    await pglite.waitReady;
     if (options.schema)
       await pglite.exec(
         `create schema if not exists ${options.schema}; set search_path to ${options.schema}`,
       );
     return new PgliteDb(pglite, unlock);
   } catch (err) {
+    await pglite.close().catch(() => {});
     unlock();
     throw err;
-  }
-}
-
-/** Creates `path` exclusively; a lock left by a process that no longer runs is taken over. */
-function lockFolder(path: string): () => void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(path, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
-        throw new Error(
-          `the embedded database ${path.slice(0, -'.lock'.length)} is in use by process ${pid}; ` +
-            'stop it, or set DATABASE_URL to share a PostgreSQL server between processes',
-        );
-      }
-      rmSync(path, { force: true });
-    }
-  }
-  throw new Error(`could not lock ${path}`);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
