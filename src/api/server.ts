@@ -76,6 +76,12 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       }
       if (err instanceof BadCursor) return sendJson(res, 400, { error: err.message, field: 'before' });
       if (err instanceof ArchiveRefused) return sendJson(res, 409, { error: err.message });
+      const fault = runner.storageFault;
+      if (fault && !res.headersSent) {
+        return sendJson(res, 503, {
+          error: `the database is unavailable (${fault.reason}); bots are paused`,
+        });
+      }
       runner.metrics.rpcErrors.inc({ bot: 'api' });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.end();
@@ -116,8 +122,10 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       }
     }
     if (parts[0] === 'health' && parts.length === 1) {
-      return sendJson(res, 200, {
-        ok: true,
+      const fault = runner.storageFault;
+      return sendJson(res, fault ? 503 : 200, {
+        ok: !fault,
+        ...(fault ? { storage: { ok: false, error: fault.reason, since: fault.since } } : {}),
         mode: runner.mode,
         bots: runner.sessions().length,
         // `zero-perps stop` signals this process (it checks the pid runs zero-perps first).

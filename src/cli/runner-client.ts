@@ -62,9 +62,10 @@ export function parseManagementArgs<O extends Record<string, { type: 'string' | 
 export async function probeRunner(address: RunnerAddress): Promise<RunnerHealth | undefined> {
   try {
     const r = await fetch(`${address.url}/api/health`, { signal: AbortSignal.timeout(2000) });
-    if (!r.ok) return undefined;
+    // 503: a runner whose database fails; it still answers (and stops) like any other.
+    if (!r.ok && r.status !== 503) return undefined;
     const body = (await r.json()) as RunnerHealth;
-    return body && body.ok === true ? body : undefined;
+    return body && typeof body.mode === 'string' ? body : undefined;
   } catch {
     return undefined;
   }

@@ -27,6 +27,7 @@ import type { BotSession } from './bot-session.ts';
 import { type ConfigFile, checkUniqueNames, syncConfigFile } from './config-sync.ts';
 import type { RunnerMetrics } from './metrics.ts';
 import { flushWrites, type PaperVenueRow } from './persist.ts';
+import { describeStorageError, StorageFault, type StorageFaultView } from './storage-fault.ts';
 
 export interface BotDriver {
   readonly session: BotSession;
@@ -92,6 +93,7 @@ export class Runner {
   #ticks = 0;
   /** Ticks and archiving take turns: a bot is never stopped halfway through its cycle. */
   #turn: Promise<unknown> = Promise.resolve();
+  #fault: StorageFault | undefined;
 
   constructor(o: RunnerOptions) {
     this.#o = o;
@@ -114,6 +116,11 @@ export class Runner {
 
   session(id: string): BotSession | undefined {
     return this.#bots.get(id)?.driver.session;
+  }
+
+  /** Set while database writes fail: the bots are paused (see #enterFault). */
+  get storageFault(): StorageFaultView | undefined {
+    return this.#fault?.view;
   }
 
   driver(id: string): BotDriver | undefined {
@@ -174,7 +181,7 @@ export class Runner {
     return ids;
   }
 
-  async openBot(id: string): Promise<BotSession> {
+  async openBot(id: string, opts: { wait?: boolean } = {}): Promise<BotSession> {
     const record = await loadBotRecord(this.db, id);
     if (!record) throw new Error(`bot ${id} has no runner record`);
     const log = this.#o.logger(id);
@@ -191,6 +198,7 @@ export class Runner {
       },
     });
     for (let attempt = 0; !(await lease.acquire()); attempt++) {
+      if (opts.wait === false) throw new Error(`bot ${id}: another runner holds its lease`);
       if (attempt === 0) log.warn('SYSTEM', 'waiting for the bot lease (another runner holds it)');
       if (attempt > 40) throw new Error(`bot ${id}: another runner holds its lease`);
       await sleep(ttl / 3);
@@ -369,8 +377,12 @@ export class Runner {
 
   async #tick(now: number): Promise<void> {
     this.#ticks++;
+    if (this.#fault) {
+      await this.#retryStorage(now);
+      return;
+    }
     for (const [id, e] of this.#bots) {
-      if (this.#stopping) break;
+      if (this.#stopping || this.#fault) break;
       try {
         await e.driver.tick(now);
       } catch (err) {
@@ -383,16 +395,90 @@ export class Runner {
     await this.flush();
   }
 
+  /** Commits what the bots owe the database; a failure pauses every bot (storage fault). */
   async flush(): Promise<void> {
+    try {
+      await this.#flushAll();
+    } catch (err) {
+      await this.#enterFault(err);
+    }
+  }
+
+  #flushAll(): Promise<void> {
     const rows: PaperVenueRow[] = [];
     for (const e of this.#bots.values()) {
       const row = e.driver.durable();
       if (row) rows.push(row);
     }
+    return flushWrites(this.db, this.sessions(), rows, this.metrics);
+  }
+
+  /**
+   * Database writes fail: pause every bot the way a PAUSE verdict does — cancel its orders (the venue is not
+   * the database, so this works), keep its position — and stop ticking until a retry commits. Nothing new is
+   * decided meanwhile, so the writes waiting in memory stay as they are (bounded).
+   */
+  async #enterFault(err: unknown): Promise<void> {
+    const reason = describeStorageError(err);
+    if (this.#fault) {
+      this.#fault.failed(reason, Date.now());
+      return;
+    }
+    this.#fault = new StorageFault(reason, Date.now());
+    this.#log.error(
+      'SYSTEM',
+      `${reason}: bots paused (orders cancelled, positions kept); retrying with backoff`,
+    );
+    for (const [id, e] of this.#bots) {
+      const s = e.driver.session;
+      s.halted = reason;
+      try {
+        const account = await s.readAccount();
+        if (account.openOrders.length > 0)
+          await s.send(e.driver.clock(), [{ kind: 'cancelAll' }], `${id}-storage`);
+        await s.readAccount();
+      } catch (cancelErr) {
+        this.#log.error('SYSTEM', `bot ${id}: cancelling orders failed`, { error: String(cancelErr) });
+      }
+      this.#emit({ kind: 'status', botId: id });
+    }
+  }
+
+  /** One retry: commit what is waiting; on success, resume the bots (re-opening those whose lease lapsed). */
+  async #retryStorage(now: number): Promise<void> {
+    const fault = this.#fault;
+    if (!fault?.due(now)) return;
     try {
-      await flushWrites(this.db, this.sessions(), rows, this.metrics);
+      await this.#flushAll();
+      await this.db.query('select 1');
     } catch (err) {
-      this.#log.error('SYSTEM', 'database write failed; retrying next tick', { error: String(err) });
+      fault.failed(describeStorageError(err), now);
+      this.#log.warn('SYSTEM', `database still failing (${fault.view.reason}); next try in a while`, {
+        attempts: fault.view.attempts,
+      });
+      return;
+    }
+    this.#fault = undefined;
+    this.#log.info('SYSTEM', 'database writes work again: bots resume', {
+      pausedMs: Date.now() - fault.view.since,
+    });
+    for (const [id, e] of [...this.#bots]) {
+      if (e.lease.isHeld()) {
+        e.driver.session.halted = undefined;
+        e.driver.requestDecision('storage recovered');
+        this.#emit({ kind: 'status', botId: id });
+        continue;
+      }
+      // The lease lapsed during the outage: start the bot again the crash-only way (from the database and
+      // the venue), unless another runner took it meanwhile.
+      this.#bots.delete(id);
+      await e.driver.close().catch(() => {});
+      try {
+        await this.openBot(id, { wait: false });
+        this.#log.info('SYSTEM', `bot ${id} re-opened after its lease lapsed`);
+      } catch (openErr) {
+        this.#log.error('SYSTEM', `bot ${id} not resumed: ${(openErr as Error).message}`);
+      }
     }
   }
 
