@@ -12,6 +12,7 @@ import { readConfigFile } from '../config/read-config-file.ts';
 import type { LogLevel } from '../log/types.ts';
 import { checkUniqueNames } from '../runner/config-sync.ts';
 import { loadSigningKey, type SigningKeypair } from '../runner/keys.ts';
+import { parseAge } from '../store/retention.ts';
 import { UserError } from './user-error.ts';
 
 const HELP = `usage: zero-perps start [--config FILE …] [--mode paper|live] [--port N] [--host H] [--speed X] [--yes]
@@ -30,6 +31,9 @@ const HELP = `usage: zero-perps start [--config FILE …] [--mode paper|live] [-
   --yes           confirm live mode without a prompt
   --log-file F    also append the JSON logs to F
   --log-level L   debug | info | warn | error (default info)
+  --retain AGE    history kept per bot, in its own clock (a replay's data time): journal, snapshots,
+                  verdicts, events, unfilled orders older than this are pruned as it runs (default 14d;
+                  0 keeps everything). Fills, filled orders and funding are never pruned.
 
 environment: DATABASE_URL (PostgreSQL; default embedded PGlite in .data/pglite, or ZERO_PERPS_PGLITE_DIR),
 RPC_URL, PRIVATE_KEY / KEYPAIR_PATH (live), API_TOKEN (else one is generated and printed), PORT.`;
@@ -49,6 +53,7 @@ export interface StartArgs {
   yes: boolean;
   logFile: string | undefined;
   logLevel: LogLevel;
+  retainMs: number;
 }
 
 export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): StartArgs | 'help' {
@@ -67,6 +72,7 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv = process.
         yes: { type: 'boolean' },
         'log-file': { type: 'string' },
         'log-level': { type: 'string' },
+        retain: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -93,6 +99,13 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   if (!['debug', 'info', 'warn', 'error'].includes(level)) {
     throw new UserError(`--log-level must be debug, info, warn or error (got "${level}")`);
   }
+  const retainText = o.retain ?? '14d';
+  const retainMs = retainText.trim() === '0' ? 0 : parseAge(retainText);
+  if (retainMs === undefined || (retainMs > 0 && retainMs < 3_600_000)) {
+    throw new UserError(
+      `--retain must be an age of at least 1h such as 30d, or 0 to keep everything (got "${retainText}")`,
+    );
+  }
   return {
     configs: o.config ?? [],
     mode,
@@ -104,6 +117,7 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     yes: o.yes ?? false,
     logFile: o['log-file'],
     logLevel: level as LogLevel,
+    retainMs,
   };
 }
 
@@ -187,6 +201,7 @@ export async function startCommand(argv: string[]): Promise<number> {
         banner: `zero-perps: LIVE on Drift as ${live.keypair.publicKey}`,
         logFile: args.logFile,
         logLevel: args.logLevel,
+        retainMs: args.retainMs,
         tickMs: 1000,
         onStopped: m.close,
       });
@@ -204,6 +219,7 @@ export async function startCommand(argv: string[]): Promise<number> {
         banner: 'zero-perps: paper mode on Drift live prices (fills simulated)',
         logFile: args.logFile,
         logLevel: args.logLevel,
+        retainMs: args.retainMs,
         tickMs: 1000,
         onStopped: m.close,
       });
@@ -220,6 +236,7 @@ export async function startCommand(argv: string[]): Promise<number> {
         banner: `zero-perps: paper mode, replaying data/ at ${args.speed}× (no RPC_URL)`,
         logFile: args.logFile,
         logLevel: args.logLevel,
+        retainMs: args.retainMs,
       });
     }
     const code = await started.done;

@@ -29,6 +29,8 @@ export interface RunProcessOptions {
   logFile?: string;
   logLevel?: LogLevel;
   tickMs?: number;
+  /** History kept, ms of each bot's clock (see RunnerOptions.retainMs). */
+  retainMs?: number;
   /** Called once the runner has stopped (live: close the Drift connection). */
   onStopped?: () => Promise<void>;
 }
@@ -57,6 +59,7 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
     metrics,
     logger,
     tickMs: o.tickMs,
+    retainMs: o.retainMs,
   });
   const token = process.env.API_TOKEN?.trim() || randomBytes(24).toString('base64url');
   // Listen first: a port in use must fail before any bot takes its lease or sends an order.

@@ -14,7 +14,16 @@ import { parseBotConfig } from '../config/bot-config.ts';
 import { describeChanges } from '../config/config-diff.ts';
 import type { ManualControls } from '../engine/manual-controls.ts';
 import type { Logger } from '../log/logger.ts';
-import { type Db, getBot, LeaseKeeper, recordBotEvent, saveObjective, setBotStatus } from '../store/index.ts';
+import {
+  type Db,
+  getBot,
+  LeaseKeeper,
+  pruneOlderThan,
+  recordBotEvent,
+  saveObjective,
+  setBotStatus,
+  vacuumRewrittenTables,
+} from '../store/index.ts';
 import {
   loadBotRecord,
   objectiveOf,
@@ -61,7 +70,17 @@ export interface RunnerOptions {
   tickMs?: number;
   leaseTtlMs?: number;
   owner?: string;
+  /**
+   * Keep this much history (ms of each bot's own clock: data time in a replay) of the prunable rows
+   * (journal, snapshots, verdicts, events, unfilled orders); older rows are pruned as the bot runs. 0 keeps
+   * everything. Default 14 days.
+   */
+  retainMs?: number;
 }
+
+const DAY_MS = 86_400_000;
+/** 14 days: a demo grid bot's history then holds at about 50 MB (docs/store.md, "Retention"). */
+export const DEFAULT_RETAIN_MS = 14 * DAY_MS;
 
 export type RunnerEvent =
   | { kind: 'bot'; botId: string }
@@ -94,6 +113,9 @@ export class Runner {
   /** Ticks and archiving take turns: a bot is never stopped halfway through its cycle. */
   #turn: Promise<unknown> = Promise.resolve();
   #fault: StorageFault | undefined;
+  /** Each bot's clock at its last prune. */
+  readonly #prunedAt = new Map<string, number>();
+  #pruning: Promise<void> | undefined;
 
   constructor(o: RunnerOptions) {
     this.#o = o;
@@ -393,6 +415,37 @@ export class Runner {
       }
     }
     await this.flush();
+    if (!this.#fault) this.#maybePrune();
+  }
+
+  /**
+   * Retention as the bots run: once a bot's clock has moved a day since its last prune, its rows older than
+   * `retainMs` before its clock go (see pruneOlderThan for what is always kept). In the background: a prune
+   * never holds up a tick, and one runs at a time.
+   */
+  #maybePrune(): void {
+    const retain = this.#o.retainMs ?? DEFAULT_RETAIN_MS;
+    if (retain <= 0 || this.#pruning || this.#stopping) return;
+    const due: [string, number][] = [];
+    for (const [id, e] of this.#bots) {
+      const clock = e.driver.clock();
+      if (clock - (this.#prunedAt.get(id) ?? Number.NEGATIVE_INFINITY) >= DAY_MS) due.push([id, clock]);
+    }
+    if (due.length === 0) return;
+    this.#pruning = (async () => {
+      for (const [id, clock] of due) {
+        try {
+          const deleted = await pruneOlderThan(this.db, { before: clock - retain, botId: id });
+          this.#prunedAt.set(id, clock);
+          const n = Object.values(deleted).reduce((a, b) => a + b, 0);
+          if (n > 0) this.#log.debug('SYSTEM', `pruned ${n} rows of ${id} older than its retention`, deleted);
+        } catch (err) {
+          this.#log.warn('SYSTEM', `pruning ${id} failed (retried later)`, { error: String(err) });
+        }
+      }
+      await vacuumRewrittenTables(this.db).catch(() => {});
+      this.#pruning = undefined;
+    })();
   }
 
   /** Commits what the bots owe the database; a failure pauses every bot (storage fault). */
@@ -492,6 +545,7 @@ export class Runner {
     this.#wake?.();
     await this.#loop;
     this.#loop = undefined;
+    await this.#pruning;
     await this.#exclusive(async () => {
       for (const [id, e] of this.#bots) {
         const s = e.driver.session;
