@@ -2,7 +2,16 @@
  * Files the commands write (configs, reports) go to a temporary file beside the target and are renamed over
  * it once complete: a full disk or a crash leaves the old file or none, never a truncated one.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from './user-error.ts';
 
@@ -15,11 +24,24 @@ export function writeProblem(path: string, err: unknown): UserError {
     EACCES: 'permission denied',
     EPERM: 'permission denied',
     EROFS: 'the file system is read-only',
-    ENOENT: 'its folder does not exist',
+    ENOENT: 'no such folder, and it cannot be created there',
     ENOTDIR: 'a part of the path is a file, not a folder',
     EISDIR: 'it is a folder',
   };
   return new UserError(`cannot write ${path}: ${why[e.code ?? ''] ?? e.message}`);
+}
+
+/**
+ * `mkdir -p` one level at a time. Node's recursive mkdir loops for ever where a parent exists but refuses
+ * children with ENOENT (procfs, e.g. --out /proc/x): here that is an error like any other.
+ */
+export function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) mkdirSync(d);
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {

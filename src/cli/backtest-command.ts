@@ -1,7 +1,7 @@
 /**
  * `zero-perps backtest`: loads the config and data, runs the backtest, writes report.json and report.html.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadBacktestInputs, parseFileArg } from '../backtest/load-inputs.ts';
@@ -11,6 +11,7 @@ import { serializeReport } from '../backtest/serialize-report.ts';
 import { parseBotConfig } from '../config/bot-config.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
 import { eventTime } from '../data/index.ts';
+import { makeFolders, writeFileAtomic, writeProblem } from './atomic-write.ts';
 import { parseTimeArg } from './parse-time.ts';
 import { progressBar } from './progress.ts';
 import { UserError } from './user-error.ts';
@@ -65,8 +66,12 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   });
   if (!events.some((e) => e.type === 'bar'))
     throw new UserError('no price bars inside the --from/--to window');
+  // The output folder is checked before the run: a run of minutes must not end in "cannot write".
+  const out = resolve(values.out ?? join('out', config.name));
+  checkOutFolder(out, values.out ?? out);
   for (const r of inputs.reports) {
     const notes = [
+      r.steppedBack ? `rows out of order in ${r.steppedBack} places (sorted by time)` : '',
       r.duplicatesDropped ? `${r.duplicatesDropped} duplicate rows dropped` : '',
       r.superseded.length ? `${r.superseded.length} unfinished records superseded` : '',
       r.gaps.length ? `${r.gaps.length} gaps` : '',
@@ -86,16 +91,33 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   });
   bar.done();
 
-  const out = resolve(values.out ?? join('out', config.name));
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'report.json'), serializeReport(report));
-  writeFileSync(join(out, 'report.html'), renderReportHtml(report, `${config.name} (${config.strategy})`));
+  // Each report is written whole or not at all (a temporary file renamed into place).
+  writeFileAtomic(join(out, 'report.json'), serializeReport(report));
+  writeFileAtomic(join(out, 'report.html'), renderReportHtml(report, `${config.name} (${config.strategy})`));
   const s = report.summary;
   console.log(
     `${config.name}: ${s.bars} bars, ${s.fills} fills, total PnL ${s.totalPnl.toFixed(2)} USDC (realized ${s.realizedPnl.toFixed(2)}, unrealized ${s.unrealizedPnl.toFixed(2)}, funding ${s.fundingPnl.toFixed(2)}, fees ${s.feesPaid.toFixed(2)}), max drawdown ${s.maxDrawdown.toFixed(2)}, liquidations ${s.liquidations}, ${Math.round(s.barsPerSecond).toLocaleString('en-US')} bars/s`,
   );
   console.log(`wrote ${join(out, 'report.json')} and report.html`);
   return 0;
+}
+
+/** Makes sure reports can be written into `dir` (creating it), failing with one line naming --out if not. */
+function checkOutFolder(dir: string, given: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new UserError(`--out ${given}: is a file; name a folder for report.json and report.html`);
+  }
+  const probe = join(dir, `.zero-perps-write-check-${process.pid}`);
+  try {
+    makeFolders(dir);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (err) {
+    rmSync(probe, { force: true });
+    throw new UserError(
+      `--out ${given}: ${writeProblem(dir, err).message.replace(/^cannot write [^:]*: /, 'cannot write there: ')}`,
+    );
+  }
 }
 
 function parse(argv: string[]) {

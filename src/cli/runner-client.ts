@@ -43,7 +43,7 @@ export function parseManagementArgs<O extends Record<string, { type: 'string' | 
     throw new UserError(`${(err as Error).message}\n${usage}`);
   }
   const v = parsed.values as Record<string, string | boolean | undefined>;
-  const portText = String(v.port ?? env.PORT ?? '4280');
+  const portText = String(v.port ?? (env.PORT?.trim() || '4280'));
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535 || Number(portText) === 0) {
     throw new UserError(`--port must be 1..65535 (got "${portText}")`);
   }

@@ -89,12 +89,17 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   if (mode !== undefined && mode !== 'paper' && mode !== 'live') {
     throw new UserError(`--mode must be paper or live (got "${mode}")`);
   }
-  const portText = o.port ?? env.PORT ?? '4280';
+  const portText = o.port ?? (env.PORT?.trim() || '4280');
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535)
     throw new UserError(`--port must be 0..65535 (got "${portText}")`);
   const speed = Number(o.speed ?? '1800');
-  if (!(speed > 0 && speed <= 1e7)) throw new UserError(`--speed must be a number > 0 (got "${o.speed}")`);
+  // Below 0.1 (ten times slower than real time) a replay would seem to hang.
+  if (!(speed >= 0.1 && speed <= 1e7)) {
+    throw new UserError(
+      `--speed must be a number from 0.1 to 10000000 (data time per wall time; got "${o.speed}")`,
+    );
+  }
   const level = o['log-level'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(level)) {
     throw new UserError(`--log-level must be debug, info, warn or error (got "${level}")`);

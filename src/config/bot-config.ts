@@ -4,6 +4,7 @@
  * reported with its field path, so a user sees all of them at once.
  */
 import { getMarket, type MarketSpec, marketSymbols } from '../domain/markets.ts';
+import { baseToNumber } from '../domain/precision.ts';
 import { type ExecutionPolicy, parseExecutionPolicy } from '../execution/policy.ts';
 import { parseRiskLimits, type RiskLimits } from '../risk/limits.ts';
 import { type GridParams, parseGridParams } from '../strategies/grid/params.ts';
@@ -71,6 +72,8 @@ export const BOT_CONFIG_KEYS = [
 
 const show = (v: unknown): string => {
   if (v === undefined) return 'nothing';
+  // JSON would print NaN and Infinity (YAML's .nan, .inf) as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   try {
     return JSON.stringify(v) ?? String(v);
   } catch {
@@ -117,8 +120,41 @@ function resolveMarket(
   return getMarket(symbol, { takerFeeBps: fees.takerBps, makerFeeBps: fees.makerBps });
 }
 
+export const belowMinOrder = (size: number, market: MarketSpec): boolean =>
+  BigInt(Math.round(size * 1e9)) < market.minOrderSize;
+
+/**
+ * A size below the market's minimum order can never be placed: the bot would run and trade nothing (a
+ * backtest with 0 fills and no word why). Sizes left 'auto' are sized at or above the minimum.
+ */
+function checkOrderSizes(c: BotConfig, problems: string[]): void {
+  const check = (field: string, size: number | 'auto', market: MarketSpec | undefined) => {
+    if (size === 'auto' || !market) return;
+    if (belowMinOrder(size, market)) {
+      problems.push(
+        `${field}: must be at least ${market.symbol}'s minimum order size ${baseToNumber(market.minOrderSize)}, or left out for 'auto' (got ${size}: no order could ever be placed)`,
+      );
+    }
+  };
+  if (c.strategy === 'grid') check('grid.baseSizePerLevel', c.grid.baseSizePerLevel, c.markets[0]);
+  else {
+    check(
+      'spread.driftQuantity',
+      c.spread.driftQuantity,
+      c.markets.find((m) => m.symbol === 'DRIFT-PERP'),
+    );
+    check(
+      'spread.kmnoQuantity',
+      c.spread.kmnoQuantity,
+      c.markets.find((m) => m.symbol === 'KMNO-PERP'),
+    );
+  }
+}
+
 /** Validates raw config data; throws ConfigError listing every problem. `source` names the file. */
 export function parseBotConfig(raw: unknown, source: string): BotConfig {
+  if (raw === null || raw === undefined)
+    throw new ConfigError(source, ['holds no settings (name, strategy, market, collateral, …)']);
   if (!isObject(raw)) throw new ConfigError(source, [`must be a mapping of settings (got ${show(raw)})`]);
   const problems: string[] = [];
   for (const k of Object.keys(raw)) {
@@ -204,6 +240,7 @@ export function parseBotConfig(raw: unknown, source: string): BotConfig {
   } else {
     problems.push(`strategy: required, "grid" or "spread" (got ${show(strategy)})`);
   }
+  if (result) checkOrderSizes(result, problems);
   if (problems.length > 0 || !result) throw new ConfigError(source, problems);
   return result;
 }

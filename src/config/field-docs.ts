@@ -19,7 +19,7 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   'grid.levels': 'Virtual ladder levels per side; the full position is levels × baseSizePerLevel.',
   'grid.stepPct': 'Ladder spacing, percent of the mark (0.5 = 0.5%).',
   'grid.baseSizePerLevel':
-    "Base units per level (e.g. SOL). Leave out (or 'auto') to size the full ladder on one side at 1× the collateral.",
+    "Base units per level (e.g. SOL), at least the market's minimum order size. Leave out (or 'auto') to size the full ladder on one side at 1× the collateral.",
   'grid.bias': '`bullish` / `bearish` shrink the disfavoured side by biasSkew; `neutral` is symmetric.',
   'grid.biasSkew': 'How much a bias shrinks the disfavoured side (0 = no effect).',
   'grid.rangeMode': '`bounded`: only exits outside the range; `infinity`: the range slides on a breakout.',
@@ -40,8 +40,10 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   'grid.postOnly': 'Ladder orders rest as post-only makers.',
 
   spread: 'Spread strategy parameters (docs/spread-strategy.md).',
-  'spread.driftQuantity': "DRIFT base units per leg. Leave out (or 'auto'): a quarter of the collateral.",
-  'spread.kmnoQuantity': "KMNO base units per leg. Leave out (or 'auto'): a quarter of the collateral.",
+  'spread.driftQuantity':
+    "DRIFT base units per leg, at least DRIFT-PERP's minimum order size. Leave out (or 'auto'): a quarter of the collateral.",
+  'spread.kmnoQuantity':
+    "KMNO base units per leg, at least KMNO-PERP's minimum order size. Leave out (or 'auto'): a quarter of the collateral.",
   'spread.cycleIntervalSec': 'Seconds between decisions.',
   'spread.signalLagPeriods': 'Cycles of lag before a signal is acted on.',
   'spread.window': 'Fresh observations in the rolling regression and z-score.',

@@ -5,7 +5,7 @@
  * are generated from `botConfigSchema` (scripts/config-docs.ts), and a test fails when they are stale.
  */
 import { z } from 'zod';
-import { marketSymbols } from '../domain/markets.ts';
+import { getMarket, marketSymbols } from '../domain/markets.ts';
 import { executionPolicySchema } from '../execution/policy.ts';
 import { boundedNumber } from '../risk/config-schema.ts';
 import { riskLimitsSchema } from '../risk/limits.ts';
@@ -76,7 +76,20 @@ export const gridBotConfigSchema = z
     risk: riskLimitsSchema.optional(),
     fees: feesSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    const size = c.grid?.baseSizePerLevel;
+    if (typeof size === 'number') minOrder(size, c.market, ['grid', 'baseSizePerLevel'], ctx);
+  });
+
+/** A size below the market's minimum order can never be placed (a rule JSON Schema cannot state). */
+function minOrder(size: number, symbol: string, path: string[], ctx: z.RefinementCtx): void {
+  if (!marketSymbols().includes(symbol)) return;
+  const min = getMarket(symbol).minOrderSize;
+  if (BigInt(Math.round(size * 1e9)) < min) {
+    ctx.addIssue({ code: 'custom', path, message: `below ${symbol}'s minimum order size` });
+  }
+}
 
 export const spreadBotConfigSchema = z
   .object({
@@ -93,7 +106,14 @@ export const spreadBotConfigSchema = z
     risk: riskLimitsSchema.optional(),
     fees: feesSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    const s = c.spread as { driftQuantity?: unknown; kmnoQuantity?: unknown } | undefined;
+    if (typeof s?.driftQuantity === 'number')
+      minOrder(s.driftQuantity, 'DRIFT-PERP', ['spread', 'driftQuantity'], ctx);
+    if (typeof s?.kmnoQuantity === 'number')
+      minOrder(s.kmnoQuantity, 'KMNO-PERP', ['spread', 'kmnoQuantity'], ctx);
+  });
 
 /** A bot config file (YAML or JSON): one bot. */
 export const botConfigSchema = z.discriminatedUnion('strategy', [gridBotConfigSchema, spreadBotConfigSchema]);

@@ -3,7 +3,7 @@
  * tests. One process owns a folder at a time: PGlite is a single-session database, so a second process opening
  * the same folder would corrupt it. A lock file beside the folder turns that mistake into a clear error.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { type Db, type Session, TxDb, toParams } from './db.ts';
@@ -30,7 +30,10 @@ export async function openPglite(dataDir: string, options: PgliteOptions): Promi
   } else {
     const dir = resolve(dataDir);
     try {
-      mkdirSync(dirname(dir), { recursive: true });
+      // One level at a time: Node's recursive mkdir loops for ever under procfs (ZERO_PERPS_PGLITE_DIR=/proc/…).
+      const missing: string[] = [];
+      for (let d = dirname(dir); !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
+      for (const d of missing) mkdirSync(d);
     } catch (err) {
       throw new StoreUnavailable(
         `cannot create the folder for the embedded database ${dir}: ${(err as Error).message}`,
