@@ -276,6 +276,10 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     sendJson(res, 201, detailView(session));
   }
 
+  // Idle keep-alive sockets stay open longer than a client or proxy keeps them (Node's 5 s default races a
+  // client reusing the socket just as the server closes it: "other side closed").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const port = o.port ?? 4280;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {

@@ -41,8 +41,8 @@ describe('retention by data time', () => {
     }));
     await runner.openAll(await runner.ensureBots(files));
     let wall = Date.now();
-    // 4 days of data at the demo's pace (a tick = 250 ms = 7.5 minutes of data).
-    for (let i = 0; i < 768; i++) {
+    // 3 days of data at the demo's pace (a tick = 250 ms = 7.5 minutes of data).
+    for (let i = 0; i < 576; i++) {
       wall += 250;
       await runner.tickOnce(wall);
     }
