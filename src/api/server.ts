@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../cli/user-error.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { Fill } from '../domain/types.ts';
-import { ArchiveRefused, type Runner, type RunnerEvent } from '../runner/runner.ts';
+import { ArchiveRefused } from '../runner/bot-shutdown.ts';
+import type { Runner, RunnerEvent } from '../runner/runner.ts';
 import { currentObjective, getBot } from '../store/index.ts';
 import { allowedHosts, type HostPolicy, hostAllowed } from './host-check.ts';
 import {

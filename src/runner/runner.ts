@@ -14,16 +14,7 @@ import { parseBotConfig } from '../config/bot-config.ts';
 import { describeChanges } from '../config/config-diff.ts';
 import type { ManualControls } from '../engine/manual-controls.ts';
 import type { Logger } from '../log/logger.ts';
-import {
-  type Db,
-  getBot,
-  LeaseKeeper,
-  pruneOlderThan,
-  recordBotEvent,
-  saveObjective,
-  setBotStatus,
-  vacuumRewrittenTables,
-} from '../store/index.ts';
+import { type Db, getBot, LeaseKeeper, recordBotEvent, saveObjective, setBotStatus } from '../store/index.ts';
 import {
   loadBotRecord,
   objectiveOf,
@@ -33,10 +24,17 @@ import {
   saveManual,
 } from './bot-records.ts';
 import type { BotSession } from './bot-session.ts';
+import { ArchiveRefused, shutdownSession } from './bot-shutdown.ts';
 import { type ConfigFile, checkUniqueNames, syncConfigFile } from './config-sync.ts';
 import type { RunnerMetrics } from './metrics.ts';
 import { flushWrites, type PaperVenueRow } from './persist.ts';
-import { describeStorageError, StorageFault, type StorageFaultView } from './storage-fault.ts';
+import { DEFAULT_RETAIN_MS, RetentionKeeper } from './retention-keeper.ts';
+import {
+  describeStorageError,
+  pauseForStorage,
+  StorageFault,
+  type StorageFaultView,
+} from './storage-fault.ts';
 
 export interface BotDriver {
   readonly session: BotSession;
@@ -78,10 +76,6 @@ export interface RunnerOptions {
   retainMs?: number;
 }
 
-const DAY_MS = 86_400_000;
-/** 14 days: a demo grid bot's history then holds at about 50 MB (docs/store.md, "Retention"). */
-export const DEFAULT_RETAIN_MS = 14 * DAY_MS;
-
 export type RunnerEvent =
   | { kind: 'bot'; botId: string }
   | { kind: 'fill'; botId: string; data: unknown }
@@ -113,9 +107,7 @@ export class Runner {
   /** Ticks and archiving take turns: a bot is never stopped halfway through its cycle. */
   #turn: Promise<unknown> = Promise.resolve();
   #fault: StorageFault | undefined;
-  /** Each bot's clock at its last prune. */
-  readonly #prunedAt = new Map<string, number>();
-  #pruning: Promise<void> | undefined;
+  readonly #retention: RetentionKeeper;
 
   constructor(o: RunnerOptions) {
     this.#o = o;
@@ -124,6 +116,7 @@ export class Runner {
     this.metrics = o.metrics;
     this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.#log = o.logger('runner');
+    this.#retention = new RetentionKeeper(o.db, o.retainMs ?? DEFAULT_RETAIN_MS, this.#log);
     o.metrics.gauge('zp_bots', 'Bots driven by this runner.', () => this.#bots.size);
     o.metrics.gauge('zp_ticks_total', 'Runner loop iterations.', () => this.#ticks);
   }
@@ -415,37 +408,9 @@ export class Runner {
       }
     }
     await this.flush();
-    if (!this.#fault) this.#maybePrune();
-  }
-
-  /**
-   * Retention as the bots run: once a bot's clock has moved a day since its last prune, its rows older than
-   * `retainMs` before its clock go (see pruneOlderThan for what is always kept). In the background: a prune
-   * never holds up a tick, and one runs at a time.
-   */
-  #maybePrune(): void {
-    const retain = this.#o.retainMs ?? DEFAULT_RETAIN_MS;
-    if (retain <= 0 || this.#pruning || this.#stopping) return;
-    const due: [string, number][] = [];
-    for (const [id, e] of this.#bots) {
-      const clock = e.driver.clock();
-      if (clock - (this.#prunedAt.get(id) ?? Number.NEGATIVE_INFINITY) >= DAY_MS) due.push([id, clock]);
+    if (!this.#fault && !this.#stopping) {
+      this.#retention.maybePrune([...this.#bots].map(([id, e]) => [id, e.driver.clock()]));
     }
-    if (due.length === 0) return;
-    this.#pruning = (async () => {
-      for (const [id, clock] of due) {
-        try {
-          const deleted = await pruneOlderThan(this.db, { before: clock - retain, botId: id });
-          this.#prunedAt.set(id, clock);
-          const n = Object.values(deleted).reduce((a, b) => a + b, 0);
-          if (n > 0) this.#log.debug('SYSTEM', `pruned ${n} rows of ${id} older than its retention`, deleted);
-        } catch (err) {
-          this.#log.warn('SYSTEM', `pruning ${id} failed (retried later)`, { error: String(err) });
-        }
-      }
-      await vacuumRewrittenTables(this.db).catch(() => {});
-      this.#pruning = undefined;
-    })();
   }
 
   /** Commits what the bots owe the database; a failure pauses every bot (storage fault). */
@@ -482,19 +447,12 @@ export class Runner {
       'SYSTEM',
       `${reason}: bots paused (orders cancelled, positions kept); retrying with backoff`,
     );
-    for (const [id, e] of this.#bots) {
-      const s = e.driver.session;
-      s.halted = reason;
-      try {
-        const account = await s.readAccount();
-        if (account.openOrders.length > 0)
-          await s.send(e.driver.clock(), [{ kind: 'cancelAll' }], `${id}-storage`);
-        await s.readAccount();
-      } catch (cancelErr) {
-        this.#log.error('SYSTEM', `bot ${id}: cancelling orders failed`, { error: String(cancelErr) });
-      }
-      this.#emit({ kind: 'status', botId: id });
-    }
+    await pauseForStorage(
+      [...this.#bots].map(([id, e]) => [id, { session: e.driver.session, clock: () => e.driver.clock() }]),
+      reason,
+      this.#log,
+      (id) => this.#emit({ kind: 'status', botId: id }),
+    );
   }
 
   /** One retry: commit what is waiting; on success, resume the bots (re-opening those whose lease lapsed). */
@@ -545,7 +503,7 @@ export class Runner {
     this.#wake?.();
     await this.#loop;
     this.#loop = undefined;
-    await this.#pruning;
+    await this.#retention.idle();
     await this.#exclusive(async () => {
       for (const [id, e] of this.#bots) {
         const s = e.driver.session;
@@ -565,36 +523,4 @@ export class Runner {
       }
     });
   }
-}
-
-/** Archiving a bot that cannot be stopped cleanly from here (a 409 for the API). */
-export class ArchiveRefused extends Error {
-  override name = 'ArchiveRefused';
-}
-
-/** Grid: cancel every order, leave the position. Spread (closeOnShutdown): cycles that close the legs. */
-export async function shutdownSession(s: BotSession, ts: number): Promise<void> {
-  const cid = `${s.name}-shutdown`;
-  if (s.engine.shutdownMode === 'close') {
-    s.engine.requestShutdown();
-    for (let i = 0; i < 3; i++) {
-      const d = await s.cycle(ts, 'shutdown');
-      if (!d || d.shutdownComplete) break;
-    }
-  }
-  const account = await s.readAccount();
-  if (account.openOrders.length > 0) await s.send(ts, [{ kind: 'cancelAll' }], cid);
-  await s.readAccount();
-  const left = s.account?.positions.filter((p) => p.base !== 0n).length ?? 0;
-  const closing = s.engine.shutdownMode === 'close';
-  // Honest about what happened: closing can be refused (e.g. a PAUSE on stale prices blocks every order).
-  const message = !closing
-    ? 'stopped: orders cancelled, position left'
-    : left === 0
-      ? 'stopped: positions closed'
-      : `stopped: ${left} position(s) left open — closing was refused (last verdict ${s.engine.lastVerdict()?.kind ?? 'none'})`;
-  s.event(closing && left > 0 ? 'warn' : 'info', 'stopped', message, {
-    openOrders: s.account?.openOrders.length ?? 0,
-    positions: left,
-  });
 }

@@ -1,3 +1,6 @@
+import type { Logger } from '../log/logger.ts';
+import type { BotSession } from './bot-session.ts';
+
 /**
  * The runner's state while the database refuses writes (disk full, a server gone): when it began, why, and
  * when to try again (exponential backoff, 1 s doubling to 30 s). While it lasts, no bot ticks — nothing new
@@ -42,5 +45,35 @@ export class StorageFault {
     this.view.reason = reason;
     this.view.attempts++;
     this.#retryAt = now + Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.view.attempts);
+  }
+}
+
+/** The part of a bot the fault handling touches. */
+export interface PausableBot {
+  session: BotSession;
+  clock(): number;
+}
+
+/**
+ * Pauses every bot the way a PAUSE verdict does: its orders cancelled on the venue (which is not the
+ * database, so this works while the database fails), its position kept; `halted` says why (the API shows it).
+ */
+export async function pauseForStorage(
+  bots: Iterable<[string, PausableBot]>,
+  reason: string,
+  log: Logger,
+  changed: (id: string) => void,
+): Promise<void> {
+  for (const [id, b] of bots) {
+    const s = b.session;
+    s.halted = reason;
+    try {
+      const account = await s.readAccount();
+      if (account.openOrders.length > 0) await s.send(b.clock(), [{ kind: 'cancelAll' }], `${id}-storage`);
+      await s.readAccount();
+    } catch (err) {
+      log.error('SYSTEM', `bot ${id}: cancelling orders failed`, { error: String(err) });
+    }
+    changed(id);
   }
 }
