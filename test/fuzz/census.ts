@@ -69,6 +69,10 @@ try {
   for (const cls of classes) console.log(`${cls.padEnd(13)} ${counts(all.filter((r) => r.cls === cls))}`);
   console.log(`${root}: ${all.length} cases: ${counts(all)}`);
 } finally {
-  runner?.kill('SIGINT');
-  rmSync(work, { recursive: true, force: true });
+  if (runner && runner.exitCode === null) {
+    const exited = new Promise((res) => runner?.once('exit', res));
+    runner.kill('SIGINT');
+    await exited;
+  }
+  rmSync(work, { recursive: true, force: true, maxRetries: 3 });
 }
