@@ -2,7 +2,8 @@
  * A full disk under a running runner (a real process on a real tmpfs; needs root to mount it): the bots pause
  * — every grid order cancelled, positions kept — the API says why (503 on /api/health, riskState paused with
  * the reason), memory stays flat, and once space is back the bots resume on their own. Ctrl-C during the
- * fault still stops the runner.
+ * fault still stops the runner. And the embedded database itself recovers from PostgreSQL aborting on the full
+ * disk.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { getJson, startChild, waitFor } from '../../src/runner/test-support/child-runner.ts';
+import { openDb } from '../../src/store/index.ts';
 
 const mnt = mkdtempSync(join(tmpdir(), 'zp-full-'));
 let mounted = false;
@@ -136,6 +138,7 @@ describe('disk full while running', { skip: mounted ? false : 'needs root to mou
     assert.ok(exit, 'SIGINT during the fault stops the runner');
     assert.match(r.stdout(), /"msg":"shutdown complete"/);
     rmSync(again);
+    rmSync(`${again}-small`, { force: true });
     if (process.env.ZP_SHOW_LOG)
       console.log(
         r
@@ -144,5 +147,27 @@ describe('disk full while running', { skip: mounted ? false : 'needs root to mou
           .filter((l) => /SYSTEM/.test(l))
           .join('\n'),
       );
+  });
+
+  it('an embedded database that aborted on the full disk (a checkpoint) works again once space is back', async () => {
+    const dataDir = join(dir, 'aborted');
+    const db = await openDb({ url: '', dataDir });
+    try {
+      await db.query('create table t (id serial primary key, x text)');
+      const filler = fill(mnt);
+      // A checkpoint with no room aborts PGlite's PostgreSQL; before, every later call then failed for good
+      // ('cannot drop active portal') even with room again.
+      await assert.rejects(db.query('checkpoint'));
+      await assert.rejects(
+        db.query("insert into t (x) select repeat('x', 500) from generate_series(1, 500)"),
+      );
+      rmSync(filler);
+      rmSync(`${filler}-small`, { force: true });
+      await db.query("insert into t (x) select repeat('x', 500) from generate_series(1, 500)");
+      const rows = await db.query<{ n: number }>('select count(*)::integer as n from t');
+      assert.equal(Number(rows[0]?.n), 500, 'the failed insert left nothing; the later one everything');
+    } finally {
+      await db.close().catch(() => {});
+    }
   });
 });
