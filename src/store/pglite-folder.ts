@@ -120,7 +120,7 @@ function why(err: unknown, dir: string): string {
   const free = freeMb(dirname(dir));
   const full = /ENOSPC|No space left/i.test(message) || (free !== undefined && free < 64);
   return full
-    ? `no space left on the device (${free ?? '?'} MB free; a new database needs about 40 MB)`
+    ? `no space left on the device (${free ?? '?'} MB free; a new database needs about 30 MB)`
     : message;
 }
 
