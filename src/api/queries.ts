@@ -2,6 +2,9 @@
 import type { MarketSpec } from '../domain/markets.ts';
 import { type Db, decodeJson, fromDbTime, toDbTime } from '../store/index.ts';
 
+/** 9999-12-31T23:59:59.999Z */
+const MAX_DB_MS = 253_402_300_799_999;
+
 export class BadCursor extends Error {
   override name = 'BadCursor';
 }
@@ -32,7 +35,16 @@ export async function pageFills(
   let id: string | null = null;
   if (before !== undefined) {
     const c = decodeCursor(before);
-    if (!Array.isArray(c) || typeof c[0] !== 'number' || typeof c[1] !== 'string') {
+    // A cursor is ours only if its time is a date the database takes (year 1970..9999) and its id short
+    // printable text (a NUL byte or a year 275760 would make the query fail: a 500 instead of a 400).
+    if (
+      !Array.isArray(c) ||
+      !Number.isSafeInteger(c[0]) ||
+      (c[0] as number) < 0 ||
+      (c[0] as number) > MAX_DB_MS ||
+      typeof c[1] !== 'string' ||
+      !/^[\x20-\x7e]{1,200}$/.test(c[1])
+    ) {
       throw new BadCursor('before: not a cursor this API handed out');
     }
     ts = toDbTime(c[0]);
@@ -84,7 +96,8 @@ export async function pageVerdicts(
   let id: string | null = null;
   if (before !== undefined) {
     const c = decodeCursor(before);
-    if (typeof c !== 'string' || !/^\d+$/.test(c))
+    // Verdict ids are bigint identities: more than 18 digits could overflow the column type.
+    if (typeof c !== 'string' || !/^\d{1,18}$/.test(c))
       throw new BadCursor('before: not a cursor this API handed out');
     id = c;
   }

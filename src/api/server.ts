@@ -6,10 +6,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { UserError } from '../cli/user-error.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { Fill } from '../domain/types.ts';
+import { ArchiveRefused } from '../runner/bot-shutdown.ts';
 import { HealthResetError, type Runner, type RunnerEvent } from '../runner/runner.ts';
-import { currentObjective } from '../store/index.ts';
+import { currentObjective, getBot } from '../store/index.ts';
+import { allowedHosts, type HostPolicy, hostAllowed } from './host-check.ts';
 import {
   authorized,
   fieldOfProblem,
@@ -20,6 +23,7 @@ import {
   sendError,
   sendJson,
 } from './http-util.ts';
+import { objectiveVersions, publicNote } from './objectives.ts';
 import { previewRoute } from './preview-route.ts';
 import { BadCursor, pageFills, pageVerdicts } from './queries.ts';
 import { serveStatic } from './static-files.ts';
@@ -39,6 +43,8 @@ export interface ApiServerOptions {
 export interface ApiServer {
   server: Server;
   url: string;
+  /** Bound beyond the loopback interface: reads are open to whoever can reach the machine. */
+  exposed: boolean;
   close(): Promise<void>;
 }
 
@@ -50,8 +56,16 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   const { runner } = o;
   const sse = new SseHub(runner, o.sseThrottleMs ?? 250);
+  const bindHost = o.host ?? '127.0.0.1';
+  // Filled in once the port is known. A page on another origin that rebinds its DNS name to 127.0.0.1 sends
+  // its own name as Host: answering only our own names keeps it from reading the API (DNS rebinding).
+  let allowed: HostPolicy | undefined;
   const server = createServer((req, res) => {
     securityHeaders(res);
+    if (allowed && !hostAllowed(req.headers.host, allowed)) {
+      sendJson(res, 400, { error: 'Host header does not name this server (see docs/api.md, "Host check")' });
+      return;
+    }
     handle(req, res).catch((err) => {
       if (err instanceof HttpError) return sendError(res, err);
       if (err instanceof ConfigError) {
@@ -63,6 +77,13 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
         });
       }
       if (err instanceof BadCursor) return sendJson(res, 400, { error: err.message, field: 'before' });
+      if (err instanceof ArchiveRefused) return sendJson(res, 409, { error: err.message });
+      const fault = runner.storageFault;
+      if (fault && !res.headersSent) {
+        return sendJson(res, 503, {
+          error: `the database is unavailable (${fault.reason}); bots are paused`,
+        });
+      }
       runner.metrics.rpcErrors.inc({ bot: 'api' });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.end();
@@ -70,7 +91,12 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      throw new HttpError(400, 'malformed request path');
+    }
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (path === '/metrics') {
@@ -98,7 +124,15 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       }
     }
     if (parts[0] === 'health' && parts.length === 1) {
-      return sendJson(res, 200, { ok: true, mode: runner.mode, bots: runner.sessions().length });
+      const fault = runner.storageFault;
+      return sendJson(res, fault ? 503 : 200, {
+        ok: !fault,
+        ...(fault ? { storage: { ok: false, error: fault.reason, since: fault.since } } : {}),
+        mode: runner.mode,
+        bots: runner.sessions().length,
+        // `zero-perps stop` signals this process (it checks the pid runs zero-perps first).
+        pid: process.pid,
+      });
     }
     if (parts[0] === 'events' && parts.length === 1) {
       if (method !== 'GET') throw new HttpError(405, 'method not allowed');
@@ -112,11 +146,26 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       throw new HttpError(405, 'method not allowed');
     }
     if (parts[1] === 'preview' && parts.length === 2 && method === 'POST') return previewRoute(req, res, url);
-    const id = decodeURIComponent(parts[1] as string);
-    const session = runner.session(id);
-    if (!session) throw new HttpError(404, `no bot "${id}"`);
+    let id: string;
+    try {
+      id = decodeURIComponent(parts[1] as string);
+    } catch {
+      throw new HttpError(400, 'malformed %-encoding in the bot id');
+    }
     const action = parts[2];
     if (parts.length > 3) throw new HttpError(404, 'no such endpoint');
+    if (action === undefined && method === 'DELETE') {
+      if (!(await runner.archiveBot(id))) throw new HttpError(404, `no bot "${id}"`);
+      return sendJson(res, 200, { id, status: 'archived' });
+    }
+    if (action === 'objectives') {
+      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed');
+      const bot = await getBot(runner.db, id);
+      if (!bot || bot.status === 'archived') throw new HttpError(404, `no bot "${id}"`);
+      return sendJson(res, 200, await objectiveVersions(runner.db, id));
+    }
+    const session = runner.session(id);
+    if (!session) throw new HttpError(404, `no bot "${id}"`);
     if (action === undefined) {
       if (method !== 'GET') throw new HttpError(405, 'method not allowed');
       return sendJson(res, 200, detailView(session));
@@ -151,7 +200,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
             params: obj.params,
             execution: obj.executionPolicy,
             risk: obj.riskLimits,
-            ...(obj.note ? { note: obj.note } : {}),
+            ...(obj.note ? { note: publicNote(obj.note) } : {}),
             createdAt: obj.createdAt,
           });
         }
@@ -239,18 +288,36 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     sendJson(res, 201, detailView(session));
   }
 
+  // Idle keep-alive sockets stay open longer than a client or proxy keeps them (Node's 5 s default races a
+  // client reusing the socket just as the server closes it: "other side closed").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  const port = o.port ?? 4280;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port ?? 4280, o.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      sse.close();
+      if (err.code === 'EADDRINUSE') {
+        reject(
+          new UserError(
+            `port ${port} on ${bindHost} is in use (another runner?); pick another with --port N`,
+          ),
+        );
+      } else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EACCES') {
+        reject(new UserError(`cannot listen on ${bindHost}:${port} (${err.code}); check --host and --port`));
+      } else reject(err);
+    });
+    server.listen(port, bindHost, () => {
+      server.removeAllListeners('error');
       resolve();
     });
   });
   const addr = server.address() as AddressInfo;
+  allowed = allowedHosts(bindHost, addr.port);
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
     server,
     url: `http://${host}:${addr.port}`,
+    exposed: allowed.anyIp,
     async close() {
       sse.close();
       server.closeAllConnections?.();
@@ -320,6 +387,10 @@ class SseHub {
 
   #on(e: RunnerEvent): void {
     if (this.#clients.size === 0) return;
+    if (e.kind === 'archived') {
+      this.#write(frame('archived', { botId: e.botId }));
+      return;
+    }
     const s = this.#runner.session(e.botId);
     if (!s) return;
     if (e.kind === 'fill') {

@@ -38,7 +38,7 @@ const r6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
 export function riskState(s: BotSession): RiskState {
   const v = s.engine.lastVerdict();
-  if (s.engine.manual.pause || v?.kind === 'PAUSE') return 'paused';
+  if (s.halted || s.engine.manual.pause || v?.kind === 'PAUSE') return 'paused';
   if (s.engine.manual.reduceOnly || v?.kind === 'REDUCE_ONLY') return 'reduce_only';
   return 'normal';
 }
@@ -113,7 +113,9 @@ export function detailView(s: BotSession) {
   );
   const primary = positions[0] ?? positionView(s, s.engine.markets[0] as MarketSpec, undefined);
   const verdict = s.engine.lastVerdict();
-  const reasons = (verdict?.reasons ?? []).map((r) => ({
+  const reasons: { rule: string; action: string; message: string; measured: number; limit: number }[] = (
+    verdict?.reasons ?? []
+  ).map((r) => ({
     rule: r.rule,
     action: r.action,
     message: r.message,
@@ -134,6 +136,15 @@ export function detailView(s: BotSession) {
       rule: 'G_reduce_only',
       action: 'PAUSE',
       message: 'paused by the operator',
+      measured: 1,
+      limit: 0,
+    });
+  }
+  if (s.halted) {
+    reasons.unshift({
+      rule: 'storage',
+      action: 'PAUSE',
+      message: `paused: ${s.halted}`,
       measured: 1,
       limit: 0,
     });

@@ -6,7 +6,7 @@
 import { UserError } from '../cli/user-error.ts';
 import { loadMarketFile, type MarketEventInput, mergeMarketEvents } from '../data/index.ts';
 import type { LoadReport, MarketEvent } from '../data/types.ts';
-import type { MarketSpec } from '../domain/markets.ts';
+import { getMarket, type MarketSpec, marketSymbols } from '../domain/markets.ts';
 
 export interface FileArg {
   market: string | undefined;
@@ -36,6 +36,36 @@ function marketFor(arg: FileArg, markets: readonly MarketSpec[], flag: string): 
   return markets[0].symbol;
 }
 
+/**
+ * Prices below the market's tick round to 0 in the venue: the backtest would run at a mark of 0 and fill
+ * nothing. That is a file in other units (or for another market), not a market to trade.
+ */
+function checkPriceScale(path: string, candles: readonly { low: number }[], m: MarketSpec): void {
+  const tick = Number(m.tickSize) / 1e6;
+  let low = Number.POSITIVE_INFINITY;
+  for (const c of candles) if (c.low < low) low = c.low;
+  if (low < tick) {
+    throw new UserError(
+      `--data ${path}: prices go down to ${low}, below ${m.symbol}'s tick ${tick}: prices in other units, or a file for another market?`,
+    );
+  }
+}
+
+/** A funding file that names its market must be for the market it is given to. */
+function checkFundingMarket(path: string, report: LoadReport, m: MarketSpec): void {
+  const said = report.market;
+  if (said?.marketIndex !== undefined && said.marketIndex !== m.marketIndex) {
+    const other = marketSymbols().find((s) => getMarket(s).marketIndex === said.marketIndex);
+    throw new UserError(
+      `--funding ${path}: the file is for market ${said.marketIndex}${other ? ` (${other})` : ''}, not ${m.symbol} (market ${m.marketIndex})`,
+    );
+  }
+  const base = m.symbol.replace(/-PERP$/, '');
+  if (said?.symbol !== undefined && !said.symbol.toUpperCase().startsWith(base)) {
+    throw new UserError(`--funding ${path}: the file's symbol is ${said.symbol}, not one for ${m.symbol}`);
+  }
+}
+
 export interface LoadedInputs {
   events: MarketEvent[];
   reports: LoadReport[];
@@ -60,13 +90,20 @@ export async function loadBacktestInputs(
       const market = marketFor(arg, markets, flag);
       const loaded = await loadMarketFile(arg.path);
       reports.push(loaded.report);
+      const spec = markets.find((m) => m.symbol === market) as MarketSpec;
       if (loaded.kind === 'candles') {
         if (flag === '--funding')
           throw new UserError(
             `--funding ${arg.path}: this is a price file (${loaded.report.format}); pass it with --data`,
           );
+        checkPriceScale(arg.path, loaded.candles, spec);
         inputs.push({ market, candles: loaded.candles, intervalMs: loaded.report.intervalMs || undefined });
       } else {
+        if (flag === '--data')
+          throw new UserError(
+            `--data ${arg.path}: this is a funding file (${loaded.report.format}); pass it with --funding`,
+          );
+        checkFundingMarket(arg.path, loaded.report, spec);
         fundingGiven = true;
         inputs.push({ market, funding: loaded.records });
       }

@@ -2,7 +2,7 @@
  * `zero-perps backtest`: loads the config and data, runs the backtest, writes report.json, report.html and
  * run.json into the run's own folder; optionally the fill-model comparison and the Monte Carlo.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadBacktestInputs, parseFileArg } from '../backtest/load-inputs.ts';
@@ -17,6 +17,7 @@ import { fillModelName, parseFillModel, parseFillModels } from '../research/fill
 import { formatMonteCarlo } from '../research/monte-carlo/format.ts';
 import { runMonteCarlo } from '../research/monte-carlo/run-monte-carlo.ts';
 import { markLatest, newRunFolder, type RunMeta } from '../research/runs/run-folder.ts';
+import { makeFolders, writeFileAtomic, writeProblem } from './atomic-write.ts';
 import { parseTimeArg } from './parse-time.ts';
 import { progressBar } from './progress.ts';
 import { UserError } from './user-error.ts';
@@ -97,8 +98,12 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   });
   if (!events.some((e) => e.type === 'bar'))
     throw new UserError('no price bars inside the --from/--to window');
+  // The output folder is checked before the run: a run of minutes must not end in "cannot write".
+  const outBase = resolve(values.out ?? join('out', config.name));
+  checkOutFolder(outBase, values.out ?? outBase);
   for (const r of inputs.reports) {
     const notes = [
+      r.steppedBack ? `rows out of order in ${r.steppedBack} places (sorted by time)` : '',
       r.duplicatesDropped ? `${r.duplicatesDropped} duplicate rows dropped` : '',
       r.superseded.length ? `${r.superseded.length} unfinished records superseded` : '',
       r.gaps.length ? `${r.gaps.length} gaps` : '',
@@ -122,7 +127,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   });
   bar.done();
 
-  const out = values.out ? resolve(values.out) : newRunFolder(resolve('out'), config.name);
+  const out = values.out ? outBase : newRunFolder(resolve('out'), config.name);
   writeRun(out, !values.out, {
     report: serializeReport(report),
     html: renderReportHtml(report, `${config.name} (${config.strategy})`),
@@ -165,7 +170,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
       fillModels,
       workers,
     );
-    writeFileSync(join(out, 'fill-models.json'), `${JSON.stringify(rows, null, 2)}\n`);
+    writeFileAtomic(join(out, 'fill-models.json'), `${JSON.stringify(rows, null, 2)}\n`);
     console.log(`\nfill-model sensitivity (wrote fill-models.json):\n${fillModelTable(rows)}`);
   }
   if (mcPaths > 0) {
@@ -182,7 +187,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
       onProgress: (d, t) => mcBar.update(d, t),
     });
     mcBar.done();
-    writeFileSync(
+    writeFileAtomic(
       join(out, 'monte-carlo.json'),
       `${JSON.stringify({ summary: mc.summary, wallSeconds: mc.wallSeconds, paths: mc.results }, null, 1)}\n`,
     );
@@ -194,11 +199,30 @@ export async function backtestCommand(argv: string[]): Promise<number> {
 const fmt = (v: number | null, d = 2): string => (v === null ? '—' : v.toFixed(d));
 
 function writeRun(out: string, isRunFolder: boolean, files: { report: string; html: string; meta: RunMeta }) {
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'report.json'), files.report);
-  writeFileSync(join(out, 'report.html'), files.html);
-  writeFileSync(join(out, 'run.json'), `${JSON.stringify(files.meta, null, 2)}\n`);
+  makeFolders(out);
+  // Each file is written whole or not at all (a temporary file renamed into place).
+  writeFileAtomic(join(out, 'report.json'), files.report);
+  writeFileAtomic(join(out, 'report.html'), files.html);
+  writeFileAtomic(join(out, 'run.json'), `${JSON.stringify(files.meta, null, 2)}\n`);
   if (isRunFolder) markLatest(out);
+}
+
+/** Makes sure reports can be written into `dir` (creating it), failing with one line naming --out if not. */
+function checkOutFolder(dir: string, given: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new UserError(`--out ${given}: is a file; name a folder for report.json and report.html`);
+  }
+  const probe = join(dir, `.zero-perps-write-check-${process.pid}`);
+  try {
+    makeFolders(dir);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (err) {
+    rmSync(probe, { force: true });
+    throw new UserError(
+      `--out ${given}: ${writeProblem(dir, err).message.replace(/^cannot write [^:]*: /, 'cannot write there: ')}`,
+    );
+  }
 }
 
 function parse(argv: string[]) {

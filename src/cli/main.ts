@@ -1,6 +1,7 @@
 /**
  * The `zero-perps` command: dispatches to one module per subcommand. Returns the exit code.
  */
+import { readFileSync } from 'node:fs';
 import { isUserFacing } from './user-error.ts';
 
 const USAGE = `usage: zero-perps <command> [options]
@@ -18,8 +19,14 @@ commands:
   start    [--config FILE …] [--mode paper|live] [--port N] [--host H] [--speed X] [--yes]
                                                   run the bot-runner and the dashboard
   bot reset-health NAME [--url URL]               reset a spread bot's EMERGENCY / DEGRADED health
+  init     [FILE] [--strategy grid|spread]         write a commented bot config
+  validate FILE …                                 check bot configs
+  list     [--all]                                the bots and what they are doing
+  stop                                            stop the running runner (as Ctrl-C does)
+  archive  BOT [--delete]                         stop a bot for good and hide (or delete) it
   db migrate                                      apply database migrations
   db prune --older-than 30d                       delete old snapshots and journal rows
+  --version                                       print the version
 
 Run \`zero-perps <command> --help\` for a command's options.`;
 
@@ -34,7 +41,19 @@ const commands: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./start-command.ts')).startCommand,
   db: async () => (await import('./db-command.ts')).dbCommand,
   bot: async () => (await import('./bot-command.ts')).botCommand,
+  init: async () => (await import('./init-command.ts')).initCommand,
+  validate: async () => (await import('./validate-command.ts')).validateCommand,
+  list: async () => (await import('./list-command.ts')).listCommand,
+  stop: async () => (await import('./stop-command.ts')).stopCommand,
+  archive: async () => (await import('./archive-command.ts')).archiveCommand,
 };
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -42,7 +61,11 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return name ? 0 : 2;
   }
-  const load = commands[name];
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(`zero-perps ${version()} (node ${process.versions.node})`);
+    return 0;
+  }
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!load) {
     console.error(`zero-perps: unknown command "${name}"\n\n${USAGE}`);
     return 2;

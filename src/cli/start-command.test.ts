@@ -19,7 +19,7 @@ function validKeyJson(): string {
   return JSON.stringify([...seed, ...pub]);
 }
 
-function run(args: string[], env: Record<string, string>) {
+function run(args: string[], env: Record<string, string>, timeout = 30_000) {
   const r = spawnSync(process.execPath, [BIN, 'start', ...args], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -28,7 +28,7 @@ function run(args: string[], env: Record<string, string>) {
     },
     encoding: 'utf8',
     input: '',
-    timeout: 30_000,
+    timeout,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -78,10 +78,12 @@ describe('zero-perps start --mode live preconditions', () => {
     const path = join(dir, 'id-rpc.json');
     const key = validKeyJson();
     writeFileSync(path, key);
-    const r = run(['--mode', 'live', '--yes', '--port', '0'], {
-      RPC_URL: 'http://127.0.0.1:1/?api-key=PROVIDERSECRET',
-      KEYPAIR_PATH: path,
-    });
+    // The SDK retries the connection for ~20 s before giving up; a loaded machine needs more than 30.
+    const r = run(
+      ['--mode', 'live', '--yes', '--port', '0'],
+      { RPC_URL: 'http://127.0.0.1:1/?api-key=PROVIDERSECRET', KEYPAIR_PATH: path },
+      90_000,
+    );
     assert.equal(r.code, 2, r.stderr);
     const last = lines(r.stderr).at(-1) ?? '';
     assert.match(

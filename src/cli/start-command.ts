@@ -10,13 +10,17 @@ import { parseArgs } from 'node:util';
 import { parseBotConfig } from '../config/bot-config.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
 import type { LogLevel } from '../log/types.ts';
+import { checkUniqueNames } from '../runner/config-sync.ts';
 import { loadSigningKey, type SigningKeypair } from '../runner/keys.ts';
+import { parseAge } from '../store/retention.ts';
 import { UserError } from './user-error.ts';
 
 const HELP = `usage: zero-perps start [--config FILE …] [--mode paper|live] [--port N] [--host H] [--speed X] [--yes]
 
-  --config FILE   a bot config (repeatable). Default (paper): examples/sol-grid.yaml and
-                  examples/drift-kmno-spread.yaml. Bots already in the database keep running too.
+  --config FILE   a bot config (repeatable): runs exactly these bots (others stay stopped). An edited
+                  file becomes the bot's next objective version. Without --config: every bot of the
+                  mode in the database that is not archived, plus (paper) the demo bots
+                  examples/sol-grid.yaml and examples/drift-kmno-spread.yaml.
   --mode M        paper (default) or live. Live trades real money: needs RPC_URL, PRIVATE_KEY or
                   KEYPAIR_PATH, and --yes when there is no terminal to confirm on.
   --port N        API/dashboard port (default PORT or 4280)
@@ -27,6 +31,9 @@ const HELP = `usage: zero-perps start [--config FILE …] [--mode paper|live] [-
   --yes           confirm live mode without a prompt
   --log-file F    also append the JSON logs to F
   --log-level L   debug | info | warn | error (default info)
+  --retain AGE    history kept per bot, in its own clock (a replay's data time): journal, snapshots,
+                  verdicts, events, unfilled orders older than this are pruned as it runs (default 14d;
+                  0 keeps everything). Fills, filled orders and funding are never pruned.
 
 environment: DATABASE_URL (PostgreSQL; default embedded PGlite in .data/pglite, or ZERO_PERPS_PGLITE_DIR),
 RPC_URL, PRIVATE_KEY / KEYPAIR_PATH (live), API_TOKEN (else one is generated and printed), PORT.`;
@@ -46,6 +53,7 @@ export interface StartArgs {
   yes: boolean;
   logFile: string | undefined;
   logLevel: LogLevel;
+  retainMs: number;
 }
 
 export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): StartArgs | 'help' {
@@ -64,6 +72,7 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv = process.
         yes: { type: 'boolean' },
         'log-file': { type: 'string' },
         'log-level': { type: 'string' },
+        retain: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -80,15 +89,27 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   if (mode !== undefined && mode !== 'paper' && mode !== 'live') {
     throw new UserError(`--mode must be paper or live (got "${mode}")`);
   }
-  const portText = o.port ?? env.PORT ?? '4280';
+  const portText = o.port ?? (env.PORT?.trim() || '4280');
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535)
     throw new UserError(`--port must be 0..65535 (got "${portText}")`);
   const speed = Number(o.speed ?? '1800');
-  if (!(speed > 0 && speed <= 1e7)) throw new UserError(`--speed must be a number > 0 (got "${o.speed}")`);
+  // Below 0.1 (ten times slower than real time) a replay would seem to hang.
+  if (!(speed >= 0.1 && speed <= 1e7)) {
+    throw new UserError(
+      `--speed must be a number from 0.1 to 10000000 (data time per wall time; got "${o.speed}")`,
+    );
+  }
   const level = o['log-level'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(level)) {
     throw new UserError(`--log-level must be debug, info, warn or error (got "${level}")`);
+  }
+  const retainText = o.retain ?? '14d';
+  const retainMs = retainText.trim() === '0' ? 0 : parseAge(retainText);
+  if (retainMs === undefined || (retainMs > 0 && retainMs < 3_600_000)) {
+    throw new UserError(
+      `--retain must be an age of at least 1h such as 30d, or 0 to keep everything (got "${retainText}")`,
+    );
   }
   return {
     configs: o.config ?? [],
@@ -101,6 +122,7 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     yes: o.yes ?? false,
     logFile: o['log-file'],
     logLevel: level as LogLevel,
+    retainMs,
   };
 }
 
@@ -137,11 +159,13 @@ async function confirmOnTerminal(publicKey: string): Promise<boolean> {
 }
 
 function readConfigs(paths: string[]): { raw: Record<string, unknown>; source: string }[] {
-  return paths.map((path) => {
+  const files = paths.map((path) => {
     const raw = readConfigFile(path) as Record<string, unknown>;
     parseBotConfig(raw, path); // every problem, with the file name, before anything starts
     return { raw, source: path };
   });
+  checkUniqueNames(files);
+  return files;
 }
 
 export async function startCommand(argv: string[]): Promise<number> {
@@ -176,11 +200,13 @@ export async function startCommand(argv: string[]): Promise<number> {
         mode: 'live',
         openBot: m.openBot,
         configs,
+        exactly: args.configs.length > 0,
         host: args.host,
         port: args.port,
         banner: `zero-perps: LIVE on Drift as ${live.keypair.publicKey}`,
         logFile: args.logFile,
         logLevel: args.logLevel,
+        retainMs: args.retainMs,
         tickMs: 1000,
         onStopped: m.close,
       });
@@ -192,11 +218,13 @@ export async function startCommand(argv: string[]): Promise<number> {
         mode: 'paper',
         openBot: m.openBot,
         configs,
+        exactly: args.configs.length > 0,
         host: args.host,
         port: args.port,
         banner: 'zero-perps: paper mode on Drift live prices (fills simulated)',
         logFile: args.logFile,
         logLevel: args.logLevel,
+        retainMs: args.retainMs,
         tickMs: 1000,
         onStopped: m.close,
       });
@@ -207,11 +235,13 @@ export async function startCommand(argv: string[]): Promise<number> {
         mode: 'paper',
         openBot: paperReplayFactory({ speed: args.speed, loop: args.loop }),
         configs,
+        exactly: args.configs.length > 0,
         host: args.host,
         port: args.port,
         banner: `zero-perps: paper mode, replaying data/ at ${args.speed}× (no RPC_URL)`,
         logFile: args.logFile,
         logLevel: args.logLevel,
+        retainMs: args.retainMs,
       });
     }
     const code = await started.done;

@@ -7,7 +7,7 @@ export class UserError extends Error {
 }
 
 /** Errors whose message is meant for the user as it stands: bad input, or an RPC that cannot be reached. */
-const USER_FACING = new Set(['UserError', 'DataError', 'ConfigError', 'RpcUnavailable']);
+const USER_FACING = new Set(['UserError', 'DataError', 'ConfigError', 'RpcUnavailable', 'StoreUnavailable']);
 
 export function isUserFacing(err: unknown): err is Error {
   return err instanceof Error && USER_FACING.has(err.name);

@@ -4,11 +4,21 @@
  * reported with its field path, so a user sees all of them at once.
  */
 import { getMarket, type MarketSpec, marketSymbols } from '../domain/markets.ts';
+import { baseToNumber } from '../domain/precision.ts';
 import { type ExecutionPolicy, parseExecutionPolicy } from '../execution/policy.ts';
 import { parseRiskLimits, type RiskLimits } from '../risk/limits.ts';
 import { type GridParams, parseGridParams } from '../strategies/grid/params.ts';
 import { parseSpreadParams, type SpreadParams } from '../strategies/spread/params.ts';
 import { ConfigError } from './config-error.ts';
+import {
+  botNameSchema,
+  collateralSchema,
+  DEFAULT_FEES,
+  feesSchema,
+  marketSchema,
+  NAME_RULE,
+  SPREAD_MARKETS,
+} from './schema.ts';
 
 export interface FeeConfig {
   takerBps: number;
@@ -63,12 +73,11 @@ export const BOT_CONFIG_KEYS = [
   'risk',
   'fees',
 ];
-const SPREAD_MARKETS = ['DRIFT-PERP', 'KMNO-PERP'];
-const DEFAULT_FEES: FeeConfig = { takerBps: 3.5, makerBps: -0.25 };
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 const show = (v: unknown): string => {
   if (v === undefined) return 'nothing';
+  // JSON would print NaN and Infinity (YAML's .nan, .inf) as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   try {
     return JSON.stringify(v) ?? String(v);
   } catch {
@@ -76,6 +85,8 @@ const show = (v: unknown): string => {
     return typeof v === 'bigint' ? `${v}n` : Object.prototype.toString.call(v);
   }
 };
+/** A size left out, or written as 'auto': sized from the collateral at the first price. */
+const isAuto = (v: unknown): boolean => v === undefined || v === 'auto';
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -83,20 +94,21 @@ function parseFees(input: unknown, problems: string[]): FeeConfig {
   if (input === undefined) return { ...DEFAULT_FEES };
   if (!isObject(input)) {
     problems.push(`fees: must be an object {takerBps, makerBps} (got ${show(input)})`);
-    return DEFAULT_FEES;
+    return { ...DEFAULT_FEES };
   }
-  const out = { ...DEFAULT_FEES };
-  for (const [k, v] of Object.entries(input)) {
-    if (k !== 'takerBps' && k !== 'makerBps') {
-      problems.push(`fees.${k}: unknown field (known: takerBps, makerBps)`);
-    } else if (typeof v !== 'number' || !Number.isFinite(v) || v < -100 || v > 100) {
-      problems.push(`fees.${k}: must be a number of basis points between -100 and 100 (got ${show(v)})`);
-    } else out[k] = v;
+  const r = feesSchema.safeParse(input);
+  if (r.success) return r.data;
+  for (const issue of r.error.issues) {
+    const key = issue.path[0];
+    if (issue.code === 'unrecognized_keys') {
+      for (const k of issue.keys) problems.push(`fees.${k}: unknown field (known: takerBps, makerBps)`);
+    } else if (key === undefined) {
+      problems.push(`fees: ${issue.message} (got ${show(input.takerBps)} + ${show(input.makerBps)})`);
+    } else {
+      problems.push(`fees.${String(key)}: ${issue.message} (got ${show(input[key as string])})`);
+    }
   }
-  if (out.takerBps + out.makerBps < 0) {
-    problems.push(`fees: takerBps + makerBps must not be negative (got ${out.takerBps} + ${out.makerBps})`);
-  }
-  return out;
+  return { ...DEFAULT_FEES };
 }
 
 function resolveMarket(
@@ -105,15 +117,48 @@ function resolveMarket(
   fees: FeeConfig,
   problems: string[],
 ): MarketSpec | undefined {
-  if (typeof symbol !== 'string' || !marketSymbols().includes(symbol.toUpperCase())) {
+  if (typeof symbol !== 'string' || !marketSchema.safeParse(symbol.toUpperCase()).success) {
     problems.push(`${field}: must be one of ${marketSymbols().join(', ')} (got ${show(symbol)})`);
     return undefined;
   }
   return getMarket(symbol, { takerFeeBps: fees.takerBps, makerFeeBps: fees.makerBps });
 }
 
+export const belowMinOrder = (size: number, market: MarketSpec): boolean =>
+  BigInt(Math.round(size * 1e9)) < market.minOrderSize;
+
+/**
+ * A size below the market's minimum order can never be placed: the bot would run and trade nothing (a
+ * backtest with 0 fills and no word why). Sizes left 'auto' are sized at or above the minimum.
+ */
+function checkOrderSizes(c: BotConfig, problems: string[]): void {
+  const check = (field: string, size: number | 'auto', market: MarketSpec | undefined) => {
+    if (size === 'auto' || !market) return;
+    if (belowMinOrder(size, market)) {
+      problems.push(
+        `${field}: must be at least ${market.symbol}'s minimum order size ${baseToNumber(market.minOrderSize)}, or left out for 'auto' (got ${size}: no order could ever be placed)`,
+      );
+    }
+  };
+  if (c.strategy === 'grid') check('grid.baseSizePerLevel', c.grid.baseSizePerLevel, c.markets[0]);
+  else {
+    check(
+      'spread.driftQuantity',
+      c.spread.driftQuantity,
+      c.markets.find((m) => m.symbol === 'DRIFT-PERP'),
+    );
+    check(
+      'spread.kmnoQuantity',
+      c.spread.kmnoQuantity,
+      c.markets.find((m) => m.symbol === 'KMNO-PERP'),
+    );
+  }
+}
+
 /** Validates raw config data; throws ConfigError listing every problem. `source` names the file. */
 export function parseBotConfig(raw: unknown, source: string): BotConfig {
+  if (raw === null || raw === undefined)
+    throw new ConfigError(source, ['holds no settings (name, strategy, market, collateral, …)']);
   if (!isObject(raw)) throw new ConfigError(source, [`must be a mapping of settings (got ${show(raw)})`]);
   const problems: string[] = [];
   for (const k of Object.keys(raw)) {
@@ -121,10 +166,10 @@ export function parseBotConfig(raw: unknown, source: string): BotConfig {
       problems.push(`${k}: unknown field (known: ${BOT_CONFIG_KEYS.join(', ')})`);
   }
   const { name, strategy, collateral } = raw;
-  if (typeof name !== 'string' || !NAME_RE.test(name)) {
-    problems.push(`name: required, 1–64 letters, digits, '.', '_' or '-' (got ${show(name)})`);
+  if (!botNameSchema.safeParse(name).success) {
+    problems.push(`name: required, ${NAME_RULE} (got ${show(name)})`);
   }
-  if (typeof collateral !== 'number' || !Number.isFinite(collateral) || collateral <= 0 || collateral > 1e9) {
+  if (!collateralSchema.safeParse(collateral).success) {
     problems.push(`collateral: required, USDC > 0 and ≤ 1e9 (got ${show(collateral)})`);
   }
   const fees = parseFees(raw.fees, problems);
@@ -141,7 +186,7 @@ export function parseBotConfig(raw: unknown, source: string): BotConfig {
       problems.push(`market: required for grid bots (one of ${marketSymbols().join(', ')})`);
     const market = raw.market === undefined ? undefined : resolveMarket(raw.market, 'market', fees, problems);
     const gridRaw = raw.grid === undefined ? {} : raw.grid;
-    const auto = isObject(gridRaw) && gridRaw.baseSizePerLevel === undefined;
+    const auto = isObject(gridRaw) && isAuto(gridRaw.baseSizePerLevel);
     const grid = parseGridParams(auto ? { ...gridRaw, baseSizePerLevel: 1 } : gridRaw);
     if (!grid.ok) problems.push(...grid.errors);
     if (market && grid.ok && execution.ok && risk.ok) {
@@ -167,6 +212,7 @@ export function parseBotConfig(raw: unknown, source: string): BotConfig {
       SPREAD_MARKETS.every((m) => list.some((x) => typeof x === 'string' && x.toUpperCase() === m));
     if (!ok) problems.push(`markets: must be [DRIFT-PERP, KMNO-PERP] (got ${show(list)})`);
     const spreadRaw = raw.spread === undefined ? {} : raw.spread;
+    // Spread legs have seed defaults (100 / 1000): only an explicit 'auto' sizes them from the price.
     const autoDrift = isObject(spreadRaw) && spreadRaw.driftQuantity === 'auto';
     const autoKmno = isObject(spreadRaw) && spreadRaw.kmnoQuantity === 'auto';
     const spread = parseSpreadParams(
@@ -199,6 +245,7 @@ export function parseBotConfig(raw: unknown, source: string): BotConfig {
   } else {
     problems.push(`strategy: required, "grid" or "spread" (got ${show(strategy)})`);
   }
+  if (result) checkOrderSizes(result, problems);
   if (problems.length > 0 || !result) throw new ConfigError(source, problems);
   return result;
 }

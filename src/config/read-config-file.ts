@@ -2,18 +2,32 @@
  * Reads a bot config file (YAML or JSON, by extension; YAML is a superset so anything else is read as YAML)
  * into plain data. Syntax errors name the file and line.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { kindOf } from '../data/read-file.ts';
 import { ConfigError } from './config-error.ts';
 
 export function readConfigFile(path: string): unknown {
   let text: string;
   try {
+    // Only a regular file: reading a FIFO or a device (/dev/stdin) would block until a writer comes.
+    const info = statSync(path);
+    if (!info.isFile()) throw new ConfigError(path, [`is ${kindOf(info)}, not a config file`]);
     text = readFileSync(path, 'utf8');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(path, [
-      code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? err})`,
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EACCES'
+          ? 'permission denied reading the file'
+          : `cannot read the file (${code ?? err})`,
+    ]);
+  }
+  if (text.trim() === '') {
+    throw new ConfigError(path, [
+      'the file is empty; a bot config needs at least name, strategy, market and collateral',
     ]);
   }
   return parseConfigText(text, path);

@@ -97,7 +97,13 @@ export function parseBinanceFunding(text: string, file: string): FundingLoad {
     const period = inferFundingPeriodHours(parsed.map((r) => r.ts));
     for (const r of parsed) r.periodHours = period;
   }
-  return finishFunding(file, BINANCE_FUNDING_FORMAT, parsed, (idx) => idx.map((i) => lineNos[i]));
+  return finishFunding(
+    file,
+    BINANCE_FUNDING_FORMAT,
+    parsed,
+    (idx) => idx.map((i) => lineNos[i]),
+    symbol ? { symbol } : undefined,
+  );
 }
 
 /** Loads a Binance funding CSV, sorted and deduplicated, with the funding period decided as described above. */

@@ -34,8 +34,10 @@ export function driftCandlesFromJson(file: string, text: string, root: unknown):
         text,
         KEY,
         i,
-        `field "start" is not a timestamp: ${JSON.stringify(start)}`,
-        'start',
+        start === undefined
+          ? 'field "start" is missing'
+          : `field "start" is not a timestamp: ${JSON.stringify(start)}`,
+        start === undefined ? undefined : 'start',
       );
     }
     const volume = jsonNumber(ref, rec, 'baseVolume');

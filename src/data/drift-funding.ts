@@ -72,7 +72,15 @@ export function driftFundingFromJson(file: string, text: string, root: unknown):
       periodHours: 1,
     };
   }
-  return finishFunding(file, DRIFT_FUNDING_FORMAT, parsed, (idx) => elementLines(text, KEY, idx));
+  const marketIndex =
+    typeof market === 'number' ? market : Number.isInteger(Number(market)) ? Number(market) : undefined;
+  return finishFunding(
+    file,
+    DRIFT_FUNDING_FORMAT,
+    parsed,
+    (idx) => elementLines(text, KEY, idx),
+    marketIndex === undefined ? undefined : { marketIndex },
+  );
 }
 
 export function parseDriftFunding(text: string, file: string): FundingLoad {

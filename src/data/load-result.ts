@@ -39,6 +39,7 @@ export function finishCandles(file: string, format: string, parsed: Candle[], li
       duplicatesDropped: norm.duplicatesDropped,
       superseded: norm.supersededIndices.map((idx, i) => ({ ts: parsed[idx].ts, line: lines[i] })),
       outOfOrder: norm.outOfOrder,
+      steppedBack: norm.steppedBack,
       gaps: findGaps(ts, intervalMs),
       staleOracle: staleOracleRuns(candles, intervalMs),
       intervalMs,
@@ -57,6 +58,7 @@ export function finishFunding(
   format: string,
   parsed: FundingRecord[],
   linesOf: LinesOf,
+  market?: LoadReport['market'],
 ): FundingLoad {
   const norm = normalizeSeries(parsed, sameFunding);
   const records = norm.items;
@@ -71,11 +73,13 @@ export function finishFunding(
       duplicatesDropped: norm.duplicatesDropped,
       superseded: norm.supersededIndices.map((idx, i) => ({ ts: parsed[idx].ts, line: lines[i] })),
       outOfOrder: norm.outOfOrder,
+      steppedBack: norm.steppedBack,
       gaps: findGaps(ts, (records[0]?.periodHours ?? 0) * 3_600_000),
       staleOracle: [],
       intervalMs: 0,
       firstTs: ts[0],
       lastTs: ts[ts.length - 1],
+      ...(market ? { market } : {}),
     },
   };
 }

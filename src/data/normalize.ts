@@ -13,6 +13,8 @@ export interface NormalizedSeries<T> {
   supersededIndices: number[];
   /** Places where a record's ts did not move past the previous record's (equal or earlier). */
   outOfOrder: number;
+  /** Of those, places where time went backwards (the file was not in time order and is sorted). */
+  steppedBack: number;
 }
 
 /**
@@ -24,15 +26,17 @@ export function normalizeSeries<T extends { ts: number }>(
   sameContent: (a: T, b: T) => boolean,
 ): NormalizedSeries<T> {
   let outOfOrder = 0;
-  let backwards = false;
+  let steppedBack = 0;
   for (let i = 1; i < items.length; i++) {
     const d = items[i].ts - items[i - 1].ts;
     if (d <= 0) {
       outOfOrder++;
-      if (d < 0) backwards = true;
+      if (d < 0) steppedBack++;
     }
   }
-  if (outOfOrder === 0) return { items, duplicatesDropped: 0, supersededIndices: [], outOfOrder };
+  const backwards = steppedBack > 0;
+  if (outOfOrder === 0)
+    return { items, duplicatesDropped: 0, supersededIndices: [], outOfOrder, steppedBack };
 
   const order = Array.from({ length: items.length }, (_, i) => i);
   // Array.prototype.sort is stable, so equal timestamps keep file order and "later in the file" stays later.
@@ -56,7 +60,7 @@ export function normalizeSeries<T extends { ts: number }>(
       winner = idx;
     }
   }
-  return { items: kept, duplicatesDropped, supersededIndices, outOfOrder };
+  return { items: kept, duplicatesDropped, supersededIndices, outOfOrder, steppedBack };
 }
 
 /** The most common positive spacing between consecutive timestamps (the smaller on a tie); 0 when unknown. */

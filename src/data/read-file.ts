@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DataError } from './errors.ts';
 
@@ -9,13 +9,29 @@ export function displayPath(path: DataPath): string {
   return typeof path === 'string' ? path : fileURLToPath(path);
 }
 
+/** "a FIFO", "a character device", … for messages about files that are not regular files. */
+export function kindOf(info: import('node:fs').Stats): string {
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isSocket()) return 'a socket';
+  if (info.isDirectory()) return 'a directory';
+  return 'not a regular file';
+}
+
 /** Reads a whole data file as UTF-8 text (BOM stripped); a missing or unreadable file becomes a DataError. */
 export async function readDataFile(path: DataPath): Promise<{ file: string; text: string }> {
   const file = displayPath(path);
   let text: string;
   try {
+    // Only a regular file: reading a FIFO or a device (/dev/stdin) would wait for a writer that never comes.
+    const info = await stat(path);
+    if (!info.isFile() && !info.isDirectory()) {
+      throw new DataError(file, 0, `is ${kindOf(info)}, not a data file; pass a regular file`);
+    }
     text = await readFile(path, 'utf8');
   } catch (err) {
+    if (err instanceof DataError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT'

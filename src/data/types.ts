@@ -55,8 +55,10 @@ export interface LoadReport {
   duplicatesDropped: number;
   /** Same timestamp, different content: the later record in the file won. */
   superseded: { ts: number; line: number }[];
-  /** Places where time stepped backwards in the file (it is sorted afterwards). */
+  /** Places where time did not move forward in the file (repeats included; it is sorted afterwards). */
   outOfOrder: number;
+  /** Places where time went backwards: the file was not in time order (reported to the user as reordered). */
+  steppedBack?: number;
   /** Missing bars: from, to (epoch ms, exclusive bounds of the hole) and how many bars are missing. */
   gaps: { from: number; to: number; missingBars: number }[];
   /** Runs of bars whose oracle is stale, longest first. */
@@ -65,6 +67,8 @@ export interface LoadReport {
   intervalMs: number;
   firstTs: number;
   lastTs: number;
+  /** The market the file says it is for, when it says (Drift funding: marketIndex; Binance funding: symbol). */
+  market?: { marketIndex?: number; symbol?: string };
 }
 
 /** The time-ordered stream the simulator and the decision loop consume. */

@@ -48,6 +48,8 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 const show = (v: unknown): string => {
   if (v === undefined) return 'nothing';
+  // JSON would print NaN and Infinity (YAML's .nan, .inf) as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   if (typeof v === 'bigint') return `${v}n`;
   try {
     return JSON.stringify(v) ?? String(v);

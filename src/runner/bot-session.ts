@@ -106,6 +106,8 @@ export class BotSession {
   lastDecision: EngineDecision | undefined;
   /** Last time (bot clock) anything changed, for the API's `ts`. */
   ts = 0;
+  /** Why the runner has paused this bot outside its risk rules (database writes failing), or undefined. */
+  halted: string | undefined;
   /** Called after a cycle changed what the API shows (SSE). */
   onChange: ((kind: 'bot' | 'fill' | 'verdict', data: unknown) => void) | undefined;
   readonly #o: SessionOptions;

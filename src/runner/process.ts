@@ -18,6 +18,11 @@ export interface RunProcessOptions {
   mode: 'paper' | 'live';
   openBot: OpenBot;
   configs: { raw: Record<string, unknown>; source: string }[];
+  /**
+   * Run exactly the bots of `configs` (start --config): bots of earlier runs stay stopped. Otherwise every
+   * bot of this mode in the database runs too (those made through the API), except archived ones.
+   */
+  exactly?: boolean;
   host: string;
   port: number;
   /** One line for humans on stderr describing the mode. */
@@ -25,6 +30,8 @@ export interface RunProcessOptions {
   logFile?: string;
   logLevel?: LogLevel;
   tickMs?: number;
+  /** History kept, ms of each bot's clock (see RunnerOptions.retainMs). */
+  retainMs?: number;
   /** Called once the runner has stopped (live: close the Drift connection). */
   onStopped?: () => Promise<void>;
 }
@@ -53,13 +60,26 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
     metrics,
     logger,
     tickMs: o.tickMs,
+    retainMs: o.retainMs,
   });
-  await runner.ensureBots(o.configs);
-  await runner.openAll();
   const token = process.env.API_TOKEN?.trim() || randomBytes(24).toString('base64url');
+  // Listen first: a port in use must fail before any bot takes its lease or sends an order.
   const api = await startApiServer({ runner, token, host: o.host, port: o.port });
+  try {
+    const ids = await runner.ensureBots(o.configs);
+    await runner.openAll(o.exactly ? ids : undefined);
+  } catch (err) {
+    await runner.stop().catch(() => {});
+    await api.close();
+    throw err;
+  }
   runner.start();
   process.stderr.write(`${o.banner}\n`);
+  if (api.exposed) {
+    const w = `warning: the API listens on ${o.host}, beyond this machine's loopback: anyone who can reach it can read every bot (commands still need the token)`;
+    process.stderr.write(`${w}\n`);
+    log.warn('SYSTEM', w);
+  }
   process.stderr.write(`dashboard and API: ${api.url}  (Ctrl-C stops the bots cleanly)\n`);
   if (!process.env.API_TOKEN?.trim()) process.stderr.write(`api token (for commands): ${token}\n`);
   log.info('SYSTEM', 'runner started', {

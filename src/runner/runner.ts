@@ -9,11 +9,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { basename } from 'node:path';
 import { parseBotConfig } from '../config/bot-config.ts';
-import { ConfigError } from '../config/config-error.ts';
+import { describeChanges } from '../config/config-diff.ts';
 import type { ManualControls } from '../engine/manual-controls.ts';
 import type { Logger } from '../log/logger.ts';
-import { type Db, LeaseKeeper, saveObjective, setBotStatus } from '../store/index.ts';
+import { type Db, getBot, LeaseKeeper, recordBotEvent, saveObjective, setBotStatus } from '../store/index.ts';
 import {
   loadBotRecord,
   objectiveOf,
@@ -24,8 +25,22 @@ import {
   withResolvedSizes,
 } from './bot-records.ts';
 import type { BotSession } from './bot-session.ts';
+import { ArchiveRefused, type ShutdownOutcome, shutdownSession } from './bot-shutdown.ts';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export type { ShutdownOutcome } from './bot-shutdown.ts';
+
+import { type ConfigFile, checkUniqueNames, syncConfigFile } from './config-sync.ts';
 import type { RunnerMetrics } from './metrics.ts';
 import { flushWrites, type PaperVenueRow } from './persist.ts';
+import { DEFAULT_RETAIN_MS, RetentionKeeper } from './retention-keeper.ts';
+import {
+  describeStorageError,
+  pauseForStorage,
+  StorageFault,
+  type StorageFaultView,
+} from './storage-fault.ts';
 
 export interface BotDriver {
   readonly session: BotSession;
@@ -64,13 +79,21 @@ export interface RunnerOptions {
   tickMs?: number;
   leaseTtlMs?: number;
   owner?: string;
+  /**
+   * Keep this much history (ms of each bot's own clock: data time in a replay) of the prunable rows
+   * (journal, snapshots, verdicts, events, unfilled orders); older rows are pruned as the bot runs. 0 keeps
+   * everything. Default 14 days.
+   */
+  retainMs?: number;
 }
 
 export type RunnerEvent =
   | { kind: 'bot'; botId: string }
   | { kind: 'fill'; botId: string; data: unknown }
   | { kind: 'verdict'; botId: string; data: unknown }
-  | { kind: 'status'; botId: string };
+  | { kind: 'status'; botId: string }
+  /** The bot was archived: stopped (orders cancelled) and hidden. */
+  | { kind: 'archived'; botId: string };
 
 interface Entry {
   driver: BotDriver;
@@ -90,6 +113,10 @@ export class Runner {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #ticks = 0;
+  /** Ticks and archiving take turns: a bot is never stopped halfway through its cycle. */
+  #turn: Promise<unknown> = Promise.resolve();
+  #fault: StorageFault | undefined;
+  readonly #retention: RetentionKeeper;
 
   constructor(o: RunnerOptions) {
     this.#o = o;
@@ -98,6 +125,7 @@ export class Runner {
     this.metrics = o.metrics;
     this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.#log = o.logger('runner');
+    this.#retention = new RetentionKeeper(o.db, o.retainMs ?? DEFAULT_RETAIN_MS, this.#log);
     o.metrics.gauge('zp_bots', 'Bots driven by this runner.', () => this.#bots.size);
     o.metrics.gauge('zp_ticks_total', 'Runner loop iterations.', () => this.#ticks);
   }
@@ -114,6 +142,11 @@ export class Runner {
     return this.#bots.get(id)?.driver.session;
   }
 
+  /** Set while database writes fail: the bots are paused (see #enterFault). */
+  get storageFault(): StorageFaultView | undefined {
+    return this.#fault?.view;
+  }
+
   driver(id: string): BotDriver | undefined {
     return this.#bots.get(id)?.driver;
   }
@@ -127,38 +160,52 @@ export class Runner {
     for (const l of this.#listeners) l(e);
   }
 
-  /** Opens every bot of this mode found in the database. */
-  async openAll(): Promise<void> {
+  /**
+   * Opens `ids` (the bots named by --config), or every bot of this mode in the database that is not archived.
+   */
+  async openAll(ids?: readonly string[]): Promise<void> {
+    const open = ids ?? (await runnableBotIds(this.db, this.mode));
     // PGlite is single-process (a lock file guards its folder), so a lease still held in it belongs to a
-    // runner that died: hand it over at once instead of waiting out its ttl.
+    // runner that died: hand it over at once instead of waiting out its ttl. Bots that runner left marked
+    // running but this one does not open are stopped.
     if (this.db.engine === 'pglite') {
       await this.db.query(
         "update leases set expires_at = now() - interval '1 millisecond' where expires_at >= now()",
       );
+      await this.db.query(
+        `update bots set status = 'stopped', updated_at = now()
+         where mode = $1 and status in ('starting', 'running', 'paused', 'stopping', 'error') and not (id = any($2))`,
+        [this.mode, [...open]],
+      );
     }
-    for (const id of await runnableBotIds(this.db, this.mode)) await this.openBot(id);
+    for (const id of open) await this.openBot(id);
   }
 
-  /** Registers bots from config files unless a bot of that name exists (its stored objective then wins). */
-  async ensureBots(configs: { raw: Record<string, unknown>; source: string }[]): Promise<void> {
+  /**
+   * Brings the database in line with the config files (see config-sync.ts): new names are registered, an
+   * edited file becomes a new objective version (its diff logged and recorded as a bot event). Returns the
+   * bots' ids in file order. Two files with one name are an error naming both.
+   */
+  async ensureBots(configs: readonly ConfigFile[]): Promise<string[]> {
+    checkUniqueNames(configs);
+    const ids: string[] = [];
     for (const c of configs) {
-      const config = parseBotConfig(c.raw, c.source);
-      const exists = await this.db.query<{ mode: string }>('select mode from bots where id = $1', [
-        config.name,
-      ]);
-      if (exists[0]) {
-        if (exists[0].mode !== this.mode) {
-          throw new ConfigError(c.source, [
-            `name: bot "${config.name}" exists in ${exists[0].mode} mode; pick another name for ${this.mode}`,
-          ]);
-        }
-        continue;
-      }
-      await registerBot(this.db, c.raw, this.mode, c.source);
+      const r = await syncConfigFile(this.db, c, this.mode);
+      ids.push(r.id);
+      if (r.changes.length === 0) continue;
+      const message = `objective v${r.version} from ${basename(c.source)}: ${describeChanges(r.changes)}`;
+      this.#o.logger(r.id).info('SYSTEM', message, { version: r.version });
+      await recordBotEvent(this.db, r.id, {
+        level: 'info',
+        kind: 'objective',
+        message,
+        data: { version: r.version, changes: r.changes },
+      });
     }
+    return ids;
   }
 
-  async openBot(id: string): Promise<BotSession> {
+  async openBot(id: string, opts: { wait?: boolean } = {}): Promise<BotSession> {
     const record = await loadBotRecord(this.db, id);
     if (!record) throw new Error(`bot ${id} has no runner record`);
     const log = this.#o.logger(id);
@@ -175,6 +222,7 @@ export class Runner {
       },
     });
     for (let attempt = 0; !(await lease.acquire()); attempt++) {
+      if (opts.wait === false) throw new Error(`bot ${id}: another runner holds its lease`);
       if (attempt === 0) log.warn('SYSTEM', 'waiting for the bot lease (another runner holds it)');
       if (attempt > 40) throw new Error(`bot ${id}: another runner holds its lease`);
       await sleep(ttl / 3);
@@ -324,6 +372,58 @@ export class Runner {
     this.#emit({ kind: 'status', botId: id });
   }
 
+  /**
+   * Archives a bot: a running bot is stopped first like at shutdown (grid: every order cancelled; spread:
+   * closing cycles), its writes committed and its lease released; then it is hidden (status 'archived') and
+   * never opened again. A bot this runner does not drive but whose orders the database records as open is
+   * opened first, so its orders are cancelled too. Returns false for an unknown (or already archived) bot.
+   */
+  archiveBot(id: string): Promise<boolean> {
+    return this.#exclusive(async () => {
+      const bot = await getBot(this.db, id);
+      if (!bot || bot.status === 'archived') return false;
+      if (!this.#bots.has(id)) {
+        const open = await this.db.query(
+          "select 1 from orders where bot_id = $1 and status = 'open' limit 1",
+          [id],
+        );
+        if (open.length > 0) {
+          if (bot.mode !== this.mode) {
+            throw new ArchiveRefused(
+              `bot "${id}" has open orders on its ${bot.mode} venue; archive it from a ${bot.mode} runner, which cancels them first`,
+            );
+          }
+          await this.openBot(id);
+        }
+      }
+      const e = this.#bots.get(id);
+      if (e) await this.#stopOne(id, e);
+      await setBotStatus(this.db, id, 'archived');
+      await recordBotEvent(this.db, id, { level: 'info', kind: 'archived', message: 'archived' });
+      this.#log.info('SYSTEM', `bot ${id} archived`);
+      this.#emit({ kind: 'archived', botId: id });
+      return true;
+    });
+  }
+
+  /** Stops one bot as `stop()` stops all of them, and forgets it. */
+  async #stopOne(id: string, e: Entry): Promise<void> {
+    const s = e.driver.session;
+    s.status = 'stopping';
+    try {
+      await shutdownSession(s, () => e.driver.clock());
+    } catch (err) {
+      this.#log.error('SYSTEM', `bot ${id}: shutdown step failed`, { error: String(err) });
+    }
+    const row = e.driver.durable();
+    await flushWrites(this.db, [s], row ? [row] : [], this.metrics);
+    s.status = 'stopped';
+    this.#bots.delete(id);
+    await e.lease.release();
+    await e.driver.close();
+    await setBotStatus(this.db, id, 'stopped');
+  }
+
   start(): void {
     if (this.#loop) return;
     this.#loop = this.#run();
@@ -347,11 +447,26 @@ export class Runner {
     }
   }
 
+  /** Runs `fn` when no tick or other exclusive step is in progress. */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#turn.then(fn);
+    this.#turn = run.catch(() => {});
+    return run;
+  }
+
   /** One loop iteration (exposed for tests and the bench). */
-  async tickOnce(now: number): Promise<void> {
+  tickOnce(now: number): Promise<void> {
+    return this.#exclusive(() => this.#tick(now));
+  }
+
+  async #tick(now: number): Promise<void> {
     this.#ticks++;
+    if (this.#fault) {
+      await this.#retryStorage(now);
+      return;
+    }
     for (const [id, e] of this.#bots) {
-      if (this.#stopping) break;
+      if (this.#stopping || this.#fault) break;
       try {
         await e.driver.tick(now);
       } catch (err) {
@@ -362,18 +477,88 @@ export class Runner {
       }
     }
     await this.flush();
+    if (!this.#fault && !this.#stopping) {
+      this.#retention.maybePrune([...this.#bots].map(([id, e]) => [id, e.driver.clock()]));
+    }
   }
 
+  /** Commits what the bots owe the database; a failure pauses every bot (storage fault). */
   async flush(): Promise<void> {
+    try {
+      await this.#flushAll();
+    } catch (err) {
+      await this.#enterFault(err);
+    }
+  }
+
+  #flushAll(): Promise<void> {
     const rows: PaperVenueRow[] = [];
     for (const e of this.#bots.values()) {
       const row = e.driver.durable();
       if (row) rows.push(row);
     }
+    return flushWrites(this.db, this.sessions(), rows, this.metrics);
+  }
+
+  /**
+   * Database writes fail: pause every bot the way a PAUSE verdict does — cancel its orders (the venue is not
+   * the database, so this works), keep its position — and stop ticking until a retry commits. Nothing new is
+   * decided meanwhile, so the writes waiting in memory stay as they are (bounded).
+   */
+  async #enterFault(err: unknown): Promise<void> {
+    const reason = describeStorageError(err);
+    if (this.#fault) {
+      this.#fault.failed(reason, Date.now());
+      return;
+    }
+    this.#fault = new StorageFault(reason, Date.now());
+    this.#log.error(
+      'SYSTEM',
+      `${reason}: bots paused (orders cancelled, positions kept); retrying with backoff`,
+    );
+    await pauseForStorage(
+      [...this.#bots].map(([id, e]) => [id, { session: e.driver.session, clock: () => e.driver.clock() }]),
+      reason,
+      this.#log,
+      (id) => this.#emit({ kind: 'status', botId: id }),
+    );
+  }
+
+  /** One retry: commit what is waiting; on success, resume the bots (re-opening those whose lease lapsed). */
+  async #retryStorage(now: number): Promise<void> {
+    const fault = this.#fault;
+    if (!fault?.due(now)) return;
     try {
-      await flushWrites(this.db, this.sessions(), rows, this.metrics);
+      await this.#flushAll();
+      await this.db.query('select 1');
     } catch (err) {
-      this.#log.error('SYSTEM', 'database write failed; retrying next tick', { error: String(err) });
+      fault.failed(describeStorageError(err), now);
+      this.#log.warn('SYSTEM', `database still failing (${fault.view.reason}); next try in a while`, {
+        attempts: fault.view.attempts,
+      });
+      return;
+    }
+    this.#fault = undefined;
+    this.#log.info('SYSTEM', 'database writes work again: bots resume', {
+      pausedMs: Date.now() - fault.view.since,
+    });
+    for (const [id, e] of [...this.#bots]) {
+      if (e.lease.isHeld()) {
+        e.driver.session.halted = undefined;
+        e.driver.requestDecision('storage recovered');
+        this.#emit({ kind: 'status', botId: id });
+        continue;
+      }
+      // The lease lapsed during the outage: start the bot again the crash-only way (from the database and
+      // the venue), unless another runner took it meanwhile.
+      this.#bots.delete(id);
+      await e.driver.close().catch(() => {});
+      try {
+        await this.openBot(id, { wait: false });
+        this.#log.info('SYSTEM', `bot ${id} re-opened after its lease lapsed`);
+      } catch (openErr) {
+        this.#log.error('SYSTEM', `bot ${id} not resumed: ${(openErr as Error).message}`);
+      }
     }
   }
 
@@ -388,97 +573,28 @@ export class Runner {
     this.#wake?.();
     await this.#loop;
     this.#loop = undefined;
-    const outcomes = await Promise.all(
-      [...this.#bots].map(async ([id, e]): Promise<ShutdownOutcome> => {
-        const s = e.driver.session;
-        s.status = 'stopping';
-        try {
-          return await shutdownSession(s, () => e.driver.clock());
-        } catch (err) {
-          this.#log.error('SYSTEM', `bot ${id}: shutdown step failed`, { error: String(err) });
-          return { botId: id, closing: s.engine.shutdownMode === 'close', open: [], error: String(err) };
-        }
-      }),
-    );
-    await this.flush();
-    for (const [id, e] of this.#bots) {
-      e.driver.session.status = 'stopped';
-      await e.lease.release();
-      await setBotStatus(this.db, id, 'stopped').catch(() => {});
-      await e.driver.close();
-    }
-    return outcomes;
+    await this.#retention.idle();
+    return this.#exclusive(async () => {
+      const outcomes = await Promise.all(
+        [...this.#bots].map(async ([id, e]): Promise<ShutdownOutcome> => {
+          const s = e.driver.session;
+          s.status = 'stopping';
+          try {
+            return await shutdownSession(s, () => e.driver.clock());
+          } catch (err) {
+            this.#log.error('SYSTEM', `bot ${id}: shutdown step failed`, { error: String(err) });
+            return { botId: id, closing: s.engine.shutdownMode === 'close', open: [], error: String(err) };
+          }
+        }),
+      );
+      await this.flush();
+      for (const [id, e] of this.#bots) {
+        e.driver.session.status = 'stopped';
+        await e.lease.release();
+        await setBotStatus(this.db, id, 'stopped').catch(() => {});
+        await e.driver.close();
+      }
+      return outcomes;
+    });
   }
-}
-
-/** What a bot still held when its shutdown ended. */
-export interface ShutdownOutcome {
-  botId: string;
-  /** True when the bot was to close its positions (spread with closeOnShutdown). */
-  closing: boolean;
-  /** Positions left open: market symbol (or index) and signed base. */
-  open: { market: string; base: number }[];
-  /** The shutdown step failed with this error. */
-  error?: string;
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/**
- * Grid: cancel every order, leave the position. Spread (closeOnShutdown): cycles that close the legs with
- * reduce-only takers whatever the verdict, retried (1 s, doubling to 5 s) until everything is closed or
- * shutdownTimeoutSec has passed; then cancel what is left and say honestly what stays open.
- */
-export async function shutdownSession(
-  s: BotSession,
-  clock: () => number,
-  sleepMs: (ms: number) => Promise<void> = sleep,
-): Promise<ShutdownOutcome> {
-  const closing = s.engine.shutdownMode === 'close';
-  const cid = `${s.name}-shutdown`;
-  let attempts = 0;
-  if (closing) {
-    s.engine.requestShutdown();
-    const timeoutSec = s.config.strategy === 'spread' ? s.config.spread.shutdownTimeoutSec : 60;
-    const until = Date.now() + timeoutSec * 1000;
-    for (let wait = 1000; ; wait = Math.min(wait * 2, 5000)) {
-      attempts++;
-      const d = await s.cycle(clock(), 'shutdown').catch((err: unknown) => {
-        s.log.error('POSITION', `shutdown close attempt ${attempts} failed: ${String(err)}`);
-        return undefined;
-      });
-      if (d?.shutdownComplete) break;
-      // Closed by this attempt: done (the next cycle would only confirm it).
-      if ((await s.readAccount().catch(() => undefined))?.positions.every((p) => p.base === 0n)) break;
-      // Without the lease no close can go out from here: retrying until the deadline would only wait.
-      if (!s.leaseHeld()) break;
-      const left = until - Date.now();
-      if (left <= 0) break;
-      await sleepMs(Math.min(wait, left)); // the last attempt comes at the deadline
-    }
-  }
-  const account = await s.readAccount();
-  if (account.openOrders.length > 0) await s.send(clock(), [{ kind: 'cancelAll' }], cid);
-  await s.readAccount();
-  const symbol = (i: number) => s.engine.markets.find((m) => m.marketIndex === i)?.symbol ?? `perp-${i}`;
-  const open = (s.account?.positions ?? [])
-    .filter((p) => p.base !== 0n)
-    .map((p) => ({ market: symbol(p.marketIndex), base: Number(p.base) / 1e9 }));
-  const named = open.map((p) => `${p.market} ${p.base > 0 ? '+' : ''}${p.base}`).join(', ');
-  const message = !closing
-    ? s.engine.strategy === 'spread'
-      ? `stopped: closeOnShutdown is off, ${open.length} position(s) left open${named ? `: ${named}` : ''}`
-      : 'stopped: orders cancelled, position left'
-    : open.length === 0
-      ? 'stopped: positions closed'
-      : `stopped: ${open.length} position(s) still open after ${attempts} closing attempt(s): ${named} (${
-          s.leaseHeld()
-            ? `last verdict ${s.engine.lastVerdict()?.kind ?? 'none'}`
-            : 'the lease was lost: this runner may not send orders for the bot'
-        })`;
-  s.event(closing && open.length > 0 ? 'error' : 'info', 'stopped', message, {
-    openOrders: s.account?.openOrders.length ?? 0,
-    positions: open.length,
-  });
-  return { botId: s.id, closing, open: closing ? open : [] };
 }

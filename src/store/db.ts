@@ -4,6 +4,7 @@
  * the same shapes: numeric and bigint columns as strings (never lossy JS numbers), timestamptz as Date, jsonb
  * parsed. Repositories convert to domain types in src/store/codec.ts.
  */
+import { StoreUnavailable } from './errors.ts';
 import { migrate } from './migrate.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -56,8 +57,10 @@ export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
     try {
       await migrate(db);
     } catch (err) {
-      await db.close();
-      throw err;
+      await db.close().catch(() => {});
+      // Every way a migration fails at start (disk full, an edited migration file, a server refusing) is for
+      // the user to act on: one line, no stack.
+      throw new StoreUnavailable(`cannot bring the database up to date: ${(err as Error).message}`);
     }
   }
   return db;

@@ -4,6 +4,7 @@
  */
 import pg from 'pg';
 import { type Db, type Session, TxDb, toParams } from './db.ts';
+import { StoreUnavailable } from './errors.ts';
 
 export interface PostgresOptions {
   schema?: string;
@@ -14,6 +15,10 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize,
+    // A server that went away must fail a call, not hang it: the runner then pauses the bots and retries.
+    connectionTimeoutMillis: 10_000,
+    query_timeout: 120_000,
+    keepAlive: true,
     // Every pooled connection starts with the schema first on its search_path, so unqualified table names in
     // migrations and repositories land in it.
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
@@ -27,7 +32,7 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
   } catch (err) {
     await pool.end().catch(() => {});
     const message = err instanceof Error ? err.message : String(err);
-    throw new Error(`cannot reach PostgreSQL at ${redact(url)}: ${message}`);
+    throw new StoreUnavailable(`cannot reach PostgreSQL at ${redact(url)}: ${message}`);
   }
   return new PostgresDb(pool);
 }
@@ -76,6 +81,11 @@ class PostgresDb implements Db {
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
+    // A checked-out client has no pool listener: a connection dropped between two statements of the
+    // transaction (pg_terminate_backend, a server restart) would emit 'error' with no listener and crash the
+    // process. The statement in flight, or the next one, fails instead.
+    const onError = () => {};
+    client.on('error', onError);
     const session: Session = {
       query: async <R>(sql: string, params?: readonly unknown[]) =>
         (await client.query(sql, toParams(params))).rows as R[],
@@ -101,6 +111,7 @@ class PostgresDb implements Db {
       throw err;
     } finally {
       tx.end();
+      client.off('error', onError);
     }
   }
 

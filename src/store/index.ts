@@ -1,6 +1,7 @@
 /** The store's public surface: open a database, migrate, and the repositories. */
 export * from './codec.ts';
 export * from './db.ts';
+export * from './errors.ts';
 export * from './journal.ts';
 export * from './leases.ts';
 export * from './migrate.ts';

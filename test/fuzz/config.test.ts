@@ -23,7 +23,7 @@ const GRID_JSON = JSON.stringify(GRID, null, 2);
 
 /** A problem names a field (`risk.maxLeverage: …`) or, for the document itself, says what it must be. */
 const NAMED = /^[\s\S]*?: \S/;
-const WHOLE = /^(must be a mapping of settings|not valid (YAML|JSON))/;
+const WHOLE = /^(must be a mapping of settings|holds no settings|the file is empty|not valid (YAML|JSON))/;
 
 function expectConfigOutcome(run: () => unknown, what: string): void {
   try {

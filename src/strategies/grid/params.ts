@@ -110,6 +110,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // JSON would print null
   try {
     return JSON.stringify(v) ?? String(v);
   } catch {

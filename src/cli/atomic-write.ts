@@ -1,0 +1,64 @@
+/**
+ * Files the commands write (configs, reports) go to a temporary file beside the target and are renamed over
+ * it once complete: a full disk or a crash leaves the old file or none, never a truncated one.
+ */
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { UserError } from './user-error.ts';
+
+/** What a user reads when a file cannot be written: the path and the reason, no stack. */
+export function writeProblem(path: string, err: unknown): UserError {
+  const e = err as NodeJS.ErrnoException;
+  const why: Record<string, string> = {
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+    ENOENT: 'no such folder, and it cannot be created there',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EISDIR: 'it is a folder',
+  };
+  return new UserError(`cannot write ${path}: ${why[e.code ?? ''] ?? e.message}`);
+}
+
+/**
+ * `mkdir -p` one level at a time. Node's recursive mkdir loops for ever where a parent exists but refuses
+ * children with ENOENT (procfs, e.g. --out /proc/x): here that is an error like any other.
+ */
+export function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) mkdirSync(d);
+}
+
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw writeProblem(path, err);
+  }
+}
