@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseBotConfig } from '../config/bot-config.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
+import { logFileProblem } from '../log/sink.ts';
 import type { LogLevel } from '../log/types.ts';
 import { loadSigningKey, type SigningKeypair } from '../runner/keys.ts';
 import { UserError } from './user-error.ts';
@@ -25,7 +26,7 @@ const HELP = `usage: zero-perps start [--config FILE …] [--mode paper|live] [-
   --no-loop       paper replay: idle at the end of the data instead of starting over
   --replay        paper: replay data/ even when RPC_URL is set
   --yes           confirm live mode without a prompt
-  --log-file F    also append the JSON logs to F
+  --log-file F    also append the logs to file F (JSON lines; stdout is pretty on a terminal)
   --log-level L   debug | info | warn | error (default info)
 
 environment: DATABASE_URL (PostgreSQL; default embedded PGlite in .data/pglite, or ZERO_PERPS_PGLITE_DIR),
@@ -86,6 +87,9 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     throw new UserError(`--port must be 0..65535 (got "${portText}")`);
   const speed = Number(o.speed ?? '1800');
   if (!(speed > 0 && speed <= 1e7)) throw new UserError(`--speed must be a number > 0 (got "${o.speed}")`);
+  const logFile = o['log-file'];
+  const logProblem = logFile === undefined ? undefined : logFileProblem(logFile);
+  if (logProblem) throw new UserError(logProblem);
   const level = o['log-level'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(level)) {
     throw new UserError(`--log-level must be debug, info, warn or error (got "${level}")`);
@@ -99,7 +103,7 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     loop: !o['no-loop'],
     replay: o.replay ?? false,
     yes: o.yes ?? false,
-    logFile: o['log-file'],
+    logFile,
     logLevel: level as LogLevel,
   };
 }

@@ -200,7 +200,7 @@ export class BotSession {
         const f = e.fill;
         this.#writes.fills.push({ ...f, venueFillId: venueFillId(e) });
         this.feesTotal += f.fee;
-        this.#o.metrics.fills.inc({ bot: this.name, market: String(f.marketIndex) });
+        this.#o.metrics.fills.inc({ bot: this.name, symbol: this.#symbol(f.marketIndex), side: f.side });
         const o = this.#known.get(f.orderId);
         if (o) {
           const next: Order = {
@@ -234,6 +234,10 @@ export class BotSession {
         break;
     }
     this.engine.onVenueEvents([e]);
+  }
+
+  #symbol(marketIndex: number): string {
+    return this.engine.markets.find((m) => m.marketIndex === marketIndex)?.symbol ?? `market-${marketIndex}`;
   }
 
   /** Orders the bot knows it placed (adopted after a restart). */
@@ -273,7 +277,7 @@ export class BotSession {
     this.#recordVerdict(d.ts, d.verdict, cid, log);
     if (d.commands.length > 0) await this.send(d.ts, d.commands, cid);
     const ms = performance.now() - started;
-    this.#o.metrics.loopLatency.observe(ms / 1000);
+    this.#o.metrics.loopLatency.observe({ bot: this.name }, ms / 1000);
     // One line per cycle at debug (LOG_LEVEL=debug / --log-level debug); fills and verdict changes log at info.
     log.debug('CYCLE', 'cycle end', {
       trigger,

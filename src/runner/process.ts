@@ -4,10 +4,11 @@
  * database) and exits 0. A second signal exits at once (130).
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { type ApiServer, startApiServer } from '../api/server.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
+import { openLogSink } from '../log/sink.ts';
 import type { LogLevel } from '../log/types.ts';
+import { startNotifications } from '../notify/start.ts';
 import type { Db } from '../store/index.ts';
 import { RunnerMetrics } from './metrics.ts';
 import { type OpenBot, Runner } from './runner.ts';
@@ -37,14 +38,15 @@ export interface StartedProcess {
 }
 
 export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> {
-  const file = o.logFile ? createWriteStream(o.logFile, { flags: 'a' }) : undefined;
-  const write = (line: string) => {
-    process.stdout.write(`${line}\n`);
-    file?.write(`${line}\n`);
-  };
-  const logger = (botId: string) => createLogger({ write, botId, minLevel: o.logLevel ?? 'info' });
+  const sink = openLogSink({ file: o.logFile });
+  let onLog: Parameters<typeof createLogger>[0]['onEvent'];
+  const logger = (botId: string) =>
+    createLogger({ root: sink.root, botId, minLevel: o.logLevel ?? 'info', onEvent: (e) => onLog?.(e) });
   const log = logger('runner');
-  const metrics = new RunnerMetrics();
+  const metrics = new RunnerMetrics({ processMetrics: true });
+  // Settings are checked before any bot opens: a typo in a webhook variable is one line, nothing started.
+  const notifications = startNotifications(process.env, metrics, log);
+  onLog = notifications.onLog;
   const runner = new Runner({
     db: o.db,
     mode: o.mode,
@@ -58,6 +60,7 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
   const token = process.env.API_TOKEN?.trim() || randomBytes(24).toString('base64url');
   const api = await startApiServer({ runner, token, host: o.host, port: o.port });
   runner.start();
+  notifications.watch(runner);
   process.stderr.write(`${o.banner}\n`);
   process.stderr.write(`dashboard and API: ${api.url}  (Ctrl-C stops the bots cleanly)\n`);
   if (!process.env.API_TOKEN?.trim()) process.stderr.write(`api token (for commands): ${token}\n`);
@@ -83,6 +86,7 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
       let code = 0;
       try {
         await runner.stop();
+        await notifications.stop();
         await api.close();
         await o.onStopped?.();
       } catch (err) {
@@ -96,7 +100,7 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
         log.error('SYSTEM', 'closing the database failed', { error: String(err) });
       }
       log.info('SYSTEM', 'shutdown complete', { code });
-      await new Promise<void>((r) => (file ? file.end(r) : r()));
+      sink.close();
       resolveDone(code);
     })();
   };

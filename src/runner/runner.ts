@@ -14,6 +14,7 @@ import { ConfigError } from '../config/config-error.ts';
 import type { ManualControls } from '../engine/manual-controls.ts';
 import type { Logger } from '../log/logger.ts';
 import { type Db, LeaseKeeper, saveObjective, setBotStatus } from '../store/index.ts';
+import { registerBotGauges } from './bot-gauges.ts';
 import {
   loadBotRecord,
   objectiveOf,
@@ -94,8 +95,7 @@ export class Runner {
     this.metrics = o.metrics;
     this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.#log = o.logger('runner');
-    o.metrics.gauge('zp_bots', 'Bots driven by this runner.', () => this.#bots.size);
-    o.metrics.gauge('zp_ticks_total', 'Runner loop iterations.', () => this.#ticks);
+    registerBotGauges(o.metrics, () => this.sessions());
   }
 
   get ticks(): number {
@@ -286,6 +286,7 @@ export class Runner {
   /** One loop iteration (exposed for tests and the bench). */
   async tickOnce(now: number): Promise<void> {
     this.#ticks++;
+    this.metrics.ticks.inc();
     for (const [id, e] of this.#bots) {
       if (this.#stopping) break;
       try {

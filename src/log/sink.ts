@@ -1,0 +1,87 @@
+/**
+ * Where the runner's log lines go: stdout (pretty when stdout is a terminal, JSON lines otherwise) and,
+ * with `--log-file`, a file that always gets JSON lines (appended). Both are synchronous writes, so a line
+ * logged just before exit is not lost, and the volume (lifecycle, fills, verdict changes) is small.
+ */
+import { closeSync, openSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pino from 'pino';
+import pretty from 'pino-pretty';
+import { pinoOptions } from './logger.ts';
+
+export interface LogSinkOptions {
+  /** Pretty lines on stdout; default: whether stdout is a terminal. */
+  pretty?: boolean;
+  /** A file to append JSON lines to (check it first with logFileProblem for a clear message). */
+  file?: string;
+  /** Where stdout lines go (tests); default the process's stdout. */
+  stdout?: NodeJS.WritableStream;
+}
+
+export interface LogSink {
+  root: pino.Logger;
+  /** Flushes and closes the file. */
+  close(): void;
+}
+
+export function openLogSink(o: LogSinkOptions = {}): LogSink {
+  const isTty = o.pretty ?? Boolean(process.stdout.isTTY);
+  const out: pino.DestinationStream = isTty
+    ? pretty({
+        destination: o.stdout ?? 1,
+        sync: true,
+        colorize: o.stdout === undefined,
+        translateTime: 'SYS:HH:MM:ss.l',
+        timestampKey: 'ts',
+        messageKey: 'msg',
+        ignore: 'botId,cid,category',
+        messageFormat: '{botId} {category}{if cid} [{cid}]{end} {msg}',
+        singleLine: true,
+      })
+    : o.stdout
+      ? { write: (s: string) => o.stdout?.write(s) }
+      : pino.destination({ fd: 1, sync: true });
+  let fd: number | undefined;
+  const streams: pino.StreamEntry[] = [{ level: 'debug', stream: out }];
+  if (o.file !== undefined) {
+    const problem = logFileProblem(o.file);
+    if (problem) throw new Error(problem);
+    fd = openSync(o.file, 'a');
+    streams.push({ level: 'debug', stream: pino.destination({ fd, sync: true }) });
+  }
+  const root = pino(pinoOptions(), pino.multistream(streams));
+  return {
+    root,
+    close: () => {
+      if (fd === undefined) return;
+      closeSync(fd);
+      fd = undefined;
+    },
+  };
+}
+
+/**
+ * Why `path` cannot take log lines, as one sentence naming the flag; undefined when it can (the file is
+ * then created if it was missing).
+ */
+export function logFileProblem(path: string): string | undefined {
+  try {
+    if (statSync(path).isDirectory()) {
+      return `--log-file ${path} is a directory; give a file path (e.g. ${path.replace(/\/$/, '')}/zero-perps.log)`;
+    }
+  } catch {
+    // does not exist yet: opening it below says whether it can be created
+  }
+  try {
+    closeSync(openSync(path, 'a'));
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return `--log-file ${path}: the folder ${dirname(path)} does not exist`;
+    if (code === 'EACCES' || code === 'EPERM') return `--log-file ${path}: permission denied`;
+    if (code === 'EROFS') return `--log-file ${path}: the file system is read-only`;
+    if (code === 'ENOTDIR') return `--log-file ${path}: a part of the path is not a folder`;
+    if (code === 'EISDIR') return `--log-file ${path} is a directory; give a file path`;
+    return `--log-file ${path}: cannot open it (${code ?? (err as Error).message})`;
+  }
+}
