@@ -11,6 +11,7 @@ import { parseBotConfig } from '../config/bot-config.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
 import { logFileProblem } from '../log/sink.ts';
 import type { LogLevel } from '../log/types.ts';
+import { notifyConfigFromEnv } from '../notify/config.ts';
 import { loadSigningKey, type SigningKeypair } from '../runner/keys.ts';
 import { UserError } from './user-error.ts';
 
@@ -155,6 +156,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const env = process.env;
+  notifyConfigFromEnv(env); // a bad notification setting is one line before anything opens
   const isTty = Boolean(process.stdin.isTTY && process.stderr.isTTY);
   let live: ReturnType<typeof checkLive> | undefined;
   if (args.mode === 'live') {

@@ -2,7 +2,7 @@
  * One channel's queue: sends in order, at most `maxPerMinute` (a token bucket with a burst of `burst`), retries
  * what the channel says to retry (waiting what a 429 asks, else 1 s, 2 s, 4 s), and never holds more than
  * `maxQueue` messages — when full, the oldest non-critical message is dropped and the next message sent says
- * how many were. Sending never blocks the caller.
+ * how many were (critical ones are dropped only when the queue holds nothing else). Sending never blocks the caller.
  */
 import type { Channel } from './channels.ts';
 import type { NotifyMessage } from './message.ts';
@@ -121,7 +121,7 @@ export class Outbox {
 
   async #sendWithRetries(m: NotifyMessage): Promise<void> {
     const note =
-      this.#dropped > 0 ? `(${this.#dropped} earlier notification(s) dropped: too many at once)` : undefined;
+      this.#dropped > 0 ? `(${this.#dropped} other notification(s) dropped: too many at once)` : undefined;
     for (let attempt = 1; ; attempt++) {
       const r = await this.channel.send(m, note);
       if (r.ok) {

@@ -152,7 +152,7 @@ export class RunnerWatch {
         botId,
         title: `${name}: ${b.count} fill${b.count === 1 ? '' : 's'} (${b.buys} buy, ${b.sells} sell)`,
         lines: [
-          `net ${net}; fees ${usd(b.fees)}`,
+          `net ${net}; fees paid ${usd(b.fees, false)}`,
           ...(last
             ? [`last: ${last.side} ${round(last.base, 6)} ${last.symbol} @ ${round(last.price, 6)}`]
             : []),
