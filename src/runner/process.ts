@@ -55,12 +55,13 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
     logger,
     tickMs: o.tickMs,
   });
+  // Watching from here: an error while the bots open is notified too.
+  notifications.watch(runner);
   await runner.ensureBots(o.configs);
   await runner.openAll();
   const token = process.env.API_TOKEN?.trim() || randomBytes(24).toString('base64url');
   const api = await startApiServer({ runner, token, host: o.host, port: o.port });
   runner.start();
-  notifications.watch(runner);
   process.stderr.write(`${o.banner}\n`);
   process.stderr.write(`dashboard and API: ${api.url}  (Ctrl-C stops the bots cleanly)\n`);
   if (!process.env.API_TOKEN?.trim()) process.stderr.write(`api token (for commands): ${token}\n`);
