@@ -129,12 +129,11 @@ describe('RunnerWatch on a real paper runner, channels on a loopback server', ()
     log?.error('ORDER', 'venue call failed', { error: 'Error: RPC 503 at slot 123\n    at stack' });
     log?.error('ORDER', 'venue call failed', { error: 'Error: RPC 503 at slot 124' });
     await notifier.flush(10_000);
-    const errors = hooks('error');
-    assert.equal(errors.length, 1);
-    assert.deepEqual(
-      [errors[0]?.title, errors[0]?.lines],
-      ['sol-grid: venue call failed', ['Error: RPC 503 at slot 123']],
-    );
+    // Counted by title: on a loaded machine the runner may log real error lines meanwhile (e.g. a lease that
+    // expired while the event loop was starved); they have other keys and are notified on their own.
+    const errors = hooks('error').filter((h) => h.title === 'sol-grid: venue call failed');
+    assert.equal(errors.length, 1, JSON.stringify(hooks('error')));
+    assert.deepEqual(errors[0]?.lines, ['Error: RPC 503 at slot 123']);
   });
 
   it('a spread bot entering EMERGENCY is a critical notification', async () => {
