@@ -1,7 +1,12 @@
 /**
  * Where the runner's log lines go: stdout (pretty when stdout is a terminal, JSON lines otherwise) and,
- * with `--log-file`, a file that always gets JSON lines (appended). Both are synchronous writes, so a line
- * logged just before exit is not lost, and the volume (lifecycle, fills, verdict changes) is small.
+ * with `--log-file`, a file that always gets JSON lines (appended, written synchronously: a line logged just
+ * before exit is on disk).
+ *
+ * stdout goes through `process.stdout`, as before pino: Node buffers a pipe whose reader is slow instead of
+ * stalling the bots. (pino's synchronous fd writer sleeps 100 ms on every EAGAIN of a non-blocking pipe, which
+ * froze a runner with a slow reader: 5,000 lines to a pipe whose reader paused for 1 s blocked the event loop
+ * for 1.7 s that way, 44 ms this way.)
  */
 import { closeSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -26,10 +31,10 @@ export interface LogSink {
 
 export function openLogSink(o: LogSinkOptions = {}): LogSink {
   const isTty = o.pretty ?? Boolean(process.stdout.isTTY);
+  const stdout = o.stdout ?? process.stdout;
   const out: pino.DestinationStream = isTty
     ? pretty({
-        destination: o.stdout ?? 1,
-        sync: true,
+        destination: stdout,
         colorize: o.stdout === undefined,
         translateTime: 'SYS:HH:MM:ss.l',
         timestampKey: 'ts',
@@ -38,9 +43,7 @@ export function openLogSink(o: LogSinkOptions = {}): LogSink {
         messageFormat: '{botId} {category}{if cid} [{cid}]{end} {msg}',
         singleLine: true,
       })
-    : o.stdout
-      ? { write: (s: string) => o.stdout?.write(s) }
-      : pino.destination({ fd: 1, sync: true });
+    : { write: (line: string) => stdout.write(line) };
   let fd: number | undefined;
   const streams: pino.StreamEntry[] = [{ level: 'debug', stream: out }];
   if (o.file !== undefined) {
