@@ -121,7 +121,7 @@ describe('RunnerWatch on a real paper runner, channels on a loopback server', ()
       .map((h) => h.title);
     // The kind at the moment of the change (APPROVE or CLAMP: both trade; later flips between them are not sent).
     assert.equal(titles.length, 2, JSON.stringify(titles));
-    assert.match(titles[1] ?? '', /^sol-grid: risk PAUSED → trading normally \((APPROVE|CLAMP)\)$/);
+    assert.match(String(titles[1]), /^sol-grid: risk PAUSED → trading normally \((APPROVE|CLAMP)\)$/);
   });
 
   it('an error line is notified once per window, with its detail', async () => {
