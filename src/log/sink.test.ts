@@ -22,7 +22,7 @@ function collector(): { stream: Writable; text: () => string } {
 }
 
 describe('log sink', () => {
-  it('JSON lines when stdout is not a terminal, also appended to --log-file', () => {
+  it('JSON lines when stdout is not a terminal, also appended to --log-file', async () => {
     const out = collector();
     const file = join(dir, 'runner.log');
     writeFileSync(file, '{"earlier":"line"}\n');
@@ -31,7 +31,7 @@ describe('log sink', () => {
     log.info('ORDER', 'fill buy 1 @ 140', { orderId: 7 });
     log.cycle('sol-grid-3').warn('RISK', 'verdict CLAMP');
     log.debug('CYCLE', 'dropped below info');
-    sink.close();
+    await sink.close();
     const lines = out.text().trim().split('\n');
     assert.equal(lines.length, 2);
     const [a, b] = lines.map((l) => JSON.parse(l));

@@ -1,12 +1,14 @@
 /**
  * Where the runner's log lines go: stdout (pretty when stdout is a terminal, JSON lines otherwise) and,
- * with `--log-file`, a file that always gets JSON lines (appended, written synchronously: a line logged just
- * before exit is on disk).
+ * with `--log-file`, a file that always gets JSON lines (appended).
  *
- * stdout goes through `process.stdout`, as before pino: Node buffers a pipe whose reader is slow instead of
- * stalling the bots. (pino's synchronous fd writer sleeps 100 ms on every EAGAIN of a non-blocking pipe, which
- * froze a runner with a slow reader: 5,000 lines to a pipe whose reader paused for 1 s blocked the event loop
- * for 1.7 s that way, 44 ms this way.)
+ * Nothing here writes synchronously on the event loop, which also runs the bots and the API:
+ * - stdout goes through `process.stdout`, as before pino: Node buffers a pipe whose reader is slow. (pino's
+ *   synchronous fd writer sleeps 100 ms on every EAGAIN of a non-blocking pipe: 5,000 lines to a pipe whose
+ *   reader paused for 1 s blocked the event loop for 1.7 s that way, 44 ms this way.)
+ * - the file is written asynchronously (sonic-boom, libuv's thread pool): a synchronous write() can wait seconds
+ *   when the kernel throttles writers of a busy disk, and the API stopped answering for that long.
+ * `close()` flushes what is buffered and closes the file (the runner awaits it before exiting).
  */
 import { closeSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -26,7 +28,7 @@ export interface LogSinkOptions {
 export interface LogSink {
   root: pino.Logger;
   /** Flushes and closes the file. */
-  close(): void;
+  close(): Promise<void>;
 }
 
 export function openLogSink(o: LogSinkOptions = {}): LogSink {
@@ -44,22 +46,27 @@ export function openLogSink(o: LogSinkOptions = {}): LogSink {
         singleLine: true,
       })
     : { write: (line: string) => stdout.write(line) };
-  let fd: number | undefined;
+  let file: ReturnType<typeof pino.destination> | undefined;
   const streams: pino.StreamEntry[] = [{ level: 'debug', stream: out }];
   if (o.file !== undefined) {
     const problem = logFileProblem(o.file);
     if (problem) throw new Error(problem);
-    fd = openSync(o.file, 'a');
-    streams.push({ level: 'debug', stream: pino.destination({ fd, sync: true }) });
+    // Opened here (synchronously: a failure is an error now, not an event later); sonic-boom closes it.
+    file = pino.destination({ fd: openSync(o.file, 'a'), sync: false });
+    streams.push({ level: 'debug', stream: file });
   }
   const root = pino(pinoOptions(), pino.multistream(streams));
   return {
     root,
-    close: () => {
-      if (fd === undefined) return;
-      closeSync(fd);
-      fd = undefined;
-    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        const f = file;
+        file = undefined;
+        if (f === undefined) return resolve();
+        f.once('close', () => resolve());
+        f.once('error', () => resolve());
+        f.end();
+      }),
   };
 }
 

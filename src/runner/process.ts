@@ -101,7 +101,7 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
         log.error('SYSTEM', 'closing the database failed', { error: String(err) });
       }
       log.info('SYSTEM', 'shutdown complete', { code });
-      sink.close();
+      await sink.close();
       resolveDone(code);
     })();
   };
