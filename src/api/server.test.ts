@@ -274,7 +274,9 @@ describe('HTTP API', () => {
     assert.match(text, /# TYPE zp_decisions_total counter/);
     assert.match(text, /zp_orders_sent_total\{bot="sol-grid",kind="[a-zA-Z]+"\} \d+/);
     assert.match(text, /zp_verdicts_total\{bot="sol-grid",kind="PAUSE"\} \d+/);
-    assert.match(text, /zp_loop_latency_seconds_bucket\{le="\+Inf"\} \d+/);
+    assert.match(text, /zp_loop_latency_seconds_bucket\{le="\+Inf",bot="sol-grid"\} \d+/);
+    assert.match(text, /zp_fills_total\{bot="sol-grid",symbol="SOL-PERP",side="(buy|sell)"\} \d+/);
+    assert.match(text, /^zp_bot_equity_usdc\{bot="sol-grid"\} \d/m);
   });
 
   it('serves the dashboard with an index.html fallback and security headers, never outside web/dist', async () => {

@@ -84,7 +84,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
           error: `the database is unavailable (${fault.reason}); bots are paused`,
         });
       }
-      runner.metrics.rpcErrors.inc({ bot: 'api' });
+      runner.metrics.apiErrors.inc();
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.end();
     });
@@ -101,11 +101,9 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     const method = req.method ?? 'GET';
     if (path === '/metrics') {
       if (method !== 'GET') throw new HttpError(405, 'method not allowed');
-      res.writeHead(200, {
-        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
-        'cache-control': 'no-store',
-      });
-      res.end(runner.metrics.render());
+      const text = await runner.metrics.render();
+      res.writeHead(200, { 'content-type': runner.metrics.contentType, 'cache-control': 'no-store' });
+      res.end(text);
       return;
     }
     if (!path.startsWith('/api/') && path !== '/api') {

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseBotConfig } from '../config/bot-config.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
+import { logFileProblem } from '../log/sink.ts';
 import type { LogLevel } from '../log/types.ts';
+import { notifyConfigFromEnv } from '../notify/config.ts';
 import { checkUniqueNames } from '../runner/config-sync.ts';
 import { loadSigningKey, type SigningKeypair } from '../runner/keys.ts';
 import { parseAge } from '../store/retention.ts';
@@ -29,7 +31,7 @@ const HELP = `usage: zero-perps start [--config FILE …] [--mode paper|live] [-
   --no-loop       paper replay: idle at the end of the data instead of starting over
   --replay        paper: replay data/ even when RPC_URL is set
   --yes           confirm live mode without a prompt
-  --log-file F    also append the JSON logs to F
+  --log-file F    also append the logs to file F (JSON lines; stdout is pretty on a terminal)
   --log-level L   debug | info | warn | error (default info)
   --retain AGE    history kept per bot, in its own clock (a replay's data time): journal, snapshots,
                   verdicts, events, unfilled orders older than this are pruned as it runs (default 14d;
@@ -100,6 +102,9 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       `--speed must be a number from 0.1 to 10000000 (data time per wall time; got "${o.speed}")`,
     );
   }
+  const logFile = o['log-file'];
+  const logProblem = logFile === undefined ? undefined : logFileProblem(logFile);
+  if (logProblem) throw new UserError(logProblem);
   const level = o['log-level'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(level)) {
     throw new UserError(`--log-level must be debug, info, warn or error (got "${level}")`);
@@ -120,7 +125,7 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     loop: !o['no-loop'],
     replay: o.replay ?? false,
     yes: o.yes ?? false,
-    logFile: o['log-file'],
+    logFile,
     logLevel: level as LogLevel,
     retainMs,
   };
@@ -175,6 +180,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const env = process.env;
+  notifyConfigFromEnv(env); // a bad notification setting is one line before anything opens
   const isTty = Boolean(process.stdin.isTTY && process.stderr.isTTY);
   let live: ReturnType<typeof checkLive> | undefined;
   if (args.mode === 'live') {

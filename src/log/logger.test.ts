@@ -10,7 +10,7 @@ function capture(start = Date.UTC(2025, 4, 1)) {
 }
 
 describe('createLogger', () => {
-  it('writes one JSON line per event with the fixed keys first', () => {
+  it('writes one JSON line per event: level, ts, bot and cid first, the message last', () => {
     const { lines, logger } = capture();
     logger.info('SIGNAL', 'direction confirmed', { z: -2.3, size: 10n });
     assert.equal(lines.length, 1);
@@ -25,17 +25,12 @@ describe('createLogger', () => {
       z: -2.3,
       size: '10',
     });
-    assert.deepEqual(Object.keys(JSON.parse(lines[0])).slice(0, 6), [
-      'ts',
-      'level',
-      'category',
-      'botId',
-      'cid',
-      'msg',
-    ]);
+    const keys = Object.keys(JSON.parse(lines[0]));
+    assert.deepEqual(keys.slice(0, 5), ['level', 'ts', 'botId', 'cid', 'category']);
+    assert.equal(keys.at(-1), 'msg');
   });
 
-  it('a cycle child stamps its correlation id and the elapsed ms; end() reports the duration', () => {
+  it('a cycle child stamps its correlation id and the elapsed ms as `duration`; end() returns it', () => {
     const { logger, tick, parsed } = capture();
     const c = logger.cycle('c-42');
     tick(5);
@@ -80,5 +75,30 @@ describe('createLogger', () => {
     assert.equal(l.msg, 'loaded [redacted]');
     assert.equal(l.privateKey, '[redacted]');
     assert.deepEqual(l.nested, { mnemonic: '[redacted]', note: '[redacted]' });
+  });
+});
+
+describe('createLogger: one key per name, listeners see redacted events', () => {
+  it('a cycle line carries cid once (no duplicate JSON keys)', () => {
+    const { lines, logger } = capture();
+    logger.cycle('c-1').info('ORDER', 'sent');
+    assert.equal(lines[0]?.match(/"cid"/g)?.length, 1, lines[0]);
+    assert.equal(lines[0]?.match(/"botId"/g)?.length, 1, lines[0]);
+  });
+
+  it('onEvent receives the redacted message and fields', () => {
+    const seen: { level: string; msg: string; fields: Record<string, unknown> }[] = [];
+    const logger = createLogger({ write: () => {}, botId: 'b', now: () => 0, onEvent: (e) => seen.push(e) });
+    logger.error('SYSTEM', `db failed ${'ab'.repeat(32)}`, { password: 'hunter2', n: 1 });
+    assert.deepEqual(seen, [
+      {
+        level: 'error',
+        category: 'SYSTEM',
+        botId: 'b',
+        cid: null,
+        msg: 'db failed [redacted]',
+        fields: { password: '[redacted]', n: 1 },
+      },
+    ]);
   });
 });

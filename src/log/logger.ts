@@ -1,19 +1,35 @@
 /**
- * A tiny structured JSON logger: one line per event,
- * `{ts, level, category, botId, cid, msg, ...fields, duration}` (`duration`: ms since the cycle began, on every
- * line of a cycle). The runner owns the sink (`write`) and the clock (`now`, injectable for tests); every line
- * passes the redaction guard first.
+ * The structured logger every part of the runner uses, on `pino`: one JSON line per event,
+ * `{level, ts, botId, cid, category, ...fields, duration, msg}` (pretty on a terminal, see sink.ts). Callers
+ * see only the `Logger` interface below; the sink (stdout, a file, a test's array) is the composition root's
+ * choice. Every line passes the redaction guard (redact.ts) before pino sees it.
  */
+import pino from 'pino';
 import { redactFields, redactText } from './redact.ts';
 import { LOG_LEVEL_RANK, type LogCategory, type LogEvent, type LogLevel } from './types.ts';
 
-export interface LoggerOptions {
-  write: (line: string) => void;
+/** What a log event hands to a listener (notifications): already redacted. */
+export interface LoggedEvent {
+  level: LogLevel;
+  category: LogCategory;
   botId: string;
-  /** Epoch ms; defaults to Date.now. */
+  cid: string | null;
+  msg: string;
+  fields: Record<string, unknown>;
+}
+
+export interface LoggerOptions {
+  botId: string;
+  /** A line sink (tests, tools): each JSON line, without its newline. Ignored when `root` is given. */
+  write?: (line: string) => void;
+  /** The runner's pino logger (sink.ts); this bot's lines are its child. */
+  root?: pino.Logger;
+  /** Epoch ms; defaults to Date.now. Only with `write` (a shared root has one clock). */
   now?: () => number;
   /** Events below this level are dropped (default 'debug': keep everything). */
   minLevel?: LogLevel;
+  /** Sees every event written (after redaction), e.g. to notify on errors. */
+  onEvent?: (e: LoggedEvent) => void;
 }
 
 type Emit = (category: LogCategory, msg: string, fields?: Record<string, unknown>) => void;
@@ -37,34 +53,50 @@ export interface CycleLogger extends Logger {
 }
 
 /** Keys the logger sets itself; a field with one of these names is written as `field_<name>`. */
-const RESERVED = new Set(['ts', 'level', 'category', 'botId', 'cid', 'msg', 'duration']);
+const RESERVED = new Set(['ts', 'time', 'level', 'category', 'botId', 'cid', 'msg', 'duration']);
 
-export function createLogger(options: LoggerOptions): Logger {
-  return makeLogger(options, null, undefined);
+/** pino settings shared by every sink: level labels, an ISO `ts`, no pid/hostname (one runner per host). */
+export function pinoOptions(now: () => number = Date.now): pino.LoggerOptions {
+  return {
+    level: 'debug',
+    base: null,
+    messageKey: 'msg',
+    formatters: { level: (label) => ({ level: label }) },
+    timestamp: () => `,"ts":"${new Date(now()).toISOString()}"`,
+  };
 }
 
-function makeLogger(options: LoggerOptions, cid: string | null, startedAt: number | undefined): CycleLogger {
-  const now = options.now ?? Date.now;
-  const min = LOG_LEVEL_RANK[options.minLevel ?? 'debug'];
+export function createLogger(options: LoggerOptions): Logger {
+  const root =
+    options.root ??
+    pino(pinoOptions(options.now), {
+      write: (s: string) => options.write?.(s.endsWith('\n') ? s.slice(0, -1) : s),
+    });
+  const now = options.root ? Date.now : (options.now ?? Date.now);
+  return makeLogger(root, options, now, null, undefined);
+}
 
+function makeLogger(
+  root: pino.Logger,
+  options: LoggerOptions,
+  now: () => number,
+  cid: string | null,
+  startedAt: number | undefined,
+): CycleLogger {
+  const min = LOG_LEVEL_RANK[options.minLevel ?? 'debug'];
+  // Bound once per child (pino does not merge a key bound twice: it would print both).
+  const base = root.child({ botId: options.botId, cid });
+  base.level = options.minLevel ?? 'debug';
   const log = (level: LogLevel, category: LogCategory, msg: string, fields?: Record<string, unknown>) => {
     if (LOG_LEVEL_RANK[level] < min) return;
-    const t = now();
-    const line: Record<string, unknown> = {
-      ts: new Date(t).toISOString(),
-      level,
-      category,
-      botId: options.botId,
-      cid,
-      msg: redactText(msg),
-    };
-    for (const [k, v] of Object.entries(redactFields(fields ?? {}))) {
-      line[RESERVED.has(k) ? `field_${k}` : k] = v;
-    }
-    if (startedAt !== undefined) line.duration = t - startedAt;
-    options.write(JSON.stringify(line));
+    const obj: Record<string, unknown> = { category };
+    const clean = redactFields(fields ?? {});
+    for (const [k, v] of Object.entries(clean)) obj[RESERVED.has(k) ? `field_${k}` : k] = v;
+    if (startedAt !== undefined) obj.duration = now() - startedAt;
+    const text = redactText(msg);
+    base[level](obj, text);
+    options.onEvent?.({ level, category, botId: options.botId, cid, msg: text, fields: clean });
   };
-
   const logger: CycleLogger = {
     cid: cid ?? '',
     log,
@@ -75,7 +107,7 @@ function makeLogger(options: LoggerOptions, cid: string | null, startedAt: numbe
     events: (events) => {
       for (const e of events) log(e.level, e.category, e.msg, e.fields);
     },
-    cycle: (childCid) => makeLogger(options, childCid, now()),
+    cycle: (childCid) => makeLogger(root, options, now, childCid, now()),
     end: (fields) => {
       const duration = startedAt === undefined ? 0 : now() - startedAt;
       log('info', 'CYCLE', 'cycle end', fields);

@@ -224,7 +224,7 @@ export class BotSession {
         const f = e.fill;
         this.#writes.fills.push({ ...f, venueFillId: venueFillId(e) });
         this.feesTotal += f.fee;
-        this.#o.metrics.fills.inc({ bot: this.name, market: String(f.marketIndex) });
+        this.#o.metrics.fills.inc({ bot: this.name, symbol: this.#symbol(f.marketIndex), side: f.side });
         const o = this.#known.get(f.orderId);
         if (o) {
           const next: Order = {
@@ -273,6 +273,10 @@ export class BotSession {
       status: health.status,
     });
     this.onChange?.('bot', { botId: this.id });
+  }
+
+  #symbol(marketIndex: number): string {
+    return this.engine.markets.find((m) => m.marketIndex === marketIndex)?.symbol ?? `market-${marketIndex}`;
   }
 
   /** Orders the bot knows it placed (adopted after a restart). */
@@ -354,7 +358,7 @@ export class BotSession {
       if (checked.length > 0) log.events(checked);
     }
     const ms = performance.now() - started;
-    this.#o.metrics.loopLatency.observe(ms / 1000);
+    this.#o.metrics.loopLatency.observe({ bot: this.name }, ms / 1000);
     // One closing line per cycle with its `duration` (ms): info for the spread bot, debug for the grid's frequent
     // event-driven cycles (--log-level debug shows them).
     log.log(this.engine.cycleLogLevel, 'CYCLE', 'cycle end', {

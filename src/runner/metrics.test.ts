@@ -1,31 +1,44 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Counter, Histogram, RunnerMetrics } from './metrics.ts';
+import { RunnerMetrics } from './metrics.ts';
 
-describe('metrics', () => {
-  it('renders counters with escaped labels', () => {
-    const c = new Counter('x_total', 'help');
-    c.inc({ bot: 'a"b' });
-    c.inc({ bot: 'a"b' }, 2);
-    assert.equal(c.get({ bot: 'a"b' }), 3);
-    assert.match(c.render(), /x_total\{bot="a\\"b"\} 3/);
-  });
-
-  it('renders cumulative histogram buckets', () => {
-    const h = new Histogram('lat', 'help', [0.01, 0.1]);
-    h.observe(0.005);
-    h.observe(0.05);
-    h.observe(5);
-    const text = h.render();
-    assert.match(text, /lat_bucket\{le="0.01"\} 1/);
-    assert.match(text, /lat_bucket\{le="0.1"\} 2/);
-    assert.match(text, /lat_bucket\{le="\+Inf"\} 3/);
-    assert.match(text, /lat_count 3/);
-  });
-
-  it('includes gauges in the runner registry', () => {
+describe('RunnerMetrics (prom-client)', () => {
+  it('counters are typed counter, with escaped labels, and value() sums the matching series', async () => {
     const m = new RunnerMetrics();
-    m.gauge('zp_bots', 'bots', () => 7);
-    assert.match(m.render(), /zp_bots 7\n/);
+    m.fills.inc({ bot: 'a"b', symbol: 'SOL-PERP', side: 'buy' });
+    m.fills.inc({ bot: 'a"b', symbol: 'SOL-PERP', side: 'sell' }, 2);
+    m.ticks.inc();
+    const text = await m.render();
+    assert.match(text, /^# TYPE zp_fills_total counter$/m);
+    assert.match(text, /^# TYPE zp_ticks_total counter$/m);
+    assert.match(text, /^zp_fills_total\{bot="a\\"b",symbol="SOL-PERP",side="sell"\} 2$/m);
+    assert.equal(await m.value(m.fills, { bot: 'a"b' }), 3);
+    assert.equal(await m.value(m.fills, { side: 'buy' }), 1);
+    assert.equal(await m.value(m.rpcErrors), 0);
+  });
+
+  it('histograms keep cumulative buckets per bot', async () => {
+    const m = new RunnerMetrics();
+    for (const s of [0.0004, 0.004, 5]) m.loopLatency.observe({ bot: 'g' }, s);
+    const text = await m.render();
+    assert.match(text, /^# TYPE zp_loop_latency_seconds histogram$/m);
+    assert.match(text, /^zp_loop_latency_seconds_bucket\{le="0.0005",bot="g"\} 1$/m);
+    assert.match(text, /^zp_loop_latency_seconds_bucket\{le="0.005",bot="g"\} 2$/m);
+    assert.match(text, /^zp_loop_latency_seconds_bucket\{le="\+Inf",bot="g"\} 3$/m);
+    assert.match(text, /^zp_loop_latency_seconds_count\{bot="g"\} 3$/m);
+  });
+
+  it('a gauge is read at scrape time; process metrics only when asked', async () => {
+    let n = 1;
+    const m = new RunnerMetrics();
+    m.gauge('zp_test_gauge', 'test', () => n);
+    assert.match(await m.render(), /^zp_test_gauge 1$/m);
+    n = 7;
+    assert.match(await m.render(), /^zp_test_gauge 7$/m);
+    assert.doesNotMatch(await m.render(), /process_resident_memory_bytes/);
+    assert.match(
+      await new RunnerMetrics({ processMetrics: true }).render(),
+      /^process_resident_memory_bytes \d+/m,
+    );
   });
 });

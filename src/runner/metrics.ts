@@ -1,147 +1,127 @@
 /**
- * Prometheus text exposition without a client library: counters with labels and one histogram. The runner
- * owns one registry; `render()` is what GET /metrics returns (format: text/plain; version=0.0.4).
+ * The runner's Prometheus series on `prom-client`, one registry per runner (docs/runner.md lists them).
+ * Counters are counters (`_total`), latencies histograms; the per-bot figures (equity, PnL parts, health,
+ * leverage, verdict, open orders, positions) are gauges read from the bots at scrape time (bot-gauges.ts).
+ * GET /metrics answers `render()` with `contentType`.
  */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-type Labels = Record<string, string>;
-
-const key = (labels: Labels): string =>
-  Object.keys(labels)
-    .sort()
-    .map(
-      (k) => `${k}="${String(labels[k]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
-    )
-    .join(',');
-
-export class Counter {
-  readonly name: string;
-  readonly help: string;
-  readonly #values = new Map<string, number>();
-
-  constructor(name: string, help: string) {
-    this.name = name;
-    this.help = help;
-  }
-
-  inc(labels: Labels = {}, by = 1): void {
-    const k = key(labels);
-    this.#values.set(k, (this.#values.get(k) ?? 0) + by);
-  }
-
-  get(labels: Labels = {}): number {
-    return this.#values.get(key(labels)) ?? 0;
-  }
-
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    for (const [k, v] of this.#values) lines.push(`${this.name}${k ? `{${k}}` : ''} ${v}`);
-    return lines.join('\n');
-  }
+export interface RunnerMetricsOptions {
+  /** Also export the process's CPU, memory, event-loop lag and GC figures (the runner process does). */
+  processMetrics?: boolean;
 }
 
-export class Gauge {
-  readonly name: string;
-  readonly help: string;
-  readonly #read: () => number;
-
-  constructor(name: string, help: string, read: () => number) {
-    this.name = name;
-    this.help = help;
-    this.#read = read;
-  }
-
-  render(): string {
-    return `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} gauge\n${this.name} ${this.#read()}`;
-  }
-}
-
-/** Cumulative buckets, Prometheus-style; also keeps the samples' sum and count. */
-export class Histogram {
-  readonly name: string;
-  readonly help: string;
-  readonly buckets: readonly number[];
-  readonly #counts: number[];
-  #sum = 0;
-  #count = 0;
-
-  constructor(name: string, help: string, buckets: readonly number[]) {
-    this.name = name;
-    this.help = help;
-    this.buckets = [...buckets].sort((a, b) => a - b);
-    this.#counts = new Array(this.buckets.length).fill(0);
-  }
-
-  observe(value: number): void {
-    this.#sum += value;
-    this.#count++;
-    for (let i = 0; i < this.buckets.length; i++) if (value <= (this.buckets[i] as number)) this.#counts[i]++;
-  }
-
-  get count(): number {
-    return this.#count;
-  }
-
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    this.buckets.forEach((b, i) => {
-      lines.push(`${this.name}_bucket{le="${b}"} ${this.#counts[i]}`);
-    });
-    lines.push(`${this.name}_bucket{le="+Inf"} ${this.#count}`);
-    lines.push(`${this.name}_sum ${this.#sum}`);
-    lines.push(`${this.name}_count ${this.#count}`);
-    return lines.join('\n');
-  }
-}
-
-/** The runner's series (docs/runner.md lists them). */
 export class RunnerMetrics {
-  readonly decisions = new Counter('zp_decisions_total', 'Decisions made, by bot and trigger.');
-  readonly ordersSent = new Counter(
-    'zp_orders_sent_total',
-    'Order commands sent to the venue, by bot and kind.',
-  );
-  readonly ordersRejected = new Counter(
-    'zp_orders_rejected_total',
-    'Order commands the venue rejected, by bot and reason.',
-  );
-  readonly fills = new Counter('zp_fills_total', 'Fills recorded, by bot and market.');
-  readonly verdicts = new Counter('zp_verdicts_total', 'Risk verdicts given, by bot and kind.');
-  readonly rpcErrors = new Counter(
-    'zp_rpc_errors_total',
-    'Venue/RPC calls that failed (broken I/O), by bot.',
-  );
-  readonly leaseLost = new Counter('zp_lease_lost_total', 'Leases lost, by bot.');
-  readonly dbWrites = new Counter('zp_db_flushes_total', 'Write transactions committed.');
-  readonly loopLatency = new Histogram(
-    'zp_loop_latency_seconds',
-    'Time of one bot cycle: account read, decision, commands sent.',
-    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-  );
-  readonly flushLatency = new Histogram(
-    'zp_db_flush_seconds',
-    'Time of one write transaction (journal, fills, verdicts, paper venue state).',
-    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-  );
-  readonly #gauges: Gauge[] = [];
+  readonly registry = new Registry();
+  readonly #r = [this.registry];
+  readonly decisions = new Counter({
+    name: 'zp_decisions_total',
+    help: 'Decisions made, by bot and trigger.',
+    labelNames: ['bot', 'trigger'] as const,
+    registers: this.#r,
+  });
+  readonly ordersSent = new Counter({
+    name: 'zp_orders_sent_total',
+    help: 'Order commands sent to the venue, by bot and kind.',
+    labelNames: ['bot', 'kind'] as const,
+    registers: this.#r,
+  });
+  readonly ordersRejected = new Counter({
+    name: 'zp_orders_rejected_total',
+    help: 'Order commands the venue rejected, by bot and reason.',
+    labelNames: ['bot', 'reason'] as const,
+    registers: this.#r,
+  });
+  readonly fills = new Counter({
+    name: 'zp_fills_total',
+    help: 'Fills recorded, by bot, market symbol and side.',
+    labelNames: ['bot', 'symbol', 'side'] as const,
+    registers: this.#r,
+  });
+  readonly verdicts = new Counter({
+    name: 'zp_verdicts_total',
+    help: 'Risk verdicts given (one per decision), by bot and kind.',
+    labelNames: ['bot', 'kind'] as const,
+    registers: this.#r,
+  });
+  readonly rpcErrors = new Counter({
+    name: 'zp_rpc_errors_total',
+    help: 'Venue/RPC calls that failed (broken I/O), by bot.',
+    labelNames: ['bot'] as const,
+    registers: this.#r,
+  });
+  readonly apiErrors = new Counter({
+    name: 'zp_api_errors_total',
+    help: 'API requests that ended in an internal error (500).',
+    registers: this.#r,
+  });
+  readonly leaseLost = new Counter({
+    name: 'zp_lease_lost_total',
+    help: 'Leases lost, by bot.',
+    labelNames: ['bot'] as const,
+    registers: this.#r,
+  });
+  readonly dbWrites = new Counter({
+    name: 'zp_db_flushes_total',
+    help: 'Write transactions committed.',
+    registers: this.#r,
+  });
+  readonly ticks = new Counter({
+    name: 'zp_ticks_total',
+    help: 'Runner loop iterations.',
+    registers: this.#r,
+  });
+  readonly notifications = new Counter({
+    name: 'zp_notifications_total',
+    help: 'Notifications handled, by channel and outcome (sent, failed).',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: this.#r,
+  });
+  readonly loopLatency = new Histogram({
+    name: 'zp_loop_latency_seconds',
+    help: 'Time of one bot cycle: account read, decision, commands sent.',
+    labelNames: ['bot'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: this.#r,
+  });
+  readonly flushLatency = new Histogram({
+    name: 'zp_db_flush_seconds',
+    help: 'Time of one write transaction (journal, fills, verdicts, paper venue state).',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: this.#r,
+  });
 
-  gauge(name: string, help: string, read: () => number): void {
-    this.#gauges.push(new Gauge(name, help, read));
+  constructor(o: RunnerMetricsOptions = {}) {
+    if (o.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
-  render(): string {
-    const parts = [
-      this.decisions,
-      this.ordersSent,
-      this.ordersRejected,
-      this.fills,
-      this.verdicts,
-      this.rpcErrors,
-      this.leaseLost,
-      this.dbWrites,
-      this.loopLatency,
-      this.flushLatency,
-      ...this.#gauges,
-    ].map((m) => m.render());
-    return `${parts.join('\n')}\n`;
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** A gauge read at scrape time (no labels). */
+  gauge(name: string, help: string, read: () => number): void {
+    new Gauge({
+      name,
+      help,
+      registers: this.#r,
+      collect() {
+        this.set(read());
+      },
+    });
+  }
+
+  /** The current value of a counter for these labels (0 when never incremented). */
+  async value(counter: Counter<string>, labels: Record<string, string> = {}): Promise<number> {
+    const { values } = await counter.get();
+    const want = Object.entries(labels);
+    return values
+      .filter((v) => want.every(([k, x]) => v.labels[k] === x))
+      .reduce((sum, v) => sum + v.value, 0);
+  }
+
+  /** The exposition text for GET /metrics. */
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }

@@ -5,10 +5,11 @@
  * shutdownTimeoutSec (stderr names them). A second signal exits at once (130).
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { type ApiServer, startApiServer } from '../api/server.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
+import { openLogSink } from '../log/sink.ts';
 import type { LogLevel } from '../log/types.ts';
+import { startNotifications } from '../notify/start.ts';
 import type { Db } from '../store/index.ts';
 import { RunnerMetrics } from './metrics.ts';
 import { type OpenBot, Runner } from './runner.ts';
@@ -45,14 +46,15 @@ export interface StartedProcess {
 }
 
 export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> {
-  const file = o.logFile ? createWriteStream(o.logFile, { flags: 'a' }) : undefined;
-  const write = (line: string) => {
-    process.stdout.write(`${line}\n`);
-    file?.write(`${line}\n`);
-  };
-  const logger = (botId: string) => createLogger({ write, botId, minLevel: o.logLevel ?? 'info' });
+  const sink = openLogSink({ file: o.logFile });
+  let onLog: Parameters<typeof createLogger>[0]['onEvent'];
+  const logger = (botId: string) =>
+    createLogger({ root: sink.root, botId, minLevel: o.logLevel ?? 'info', onEvent: (e) => onLog?.(e) });
   const log = logger('runner');
-  const metrics = new RunnerMetrics();
+  const metrics = new RunnerMetrics({ processMetrics: true });
+  // Settings are checked before any bot opens: a typo in a webhook variable is one line, nothing started.
+  const notifications = startNotifications(process.env, metrics, log);
+  onLog = notifications.onLog;
   const runner = new Runner({
     db: o.db,
     mode: o.mode,
@@ -62,6 +64,8 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
     tickMs: o.tickMs,
     retainMs: o.retainMs,
   });
+  // Watching from here: an error while the bots open is notified too.
+  notifications.watch(runner);
   const token = process.env.API_TOKEN?.trim() || randomBytes(24).toString('base64url');
   // Listen first: a port in use must fail before any bot takes its lease or sends an order.
   const api = await startApiServer({ runner, token, host: o.host, port: o.port });
@@ -117,6 +121,7 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
           log.error('POSITION', `shutdown left positions open: ${what}`);
           process.stderr.write(`zero-perps: shutdown left positions open — ${what}\n`);
         }
+        await notifications.stop();
         await api.close();
         await o.onStopped?.();
       } catch (err) {
@@ -130,7 +135,7 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
         log.error('SYSTEM', 'closing the database failed', { error: String(err) });
       }
       log.info('SYSTEM', 'shutdown complete', { code });
-      await new Promise<void>((r) => (file ? file.end(r) : r()));
+      await sink.close();
       resolveDone(code);
     })();
   };

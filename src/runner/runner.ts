@@ -15,6 +15,7 @@ import { describeChanges } from '../config/config-diff.ts';
 import type { ManualControls } from '../engine/manual-controls.ts';
 import type { Logger } from '../log/logger.ts';
 import { type Db, getBot, LeaseKeeper, recordBotEvent, saveObjective, setBotStatus } from '../store/index.ts';
+import { registerBotGauges } from './bot-gauges.ts';
 import {
   loadBotRecord,
   objectiveOf,
@@ -126,8 +127,7 @@ export class Runner {
     this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.#log = o.logger('runner');
     this.#retention = new RetentionKeeper(o.db, o.retainMs ?? DEFAULT_RETAIN_MS, this.#log);
-    o.metrics.gauge('zp_bots', 'Bots driven by this runner.', () => this.#bots.size);
-    o.metrics.gauge('zp_ticks_total', 'Runner loop iterations.', () => this.#ticks);
+    registerBotGauges(o.metrics, () => this.sessions());
   }
 
   get ticks(): number {
@@ -461,6 +461,7 @@ export class Runner {
 
   async #tick(now: number): Promise<void> {
     this.#ticks++;
+    this.metrics.ticks.inc();
     if (this.#fault) {
       await this.#retryStorage(now);
       return;

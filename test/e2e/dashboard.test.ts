@@ -288,6 +288,24 @@ describe('dashboard (real runner, headless Chromium)', { skip: chromiumMissing }
     await page.screenshot({ path: join(artifactsDir, 'dashboard-paused.png'), fullPage: true });
   });
 
+  it('at desktop width: no unrounded number, leverage labelled, the objective history opens', async () => {
+    await page.goto(`${runner.base}/#/bots/sol-grid`);
+    await page.locator('[data-testid="verdict-row"]').first().waitFor({ timeout: 15_000 });
+    const floats = await page.evaluate(() => document.body.innerText.match(/\d+\.\d{7,}/g) ?? []);
+    assert.deepEqual(floats, [], 'every number on the page is rounded');
+    assert.equal(
+      await page.locator('dt', { hasText: 'Leverage' }).innerText(),
+      'Leverage (incl. open orders)',
+    );
+    await page.locator('[data-testid="objective-history"] summary').click();
+    // This runner may not serve the history yet (another branch adds it): either rows or the sentence saying so.
+    await page
+      .locator('[data-testid="objective-version"], [data-testid="objective-history-missing"]')
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(artifactsDir, 'dashboard-desktop-bot.png'), fullPage: true });
+  });
+
   it('loaded nothing from outside the runner, broke no CSP rule and threw no error', () => {
     assert.deepEqual(foreignRequests, []);
     assert.deepEqual(cspViolations, []);

@@ -31,7 +31,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startRunner(readyTimeoutMs = 90_000): Promise<RunnerProcess> {
+export interface StartRunnerOptions {
+  readyTimeoutMs?: number;
+  /** Added to the runner's environment (after the defaults). */
+  env?: NodeJS.ProcessEnv;
+  /** Added to `zero-perps start …`. */
+  args?: string[];
+}
+
+export async function startRunner(o: StartRunnerOptions = {}): Promise<RunnerProcess> {
+  const readyTimeoutMs = o.readyTimeoutMs ?? 90_000;
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'zero-perps-e2e-'));
   const token = randomBytes(24).toString('hex');
@@ -40,6 +49,7 @@ export async function startRunner(readyTimeoutMs = 90_000): Promise<RunnerProces
     API_TOKEN: token,
     ZERO_PERPS_PGLITE_DIR: join(dataDir, 'pglite'),
     PORT: String(port),
+    ...o.env,
   };
   // A real PostgreSQL would outlive the test; the temp PGlite folder does not. No RPC, no key: paper on the
   // shipped replay data, nothing leaves the machine.
@@ -57,6 +67,7 @@ export async function startRunner(readyTimeoutMs = 90_000): Promise<RunnerProces
       String(port),
       '--log-level',
       'warn',
+      ...(o.args ?? []),
     ],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );

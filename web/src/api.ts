@@ -191,17 +191,27 @@ export type Command =
   | { kind: 'reduce-only'; on: boolean }
   | { kind: 'reset-health' };
 
-/** Sends a command with the user's token; 401 and friends come back as an ApiError the page shows. */
-export async function sendCommand(id: string, command: Command): Promise<BotDetail> {
+/** A state-changing request with the user's token; 401 and friends come back as an ApiError the page shows. */
+async function authorized(method: string, path: string, label: string, body?: unknown): Promise<Response> {
   const token = readToken();
   if (token === null) throw new ApiError(401, 'enter the API token first (printed by `zero-perps start`)');
-  const body = command.kind === 'reduce-only' ? { on: command.on } : {};
-  const res = await fetch(`/api/bots/${encodeURIComponent(id)}/${command.kind}`, {
-    method: 'POST',
+  const res = await fetch(path, {
+    method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  if (!res.ok) throw new ApiError(res.status, `${command.kind}: ${res.status} ${await errorText(res)}`);
+  if (!res.ok) throw new ApiError(res.status, `${label}: ${res.status} ${await errorText(res)}`);
+  return res;
+}
+
+export async function sendCommand(id: string, command: Command): Promise<BotDetail> {
+  const body = command.kind === 'reduce-only' ? { on: command.on } : {};
+  const res = await authorized(
+    'POST',
+    `/api/bots/${encodeURIComponent(id)}/${command.kind}`,
+    command.kind,
+    body,
+  );
   return (await res.json()) as BotDetail;
 }
 
@@ -237,4 +247,35 @@ export async function previewBot(config: unknown, paths: number): Promise<Previe
   });
   if (!res.ok) throw new ApiError(res.status, `preview: ${res.status} ${await errorText(res)}`);
   return (await res.json()) as PreviewResult;
+}
+
+/** Archives a bot (`DELETE /api/bots/:id`): the runner stops it and it leaves the list; its records stay. */
+export async function archiveBot(id: string): Promise<void> {
+  await authorized('DELETE', `/api/bots/${encodeURIComponent(id)}`, 'archive');
+}
+
+/** One field that changed between two objective versions (`params.stepPct`, `risk.maxLeverage`, …). */
+export interface FieldChange {
+  field: string;
+  /** Absent: the field was not set. */
+  from?: unknown;
+  to?: unknown;
+}
+
+export interface ObjectiveVersion {
+  version: number;
+  /** Epoch ms. */
+  createdAt: number;
+  note?: string;
+  strategy?: string;
+  params: unknown;
+  execution?: unknown;
+  risk?: unknown;
+  /** Changes from the version before (empty for version 1). */
+  diff: FieldChange[];
+}
+
+/** Every objective version, newest first (`GET /api/bots/:id/objectives`). */
+export function getObjectives(id: string): Promise<ObjectiveVersion[]> {
+  return getJson<ObjectiveVersion[]>(`/api/bots/${encodeURIComponent(id)}/objectives`);
 }

@@ -76,3 +76,28 @@ export function signClass(v: unknown): string {
   if (n === null || n === 0) return '';
   return n > 0 ? 'pos' : 'neg';
 }
+
+/**
+ * A configuration value for reading: numbers rounded to 6 decimals (never a raw float such as
+ * 0.30000000000000004), arrays joined with en dashes, objects as `key: value` pairs; absent → 'unset'.
+ */
+export function fmtValue(v: unknown): string {
+  if (v === undefined || v === null) return 'unset';
+  if (typeof v === 'number') return fmtNumber(v, 6);
+  if (Array.isArray(v)) return v.map(fmtValue).join(' – ');
+  if (typeof v === 'object') {
+    return Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${k}: ${fmtValue(x)}`)
+      .join(', ');
+  }
+  return String(v);
+}
+
+/** Decimals worth showing for a price of this size: 2 above 100, 4 above 1, else enough for 4 significant digits. */
+export function priceDigits(price: number): number {
+  const a = Math.abs(price);
+  if (!(a > 0)) return 2;
+  if (a >= 100) return 2;
+  if (a >= 1) return 4;
+  return Math.min(8, 3 - Math.floor(Math.log10(a)));
+}

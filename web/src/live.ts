@@ -26,8 +26,8 @@ function ensureSource(): void {
     for (const l of listeners) l(data);
   };
   source.onmessage = dispatch;
-  // Named events (docs/api.md: bot, fill, verdict, status) do not reach onmessage; listen to each.
-  for (const name of ['bot', 'fill', 'verdict', 'status']) {
+  // Named events (docs/api.md: bot, fill, verdict, status, archived) do not reach onmessage; listen to each.
+  for (const name of ['bot', 'fill', 'verdict', 'status', 'archived']) {
     source.addEventListener(name, dispatch as EventListener);
   }
   source.onopen = () => setConnected(true);

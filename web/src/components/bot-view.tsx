@@ -1,10 +1,12 @@
 import { type BotDetail, getBot, getFills, getHistory, getVerdicts } from '../api.ts';
 import { fmtNumber, fmtPct, fmtPrice, fmtTime, fmtUsd, signClass } from '../format.ts';
 import { useLive } from '../live.ts';
+import { ArchiveButton } from './archive-button.tsx';
 import { CommandBar } from './command-bar.tsx';
 import { EquityChart } from './equity-chart.tsx';
 import { Field } from './field.tsx';
 import { FillsTable } from './fills-table.tsx';
+import { ObjectiveHistory } from './objective-history.tsx';
 import { OpenOrders } from './open-orders.tsx';
 import { usePaged } from './paged.ts';
 import { PriceChart } from './price-chart.tsx';
@@ -53,6 +55,7 @@ export function BotView(props: { id: string; tokenVersion: number }) {
         <PnlPanel bot={b} />
         <RiskPanel bot={b} />
         <StrategyPanel bot={b} />
+        <ObjectiveHistory id={b.id} currentVersion={b.objectiveVersion} />
       </div>
       <div class="charts">
         <div class="panel">
@@ -78,9 +81,12 @@ export function BotView(props: { id: string; tokenVersion: number }) {
       <div class="section">
         <FillsTable fills={fills} />
       </div>
-      <p class="status">
-        updated <span data-testid="bot-ts">{fmtTime(b.ts)}</span>
-      </p>
+      <div class="bot-foot">
+        <p class="status">
+          updated <span data-testid="bot-ts">{fmtTime(b.ts)}</span>
+        </p>
+        <ArchiveButton id={b.id} name={b.name} tokenVersion={props.tokenVersion} />
+      </div>
     </section>
   );
 }
@@ -125,8 +131,8 @@ function MarginPanel(props: { bot: BotDetail }) {
     <div class="panel">
       <h2>Margin</h2>
       <dl class="fields">
-        <Field label="Leverage" testid="leverage" value={b.leverage}>
-          {fmtNumber(b.leverage, 3)}×
+        <Field label="Leverage (incl. open orders)" testid="leverage" value={b.leverage} hint={LEVERAGE_HINT}>
+          {fmtNumber(b.leverage, 2)}×
         </Field>
         <Field label="Liquidation price" testid="liq-price" value={b.liqPrice}>
           {b.liqPrice === null ? 'none' : fmtPrice(b.liqPrice)}
@@ -144,9 +150,16 @@ function MarginPanel(props: { bot: BotDetail }) {
           {fmtUsd(b.equity).replace('+', '')}
         </Field>
       </dl>
+      <p class="hint" data-testid="leverage-note">
+        {LEVERAGE_HINT}
+      </p>
     </div>
   );
 }
+
+const LEVERAGE_HINT =
+  "Leverage is Drift's figure: the position as if every open order on its side filled, over the account value " +
+  '— so a resting ladder raises it before anything trades.';
 
 function PnlPanel(props: { bot: BotDetail }) {
   const pnl = props.bot.pnl;

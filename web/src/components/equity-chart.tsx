@@ -1,7 +1,9 @@
 import { BaselineSeries, createChart, type IChartApi, type ISeriesApi } from 'lightweight-charts';
 import { useEffect, useRef } from 'preact/hooks';
 import type { HistoryPoint } from '../api.ts';
+import { fmtUsd } from '../format.ts';
 import { chartOptions, chartTime, uniqueByTime } from './chart-theme.ts';
+import { attachTooltip } from './chart-tooltip.ts';
 
 /**
  * Equity over time, drawn as a baseline around the first point shown: green above where the window started,
@@ -10,6 +12,7 @@ import { chartOptions, chartTime, uniqueByTime } from './chart-theme.ts';
 export function EquityChart(props: { history: HistoryPoint[] }) {
   const box = useRef<HTMLDivElement>(null);
   const s = useRef<{ chart: IChartApi; equity: ISeriesApi<'Baseline'>; fitted: boolean } | null>(null);
+  const tip = useRef<{ byTime: Map<number, number>; base: number }>({ byTime: new Map(), base: 0 });
 
   useEffect(() => {
     if (box.current === null) return;
@@ -18,8 +21,17 @@ export function EquityChart(props: { history: HistoryPoint[] }) {
       lineWidth: 2,
       title: 'equity',
       priceLineVisible: false,
+      priceFormat: { type: 'price', precision: 2, minMove: 0.01 },
     });
     s.current = { chart, equity, fitted: false };
+    attachTooltip(chart, box.current, (time) => {
+      const v = tip.current.byTime.get(time);
+      if (v === undefined) return null;
+      return [
+        `equity ${fmtUsd(v).replace('+', '')}`,
+        `${fmtUsd(v - tip.current.base)} since the window start`,
+      ];
+    });
     return () => {
       chart.remove();
       s.current = null;
@@ -33,6 +45,7 @@ export function EquityChart(props: { history: HistoryPoint[] }) {
     const base = points[0]?.value ?? 0;
     c.equity.applyOptions({ baseValue: { type: 'price', price: base } });
     c.equity.setData(points);
+    tip.current = { byTime: new Map(points.map((p) => [p.time as number, p.value])), base };
     if (!c.fitted && points.length > 1) {
       c.chart.timeScale().fitContent();
       c.fitted = true;

@@ -11,10 +11,12 @@ export function Field(props: {
   value: unknown;
   children: ComponentChildren;
   cls?: string;
+  /** What the figure means, shown on hover (and read by screen readers). */
+  hint?: string;
 }) {
   return (
     <>
-      <dt>{props.label}</dt>
+      <dt title={props.hint}>{props.label}</dt>
       <dd data-testid={props.testid} data-value={rawValue(props.value)} class={props.cls}>
         {props.children}
       </dd>

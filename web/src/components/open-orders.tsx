@@ -9,45 +9,47 @@ export function OpenOrders(props: { orders: OpenOrder[] }) {
       <h2>
         Open orders <span data-testid="open-orders-count">{rows.length}</span>
       </h2>
-      <table data-testid="open-orders" data-count={rows.length}>
-        <thead>
-          <tr>
-            <th>Id</th>
-            <th>Market</th>
-            <th>Side</th>
-            <th class="num">Price</th>
-            <th class="num">Base</th>
-            <th>Flags</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 && (
+      <div class="table-wrap scroll-y">
+        <table data-testid="open-orders" data-count={rows.length}>
+          <thead>
             <tr>
-              <td colSpan={6} class="muted">
-                No open orders.
-              </td>
+              <th>Id</th>
+              <th>Market</th>
+              <th>Side</th>
+              <th class="num">Price</th>
+              <th class="num">Base</th>
+              <th>Flags</th>
             </tr>
-          )}
-          {rows.map((o) => (
-            <tr key={o.id} data-testid="open-order" data-order-id={o.id}>
-              <td>{o.id}</td>
-              <td>{o.market}</td>
-              <td class={o.side === 'buy' ? 'pos' : 'neg'}>{o.side}</td>
-              <td class="num" data-testid="order-price" data-value={rawValue(o.price)}>
-                {fmtPrice(o.price)}
-              </td>
-              <td class="num" data-testid="order-base" data-value={rawValue(o.base)}>
-                {fmtNumber(o.base)}
-              </td>
-              <td>
-                {[o.reduceOnly ? 'reduce-only' : '', o.postOnly ? 'post-only' : '']
-                  .filter(Boolean)
-                  .join(', ')}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={6} class="muted">
+                  No open orders.
+                </td>
+              </tr>
+            )}
+            {rows.map((o) => (
+              <tr key={o.id} data-testid="open-order" data-order-id={o.id}>
+                <td>{o.id}</td>
+                <td>{o.market}</td>
+                <td class={o.side === 'buy' ? 'pos' : 'neg'}>{o.side}</td>
+                <td class="num" data-testid="order-price" data-value={rawValue(o.price)}>
+                  {fmtPrice(o.price)}
+                </td>
+                <td class="num" data-testid="order-base" data-value={rawValue(o.base)}>
+                  {fmtNumber(o.base)}
+                </td>
+                <td>
+                  {[o.reduceOnly ? 'reduce-only' : '', o.postOnly ? 'post-only' : '']
+                    .filter(Boolean)
+                    .join(', ')}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

@@ -17,7 +17,7 @@ export function Overview(props: { open: (id: string) => void }) {
           No bots are running.
         </p>
       ) : (
-        <table data-testid="bot-list">
+        <table data-testid="bot-list" class="cards">
           <thead>
             <tr>
               <th>Bot</th>
@@ -47,25 +47,38 @@ function BotRow(props: { bot: BotSummary; open: (id: string) => void }) {
   const href = `#/bots/${encodeURIComponent(b.id)}`;
   return (
     <tr class="clickable" data-testid="bot-row" data-bot-id={b.id} onClick={() => props.open(b.id)}>
-      <td>
+      <td class="card-title">
         <a href={href} data-testid="bot-link" onClick={(e) => e.stopPropagation()}>
           <span data-testid="bot-name">{b.name}</span>
         </a>
       </td>
-      <td data-testid="bot-strategy">{b.strategy}</td>
-      <td data-testid="bot-markets">{b.markets.join(' / ')}</td>
-      <td data-testid="bot-mode">{b.mode}</td>
-      <td data-testid="bot-status">{b.status}</td>
-      <td>
+      <td data-label="Strategy" data-testid="bot-strategy">
+        {b.strategy}
+      </td>
+      <td data-label="Markets" data-testid="bot-markets">
+        {b.markets.join(' / ')}
+      </td>
+      <td data-label="Mode" data-testid="bot-mode">
+        {b.mode}
+      </td>
+      <td data-label="Status" data-testid="bot-status">
+        {b.status}
+      </td>
+      <td data-label="Risk">
         <RiskBadge state={b.riskState} />
       </td>
-      <td class="num" data-testid="bot-equity" data-value={rawValue(b.equity)}>
+      <td class="num" data-label="Equity" data-testid="bot-equity" data-value={rawValue(b.equity)}>
         {fmtUsd(b.equity).replace('+', '')}
       </td>
-      <td class={`num ${signClass(b.pnl.total)}`} data-testid="bot-pnl" data-value={rawValue(b.pnl.total)}>
+      <td
+        class={`num ${signClass(b.pnl.total)}`}
+        data-label="PnL"
+        data-testid="bot-pnl"
+        data-value={rawValue(b.pnl.total)}
+      >
         {fmtUsd(b.pnl.total)}
       </td>
-      <td class="num" data-testid="bot-health" data-value={rawValue(b.health)}>
+      <td class="num" data-label="Health" data-testid="bot-health" data-value={rawValue(b.health)}>
         {fmtNumber(b.health, 1)}
       </td>
     </tr>

@@ -8,13 +8,14 @@ import {
   type ISeriesMarkersPluginApi,
   LineSeries,
   LineStyle,
-  type SeriesMarker,
   type Time,
 } from 'lightweight-charts';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Fill, HistoryPoint, OpenOrder } from '../api.ts';
-import { fmtPrice } from '../format.ts';
+import { fmtNumber, fmtPrice, priceDigits } from '../format.ts';
 import { COLORS, chartOptions, chartTime, uniqueByTime } from './chart-theme.ts';
+import { attachTooltip } from './chart-tooltip.ts';
+import { describeGroup, type FillGroup, groupFills, markersFor } from './fill-markers.ts';
 
 interface Series {
   chart: IChartApi;
@@ -24,11 +25,22 @@ interface Series {
   markers: ISeriesMarkersPluginApi<Time>;
   lines: IPriceLine[];
   fitted: boolean;
+  digits: number;
 }
 
+/** What the tooltip reads at a charted time (kept current by the data effect). */
+interface TipData {
+  byTime: Map<number, HistoryPoint>;
+  groups: Map<number, FillGroup[]>;
+}
+
+/** About one fill marker per 24 px of chart width (at least 8): a phone gets fewer, wider-spaced arrows. */
+const markerBudget = (width: number) => Math.max(8, Math.floor(width / 24));
+
 /**
- * Mark price with the range band (lo/hi over time), the live ladder (open orders as price lines), fills as
- * markers and the liquidation price line. The chart is built once; every update only resets its data.
+ * Mark price with the range band (lo/hi over time), the live ladder (open orders as price lines; only the best
+ * bid and ask carry an axis label, so labels do not pile up), fills as thinned markers, the liquidation price,
+ * and a tooltip with the figures at the crosshair. The chart is built once; updates only reset its data.
  */
 export function PriceChart(props: {
   history: HistoryPoint[];
@@ -40,6 +52,8 @@ export function PriceChart(props: {
 }) {
   const box = useRef<HTMLDivElement>(null);
   const s = useRef<Series | null>(null);
+  const tip = useRef<TipData>({ byTime: new Map(), groups: new Map() });
+  const [drawn, setDrawn] = useState(0);
 
   useEffect(() => {
     if (box.current === null) return;
@@ -49,12 +63,21 @@ export function PriceChart(props: {
       lineWidth: 1,
       lineStyle: LineStyle.Dashed,
       priceLineVisible: false,
+      crosshairMarkerVisible: false,
     } as const;
     const lo = chart.addSeries(LineSeries, { ...band, title: 'lo', lastValueVisible: false });
     const hi = chart.addSeries(LineSeries, { ...band, title: 'hi', lastValueVisible: false });
     const mark = chart.addSeries(LineSeries, { color: COLORS.mark, lineWidth: 2, title: 'mark' });
     const markers = createSeriesMarkers(mark, []);
-    s.current = { chart, mark, lo, hi, markers, lines: [], fitted: false };
+    s.current = { chart, mark, lo, hi, markers, lines: [], fitted: false, digits: -1 };
+    attachTooltip(chart, box.current, (time) => {
+      const p = tip.current.byTime.get(time);
+      if (p === undefined) return null;
+      const out = [`mark ${fmtPrice(p.mark)}`];
+      if (p.lo != null && p.hi != null) out.push(`range ${fmtPrice(p.lo)} – ${fmtPrice(p.hi)}`);
+      for (const g of tip.current.groups.get(time) ?? []) out.push(describeGroup(g));
+      return out;
+    });
     return () => {
       chart.remove();
       s.current = null;
@@ -69,6 +92,13 @@ export function PriceChart(props: {
         .filter((p) => p.mark !== null)
         .map((p) => ({ time: chartTime(p.ts), value: p.mark as number })),
     );
+    // Axis and crosshair labels with the decimals the price needs (0.0830 for KMNO, 137.21 for SOL).
+    const digits = priceDigits(marks[marks.length - 1]?.value ?? props.range?.lo ?? 100);
+    if (digits !== c.digits) {
+      c.digits = digits;
+      const priceFormat = { type: 'price', precision: digits, minMove: 10 ** -digits } as const;
+      for (const series of [c.mark, c.lo, c.hi]) series.applyOptions({ priceFormat });
+    }
     c.mark.setData(marks);
     // Fit once, when the first points arrive; afterwards the user's zoom and scroll are kept.
     if (!c.fitted && marks.length > 1) {
@@ -95,16 +125,24 @@ export function PriceChart(props: {
     });
     c.lo.setData(uniqueByTime(bandPoints(props.history, 'lo')));
     c.hi.setData(uniqueByTime(bandPoints(props.history, 'hi')));
-    c.markers.setMarkers(
-      fillMarkers(
-        props.fills.filter((f) => f.market === props.market),
-        marks.map((m) => m.time as number),
-      ),
+
+    const times = marks.map((m) => m.time as number);
+    const groups = groupFills(
+      props.fills.filter((f) => f.market === props.market),
+      times,
+      markerBudget(box.current?.clientWidth ?? 600),
     );
+    c.markers.setMarkers(markersFor(groups));
+    setDrawn(groups.length);
+    const byTime = new Map<number, HistoryPoint>();
+    for (const p of props.history) if (p.mark !== null) byTime.set(chartTime(p.ts), p);
+    const groupsAt = new Map<number, FillGroup[]>();
+    for (const g of groups) groupsAt.set(g.time, [...(groupsAt.get(g.time) ?? []), g]);
+    tip.current = { byTime, groups: groupsAt };
 
     for (const line of c.lines) c.mark.removePriceLine(line);
     c.lines = [];
-    const add = (price: number, color: string, title: string, style: LineStyle) =>
+    const add = (price: number, color: string, title: string, style: LineStyle, label: boolean) =>
       c.lines.push(
         c.mark.createPriceLine({
           price,
@@ -112,21 +150,26 @@ export function PriceChart(props: {
           title,
           lineStyle: style,
           lineWidth: 1,
-          axisLabelVisible: true,
+          axisLabelVisible: label,
         }),
       );
-    for (const o of props.orders) {
-      if (o.market !== props.market) continue;
-      add(o.price, o.side === 'buy' ? COLORS.bid : COLORS.ask, `${o.side} ${o.base}`, LineStyle.Solid);
+    const mine = props.orders.filter((o) => o.market === props.market);
+    const bestBid = Math.max(...mine.filter((o) => o.side === 'buy').map((o) => o.price));
+    const bestAsk = Math.min(...mine.filter((o) => o.side === 'sell').map((o) => o.price));
+    for (const o of mine) {
+      const best = o.price === (o.side === 'buy' ? bestBid : bestAsk);
+      const title = best ? `${o.side === 'buy' ? 'bid' : 'ask'} ${fmtNumber(o.base)}` : '';
+      add(o.price, o.side === 'buy' ? COLORS.bid : COLORS.ask, title, LineStyle.Solid, best);
     }
-    if (props.liqPrice !== null) add(props.liqPrice, COLORS.liq, 'liq', LineStyle.LargeDashed);
+    if (props.liqPrice !== null) add(props.liqPrice, COLORS.liq, 'liq', LineStyle.LargeDashed, true);
     // Before the history carries a band, show the current range as two lines.
     if (props.range && !props.history.some((p) => p.lo != null)) {
-      add(props.range.lo, COLORS.range, 'range lo', LineStyle.Dashed);
-      add(props.range.hi, COLORS.range, 'range hi', LineStyle.Dashed);
+      add(props.range.lo, COLORS.range, 'range lo', LineStyle.Dashed, true);
+      add(props.range.hi, COLORS.range, 'range hi', LineStyle.Dashed, true);
     }
   }, [props.history, props.orders, props.fills, props.liqPrice, props.range, props.market]);
 
+  const onChart = props.fills.filter((f) => f.market === props.market).length;
   return (
     <div>
       <div
@@ -134,7 +177,8 @@ export function PriceChart(props: {
         ref={box}
         data-testid="price-chart"
         data-ladder-lines={props.orders.filter((o) => o.market === props.market).length}
-        data-fill-markers={props.fills.filter((f) => f.market === props.market).length}
+        data-fill-markers={onChart}
+        data-markers-drawn={drawn}
         data-liq-line={props.liqPrice === null ? '' : String(props.liqPrice)}
       />
       <div class="legend">
@@ -158,7 +202,7 @@ export function PriceChart(props: {
           <i class="swatch sw-liq" />
           liquidation
         </span>
-        <span>▲▼ fills</span>
+        <span>▲▼ fills{drawn < onChart ? ` (${onChart} in ${drawn} markers)` : ''}</span>
       </div>
     </div>
   );
@@ -171,34 +215,4 @@ function bandPoints(history: HistoryPoint[], key: 'lo' | 'hi') {
     if (v !== null && v !== undefined) out.push({ time: chartTime(p.ts), value: v });
   }
   return out;
-}
-
-/** Fill markers, each snapped to the nearest charted time (a marker needs a bar to sit on), sorted by time. */
-function fillMarkers(fills: Fill[], times: number[]): SeriesMarker<Time>[] {
-  if (times.length === 0) return [];
-  const out: SeriesMarker<Time>[] = [];
-  for (const f of fills) {
-    const t = nearest(times, chartTime(f.ts));
-    out.push({
-      time: t as Time,
-      position: f.side === 'buy' ? 'belowBar' : 'aboveBar',
-      shape: f.side === 'buy' ? 'arrowUp' : 'arrowDown',
-      color: f.side === 'buy' ? COLORS.bid : COLORS.ask,
-      text: `${f.side === 'buy' ? 'B' : 'S'} ${f.base}@${fmtPrice(f.price)}`,
-    });
-  }
-  return out.sort((a, b) => (a.time as number) - (b.time as number));
-}
-
-function nearest(sorted: number[], t: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  const after = sorted[lo]!;
-  const before = sorted[Math.max(0, lo - 1)]!;
-  return Math.abs(before - t) <= Math.abs(after - t) ? before : after;
 }

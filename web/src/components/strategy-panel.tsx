@@ -1,5 +1,5 @@
 import type { BotDetail, SpreadView } from '../api.ts';
-import { fmtNumber, fmtPrice, rawValue } from '../format.ts';
+import { fmtNumber, fmtPrice, fmtValue, rawValue } from '../format.ts';
 import { Field } from './field.tsx';
 import { StateBadge } from './risk-badge.tsx';
 
@@ -56,32 +56,34 @@ function SpreadPanel(props: { spread: SpreadView; params: Record<string, unknown
           {s.direction}
         </Field>
       </dl>
-      <table data-testid="spread-legs" class="section">
-        <thead>
-          <tr>
-            <th>Leg</th>
-            <th class="num">Quantity</th>
-            <th class="num">Base</th>
-            <th class="num">Intended</th>
-            <th class="num">Mark</th>
-          </tr>
-        </thead>
-        <tbody>
-          {s.legs.map((l) => (
-            <tr key={l.market} data-testid="spread-leg" data-market={l.market}>
-              <td>{l.market}</td>
-              <td class="num">{fmtNumber(l.quantity)}</td>
-              <td class="num" data-testid="leg-base" data-value={rawValue(l.base)}>
-                {fmtNumber(l.base)}
-              </td>
-              <td class="num" data-testid="leg-intended" data-value={rawValue(l.intendedBase)}>
-                {fmtNumber(l.intendedBase)}
-              </td>
-              <td class="num">{fmtPrice(l.markPrice)}</td>
+      <div class="table-wrap section">
+        <table data-testid="spread-legs">
+          <thead>
+            <tr>
+              <th>Leg</th>
+              <th class="num">Quantity</th>
+              <th class="num">Base</th>
+              <th class="num">Intended</th>
+              <th class="num">Mark</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {s.legs.map((l) => (
+              <tr key={l.market} data-testid="spread-leg" data-market={l.market}>
+                <td>{l.market}</td>
+                <td class="num">{fmtNumber(l.quantity)}</td>
+                <td class="num" data-testid="leg-base" data-value={rawValue(l.base)}>
+                  {fmtNumber(l.base)}
+                </td>
+                <td class="num" data-testid="leg-intended" data-value={rawValue(l.intendedBase)}>
+                  {fmtNumber(l.intendedBase)}
+                </td>
+                <td class="num">{fmtPrice(l.markPrice)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <ParamList params={props.params} skip={[]} />
     </div>
   );
@@ -94,16 +96,9 @@ function ParamList(props: { params: Record<string, unknown>; skip: string[] }) {
     <dl class="fields section params" data-testid="strategy-params">
       {entries.map(([k, v]) => (
         <Field key={k} label={k} testid={`param-${k}`} value={typeof v === 'number' ? v : null}>
-          {typeof v === 'object' && v !== null ? compact(v) : String(v)}
+          {fmtValue(v)}
         </Field>
       ))}
     </dl>
   );
-}
-
-function compact(v: object): string {
-  if (Array.isArray(v)) return v.join(' – ');
-  return Object.entries(v)
-    .map(([k, x]) => `${k}: ${typeof x === 'object' && x !== null ? compact(x) : String(x)}`)
-    .join(', ');
 }

@@ -1,5 +1,5 @@
 import type { VerdictRow } from '../api.ts';
-import { fmtTime } from '../format.ts';
+import { fmtNumber, fmtTime } from '../format.ts';
 import type { Paged } from './paged.ts';
 
 const KIND_CLASS: Record<VerdictRow['kind'], string> = {
@@ -21,10 +21,11 @@ export function VerdictTimeline(props: { verdicts: Paged<VerdictRow> }) {
         {v.items.map((row) => (
           <li key={row.id} data-testid="verdict-row" data-kind={row.kind}>
             <span class="when">{fmtTime(row.ts)}</span>
-            <span>
+            <span class="what">
               <span class={`badge ${KIND_CLASS[row.kind]}`}>{row.kind}</span>{' '}
-              <span class="muted">
-                band {row.band.minBase} … {row.band.maxBase} (pref {row.band.preferredBase})
+              <span class="muted" data-testid="verdict-band">
+                allowed {fmtNumber(row.band.minBase)} … {fmtNumber(row.band.maxBase)}, preferred{' '}
+                {fmtNumber(row.band.preferredBase)} (base)
               </span>
               {row.reasons.length > 0 && (
                 <ul class="reasons">
