@@ -87,9 +87,12 @@ describe('disk full while running', { skip: mounted ? false : 'needs root to mou
       const d = await getJson<Detail>(`${r.url}/api/bots/sol-grid`);
       return d.openOrders.length > 0 ? true : undefined;
     }, 'grid orders resting');
-    const positionsBefore = (await getJson<Detail>(`${r.url}/api/bots/sol-grid`)).positions;
-
     const filler = fill(mnt);
+    // whatever happens below, the next test needs the space back
+    after(() => {
+      rmSync(filler, { force: true });
+      rmSync(`${filler}-small`, { force: true });
+    });
     const fault = await waitFor(async () => {
       const h = await health(r.url);
       return h.status === 503 ? h.body : undefined;
@@ -100,17 +103,19 @@ describe('disk full while running', { skip: mounted ? false : 'needs root to mou
     assert.equal(paused.riskState, 'paused');
     assert.equal(paused.openOrders.length, 0, 'every order cancelled');
     assert.match(paused.riskReasons[0]?.message ?? '', /^paused: disk full/);
-    // Positions are kept (the venue still holds what it held; nothing was closed).
-    assert.deepEqual(
-      paused.positions.map((p) => p.base),
-      positionsBefore.map((p) => p.base),
-    );
 
     // Memory stays flat while the fault lasts (the old runner grew to gigabytes).
     const rss0 = rssMb(pid);
     await new Promise((res) => setTimeout(res, 8000));
     const rss1 = rssMb(pid);
     assert.ok(rss1 - rss0 < 40, `RSS grew ${rss0.toFixed(0)} → ${rss1.toFixed(0)} MB during the fault`);
+    // Positions are kept while paused: nothing closed, nothing traded (fills before the pause are the grid's).
+    const during = await getJson<Detail>(`${r.url}/api/bots/sol-grid`);
+    assert.deepEqual(
+      during.positions.map((p) => p.base),
+      paused.positions.map((p) => p.base),
+    );
+    assert.equal(during.openOrders.length, 0);
     assert.equal((await health(r.url)).status, 503, 'still paused while the disk is full');
 
     rmSync(filler);

@@ -44,6 +44,7 @@ describe('a spread paper session replays through the backtest engine', () => {
       mode: 'paper',
       openBot: paperReplayFactory({ speed: 3600, loop: false }), // one data hour per (test) wall second
       metrics: new RunnerMetrics(),
+      retainMs: 0, // the whole journal is compared: nothing may be pruned by data age
       logger: (botId) => createLogger({ write: () => {}, botId }),
     });
     await runner.ensureBots([{ raw, source: 'drift-kmno-spread.yaml' }]);
