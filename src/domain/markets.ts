@@ -27,6 +27,11 @@ export interface MarketSpec {
   contractTier: ContractTier;
   /** Drift settles funding once per period (3600 s). */
   fundingPeriodSec: number;
+  /**
+   * Drift's size premium factor (IMF, MARGIN precision 1e6 as on chain): large positions need more margin.
+   * Absent = 0 (no premium).
+   */
+  imfFactor?: number;
 }
 
 const p = (units: number): bigint => (BigInt(Math.round(units * 1e6)) * PRICE_PRECISION) / 1_000_000n;

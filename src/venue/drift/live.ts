@@ -4,20 +4,21 @@
  * file of the venue; everything it composes is tested offline.
  */
 import { BulkAccountLoader, DriftClient, Wallet } from '@drift-labs/sdk';
-import { Connection, Keypair } from '@solana/web3.js';
+import { Keypair } from '@solana/web3.js';
 import type { SigningKeypair } from '../../runner/keys.ts';
 import { DriftAccountReader } from './account-reader.ts';
 import { DriftVenue } from './drift-venue.ts';
 import { DriftIxBuilder } from './ix-builder.ts';
 import { DEFAULT_PRIORITY_FEE, type PriorityFeePolicy, pickPriorityFee } from './priority-fee.ts';
+import { type RpcConnectionOptions, rpcConnection } from './rpc-connection.ts';
 import { subscribeOrExplain } from './subscribe.ts';
 import { RpcTxSender } from './tx-sender.ts';
 import { UserOrderIdBook } from './user-order-ids.ts';
 
 export interface LiveDriftOptions {
   rpcUrl: string;
-  /** Defaults to the RPC URL with ws(s)://. */
-  wsUrl?: string;
+  /** Timeouts and rate-limit handling of RPC requests. */
+  rpc?: RpcConnectionOptions;
   keypair: SigningKeypair;
   env?: 'mainnet-beta' | 'devnet';
   /** Perp markets the bots trade (the client loads their accounts and oracles). */
@@ -37,7 +38,7 @@ export interface LiveDrift {
 }
 
 export async function connectLiveDrift(o: LiveDriftOptions): Promise<LiveDrift> {
-  const connection = new Connection(o.rpcUrl, { commitment: 'confirmed', wsEndpoint: o.wsUrl });
+  const connection = rpcConnection(o.rpcUrl, o.rpc);
   const payer = Keypair.fromSecretKey(o.keypair.secretKeyBytes());
   const pollMs = o.pollMs ?? 1_000;
   // Polling subscriptions: one batched getMultipleAccounts per interval, which survives websocket drops.

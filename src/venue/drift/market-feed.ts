@@ -5,7 +5,8 @@
  * only SDK import stays inside src/venue/drift/). Needs a network; not exercised by the offline tests.
  */
 import { BulkAccountLoader, calculateBidAskPrice, DriftClient, Wallet } from '@drift-labs/sdk';
-import { Connection, Keypair } from '@solana/web3.js';
+import { Keypair } from '@solana/web3.js';
+import { rpcConnection } from './rpc-connection.ts';
 import { subscribeOrExplain } from './subscribe.ts';
 
 export interface DriftQuote {
@@ -32,7 +33,7 @@ export async function connectDriftMarketFeed(o: {
   env?: 'mainnet-beta' | 'devnet';
   pollMs?: number;
 }): Promise<DriftMarketFeed> {
-  const connection = new Connection(o.rpcUrl, { commitment: 'confirmed' });
+  const connection = rpcConnection(o.rpcUrl);
   const accountLoader = new BulkAccountLoader(connection, 'confirmed', o.pollMs ?? 1_000);
   const client = new DriftClient({
     connection,

@@ -34,7 +34,8 @@ const CODE_OF: Record<RejectReason, number> = {
 };
 
 export interface SimLayerOptions extends SimExchangeOptions {
-  builder: DriftIxBuilder;
+  /** Maps a subaccount id to its user account (the authority's PDAs). */
+  builder: Pick<DriftIxBuilder, 'userAccountPublicKey'>;
   /** The Drift program (coder + IDL) the instructions are decoded with. */
   program: Parameters<typeof decodeDriftIx>[0];
   /** Called when the layer creates a subaccount, so the offline client can register its User. */
@@ -46,7 +47,7 @@ export class SimDriftLayer {
   readonly exchange: SimExchange;
   /** Every decoded instruction, in order (for assertions). */
   readonly log: DecodedDriftIx[][] = [];
-  readonly #builder: DriftIxBuilder;
+  readonly #builder: Pick<DriftIxBuilder, 'userAccountPublicKey'>;
   readonly #program: Parameters<typeof decodeDriftIx>[0];
   readonly #clock: () => number;
   readonly #onCreated: (id: number) => void;
@@ -191,6 +192,34 @@ export class SimDriftLayer {
       if (this.pingFails) throw new Error('ECONNREFUSED');
     },
   };
+
+  /** Drift subaccount ids that exist, with their simulator ids. */
+  subaccounts(): [driftSub: number, simSub: number][] {
+    return [...this.#subs];
+  }
+
+  get userStatsExists(): boolean {
+    return this.#userStats;
+  }
+
+  get subaccountsCreated(): number {
+    return this.#created;
+  }
+
+  /** Drift's UserAccount running totals of a subaccount (see the fields above). */
+  userTotals(driftSub: number): {
+    cumulativePerpFunding: bigint;
+    settledPerpPnl: bigint;
+    netDeposits: bigint;
+  } {
+    const simSub = this.#simId(driftSub);
+    const netDeposits = this.#netDeposits.get(simSub) ?? 0n;
+    return {
+      cumulativePerpFunding: this.#funding.get(simSub) ?? 0n,
+      settledPerpPnl: this.exchange.account(simSub).collateral - netDeposits,
+      netDeposits,
+    };
+  }
 
   readonly eventSource: EventSource = (emit) => {
     this.#listener = emit;
