@@ -12,7 +12,7 @@ import { openLivePriced } from '../runner/live-priced-driver.ts';
 import type { OpenBot } from '../runner/runner.ts';
 import { type Db, getPerpsAccount, linkPerpsAccount, listBots } from '../store/index.ts';
 import type { DriftAccountState } from '../venue/drift/account-reader.ts';
-import { connectLiveDrift } from '../venue/drift/live.ts';
+import { connectLiveDrift, type LiveDriftOptions } from '../venue/drift/live.ts';
 import { connectDriftMarketFeed } from '../venue/drift/market-feed.ts';
 
 export interface LiveModeOptions {
@@ -20,6 +20,12 @@ export interface LiveModeOptions {
   rpcUrl: string;
   keypair: SigningKeypair;
   configs: { raw: Record<string, unknown>; source: string }[];
+  /** Tuning of the Drift connection (polling, heartbeat, RPC timeouts, send retries); defaults are live's. */
+  drift?: Pick<LiveDriftOptions, 'pollMs' | 'heartbeatMs' | 'rpc' | 'retry'>;
+  /** Wall ms per synthetic bar. Default 15 s. */
+  barMs?: number;
+  /** The bots' clock. Default Date.now. */
+  now?: () => number;
 }
 
 export interface ModeHandle {
@@ -49,8 +55,18 @@ export async function openPaperLiveMode(o: Omit<LiveModeOptions, 'keypair'>): Pr
 
 export async function openLiveMode(o: LiveModeOptions): Promise<ModeHandle> {
   const perpMarketIndexes = await marketIndexes(o.db, o.configs);
-  const drift = await connectLiveDrift({ rpcUrl: o.rpcUrl, keypair: o.keypair, perpMarketIndexes });
-  const feed = await connectDriftMarketFeed({ rpcUrl: o.rpcUrl, perpMarketIndexes });
+  const drift = await connectLiveDrift({
+    rpcUrl: o.rpcUrl,
+    keypair: o.keypair,
+    perpMarketIndexes,
+    ...o.drift,
+  });
+  const feed = await connectDriftMarketFeed({
+    rpcUrl: o.rpcUrl,
+    perpMarketIndexes,
+    pollMs: o.drift?.pollMs,
+    rpc: o.drift?.rpc,
+  });
   // One venue for every bot: its events go to the bot that owns the subaccount.
   const routes = new Map<number, BotSession>();
   const stop = drift.venue.subscribe((e) => routes.get(e.subaccountId)?.onVenueEvent(e));
@@ -69,8 +85,13 @@ export async function openLiveMode(o: LiveModeOptions): Promise<ModeHandle> {
           return () => routes.delete(sub);
         },
         liquidationPrice: (account, i) => (account as Partial<DriftAccountState>).liquidationPrices?.[i],
+        health: () => {
+          const h = drift.venue.status;
+          return h.status === 'degraded' ? h.reason : undefined;
+        },
       },
-      barMs: 15_000,
+      barMs: o.barMs ?? 15_000,
+      now: o.now,
     });
   };
   return {

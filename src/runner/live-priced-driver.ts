@@ -30,7 +30,14 @@ export type LiveVenueChoice =
       /** Subscribes this bot to the shared venue's events of its subaccount. */
       route: (subaccountId: number, session: BotSession) => () => void;
       liquidationPrice: (account: AccountState, marketIndex: number) => bigint | undefined;
+      /** Why the venue cannot take commands now (its connection is degraded), or undefined when it can. */
+      health?: () => string | undefined;
     };
+
+/** The venue reported itself degraded: a transient condition, the bot backs off and recovers. */
+export class VenueDegradedError extends Error {
+  override name = 'VenueDegraded';
+}
 
 export interface LivePricedOptions {
   record: RunnerBotRecord;
@@ -122,6 +129,9 @@ export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
       if (engine.strategy === 'grid') forced = reason;
     },
     async tick(wall) {
+      const unhealthy = o.venue.kind === 'live' ? o.venue.health?.() : undefined;
+      if (unhealthy) throw new VenueDegradedError(unhealthy);
+      if (session.status === 'degraded') await session.recover(wall);
       if (wall >= nextBar) {
         const ts = nextBar;
         nextBar = Math.floor(wall / barMs) * barMs + barMs;

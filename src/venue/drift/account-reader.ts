@@ -3,12 +3,17 @@
  * getFreeCollateral, margin requirements, getLeverage, getHealth, liquidationPrice). `userToAccountState` is
  * pure over a User-shaped object, so it runs offline against the in-memory SDK harness.
  */
+import { EventEmitter } from 'node:events';
 import {
+  type DataAndSlot,
   type DriftClient,
   fetchUserStatsAccount,
+  getUserAccountPublicKeySync,
   QUOTE_SPOT_MARKET_INDEX,
   TEN_THOUSAND,
-  type User,
+  User,
+  type UserAccount,
+  type UserAccountSubscriber,
 } from '@drift-labs/sdk';
 import type { AccountState, PostOnly } from '../../domain/types.ts';
 import {
@@ -28,6 +33,8 @@ export interface DriftAccountState extends AccountState {
   /** PRICE precision per market index; undefined when the SDK reports none (−1: no liquidation possible). */
   liquidationPrices: Record<number, bigint | undefined>;
   totals: DriftUserTotals;
+  /** The slot the account was read at (live reads). */
+  slot?: number;
 }
 
 /** What the venue remembers about its own orders (the chain keeps neither the post-only flavour nor a time). */
@@ -103,31 +110,62 @@ export interface AuthorityInfo {
 
 /** The venue's read seam: the SDK in live mode, the simulator in the in-memory layer. */
 export interface AccountReader {
-  /** Throws (broken I/O) when the account cannot be read; the venue then degrades. */
-  read(subaccountId: number): Promise<DriftAccountState>;
+  /**
+   * Throws (broken I/O) when the account cannot be read; the venue then degrades. `minSlot`: the read must be
+   * at least this recent (the slot our last transaction landed in); an RPC node behind it is an error too.
+   */
+  read(subaccountId: number, minSlot?: number): Promise<DriftAccountState>;
   authorityInfo(): Promise<AuthorityInfo>;
   /** A cheap round trip to the RPC, for the heartbeat. */
   ping(): Promise<void>;
 }
 
-/** Live reader over a subscribed DriftClient (User subscriptions keep the accounts fresh). */
+/** The subaccount's user account does not exist (not an I/O failure). */
+export class SubaccountMissingError extends Error {
+  override name = 'SubaccountMissing';
+}
+
+export interface DriftAccountReaderOptions {
+  clock?: () => number;
+  /** Reads retried while the RPC node is behind `minSlot`, and the pause between them. Default 5 × 200 ms. */
+  behindRetries?: number;
+  behindWaitMs?: number;
+}
+
+/**
+ * Live reader. Each read fetches the subaccount's user account itself (getAccountInfo with its context slot)
+ * rather than through the SDK's polling user subscriber, whose fetch() swallows RPC errors and keeps serving
+ * the last data: a failed read must fail, so the venue degrades instead of deciding on an old account. The
+ * User registered in the DriftClient (for the SDK's margin maths and the instruction builders) serves what
+ * this reader fetched last. Markets and oracles come from the client's polling subscription.
+ */
 export class DriftAccountReader implements AccountReader {
   readonly #client: DriftClient;
   readonly #memory: OrderMemory;
   readonly #clock: () => number;
+  readonly #retries: number;
+  readonly #waitMs: number;
+  readonly #accounts = new Map<number, DataAndSlot<UserAccount>>();
 
-  constructor(client: DriftClient, memory: OrderMemory, clock: () => number = Date.now) {
+  constructor(client: DriftClient, memory: OrderMemory, o: DriftAccountReaderOptions = {}) {
     this.#client = client;
     this.#memory = memory;
-    this.#clock = clock;
+    this.#clock = o.clock ?? Date.now;
+    this.#retries = o.behindRetries ?? 5;
+    this.#waitMs = o.behindWaitMs ?? 200;
   }
 
-  async read(subaccountId: number): Promise<DriftAccountState> {
-    if (!this.#client.hasUser(subaccountId)) await this.#client.addUser(subaccountId);
-    const user = this.#client.getUser(subaccountId);
-    // Re-fetch rather than trust a websocket cache that may have gone quiet: the venue is the truth.
-    await user.fetchAccounts();
-    return userToAccountState(user, subaccountId, this.#memory, this.#clock());
+  /** Makes the subaccount's User known to the client (fetching it once); for the instruction builders. */
+  async ensureUser(subaccountId: number): Promise<void> {
+    if (!this.#accounts.has(subaccountId)) await this.#fetch(subaccountId, 0);
+    this.#register(subaccountId);
+  }
+
+  async read(subaccountId: number, minSlot = 0): Promise<DriftAccountState> {
+    const slot = await this.#fetch(subaccountId, minSlot);
+    this.#register(subaccountId);
+    const user = this.#client.getUser(subaccountId, this.#client.authority);
+    return { ...userToAccountState(user, subaccountId, this.#memory, this.#clock()), slot };
   }
 
   async authorityInfo(): Promise<AuthorityInfo> {
@@ -143,5 +181,65 @@ export class DriftAccountReader implements AccountReader {
 
   async ping(): Promise<void> {
     await this.#client.connection.getSlot('confirmed');
+  }
+
+  /** Fetches the user account at a slot ≥ minSlot; returns the slot it was read at. */
+  async #fetch(subaccountId: number, minSlot: number): Promise<number> {
+    const key = getUserAccountPublicKeySync(
+      this.#client.program.programId,
+      this.#client.authority,
+      subaccountId,
+    );
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.#client.connection.getAccountInfoAndContext(key, 'confirmed');
+      const slot = res.context.slot;
+      if (slot < minSlot) {
+        if (attempt < this.#retries) {
+          await new Promise((r) => setTimeout(r, this.#waitMs));
+          continue;
+        }
+        throw new Error(
+          `the RPC node is behind: it answered for slot ${slot}, our last transaction landed in ${minSlot}`,
+        );
+      }
+      if (!res.value) {
+        throw new SubaccountMissingError(
+          `subaccount ${subaccountId} of ${this.#client.authority.toBase58()} does not exist on Drift`,
+        );
+      }
+      const data = this.#client.program.coder.accounts.decode('User', res.value.data) as UserAccount;
+      const held = this.#accounts.get(subaccountId);
+      if (!held || slot >= held.slot) this.#accounts.set(subaccountId, { data, slot });
+      return slot;
+    }
+  }
+
+  /** A User in the client whose account subscriber serves this reader's last fetch. */
+  #register(subaccountId: number): void {
+    const authority = this.#client.authority;
+    const mapKey = this.#client.getUserMapKey(subaccountId, authority);
+    if (this.#client.users.has(mapKey)) return;
+    const subscriber = {
+      eventEmitter: new EventEmitter(),
+      isSubscribed: true,
+      subscribe: async () => true,
+      fetch: async () => {
+        await this.#fetch(subaccountId, 0);
+      },
+      unsubscribe: async () => {},
+      updateData: (data: UserAccount, slot: number) => this.#accounts.set(subaccountId, { data, slot }),
+      getUserAccountAndSlot: () => this.#accounts.get(subaccountId),
+    } as unknown as UserAccountSubscriber;
+    const user = new User({
+      driftClient: this.#client,
+      userAccountPublicKey: getUserAccountPublicKeySync(
+        this.#client.program.programId,
+        authority,
+        subaccountId,
+      ),
+      accountSubscription: { type: 'custom', userAccountSubscriber: subscriber },
+    });
+    user.isSubscribed = true;
+    this.#client.users.set(mapKey, user);
   }
 }

@@ -186,6 +186,45 @@ describe('DriftVenue specifics', () => {
     );
   });
 
+  it('stays degraded while a send of unknown outcome may still land; the late landing is then adopted once', async () => {
+    const { venue, layer } = setup();
+    const sub = await venue.createSubaccount('a');
+    await venue.deposit(sub, 500_000_000n);
+    const realSend = layer.sender.send;
+    // The RPC loses the answer and the transaction is held: it lands later, while its blockhash is valid.
+    let held: (() => Promise<unknown>) | undefined;
+    let resolution: 'pending' | 'landed' | 'expired' = 'pending';
+    const asked: { signature?: string; lastValidBlockHeight?: number }[] = [];
+    layer.sender.send = async (...args) => {
+      if (held !== undefined || resolution !== 'pending') return realSend(...args);
+      held = () => realSend(...args);
+      return { status: 'unknown', signature: 'sig-1', lastValidBlockHeight: 500, detail: 'answer lost' };
+    };
+    (layer.sender as { resolve?: unknown }).resolve = async (u: (typeof asked)[number]) => {
+      asked.push(u);
+      return resolution;
+    };
+    const order = limit('buy', 95_000_000n, { userOrderId: 9 });
+    const [r] = await venue.execute(sub, [{ kind: 'place', order }]);
+    assert.equal(r.ok ? 'ok' : r.reason, 'Disconnected');
+    // The RPC answers again, but the transaction can still land: a fresh read proves nothing yet.
+    assert.equal((await venue.heartbeat()).status, 'degraded');
+    assert.equal((await venue.heartbeat()).status, 'degraded');
+    assert.deepEqual(asked[0], { sub, signature: 'sig-1', lastValidBlockHeight: 500 });
+    const [blocked] = await venue.execute(sub, [{ kind: 'place', order: limit('buy', 94_000_000n) }]);
+    assert.equal(blocked.ok ? 'ok' : blocked.reason, 'Disconnected', 'no new order while it is unresolved');
+    // It lands; the resolver says so; the venue recovers and reports the order.
+    await held?.();
+    resolution = 'landed';
+    assert.equal((await venue.heartbeat()).status, 'healthy');
+    assert.equal(venue.unknownSends, 0);
+    const open = (await venue.getAccount(sub)).openOrders;
+    assert.deepEqual(
+      open.map((o) => o.userOrderId),
+      [9],
+    );
+  });
+
   it('an RPC error while reading degrades the venue; execute then answers Disconnected', async () => {
     const { venue, layer } = setup();
     const sub = await venue.createSubaccount('a');

@@ -52,6 +52,10 @@ export class DriftVenue implements VenuePort {
   readonly #stopSource: () => void;
   /** Accepted events seen while a command is in flight (how a placement learns its order ids). */
   #collecting: VenueEvent[] | undefined;
+  /** Per subaccount, the slot of our last landed transaction: a read from an older slot cannot show it yet. */
+  readonly #minSlot = new Map<number, number>();
+  /** Sends whose outcome is unknown, until resolved (landed / failed / expired) by a heartbeat. */
+  readonly #unknownSends: { sub: number; signature?: string; lastValidBlockHeight?: number }[] = [];
 
   constructor(deps: DriftVenueDeps) {
     this.#d = deps;
@@ -157,18 +161,26 @@ export class DriftVenue implements VenuePort {
     return results;
   }
 
+  /** Sends whose outcome is still unknown (the venue stays degraded while there are any). */
+  get unknownSends(): number {
+    return this.#unknownSends.length;
+  }
+
   /**
-   * One heartbeat: probe the RPC; when recovering, re-read every subaccount, settle unknown sends (orders that
-   * did land are reported as accepted) and only then accept new commands.
+   * One heartbeat: probe the RPC; when recovering, first settle every send whose outcome was unknown — each
+   * must be known to have landed, failed, or expired (its blockhash passed unseen, so it can never land) —
+   * then re-read every subaccount (orders that did land are reported as accepted) and only then accept new
+   * commands. A send still pending keeps the venue degraded until a later beat.
    */
   async heartbeat(): Promise<HealthState> {
     return this.health.beat(
       () => this.#d.reader.ping(),
       async () => {
+        await this.#resolveUnknownSends();
         const subs = new Set([...this.#last.keys(), ...this.book.subaccountsWithUnknown()]);
         for (const sub of subs) {
           const prev = this.#last.get(sub);
-          const acct = await this.#d.reader.read(sub);
+          const acct = await this.#d.reader.read(sub, this.#minSlot.get(sub));
           this.book.reconcile(sub, acct.openOrders, this.#clock());
           if (prev && !this.#d.eventSource) {
             for (const e of diffAccountStates(prev, acct, this.#clock())) this.#emit(e);
@@ -253,11 +265,19 @@ export class DriftVenue implements VenuePort {
     }
     if (out.status === 'failed' || out.status === 'unknown') {
       this.#collecting = undefined;
-      if (out.status === 'unknown') this.book.markUnknown(sub, uoids);
+      if (out.status === 'unknown') {
+        this.book.markUnknown(sub, uoids);
+        this.#unknownSends.push({
+          sub,
+          signature: out.signature,
+          lastValidBlockHeight: out.lastValidBlockHeight,
+        });
+      }
       this.health.degrade(`send ${out.status}: ${out.detail}`);
       return { result: { ok: false, command, reason: 'Disconnected', detail: out.detail }, account: before };
     }
     // The transaction landed. If the read after it fails, the venue is degraded (by #io) but the result stays ok.
+    if (out.status === 'confirmed' && out.slot !== undefined) this.#expectSlot(sub, out.slot);
     const after = await this.#refresh(sub).catch(() => undefined);
     const seen = this.#collecting ?? [];
     this.#collecting = undefined;
@@ -362,9 +382,29 @@ export class DriftVenue implements VenuePort {
     }
   }
 
+  #expectSlot(sub: number, slot: number): void {
+    if (slot > (this.#minSlot.get(sub) ?? 0)) this.#minSlot.set(sub, slot);
+  }
+
+  /** Throws while any unknown send is still pending (the heartbeat then stays degraded). */
+  async #resolveUnknownSends(): Promise<void> {
+    const resolve = this.#d.sender.resolve?.bind(this.#d.sender);
+    for (let i = this.#unknownSends.length - 1; i >= 0; i--) {
+      const u = this.#unknownSends[i];
+      // A sender that cannot tell (tests' in-memory layers): the fresh read below is the answer.
+      const r = resolve ? await resolve(u) : 'expired';
+      if (r === 'pending') {
+        throw new Error(
+          `a transaction of unknown outcome may still land (valid until block height ${u.lastValidBlockHeight ?? '?'}); waiting`,
+        );
+      }
+      this.#unknownSends.splice(i, 1);
+    }
+  }
+
   /** Reads a subaccount, emits the diff against the last read (polling mode) and remembers it. */
   async #refresh(sub: number): Promise<DriftAccountState> {
-    const acct = await this.#io(() => this.#d.reader.read(sub));
+    const acct = await this.#io(() => this.#d.reader.read(sub, this.#minSlot.get(sub)));
     const prev = this.#last.get(sub);
     this.book.observe(sub, acct.openOrders, this.#clock());
     if (prev && !this.#d.eventSource) {

@@ -12,13 +12,15 @@ import { DriftIxBuilder } from './ix-builder.ts';
 import { DEFAULT_PRIORITY_FEE, type PriorityFeePolicy, pickPriorityFee } from './priority-fee.ts';
 import { type RpcConnectionOptions, rpcConnection } from './rpc-connection.ts';
 import { subscribeOrExplain } from './subscribe.ts';
-import { RpcTxSender } from './tx-sender.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, RpcTxSender } from './tx-sender.ts';
 import { UserOrderIdBook } from './user-order-ids.ts';
 
 export interface LiveDriftOptions {
   rpcUrl: string;
   /** Timeouts and rate-limit handling of RPC requests. */
   rpc?: RpcConnectionOptions;
+  /** Send retries and confirmation polling (DEFAULT_RETRY_POLICY). */
+  retry?: Partial<RetryPolicy>;
   keypair: SigningKeypair;
   env?: 'mainnet-beta' | 'devnet';
   /** Perp markets the bots trade (the client loads their accounts and oracles). */
@@ -55,11 +57,10 @@ export async function connectLiveDrift(o: LiveDriftOptions): Promise<LiveDrift> 
   await subscribeOrExplain(client, o.rpcUrl);
 
   const book = new UserOrderIdBook();
+  const reader = new DriftAccountReader(client, book);
   const builder = new DriftIxBuilder({
     client,
-    ensureUser: async (id) => {
-      if (!client.hasUser(id)) await client.addUser(id);
-    },
+    ensureUser: (id) => reader.ensureUser(id),
     usdcTokenAccount: () => client.getAssociatedTokenAccount(0, false),
   });
   const policy = o.priorityFee ?? DEFAULT_PRIORITY_FEE;
@@ -69,9 +70,10 @@ export async function connectLiveDrift(o: LiveDriftOptions): Promise<LiveDrift> 
     sender: new RpcTxSender({
       rpc: connection,
       payer,
+      policy: { ...DEFAULT_RETRY_POLICY, ...o.retry },
       lookupTables: () => client.fetchAllLookupTableAccounts(),
     }),
-    reader: new DriftAccountReader(client, book),
+    reader,
     computeUnitPrice: async () => {
       const recent = await connection.getRecentPrioritizationFees().catch(() => []);
       return pickPriorityFee(

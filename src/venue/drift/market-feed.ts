@@ -6,7 +6,7 @@
  */
 import { BulkAccountLoader, calculateBidAskPrice, DriftClient, Wallet } from '@drift-labs/sdk';
 import { Keypair } from '@solana/web3.js';
-import { rpcConnection } from './rpc-connection.ts';
+import { type RpcConnectionOptions, rpcConnection } from './rpc-connection.ts';
 import { subscribeOrExplain } from './subscribe.ts';
 
 export interface DriftQuote {
@@ -32,8 +32,9 @@ export async function connectDriftMarketFeed(o: {
   perpMarketIndexes: number[];
   env?: 'mainnet-beta' | 'devnet';
   pollMs?: number;
+  rpc?: RpcConnectionOptions;
 }): Promise<DriftMarketFeed> {
-  const connection = rpcConnection(o.rpcUrl);
+  const connection = rpcConnection(o.rpcUrl, o.rpc);
   const accountLoader = new BulkAccountLoader(connection, 'confirmed', o.pollMs ?? 1_000);
   const client = new DriftClient({
     connection,

@@ -48,7 +48,7 @@ export class SimDriftLayer {
   /** Every decoded instruction, in order (for assertions). */
   readonly log: DecodedDriftIx[][] = [];
   readonly #builder: Pick<DriftIxBuilder, 'userAccountPublicKey'>;
-  readonly #program: Parameters<typeof decodeDriftIx>[0];
+  readonly program: Parameters<typeof decodeDriftIx>[0];
   readonly #clock: () => number;
   readonly #onCreated: (id: number) => void;
   /** Drift subaccount id → simulator subaccount id. */
@@ -70,7 +70,7 @@ export class SimDriftLayer {
   constructor(options: SimLayerOptions) {
     this.exchange = new SimExchange(options);
     this.#builder = options.builder;
-    this.#program = options.program;
+    this.program = options.program;
     this.#clock = options.clock;
     this.#onCreated = options.onSubaccountCreated ?? (() => {});
   }
@@ -93,7 +93,7 @@ export class SimDriftLayer {
         return { status: 'unknown', signature: 'lost', detail: 'RPC lost while confirming' };
       }
       const decoded = instructions
-        .map((ix) => decodeDriftIx(this.#program, ix))
+        .map((ix) => decodeDriftIx(this.program, ix))
         .filter((d): d is DecodedDriftIx => d !== undefined);
       this.log.push(decoded);
       const result = this.#apply(decoded);

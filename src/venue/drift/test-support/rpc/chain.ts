@@ -36,6 +36,8 @@ export interface LoopbackChain {
    * whose blockhash is unknown or expired throws PreflightError (preflight) or is dropped (skipPreflight).
    */
   send(raw: Buffer, skipPreflight: boolean): Promise<string>;
+  /** Names of the Drift instructions a raw transaction carries (for faults aimed at one kind of send). */
+  instructionNames(raw: Buffer): string[];
   /** A landed transaction's slot and error (null when it succeeded); undefined when never seen. */
   status(signature: string): { slot: number; err: unknown } | undefined;
 }

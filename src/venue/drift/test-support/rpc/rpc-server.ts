@@ -31,6 +31,8 @@ export interface Fault {
   kind: FaultKind;
   /** Only requests calling this method (any method of a batch) trigger it. Default: any request. */
   method?: string;
+  /** sendTransaction only: only transactions carrying this Drift instruction (e.g. 'placeOrders'). */
+  instruction?: string;
   /** How many requests it hits. Default 1. */
   times?: number;
   /** rateLimit: the Retry-After value in seconds. Default 1. */
@@ -39,6 +41,11 @@ export interface Fault {
   lagSlots?: number;
   /** lostConfirmation: status requests reset after the lost answer. Default 12. */
   statusResets?: number;
+  /**
+   * lostConfirmation: the transaction lands only this many slots later (the leader got it late), so a read
+   * right after the lost answer does not show it yet. Default 0 (lands at once).
+   */
+  landAfterSlots?: number;
 }
 
 interface RpcRequest {
@@ -70,6 +77,8 @@ export class RpcServer {
   /** Requests refused for missing or wrong credentials. */
   unauthorized = 0;
   #statusResets = 0;
+  /** Transactions accepted but landing later (lostConfirmation with landAfterSlots). */
+  readonly #delayed: { raw: Buffer; atSlot: number }[] = [];
   readonly #hanging = new Set<ServerResponse>();
   readonly #auth: string | undefined;
 
@@ -99,17 +108,19 @@ export class RpcServer {
   inject(f: Fault): void {
     this.#faults.push({
       method: '',
+      instruction: '',
       times: 1,
       retryAfterSec: 1,
       lagSlots: 40,
       statusResets: 12,
+      landAfterSlots: 0,
       ...f,
     });
   }
 
-  /** Faults queued but not yet fired. */
+  /** Faults queued but not yet fired, and delayed transactions not yet landed. */
   get pending(): number {
-    return this.#faults.length;
+    return this.#faults.length + this.#delayed.length;
   }
 
   async close(): Promise<void> {
@@ -134,6 +145,7 @@ export class RpcServer {
       res.writeHead(400).end();
       return;
     }
+    await this.#landDue();
     const requests = Array.isArray(body) ? body : [body];
     for (const r of requests) this.calls.set(r.method, (this.calls.get(r.method) ?? 0) + 1);
 
@@ -157,7 +169,15 @@ export class RpcServer {
           req.socket.destroy();
           return;
         case 'lostConfirmation':
-          await Promise.all(requests.map((r) => this.#answer(r, 0).catch(() => undefined)));
+          if (fault.landAfterSlots > 0) {
+            for (const r of requests) {
+              if (r.method !== 'sendTransaction') continue;
+              const raw = Buffer.from((r.params ?? [])[0] as string, 'base64');
+              this.#delayed.push({ raw, atSlot: this.chain.slot() + fault.landAfterSlots });
+            }
+          } else {
+            await Promise.all(requests.map((r) => this.#answer(r, 0).catch(() => undefined)));
+          }
           this.#statusResets = fault.statusResets;
           req.socket.destroy();
           return;
@@ -195,8 +215,29 @@ export class RpcServer {
     res.end(JSON.stringify(Array.isArray(body) ? answers : answers[0]));
   }
 
+  /** Lands delayed transactions whose slot has come (skipping preflight, as a leader would). */
+  async #landDue(): Promise<void> {
+    const now = this.chain.slot();
+    for (let i = 0; i < this.#delayed.length; ) {
+      const d = this.#delayed[i];
+      if (d.atSlot > now) {
+        i++;
+        continue;
+      }
+      this.#delayed.splice(i, 1);
+      await this.chain.send(d.raw, true).catch(() => undefined);
+    }
+  }
+
   #takeFault(requests: RpcRequest[]): Required<Fault> | undefined {
-    const i = this.#faults.findIndex((f) => !f.method || requests.some((r) => r.method === f.method));
+    const hit = (f: Required<Fault>, r: RpcRequest) =>
+      (!f.method || r.method === f.method) &&
+      (!f.instruction ||
+        (r.method === 'sendTransaction' &&
+          this.chain
+            .instructionNames(Buffer.from((r.params ?? [])[0] as string, 'base64'))
+            .includes(f.instruction)));
+    const i = this.#faults.findIndex((f) => requests.some((r) => hit(f, r)));
     if (i < 0) return undefined;
     const f = this.#faults[i];
     if (--f.times <= 0) this.#faults.splice(i, 1);

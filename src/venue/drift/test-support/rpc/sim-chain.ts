@@ -33,6 +33,7 @@ import type { Order } from '../../../../domain/types.ts';
 import { encodeBase58 } from '../../../../runner/keys.ts';
 import { DRIFT_DEFAULT_PNL_WEIGHTS } from '../../../sim/margin.ts';
 import { programErrorFromCode } from '../../drift-errors.ts';
+import { decodeInstructionData } from '../../ix-decoder.ts';
 import { bn, keyFor, perpOracleKey } from '../../offline/sdk-accounts.ts';
 import { createOfflineClient } from '../offline-client.ts';
 import { PYTH_PUSH_PROGRAM_ID, pythPriceAccount } from '../pyth-account.ts';
@@ -135,6 +136,14 @@ export class SimChain implements LoopbackChain {
 
   status(signature: string): { slot: number; err: unknown } | undefined {
     return this.#statuses.get(signature);
+  }
+
+  instructionNames(raw: Buffer): string[] {
+    const tx = VersionedTransaction.deserialize(raw);
+    const keys = tx.message.staticAccountKeys;
+    return tx.message.compiledInstructions
+      .filter((ix) => keys[ix.programIdIndex].equals(this.programId))
+      .map((ix) => decodeInstructionData(this.layer.program, ix.data)?.name ?? '?');
   }
 
   async send(raw: Buffer, skipPreflight: boolean): Promise<string> {
