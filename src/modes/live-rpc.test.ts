@@ -34,10 +34,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const COLLATERAL = 1_000_000_000n;
 const MINUTE = 60_000;
 /** Real time the pollers get after each simulated minute (they run on real timers). */
-const SETTLE_MS = 60;
+const SETTLE_MS = 20;
 const FAST = {
-  pollMs: 25,
-  heartbeatMs: 50,
+  pollMs: 250,
+  heartbeatMs: 100,
   rpc: { timeoutMs: 800, maxRetryAfterMs: 1_000 },
   retry: { pollIntervalMs: 10, baseDelayMs: 10, maxDelayMs: 80, maxPollErrors: 4 },
 };
@@ -120,7 +120,7 @@ describe('live mode over the loopback rpc server (in-memory Drift layer, seeded 
   });
 
   it('ramps a ladder in through the rpc server', async () => {
-    for (let i = 0; i < 90; i++) await minute(150 + 3 * Math.sin((i / 30) * Math.PI));
+    for (let i = 0; i < 60; i++) await minute(150 + 3 * Math.sin((i / 30) * Math.PI));
     const open = chainAccount().openOrders;
     console.log(`rpc: ${net.chain.landed.length} transactions landed, ${open.length} orders resting`);
     assert.ok(open.length >= 6, `a ladder rests on the chain (${open.length} orders)`);
@@ -140,9 +140,21 @@ describe('live mode over the loopback rpc server (in-memory Drift layer, seeded 
     seed('expiredBlockhash', { method: 'sendTransaction' });
     seed('laggingSlot', { method: 'getAccountInfo', times: 8, lagSlots: 3_000 });
     // A swing wide enough to fill orders on both sides, so the bot keeps sending while the faults fire.
-    for (let i = 0; i < 240 && net.server.pending > 0; i++)
-      await minute(150 + 6 * Math.sin((i / 20) * Math.PI));
-    for (let i = 0; i < 30; i++) await minute(price);
+    const fillsBefore = (await listFills(t.db, 'sol-grid')).length;
+    let i = 0;
+    for (; i < 240 && net.server.pending > 0; i++) await minute(150 + 4 * Math.sin((i / 20) * Math.PI));
+    const faultMinutes = i;
+    // Then the bot trades on: another swing after the last fault, so recovery is shown by trading.
+    const txAfterFaults = net.chain.landed.length;
+    for (const end = i + 40; i < end; i++) await minute(150 + 4 * Math.sin((i / 20) * Math.PI));
+    for (let k = 0; k < 5; k++) await minute(price);
+    const fillsDuring = (await listFills(t.db, 'sol-grid')).length - fillsBefore;
+    console.log(
+      `rpc: faults fired within ${faultMinutes} minutes; ${net.chain.landed.length - txAfterFaults} transactions ` +
+        `after the last one; ${fillsDuring} fills since the first`,
+    );
+    assert.ok(net.chain.landed.length - txAfterFaults > 0, 'the bot keeps sending after the faults');
+    assert.ok(fillsDuring > 0, 'and keeps trading');
     for (const kind of seeded) assert.ok(net.server.fired[kind] > 0, `fault ${kind} fired`);
     if (process.env.RPC_TEST_LOG)
       for (const l of logs) if (/degrad|recover|reject|unknown|SYSTEM/.test(l)) console.log(l);
@@ -177,11 +189,46 @@ describe('live mode over the loopback rpc server (in-memory Drift layer, seeded 
     assert.ok(fills.length > 0, 'the swing filled orders');
     const cash = fills.reduce((s, f) => s + (f.side === 'buy' ? -f.quote : f.quote) - f.fee, 0n);
     const a = chainAccount();
+    if (process.env.RPC_TEST_LOG) {
+      for (const f of fills) console.log('FILL', f.ts, f.orderId, f.side, f.price, f.base, f.quote, f.fee);
+      console.log(
+        'ACCT',
+        a.collateral,
+        JSON.stringify(a.positions, (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
+      );
+      console.log('FUNDING', session.fundingTotal, 'FEES', session.feesTotal);
+    }
     assert.equal(
       COLLATERAL + cash + session.fundingTotal,
       a.collateral + a.positions.reduce((s, p) => s + p.quoteAsset, 0n),
     );
     const base = fills.reduce((s, f) => s + (f.side === 'buy' ? f.base : -f.base), 0n);
     assert.equal(base, a.positions.find((p) => p.marketIndex === SOL.marketIndex)?.base ?? 0n);
+  });
+
+  it("follows the market's status on chain: reduce-only → REDUCE_ONLY (rule G), fills paused → PAUSE (rule F)", async () => {
+    const verdict = () => session.engine.lastVerdict();
+    // A calm hour first: the swing above leaves a realised volatility that pauses quoting by itself.
+    for (let i = 0; i < 45; i++) await minute(price);
+    net.chain.setMarketStatus(SOL.marketIndex, 'reduceOnly');
+    for (let i = 0; i < 3; i++) await minute(price);
+    const why = () => JSON.stringify(verdict()?.reasons.map((r) => r.message));
+    assert.equal(verdict()?.kind, 'REDUCE_ONLY', why());
+    assert.ok(verdict()?.reasons.some((r) => /market is reduce-only on the venue/.test(r.message)));
+    const pos = chainAccount().positions.find((p) => p.marketIndex === SOL.marketIndex)?.base ?? 0n;
+    const growing = chainAccount().openOrders.filter((o) => !o.reduceOnly);
+    assert.deepEqual(growing, [], `only reduce-only orders rest (position ${pos})`);
+
+    net.chain.setMarketStatus(SOL.marketIndex, 'fillPaused');
+    for (let i = 0; i < 3; i++) await minute(price);
+    assert.equal(verdict()?.kind, 'PAUSE', why());
+    assert.ok(verdict()?.reasons.some((r) => /market paused on the venue/.test(r.message)));
+    assert.deepEqual(chainAccount().openOrders, [], 'PAUSE cancels every order');
+
+    net.chain.setMarketStatus(SOL.marketIndex, 'active');
+    for (let i = 0; i < 6; i++) await minute(price);
+    assert.notEqual(verdict()?.kind, 'PAUSE');
+    assert.ok(chainAccount().openOrders.length > 0, 'quoting again once the market is active');
+    assert.equal(session.status, 'running');
   });
 });

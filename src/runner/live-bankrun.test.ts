@@ -93,8 +93,22 @@ describe('live mode on a compiled Drift program (grid bot, solana-bankrun)', { s
       feed: {
         quote: (i) =>
           i === SOL.marketIndex
-            ? { marketIndex: i, mark: price, bid: price, ask: price, oracle: price, fundingRate: 0, slot: 0 }
+            ? {
+                marketIndex: i,
+                mark: price,
+                bid: price,
+                ask: price,
+                oracle: price,
+                fundingRate: 0,
+                slot: 0,
+                oracleSlot: 0,
+                oracleAgeMs: 0,
+                oracleStale: false,
+                market: { spec: SOL, status: 'active', reduceOnly: false, paused: false },
+                book: undefined,
+              }
             : undefined,
+        refresh: async () => {},
         close: async () => {},
       },
       venue: {

@@ -7,6 +7,7 @@
  * live-bankrun.test.ts (when DRIFT_PROGRAM_SO is set); paper on live prices needs an RPC.
  */
 import type { Candle } from '../data/types.ts';
+import type { MarketSpec } from '../domain/markets.ts';
 import { quoteToInt } from '../domain/precision.ts';
 import type { AccountState } from '../domain/types.ts';
 import { decodeJson } from '../store/index.ts';
@@ -30,8 +31,13 @@ export type LiveVenueChoice =
       /** Subscribes this bot to the shared venue's events of its subaccount. */
       route: (subaccountId: number, session: BotSession) => () => void;
       liquidationPrice: (account: AccountState, marketIndex: number) => bigint | undefined;
-      /** Why the venue cannot take commands now (its connection is degraded), or undefined when it can. */
-      health?: () => string | undefined;
+      /**
+       * Why the venue cannot take commands now (its connection is degraded), or undefined when it can. Asked
+       * at every tick of the bot (so at the bot's backoff pace when degraded): it may probe and recover first.
+       */
+      health?: () => Promise<string | undefined>;
+      /** The user's fees per market index (their tier on chain), merged into the chain's market spec. */
+      fees?: (marketIndex: number) => { takerFeeBps: number; makerFeeBps: number } | undefined;
     };
 
 /** The venue reported itself degraded: a transient condition, the bot backs off and recovers. */
@@ -48,6 +54,8 @@ export interface LivePricedOptions {
   barMs?: number;
   now?: () => number;
 }
+
+const pickFees = (m: MarketSpec) => ({ takerFeeBps: m.takerFeeBps, makerFeeBps: m.makerFeeBps });
 
 export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
   const { record, ctx, feed } = o;
@@ -129,16 +137,24 @@ export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
       if (engine.strategy === 'grid') forced = reason;
     },
     async tick(wall) {
-      const unhealthy = o.venue.kind === 'live' ? o.venue.health?.() : undefined;
+      const unhealthy = o.venue.kind === 'live' ? await o.venue.health?.() : undefined;
       if (unhealthy) throw new VenueDegradedError(unhealthy);
       if (session.status === 'degraded') await session.recover(wall);
       if (wall >= nextBar) {
         const ts = nextBar;
         nextBar = Math.floor(wall / barMs) * barMs + barMs;
         let stepped = false;
+        await feed.refresh();
         for (const m of config.markets) {
           const q = feed.quote(m.marketIndex);
           if (!q || !(q.mark > 0)) continue;
+          // The market as the chain has it: status always (rules F/G); live also trades on its spec.
+          const fees = o.venue.kind === 'live' ? o.venue.fees?.(m.marketIndex) : undefined;
+          engine.onVenueMarket(m.symbol, {
+            reduceOnly: q.market.reduceOnly,
+            paused: q.market.paused,
+            spec: o.venue.kind === 'live' ? { ...q.market.spec, ...(fees ?? pickFees(m)) } : undefined,
+          });
           const open = lastClose.get(m.marketIndex) ?? q.mark;
           lastClose.set(m.marketIndex, q.mark);
           const candle: Candle = {
@@ -149,7 +165,10 @@ export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
             close: q.mark,
             volume: 0,
             oracleClose: q.oracle,
+            oracleStale: q.oracleStale,
             fundingRate: q.fundingRate,
+            bid: q.bid,
+            ask: q.ask,
           };
           if (venue instanceof SimVenue) venue.onBar(m.symbol, candle, barMs);
           engine.onBar(m.symbol, candle, barMs);

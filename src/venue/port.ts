@@ -10,6 +10,17 @@ export type CommandResult =
 
 export type WithdrawResult = { ok: true } | { ok: false; reason: RejectReason; detail: string };
 
+export interface BookLevel {
+  price: bigint;
+  base: bigint;
+}
+export interface L2Book {
+  marketIndex: number;
+  ts: number;
+  bids: BookLevel[];
+  asks: BookLevel[];
+}
+
 export interface VenuePort {
   readonly name: string;
   /** Creates a subaccount (Drift: initializeUserAccount with the next free id) and returns its id. */
@@ -23,4 +34,5 @@ export interface VenuePort {
   getAccount(subaccountId: number): Promise<AccountState>;
   /** Venue events (acks, rejects, cancels, fills, funding, liquidations); returns an unsubscribe function. */
   subscribe(listener: (event: VenueEvent) => void): () => void;
+  orderBook(marketIndex: number): Promise<L2Book | undefined>;
 }

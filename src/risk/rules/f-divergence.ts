@@ -1,5 +1,5 @@
 /**
- * Rule F — oracle/mark divergence or a stale oracle → PAUSE. A mark far from the oracle means either the book is
+ * Rule F — oracle/mark divergence, a stale oracle, or the market paused on the venue → PAUSE. A mark far from the oracle means either the book is
  * dislocated or the oracle is wrong; in both cases quoting is unsafe (Drift's own guard rail is 10%).
  */
 
@@ -16,6 +16,15 @@ export function ruleDivergence(inputs: RiskInputs, limits: RiskLimits): RuleOutc
   const ageSec = s.oracleAgeMs / 1000;
   const stale = s.oracleStale || ageSec > limits.maxOracleAgeSec;
   const diverged = aboveLimit(div, limits.maxDivergencePct, wasActive(inputs, rule), limits.hysteresisPct);
+  if (s.marketPaused) {
+    const message = 'market paused on the venue (no fills possible)';
+    return {
+      rule,
+      tripped: true,
+      action: 'PAUSE',
+      reason: { rule, action: 'PAUSE', measured: 1, limit: 0, message },
+    };
+  }
   if (!stale && !diverged) return notTripped(rule);
   const reason = diverged
     ? {

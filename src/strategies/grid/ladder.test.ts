@@ -90,7 +90,6 @@ describe('grid ladder', () => {
   });
 
   it('every price is on the tick, every size on the step and ≥ min size, inside the band (4 markets)', () => {
-    const markets = Object.values(MARKETS);
     const scale: Record<string, number> = {
       'SOL-PERP': 150,
       'BTC-PERP': 95_000,
@@ -103,6 +102,7 @@ describe('grid ladder', () => {
       'KMNO-PERP': 1,
       'DRIFT-PERP': 1,
     };
+    const markets = Object.values(MARKETS).filter((m) => m.symbol in scale);
     fc.assert(
       fc.property(
         fc.constantFrom(...markets),

@@ -293,6 +293,40 @@ describe('DriftVenue specifics', () => {
     );
   });
 
+  it('in polling mode reports a fill once when reads overlap and answer out of order', async () => {
+    const { venue, layer, advance } = setup(undefined, true);
+    const sub = await venue.createSubaccount('a');
+    await venue.deposit(sub, 500_000_000n);
+    const [r] = await venue.execute(sub, [
+      { kind: 'place', order: limit('buy', 99_000_000n, { userOrderId: 4 }) },
+    ]);
+    assert.ok(r.ok);
+    const events: VenueEvent[] = [];
+    venue.subscribe((e) => events.push(e));
+    // A read that started before the fill answers after one that started after it (an RPC answering out
+    // of order); the venue must not diff the older state after the newer one.
+    const realRead = layer.reader.read;
+    let n = 0;
+    layer.reader.read = async (id, minSlot) => {
+      const state = await realRead(id, minSlot);
+      const delay = n++ === 0 ? 30 : 0;
+      await new Promise((res) => setTimeout(res, delay));
+      return state;
+    };
+    const early = venue.poll(); // reads the state before the fill (slow answer)
+    await advance(); // the bar fills the bid
+    layer.onBar(
+      0,
+      { ts: T0 + 2 * MINUTE, open: 100, high: 100, low: 98, close: 98, volume: 1, oracleClose: 98 },
+      MINUTE,
+    );
+    const late = venue.getAccount(sub); // reads the state after the fill (fast answer)
+    await Promise.all([early, late]);
+    await venue.getAccount(sub);
+    const fills = events.filter((e) => e.type === 'filled');
+    assert.equal(fills.length, 1, JSON.stringify(events.map((e) => e.type)));
+  });
+
   it("in polling mode books fees and funding from Drift's running totals: the books equal the venue exactly", async () => {
     const { venue, layer } = setup(undefined, true);
     const sub = await venue.createSubaccount('a');

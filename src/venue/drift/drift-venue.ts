@@ -10,7 +10,7 @@
  * - Each OrderCommand is one transaction; results are values (program errors map to RejectReason).
  */
 import type { OrderCommand, OrderParams, RejectReason, VenueEvent } from '../../domain/types.ts';
-import type { CommandResult, VenuePort, WithdrawResult } from '../port.ts';
+import type { CommandResult, L2Book, VenuePort, WithdrawResult } from '../port.ts';
 import type { AccountReader, DriftAccountState } from './account-reader.ts';
 import { ConnectionHealth, type HealthState } from './connection-health.ts';
 import { diffAccountStates } from './events.ts';
@@ -35,6 +35,8 @@ export interface DriftVenueDeps {
   clock?: () => number;
   health?: ConnectionHealth;
   book?: UserOrderIdBook;
+  /** The market's order book (DLOB + vAMM, order-book.ts); absent: the venue has none to offer. */
+  orderBook?: (marketIndex: number) => Promise<L2Book | undefined>;
 }
 
 const placesOf = (c: OrderCommand): OrderParams[] =>
@@ -52,6 +54,8 @@ export class DriftVenue implements VenuePort {
   readonly #stopSource: () => void;
   /** Accepted events seen while a command is in flight (how a placement learns its order ids). */
   #collecting: VenueEvent[] | undefined;
+  /** The read in flight per subaccount (reads are serialized, see #refresh). */
+  readonly #reads = new Map<number, Promise<unknown>>();
   /** Per subaccount, the slot of our last landed transaction: a read from an older slot cannot show it yet. */
   readonly #minSlot = new Map<number, number>();
   /** Sends whose outcome is unknown, until resolved (landed / failed / expired) by a heartbeat. */
@@ -83,6 +87,12 @@ export class DriftVenue implements VenuePort {
 
   close(): void {
     this.#stopSource();
+  }
+
+  async orderBook(marketIndex: number): Promise<L2Book | undefined> {
+    return this.#d.orderBook
+      ? this.#io(() => (this.#d.orderBook as NonNullable<DriftVenueDeps['orderBook']>)(marketIndex))
+      : undefined;
   }
 
   async createSubaccount(name: string): Promise<number> {
@@ -179,12 +189,11 @@ export class DriftVenue implements VenuePort {
         await this.#resolveUnknownSends();
         const subs = new Set([...this.#last.keys(), ...this.book.subaccountsWithUnknown()]);
         for (const sub of subs) {
-          const prev = this.#last.get(sub);
-          const acct = await this.#d.reader.read(sub, this.#minSlot.get(sub));
+          // A subaccount seen for the first time (an unknown send on it) has no base to diff against yet.
+          const acct = this.#last.has(sub)
+            ? await this.#refresh(sub)
+            : await this.#d.reader.read(sub, this.#minSlot.get(sub));
           this.book.reconcile(sub, acct.openOrders, this.#clock());
-          if (prev && !this.#d.eventSource) {
-            for (const e of diffAccountStates(prev, acct, this.#clock())) this.#emit(e);
-          }
           this.#last.set(sub, acct);
         }
       },
@@ -402,8 +411,24 @@ export class DriftVenue implements VenuePort {
     }
   }
 
-  /** Reads a subaccount, emits the diff against the last read (polling mode) and remembers it. */
-  async #refresh(sub: number): Promise<DriftAccountState> {
+  /**
+   * Reads a subaccount, emits the diff against the last read (polling mode) and remembers it. Reads of one
+   * subaccount run one at a time (the poller, the bot's cycle and the heartbeat overlap): two reads in flight
+   * can answer out of order, and diffing the older after the newer would report the same fills twice.
+   */
+  #refresh(sub: number): Promise<DriftAccountState> {
+    const run = (this.#reads.get(sub) ?? Promise.resolve()).then(
+      () => this.#refreshNow(sub),
+      () => this.#refreshNow(sub),
+    );
+    this.#reads.set(
+      sub,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+
+  async #refreshNow(sub: number): Promise<DriftAccountState> {
     const acct = await this.#io(() => this.#d.reader.read(sub, this.#minSlot.get(sub)));
     const prev = this.#last.get(sub);
     this.book.observe(sub, acct.openOrders, this.#clock());

@@ -3,12 +3,14 @@
  * sender with recent-fee priority, the SDK-backed reader and a polling loop for events. The only I/O-heavy
  * file of the venue; everything it composes is tested offline.
  */
-import { BulkAccountLoader, DriftClient, Wallet } from '@drift-labs/sdk';
+import { BulkAccountLoader, DriftClient, fetchUserStatsAccount, Wallet } from '@drift-labs/sdk';
 import { Keypair } from '@solana/web3.js';
 import type { SigningKeypair } from '../../runner/keys.ts';
 import { DriftAccountReader } from './account-reader.ts';
+import { type ChainMarket, chainMarkets, userFeeBps } from './chain-markets.ts';
 import { DriftVenue } from './drift-venue.ts';
 import { DriftIxBuilder } from './ix-builder.ts';
+import { DlobBook } from './order-book.ts';
 import { DEFAULT_PRIORITY_FEE, type PriorityFeePolicy, pickPriorityFee } from './priority-fee.ts';
 import { type RpcConnectionOptions, rpcConnection } from './rpc-connection.ts';
 import { subscribeOrExplain } from './subscribe.ts';
@@ -35,6 +37,10 @@ export interface LiveDriftOptions {
 
 export interface LiveDrift {
   venue: DriftVenue;
+  /** Every loaded perp market as the chain has it now (spec without fees, status), by index. */
+  markets(): Map<number, ChainMarket>;
+  /** The wallet's perp fees in a market (its fee tier, the market's adjustment), read from chain. */
+  feeBps(marketIndex: number): Promise<{ takerFeeBps: number; makerFeeBps: number }>;
   /** Stops timers and subscriptions. */
   close(): Promise<void>;
 }
@@ -57,6 +63,7 @@ export async function connectLiveDrift(o: LiveDriftOptions): Promise<LiveDrift> 
   await subscribeOrExplain(client, o.rpcUrl);
 
   const book = new UserOrderIdBook();
+  const dlob = new DlobBook(client);
   const reader = new DriftAccountReader(client, book);
   const builder = new DriftIxBuilder({
     client,
@@ -82,6 +89,7 @@ export async function connectLiveDrift(o: LiveDriftOptions): Promise<LiveDrift> 
       );
     },
     computeUnitLimit: o.computeUnitLimit,
+    orderBook: (i) => dlob.book(i),
   });
   const onError = (err: unknown) => venue.markDegraded(`Drift subscription error: ${String(err)}`);
   client.eventEmitter.on('error', onError);
@@ -90,6 +98,13 @@ export async function connectLiveDrift(o: LiveDriftOptions): Promise<LiveDrift> 
   poller.unref?.();
   return {
     venue,
+    markets: () => chainMarkets(client),
+    feeBps: async (marketIndex) => {
+      const market = client.getPerpMarketAccount(marketIndex);
+      if (!market) throw new Error(`perp market ${marketIndex} is not loaded`);
+      const stats = await fetchUserStatsAccount(connection, client.program, client.authority);
+      return userFeeBps(client.getStateAccount(), market, stats);
+    },
     close: async () => {
       clearInterval(poller);
       stopHeartbeat();

@@ -88,13 +88,17 @@ export function rpcFetch(o: RpcConnectionOptions = {}): typeof fetch {
   return async (input, init) => {
     for (let attempt = 0; ; attempt++) {
       let res: Response;
+      // A cleared, unref'd timer: a pending timeout must not keep a stopping process alive.
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), timeoutMs);
+      timer.unref?.();
       try {
-        res = await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+        res = await fetch(input, { ...init, signal: abort.signal });
       } catch (err) {
-        if ((err as Error)?.name === 'TimeoutError') {
-          throw new Error(`RPC request timed out after ${timeoutMs} ms`);
-        }
+        if (abort.signal.aborted) throw new Error(`RPC request timed out after ${timeoutMs} ms`);
         throw err;
+      } finally {
+        clearTimeout(timer);
       }
       if (res.status !== 429 || attempt >= maxRetries) return res;
       const wait = Math.min(maxWait, retryAfterMs(res.headers.get('retry-after')) ?? 500 * 2 ** attempt);

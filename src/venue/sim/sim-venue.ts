@@ -5,7 +5,7 @@
  */
 import type { Candle, FundingRecord } from '../../data/types.ts';
 import type { AccountState, OrderCommand, VenueEvent } from '../../domain/types.ts';
-import type { CommandResult, VenuePort, WithdrawResult } from '../port.ts';
+import type { CommandResult, L2Book, VenuePort, WithdrawResult } from '../port.ts';
 import { SimExchange, type SimExchangeOptions } from './exchange.ts';
 
 export interface SimVenueOptions extends SimExchangeOptions {
@@ -55,6 +55,18 @@ export class SimVenue implements VenuePort {
     this.#listeners.add(listener);
     return () => {
       this.#listeners.delete(listener);
+    };
+  }
+
+  /** The simulator quotes one level each side (its bid/ask around the mark); it has no depth model. */
+  async orderBook(marketIndex: number): Promise<L2Book | undefined> {
+    const q = this.exchange.quote(marketIndex);
+    if (!q) return undefined;
+    return {
+      marketIndex,
+      ts: this.exchange.now,
+      bids: [{ price: q.bid, base: 0n }],
+      asks: [{ price: q.ask, base: 0n }],
     };
   }
 

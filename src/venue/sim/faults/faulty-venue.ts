@@ -9,7 +9,7 @@
  *   - dropped, duplicated and delayed events to subscribers.
  */
 import type { AccountState, OrderCommand, RejectReason, VenueEvent } from '../../../domain/types.ts';
-import type { CommandResult, VenuePort, WithdrawResult } from '../../port.ts';
+import type { CommandResult, L2Book, VenuePort, WithdrawResult } from '../../port.ts';
 import { ConnectionFaults } from './connection.ts';
 import { EventFaults } from './event-faults.ts';
 import { emptyFaultCounts, type FaultCounts, type VenueFaultRates } from './fault-config.ts';
@@ -124,6 +124,10 @@ export class FaultyVenue implements VenuePort {
       throw new VenueTimeoutError('venue call timed out (injected fault); the commands may have applied');
     }
     return results;
+  }
+
+  async orderBook(marketIndex: number): Promise<L2Book | undefined> {
+    return this.inner.orderBook(marketIndex);
   }
 
   subscribe(listener: (event: VenueEvent) => void): () => void {

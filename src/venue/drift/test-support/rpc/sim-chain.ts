@@ -57,7 +57,7 @@ export interface SimChainOptions {
 const BLOCKHASH_VALID_SLOTS = 150;
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 /** Reserves of the served vAMM (AMM_RESERVE_PRECISION 1e9): deep enough that one order barely moves it. */
-const AMM_RESERVE = 10n ** 15n;
+const AMM_RESERVE = 10n ** 18n;
 
 interface Version {
   slot: number;
@@ -204,9 +204,9 @@ export class SimChain implements LoopbackChain {
     this.#sync();
   }
 
-  /** Sets a market's status as the exchange admin would (e.g. MarketStatus.REDUCE_ONLY). */
-  setMarketStatus(marketIndex: number, status: unknown): void {
-    this.#status.set(marketIndex, status);
+  /** Sets a market's status as the exchange admin would: a MarketStatus variant name ('reduceOnly', …). */
+  setMarketStatus(marketIndex: number, status: string): void {
+    this.#status.set(marketIndex, { [status]: {} });
     this.#sync();
   }
 
