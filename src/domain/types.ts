@@ -123,6 +123,14 @@ export type RejectReason =
   | 'MarketPaused'
   | 'MarketReduceOnly'
   | 'OrderNotFound'
+  /** The account is being liquidated: no new orders until it is back above maintenance (Drift 6117). */
+  | 'BeingLiquidated'
+  /** The price is too far from the oracle for the market's price bands (Drift 6023). */
+  | 'PriceBandsBreached'
+  /** The order would take the market's open interest above its cap (Drift 6154). */
+  | 'MaxOpenInterest'
+  /** The account itself is in reduce-only mode, set by its owner (Drift 6254). */
+  | 'AccountReduceOnly'
   | 'InvalidOrder'
   | 'Disconnected';
 

@@ -107,6 +107,7 @@ export async function openLiveMode(o: LiveModeOptions): Promise<ModeHandle> {
           return h.status === 'degraded' ? h.reason : undefined;
         },
         fees: (i) => fees.get(i),
+        settlePnl: (sub, markets) => drift.venue.settlePnl(sub, markets),
       },
       barMs: o.barMs ?? 15_000,
       now: o.now,

@@ -36,6 +36,11 @@ export type LiveVenueChoice =
        * at every tick of the bot (so at the bot's backoff pace when degraded): it may probe and recover first.
        */
       health?: () => Promise<string | undefined>;
+      /** settle_pnl for these markets of the subaccount (live: DriftVenue.settlePnl). */
+      settlePnl?: (
+        subaccountId: number,
+        marketIndexes: number[],
+      ) => Promise<{ ok: boolean; detail?: string }>;
       /** The user's fees per market index (their tier on chain), merged into the chain's market spec. */
       fees?: (marketIndex: number) => { takerFeeBps: number; makerFeeBps: number } | undefined;
     };
@@ -53,7 +58,12 @@ export interface LivePricedOptions {
   /** Wall ms per synthetic bar. Default 15 s. */
   barMs?: number;
   now?: () => number;
+  /** Live: how often positive unsettled pnl is settled into the USDC balance, and from what size. */
+  settle?: { everyMs: number; minQuote: bigint };
 }
+
+/** Hourly, from 1 USDC: enough to keep free collateral honest without a transaction per bar. */
+const DEFAULT_SETTLE = { everyMs: 3_600_000, minQuote: 1_000_000n };
 
 const pickFees = (m: MarketSpec) => ({ takerFeeBps: m.takerFeeBps, makerFeeBps: m.makerFeeBps });
 
@@ -128,6 +138,8 @@ export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
   await reconcileSession(ctx.db, session, now());
 
   const lastClose = new Map<number, number>();
+  const settle = o.settle ?? DEFAULT_SETTLE;
+  let nextSettle = now() + settle.everyMs;
   let nextBar = Math.ceil(now() / barMs) * barMs;
   let forced: string | undefined;
   return {
@@ -183,6 +195,10 @@ export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
       }
       // Heartbeat: re-read the venue account every tick (repairs happen at the engine's heartbeat decisions).
       await session.afterTick(wall);
+      if (o.venue.kind === 'live' && o.venue.settlePnl && wall >= nextSettle) {
+        nextSettle = wall + settle.everyMs;
+        await settlePositivePnl(session, subaccountId, o.venue.settlePnl, settle.minQuote, wall);
+      }
     },
     durable(): PaperVenueRow | undefined {
       if (!exchange) return undefined;
@@ -192,4 +208,29 @@ export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
       unsubscribe();
     },
   };
+}
+
+/**
+ * Settles every market whose unsettled pnl (the venue's figure, funding included) is positive and at least
+ * `minQuote`: on Drift positive pnl adds to free collateral only once settled. A refusal is logged, not
+ * thrown: settling is housekeeping, the next period tries again.
+ */
+async function settlePositivePnl(
+  session: BotSession,
+  subaccountId: number,
+  settle: (subaccountId: number, marketIndexes: number[]) => Promise<{ ok: boolean; detail?: string }>,
+  minQuote: bigint,
+  ts: number,
+): Promise<void> {
+  const pnl = (session.account as { unsettledPnl?: Record<number, bigint> } | undefined)?.unsettledPnl ?? {};
+  const markets = Object.entries(pnl)
+    .filter(([, v]) => v >= minQuote)
+    .map(([k]) => Number(k));
+  if (markets.length === 0) return;
+  const r = await settle(subaccountId, markets);
+  const amounts = Object.fromEntries(markets.map((m) => [m, String(pnl[m])]));
+  session.journal(ts, 'note', { settlePnl: amounts, ok: r.ok });
+  if (r.ok)
+    session.event('info', 'settle_pnl', `settled pnl into USDC for market(s) ${markets.join(', ')}`, amounts);
+  else session.event('warn', 'settle_pnl', `settling pnl was refused: ${r.detail ?? ''}`, amounts);
 }

@@ -35,6 +35,8 @@ export interface DriftAccountState extends AccountState {
   totals: DriftUserTotals;
   /** The slot the account was read at (live reads). */
   slot?: number;
+  /** Per market with a position: its pnl not yet settled into the USDC balance, funding included (QUOTE). */
+  unsettledPnl?: Record<number, bigint>;
 }
 
 /** What the venue remembers about its own orders (the chain keeps neither the post-only flavour nor a time). */
@@ -55,6 +57,7 @@ export type UserLike = Pick<
   | 'getLeverage'
   | 'getHealth'
   | 'liquidationPrice'
+  | 'getUnrealizedPNL'
 >;
 
 export function userToAccountState(
@@ -72,7 +75,9 @@ export function userToAccountState(
     }),
   );
   const liquidationPrices: Record<number, bigint | undefined> = {};
+  const unsettledPnl: Record<number, bigint> = {};
   for (const p of positions) {
+    unsettledPnl[p.marketIndex] = fromBN(user.getUnrealizedPNL(true, p.marketIndex));
     if (p.base === 0n) continue;
     const liq = fromBN(user.liquidationPrice(p.marketIndex));
     liquidationPrices[p.marketIndex] = liq < 0n ? undefined : liq;
@@ -83,7 +88,9 @@ export function userToAccountState(
     collateral: fromBN(user.getTokenAmount(QUOTE_SPOT_MARKET_INDEX)),
     positions,
     openOrders,
-    totalCollateral: fromBN(user.getTotalCollateral()),
+    // Maintenance-weighted, as the simulator's (docs/margin.md): positive pnl counts in full here; the initial
+    // weight (0 by default) only limits new risk, through freeCollateral.
+    totalCollateral: fromBN(user.getTotalCollateral('Maintenance')),
     freeCollateral: fromBN(user.getFreeCollateral()),
     initialMarginRequirement: fromBN(user.getInitialMarginRequirement()),
     maintenanceMarginRequirement: fromBN(user.getMaintenanceMarginRequirement()),
@@ -91,6 +98,7 @@ export function userToAccountState(
     leverage: Number(fromBN(user.getLeverage())) / TEN_THOUSAND.toNumber(),
     health: user.getHealth(),
     liquidationPrices,
+    unsettledPnl,
     totals: {
       cumulativePerpFunding: fromBN(account.cumulativePerpFunding),
       settledPerpPnl: fromBN(account.settledPerpPnl),

@@ -171,6 +171,24 @@ export class DriftVenue implements VenuePort {
     return results;
   }
 
+  /**
+   * settle_pnl for the given markets, one transaction: each position's pnl moves into the USDC balance.
+   * Positive pnl counts for initial margin only once settled (Drift's initial pnl weight is 0), so a bot that
+   * never settles sees its free collateral drift below what its profits allow.
+   */
+  async settlePnl(subaccountId: number, marketIndexes: number[]): Promise<WithdrawResult> {
+    if (marketIndexes.length === 0) return { ok: true };
+    if (!this.health.healthy) return { ok: false, reason: 'Disconnected', detail: this.#degradedDetail() };
+    const ixs = [];
+    for (const i of marketIndexes) ixs.push(await this.#d.builder.settlePnl(subaccountId, i));
+    const out = await this.#send(ixs);
+    await this.#refresh(subaccountId).catch(() => undefined);
+    if (out.status === 'confirmed' || out.status === 'applied') return { ok: true };
+    if (out.status === 'rejected') return { ok: false, reason: out.error.reason, detail: out.detail };
+    if (out.status === 'unknown') this.health.degrade(`settle_pnl ${out.status}: ${out.detail}`);
+    return { ok: false, reason: 'Disconnected', detail: out.detail };
+  }
+
   /** Sends whose outcome is still unknown (the venue stays degraded while there are any). */
   get unknownSends(): number {
     return this.#unknownSends.length;

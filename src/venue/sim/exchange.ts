@@ -11,7 +11,7 @@ import type { MarketSpec } from '../../domain/markets.ts';
 import type { Order, OrderCommand, OrderParams, RejectReason } from '../../domain/types.ts';
 import type { CommandResult, WithdrawResult } from '../port.ts';
 import { accumulate, fundingRate, nextBoundary, replayedRate, takeTwaps } from './funding-clock.ts';
-import { emptyPosition, settleFunding, trackOrderPlaced } from './ledger.ts';
+import { emptyPosition, settleFunding, settlePnl as settleLedgerPnl, trackOrderPlaced } from './ledger.ts';
 import { DEFAULT_LIQUIDATION, type LiquidationParams } from './liquidation.ts';
 import { isLiquidatable } from './margin.ts';
 import { barReaches, type MakerFillRule } from './matching.ts';
@@ -383,6 +383,24 @@ export class SimExchange extends SimReads {
     if (record.ts > this.now) this.now = record.ts;
     this.applyFunding(m, replayedRate(record.ratePerBase, record.rateFraction, m.oracleNum), record.ts);
     return true;
+  }
+
+  /**
+   * Drift's settle_pnl for one market: pending funding first, then the position's whole pnl at the oracle
+   * moves from its quote into the USDC balance (Drift would cap a positive amount by the market's pnl pool;
+   * the simulator's pool is unlimited). Returns the amount settled (QUOTE, + to the balance).
+   */
+  settlePnl(subaccountId: number, marketIndex: number): bigint {
+    const sub = this.sub(subaccountId);
+    const pos = sub.positions.get(marketIndex);
+    if (!pos) return 0n;
+    const m = this.marketOf(marketIndex);
+    this.ensurePrices(m);
+    const f = settleFunding(pos, m.cumulative.long, m.cumulative.short);
+    const s = settleLedgerPnl(sub.collateral, f.pos, m.oracle);
+    sub.collateral = s.collateral;
+    this.storePosition(sub, m, s.pos);
+    return s.settled;
   }
 
   /** Settles every position's pending funding now (positions are settled at each funding event anyway). */

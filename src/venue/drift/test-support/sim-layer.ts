@@ -29,6 +29,10 @@ const CODE_OF: Record<RejectReason, number> = {
   MarketPaused: 6147,
   MarketReduceOnly: 6254,
   OrderNotFound: 6061,
+  BeingLiquidated: 6117,
+  PriceBandsBreached: 6023,
+  MaxOpenInterest: 6154,
+  AccountReduceOnly: 6254,
   InvalidOrder: 6042,
   Disconnected: 6042,
 };
@@ -129,6 +133,10 @@ export class SimDriftLayer {
       this.#netDeposits.set(simSub, (this.#netDeposits.get(simSub) ?? 0n) + first.amount);
       return true;
     }
+    if (first.name === 'settlePnl') {
+      for (const ix of ixs) if (ix.name === 'settlePnl') this.exchange.settlePnl(simSub, ix.marketIndex);
+      return true;
+    }
     if (first.name === 'withdraw') {
       const r = this.exchange.withdraw(simSub, first.amount);
       if (r.ok) this.#netDeposits.set(simSub, (this.#netDeposits.get(simSub) ?? 0n) - first.amount);
@@ -174,14 +182,17 @@ export class SimDriftLayer {
       const simSub = this.#simId(sub);
       const state = this.exchange.account(simSub);
       const liquidationPrices: Record<number, bigint | undefined> = {};
+      const unsettledPnl: Record<number, bigint> = {};
       for (const p of state.positions) {
         liquidationPrices[p.marketIndex] = this.exchange.liquidationPrice(simSub, p.marketIndex);
+        const oracle = this.exchange.quote(p.marketIndex)?.oracle ?? 0n;
+        unsettledPnl[p.marketIndex] = (p.base * oracle) / 1_000_000_000n + p.quoteAsset;
       }
       const totals = {
         cumulativePerpFunding: this.#funding.get(simSub) ?? 0n,
         settledPerpPnl: state.collateral - (this.#netDeposits.get(simSub) ?? 0n),
       };
-      return { ...state, subaccountId: sub, liquidationPrices, totals };
+      return { ...state, subaccountId: sub, liquidationPrices, unsettledPnl, totals };
     },
     authorityInfo: async (): Promise<AuthorityInfo> => ({
       userStatsExists: this.#userStats,
