@@ -219,6 +219,8 @@ export class SimExchange extends SimReads {
     | { kind: 'reject'; reason: RejectReason; detail: string } {
     const m = this.byIndex[p.marketIndex];
     if (!m) return { kind: 'reject', reason: 'InvalidOrder', detail: `unknown market ${p.marketIndex}` };
+    const locked = this.liquidationLock(sub);
+    if (locked) return { kind: 'reject', reason: 'BeingLiquidated', detail: locked };
     const priced = !Number.isNaN(m.markNum);
     if (priced) this.ensurePrices(m);
     const prev = sub.positions.get(p.marketIndex);
