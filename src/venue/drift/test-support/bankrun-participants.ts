@@ -147,7 +147,7 @@ export function settleFundingPayment(h: DriftHarness, user: PublicKey): Transact
  * The counterparty sells `base` at `price` into one resting maker bid: places its limit sell, waits out its
  * auction (the oracle refreshed at `oraclePrice`), and fills it against the maker's order as its own keeper.
  */
-export async function sellIntoMakerBid(
+export function sellIntoMakerBid(
   h: DriftHarness,
   taker: Counterparty,
   maker: { authority: PublicKey; user: PublicKey; orderId: number },
@@ -155,9 +155,24 @@ export async function sellIntoMakerBid(
   price: bigint,
   oraclePrice: bigint,
 ): Promise<void> {
-  await h.chain.must([placeLimit(h, taker, 'sell', base, price)], [taker.authority], 'taker sell');
+  return takeMakerOrder(h, taker, maker, 'sell', base, price, oraclePrice);
+}
+
+/** The counterparty trades `side` against one resting maker order (a sell hits a bid, a buy lifts an ask). */
+export async function takeMakerOrder(
+  h: DriftHarness,
+  taker: Counterparty,
+  maker: { authority: PublicKey; user: PublicKey; orderId: number },
+  side: 'buy' | 'sell',
+  base: bigint,
+  price: bigint,
+  oraclePrice: bigint,
+): Promise<void> {
+  await h.chain.must([placeLimit(h, taker, side, base, price)], [taker.authority], `taker ${side}`);
   const decoded = await h.decode<{ orders: { status: object; orderId: number }[] }>('User', taker.user);
-  const takerOrder = decoded.orders.find((o) => Object.keys(o.status)[0] === 'open');
+  const takerOrder = decoded.orders
+    .filter((o) => Object.keys(o.status)[0] === 'open')
+    .reduce<{ orderId: number } | undefined>((a, o) => (a && a.orderId > o.orderId ? a : o), undefined);
   if (!takerOrder) throw new Error('the taker order did not rest on the program');
   await h.chain.advance(60, 30);
   await h.setOraclePrice(oraclePrice);

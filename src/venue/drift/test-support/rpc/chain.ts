@@ -22,14 +22,17 @@ export class PreflightError extends Error {
   }
 }
 
+/** A value now or later: the in-memory chain answers at once, a bank asynchronously. */
+type Maybe<T> = T | Promise<T>;
+
 export interface LoopbackChain {
   /** The chain's current slot (also its block height: no skipped slots here). */
-  slot(): number;
+  slot(): Maybe<number>;
   /** An account as of `atSlot` (default: now); undefined when it does not exist. */
-  account(key: string, atSlot?: number): ChainAccount | undefined;
+  account(key: string, atSlot?: number): Maybe<ChainAccount | undefined>;
   /** Every account owned by `programId` as of `atSlot`. */
-  programAccounts(programId: string, atSlot?: number): [string, ChainAccount][];
-  latestBlockhash(): { blockhash: string; lastValidBlockHeight: number };
+  programAccounts(programId: string, atSlot?: number): Maybe<[string, ChainAccount][]>;
+  latestBlockhash(): Maybe<{ blockhash: string; lastValidBlockHeight: number }>;
   /**
    * Takes a signed transaction. With preflight, a transaction that would fail throws PreflightError and is
    * not forwarded; otherwise it lands (successfully or with an error recorded in its status). A transaction
@@ -39,5 +42,5 @@ export interface LoopbackChain {
   /** Names of the Drift instructions a raw transaction carries (for faults aimed at one kind of send). */
   instructionNames(raw: Buffer): string[];
   /** A landed transaction's slot and error (null when it succeeded); undefined when never seen. */
-  status(signature: string): { slot: number; err: unknown } | undefined;
+  status(signature: string): Maybe<{ slot: number; err: unknown } | undefined>;
 }

@@ -173,7 +173,7 @@ export class RpcServer {
             for (const r of requests) {
               if (r.method !== 'sendTransaction') continue;
               const raw = Buffer.from((r.params ?? [])[0] as string, 'base64');
-              this.#delayed.push({ raw, atSlot: this.chain.slot() + fault.landAfterSlots });
+              this.#delayed.push({ raw, atSlot: (await this.chain.slot()) + fault.landAfterSlots });
             }
           } else {
             await Promise.all(requests.map((r) => this.#answer(r, 0).catch(() => undefined)));
@@ -217,7 +217,7 @@ export class RpcServer {
 
   /** Lands delayed transactions whose slot has come (skipping preflight, as a leader would). */
   async #landDue(): Promise<void> {
-    const now = this.chain.slot();
+    const now = await this.chain.slot();
     for (let i = 0; i < this.#delayed.length; ) {
       const d = this.#delayed[i];
       if (d.atSlot > now) {
@@ -254,7 +254,7 @@ export class RpcServer {
 
   async #call(method: string, params: unknown[], lag: number): Promise<unknown> {
     const chain = this.chain;
-    const slot = chain.slot() - lag;
+    const slot = (await chain.slot()) - lag;
     const at = lag > 0 ? slot : undefined;
     const context = { slot, apiVersion: '1.18.0' };
     switch (method) {
@@ -262,18 +262,19 @@ export class RpcServer {
       case 'getBlockHeight':
         return slot;
       case 'getLatestBlockhash':
-        return { context, value: chain.latestBlockhash() };
+        return { context, value: await chain.latestBlockhash() };
       case 'getAccountInfo':
-        return { context, value: accountJson(chain.account(params[0] as string, at)) };
+        return { context, value: accountJson(await chain.account(params[0] as string, at)) };
       case 'getMultipleAccounts':
         return {
           context,
-          value: (params[0] as string[]).map((k) => accountJson(chain.account(k, at))),
+          value: await Promise.all(
+            (params[0] as string[]).map(async (k) => accountJson(await chain.account(k, at))),
+          ),
         };
       case 'getProgramAccounts': {
         const cfg = (params[1] ?? {}) as { filters?: Filter[]; withContext?: boolean };
-        const list = chain
-          .programAccounts(params[0] as string, at)
+        const list = (await chain.programAccounts(params[0] as string, at))
           .filter(([, a]) => (cfg.filters ?? []).every((f) => matches(f, a.data)))
           .map(([pubkey, a]) => ({ pubkey, account: accountJson(a) }));
         return cfg.withContext ? { context, value: list } : list;
@@ -285,17 +286,19 @@ export class RpcServer {
       case 'getSignatureStatuses':
         return {
           context,
-          value: (params[0] as string[]).map((sig) => {
-            const s = chain.status(sig);
-            if (!s || s.slot > slot) return null;
-            return {
-              slot: s.slot,
-              confirmations: null,
-              err: s.err,
-              status: s.err === null ? { Ok: null } : { Err: s.err },
-              confirmationStatus: 'confirmed',
-            };
-          }),
+          value: await Promise.all(
+            (params[0] as string[]).map(async (sig) => {
+              const s = await chain.status(sig);
+              if (!s || s.slot > slot) return null;
+              return {
+                slot: s.slot,
+                confirmations: null,
+                err: s.err,
+                status: s.err === null ? { Ok: null } : { Err: s.err },
+                confirmationStatus: 'confirmed',
+              };
+            }),
+          ),
         };
       case 'getRecentPrioritizationFees':
         return [{ slot, prioritizationFee: 5_000 }];
