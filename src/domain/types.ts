@@ -28,6 +28,12 @@ export interface OrderParams {
   userOrderId: number;
   /** Optional expiry (epoch ms); the venue cancels the order at or after it. */
   maxTs?: number;
+  /**
+   * A floating (oracle-offset) limit order: its limit is the market's oracle plus this signed offset (PRICE
+   * precision), so it moves with the oracle without a new transaction (Drift's `oraclePriceOffset`). `price`
+   * then is the limit at the oracle the order was planned or last read at.
+   */
+  oracleOffset?: bigint;
 }
 
 export type OrderStatus = 'open' | 'filled' | 'cancelled' | 'expired';

@@ -8,9 +8,11 @@ import type { Candle, FundingRecord } from '../data/types.ts';
 import type { ExposureBand, Verdict } from '../domain/intent.ts';
 import type { MarketSpec } from '../domain/markets.ts';
 import { baseToNumber } from '../domain/precision.ts';
+import { priceOnTick } from '../domain/rounding.ts';
 import type { DesiredOrder, MarketSnapshot } from '../domain/snapshot.ts';
 import type { AccountState, OrderCommand } from '../domain/types.ts';
 import { governExecution } from '../execution/execution-governor.ts';
+import { floatMakerOrders } from '../execution/floating.ts';
 import { planOrders } from '../execution/planner.ts';
 import type { ExecutionPolicy } from '../execution/policy.ts';
 import { rampFactor } from '../execution/ramp-in.ts';
@@ -122,6 +124,12 @@ export class GridBot {
     );
   }
 
+  #oracleLattice(oracle: number): GridState {
+    const prev = this.gridState.lattice;
+    if (!prev || !(oracle > 0)) return { ...this.gridState, lattice: undefined };
+    return { ...this.gridState, lattice: { origin: oracle, spacing: prev.spacing } };
+  }
+
   /** One decision on the venue's current account: the commands to send, and why. */
   decide(view: AccountView, trigger: Exclude<TriggerReason, null>): GridDecisionOut {
     const { market, grid, execution, risk } = this.setup;
@@ -129,13 +137,16 @@ export class GridBot {
     const ts = snapshot.ts;
     const position = view.account.positions.find((p) => p.marketIndex === market.marketIndex);
     const positionBase = position?.base ?? 0n;
+    // Floating orders: the levels follow the oracle (the lattice's origin moves to it at each decision, its
+    // spacing kept), so resting oracle-offset orders stay where the ladder wants them as the price moves.
+    const state = execution.oracleOffsetOrders ? this.#oracleLattice(snapshot.oracle) : this.gridState;
     const g = decideGrid(
       snapshot,
       Number.isNaN(this.range.lo) ? undefined : { lo: this.range.lo, hi: this.range.hi },
       { base: baseToNumber(positionBase) },
       grid,
       market,
-      this.gridState,
+      state,
     );
     this.gridState = g.state;
     this.cadenceFactor = g.cadenceFactor;
@@ -170,7 +181,14 @@ export class GridBot {
       policy: execution,
       rampFactor: rampFactor(this.setup.startTs, ts, execution.rampIn),
     });
-    const commands = planOrders(desired, view.account.openOrders, execution, verdict, ts, positionBase);
+    const planned = planOrders(desired, view.account.openOrders, execution, verdict, ts, positionBase);
+    const commands = execution.oracleOffsetOrders
+      ? floatMakerOrders(
+          planned,
+          view.account.openOrders,
+          priceOnTick(snapshot.oracle, market.tickSize, 'buy'),
+        )
+      : planned;
     this.lastVerdict = verdict;
     this.venueEventPending = false;
     markDecided(this.trigger, {

@@ -17,7 +17,7 @@ import { type Db, getPerpsAccount, linkPerpsAccount, listBots } from '../store/i
 import type { DriftAccountState } from '../venue/drift/account-reader.ts';
 import type { ChainMarket } from '../venue/drift/chain-markets.ts';
 import { connectLiveDrift, type LiveDriftOptions } from '../venue/drift/live.ts';
-import { connectDriftMarketFeed } from '../venue/drift/market-feed.ts';
+import { connectDriftMarketFeed, type MarketFeedOptions } from '../venue/drift/market-feed.ts';
 
 export interface LiveModeOptions {
   db: Db;
@@ -26,6 +26,8 @@ export interface LiveModeOptions {
   configs: { raw: Record<string, unknown>; source: string }[];
   /** Tuning of the Drift connection (polling, heartbeat, RPC timeouts, send retries); defaults are live's. */
   drift?: Pick<LiveDriftOptions, 'pollMs' | 'heartbeatMs' | 'rpc' | 'retry'>;
+  /** Market feed tuning (DLOB refresh, slot duration for oracle age). */
+  feed?: Pick<MarketFeedOptions, 'dlobRefreshMs' | 'msPerSlot'>;
   /** Wall ms per synthetic bar. Default 15 s. */
   barMs?: number;
   /** The bots' clock. Default Date.now. */
@@ -73,6 +75,7 @@ export async function openLiveMode(o: LiveModeOptions): Promise<ModeHandle> {
     perpMarketIndexes,
     pollMs: o.drift?.pollMs,
     rpc: o.drift?.rpc,
+    ...o.feed,
   });
   // One venue for every bot: its events go to the bot that owns the subaccount.
   const routes = new Map<number, BotSession>();

@@ -8,6 +8,7 @@ import {
   type DataAndSlot,
   type DriftClient,
   fetchUserStatsAccount,
+  getOracleClient,
   getUserAccountPublicKeySync,
   QUOTE_SPOT_MARKET_INDEX,
   TEN_THOUSAND,
@@ -15,6 +16,7 @@ import {
   type UserAccount,
   type UserAccountSubscriber,
 } from '@drift-labs/sdk';
+import { roundPriceToTick } from '../../domain/rounding.ts';
 import type { AccountState, PostOnly } from '../../domain/types.ts';
 import {
   fromBN,
@@ -60,11 +62,15 @@ export type UserLike = Pick<
   | 'getUnrealizedPNL'
 >;
 
+/** A market's oracle price and tick (PRICE): what a floating order's current limit is computed from. */
+export type FloatingQuote = (marketIndex: number) => { oracle: bigint; tick: bigint } | undefined;
+
 export function userToAccountState(
   user: UserLike,
   subaccountId: number,
   memory: OrderMemory,
   now: number,
+  floating?: FloatingQuote,
 ): DriftAccountState {
   const account = user.getUserAccount();
   const positions = account.perpPositions.filter(isActiveDriftPerpPosition).map(fromDriftPerpPosition);
@@ -72,6 +78,10 @@ export function userToAccountState(
     fromDriftOrder(o, {
       postOnly: memory.postOnly(subaccountId, o.userOrderId),
       placedTs: memory.placedTs(subaccountId, o.orderId) ?? now,
+      floatingPrice: (offset, side) => {
+        const q = floating?.(o.marketIndex);
+        return q ? roundPriceToTick(q.oracle + offset, q.tick, side) : 0n;
+      },
     }),
   );
   const liquidationPrices: Record<number, bigint | undefined> = {};
@@ -163,6 +173,21 @@ export class DriftAccountReader implements AccountReader {
     this.#waitMs = o.behindWaitMs ?? 200;
   }
 
+  /** Oracle prices read together with the user account (same request, same slot), per market index. */
+  #oracles = new Map<number, bigint>();
+
+  /**
+   * A floating order's current limit needs the oracle at the slot of the read: the one fetched with the user
+   * account, else (market not in that read) the client's polled one.
+   */
+  readonly #floating: FloatingQuote = (marketIndex) => {
+    const market = this.#client.getPerpMarketAccount(marketIndex);
+    if (!market) return undefined;
+    const oracle =
+      this.#oracles.get(marketIndex) ?? fromBN(this.#client.getOracleDataForPerpMarket(marketIndex).price);
+    return { oracle, tick: fromBN(market.amm.orderTickSize) };
+  };
+
   /** Makes the subaccount's User known to the client (fetching it once); for the instruction builders. */
   async ensureUser(subaccountId: number): Promise<void> {
     if (!this.#accounts.has(subaccountId)) await this.#fetch(subaccountId, 0);
@@ -173,7 +198,7 @@ export class DriftAccountReader implements AccountReader {
     const slot = await this.#fetch(subaccountId, minSlot);
     this.#register(subaccountId);
     const user = this.#client.getUser(subaccountId, this.#client.authority);
-    return { ...userToAccountState(user, subaccountId, this.#memory, this.#clock()), slot };
+    return { ...userToAccountState(user, subaccountId, this.#memory, this.#clock(), this.#floating), slot };
   }
 
   async authorityInfo(): Promise<AuthorityInfo> {
@@ -198,8 +223,14 @@ export class DriftAccountReader implements AccountReader {
       this.#client.authority,
       subaccountId,
     );
+    const markets = this.#client.getPerpMarketAccounts();
     for (let attempt = 0; ; attempt++) {
-      const res = await this.#client.connection.getAccountInfoAndContext(key, 'confirmed');
+      // The user account and every loaded market's oracle in one request: one slot for all of them.
+      const all = await this.#client.connection.getMultipleAccountsInfoAndContext(
+        [key, ...markets.map((m) => m.amm.oracle)],
+        'confirmed',
+      );
+      const res = { context: all.context, value: all.value[0] };
       const slot = res.context.slot;
       if (slot < minSlot) {
         if (attempt < this.#retries) {
@@ -217,7 +248,15 @@ export class DriftAccountReader implements AccountReader {
       }
       const data = this.#client.program.coder.accounts.decode('User', res.value.data) as UserAccount;
       const held = this.#accounts.get(subaccountId);
-      if (!held || slot >= held.slot) this.#accounts.set(subaccountId, { data, slot });
+      if (!held || slot >= held.slot) {
+        this.#accounts.set(subaccountId, { data, slot });
+        markets.forEach((m, i) => {
+          const info = all.value[i + 1];
+          if (!info) return;
+          const client = getOracleClient(m.amm.oracleSource, this.#client.connection, this.#client.program);
+          this.#oracles.set(m.marketIndex, fromBN(client.getOraclePriceDataFromBuffer(info.data).price));
+        });
+      }
       return slot;
     }
   }

@@ -30,6 +30,8 @@ const DRIFT_ERRORS: Readonly<Record<number, readonly [string, RejectReason]>> = 
   6154: ['MaxOpenInterest', 'MaxOpenInterest'],
   // Drift's limit-price validation (tick multiple among others).
   6191: ['InvalidOrderLimitPrice', 'InvalidOrderPriceTick'],
+  // settle_pnl: the market's pnl pool cannot pay the positive pnl now (the simulator's pool is unlimited).
+  6260: ['PnlPoolCantSettleUser', 'InvalidOrder'],
   // The user account's own reduce-only status (not the market's).
   6254: ['UserReduceOnly', 'AccountReduceOnly'],
 };

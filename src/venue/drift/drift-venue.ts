@@ -247,7 +247,10 @@ export class DriftVenue implements VenuePort {
       }
       return { result: { ok: false as const, command, reason, detail }, account: before };
     };
-    const open = before.openOrders;
+    // Orders a cancelAndPlace cancels are gone before its placements run (one transaction, in order), so
+    // their userOrderIds are free for the new orders.
+    const cancelled = new Set(command.kind === 'cancelAndPlace' ? command.cancelOrderIds : []);
+    const open = before.openOrders.filter((o) => !cancelled.has(o.orderId));
     let cmd = command;
     const places = placesOf(command);
     if (places.length > 0) {

@@ -276,3 +276,26 @@ describe('liquidation', () => {
     assert.equal(ok.ok ? 'ok' : ok.reason, 'ok');
   });
 });
+
+describe('floating (oracle-offset) orders', () => {
+  it('rest at the oracle plus their offset, move with the oracle bar by bar, and fill as makers there', () => {
+    const { ex, id, ts } = setup();
+    const [r] = ex.execute(id, [{ kind: 'place', order: limit('buy', 1, 0, { oracleOffset: -usd(1) }) }], ts);
+    assert.ok(r.ok);
+    assert.equal(ex.openOrders(id)[0].price, usd(99), 'oracle 100 − 1');
+    // The oracle rises to 102: during the next bar the bid rests at 101 (the oracle it opened with, no look-ahead).
+    ex.onBar(0, flat(ts, 102), MINUTE);
+    ex.onBar(0, bar(ts + MINUTE, 102, 102, 100.9, 101.5), MINUTE);
+    const [f] = fills(ex.drainEvents());
+    assert.ok(f, 'filled where the floating bid had moved (101), not where it was placed (99)');
+    assert.equal(f.fill.price, usd(101));
+    assert.equal(f.fill.maker, true);
+  });
+
+  it('a fixed bid placed alongside stays where it was', () => {
+    const { ex, id, ts } = setup();
+    ex.execute(id, [{ kind: 'place', order: limit('buy', 1, 99) }], ts);
+    ex.onBar(0, flat(ts, 102), MINUTE);
+    assert.equal(ex.openOrders(id)[0].price, usd(99));
+  });
+});

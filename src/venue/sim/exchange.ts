@@ -8,6 +8,7 @@
 import type { Candle, FundingRecord } from '../../data/types.ts';
 import { feeNumerator } from '../../domain/fees.ts';
 import type { MarketSpec } from '../../domain/markets.ts';
+import { roundPriceToTick } from '../../domain/rounding.ts';
 import type { Order, OrderCommand, OrderParams, RejectReason } from '../../domain/types.ts';
 import type { CommandResult, WithdrawResult } from '../port.ts';
 import { accumulate, fundingRate, nextBoundary, replayedRate, takeTwaps } from './funding-clock.ts';
@@ -223,6 +224,11 @@ export class SimExchange extends SimReads {
     if (locked) return { kind: 'reject', reason: 'BeingLiquidated', detail: locked };
     const priced = !Number.isNaN(m.markNum);
     if (priced) this.ensurePrices(m);
+    // A floating order's limit is the oracle plus its offset, on the tick (Drift's oracle orders).
+    if (p.oracleOffset !== undefined) {
+      if (!priced) return { kind: 'reject', reason: 'MarketPaused', detail: 'no oracle price yet' };
+      p = { ...p, price: roundPriceToTick(m.oracle + p.oracleOffset, m.spec.tickSize, p.side) };
+    }
     const prev = sub.positions.get(p.marketIndex);
     const d = checkPlacement(p, {
       spec: m.spec,
@@ -316,6 +322,8 @@ export class SimExchange extends SimReads {
     if (hasOracle && !candle.oracleStale) oracle = m.freshOracleNum = candle.oracleClose as number;
     else if (hasOracle && !Number.isNaN(m.freshOracleNum)) oracle = m.freshOracleNum;
     else oracle = candle.close;
+    // Floating orders rest during this bar at the oracle it opened with (the last one known): no look-ahead.
+    if (!Number.isNaN(m.oracleNum)) this.#repriceFloating(m);
     m.markNum = candle.close;
     m.oracleNum = oracle;
     m.pricesDirty = true;
@@ -343,6 +351,22 @@ export class SimExchange extends SimReads {
 
     if (m.holders.length > 0)
       this.#checkLiquidations(m, candle, oracle, hasOracle && !candle.oracleStale, end);
+  }
+
+  /** Moves every resting floating order of a market to the current oracle plus its offset. */
+  #repriceFloating(m: SimMarket): void {
+    let moved = false;
+    for (const so of m.resting) {
+      const offset = so.order.oracleOffset;
+      if (offset === undefined) continue;
+      this.ensurePrices(m);
+      const price = roundPriceToTick(m.oracle + offset, m.spec.tickSize, so.order.side);
+      if (price === so.order.price) continue;
+      so.order.price = price;
+      so.priceNum = Number(price) / 1e6;
+      moved = true;
+    }
+    if (moved) refreshResting(m);
   }
 
   /** Liquidation is checked at the bar's oracle extremes (path order) and at its close. */

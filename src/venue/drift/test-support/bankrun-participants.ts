@@ -32,6 +32,37 @@ export async function pausePerpOperations(h: DriftHarness, bits: number): Promis
   );
 }
 
+/**
+ * The exchange admin puts the vAMM's price at `price` (PRICE) with `moveAmmPrice`, keeping √k: with AMM fills
+ * paused nothing trades against it, but the market's mark (DLOB + vAMM) follows the oracle as it does on
+ * mainnet, where the AMM re-pegs.
+ */
+export async function moveAmmTo(h: DriftHarness, price: bigint, peg = 100_000_000n): Promise<void> {
+  const market = await h.decode<{ amm: { sqrtK: { toString(): string } } }>('PerpMarket', h.perpMarket(0));
+  const k = Number(market.amm.sqrtK.toString());
+  const ratio = Number(price) / Number(peg);
+  const base = BigInt(Math.round(k / Math.sqrt(ratio)));
+  const quote = BigInt(Math.round(k * Math.sqrt(ratio)));
+  await h.chain.must(
+    [
+      h.ix(
+        'moveAmmPrice',
+        { baseAssetReserve: bn(base), quoteAssetReserve: bn(quote), sqrtK: bn(isqrt(base * quote)) },
+        { admin: h.admin.publicKey, state: h.state, perpMarket: h.perpMarket(0) },
+      ),
+    ],
+    [h.admin],
+    'moveAmmPrice',
+  );
+}
+
+function isqrt(n: bigint): bigint {
+  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
+  while (x * x > n) x--;
+  while ((x + 1n) * (x + 1n) <= n) x++;
+  return x;
+}
+
 /** Another trader (not the venue): subaccount 0 with `usdc` deposited, all through the program's own IDL. */
 export async function counterparty(h: DriftHarness, usdc: bigint): Promise<Counterparty> {
   const { authority, tokenAccount } = await h.newTrader(usdc);

@@ -8,7 +8,7 @@ import type { Order } from '../../../../domain/types.ts';
 import { SigningKeypair } from '../../../../runner/keys.ts';
 import type { BankrunChain } from '../bankrun-chain.ts';
 import type { Counterparty, DriftHarness } from '../bankrun-drift.ts';
-import { counterparty, pausePerpOperations, takeMakerOrder } from '../bankrun-participants.ts';
+import { counterparty, moveAmmTo, pausePerpOperations, takeMakerOrder } from '../bankrun-participants.ts';
 import { startSolPerpBank } from '../bankrun-suite.ts';
 import { createOfflineClient } from '../offline-client.ts';
 import { BankrunRpcChain } from './bankrun-rpc-chain.ts';
@@ -23,7 +23,10 @@ export interface BankrunRpcNet {
   authority: Keypair;
   taker: Counterparty;
   nowMs(): Promise<number>;
-  /** One minute on the bank's clock (150 slots), the oracle republished at `price`; returns the new time. */
+  /**
+   * One minute on the bank's clock (150 slots): the oracle republished at `price` and the vAMM moved there
+   * (so the mark follows the oracle, as on mainnet); returns the new time.
+   */
   advanceMinute(price: number): Promise<number>;
   /** The counterparty takes the bot's best order on the other side of `side` (a sell hits the best bid). */
   takeBest(
@@ -56,7 +59,9 @@ export async function startBankrunRpc(usdc: bigint): Promise<BankrunRpcNet> {
     nowMs,
     async advanceMinute(price) {
       await chain.advance(150, 60);
-      await drift.setOraclePrice(BigInt(Math.round(price * 1e6)));
+      const p = BigInt(Math.round(price * 1e6));
+      await drift.setOraclePrice(p);
+      await moveAmmTo(drift, p);
       return nowMs();
     },
     async takeBest(open, side, price, subaccountId = 0) {

@@ -24,7 +24,7 @@ export class BankrunRpcChain implements LoopbackChain {
   readonly #seen = new Set<string>();
   readonly #statuses = new Map<string, { slot: number; err: unknown }>();
   /** Every transaction sent through this chain, with its outcome. */
-  readonly sent: { signature: string; ok: boolean; names: string[] }[] = [];
+  readonly sent: { signature: string; ok: boolean; names: string[]; error?: string }[] = [];
 
   constructor(bank: BankrunChain, program: DriftProgram) {
     this.bank = bank;
@@ -100,7 +100,12 @@ export class BankrunRpcChain implements LoopbackChain {
     const program = findProgramError(text, logs);
     const index = Number(/Instruction (\d+)/.exec(text)?.[1] ?? 0);
     const err = program ? { InstructionError: [index, { Custom: program.code }] } : text;
-    this.sent.push({ signature, ok: false, names });
+    this.sent.push({
+      signature,
+      ok: false,
+      names,
+      error: program ? `${program.name} (${program.code})` : text,
+    });
     if (!skipPreflight) throw new PreflightError(`Transaction simulation failed: ${text}`, err, logs);
     this.#statuses.set(signature, { slot: await this.slot(), err });
     return signature;

@@ -461,7 +461,7 @@ function driftOrder(o: Order, slot: number): Record<string, unknown> {
     orderId: o.orderId,
     userOrderId: o.userOrderId,
     marketIndex: o.marketIndex,
-    price: bn(o.price),
+    price: o.oracleOffset === undefined ? bn(o.price) : bn(0),
     baseAssetAmount: bn(o.base),
     baseAssetAmountFilled: bn(o.filledBase),
     quoteAssetAmountFilled: bn((o.filledBase * o.price) / 1_000_000_000n),
@@ -472,7 +472,7 @@ function driftOrder(o: Order, slot: number): Record<string, unknown> {
     postOnly: o.postOnly !== 'none',
     immediateOrCancel: o.ioc,
     maxTs: bn(o.maxTs === undefined ? 0 : Math.floor(o.maxTs / 1000)),
-    oraclePriceOffset: 0,
+    oraclePriceOffset: o.oracleOffset === undefined ? 0 : Number(o.oracleOffset),
   };
 }
 
