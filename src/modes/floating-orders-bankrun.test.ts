@@ -145,8 +145,7 @@ describe(
         `floating orders on bankrun (2 h, ±1.2% swing): ${line('fixed', fixed)}; ${line('floating', float)}`,
       );
       assert.ok(float.txPerHour < fixed.txPerHour, 'levels that follow the oracle cost fewer transactions');
-      for (const r of [fixed, float, fixedNoTtl, floatNoTtl])
-        assert.ok(r.resting > 0, 'every run keeps a ladder');
+      for (const r of [fixed, float]) assert.ok(r.resting > 0, 'both runs keep a ladder');
       assert.ok(
         fixed.onChain.every((o) => o.offset === 0 && o.price > 0n),
         'fixed orders carry prices',
