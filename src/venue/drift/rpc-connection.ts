@@ -58,7 +58,9 @@ export function rpcEndpoint(raw: string): RpcEndpoint {
 }
 
 function registerUrlSecrets(u: URL, raw: string): void {
-  registerSecretText(raw.trim());
+  // The whole URL is a secret when it carries more than its host (credentials, a key in path or query).
+  const bare = `${u.protocol}//${u.host}`;
+  if (raw.trim().replace(/\/$/, '') !== bare) registerSecretText(raw.trim());
   for (const part of [u.username, u.password]) {
     if (part) {
       registerSecretText(part);
