@@ -129,12 +129,12 @@ describe(
         seeded.push(kind);
         net.server.inject({ kind, ...extra });
       };
-      seed('rateLimit', { method: 'getAccountInfo', times: 2, retryAfterSec: 1 });
-      seed('timeout', { method: 'getAccountInfo' });
+      seed('rateLimit', { method: 'getMultipleAccounts', times: 2, retryAfterSec: 1 });
+      seed('timeout', { method: 'getMultipleAccounts' });
       seed('reset', { times: 2 });
       seed('lostConfirmation', { method: 'sendTransaction', instruction: 'placeOrders' });
       seed('expiredBlockhash', { method: 'sendTransaction' });
-      seed('laggingSlot', { method: 'getAccountInfo', times: 8, lagSlots: 3_000 });
+      seed('laggingSlot', { method: 'getMultipleAccounts', times: 8, lagSlots: 3_000 });
       const fillsBefore = (await listFills(t.db, 'sol-grid')).length;
       // A counterparty hits the best bid and lifts the best ask in turn, so the bot keeps re-quoting.
       for (let i = 0; i < 60 && (net.server.pending > 0 || i < 20); i++) {

@@ -132,13 +132,13 @@ describe('live mode over the loopback rpc server (in-memory Drift layer, seeded 
       seeded.push(kind);
       net.server.inject({ kind, ...extra });
     };
-    seed('rateLimit', { method: 'getAccountInfo', times: 2, retryAfterSec: 1 });
-    seed('timeout', { method: 'getAccountInfo' });
+    seed('rateLimit', { method: 'getMultipleAccounts', times: 2, retryAfterSec: 1 });
+    seed('timeout', { method: 'getMultipleAccounts' });
     seed('reset', { times: 2 });
     // The placement lands 100 slots (40 s) after its answer was lost: a read in between does not show it.
     seed('lostConfirmation', { method: 'sendTransaction', instruction: 'placeOrders', landAfterSlots: 100 });
     seed('expiredBlockhash', { method: 'sendTransaction' });
-    seed('laggingSlot', { method: 'getAccountInfo', times: 8, lagSlots: 3_000 });
+    seed('laggingSlot', { method: 'getMultipleAccounts', times: 8, lagSlots: 3_000 });
     // A swing wide enough to fill orders on both sides, so the bot keeps sending while the faults fire.
     const fillsBefore = (await listFills(t.db, 'sol-grid')).length;
     let i = 0;
