@@ -22,4 +22,6 @@ if (major < 24) {
   process.exit(r.status ?? 1);
 }
 const { main } = await import(join(root, 'src', 'cli', 'main.ts'));
-process.exitCode = await main(process.argv.slice(2));
+// Exit as soon as the command is done: timers the Drift SDK leaves behind after a failed connection would
+// otherwise keep the process alive for half a minute after its error was printed.
+process.exit(await main(process.argv.slice(2)));

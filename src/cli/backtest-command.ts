@@ -10,8 +10,10 @@ import { renderReportHtml } from '../backtest/report-html.ts';
 import { runBacktest } from '../backtest/run-backtest.ts';
 import { serializeReport } from '../backtest/serialize-report.ts';
 import { parseBotConfig } from '../config/bot-config.ts';
+import { ConfigError } from '../config/config-error.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
 import { eventTime } from '../data/index.ts';
+import { specProblems } from '../domain/markets.ts';
 import { fillModelTable, runFillModels } from '../research/fill-models/compare-fill-models.ts';
 import { fillModelName, parseFillModel, parseFillModels } from '../research/fill-models/fill-model-names.ts';
 import { formatMonteCarlo } from '../research/monte-carlo/format.ts';
@@ -63,6 +65,8 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   }
   if (!values.config) throw new UserError('--config is required');
   const config = parseBotConfig(readConfigFile(values.config), values.config);
+  const unknownSpecs = specProblems(config.markets);
+  if (unknownSpecs.length > 0) throw new ConfigError(values.config, unknownSpecs);
   const from = parseTimeArg('--from', values.from);
   const to = parseTimeArg('--to', values.to);
   if (from !== undefined && to !== undefined && from >= to) {

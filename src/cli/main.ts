@@ -2,6 +2,10 @@
  * The `zero-perps` command: dispatches to one module per subcommand. Returns the exit code.
  */
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
+import { guardProcessOutput } from '../log/output-guard.ts';
+import { redactText } from '../log/redact.ts';
+import { loadDotEnv } from './env-file.ts';
 import { isUserFacing } from './user-error.ts';
 
 const USAGE = `usage: zero-perps <command> [options]
@@ -70,16 +74,18 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`zero-perps: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
+  guardProcessOutput();
   try {
+    loadDotEnv();
     return await (await load())(rest);
   } catch (err) {
     if (isUserFacing(err)) {
-      console.error(`zero-perps ${name}: ${err.message}`);
+      console.error(`zero-perps ${name}: ${redactText(err.message)}`);
       return 2;
     }
     const message = err instanceof Error ? err.message : String(err);
-    console.error(`zero-perps ${name}: unexpected failure: ${message}`);
-    if (process.env.DEBUG) console.error(err);
+    console.error(`zero-perps ${name}: unexpected failure: ${redactText(message)}`);
+    if (process.env.DEBUG) console.error(redactText(inspect(err, { depth: 6 })));
     else console.error('(set DEBUG=1 for the stack trace)');
     return 1;
   }

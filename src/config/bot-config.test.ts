@@ -82,7 +82,7 @@ describe('bot config', () => {
     const problems = problemsOf({
       name: 'bad name!',
       strategy: 'grid',
-      market: 'ETH-PERP',
+      market: 'NOPE-PERP',
       collateral: -5,
       colateral: 5,
       grid: { levels: 500 },

@@ -3,19 +3,25 @@
  * required; every section has defaults. Each section is validated by its owner's schema, and every problem is
  * reported with its field path, so a user sees all of them at once.
  */
-import { getMarket, type MarketSpec, marketSymbols } from '../domain/markets.ts';
+import {
+  getMarket,
+  type MarketOverrides,
+  type MarketSpec,
+  marketSymbols,
+  tableSymbols,
+} from '../domain/markets.ts';
 import { baseToNumber } from '../domain/precision.ts';
 import { type ExecutionPolicy, parseExecutionPolicy } from '../execution/policy.ts';
 import { parseRiskLimits, type RiskLimits } from '../risk/limits.ts';
 import { type GridParams, parseGridParams } from '../strategies/grid/params.ts';
 import { parseSpreadParams, type SpreadParams } from '../strategies/spread/params.ts';
 import { ConfigError } from './config-error.ts';
+import { parseMarketSpecOverrides } from './market-spec.ts';
 import {
   botNameSchema,
   collateralSchema,
   DEFAULT_FEES,
   feesSchema,
-  marketSchema,
   NAME_RULE,
   SPREAD_MARKETS,
 } from './schema.ts';
@@ -72,6 +78,7 @@ export const BOT_CONFIG_KEYS = [
   'execution',
   'risk',
   'fees',
+  'marketSpec',
 ];
 
 const show = (v: unknown): string => {
@@ -116,12 +123,19 @@ function resolveMarket(
   field: string,
   fees: FeeConfig,
   problems: string[],
+  overrides: Record<string, MarketOverrides> = {},
 ): MarketSpec | undefined {
-  if (typeof symbol !== 'string' || !marketSchema.safeParse(symbol.toUpperCase()).success) {
-    problems.push(`${field}: must be one of ${marketSymbols().join(', ')} (got ${show(symbol)})`);
+  if (typeof symbol !== 'string' || !marketSymbols().includes(symbol.toUpperCase())) {
+    problems.push(
+      `${field}: must be a Drift perp market, e.g. ${tableSymbols().slice(0, 6).join(', ')} (got ${show(symbol)})`,
+    );
     return undefined;
   }
-  return getMarket(symbol, { takerFeeBps: fees.takerBps, makerFeeBps: fees.makerBps });
+  return getMarket(symbol, {
+    ...overrides[symbol.toUpperCase()],
+    takerFeeBps: fees.takerBps,
+    makerFeeBps: fees.makerBps,
+  });
 }
 
 export const belowMinOrder = (size: number, market: MarketSpec): boolean =>
@@ -173,6 +187,7 @@ export function parseBotConfig(raw: unknown, source: string): BotConfig {
     problems.push(`collateral: required, USDC > 0 and ≤ 1e9 (got ${show(collateral)})`);
   }
   const fees = parseFees(raw.fees, problems);
+  const specs = parseMarketSpecOverrides(raw.marketSpec, problems);
   const execution = parseExecutionPolicy(raw.execution ?? {});
   if (!execution.ok) problems.push(...execution.errors);
   const risk = parseRiskLimits(raw.risk ?? {});
@@ -183,8 +198,11 @@ export function parseBotConfig(raw: unknown, source: string): BotConfig {
     if (raw.markets !== undefined) problems.push('markets: grid bots trade one market; use `market:`');
     if (raw.spread !== undefined) problems.push('spread: only for `strategy: spread`');
     if (raw.market === undefined)
-      problems.push(`market: required for grid bots (one of ${marketSymbols().join(', ')})`);
-    const market = raw.market === undefined ? undefined : resolveMarket(raw.market, 'market', fees, problems);
+      problems.push(
+        `market: required for grid bots (a Drift perp market, e.g. ${tableSymbols().slice(0, 6).join(', ')})`,
+      );
+    const market =
+      raw.market === undefined ? undefined : resolveMarket(raw.market, 'market', fees, problems, specs);
     const gridRaw = raw.grid === undefined ? {} : raw.grid;
     const auto = isObject(gridRaw) && isAuto(gridRaw.baseSizePerLevel);
     const grid = parseGridParams(auto ? { ...gridRaw, baseSizePerLevel: 1 } : gridRaw);
@@ -226,7 +244,9 @@ export function parseBotConfig(raw: unknown, source: string): BotConfig {
     );
     if (!spread.ok) problems.push(...spread.errors);
     if (ok && spread.ok && execution.ok && risk.ok) {
-      const markets = SPREAD_MARKETS.map((m) => resolveMarket(m, 'markets', fees, problems) as MarketSpec);
+      const markets = SPREAD_MARKETS.map(
+        (m) => resolveMarket(m, 'markets', fees, problems, specs) as MarketSpec,
+      );
       result = {
         name: name as string,
         strategy,

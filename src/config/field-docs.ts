@@ -10,6 +10,8 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   markets: 'Spread bots: the two legs, always DRIFT-PERP and KMNO-PERP (the default).',
   collateral: 'USDC the bot trades with: paper and backtest deposit it; live checks it is there.',
   fees: 'Fee rates used by the simulator and the PnL books.',
+  marketSpec:
+    'Per-market overrides of the spec table for paper and backtests (tickSize, stepSize, minOrderSize, marginRatioInitial, marginRatioMaintenance, imfFactor, contractTier), e.g. {ETH-PERP: {tickSize: 0.01}}; live reads the chain (docs/markets.md).',
   'fees.takerBps': 'Taker fee, basis points of notional.',
   'fees.makerBps': 'Maker fee, basis points (negative = rebate). takerBps + makerBps must not be negative.',
 
@@ -74,6 +76,8 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   'execution.requoteThresholdBps': 'A live order within this many bps of the desired price is kept as is.',
   'execution.ttlSec':
     'An order older than this is requoted if it no longer matches what is wanted; one that matches exactly is kept.',
+  'execution.oracleOffsetOrders':
+    'Maker orders float with the oracle (Drift oracle-offset orders): the ladder follows the price without a transaction per move; levels are then relative to the oracle, not a fixed lattice.',
   'execution.cadenceSec':
     'Routine re-decisions (a level crossed without a fill, the heartbeat) at least this many seconds apart, × the volatility cadence factor; fills and risk changes act at once.',
   'execution.rampIn': 'After a start the ladder opens in equal steps.',

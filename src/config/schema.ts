@@ -5,7 +5,7 @@
  * are generated from `botConfigSchema` (scripts/config-docs.ts), and a test fails when they are stale.
  */
 import { z } from 'zod';
-import { getMarket, marketSymbols } from '../domain/markets.ts';
+import { getMarket, marketSymbols, tableSymbols } from '../domain/markets.ts';
 import { executionPolicySchema } from '../execution/policy.ts';
 import { boundedNumber } from '../risk/config-schema.ts';
 import { riskLimitsSchema } from '../risk/limits.ts';
@@ -68,6 +68,26 @@ const autoQuantities = {
 } as unknown as Record<never, never>;
 export const spreadSectionSchema = SpreadParamsSchema.safeExtend(autoQuantities);
 
+/**
+ * `marketSpec:` per-market overrides of the spec table in trader units (src/config/market-spec.ts checks the
+ * exact rules: on Drift's precisions, tick and step positive, margin ratios fractions).
+ */
+const marketSpecSchema = z.record(
+  z.string(),
+  z
+    .object({
+      tickSize: positive,
+      stepSize: positive,
+      minOrderSize: positive,
+      marginRatioInitial: z.number().gt(0).lte(1),
+      marginRatioMaintenance: z.number().gt(0).lte(1),
+      imfFactor: z.number().min(0),
+      contractTier: z.enum(['A', 'B', 'C', 'Speculative', 'HighlySpeculative', 'Isolated']),
+    })
+    .partial()
+    .strict(),
+);
+
 export const gridBotConfigSchema = z
   .object({
     name: botNameSchema,
@@ -78,6 +98,7 @@ export const gridBotConfigSchema = z
     execution: executionPolicySchema.optional(),
     risk: riskLimitsSchema.optional(),
     fees: feesSchema.optional(),
+    marketSpec: marketSpecSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -87,7 +108,8 @@ export const gridBotConfigSchema = z
 
 /** A size below the market's minimum order can never be placed (a rule JSON Schema cannot state). */
 function minOrder(size: number, symbol: string, path: string[], ctx: z.RefinementCtx): void {
-  if (!marketSymbols().includes(symbol)) return;
+  // markets outside the spec table take their spec from `marketSpec:` (or the chain, live): checked there
+  if (!tableSymbols().includes(symbol)) return;
   const min = getMarket(symbol).minOrderSize;
   if (BigInt(Math.round(size * 1e9)) < min) {
     ctx.addIssue({ code: 'custom', path, message: `below ${symbol}'s minimum order size` });
@@ -108,6 +130,7 @@ export const spreadBotConfigSchema = z
     execution: executionPolicySchema.optional(),
     risk: riskLimitsSchema.optional(),
     fees: feesSchema.optional(),
+    marketSpec: marketSpecSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

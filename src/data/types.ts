@@ -31,6 +31,9 @@ export interface Candle {
   oracleLagMs?: number;
   /** Funding rate as a fraction of price for the period, when the source has one (generic CSV). */
   fundingRate?: number;
+  /** Best bid and ask at the bar's close, when the source has a book (live: Drift's DLOB + vAMM). */
+  bid?: number;
+  ask?: number;
 }
 
 /** One funding settlement (or, from exchange CSVs, one funding interval). */

@@ -109,10 +109,11 @@ describe('fees', () => {
 });
 
 describe('markets', () => {
-  it('knows the four markets by symbol and index, and names them when asked for another', () => {
+  it("knows Drift's markets by symbol and index, and names them when asked for another", () => {
     assert.equal(getMarket('sol-perp').marketIndex, 0);
     assert.equal(getMarket(30).symbol, 'DRIFT-PERP');
+    assert.equal(getMarket('ETH-PERP').marketIndex, 2);
     assert.equal(getMarket('KMNO-PERP', { takerFeeBps: 5 }).takerFeeBps, 5);
-    assert.throws(() => getMarket('ETH-PERP'), /known: SOL-PERP, BTC-PERP, KMNO-PERP, DRIFT-PERP/);
+    assert.throws(() => getMarket('XYZ-PERP'), /Drift's perp markets: SOL-PERP, BTC-PERP, ETH-PERP/);
   });
 });

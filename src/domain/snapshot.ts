@@ -38,6 +38,8 @@ export interface MarketSnapshot {
   vol: number;
   /** True when the venue has the market in reduce-only mode. */
   reduceOnly: boolean;
+  /** True when the venue does not trade the market now (fills paused, settling, delisted): rule F pauses. */
+  marketPaused?: boolean;
 }
 
 /** An order the execution layer wants to exist, already on the tick and step. */

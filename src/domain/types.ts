@@ -28,6 +28,12 @@ export interface OrderParams {
   userOrderId: number;
   /** Optional expiry (epoch ms); the venue cancels the order at or after it. */
   maxTs?: number;
+  /**
+   * A floating (oracle-offset) limit order: its limit is the market's oracle plus this signed offset (PRICE
+   * precision), so it moves with the oracle without a new transaction (Drift's `oraclePriceOffset`). `price`
+   * then is the limit at the oracle the order was planned or last read at.
+   */
+  oracleOffset?: bigint;
 }
 
 export type OrderStatus = 'open' | 'filled' | 'cancelled' | 'expired';
@@ -123,6 +129,14 @@ export type RejectReason =
   | 'MarketPaused'
   | 'MarketReduceOnly'
   | 'OrderNotFound'
+  /** The account is being liquidated: no new orders until it is back above maintenance (Drift 6117). */
+  | 'BeingLiquidated'
+  /** The price is too far from the oracle for the market's price bands (Drift 6023). */
+  | 'PriceBandsBreached'
+  /** The order would take the market's open interest above its cap (Drift 6154). */
+  | 'MaxOpenInterest'
+  /** The account itself is in reduce-only mode, set by its owner (Drift 6254). */
+  | 'AccountReduceOnly'
   | 'InvalidOrder'
   /** A placeAndTake with requireFullFill did not fill every order in full: nothing applied (Drift 6289). */
   | 'PlaceAndTakeOrderSuccessConditionFailed'

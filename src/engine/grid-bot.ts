@@ -10,9 +10,11 @@ import type { Candle, FundingRecord } from '../data/types.ts';
 import type { ExposureBand, Verdict } from '../domain/intent.ts';
 import type { MarketSpec } from '../domain/markets.ts';
 import { baseToNumber } from '../domain/precision.ts';
+import { priceOnTick } from '../domain/rounding.ts';
 import type { DesiredOrder, MarketSnapshot } from '../domain/snapshot.ts';
 import type { AccountState, OrderCommand } from '../domain/types.ts';
 import { governExecution } from '../execution/execution-governor.ts';
+import { floatMakerOrders } from '../execution/floating.ts';
 import { planOrders } from '../execution/planner.ts';
 import type { ExecutionPolicy } from '../execution/policy.ts';
 import { rampFactor } from '../execution/ramp-in.ts';
@@ -21,7 +23,7 @@ import { MarketSnapshotBuilder } from '../marketdata/snapshot-builder.ts';
 import { evaluateRisk, type RiskEvaluation } from '../risk/governor.ts';
 import { type GovernorState, INITIAL_GOVERNOR_STATE } from '../risk/inputs.ts';
 import type { RiskLimits } from '../risk/limits.ts';
-import { levelAtOrBelow } from '../strategies/grid/lattice.ts';
+import { levelAtOrBelow, makeLattice } from '../strategies/grid/lattice.ts';
 import type { GridParams } from '../strategies/grid/params.ts';
 import { movedMaterially, snapRange } from '../strategies/grid/range-exit.ts';
 import { decideGrid, type GridState, initialGridState } from '../strategies/grid/strategy.ts';
@@ -170,6 +172,16 @@ export class GridBot {
     );
   }
 
+  /**
+   * Floating orders: the lattice's origin moves to the oracle at each decision (its step kept) and the range is
+   * laid afresh on it, so the ladder's oracle offsets stay where the curve wants them as the price moves.
+   */
+  #oracleLattice(oracle: number): GridState {
+    const prev = this.gridState.lattice;
+    if (!prev || !(oracle > 0)) return initialGridState();
+    return { lattice: makeLattice(oracle, prev.stepFraction), loIdx: Number.NaN, hiIdx: Number.NaN };
+  }
+
   /** One decision on the venue's current account: the commands to send, and why. */
   decide(view: AccountView, trigger: GridTrigger): GridDecisionOut {
     const { market, grid, execution } = this.setup;
@@ -177,13 +189,16 @@ export class GridBot {
     const ts = snapshot.ts;
     const position = view.account.positions.find((p) => p.marketIndex === market.marketIndex);
     const positionBase = position?.base ?? 0n;
+    // Floating orders: the levels follow the oracle (the lattice's origin moves to it at each decision, its
+    // spacing kept), so resting oracle-offset orders stay where the ladder wants them as the price moves.
+    const state = execution.oracleOffsetOrders ? this.#oracleLattice(snapshot.oracle) : this.gridState;
     const g = decideGrid(
       snapshot,
       this.rangeInput(),
       { base: baseToNumber(positionBase) },
       grid,
       market,
-      this.gridState,
+      state,
     );
     this.gridState = g.state;
 
@@ -199,7 +214,14 @@ export class GridBot {
       policy: execution,
       rampFactor: rampFactor(this.setup.startTs, ts, execution.rampIn),
     });
-    const commands = planOrders(desired, view.account.openOrders, execution, verdict, ts, positionBase);
+    const planned = planOrders(desired, view.account.openOrders, execution, verdict, ts, positionBase);
+    const commands = execution.oracleOffsetOrders
+      ? floatMakerOrders(
+          planned,
+          view.account.openOrders,
+          priceOnTick(snapshot.oracle, market.tickSize, 'buy'),
+        )
+      : planned;
     this.lastVerdict = verdict;
     this.venueEventPending = false;
     this.last = {

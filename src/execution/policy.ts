@@ -15,6 +15,7 @@ export const EXECUTION_POLICY_DEFAULTS = {
   rampIn: { steps: 4, intervalSec: 900 },
   manyLevelsMovedThreshold: 3,
   maxOpenOrders: 32,
+  oracleOffsetOrders: false,
 } as const;
 
 const d = EXECUTION_POLICY_DEFAULTS;
@@ -52,6 +53,12 @@ export const executionPolicySchema = z
     ),
     /** Drift allows 32 open orders per subaccount. */
     maxOpenOrders: boundedNumber({ int: true, gte: 1, lte: 32 }).default(d.maxOpenOrders),
+    /**
+     * Maker orders float with the oracle (Drift oracle-offset orders) and the grid's levels follow it, so a
+     * moving price needs no transaction per move; a fill is then answered a step from the current price, not
+     * on a fixed lattice (docs/execution.md).
+     */
+    oracleOffsetOrders: z.boolean({ error: 'must be true or false' }).default(d.oracleOffsetOrders),
   })
   .strict();
 

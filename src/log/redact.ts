@@ -23,7 +23,24 @@ const MAX_DEPTH = 8;
 
 export const isSecretFieldName = (name: string): boolean => SECRET_NAME.test(name) && !PUBLIC_NAME.test(name);
 
-export const redactText = (text: string): string => text.replace(SECRET_TEXT, REDACTED);
+/**
+ * Secret values known at run time (an RPC URL's password or API key): replaced wherever they appear, whatever
+ * their shape. Longest first, so a value containing another is replaced whole.
+ */
+const knownSecrets: string[] = [];
+
+/** Registers a value that must never be printed (ignored when shorter than 6 characters). */
+export function registerSecretText(value: string): void {
+  if (value.length < 6 || knownSecrets.includes(value)) return;
+  knownSecrets.push(value);
+  knownSecrets.sort((a, b) => b.length - a.length);
+}
+
+export function redactText(text: string): string {
+  let out = text;
+  for (const s of knownSecrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
+  return out.replace(SECRET_TEXT, REDACTED);
+}
 
 const looksLikeKeypairArray = (v: unknown[]): boolean =>
   v.length === 64 && v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 255);

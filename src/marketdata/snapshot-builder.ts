@@ -97,8 +97,9 @@ export class MarketSnapshotBuilder {
     const mark = candle.close;
     s.ts = ts;
     s.mark = mark;
-    s.bid = mark * (1 - this.halfSpread);
-    s.ask = mark * (1 + this.halfSpread);
+    // A book's best levels when the source has them (live); else the configured spread around the mark.
+    s.bid = candle.bid ?? mark * (1 - this.halfSpread);
+    s.ask = candle.ask ?? mark * (1 + this.halfSpread);
 
     const hasOracle = candle.oracleClose !== undefined;
     if (hasOracle && candle.oracleStale !== true) {
@@ -168,6 +169,11 @@ export class MarketSnapshotBuilder {
   /** The venue switched the market in or out of reduce-only mode. */
   setReduceOnly(flag: boolean): void {
     this.current.reduceOnly = flag;
+  }
+
+  /** The venue paused trading in the market (or resumed it). */
+  setMarketPaused(flag: boolean): void {
+    this.current.marketPaused = flag;
   }
 
   /** A copy of the current snapshot, safe to keep. */

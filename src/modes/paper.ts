@@ -3,9 +3,12 @@
  * the shipped real data for its markets (data/), or a seeded synthetic series for markets without
  * shipped data. Returns the OpenBot factory the Runner uses.
  */
+
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../config/config-error.ts';
 import { generateCandles, loadMarketFile, type MarketEventInput, mergeMarketEvents } from '../data/index.ts';
 import type { MarketEvent } from '../data/types.ts';
+import { specProblems } from '../domain/markets.ts';
 import { openPaperReplay } from '../runner/paper-driver.ts';
 import type { OpenBot } from '../runner/runner.ts';
 
@@ -86,6 +89,8 @@ export async function replayEvents(
 
 export function paperReplayFactory(settings: PaperReplaySettings): OpenBot {
   return async (record, ctx) => {
+    const unknownSpecs = specProblems(record.config.markets);
+    if (unknownSpecs.length > 0) throw new ConfigError(`bot ${record.id}`, unknownSpecs);
     const { events, funding } = await replayEvents(
       record.config.markets.map((m) => m.symbol),
       settings.dataDir ?? EXAMPLES_DATA,

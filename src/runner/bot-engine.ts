@@ -18,6 +18,12 @@ import { legsFor } from '../strategies/spread/intents.ts';
 import type { SpreadDirection } from '../strategies/spread/types.ts';
 import type { L2Book } from '../venue/port.ts';
 
+export interface VenueMarket {
+  spec?: MarketSpec;
+  reduceOnly: boolean;
+  paused: boolean;
+}
+
 export interface EngineDecision {
   ts: number;
   trigger: string;
@@ -48,6 +54,11 @@ export interface BotEngine {
   readonly cycleLogLevel: LogLevel;
   onBar(market: string, candle: Candle, intervalMs: number): void;
   onFunding(market: string, record: FundingRecord): void;
+  /**
+   * Live: the market as the venue has it now — its spec (tick, step, margins, fees) replaces the configured
+   * one, and its status reaches the risk rules (reduce-only → G, paused → F).
+   */
+  onVenueMarket(market: string, m: VenueMarket): void;
   onVenueEvents(events: readonly VenueEvent[]): void;
   /**
    * Why a decision is due at `ts`, or null. With the last known account the grid notices a change of the risk
@@ -134,6 +145,15 @@ function gridEngine(
     onFunding(m, record) {
       if (m === market.symbol) bot.onFunding(record);
     },
+    onVenueMarket(m, v) {
+      if (m !== market.symbol) return;
+      const s = bot.snapshots.current;
+      // A status change is news for the risk rules: decide at the next opportunity.
+      if (s.reduceOnly !== v.reduceOnly || (s.marketPaused ?? false) !== v.paused) bot.onVenueEvent();
+      bot.snapshots.setReduceOnly(v.reduceOnly);
+      bot.snapshots.setMarketPaused(v.paused);
+      if (v.spec) bot.setup.market = v.spec;
+    },
     onVenueEvents(events) {
       // Acks and cancels we caused ourselves need no new decision; fills, funding, rejects do.
       if (events.some((e) => e.type !== 'accepted' && e.type !== 'cancelled')) bot.onVenueEvent();
@@ -204,6 +224,13 @@ function spreadEngine(
     spread: bot,
     onBar: (m, c, i) => bot.onBar(m, c, i),
     onFunding: (m, r) => bot.onFunding(m, r),
+    onVenueMarket(m, v) {
+      const i = bot.setup.markets.findIndex((x) => x.symbol === m);
+      if (i < 0) return;
+      bot.snapshots[i].setReduceOnly(v.reduceOnly);
+      bot.snapshots[i].setMarketPaused(v.paused);
+      if (v.spec) bot.setup.markets[i] = v.spec;
+    },
     onVenueEvents(events) {
       pending.push(...events);
     },

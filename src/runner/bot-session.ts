@@ -17,7 +17,17 @@ import type { BotEngine, DecisionBooks, EngineDecision } from './bot-engine.ts';
 import { type FundingBaseline, FundingBook } from './funding-book.ts';
 import type { RunnerMetrics } from './metrics.ts';
 
-export type SessionStatus = 'starting' | 'running' | 'stopping' | 'stopped' | 'error';
+/**
+ * 'degraded': the venue or its connection failed transiently; the bot backs off, then re-reads the account and
+ * reconciles its orders before deciding again. 'error' is only for a bug, and only once no order rests.
+ */
+export type SessionStatus = 'starting' | 'running' | 'degraded' | 'stopping' | 'stopped' | 'error';
+
+/** Backoff after the n-th consecutive failure: 1 s doubling to 30 s, with ±20% jitter so bots spread out. */
+export function degradedBackoffMs(failures: number, random: () => number = Math.random): number {
+  const base = Math.min(30_000, 1_000 * 2 ** Math.max(0, failures - 1));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
 
 export interface HistoryPoint {
   ts: number;
@@ -124,6 +134,10 @@ export class BotSession {
   #cycleLog: CycleLogger | undefined;
   /** Order id → cid of the cycle that placed it, so a later (maker) fill is logged with that cycle's id. */
   readonly #orderCid = new Map<number, string>();
+  /** While degraded: why, consecutive failures, and when the next attempt may run (wall ms). */
+  degradedReason: string | undefined;
+  #failures = 0;
+  #retryAt = 0;
 
   constructor(o: SessionOptions) {
     this.#o = o;
@@ -279,6 +293,66 @@ export class BotSession {
     return this.engine.markets.find((m) => m.marketIndex === marketIndex)?.symbol ?? `market-${marketIndex}`;
   }
 
+  /**
+   * A transient failure (RPC error, venue degraded): no decisions until `canTry(now)`; the next attempt
+   * re-reads the account and reconciles first (`recover`). Logged once per episode, then at each 5th failure.
+   */
+  degrade(now: number, reason: string): void {
+    if (this.status === 'stopping' || this.status === 'stopped') return;
+    const first = this.status !== 'degraded';
+    this.#failures++;
+    const wait = degradedBackoffMs(this.#failures);
+    this.#retryAt = now + wait;
+    this.degradedReason = reason;
+    if (first || this.#failures % 5 === 0) {
+      this.event('warn', 'degraded', `degraded (${reason}); retrying in ${(wait / 1000).toFixed(1)} s`, {
+        failures: this.#failures,
+      });
+    }
+    this.status = 'degraded';
+    this.#o.metrics.rpcErrors.inc({ bot: this.name });
+  }
+
+  /** Whether the runner should tick this bot now (a degraded bot waits out its backoff). */
+  canTry(now: number): boolean {
+    return this.status !== 'degraded' || now >= this.#retryAt;
+  }
+
+  /**
+   * Back from a failure: re-read the account, reconcile the orders the bot knows with the venue's open orders
+   * by order id and userOrderId (orders that landed while the outcome was unknown are adopted; known orders
+   * the venue no longer has are reported and dropped), then decide at the next opportunity.
+   */
+  async recover(ts: number): Promise<void> {
+    const account = await this.readAccount();
+    const open = new Map(account.openOrders.map((o) => [`${o.orderId}:${o.userOrderId}`, o]));
+    const adopted: number[] = [];
+    for (const o of account.openOrders) {
+      if (this.#known.has(o.orderId)) continue;
+      this.#known.set(o.orderId, { ...o });
+      this.#writes.orders.set(o.orderId, { ...o });
+      adopted.push(o.orderId);
+    }
+    const gone: number[] = [];
+    for (const [id, o] of this.#known) {
+      if (open.has(`${id}:${o.userOrderId}`)) continue;
+      // In polling mode the read above already reported fills and cancels; what is left ended unseen.
+      this.#known.delete(id);
+      this.#writes.orders.set(id, { ...o, status: 'cancelled' });
+      gone.push(id);
+    }
+    this.engine.nudge();
+    this.journal(ts, 'session', { event: 'recovered', adopted, gone, after: this.degradedReason });
+    this.event('info', 'recovered', `recovered after ${this.#failures} failed attempt(s)`, {
+      adopted: adopted.length,
+      gone: gone.length,
+      openOrders: account.openOrders.length,
+    });
+    this.#failures = 0;
+    this.degradedReason = undefined;
+    this.status = 'running';
+  }
+
   /** Orders the bot knows it placed (adopted after a restart). */
   knowOrders(orders: readonly Order[]): void {
     for (const o of orders) this.#known.set(o.orderId, { ...o });
@@ -316,8 +390,9 @@ export class BotSession {
    */
   async cycle(ts: number, force?: string): Promise<EngineDecision | undefined> {
     if (this.status === 'stopped') return undefined;
-    // A bot stopped by an error still gets its shutdown cycles: closing may work now.
-    if (this.status === 'error' && force !== 'shutdown') return undefined;
+    // A bot stopped by an error (or backing off after a failure) still gets its shutdown cycles: closing may
+    // work now.
+    if ((this.status === 'error' || this.status === 'degraded') && force !== 'shutdown') return undefined;
     const known = this.account;
     const trigger =
       force ?? this.engine.due(ts, known, known ? (i) => this.#o.liquidationPrice(known, i) : undefined);

@@ -55,6 +55,7 @@ interface SubState {
   orders: { order: Order; seq: number }[];
   nextOrderId: number;
   ledger: VenueLedger;
+  beingLiquidated?: boolean;
 }
 
 /** JSON-able (with bigints; the store's codec encodes them exactly). NaN is written as null. */
@@ -131,6 +132,7 @@ export class DurableSimExchange extends SimExchange {
         orders: s.orders.map((o) => ({ order: { ...o.order }, seq: o.seq })),
         nextOrderId: s.nextOrderId,
         ledger: { ...(this.ledgers[s.id] ?? emptyLedger()) },
+        beingLiquidated: s.beingLiquidated ?? false,
       })),
     };
   }
@@ -166,6 +168,7 @@ export class DurableSimExchange extends SimExchange {
       const sub = this.sub(id);
       sub.collateral = ss.collateral;
       sub.nextOrderId = ss.nextOrderId;
+      sub.beingLiquidated = ss.beingLiquidated ?? false;
       sub.positions = new Map(ss.positions.map((p) => [p.marketIndex, { ...p }]));
       sub.shadowDirty = true;
       this.ledgers[id] = { ...ss.ledger };

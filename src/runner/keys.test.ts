@@ -143,3 +143,26 @@ describe('loadSigningKey', () => {
     if (!both.ok) assertNoKeyMaterial(both.error);
   });
 });
+
+describe('a key pasted into KEYPAIR_PATH', () => {
+  for (const [format, text] of [
+    ['base58', AS_BASE58],
+    ['base64', AS_BASE64],
+    ['JSON byte array', AS_JSON],
+    ['base58 of the 32-byte seed', encodeBase58(SEED)],
+  ] as const) {
+    it(`is refused without echoing it (${format})`, () => {
+      const r = loadSigningKey({ KEYPAIR_PATH: text });
+      assert.equal(r.ok, false);
+      if (r.ok) return;
+      assert.match(r.error, /looks like a key itself, not a file path/);
+      assertNoKeyMaterial(r.error);
+      for (let i = 0; i + 8 <= text.length; i++) assert.ok(!r.error.includes(text.slice(i, i + 8)));
+    });
+  }
+
+  it('a path that does not exist is still named (it is not key material)', () => {
+    const r = loadSigningKey({ KEYPAIR_PATH: join(dir, 'missing-id.json') });
+    assert.ok(!r.ok && r.error.includes('missing-id.json') && /ENOENT/.test(r.error));
+  });
+});

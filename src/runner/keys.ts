@@ -10,8 +10,9 @@
  * (an ed25519 secret key is seed(32) ‖ publicKey(32); the public half must derive from the seed).
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
+import { redactText } from '../log/redact.ts';
 
 export interface SigningKeyEnv {
   PRIVATE_KEY?: string;
@@ -62,14 +63,23 @@ export function loadSigningKey(env: SigningKeyEnv): LoadSigningKeyResult {
   }
   if (inline) return fromText(inline, 'PRIVATE_KEY');
   if (path) {
+    // A key pasted where a path belongs must not come back in "cannot read the key file <path>".
+    if (!existsSync(path) && looksLikeKeyText(path)) {
+      return {
+        ok: false,
+        error:
+          'KEYPAIR_PATH holds what looks like a key itself, not a file path (its value is not shown): put the key in PRIVATE_KEY, or save it to a file and point KEYPAIR_PATH at that file',
+      };
+    }
+    const shown = JSON.stringify(redactText(path));
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'read error';
-      return { ok: false, error: `KEYPAIR_PATH: cannot read the key file ${JSON.stringify(path)} (${code})` };
+      return { ok: false, error: `KEYPAIR_PATH: cannot read the key file ${shown} (${code})` };
     }
-    return fromText(text.trim(), `KEYPAIR_PATH file ${JSON.stringify(path)}`);
+    return fromText(text.trim(), `KEYPAIR_PATH file ${shown}`);
   }
   return { ok: false, error: 'no signing key: set PRIVATE_KEY or KEYPAIR_PATH (see .env.example)' };
 }
@@ -96,6 +106,17 @@ function fromText(text: string, source: string): LoadSigningKeyResult {
   const keypair = new SigningKeypair(bytes, encodeBase58(derived));
   bytes.fill(0);
   return { ok: true, keypair };
+}
+
+/**
+ * Whether a KEYPAIR_PATH value (that names no existing file) is key text rather than a path: a JSON byte
+ * array, or base58/base64 that decodes to 32 bytes or more.
+ */
+function looksLikeKeyText(value: string): boolean {
+  if (value.startsWith('[')) return true;
+  if (value.length < 43) return false;
+  const decoded = decodeSecret(value);
+  return decoded.ok && decoded.bytes.length >= 32;
 }
 
 type Decoded = { ok: true; bytes: Uint8Array; format: string } | { ok: false; error: string };

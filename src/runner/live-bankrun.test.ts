@@ -101,9 +101,14 @@ describe('live mode on a compiled Drift program (grid bot, solana-bankrun)', { s
                 oracle: price,
                 fundingRate: 0,
                 slot: 0,
-                oracleLagMs: 0,
+                oracleSlot: 0,
+                oracleAgeMs: 0,
+                oracleStale: false,
+                market: { spec: SOL, status: 'active', reduceOnly: false, paused: false },
+                book: undefined,
               }
             : undefined,
+        refresh: async () => {},
         close: async () => {},
       },
       venue: {

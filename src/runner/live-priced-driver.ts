@@ -7,6 +7,7 @@
  * live-bankrun.test.ts (when DRIFT_PROGRAM_SO is set); paper on live prices needs an RPC.
  */
 import type { Candle } from '../data/types.ts';
+import type { MarketSpec } from '../domain/markets.ts';
 import { quoteToInt } from '../domain/precision.ts';
 import type { AccountState } from '../domain/types.ts';
 import { decodeJson } from '../store/index.ts';
@@ -30,7 +31,24 @@ export type LiveVenueChoice =
       /** Subscribes this bot to the shared venue's events of its subaccount. */
       route: (subaccountId: number, session: BotSession) => () => void;
       liquidationPrice: (account: AccountState, marketIndex: number) => bigint | undefined;
+      /**
+       * Why the venue cannot take commands now (its connection is degraded), or undefined when it can. Asked
+       * at every tick of the bot (so at the bot's backoff pace when degraded): it may probe and recover first.
+       */
+      health?: () => Promise<string | undefined>;
+      /** settle_pnl for these markets of the subaccount (live: DriftVenue.settlePnl). */
+      settlePnl?: (
+        subaccountId: number,
+        marketIndexes: number[],
+      ) => Promise<{ ok: boolean; detail?: string }>;
+      /** The user's fees per market index (their tier on chain), merged into the chain's market spec. */
+      fees?: (marketIndex: number) => { takerFeeBps: number; makerFeeBps: number } | undefined;
     };
+
+/** The venue reported itself degraded: a transient condition, the bot backs off and recovers. */
+export class VenueDegradedError extends Error {
+  override name = 'VenueDegraded';
+}
 
 export interface LivePricedOptions {
   record: RunnerBotRecord;
@@ -40,7 +58,14 @@ export interface LivePricedOptions {
   /** Wall ms per synthetic bar. Default 15 s. */
   barMs?: number;
   now?: () => number;
+  /** Live: how often positive unsettled pnl is settled into the USDC balance, and from what size. */
+  settle?: { everyMs: number; minQuote: bigint };
 }
+
+/** Hourly, from 1 USDC: enough to keep free collateral honest without a transaction per bar. */
+const DEFAULT_SETTLE = { everyMs: 3_600_000, minQuote: 1_000_000n };
+
+const pickFees = (m: MarketSpec) => ({ takerFeeBps: m.takerFeeBps, makerFeeBps: m.makerFeeBps });
 
 export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
   const { record, ctx, feed } = o;
@@ -113,6 +138,8 @@ export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
   await reconcileSession(ctx.db, session, now());
 
   const lastClose = new Map<number, number>();
+  const settle = o.settle ?? DEFAULT_SETTLE;
+  let nextSettle = now() + settle.everyMs;
   let nextBar = Math.ceil(now() / barMs) * barMs;
   let forced: string | undefined;
   return {
@@ -122,13 +149,24 @@ export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
       if (engine.strategy === 'grid') forced = reason;
     },
     async tick(wall) {
+      const unhealthy = o.venue.kind === 'live' ? await o.venue.health?.() : undefined;
+      if (unhealthy) throw new VenueDegradedError(unhealthy);
+      if (session.status === 'degraded') await session.recover(wall);
       if (wall >= nextBar) {
         const ts = nextBar;
         nextBar = Math.floor(wall / barMs) * barMs + barMs;
         let stepped = false;
+        await feed.refresh();
         for (const m of config.markets) {
           const q = feed.quote(m.marketIndex);
           if (!q || !(q.mark > 0)) continue;
+          // The market as the chain has it: status always (rules F/G); live also trades on its spec.
+          const fees = o.venue.kind === 'live' ? o.venue.fees?.(m.marketIndex) : undefined;
+          engine.onVenueMarket(m.symbol, {
+            reduceOnly: q.market.reduceOnly,
+            paused: q.market.paused,
+            spec: o.venue.kind === 'live' ? { ...q.market.spec, ...(fees ?? pickFees(m)) } : undefined,
+          });
           const open = lastClose.get(m.marketIndex) ?? q.mark;
           lastClose.set(m.marketIndex, q.mark);
           const candle: Candle = {
@@ -139,9 +177,12 @@ export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
             close: q.mark,
             volume: 0,
             oracleClose: q.oracle,
-            // A live oracle is stale when its slot lags (rule F), not when a bar repeats it.
-            oracleLagMs: q.oracleLagMs,
+            // A live oracle is stale when its slot lags (rule F: its age against maxOracleAgeSec), not when a
+            // bar repeats it: the feed's age is the slot lag plus the time since it last heard from the RPC.
+            oracleLagMs: q.oracleAgeMs,
             fundingRate: q.fundingRate,
+            bid: q.bid,
+            ask: q.ask,
           };
           if (venue instanceof SimVenue) venue.onBar(m.symbol, candle, barMs);
           engine.onBar(m.symbol, candle, barMs);
@@ -156,6 +197,10 @@ export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
       }
       // Heartbeat: re-read the venue account every tick (repairs happen at the engine's heartbeat decisions).
       await session.afterTick(wall);
+      if (o.venue.kind === 'live' && o.venue.settlePnl && wall >= nextSettle) {
+        nextSettle = wall + settle.everyMs;
+        await settlePositivePnl(session, subaccountId, o.venue.settlePnl, settle.minQuote, wall);
+      }
     },
     durable(): PaperVenueRow | undefined {
       if (!exchange) return undefined;
@@ -165,4 +210,29 @@ export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
       unsubscribe();
     },
   };
+}
+
+/**
+ * Settles every market whose unsettled pnl (the venue's figure, funding included) is positive and at least
+ * `minQuote`: on Drift positive pnl adds to free collateral only once settled. A refusal is logged, not
+ * thrown: settling is housekeeping, the next period tries again.
+ */
+async function settlePositivePnl(
+  session: BotSession,
+  subaccountId: number,
+  settle: (subaccountId: number, marketIndexes: number[]) => Promise<{ ok: boolean; detail?: string }>,
+  minQuote: bigint,
+  ts: number,
+): Promise<void> {
+  const pnl = (session.account as { unsettledPnl?: Record<number, bigint> } | undefined)?.unsettledPnl ?? {};
+  const markets = Object.entries(pnl)
+    .filter(([, v]) => v >= minQuote)
+    .map(([k]) => Number(k));
+  if (markets.length === 0) return;
+  const r = await settle(subaccountId, markets);
+  const amounts = Object.fromEntries(markets.map((m) => [m, String(pnl[m])]));
+  session.journal(ts, 'note', { settlePnl: amounts, ok: r.ok });
+  if (r.ok)
+    session.event('info', 'settle_pnl', `settled pnl into USDC for market(s) ${markets.join(', ')}`, amounts);
+  else session.event('warn', 'settle_pnl', `settling pnl was refused: ${r.detail ?? ''}`, amounts);
 }

@@ -147,6 +147,7 @@ export async function openPaperReplay(o: PaperReplayOptions): Promise<BotDriver>
       if (engine.strategy === 'grid') forced = reason;
     },
     async tick(wall) {
+      if (session.status === 'degraded') await session.recover(exchange.now);
       const target = dataAnchor + (wall - wallAnchor) * o.speed;
       let n = 0;
       while (n < maxEvents && feed.peekTime() <= target) {

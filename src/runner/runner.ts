@@ -468,19 +468,48 @@ export class Runner {
     }
     for (const [id, e] of this.#bots) {
       if (this.#stopping || this.#fault) break;
+      const s = e.driver.session;
+      if (!s.canTry(now)) continue;
+      const wasDegraded = s.status === 'degraded';
       try {
         await e.driver.tick(now);
       } catch (err) {
-        e.driver.session.status = 'error';
-        e.driver.session.event('error', 'error', `bot stopped after an error: ${(err as Error).message}`);
-        this.#log.error('SYSTEM', `bot ${id} failed`, { error: String((err as Error).stack ?? err) });
-        this.#emit({ kind: 'status', botId: id });
+        await this.#failed(id, s, now, err);
       }
+      if (wasDegraded !== (s.status === 'degraded')) this.#emit({ kind: 'status', botId: id });
     }
     await this.flush();
     if (!this.#fault && !this.#stopping) {
       this.#retention.maybePrune([...this.#bots].map(([id, e]) => [id, e.driver.clock()]));
     }
+  }
+
+  /**
+   * A tick threw. I/O trouble (RPC down, rate limits, timeouts, a degraded venue) degrades the bot: it backs
+   * off and recovers by itself. A bug stops it ('error'), but only once its orders are cancelled: a bot that
+   * cannot decide must not leave orders resting on the venue; while they cannot be cancelled it stays degraded
+   * and tries again.
+   */
+  async #failed(id: string, s: BotSession, now: number, err: unknown): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!isBug(err)) {
+      s.degrade(now, message);
+      this.#log.warn('SYSTEM', `bot ${id} degraded`, { error: message });
+      return;
+    }
+    this.#log.error('SYSTEM', `bot ${id} failed`, { error: String((err as Error).stack ?? err) });
+    try {
+      const account = await s.readAccount();
+      if (account.openOrders.length > 0) await s.send(now, [{ kind: 'cancelAll' }], `${s.name}-error`);
+      const after = await s.readAccount();
+      if (after.openOrders.length > 0) throw new Error(`${after.openOrders.length} order(s) still open`);
+    } catch (cleanup) {
+      s.degrade(now, `${message}; cancelling its orders failed (${(cleanup as Error).message})`);
+      return;
+    }
+    s.status = 'error';
+    s.event('error', 'error', `bot stopped after an error (its orders are cancelled): ${message}`);
+    this.#emit({ kind: 'status', botId: id });
   }
 
   /** Commits what the bots owe the database; a failure pauses every bot (storage fault). */
@@ -598,4 +627,19 @@ export class Runner {
       return outcomes;
     });
   }
+}
+
+/**
+ * Programming errors (a TypeError from our own code, a RangeError on bad maths) as opposed to I/O failures;
+ * fetch's "fetch failed" is a TypeError too but means the network.
+ */
+function isBug(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (/fetch failed|network|socket|ECONN|timed? ?out/i.test(err.message)) return false;
+  return (
+    err instanceof TypeError ||
+    err instanceof RangeError ||
+    err instanceof ReferenceError ||
+    err instanceof SyntaxError
+  );
 }

@@ -21,7 +21,7 @@ export interface BotSummary {
   strategy: 'grid' | 'spread';
   markets: string[];
   mode: 'paper' | 'live';
-  status: 'starting' | 'running' | 'stopping' | 'stopped' | 'error';
+  status: 'starting' | 'running' | 'degraded' | 'stopping' | 'stopped' | 'error';
   riskState: RiskState;
   /** 0..100, Drift's account health. */
   health: number;

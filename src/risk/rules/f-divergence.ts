@@ -1,5 +1,5 @@
 /**
- * Rule F — oracle/mark divergence or a stale oracle → PAUSE. A mark far from the oracle means either the book is
+ * Rule F — oracle/mark divergence, a stale oracle, or the market paused on the venue → PAUSE. A mark far from the oracle means either the book is
  * dislocated or the oracle is wrong; in both cases quoting is unsafe (Drift's own guard rail is 10%).
  * Stale means a live oracle whose slot lags (the snapshot's oracleStale, or an observed oracle older than
  * maxOracleAgeSec). A replayed bar whose oracle was not observed (an export gap, `oracleObserved: false`) is not
@@ -19,6 +19,15 @@ export function ruleDivergence(inputs: RiskInputs, limits: RiskLimits): RuleOutc
   const ageSec = s.oracleAgeMs / 1000;
   const stale = s.oracleStale || (s.oracleObserved !== false && ageSec > limits.maxOracleAgeSec);
   const diverged = aboveLimit(div, limits.maxDivergencePct, wasActive(inputs, rule), limits.hysteresisPct);
+  if (s.marketPaused) {
+    const message = 'market paused on the venue (no fills possible)';
+    return {
+      rule,
+      tripped: true,
+      action: 'PAUSE',
+      reason: { rule, action: 'PAUSE', measured: 1, limit: 0, message },
+    };
+  }
   if (!stale && !diverged) return notTripped(rule);
   const reason = diverged
     ? {

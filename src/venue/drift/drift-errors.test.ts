@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { classifyTransportError, findProgramError, programErrorFromCode } from './drift-errors.ts';
 
 describe('Drift program errors', () => {
@@ -23,6 +25,35 @@ describe('Drift program errors', () => {
       reason: 'InvalidOrder',
     });
     assert.equal(programErrorFromCode(6003).reason, 'InsufficientCollateral');
+  });
+});
+
+describe('the error codes the issue named, against the IDL the SDK ships', () => {
+  const idl = JSON.parse(
+    readFileSync(fileURLToPath(import.meta.resolve('@drift-labs/sdk/lib/node/idl/drift.json')), 'utf8'),
+  ) as { errors: { code: number; name: string }[] };
+  const named = new Map(idl.errors.map((e) => [e.code, e.name]));
+
+  for (const [code, reason] of [
+    [6117, 'BeingLiquidated'],
+    [6046, 'ReduceOnlyWouldIncrease'],
+    [6023, 'PriceBandsBreached'],
+    [6154, 'MaxOpenInterest'],
+    [6254, 'AccountReduceOnly'],
+  ] as const) {
+    it(`${code} ${named.get(code)} → ${reason}`, () => {
+      const e = programErrorFromCode(code);
+      assert.equal(e.name, named.get(code));
+      assert.equal(e.reason, reason);
+    });
+  }
+
+  it('every mapped code carries the IDL name of that code', () => {
+    for (const code of named.keys()) {
+      const e = programErrorFromCode(code);
+      if (e.name.startsWith('DriftError')) continue;
+      assert.equal(e.name, named.get(code), `code ${code}`);
+    }
   });
 });
 

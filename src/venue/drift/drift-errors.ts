@@ -8,7 +8,11 @@ import type { RejectReason } from '../../domain/types.ts';
 const DRIFT_ERRORS: Readonly<Record<number, readonly [string, RejectReason]>> = {
   6003: ['InsufficientCollateral', 'InsufficientCollateral'],
   6016: ['OrderSizeTooSmall', 'OrderAmountTooSmall'],
+  6023: ['PriceBandsBreached', 'PriceBandsBreached'],
   6024: ['ExchangePaused', 'MarketPaused'],
+  // Raised when only risk-reducing orders are allowed (reduce-only market or account, or a reduce-only order
+  // that does not reduce the position): programs/drift/src/controller/orders.rs, math/orders.rs.
+  6046: ['InvalidOrderNotRiskReducing', 'ReduceOnlyWouldIncrease'],
   6047: ['InvalidOrderSizeTooSmall', 'OrderAmountTooSmall'],
   6048: ['InvalidOrderNotStepSizeMultiple', 'InvalidOrderSizeStep'],
   6056: ['InvalidOrderMinOrderSize', 'OrderAmountTooSmall'],
@@ -18,13 +22,18 @@ const DRIFT_ERRORS: Readonly<Record<number, readonly [string, RejectReason]>> = 
   6061: ['OrderDoesNotExist', 'OrderNotFound'],
   6064: ['ReduceOnlyOrderIncreasedRisk', 'ReduceOnlyWouldIncrease'],
   6071: ['UserOrderIdAlreadyInUse', 'UserOrderIdAlreadyInUse'],
+  6117: ['UserIsBeingLiquidated', 'BeingLiquidated'],
   6146: ['MarketActionPaused', 'MarketPaused'],
   6147: ['MarketPlaceOrderPaused', 'MarketPaused'],
   6149: ['MarketWithdrawPaused', 'MarketPaused'],
   6153: ['ReduceOnlyWithdrawIncreasedRisk', 'InsufficientCollateral'],
+  6154: ['MaxOpenInterest', 'MaxOpenInterest'],
   // Drift's limit-price validation (tick multiple among others).
   6191: ['InvalidOrderLimitPrice', 'InvalidOrderPriceTick'],
-  6254: ['UserReduceOnly', 'MarketReduceOnly'],
+  // settle_pnl: the market's pnl pool cannot pay the positive pnl now (the simulator's pool is unlimited).
+  6260: ['PnlPoolCantSettleUser', 'InvalidOrder'],
+  // The user account's own reduce-only status (not the market's).
+  6254: ['UserReduceOnly', 'AccountReduceOnly'],
   6289: ['PlaceAndTakeOrderSuccessConditionFailed', 'PlaceAndTakeOrderSuccessConditionFailed'],
 };
 

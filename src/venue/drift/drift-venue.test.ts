@@ -226,6 +226,45 @@ describe('DriftVenue specifics', () => {
     );
   });
 
+  it('stays degraded while a send of unknown outcome may still land; the late landing is then adopted once', async () => {
+    const { venue, layer } = setup();
+    const sub = await venue.createSubaccount('a');
+    await venue.deposit(sub, 500_000_000n);
+    const realSend = layer.sender.send;
+    // The RPC loses the answer and the transaction is held: it lands later, while its blockhash is valid.
+    let held: (() => Promise<unknown>) | undefined;
+    let resolution: 'pending' | 'landed' | 'expired' = 'pending';
+    const asked: { signature?: string; lastValidBlockHeight?: number }[] = [];
+    layer.sender.send = async (...args) => {
+      if (held !== undefined || resolution !== 'pending') return realSend(...args);
+      held = () => realSend(...args);
+      return { status: 'unknown', signature: 'sig-1', lastValidBlockHeight: 500, detail: 'answer lost' };
+    };
+    (layer.sender as { resolve?: unknown }).resolve = async (u: (typeof asked)[number]) => {
+      asked.push(u);
+      return resolution;
+    };
+    const order = limit('buy', 95_000_000n, { userOrderId: 9 });
+    const [r] = await venue.execute(sub, [{ kind: 'place', order }]);
+    assert.equal(r.ok ? 'ok' : r.reason, 'Disconnected');
+    // The RPC answers again, but the transaction can still land: a fresh read proves nothing yet.
+    assert.equal((await venue.heartbeat()).status, 'degraded');
+    assert.equal((await venue.heartbeat()).status, 'degraded');
+    assert.deepEqual(asked[0], { sub, signature: 'sig-1', lastValidBlockHeight: 500 });
+    const [blocked] = await venue.execute(sub, [{ kind: 'place', order: limit('buy', 94_000_000n) }]);
+    assert.equal(blocked.ok ? 'ok' : blocked.reason, 'Disconnected', 'no new order while it is unresolved');
+    // It lands; the resolver says so; the venue recovers and reports the order.
+    await held?.();
+    resolution = 'landed';
+    assert.equal((await venue.heartbeat()).status, 'healthy');
+    assert.equal(venue.unknownSends, 0);
+    const open = (await venue.getAccount(sub)).openOrders;
+    assert.deepEqual(
+      open.map((o) => o.userOrderId),
+      [9],
+    );
+  });
+
   it('an RPC error while reading degrades the venue; execute then answers Disconnected', async () => {
     const { venue, layer } = setup();
     const sub = await venue.createSubaccount('a');
@@ -292,6 +331,40 @@ describe('DriftVenue specifics', () => {
         ['cancelled', 8],
       ],
     );
+  });
+
+  it('in polling mode reports a fill once when reads overlap and answer out of order', async () => {
+    const { venue, layer, advance } = setup(undefined, true);
+    const sub = await venue.createSubaccount('a');
+    await venue.deposit(sub, 500_000_000n);
+    const [r] = await venue.execute(sub, [
+      { kind: 'place', order: limit('buy', 99_000_000n, { userOrderId: 4 }) },
+    ]);
+    assert.ok(r.ok);
+    const events: VenueEvent[] = [];
+    venue.subscribe((e) => events.push(e));
+    // A read that started before the fill answers after one that started after it (an RPC answering out
+    // of order); the venue must not diff the older state after the newer one.
+    const realRead = layer.reader.read;
+    let n = 0;
+    layer.reader.read = async (id, minSlot) => {
+      const state = await realRead(id, minSlot);
+      const delay = n++ === 0 ? 30 : 0;
+      await new Promise((res) => setTimeout(res, delay));
+      return state;
+    };
+    const early = venue.poll(); // reads the state before the fill (slow answer)
+    await advance(); // the bar fills the bid
+    layer.onBar(
+      0,
+      { ts: T0 + 2 * MINUTE, open: 100, high: 100, low: 98, close: 98, volume: 1, oracleClose: 98 },
+      MINUTE,
+    );
+    const late = venue.getAccount(sub); // reads the state after the fill (fast answer)
+    await Promise.all([early, late]);
+    await venue.getAccount(sub);
+    const fills = events.filter((e) => e.type === 'filled');
+    assert.equal(fills.length, 1, JSON.stringify(events.map((e) => e.type)));
   });
 
   it("in polling mode books fees and funding from Drift's running totals: the books equal the venue exactly", async () => {

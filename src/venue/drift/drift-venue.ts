@@ -35,6 +35,8 @@ export interface DriftVenueDeps {
   clock?: () => number;
   health?: ConnectionHealth;
   book?: UserOrderIdBook;
+  /** The market's order book (DLOB + vAMM, order-book.ts); absent: the venue has none to offer. */
+  orderBook?: (marketIndex: number) => Promise<L2Book | undefined>;
 }
 
 const placesOf = (c: OrderCommand): OrderParams[] =>
@@ -58,6 +60,12 @@ export class DriftVenue implements VenuePort {
   readonly #stopSource: () => void;
   /** Accepted events seen while a command is in flight (how a placement learns its order ids). */
   #collecting: VenueEvent[] | undefined;
+  /** The read in flight per subaccount (reads are serialized, see #refresh). */
+  readonly #reads = new Map<number, Promise<unknown>>();
+  /** Per subaccount, the slot of our last landed transaction: a read from an older slot cannot show it yet. */
+  readonly #minSlot = new Map<number, number>();
+  /** Sends whose outcome is unknown, until resolved (landed / failed / expired) by a heartbeat. */
+  readonly #unknownSends: { sub: number; signature?: string; lastValidBlockHeight?: number }[] = [];
 
   constructor(deps: DriftVenueDeps) {
     this.#d = deps;
@@ -85,6 +93,12 @@ export class DriftVenue implements VenuePort {
 
   close(): void {
     this.#stopSource();
+  }
+
+  async orderBook(marketIndex: number): Promise<L2Book | undefined> {
+    return this.#d.orderBook
+      ? this.#io(() => (this.#d.orderBook as NonNullable<DriftVenueDeps['orderBook']>)(marketIndex))
+      : undefined;
   }
 
   async createSubaccount(name: string): Promise<number> {
@@ -147,14 +161,6 @@ export class DriftVenue implements VenuePort {
     return this.#refresh(subaccountId);
   }
 
-  /**
-   * Not known yet: the DLOB L2 (vAMM included) through the SDK is issue 15's work. Until then a liquidity check
-   * on Drift refuses, as the port says it must for an unknown book (no opening spread legs go out live).
-   */
-  async orderBook(_marketIndex: number): Promise<L2Book | undefined> {
-    return undefined;
-  }
-
   async execute(subaccountId: number, commands: OrderCommand[]): Promise<CommandResult[]> {
     const results: CommandResult[] = [];
     let acct: DriftAccountState | undefined;
@@ -172,21 +178,46 @@ export class DriftVenue implements VenuePort {
   }
 
   /**
-   * One heartbeat: probe the RPC; when recovering, re-read every subaccount, settle unknown sends (orders that
-   * did land are reported as accepted) and only then accept new commands.
+   * settle_pnl for the given markets, one transaction: each position's pnl moves into the USDC balance.
+   * Positive pnl counts for initial margin only once settled (Drift's initial pnl weight is 0), so a bot that
+   * never settles sees its free collateral drift below what its profits allow.
+   */
+  async settlePnl(subaccountId: number, marketIndexes: number[]): Promise<WithdrawResult> {
+    if (marketIndexes.length === 0) return { ok: true };
+    if (!this.health.healthy) return { ok: false, reason: 'Disconnected', detail: this.#degradedDetail() };
+    const ixs = [];
+    for (const i of marketIndexes) ixs.push(await this.#d.builder.settlePnl(subaccountId, i));
+    const out = await this.#send(ixs);
+    await this.#refresh(subaccountId).catch(() => undefined);
+    if (out.status === 'confirmed' || out.status === 'applied') return { ok: true };
+    if (out.status === 'rejected') return { ok: false, reason: out.error.reason, detail: out.detail };
+    if (out.status === 'unknown') this.health.degrade(`settle_pnl ${out.status}: ${out.detail}`);
+    return { ok: false, reason: 'Disconnected', detail: out.detail };
+  }
+
+  /** Sends whose outcome is still unknown (the venue stays degraded while there are any). */
+  get unknownSends(): number {
+    return this.#unknownSends.length;
+  }
+
+  /**
+   * One heartbeat: probe the RPC; when recovering, first settle every send whose outcome was unknown — each
+   * must be known to have landed, failed, or expired (its blockhash passed unseen, so it can never land) —
+   * then re-read every subaccount (orders that did land are reported as accepted) and only then accept new
+   * commands. A send still pending keeps the venue degraded until a later beat.
    */
   async heartbeat(): Promise<HealthState> {
     return this.health.beat(
       () => this.#d.reader.ping(),
       async () => {
+        await this.#resolveUnknownSends();
         const subs = new Set([...this.#last.keys(), ...this.book.subaccountsWithUnknown()]);
         for (const sub of subs) {
-          const prev = this.#last.get(sub);
-          const acct = await this.#d.reader.read(sub);
+          // A subaccount seen for the first time (an unknown send on it) has no base to diff against yet.
+          const acct = this.#last.has(sub)
+            ? await this.#refresh(sub)
+            : await this.#d.reader.read(sub, this.#minSlot.get(sub));
           this.book.reconcile(sub, acct.openOrders, this.#clock());
-          if (prev && !this.#d.eventSource) {
-            for (const e of diffAccountStates(prev, acct, this.#clock())) this.#emit(e);
-          }
           this.#last.set(sub, acct);
         }
       },
@@ -222,7 +253,10 @@ export class DriftVenue implements VenuePort {
       }
       return { result: { ok: false as const, command, reason, detail }, account: before };
     };
-    const open = before.openOrders;
+    // Orders a cancelAndPlace cancels are gone before its placements run (one transaction, in order), so
+    // their userOrderIds are free for the new orders.
+    const cancelled = new Set(command.kind === 'cancelAndPlace' ? command.cancelOrderIds : []);
+    const open = before.openOrders.filter((o) => !cancelled.has(o.orderId));
     let cmd = command;
     const places = placesOf(command);
     if (places.length > 0) {
@@ -269,11 +303,19 @@ export class DriftVenue implements VenuePort {
     }
     if (out.status === 'failed' || out.status === 'unknown') {
       this.#collecting = undefined;
-      if (out.status === 'unknown') this.book.markUnknown(sub, uoids);
+      if (out.status === 'unknown') {
+        this.book.markUnknown(sub, uoids);
+        this.#unknownSends.push({
+          sub,
+          signature: out.signature,
+          lastValidBlockHeight: out.lastValidBlockHeight,
+        });
+      }
       this.health.degrade(`send ${out.status}: ${out.detail}`);
       return { result: { ok: false, command, reason: 'Disconnected', detail: out.detail }, account: before };
     }
     // The transaction landed. If the read after it fails, the venue is degraded (by #io) but the result stays ok.
+    if (out.status === 'confirmed' && out.slot !== undefined) this.#expectSlot(sub, out.slot);
     const after = await this.#refresh(sub).catch(() => undefined);
     const seen = this.#collecting ?? [];
     this.#collecting = undefined;
@@ -384,9 +426,45 @@ export class DriftVenue implements VenuePort {
     }
   }
 
-  /** Reads a subaccount, emits the diff against the last read (polling mode) and remembers it. */
-  async #refresh(sub: number): Promise<DriftAccountState> {
-    const acct = await this.#io(() => this.#d.reader.read(sub));
+  #expectSlot(sub: number, slot: number): void {
+    if (slot > (this.#minSlot.get(sub) ?? 0)) this.#minSlot.set(sub, slot);
+  }
+
+  /** Throws while any unknown send is still pending (the heartbeat then stays degraded). */
+  async #resolveUnknownSends(): Promise<void> {
+    const resolve = this.#d.sender.resolve?.bind(this.#d.sender);
+    for (let i = this.#unknownSends.length - 1; i >= 0; i--) {
+      const u = this.#unknownSends[i];
+      // A sender that cannot tell (tests' in-memory layers): the fresh read below is the answer.
+      const r = resolve ? await resolve(u) : 'expired';
+      if (r === 'pending') {
+        throw new Error(
+          `a transaction of unknown outcome may still land (valid until block height ${u.lastValidBlockHeight ?? '?'}); waiting`,
+        );
+      }
+      this.#unknownSends.splice(i, 1);
+    }
+  }
+
+  /**
+   * Reads a subaccount, emits the diff against the last read (polling mode) and remembers it. Reads of one
+   * subaccount run one at a time (the poller, the bot's cycle and the heartbeat overlap): two reads in flight
+   * can answer out of order, and diffing the older after the newer would report the same fills twice.
+   */
+  #refresh(sub: number): Promise<DriftAccountState> {
+    const run = (this.#reads.get(sub) ?? Promise.resolve()).then(
+      () => this.#refreshNow(sub),
+      () => this.#refreshNow(sub),
+    );
+    this.#reads.set(
+      sub,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+
+  async #refreshNow(sub: number): Promise<DriftAccountState> {
+    const acct = await this.#io(() => this.#d.reader.read(sub, this.#minSlot.get(sub)));
     const prev = this.#last.get(sub);
     this.book.observe(sub, acct.openOrders, this.#clock());
     if (prev && !this.#d.eventSource) {

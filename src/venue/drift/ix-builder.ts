@@ -191,6 +191,19 @@ export class DriftIxBuilder {
     );
   }
 
+  /**
+   * settle_pnl for one perp market: moves the position's pnl into the USDC balance (positive pnl counts for
+   * initial margin only once settled, so this frees collateral).
+   */
+  async settlePnl(subaccountId: number, marketIndex: number): Promise<TransactionInstruction> {
+    await this.#ensureUser(subaccountId);
+    return this.#client.settlePNLIx(
+      this.userAccountPublicKey(subaccountId),
+      this.#client.getUserAccount(subaccountId) as never,
+      marketIndex,
+    );
+  }
+
   /** USDC (spot market 0) from the authority's token account into the subaccount. */
   async deposit(subaccountId: number, amount: bigint): Promise<TransactionInstruction> {
     await this.#ensureUser(subaccountId);

@@ -33,7 +33,8 @@ export type DecodedDriftIx =
   | { name: 'deposit'; user: PublicKey; marketIndex: number; amount: bigint; reduceOnly: boolean }
   | { name: 'withdraw'; user: PublicKey; marketIndex: number; amount: bigint; reduceOnly: boolean }
   | { name: 'initializeUser'; user: PublicKey; subaccountId: number; accountName: string }
-  | { name: 'initializeUserStats'; authority: PublicKey };
+  | { name: 'initializeUserStats'; authority: PublicKey }
+  | { name: 'settlePnl'; user: PublicKey; marketIndex: number };
 
 type DriftProgram = Pick<DriftClient['program'], 'programId' | 'coder' | 'idl'>;
 
@@ -131,6 +132,8 @@ export function decodeDriftIx(program: DriftProgram, ix: TransactionInstruction)
       };
     case 'initializeUserStats':
       return { name: 'initializeUserStats', authority: accounts.authority };
+    case 'settlePnl':
+      return { name: 'settlePnl', user, marketIndex: d.marketIndex };
     default:
       throw new Error(`the venue never sends Drift instruction ${decoded.name}`);
   }

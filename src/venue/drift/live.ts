@@ -3,21 +3,26 @@
  * sender with recent-fee priority, the SDK-backed reader and a polling loop for events. The only I/O-heavy
  * file of the venue; everything it composes is tested offline.
  */
-import { BulkAccountLoader, DriftClient, Wallet } from '@drift-labs/sdk';
-import { Connection, Keypair } from '@solana/web3.js';
+import { BulkAccountLoader, DriftClient, fetchUserStatsAccount, Wallet } from '@drift-labs/sdk';
+import { Keypair } from '@solana/web3.js';
 import type { SigningKeypair } from '../../runner/keys.ts';
 import { DriftAccountReader } from './account-reader.ts';
+import { type ChainMarket, chainMarkets, userFeeBps } from './chain-markets.ts';
 import { DriftVenue } from './drift-venue.ts';
 import { DriftIxBuilder } from './ix-builder.ts';
+import { DlobBook } from './order-book.ts';
 import { DEFAULT_PRIORITY_FEE, type PriorityFeePolicy, pickPriorityFee } from './priority-fee.ts';
+import { type RpcConnectionOptions, rpcConnection } from './rpc-connection.ts';
 import { subscribeOrExplain } from './subscribe.ts';
-import { RpcTxSender } from './tx-sender.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, RpcTxSender } from './tx-sender.ts';
 import { UserOrderIdBook } from './user-order-ids.ts';
 
 export interface LiveDriftOptions {
   rpcUrl: string;
-  /** Defaults to the RPC URL with ws(s)://. */
-  wsUrl?: string;
+  /** Timeouts and rate-limit handling of RPC requests. */
+  rpc?: RpcConnectionOptions;
+  /** Send retries and confirmation polling (DEFAULT_RETRY_POLICY). */
+  retry?: Partial<RetryPolicy>;
   keypair: SigningKeypair;
   env?: 'mainnet-beta' | 'devnet';
   /** Perp markets the bots trade (the client loads their accounts and oracles). */
@@ -32,12 +37,16 @@ export interface LiveDriftOptions {
 
 export interface LiveDrift {
   venue: DriftVenue;
+  /** Every loaded perp market as the chain has it now (spec without fees, status), by index. */
+  markets(): Map<number, ChainMarket>;
+  /** The wallet's perp fees in a market (its fee tier, the market's adjustment), read from chain. */
+  feeBps(marketIndex: number): Promise<{ takerFeeBps: number; makerFeeBps: number }>;
   /** Stops timers and subscriptions. */
   close(): Promise<void>;
 }
 
 export async function connectLiveDrift(o: LiveDriftOptions): Promise<LiveDrift> {
-  const connection = new Connection(o.rpcUrl, { commitment: 'confirmed', wsEndpoint: o.wsUrl });
+  const connection = rpcConnection(o.rpcUrl, o.rpc);
   const payer = Keypair.fromSecretKey(o.keypair.secretKeyBytes());
   const pollMs = o.pollMs ?? 1_000;
   // Polling subscriptions: one batched getMultipleAccounts per interval, which survives websocket drops.
@@ -54,11 +63,11 @@ export async function connectLiveDrift(o: LiveDriftOptions): Promise<LiveDrift> 
   await subscribeOrExplain(client, o.rpcUrl);
 
   const book = new UserOrderIdBook();
+  const dlob = new DlobBook(client);
+  const reader = new DriftAccountReader(client, book);
   const builder = new DriftIxBuilder({
     client,
-    ensureUser: async (id) => {
-      if (!client.hasUser(id)) await client.addUser(id);
-    },
+    ensureUser: (id) => reader.ensureUser(id),
     usdcTokenAccount: () => client.getAssociatedTokenAccount(0, false),
   });
   const policy = o.priorityFee ?? DEFAULT_PRIORITY_FEE;
@@ -68,9 +77,10 @@ export async function connectLiveDrift(o: LiveDriftOptions): Promise<LiveDrift> 
     sender: new RpcTxSender({
       rpc: connection,
       payer,
+      policy: { ...DEFAULT_RETRY_POLICY, ...o.retry },
       lookupTables: () => client.fetchAllLookupTableAccounts(),
     }),
-    reader: new DriftAccountReader(client, book),
+    reader,
     computeUnitPrice: async () => {
       const recent = await connection.getRecentPrioritizationFees().catch(() => []);
       return pickPriorityFee(
@@ -79,6 +89,7 @@ export async function connectLiveDrift(o: LiveDriftOptions): Promise<LiveDrift> 
       );
     },
     computeUnitLimit: o.computeUnitLimit,
+    orderBook: (i) => dlob.book(i),
   });
   const onError = (err: unknown) => venue.markDegraded(`Drift subscription error: ${String(err)}`);
   client.eventEmitter.on('error', onError);
@@ -87,6 +98,13 @@ export async function connectLiveDrift(o: LiveDriftOptions): Promise<LiveDrift> 
   poller.unref?.();
   return {
     venue,
+    markets: () => chainMarkets(client),
+    feeBps: async (marketIndex) => {
+      const market = client.getPerpMarketAccount(marketIndex);
+      if (!market) throw new Error(`perp market ${marketIndex} is not loaded`);
+      const stats = await fetchUserStatsAccount(connection, client.program, client.authority);
+      return userFeeBps(client.getStateAccount(), market, stats);
+    },
     close: async () => {
       clearInterval(poller);
       stopHeartbeat();

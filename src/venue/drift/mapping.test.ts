@@ -53,6 +53,21 @@ describe('toDriftOrderParams', () => {
     assert.deepEqual(toDriftOrderParams({ ...base, postOnly: 'slide' }).postOnly, PostOnlyParams.SLIDE);
   });
 
+  it('sends a floating order as price 0 with its oracle offset, and reads the offset back', () => {
+    const d = toDriftOrderParams({ ...base, oracleOffset: -250_000n });
+    assert.equal(d.price.toString(), '0');
+    assert.equal(d.oraclePriceOffset, -250_000);
+    const back = fromDriftOrderParams({ ...d, maxTs: d.maxTs ?? null });
+    assert.equal(back.oracleOffset, -250_000n);
+    // A resting floating order reads at its current limit: oracle + offset on the tick (an ask rounds up).
+    const resting = fromDriftOrder(
+      { ...sdkOrder({ side: 'sell', price: 0n }), oraclePriceOffset: 250_001 },
+      { placedTs: 0, floatingPrice: (offset) => 100_000_000n + offset + 99n },
+    );
+    assert.equal(resting.oracleOffset, 250_001n);
+    assert.equal(resting.price, 100_250_100n);
+  });
+
   it('rounds a sub-second maxTs down and leaves no maxTs as null', () => {
     assert.equal(toDriftOrderParams({ ...base, maxTs: 1_999 }).maxTs?.toString(), '1');
     const { maxTs: _, ...noExpiry } = base;

@@ -64,7 +64,8 @@ function orderTypeFromDrift(orderType: object): OrderType {
 export const maxTsToDrift = (maxTsMs: number | undefined): BN | null =>
   maxTsMs === undefined ? null : new BN(Math.floor(maxTsMs / 1000));
 
-/** Our OrderParams → the SDK's full OrderParams (a perp order; no triggers, no oracle offset, default auction). */
+/** Our OrderParams → the SDK's full OrderParams (a perp order; no triggers, default auction). A floating order
+ * carries price 0 and its `oraclePriceOffset` (i32, PRICE precision), as Drift's oracle orders do. */
 export function toDriftOrderParams(p: OrderParams): DriftOrderParams {
   return {
     orderType: p.orderType === 'market' ? DriftOrderType.MARKET : DriftOrderType.LIMIT,
@@ -72,14 +73,14 @@ export function toDriftOrderParams(p: OrderParams): DriftOrderParams {
     userOrderId: p.userOrderId,
     direction: sideToDirection(p.side),
     baseAssetAmount: toBN(p.base),
-    price: toBN(p.price),
+    price: p.oracleOffset === undefined ? toBN(p.price) : new BN(0),
     marketIndex: p.marketIndex,
     reduceOnly: p.reduceOnly,
     postOnly: POST_ONLY_TO_DRIFT[p.postOnly],
     bitFlags: p.ioc ? OrderParamsBitFlag.ImmediateOrCancel : 0,
     triggerPrice: null,
     triggerCondition: OrderTriggerCondition.ABOVE,
-    oraclePriceOffset: null,
+    oraclePriceOffset: p.oracleOffset === undefined ? null : Number(p.oracleOffset),
     // Left to the program: it derives a market order's auction from the oracle and our price limit.
     auctionDuration: null,
     maxTs: maxTsToDrift(p.maxTs),
@@ -104,6 +105,7 @@ export function fromDriftOrderParams(p: {
   postOnly: object;
   bitFlags: number;
   maxTs: BN | null;
+  oraclePriceOffset?: number | null;
 }): OrderParams {
   if (variantOf(p.marketType) !== 'perp') throw new Error('zero-perps only trades perp markets');
   const postOnly = POST_ONLY_FROM_DRIFT[variantOf(p.postOnly)];
@@ -120,6 +122,7 @@ export function fromDriftOrderParams(p: {
     userOrderId: p.userOrderId,
   };
   if (p.maxTs !== null && !p.maxTs.isZero()) out.maxTs = p.maxTs.toNumber() * 1000;
+  if (p.oraclePriceOffset) out.oracleOffset = BigInt(p.oraclePriceOffset);
   return out;
 }
 
@@ -129,6 +132,8 @@ export interface OrderHints {
   postOnly?: PostOnly;
   /** Epoch ms the venue saw the order first (the chain keeps only a slot). */
   placedTs: number;
+  /** A floating order's limit now: the oracle plus its offset, on the tick (PRICE). */
+  floatingPrice?: (offset: bigint, side: 'buy' | 'sell') => bigint;
 }
 
 /** An open order from the UserAccount → our Order. */
@@ -150,6 +155,10 @@ export function fromDriftOrder(o: DriftOrder, hints: OrderHints): Order {
     placedTs: hints.placedTs,
   };
   if (!o.maxTs.isZero()) order.maxTs = o.maxTs.toNumber() * 1000;
+  if (o.oraclePriceOffset !== 0) {
+    order.oracleOffset = BigInt(o.oraclePriceOffset);
+    if (hints.floatingPrice) order.price = hints.floatingPrice(order.oracleOffset, order.side);
+  }
   return order;
 }
 

@@ -5,6 +5,7 @@
  * URL beyond its host (URLs often carry API keys).
  */
 import type { DriftClient } from '@drift-labs/sdk';
+import { redactText } from '../../log/redact.ts';
 
 /** "https://host:port" of a URL, without path or query (where RPC providers put API keys). */
 export function rpcHost(url: string): string {
@@ -46,7 +47,7 @@ export async function subscribeOrExplain(
     const why = (firstError ?? err) as { message?: string; cause?: { message?: string } };
     const detail = [why?.message, why?.cause?.message].filter(Boolean).join(': ') || String(why);
     throw new RpcUnavailableError(
-      `cannot load Drift accounts from the RPC at ${rpcHost(rpcUrl)} (${detail}); check RPC_URL and the network`,
+      `cannot load Drift accounts from the RPC at ${rpcHost(rpcUrl)} (${redactText(detail)}); check RPC_URL and the network`,
     );
   } finally {
     clearTimeout(timer);

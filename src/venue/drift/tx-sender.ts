@@ -32,19 +32,32 @@ export interface SendOptions {
 }
 
 export type SendOutcome =
-  | { status: 'confirmed'; signature: string }
+  /** `slot`: where it landed, when the RPC said (reads older than that do not show it yet). */
+  | { status: 'confirmed'; signature: string; slot?: number }
   /** The caller's alreadyApplied() found the effect on chain after an expired attempt. */
   | { status: 'applied'; signature: string }
   /** The program refused (preflight or on chain); nothing changed except possibly the fee. Never retried. */
   | { status: 'rejected'; error: ProgramError; signature?: string; detail: string }
   /** Certainly not on chain (e.g. nothing was ever broadcast). Safe to send again later. */
   | { status: 'failed'; detail: string }
-  /** May or may not have landed: reconcile from the venue before doing anything that could duplicate it. */
-  | { status: 'unknown'; signature?: string; detail: string };
+  /**
+   * May or may not have landed: resolve it (`TxSender.resolve`) before doing anything that could duplicate it.
+   * `lastValidBlockHeight`: after this block height the transaction can no longer land.
+   */
+  | { status: 'unknown'; signature?: string; lastValidBlockHeight?: number; detail: string };
+
+/** What became of a send whose outcome was unknown. */
+export type Resolution = 'landed' | 'failed' | 'expired' | 'pending';
 
 /** One seam for everything that sends: the RPC sender below, the in-memory sender in tests. */
 export interface TxSender {
   send(instructions: TransactionInstruction[], options: SendOptions): Promise<SendOutcome>;
+  /**
+   * Settles an unknown outcome: 'landed' (it executed), 'failed' (it landed with an error: nothing changed),
+   * 'expired' (its blockhash is past and it was never seen: it can never land) or 'pending' (ask again later).
+   * Throws when the RPC cannot be asked.
+   */
+  resolve?(u: { signature?: string; lastValidBlockHeight?: number }): Promise<Resolution>;
 }
 
 /** The part of web3's Connection the sender uses (so tests can script RPC behaviour). */
@@ -54,7 +67,7 @@ export interface TxRpc {
   getSignatureStatuses(
     signatures: string[],
     config: { searchTransactionHistory: boolean },
-  ): Promise<{ value: ({ err: unknown; confirmationStatus?: string } | null)[] }>;
+  ): Promise<{ value: ({ err: unknown; confirmationStatus?: string; slot?: number } | null)[] }>;
   getBlockHeight(commitment?: 'confirmed'): Promise<number>;
 }
 
@@ -139,6 +152,21 @@ export class RpcTxSender implements TxSender {
     return { status: 'failed', detail: `gave up after ${this.#policy.maxAttempts} attempts: ${lastDetail}` };
   }
 
+  async resolve(u: { signature?: string; lastValidBlockHeight?: number }): Promise<Resolution> {
+    if (u.signature) {
+      const status = (await this.#rpc.getSignatureStatuses([u.signature], { searchTransactionHistory: true }))
+        .value[0];
+      if (status) {
+        if (status.err) return 'failed';
+        return status.confirmationStatus === 'confirmed' || status.confirmationStatus === 'finalized'
+          ? 'landed'
+          : 'pending';
+      }
+    }
+    if (u.lastValidBlockHeight === undefined) return 'pending';
+    return (await this.#rpc.getBlockHeight('confirmed')) > u.lastValidBlockHeight ? 'expired' : 'pending';
+  }
+
   async #attempt(instructions: TransactionInstruction[], options: SendOptions): Promise<AttemptResult> {
     let blockhash: { blockhash: string; lastValidBlockHeight: number };
     try {
@@ -153,11 +181,17 @@ export class RpcTxSender implements TxSender {
     if (options.computeUnitLimit !== undefined) {
       budget.push(ComputeBudgetProgram.setComputeUnitLimit({ units: options.computeUnitLimit }));
     }
+    let tables: AddressLookupTableAccount[];
+    try {
+      tables = await this.#lookupTables();
+    } catch (err) {
+      return { status: 'retry', detail: `lookup tables: ${describe(err)}` };
+    }
     const message = new TransactionMessage({
       payerKey: this.#payer.publicKey,
       recentBlockhash: blockhash.blockhash,
       instructions: [...budget, ...instructions],
-    }).compileToV0Message(await this.#lookupTables());
+    }).compileToV0Message(tables);
     const tx = new VersionedTransaction(message);
     tx.sign([this.#payer]);
     const raw = tx.serialize();
@@ -177,8 +211,9 @@ export class RpcTxSender implements TxSender {
       // Preflight refused it for a stale blockhash: not forwarded, build a fresh one.
       if (kind === 'blockhash-expired')
         return { status: 'retry', detail: `sendRawTransaction: ${describe(err)}` };
-      // A timeout may still have reached the leader: from here on treat it as possibly broadcast.
-      broadcastOnce = kind === 'timeout';
+      // A timeout or a connection lost mid-request may still have reached the leader: from here on treat it as
+      // possibly broadcast. Only a refusal before anything was sent (no connection, 429) is certainly not.
+      broadcastOnce = kind === 'timeout' || (kind === 'network' && !refusedBeforeSending(err));
     }
     return this.#confirm(raw, signature, blockhash.lastValidBlockHeight, broadcastOnce);
   }
@@ -200,13 +235,18 @@ export class RpcTxSender implements TxSender {
           const programError = findProgramError(status.err);
           return programError
             ? rejected(programError, signature, status.err)
-            : { status: 'unknown', signature, detail: `landed with error ${JSON.stringify(status.err)}` };
+            : {
+                status: 'unknown',
+                signature,
+                lastValidBlockHeight: lastValid,
+                detail: `landed with error ${JSON.stringify(status.err)}`,
+              };
         }
         if (
           status &&
           (status.confirmationStatus === 'confirmed' || status.confirmationStatus === 'finalized')
         ) {
-          return { status: 'confirmed', signature };
+          return { status: 'confirmed', signature, slot: status.slot };
         }
         if (!status && (await this.#rpc.getBlockHeight('confirmed')) > lastValid) {
           return everBroadcast
@@ -230,7 +270,12 @@ export class RpcTxSender implements TxSender {
         errors++;
         if (errors >= this.#policy.maxPollErrors) {
           return everBroadcast
-            ? { status: 'unknown', signature, detail: `lost the RPC while confirming: ${describe(err)}` }
+            ? {
+                status: 'unknown',
+                signature,
+                lastValidBlockHeight: lastValid,
+                detail: `lost the RPC while confirming: ${describe(err)}`,
+              }
             : { status: 'retry', detail: `RPC unavailable: ${describe(err)}` };
         }
         await this.#sleep(backoffDelay(errors, this.#policy, this.#random));
@@ -246,6 +291,12 @@ function rejected(error: ProgramError, signature: string | undefined, source: un
     signature,
     detail: `${error.name} (${error.code}): ${describe(source)}`,
   };
+}
+
+/** Errors that mean the request never left this machine or was refused unread. */
+function refusedBeforeSending(err: unknown): boolean {
+  const text = `${(err as { code?: unknown })?.code ?? ''} ${describe(err)} ${describe((err as { cause?: unknown })?.cause ?? '')}`;
+  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|\b429\b|too many requests/i.test(text);
 }
 
 function logsOf(err: unknown): string[] {

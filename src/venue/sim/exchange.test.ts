@@ -227,4 +227,75 @@ describe('liquidation', () => {
     const entryCost = usd(1500) + usd(1.5); // taker fee 10 bps
     assert.equal(ex.account(id).collateral + pos.quoteAsset, usd(100) - entryCost + proceeds - l.fee);
   });
+
+  it('a wick of the oracle through the liquidation price liquidates, though the bar closes above it', () => {
+    const run = (withOracleRange: boolean) => {
+      const { ex, id, ts } = setup({}, 100);
+      ex.execute(id, [{ kind: 'place', order: limit('buy', 15, 100) }], ts);
+      ex.drainEvents();
+      const liq = ex.liquidationPrice(id, 0) as bigint; // the SDK's formula (parity suite)
+      const wick = Number(liq) / 1e6 - 0.05;
+      const range = withOracleRange ? { oracleOpen: 99, oracleHigh: 99, oracleLow: wick } : {};
+      ex.onBar(0, bar(ts, 99, 99, wick, 99, range), MINUTE);
+      return { events: ex.drainEvents(), liq, wick };
+    };
+    const seen = run(true);
+    const l = seen.events.find((e) => e.type === 'liquidated');
+    assert.ok(
+      l && l.type === 'liquidated',
+      `liquidated on the wick to ${seen.wick} (liq. price ${seen.liq})`,
+    );
+    assert.equal(l.price, usd(seen.wick));
+    // The same bar from a source with the oracle's close only: the wick is invisible, nothing happens.
+    assert.equal(run(false).events.filter((e) => e.type === 'liquidated').length, 0);
+  });
+
+  it('an account being liquidated cannot place orders until it clears maintenance + the buffer', () => {
+    const { ex, id, ts } = setup({}, 100);
+    ex.execute(id, [{ kind: 'place', order: limit('buy', 15, 100) }], ts);
+    ex.onBar(0, bar(ts, 100, 100, 96.2, 96.5, { oracleOpen: 98, oracleHigh: 98, oracleLow: 96.2 }), MINUTE);
+    assert.ok(ex.drainEvents().some((e) => e.type === 'liquidated'));
+    // A little lower: above maintenance (no second liquidation) but inside the buffer.
+    ex.onBar(0, flat(ts + MINUTE, 95.9), MINUTE);
+    assert.equal(ex.drainEvents().filter((e) => e.type === 'liquidated').length, 0);
+    const f = ex.margin(id);
+    assert.ok(f.totalCollateral >= f.maintenanceMarginRequirement);
+    const [refused] = ex.execute(
+      id,
+      [{ kind: 'place', order: limit('sell', 1, 97, { reduceOnly: true }) }],
+      ts + 2 * MINUTE,
+    );
+    assert.equal(refused.ok ? 'ok' : refused.reason, 'BeingLiquidated');
+    // The price recovers: the account clears the buffered requirement and trades again.
+    ex.onBar(0, flat(ts + 2 * MINUTE, 100), MINUTE);
+    const [ok] = ex.execute(
+      id,
+      [{ kind: 'place', order: limit('sell', 1, 101, { reduceOnly: true }) }],
+      ts + 3 * MINUTE,
+    );
+    assert.equal(ok.ok ? 'ok' : ok.reason, 'ok');
+  });
+});
+
+describe('floating (oracle-offset) orders', () => {
+  it('rest at the oracle plus their offset, move with the oracle bar by bar, and fill as makers there', () => {
+    const { ex, id, ts } = setup();
+    const [r] = ex.execute(id, [{ kind: 'place', order: limit('buy', 1, 0, { oracleOffset: -usd(1) }) }], ts);
+    assert.ok(r.ok);
+    assert.equal(ex.openOrders(id)[0].price, usd(99), 'oracle 100 − 1');
+    // The oracle rises to 102: during the next bar the bid rests at 101 (the oracle it opened with, no look-ahead).
+    ex.onBar(0, flat(ts, 102), MINUTE);
+    ex.onBar(0, bar(ts + MINUTE, 102, 102, 100.9, 101.5), MINUTE);
+    const [f] = fills(ex.drainEvents());
+    assert.ok(f, 'filled where the floating bid had moved (101), not where it was placed (99)');
+    assert.equal(f.fill.price, usd(101));
+    assert.equal(f.fill.maker, true);
+  });
+
+  it('a fixed bid placed alongside stays where it was', () => {
+    const { ex, id, ts } = setup();
+    ex.execute(id, [{ kind: 'place', order: limit('buy', 1, 99) }], ts);
+    ex.onBar(0, flat(ts, 102), MINUTE);
+    assert.equal(ex.openOrders(id)[0].price, usd(99));
+  });
 });

@@ -8,11 +8,12 @@
 import type { Candle, FundingRecord } from '../../data/types.ts';
 import { feeNumerator } from '../../domain/fees.ts';
 import type { MarketSpec } from '../../domain/markets.ts';
+import { roundPriceToTick } from '../../domain/rounding.ts';
 import type { Order, OrderCommand, OrderParams, RejectReason } from '../../domain/types.ts';
 import type { CommandResult, WithdrawResult } from '../port.ts';
 import { DEFAULT_DEPTH, type DepthModelParams, nextVolumePerHour } from './depth.ts';
 import { accumulate, fundingRate, nextBoundary, replayedRate, takeTwaps } from './funding-clock.ts';
-import { emptyPosition, settleFunding, trackOrderPlaced } from './ledger.ts';
+import { emptyPosition, settleFunding, settlePnl as settleLedgerPnl, trackOrderPlaced } from './ledger.ts';
 import { DEFAULT_LIQUIDATION, type LiquidationParams } from './liquidation.ts';
 import { isLiquidatable } from './margin.ts';
 import { barReaches, type MakerFillRule } from './matching.ts';
@@ -229,8 +230,15 @@ export class SimExchange extends SimReads {
     | { kind: 'reject'; reason: RejectReason; detail: string } {
     const m = this.byIndex[p.marketIndex];
     if (!m) return { kind: 'reject', reason: 'InvalidOrder', detail: `unknown market ${p.marketIndex}` };
+    const locked = this.liquidationLock(sub);
+    if (locked) return { kind: 'reject', reason: 'BeingLiquidated', detail: locked };
     const priced = !Number.isNaN(m.markNum);
     if (priced) this.ensurePrices(m);
+    // A floating order's limit is the oracle plus its offset, on the tick (Drift's oracle orders).
+    if (p.oracleOffset !== undefined) {
+      if (!priced) return { kind: 'reject', reason: 'MarketPaused', detail: 'no oracle price yet' };
+      p = { ...p, price: roundPriceToTick(m.oracle + p.oracleOffset, m.spec.tickSize, p.side) };
+    }
     const prev = sub.positions.get(p.marketIndex);
     const d = checkPlacement(p, {
       spec: m.spec,
@@ -413,6 +421,8 @@ export class SimExchange extends SimReads {
     let oracle: number;
     if (observed) oracle = m.freshOracleNum = candle.oracleClose as number;
     else oracle = candle.close;
+    // Floating orders rest during this bar at the oracle it opened with (the last one known): no look-ahead.
+    if (!Number.isNaN(m.oracleNum)) this.#repriceFloating(m);
     m.markNum = candle.close;
     m.oracleNum = oracle;
     m.pricesDirty = true;
@@ -442,6 +452,22 @@ export class SimExchange extends SimReads {
     }
 
     if (m.holders.length > 0) this.#checkLiquidations(m, candle, oracle, observed, end);
+  }
+
+  /** Moves every resting floating order of a market to the current oracle plus its offset. */
+  #repriceFloating(m: SimMarket): void {
+    let moved = false;
+    for (const so of m.resting) {
+      const offset = so.order.oracleOffset;
+      if (offset === undefined) continue;
+      this.ensurePrices(m);
+      const price = roundPriceToTick(m.oracle + offset, m.spec.tickSize, so.order.side);
+      if (price === so.order.price) continue;
+      so.order.price = price;
+      so.priceNum = Number(price) / 1e6;
+      moved = true;
+    }
+    if (moved) refreshResting(m);
   }
 
   /** Liquidation is checked at the bar's oracle extremes (path order) and at its close. */
@@ -485,6 +511,24 @@ export class SimExchange extends SimReads {
     if (record.ts > this.now) this.now = record.ts;
     this.applyFunding(m, replayedRate(record.ratePerBase, record.rateFraction, m.oracleNum), record.ts);
     return true;
+  }
+
+  /**
+   * Drift's settle_pnl for one market: pending funding first, then the position's whole pnl at the oracle
+   * moves from its quote into the USDC balance (Drift would cap a positive amount by the market's pnl pool;
+   * the simulator's pool is unlimited). Returns the amount settled (QUOTE, + to the balance).
+   */
+  settlePnl(subaccountId: number, marketIndex: number): bigint {
+    const sub = this.sub(subaccountId);
+    const pos = sub.positions.get(marketIndex);
+    if (!pos) return 0n;
+    const m = this.marketOf(marketIndex);
+    this.ensurePrices(m);
+    const f = settleFunding(pos, m.cumulative.long, m.cumulative.short);
+    const s = settleLedgerPnl(sub.collateral, f.pos, m.oracle);
+    sub.collateral = s.collateral;
+    this.storePosition(sub, m, s.pos);
+    return s.settled;
   }
 
   /** Settles every position's pending funding now (positions are settled at each funding event anyway). */

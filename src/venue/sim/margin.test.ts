@@ -9,6 +9,7 @@ import {
   isLiquidatable,
   liquidationPrice,
   type MarginInputs,
+  marginRatioFor,
   type PnlAssetWeights,
 } from './margin.ts';
 
@@ -118,6 +119,44 @@ describe('margin (hand-computed)', () => {
     assert.equal(isLiquidatable(at), false);
     const flat = computeMargin(inputs(10n * USD, [], 100n * USD));
     assert.deepEqual([flat.health, flat.leverage, isLiquidatable(flat)], [100, 0, false]);
+  });
+});
+
+describe('size premium and the initial pnl cap (hand-computed)', () => {
+  const withImf = (imf: number) =>
+    getMarket('SOL-PERP', { marginRatioInitial: 1000, marginRatioMaintenance: 500, imfFactor: imf });
+
+  it('the ratio is max(ratio, 4/5 ratio + √(10·size + 1) × imf / 1e7)', () => {
+    // 10 SOL: √(1e11 + 1) = 316227 → 800 + 31 = 831 < 1000: no premium
+    assert.equal(marginRatioFor(1000, 1000, 10n * SOL), 1000);
+    // 1000 SOL: √(1e13 + 1) = 3162277 → 800 + 316 = 1116
+    assert.equal(marginRatioFor(1000, 1000, 1000n * SOL), 1116);
+    assert.equal(marginRatioFor(1000, 0, 1000n * SOL), 1000);
+    assert.equal(marginRatioFor(500, undefined, 10n ** 15n), 500);
+  });
+
+  it('a large position needs more margin, on the worst case of its open orders too', () => {
+    const i = {
+      ...inputs(50_000n * USD, [position(1000n * SOL, 100n * USD)], 100n * USD),
+      market: () => withImf(1000),
+    };
+    const f = computeMargin(i);
+    // notional 100,000: initial 11.16%, maintenance max(500, 400 + 316) = 716 → 7.16%
+    assert.equal(f.initialMarginRequirement, 11_160n * USD);
+    assert.equal(f.maintenanceMarginRequirement, 7_160n * USD);
+    const plain = computeMargin({ ...i, market: () => withImf(0) });
+    assert.equal(plain.initialMarginRequirement, 10_000n * USD);
+  });
+
+  it('counts at most $100 of weighted positive pnl per position for initial margin, all of it for maintenance', () => {
+    // long 10 at 100, oracle 150: +500 pnl at 100% initial weight → capped at 100; maintenance takes 500
+    const i = inputs(200n * USD, [position(10n * SOL, 100n * USD)], 150n * USD, {
+      weights: { initial: 10_000, maintenance: 10_000 },
+    });
+    const f = computeMargin(i);
+    assert.equal(f.initialTotalCollateral, 300n * USD);
+    assert.equal(f.totalCollateral, 700n * USD);
+    assert.equal(f.freeCollateral, 300n * USD - 150n * USD); // initial requirement 1500 × 10%
   });
 });
 

@@ -27,6 +27,33 @@ export const OPEN_ORDER_MARGIN_REQUIREMENT = QUOTE_PRECISION / 100n;
 const WEIGHT_PRECISION = 10_000n;
 /** Leverage is returned by the SDK in TEN_THOUSAND precision. */
 const LEVERAGE_PRECISION = 10_000n;
+/**
+ * The program caps each position's weighted positive pnl counted for initial margin at $100 (protocol-v2
+ * programs/drift/src/math/margin.rs `calculate_perp_position_value_and_pnl`, MAX_POSITIVE_UPNL_FOR_INITIAL_MARGIN
+ * in math/constants.rs). SDK 2.156's getMarginCalculation omits it; the program decides.
+ */
+export const MAX_POSITIVE_UPNL_FOR_INITIAL_MARGIN = 100n * QUOTE_PRECISION;
+
+/** Floor integer square root (the SDK's squareRootBN, Rust's `sqrt` on u128). */
+function isqrt(n: bigint): bigint {
+  if (n < 2n) return n;
+  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
+  while (x * x > n) x--;
+  while ((x + 1n) * (x + 1n) <= n) x++;
+  return x;
+}
+
+/**
+ * Drift's size premium: the margin ratio of a position of |size| (BASE) is max(ratio, ratio × 4/5 +
+ * √(10·|size| + 1) × imf / 1e7) — SDK math/margin.js `calculateSizePremiumLiabilityWeight` (bounded) as used by
+ * math/market.js `calculateMarketMarginRatio`; protocol-v2 PerpMarket::get_margin_ratio. imf 0: the plain ratio.
+ */
+export function marginRatioFor(ratio: number, imfFactor: number | undefined, sizeAbs: bigint): number {
+  if (!imfFactor) return ratio;
+  const r = BigInt(ratio);
+  const premium = r - r / 5n + (isqrt(sizeAbs * 10n + 1n) * BigInt(imfFactor)) / 10_000_000n;
+  return Number(premium > r ? premium : r);
+}
 
 /**
  * How positive unrealized pnl counts as collateral. Drift's protocol default (initialize_perp_market):
@@ -110,18 +137,10 @@ function pnlWithFunding(inputs: MarginInputs, p: PerpPositionState): bigint {
 const weighted = (pnl: bigint, weight: number): bigint =>
   pnl > 0n ? (pnl * BigInt(weight)) / WEIGHT_PRECISION : pnl;
 
-/** Requirement of one position: worst-case (or base-only) liability × ratio, plus $0.01 per open order. */
-function positionRequirement(
-  p: PerpPositionState,
-  price: bigint,
-  ratio: number,
-  includeOrders: boolean,
-): bigint {
-  if (!includeOrders) return (liabilityValue(p.base, price) * BigInt(ratio)) / MARGIN_PRECISION;
-  const { liability } = worstCaseBase(p, price);
-  return (
-    (liability * BigInt(ratio)) / MARGIN_PRECISION + BigInt(p.openOrders) * OPEN_ORDER_MARGIN_REQUIREMENT
-  );
+/** Maintenance requirement of one position's base alone (open orders excluded), size premium included. */
+function baseRequirement(p: PerpPositionState, price: bigint, spec: MarketSpec): bigint {
+  const ratio = marginRatioFor(spec.marginRatioMaintenance, spec.imfFactor, abs(p.base));
+  return (liabilityValue(p.base, price) * BigInt(ratio)) / MARGIN_PRECISION;
 }
 
 /** SDK getHealth: round(clamp((1 − req/tc) × 100, 0, 100)) in floats, with its two special cases. */
@@ -159,16 +178,23 @@ export function computeMargin(inputs: MarginInputs): MarginFigures {
     // The worst-case liability, price pnl and funding pnl are each computed once and shared by the figures
     // below (the same integers positionRequirement and pnlWithFunding give): this runs on every backtest bar,
     // and every bigint operation allocates.
-    const liability = worstCaseBase(p, price).liability;
+    const worst = worstCaseBase(p, price);
+    const liability = worst.liability;
+    const size = abs(worst.base);
     const ordersMargin = BigInt(p.openOrders) * OPEN_ORDER_MARGIN_REQUIREMENT;
     initialMarginRequirement +=
-      (liability * BigInt(spec.marginRatioInitial)) / MARGIN_PRECISION + ordersMargin;
+      (liability * BigInt(marginRatioFor(spec.marginRatioInitial, spec.imfFactor, size))) / MARGIN_PRECISION +
+      ordersMargin;
     maintenanceMarginRequirement +=
-      (liability * BigInt(spec.marginRatioMaintenance)) / MARGIN_PRECISION + ordersMargin;
+      (liability * BigInt(marginRatioFor(spec.marginRatioMaintenance, spec.imfFactor, size))) /
+        MARGIN_PRECISION +
+      ordersMargin;
 
     const positionPnl = unrealizedPnl(p, price);
     const pnl = positionPnl + funding;
-    initialTotalCollateral += weighted(pnl, weights.initial);
+    const initialPnl = weighted(pnl, weights.initial);
+    initialTotalCollateral +=
+      initialPnl > MAX_POSITIVE_UPNL_FOR_INITIAL_MARGIN ? MAX_POSITIVE_UPNL_FOR_INITIAL_MARGIN : initialPnl;
     totalCollateral += weighted(pnl, weights.maintenance);
 
     pricePnl += positionPnl;
@@ -215,13 +241,13 @@ export function liquidationPrice(inputs: MarginInputs, marketIndex: number): big
     if (!isActive(p)) continue;
     const weights = inputs.pnlWeights?.(p.marketIndex) ?? DRIFT_DEFAULT_PNL_WEIGHTS;
     totalCollateral += weighted(pnlWithFunding(inputs, p), weights.maintenance);
-    const ratio = inputs.market(p.marketIndex).marginRatioMaintenance;
-    requirement += positionRequirement(p, inputs.oraclePrice(p.marketIndex), ratio, false);
+    requirement += baseRequirement(p, inputs.oraclePrice(p.marketIndex), inputs.market(p.marketIndex));
   }
   const free = totalCollateral > requirement ? totalCollateral - requirement : 0n;
 
-  const ratioQuote =
-    (BigInt(inputs.market(marketIndex).marginRatioMaintenance) * QUOTE_PRECISION) / MARGIN_PRECISION;
+  const spec = inputs.market(marketIndex);
+  const ratio = marginRatioFor(spec.marginRatioMaintenance, spec.imfFactor, abs(pos.base));
+  const ratioQuote = (BigInt(ratio) * QUOTE_PRECISION) / MARGIN_PRECISION;
   const delta =
     pos.base > 0n
       ? ((QUOTE_PRECISION - ratioQuote) * pos.base) / BASE_PRECISION
@@ -229,6 +255,38 @@ export function liquidationPrice(inputs: MarginInputs, marketIndex: number): big
   if (delta === 0n) return undefined;
   const liq = inputs.oraclePrice(marketIndex) - (free * QUOTE_PRECISION) / delta;
   return liq < 0n ? undefined : liq;
+}
+
+/**
+ * Whether an account being liquidated may leave that status: maintenance total collateral, with every
+ * negative pnl counted (1 + buffer) times, at least the maintenance requirement plus buffer × each liability
+ * (protocol-v2 MarginCalculation::can_exit_liquidation, the SDK's `meetsMarginRequirementWithBuffer` over
+ * getMarginCalculation('Maintenance', {liquidationBufferMap})). `bufferRatio` is the exchange's
+ * liquidation_margin_buffer_ratio (MARGIN precision: 200 = 2%).
+ */
+export function meetsMaintenanceWithBuffer(inputs: MarginInputs, bufferRatio: number): boolean {
+  const buffer = BigInt(bufferRatio);
+  const deposit = inputs.collateral > 0n ? inputs.collateral : 0n;
+  const borrow = inputs.collateral < 0n ? -inputs.collateral : 0n;
+  let collateral = deposit;
+  let collateralBuffer = 0n;
+  let requirement = borrow + (borrow * buffer) / MARGIN_PRECISION;
+  for (const p of inputs.positions) {
+    if (!isActive(p)) continue;
+    const spec = inputs.market(p.marketIndex);
+    const price = inputs.oraclePrice(p.marketIndex);
+    const weights = inputs.pnlWeights?.(p.marketIndex) ?? DRIFT_DEFAULT_PNL_WEIGHTS;
+    const worst = worstCaseBase(p, price);
+    const ratio = marginRatioFor(spec.marginRatioMaintenance, spec.imfFactor, abs(worst.base));
+    requirement +=
+      (worst.liability * BigInt(ratio)) / MARGIN_PRECISION +
+      BigInt(p.openOrders) * OPEN_ORDER_MARGIN_REQUIREMENT +
+      (worst.liability * buffer) / MARGIN_PRECISION;
+    const pnl = weighted(pnlWithFunding(inputs, p), weights.maintenance);
+    collateral += pnl;
+    if (pnl < 0n) collateralBuffer += (pnl * buffer) / MARGIN_PRECISION;
+  }
+  return collateral + collateralBuffer >= requirement;
 }
 
 /** Drift liquidates when maintenance total collateral is below the maintenance requirement (open orders included). */

@@ -25,7 +25,12 @@ import {
   liquidationDeficit,
   pickLiquidationTarget,
 } from './liquidation.ts';
-import { isLiquidatable, type MarginFigures, type MarginInputs } from './margin.ts';
+import {
+  isLiquidatable,
+  type MarginFigures,
+  type MarginInputs,
+  meetsMaintenanceWithBuffer,
+} from './margin.ts';
 import { barPath, encounterDistance, type MakerFillRule, participationCap, quoteOf } from './matching.ts';
 import { QueueModel, type QueueModelParams } from './queue-model.ts';
 import {
@@ -360,10 +365,25 @@ export class SimEngine {
    * Cancels all the subaccount's orders, then closes positions at the oracle (largest notional first), each
    * just enough to clear maintenance + buffer, with the liquidation fee. Emits one `liquidated` per close.
    */
+  /**
+   * Drift's validate_user_not_being_liquidated (controller/orders.rs, before placing): an account flagged by a
+   * liquidation leaves that status once its total collateral clears maintenance plus the liquidation buffer;
+   * until then its new orders are refused. Returns the refusal's detail, or undefined when it may trade.
+   */
+  protected liquidationLock(sub: SimSubaccount): string | undefined {
+    if (!sub.beingLiquidated) return undefined;
+    if (meetsMaintenanceWithBuffer(this.marginInputs(sub), this.liquidationParams.bufferBps)) {
+      sub.beingLiquidated = false;
+      return undefined;
+    }
+    return 'the account is being liquidated: below maintenance + the liquidation buffer';
+  }
+
   protected liquidate(sub: SimSubaccount, ts: number): void {
     for (const o of sub.orders.slice()) this.cancelOrder(o, ts, 'cancelled', 'liquidation');
     let f = this.figures(sub);
     if (!isLiquidatable(f)) return;
+    sub.beingLiquidated = true;
     const tries = new Map<number, number>();
     for (let guard = 0; guard < 64; guard++) {
       const deficit = liquidationDeficit(

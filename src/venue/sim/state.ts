@@ -59,6 +59,11 @@ export interface SimSubaccount {
   positions: Map<number, PerpPositionState>;
   orders: SimOrder[];
   nextOrderId: number;
+  /**
+   * Drift's "being liquidated" status: set when a liquidation starts, cleared once the account is back above
+   * its maintenance requirement plus the liquidation buffer. While set, no new order is accepted (6117).
+   */
+  beingLiquidated?: boolean;
   /** Float shadow of collateral and positions for the liquidation pre-filter; rebuilt when `shadowDirty`. */
   shadowDirty: boolean;
   shadow: PositionShadow[];
@@ -164,8 +169,12 @@ export function clearlySolvent(
     const s = shadow[i];
     const o = s.market.oracleNum;
     const pnl = s.base * o + s.quote;
-    const ratio =
-      kind === 'initial' ? s.market.spec.marginRatioInitial : s.market.spec.marginRatioMaintenance;
+    const spec = s.market.spec;
+    const plain = kind === 'initial' ? spec.marginRatioInitial : spec.marginRatioMaintenance;
+    // Size premium (margin.ts marginRatioFor) in floats, rounded up a little so the filter stays conservative.
+    const ratio = spec.imfFactor
+      ? Math.max(plain, plain * 0.8 + (Math.sqrt(s.worst * 1e10 + 1) * spec.imfFactor) / 1e7 + 1)
+      : plain;
     est += (pnl < 0 ? pnl : 0) - (s.worst * o * ratio) / 1e4 - s.orders * 0.01;
     scale += Math.abs(s.base * o) + Math.abs(pnl) + s.worst * o;
   }

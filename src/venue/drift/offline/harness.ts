@@ -17,6 +17,7 @@ import {
   User,
   type UserAccount,
   type UserAccountSubscriber,
+  UserStatus,
   Wallet,
 } from '@drift-labs/sdk';
 import { Connection, Keypair } from '@solana/web3.js';
@@ -47,6 +48,8 @@ export interface OfflineState {
   markets?: Record<number, MarketSpec>;
   /** Pnl asset weights per index; Drift's defaults when absent. */
   pnlWeights?: Record<number, PnlAssetWeights>;
+  /** The user carries Drift's BEING_LIQUIDATED status (its liquidation checks then add the buffer). */
+  beingLiquidated?: boolean;
 }
 
 /** The SDK's answers, as bigint (QUOTE / PRICE) or the SDK's own numbers. */
@@ -65,6 +68,8 @@ export interface SdkFigures {
   leverageTenThousandths: bigint;
   health: number;
   canBeLiquidated: boolean;
+  /** The buffered maintenance check a liquidated user must pass to leave liquidation (meetsMarginRequirementWithBuffer). */
+  meetsMaintenanceWithBuffer: boolean;
   /** liquidationPrice(marketIndex) for every market with a position; undefined where the SDK says −1. */
   liquidationPrices: Record<number, bigint | undefined>;
 }
@@ -190,7 +195,10 @@ export function createOfflineDrift(): OfflineDrift {
       );
       served.perpOracles.set(i, oraclePriceData(price));
     }
-    served.user = userAccount(authority.publicKey, state.collateral, state.positions);
+    served.user = {
+      ...userAccount(authority.publicKey, state.collateral, state.positions),
+      status: state.beingLiquidated ? UserStatus.BEING_LIQUIDATED : 0,
+    };
   }
 
   return {
@@ -214,6 +222,9 @@ export function createOfflineDrift(): OfflineDrift {
         leverageTenThousandths: big(user.getLeverage()),
         health: user.getHealth(),
         canBeLiquidated: user.canBeLiquidated().canBeLiquidated,
+        meetsMaintenanceWithBuffer: user
+          .getMarginCalculation('Maintenance', { liquidationBufferMap: user.getLiquidationBuffer() })
+          .meetsMarginRequirementWithBuffer(),
         liquidationPrices,
       };
     },

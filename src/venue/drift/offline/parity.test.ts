@@ -14,11 +14,14 @@ import fc from 'fast-check';
 import { getMarket, type MarketSpec } from '../../../domain/markets.ts';
 import type { CumulativeFunding, PerpPositionState } from '../../sim/ledger.ts';
 import { unrealizedFundingPnl, unrealizedPnl } from '../../sim/ledger.ts';
+import { DEFAULT_LIQUIDATION } from '../../sim/liquidation.ts';
 import {
   computeMargin,
   isLiquidatable,
   liquidationPrice,
+  MAX_POSITIVE_UPNL_FOR_INITIAL_MARGIN,
   type MarginInputs,
+  meetsMaintenanceWithBuffer,
   type PnlAssetWeights,
 } from '../../sim/margin.ts';
 import { createOfflineDrift, type OfflineState } from './harness.ts';
@@ -80,12 +83,15 @@ function positionArb(marketIndex: number) {
     });
 }
 
+/** Margin ratios and, in most states, a size premium (imf, 1e6 precision: 1000 = 0.001) as markets carry. */
 const ratiosArb = fc.option(
-  fc
-    .integer({ min: 100, max: 5000 })
-    .chain((initial) =>
-      fc.integer({ min: 50, max: initial }).map((maintenance) => ({ initial, maintenance })),
-    ),
+  fc.integer({ min: 100, max: 5000 }).chain((initial) =>
+    fc.record({
+      initial: fc.constant(initial),
+      maintenance: fc.integer({ min: 50, max: initial }),
+      imf: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5000 })),
+    }),
+  ),
   { nil: undefined },
 );
 
@@ -113,7 +119,7 @@ const stateArb = fc
         fc.tuple(...markets.map(() => weightsArb)),
       )
       .map(([generated, ratios, weights]) => {
-        const state: Required<Omit<OfflineState, 'pnlWeights'>> & {
+        const state: Required<Omit<OfflineState, 'pnlWeights' | 'beingLiquidated'>> & {
           pnlWeights: Record<number, PnlAssetWeights>;
         } = {
           collateral,
@@ -130,7 +136,11 @@ const stateArb = fc
           state.cumulativeFunding[i] = g.funding;
           const r = ratios[k];
           state.markets[i] = r
-            ? getMarket(i, { marginRatioInitial: r.initial, marginRatioMaintenance: r.maintenance })
+            ? getMarket(i, {
+                marginRatioInitial: r.initial,
+                marginRatioMaintenance: r.maintenance,
+                imfFactor: r.imf,
+              })
             : getMarket(i);
           const w = weights[k];
           if (w) state.pnlWeights[i] = w;
@@ -151,10 +161,32 @@ function simInputs(s: OfflineState): MarginInputs {
   };
 }
 
+/**
+ * The program's $100 cap per position on weighted positive pnl for initial margin (protocol-v2
+ * math/margin.rs, MAX_POSITIVE_UPNL_FOR_INITIAL_MARGIN), which SDK 2.156's getMarginCalculation does not
+ * apply: what it takes off the SDK's initial total collateral, computed here on its own from the state.
+ */
+function initialPnlCapExcess(state: OfflineState): bigint {
+  let excess = 0n;
+  for (const p of state.positions) {
+    if (p.base === 0n && p.quoteAsset === 0n && p.openOrders === 0) continue;
+    const f = state.cumulativeFunding?.[p.marketIndex] ?? { long: 0n, short: 0n };
+    const pnl =
+      unrealizedPnl(p, state.oraclePrices[p.marketIndex]) + unrealizedFundingPnl(p, f.long, f.short);
+    const weight = BigInt(state.pnlWeights?.[p.marketIndex]?.initial ?? 0);
+    const weighted = pnl > 0n ? (pnl * weight) / 10_000n : 0n;
+    if (weighted > MAX_POSITIVE_UPNL_FOR_INITIAL_MARGIN)
+      excess += weighted - MAX_POSITIVE_UPNL_FOR_INITIAL_MARGIN;
+  }
+  return excess;
+}
+
 describe('SDK parity (generated states)', () => {
-  it('margin, pnl, funding pnl, leverage, health and liquidation price agree with @drift-labs/sdk exactly', () => {
+  it('margin (size premium included), pnl, funding pnl, leverage, health and liquidation price agree with @drift-labs/sdk exactly', () => {
     let liquidatable = 0;
     let withLiqPrice = 0;
+    let premium = 0;
+    let capped = 0;
     fc.assert(
       fc.property(stateArb, (state) => {
         const sdk = drift.evaluate(state);
@@ -167,12 +199,19 @@ describe('SDK parity (generated states)', () => {
           sdk.totalCollateralMaintenance,
           `maintenance total collateral ${ctx}`,
         );
+        const excess = initialPnlCapExcess(state);
+        if (excess > 0n) capped++;
         assert.equal(
           sim.initialTotalCollateral,
-          sdk.totalCollateralInitial,
+          sdk.totalCollateralInitial - excess,
           `initial total collateral ${ctx}`,
         );
-        assert.equal(sim.freeCollateral, sdk.freeCollateral, `free collateral ${ctx}`);
+        const free = sdk.totalCollateralInitial - excess - sdk.initialMarginRequirement;
+        assert.equal(
+          sim.freeCollateral,
+          excess === 0n ? sdk.freeCollateral : free > 0n ? free : 0n,
+          `free collateral ${ctx}`,
+        );
         assert.equal(
           sim.initialMarginRequirement,
           sdk.initialMarginRequirement,
@@ -206,11 +245,46 @@ describe('SDK parity (generated states)', () => {
         }
         assert.equal(withFunding, sdk.unrealizedPnlWithFunding, `pnl with funding ${ctx}`);
         if (sdk.canBeLiquidated) liquidatable++;
+        // States where the size premium raised a requirement above the plain ratio's.
+        const plain = computeMargin({
+          ...inputs,
+          market: (i) => ({ ...inputs.market(i), imfFactor: 0 }),
+        });
+        if (plain.maintenanceMarginRequirement !== sim.maintenanceMarginRequirement) premium++;
       }),
       { seed: 424242, numRuns: 300 },
     );
     // the generator must reach the interesting regions, or the agreement above proves little
     assert.ok(liquidatable > 5, `only ${liquidatable} liquidatable states generated`);
     assert.ok(withLiqPrice > 50, `only ${withLiqPrice} liquidation prices generated`);
+    assert.ok(premium > 30, `only ${premium} states where the size premium mattered`);
+    assert.ok(capped > 5, `only ${capped} states where the $100 initial pnl cap mattered`);
+  });
+});
+
+/**
+ * The simulator's "being liquidated" lock (sim-engine.ts liquidationLock) lifts when the account meets
+ * maintenance plus the liquidation buffer (2%): for a user with Drift's BEING_LIQUIDATED status, the SDK's
+ * getMarginCalculation('Maintenance', {liquidationBufferMap}).meetsMarginRequirementWithBuffer() — the
+ * program's can_exit_liquidation. (SDK 2.156's canBeLiquidated() compares without the buffer.)
+ */
+describe('SDK parity: leaving the being-liquidated status', () => {
+  const beingLiquidated = stateArb.map((s) => ({ ...s, beingLiquidated: true }));
+
+  it('the lock lifts exactly where the SDK says the buffered requirement is met', () => {
+    let locked = 0;
+    let lifted = 0;
+    fc.assert(
+      fc.property(beingLiquidated, (state) => {
+        const sdk = drift.evaluate(state);
+        const meets = meetsMaintenanceWithBuffer(simInputs(state), DEFAULT_LIQUIDATION.bufferBps);
+        const ctx = JSON.stringify(state, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+        assert.equal(meets, sdk.meetsMaintenanceWithBuffer, ctx);
+        if (meets) lifted++;
+        else locked++;
+      }),
+      { seed: 7331, numRuns: 300 },
+    );
+    assert.ok(locked > 10 && lifted > 10, `locked ${locked}, lifted ${lifted}`);
   });
 });

@@ -122,7 +122,7 @@ export function perpMarketAccount({
     marginRatioMaintenance: spec.marginRatioMaintenance,
     highLeverageMarginRatioInitial: 0,
     highLeverageMarginRatioMaintenance: 0,
-    imfFactor: 0,
+    imfFactor: spec.imfFactor ?? 0,
     unrealizedPnlImfFactor: 0,
     unrealizedPnlMaxImbalance: bn(0),
     unrealizedPnlInitialAssetWeight: weights.initial,

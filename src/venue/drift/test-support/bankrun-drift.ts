@@ -41,9 +41,9 @@ import {
   TransactionInstruction,
 } from '@solana/web3.js';
 import type { BankrunChain } from './bankrun-chain.ts';
+import { PYTH_PUSH_PROGRAM_ID, pythPriceAccount } from './pyth-account.ts';
 
-export const PYTH_PUSH_PROGRAM_ID = new PublicKey('FsJ3A3u2vn5cTVofAjvy6y5kwABJAqYWpe4975bi2epH');
-const PYTH_PRICE_ACCOUNT_SIZE = 3312;
+export { PYTH_PUSH_PROGRAM_ID } from './pyth-account.ts';
 
 /** Just what we use of an Anchor (0.29) BorshCoder built over the program's IDL. */
 export interface IdlCoder {
@@ -148,24 +148,11 @@ export class DriftHarness {
 
   /** Writes the oracle account at the current slot (Drift refuses stale oracles for fills and funding). */
   async setOraclePrice(price: bigint, conf = 1_000n): Promise<void> {
-    const slot = await this.chain.slot();
-    const d = Buffer.alloc(PYTH_PRICE_ACCOUNT_SIZE);
-    d.writeUInt32LE(0xa1b2c3d4, 0); // magic
-    d.writeUInt32LE(2, 4); // version
-    d.writeUInt32LE(3, 8); // account type: price
-    d.writeUInt32LE(PYTH_PRICE_ACCOUNT_SIZE, 12);
-    d.writeUInt32LE(1, 16); // price type: price
-    d.writeInt32LE(-6, 20); // exponent: PRICE precision 1e6
-    d.writeUInt32LE(1, 24); // components
-    d.writeUInt32LE(1, 28); // quoters (the mainnet build wants num_qt >= min(num, 3))
-    d.writeBigUInt64LE(slot, 32);
-    d.writeBigUInt64LE(slot, 40);
-    d.writeBigInt64LE(price, 48); // ema price
-    d.writeBigInt64LE(price, 208);
-    d.writeBigUInt64LE(conf, 216);
-    d.writeUInt32LE(1, 224); // status: trading
-    d.writeBigUInt64LE(slot, 232);
-    this.chain.setAccount(this.oracle, PYTH_PUSH_PROGRAM_ID, d);
+    this.chain.setAccount(
+      this.oracle,
+      PYTH_PUSH_PROGRAM_ID,
+      pythPriceAccount(price, await this.chain.slot(), conf),
+    );
   }
 
   /** Mint, state, USDC spot market 0 (quote asset), perp market 0 on the hand-written oracle. */

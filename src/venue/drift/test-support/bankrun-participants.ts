@@ -32,6 +32,37 @@ export async function pausePerpOperations(h: DriftHarness, bits: number): Promis
   );
 }
 
+/**
+ * The exchange admin puts the vAMM's price at `price` (PRICE) with `moveAmmPrice`, keeping √k: with AMM fills
+ * paused nothing trades against it, but the market's mark (DLOB + vAMM) follows the oracle as it does on
+ * mainnet, where the AMM re-pegs.
+ */
+export async function moveAmmTo(h: DriftHarness, price: bigint, peg = 100_000_000n): Promise<void> {
+  const market = await h.decode<{ amm: { sqrtK: { toString(): string } } }>('PerpMarket', h.perpMarket(0));
+  const k = Number(market.amm.sqrtK.toString());
+  const ratio = Number(price) / Number(peg);
+  const base = BigInt(Math.round(k / Math.sqrt(ratio)));
+  const quote = BigInt(Math.round(k * Math.sqrt(ratio)));
+  await h.chain.must(
+    [
+      h.ix(
+        'moveAmmPrice',
+        { baseAssetReserve: bn(base), quoteAssetReserve: bn(quote), sqrtK: bn(isqrt(base * quote)) },
+        { admin: h.admin.publicKey, state: h.state, perpMarket: h.perpMarket(0) },
+      ),
+    ],
+    [h.admin],
+    'moveAmmPrice',
+  );
+}
+
+function isqrt(n: bigint): bigint {
+  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
+  while (x * x > n) x--;
+  while ((x + 1n) * (x + 1n) <= n) x++;
+  return x;
+}
+
 /** Another trader (not the venue): subaccount 0 with `usdc` deposited, all through the program's own IDL. */
 export async function counterparty(h: DriftHarness, usdc: bigint): Promise<Counterparty> {
   const { authority, tokenAccount } = await h.newTrader(usdc);
@@ -147,7 +178,7 @@ export function settleFundingPayment(h: DriftHarness, user: PublicKey): Transact
  * The counterparty sells `base` at `price` into one resting maker bid: places its limit sell, waits out its
  * auction (the oracle refreshed at `oraclePrice`), and fills it against the maker's order as its own keeper.
  */
-export async function sellIntoMakerBid(
+export function sellIntoMakerBid(
   h: DriftHarness,
   taker: Counterparty,
   maker: { authority: PublicKey; user: PublicKey; orderId: number },
@@ -155,9 +186,24 @@ export async function sellIntoMakerBid(
   price: bigint,
   oraclePrice: bigint,
 ): Promise<void> {
-  await h.chain.must([placeLimit(h, taker, 'sell', base, price)], [taker.authority], 'taker sell');
+  return takeMakerOrder(h, taker, maker, 'sell', base, price, oraclePrice);
+}
+
+/** The counterparty trades `side` against one resting maker order (a sell hits a bid, a buy lifts an ask). */
+export async function takeMakerOrder(
+  h: DriftHarness,
+  taker: Counterparty,
+  maker: { authority: PublicKey; user: PublicKey; orderId: number },
+  side: 'buy' | 'sell',
+  base: bigint,
+  price: bigint,
+  oraclePrice: bigint,
+): Promise<void> {
+  await h.chain.must([placeLimit(h, taker, side, base, price)], [taker.authority], `taker ${side}`);
   const decoded = await h.decode<{ orders: { status: object; orderId: number }[] }>('User', taker.user);
-  const takerOrder = decoded.orders.find((o) => Object.keys(o.status)[0] === 'open');
+  const takerOrder = decoded.orders
+    .filter((o) => Object.keys(o.status)[0] === 'open')
+    .reduce<{ orderId: number } | undefined>((a, o) => (a && a.orderId > o.orderId ? a : o), undefined);
   if (!takerOrder) throw new Error('the taker order did not rest on the program');
   await h.chain.advance(60, 30);
   await h.setOraclePrice(oraclePrice);

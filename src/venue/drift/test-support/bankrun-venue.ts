@@ -188,7 +188,11 @@ export async function bankrunVenue(
   const reader: AccountReader = {
     read: async (sub) => {
       await ensureUser(sub);
-      return userToAccountState(client.getUser(sub, authority.publicKey), sub, book, nowMs);
+      return userToAccountState(client.getUser(sub, authority.publicKey), sub, book, nowMs, (i) =>
+        i === 0 && perp && oracle
+          ? { oracle: BigInt(oracle.price.toString()), tick: BigInt(perp.amm.orderTickSize.toString()) }
+          : undefined,
+      );
     },
     authorityInfo: async () => {
       const stats = await load<{ numberOfSubAccountsCreated: number }>(

@@ -29,13 +29,18 @@ const CODE_OF: Record<RejectReason, number> = {
   MarketPaused: 6147,
   MarketReduceOnly: 6254,
   OrderNotFound: 6061,
+  BeingLiquidated: 6117,
+  PriceBandsBreached: 6023,
+  MaxOpenInterest: 6154,
+  AccountReduceOnly: 6254,
   InvalidOrder: 6042,
   PlaceAndTakeOrderSuccessConditionFailed: 6289,
   Disconnected: 6042,
 };
 
 export interface SimLayerOptions extends SimExchangeOptions {
-  builder: DriftIxBuilder;
+  /** Maps a subaccount id to its user account (the authority's PDAs). */
+  builder: Pick<DriftIxBuilder, 'userAccountPublicKey'>;
   /** The Drift program (coder + IDL) the instructions are decoded with. */
   program: Parameters<typeof decodeDriftIx>[0];
   /** Called when the layer creates a subaccount, so the offline client can register its User. */
@@ -47,8 +52,8 @@ export class SimDriftLayer {
   readonly exchange: SimExchange;
   /** Every decoded instruction, in order (for assertions). */
   readonly log: DecodedDriftIx[][] = [];
-  readonly #builder: DriftIxBuilder;
-  readonly #program: Parameters<typeof decodeDriftIx>[0];
+  readonly #builder: Pick<DriftIxBuilder, 'userAccountPublicKey'>;
+  readonly program: Parameters<typeof decodeDriftIx>[0];
   readonly #clock: () => number;
   readonly #onCreated: (id: number) => void;
   /** Drift subaccount id → simulator subaccount id. */
@@ -70,7 +75,7 @@ export class SimDriftLayer {
   constructor(options: SimLayerOptions) {
     this.exchange = new SimExchange(options);
     this.#builder = options.builder;
-    this.#program = options.program;
+    this.program = options.program;
     this.#clock = options.clock;
     this.#onCreated = options.onSubaccountCreated ?? (() => {});
   }
@@ -93,7 +98,7 @@ export class SimDriftLayer {
         return { status: 'unknown', signature: 'lost', detail: 'RPC lost while confirming' };
       }
       const decoded = instructions
-        .map((ix) => decodeDriftIx(this.#program, ix))
+        .map((ix) => decodeDriftIx(this.program, ix))
         .filter((d): d is DecodedDriftIx => d !== undefined);
       this.log.push(decoded);
       const result = this.#apply(decoded);
@@ -127,6 +132,10 @@ export class SimDriftLayer {
     if (first.name === 'deposit') {
       this.exchange.deposit(simSub, first.amount);
       this.#netDeposits.set(simSub, (this.#netDeposits.get(simSub) ?? 0n) + first.amount);
+      return true;
+    }
+    if (first.name === 'settlePnl') {
+      for (const ix of ixs) if (ix.name === 'settlePnl') this.exchange.settlePnl(simSub, ix.marketIndex);
       return true;
     }
     if (first.name === 'withdraw') {
@@ -182,14 +191,17 @@ export class SimDriftLayer {
       const simSub = this.#simId(sub);
       const state = this.exchange.account(simSub);
       const liquidationPrices: Record<number, bigint | undefined> = {};
+      const unsettledPnl: Record<number, bigint> = {};
       for (const p of state.positions) {
         liquidationPrices[p.marketIndex] = this.exchange.liquidationPrice(simSub, p.marketIndex);
+        const oracle = this.exchange.quote(p.marketIndex)?.oracle ?? 0n;
+        unsettledPnl[p.marketIndex] = (p.base * oracle) / 1_000_000_000n + p.quoteAsset;
       }
       const totals = {
         cumulativePerpFunding: this.#funding.get(simSub) ?? 0n,
         settledPerpPnl: state.collateral - (this.#netDeposits.get(simSub) ?? 0n),
       };
-      return { ...state, subaccountId: sub, liquidationPrices, totals };
+      return { ...state, subaccountId: sub, liquidationPrices, unsettledPnl, totals };
     },
     authorityInfo: async (): Promise<AuthorityInfo> => ({
       userStatsExists: this.#userStats,
@@ -200,6 +212,34 @@ export class SimDriftLayer {
       if (this.pingFails) throw new Error('ECONNREFUSED');
     },
   };
+
+  /** Drift subaccount ids that exist, with their simulator ids. */
+  subaccounts(): [driftSub: number, simSub: number][] {
+    return [...this.#subs];
+  }
+
+  get userStatsExists(): boolean {
+    return this.#userStats;
+  }
+
+  get subaccountsCreated(): number {
+    return this.#created;
+  }
+
+  /** Drift's UserAccount running totals of a subaccount (see the fields above). */
+  userTotals(driftSub: number): {
+    cumulativePerpFunding: bigint;
+    settledPerpPnl: bigint;
+    netDeposits: bigint;
+  } {
+    const simSub = this.#simId(driftSub);
+    const netDeposits = this.#netDeposits.get(simSub) ?? 0n;
+    return {
+      cumulativePerpFunding: this.#funding.get(simSub) ?? 0n,
+      settledPerpPnl: this.exchange.account(simSub).collateral - netDeposits,
+      netDeposits,
+    };
+  }
 
   readonly eventSource: EventSource = (emit) => {
     this.#listener = emit;
