@@ -86,7 +86,15 @@ describe('live mode over the loopback rpc server (in-memory Drift layer, seeded 
     await setup.venue.deposit(sub, COLLATERAL);
     await setup.close();
 
-    const raw = readConfigFile(join(ROOT, 'examples/sol-grid.yaml')) as Record<string, unknown>;
+    const example = readConfigFile(join(ROOT, 'examples/sol-grid.yaml')) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    // The in-memory chain's only makers are this bot's ladder and the vAMM: when a REDUCE_ONLY verdict leaves one
+    // side of the ladder, the book's mid (the live mark) can sit over 1% from the oracle, which the example's
+    // 1% divergence limit would read as a PAUSE (seen once in a full-suite run). Mainnet's SOL book is deep;
+    // divergence is not what these tests are about.
+    const raw = { ...example, risk: { ...example.risk, maxDivergencePct: 3 } };
     const configs = [{ raw, source: 'sol-grid.yaml' }];
     const metrics = new RunnerMetrics();
     mode = await openLiveMode({
@@ -123,7 +131,11 @@ describe('live mode over the loopback rpc server (in-memory Drift layer, seeded 
     for (let i = 0; i < 60; i++) await minute(150 + 3 * Math.sin((i / 30) * Math.PI));
     const open = chainAccount().openOrders;
     console.log(`rpc: ${net.chain.landed.length} transactions landed, ${open.length} orders resting`);
-    assert.ok(open.length >= 6, `a ladder rests on the chain (${open.length} orders)`);
+    // The ladder walks the position along the curve inside the (bounded, one hour old) range: how many levels
+    // rest depends on where the price and the position are; a ladder is several orders, bids below the mark
+    // and asks above it.
+    const sides = new Set(open.map((o) => o.side));
+    assert.ok(open.length >= 4 && sides.size === 2, `a ladder rests on the chain (${open.length} orders)`);
   });
 
   it('survives every seeded fault: no duplicate order, never in error, books equal the account', async () => {

@@ -140,7 +140,7 @@ export function writeFixtures(root: string, d: string): void {
   w('null.yaml', '~\n');
   w('bad.json', '{"name": "g", ');
   w('binary.yaml', Buffer.from([0, 1, 2, 255, 254, 0, 10]).toString('latin1'));
-  w('wrong-market.yaml', grid('').replace('SOL-PERP', 'ETH-PERP'));
+  w('wrong-market.yaml', grid('').replace('SOL-PERP', 'ETHX-PERP'));
   w('spread-market.yaml', 'name: s\nstrategy: spread\nmarkets: [SOL-PERP, KMNO-PERP]\ncollateral: 1000\n');
   w('string-number.yaml', grid('').replace('collateral: 1000', 'collateral: "1000"'));
   w('huge-levels.yaml', grid('grid: {levels: 1000000}\n'));
@@ -509,7 +509,7 @@ export const CLI_CASES: CliCase[] = [
     cls: 'config field',
     args: BT('wrong-market.yaml', '--data', '{d}/sol.csv'),
     expect: 'fail',
-    mention: /market:.*ETH-PERP/,
+    mention: /market:.*ETHX-PERP/,
   },
   {
     id: 'spread on the wrong pair',
