@@ -13,7 +13,8 @@ import type { OrderCommand, VenueEvent } from '../domain/types.ts';
 import { GridBot, type GridRiskMemory } from '../engine/grid-bot.ts';
 import { SpreadBot } from '../engine/spread-bot.ts';
 import type { SimExchange } from '../venue/sim/exchange.ts';
-import type { LegRow, TimelineRow } from './report-types.ts';
+import type { LegRow } from './report-types.ts';
+import type { TimelineExtras } from './timeline.ts';
 
 export interface SimDecision {
   verdict: Verdict;
@@ -33,7 +34,7 @@ export interface BacktestBot {
   verdictKind(): VerdictKind;
   /** True while the verdict in force carries the daily-loss rule (research metrics, Monte Carlo). */
   dailyLossActive(): boolean;
-  timelineExtras(sim: SimExchange, sub: number): Partial<TimelineRow>;
+  timelineExtras(sim: SimExchange, sub: number): TimelineExtras;
   /** Decision memory that survives a restart (as BotEngine.memory): grid 'risk' = the daily-loss latch. */
   memory(): Record<string, unknown>;
   restoreMemory(memory: Record<string, unknown>): void;

@@ -23,12 +23,11 @@ function chartLibrary(): string {
 }
 
 /** Every k-th row so that at most `max` remain; the last row is always kept. */
-export function thin<T>(rows: T[], max: number): T[] {
-  if (rows.length <= max) return rows;
-  const k = Math.ceil(rows.length / max);
+export function thin<T>(rows: { length: number; at(i: number): T | undefined }, max: number): T[] {
+  const k = Math.max(1, Math.ceil(rows.length / max));
   const out: T[] = [];
-  for (let i = 0; i < rows.length; i += k) out.push(rows[i]);
-  if (out[out.length - 1] !== rows[rows.length - 1]) out.push(rows[rows.length - 1]);
+  for (let i = 0; i < rows.length; i += k) out.push(rows.at(i) as T);
+  if (rows.length > 0 && (rows.length - 1) % k !== 0) out.push(rows.at(rows.length - 1) as T);
   return out;
 }
 

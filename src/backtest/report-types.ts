@@ -6,6 +6,7 @@
  */
 import type { VerdictKind } from '../domain/intent.ts';
 import type { DailyRow, ResearchMetrics } from '../research/metrics/types.ts';
+import type { Timeline } from './timeline.ts';
 
 /** The run's figures; the research metrics (returnPct … dailyLossDays) follow the speed figures. */
 export interface ReportSummary extends ResearchMetrics {
@@ -83,7 +84,8 @@ export interface ReportFill {
 
 export interface BacktestReport {
   summary: ReportSummary;
-  timeline: TimelineRow[];
+  /** One row per kept bar, stored by column (timeline.ts); `at(i)` or iteration gives row objects. */
+  timeline: Timeline;
   fills: ReportFill[];
   /** One row per UTC day (docs/research.md). */
   daily: DailyRow[];

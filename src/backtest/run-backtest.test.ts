@@ -116,7 +116,9 @@ describe('backtest: grid bot on a month of SOL 1-minute bars', () => {
       'PAUSE',
       'REDUCE_ONLY',
     ]);
-    for (const k of ROW_KEYS) assert.ok(k in report.timeline[0], `timeline row has ${k}`);
+    const first = report.timeline.at(0);
+    assert.ok(first);
+    for (const k of ROW_KEYS) assert.ok(k in first, `timeline row has ${k}`);
     assert.ok(report.fills.length > 0, 'the grid traded');
     assert.deepEqual(Object.keys(report.fills[0]), FILL_KEYS);
   });
@@ -125,12 +127,12 @@ describe('backtest: grid bot on a month of SOL 1-minute bars', () => {
     assert.equal(report.summary.bars, 44_640);
     assert.equal(report.timeline.length, 44_640);
     assert.equal(
-      report.timeline[0].ts,
+      report.timeline.at(0)?.ts,
       Date.parse('2025-03-01T03:01:00Z'),
       'the first bar closes a minute after it opens',
     );
-    for (let i = 1; i < report.timeline.length; i++)
-      assert.ok(report.timeline[i].ts > report.timeline[i - 1].ts);
+    const ts = report.timeline.column('ts');
+    for (let i = 1; i < ts.length; i++) assert.ok(ts[i] > ts[i - 1]);
   });
 
   it('reconciles: totals add up and the final equity is collateral plus total PnL, to the micro-USDC', () => {
@@ -178,8 +180,8 @@ describe('backtest: DRIFT/KMNO spread bot on Drift candles and funding', () => {
     assert.equal(inputs.fundingGiven, true);
     const r = runBacktest({ config: spreadConfig, events: inputs.events, replayFunding: true, now: () => 0 });
     assert.equal(r.summary.bars, 2147);
-    const row = r.timeline[0];
-    assert.ok(row.legs?.['DRIFT-PERP'] && row.legs['KMNO-PERP'], 'per-leg fields');
+    const row = r.timeline.at(0);
+    assert.ok(row?.legs?.['DRIFT-PERP'] && row.legs['KMNO-PERP'], 'per-leg fields');
     assert.deepEqual(Object.keys(row.legs['DRIFT-PERP']), ['mark', 'oracle', 'base', 'liqPrice']);
     const markets = new Set(r.fills.map((f) => f.market));
     assert.deepEqual([...markets].sort(), ['DRIFT-PERP', 'KMNO-PERP']);

@@ -15,7 +15,8 @@ import { SimExchange, type SimExchangeOptions } from '../venue/sim/exchange.ts';
 import { type BacktestBot, createBacktestBot } from './backtest-bot.ts';
 import { Drawdown } from './drawdown.ts';
 import { PnlBook } from './pnl-book.ts';
-import type { BacktestReport, ReportFill, TimelineRow } from './report-types.ts';
+import type { BacktestReport, ReportFill } from './report-types.ts';
+import { Timeline } from './timeline.ts';
 
 export interface BacktestOptions {
   config: BotConfig;
@@ -62,17 +63,17 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
   const primary = config.markets[0];
   const book = new PnlBook();
   const fills: ReportFill[] = [];
-  const timeline: TimelineRow[] = [];
   const verdicts: Record<VerdictKind, number> = { APPROVE: 0, CLAMP: 0, REDUCE_ONLY: 0, PAUSE: 0 };
   const drawdown = new Drawdown();
   const sample = Math.max(1, Math.floor(o.sample ?? 1));
+  const timeline = new Timeline(Math.ceil(o.events.length / sample) + 1);
   const symbolOf = new Map(config.markets.map((m) => [m.marketIndex, m.symbol]));
   let bars = 0;
   let maxLeverage = 0;
   let minHealth = 100;
   let minLiqDistancePct: number | null = null;
   const oracleOf = (i: number): bigint => sim.quote(i)?.oracle ?? 0n;
-  const tape = new ResearchTape(config.markets, (i) => book.base(i), oracleOf);
+  const tape = new ResearchTape(config.markets, (i) => book.base(i), oracleOf, o.events.length + 1);
 
   const consume = (events: readonly VenueEvent[]): void => {
     if (events.length === 0) return;
@@ -190,23 +191,25 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
           openAskBase += ord.base - ord.filledBase;
         }
       }
-      timeline.push({
-        ts,
-        mark,
-        oracle: q ? priceToNumber(q.oracle) : ev.candle.close,
-        base: baseToNumber(base),
-        collateral: quoteToNumber(f.initialTotalCollateral),
-        equity,
-        leverage: f.leverage,
-        health: f.health,
-        liqPrice,
-        verdict,
-        openBids,
-        openAsks,
-        openBidBase: baseToNumber(openBidBase),
-        openAskBase: baseToNumber(openAskBase),
-        ...bot.timelineExtras(sim, sub),
-      });
+      timeline.push(
+        {
+          ts,
+          mark,
+          oracle: q ? priceToNumber(q.oracle) : ev.candle.close,
+          base: baseToNumber(base),
+          collateral: quoteToNumber(f.initialTotalCollateral),
+          equity,
+          leverage: f.leverage,
+          health: f.health,
+          liqPrice,
+          verdict,
+          openBids,
+          openAsks,
+          openBidBase: baseToNumber(openBidBase),
+          openAskBase: baseToNumber(openAskBase),
+        },
+        bot.timelineExtras(sim, sub),
+      );
     }
     if (o.onProgress && i % progressEvery === 0) o.onProgress(i, total);
   }

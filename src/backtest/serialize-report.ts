@@ -1,11 +1,80 @@
 /**
  * report.json text: deterministic (key order fixed by construction, numbers as JS prints them) and readable —
  * one timeline row or fill per line, so a diff of two runs points at the bar that differs.
+ *
+ * The text comes out in chunks (`reportChunks`) so a year of bars is written as it is formatted, never held as
+ * one ~150 MB string; the timeline rows are formatted straight from its columns, with the same bytes
+ * JSON.stringify gives a row object (the report-identity test holds this).
  */
 import type { BacktestReport } from './report-types.ts';
+import type { Timeline } from './timeline.ts';
 
+/** Rows per chunk: large enough that writes are few, small enough that a chunk stays a few hundred KB. */
+const ROWS_PER_CHUNK = 2048;
+
+/** A number as JSON prints it (NaN and ±Infinity as null; NaN also stands for a null figure in the columns). */
+const num = (v: number): string => (Number.isFinite(v) ? `${v}` : 'null');
+
+function* rowChunks(items: readonly unknown[]): Generator<string> {
+  if (items.length === 0) {
+    yield '[]';
+    return;
+  }
+  yield '[\n';
+  for (let i = 0; i < items.length; i += ROWS_PER_CHUNK) {
+    const end = Math.min(items.length, i + ROWS_PER_CHUNK);
+    let s = '';
+    for (let k = i; k < end; k++) s += `    ${JSON.stringify(items[k])}${k + 1 < items.length ? ',\n' : ''}`;
+    yield s;
+  }
+  yield '\n  ]';
+}
+
+function* timelineChunks(t: Timeline): Generator<string> {
+  const n = t.length;
+  if (n === 0) {
+    yield '[]';
+    return;
+  }
+  const [ts, mark, oracle, base, collateral, equity, leverage, health, liq] = (
+    ['ts', 'mark', 'oracle', 'base', 'collateral', 'equity', 'leverage', 'health', 'liqPrice'] as const
+  ).map((c) => t.column(c));
+  const [bids, asks, bidBase, askBase] = (
+    ['openBids', 'openAsks', 'openBidBase', 'openAskBase'] as const
+  ).map((c) => t.column(c));
+  const lo = t.column('rangeLo');
+  const hi = t.column('rangeHi');
+  const hasRange = t.hasRange;
+  yield '[\n';
+  for (let i = 0; i < n; i += ROWS_PER_CHUNK) {
+    const end = Math.min(n, i + ROWS_PER_CHUNK);
+    let s = '';
+    for (let k = i; k < end; k++) {
+      s += `    {"ts":${num(ts[k])},"mark":${num(mark[k])},"oracle":${num(oracle[k])},"base":${num(base[k])},"collateral":${num(collateral[k])},"equity":${num(equity[k])},"leverage":${num(leverage[k])},"health":${num(health[k])},"liqPrice":${num(liq[k])},"verdict":"${t.verdictAt(k)}","openBids":${num(bids[k])},"openAsks":${num(asks[k])},"openBidBase":${num(bidBase[k])},"openAskBase":${num(askBase[k])}`;
+      if (hasRange) s += `,"rangeLo":${num(lo[k])},"rangeHi":${num(hi[k])}`;
+      const legs = t.legsAt(k);
+      if (legs !== undefined) s += `,"legs":${JSON.stringify(legs)}`;
+      s += k + 1 < n ? '},\n' : '}';
+    }
+    yield s;
+  }
+  yield '\n  ]';
+}
+
+/** report.json in order, a chunk at a time. */
+export function* reportChunks(r: BacktestReport): Generator<string> {
+  yield `{\n  "summary": ${JSON.stringify(r.summary)},\n  "timeline": `;
+  yield* timelineChunks(r.timeline);
+  yield ',\n  "fills": ';
+  yield* rowChunks(r.fills);
+  yield ',\n  "daily": ';
+  yield* rowChunks(r.daily);
+  yield '\n}\n';
+}
+
+/** report.json as one string (tests, small runs); the CLI streams `reportChunks` to the file instead. */
 export function serializeReport(r: BacktestReport): string {
-  const rows = (items: unknown[]): string =>
-    items.length === 0 ? '[]' : `[\n${items.map((x) => `    ${JSON.stringify(x)}`).join(',\n')}\n  ]`;
-  return `{\n  "summary": ${JSON.stringify(r.summary)},\n  "timeline": ${rows(r.timeline)},\n  "fills": ${rows(r.fills)},\n  "daily": ${rows(r.daily)}\n}\n`;
+  let s = '';
+  for (const c of reportChunks(r)) s += c;
+  return s;
 }

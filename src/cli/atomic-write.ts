@@ -44,14 +44,22 @@ export function makeFolders(dir: string): void {
   for (const d of missing) mkdirSync(d);
 }
 
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+/**
+ * `data` may be the whole text or its chunks in order (a report streamed as it is formatted, so a year of bars
+ * never sits in memory as one string).
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array | Iterable<string>): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     const fd = openSync(tmp, 'w');
     try {
-      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      const writeAll = (bytes: Uint8Array): void => {
+        let off = 0;
+        while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      };
+      if (typeof data === 'string') writeAll(Buffer.from(data));
+      else if (data instanceof Uint8Array) writeAll(data);
+      else writeChunks(data, writeAll);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -61,4 +69,17 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     rmSync(tmp, { force: true });
     throw writeProblem(path, err);
   }
+}
+
+/** Chunks gathered to about 1 MiB per write: few system calls, bounded memory. */
+function writeChunks(chunks: Iterable<string>, writeAll: (bytes: Uint8Array) => void): void {
+  let pending = '';
+  for (const c of chunks) {
+    pending += c;
+    if (pending.length >= 1 << 20) {
+      writeAll(Buffer.from(pending));
+      pending = '';
+    }
+  }
+  if (pending.length > 0) writeAll(Buffer.from(pending));
 }

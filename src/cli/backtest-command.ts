@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { loadBacktestInputs, parseFileArg } from '../backtest/load-inputs.ts';
 import { renderReportHtml } from '../backtest/report-html.ts';
 import { runBacktest } from '../backtest/run-backtest.ts';
-import { serializeReport } from '../backtest/serialize-report.ts';
+import { reportChunks } from '../backtest/serialize-report.ts';
 import { parseBotConfig } from '../config/bot-config.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
@@ -133,7 +133,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
 
   const out = values.out ? outBase : newRunFolder(resolve('out'), config.name);
   writeRun(out, !values.out, {
-    report: serializeReport(report),
+    report: reportChunks(report),
     html: renderReportHtml(report, `${config.name} (${config.strategy})`),
     meta: {
       runId: basename(out),
@@ -202,7 +202,11 @@ export async function backtestCommand(argv: string[]): Promise<number> {
 
 const fmt = (v: number | null, d = 2): string => (v === null ? '—' : v.toFixed(d));
 
-function writeRun(out: string, isRunFolder: boolean, files: { report: string; html: string; meta: RunMeta }) {
+function writeRun(
+  out: string,
+  isRunFolder: boolean,
+  files: { report: Iterable<string>; html: string; meta: RunMeta },
+) {
   makeFolders(out);
   // Each file is written whole or not at all (a temporary file renamed into place).
   writeFileAtomic(join(out, 'report.json'), files.report);

@@ -56,8 +56,11 @@ const events = (candles: Candle[]): MarketEvent[] =>
 
 /** Equity lost on the crash day: from the last row of the day before to the day's last row. */
 function dayLoss(r: BacktestReport, crashDayStart: number): number {
-  const before = r.timeline.filter((t) => t.ts <= crashDayStart).at(-1);
-  const day = r.timeline.filter((t) => t.ts > crashDayStart && t.ts <= crashDayStart + DAY);
+  const before = r.timeline
+    .toArray()
+    .filter((t) => t.ts <= crashDayStart)
+    .at(-1);
+  const day = r.timeline.toArray().filter((t) => t.ts > crashDayStart && t.ts <= crashDayStart + DAY);
   assert.ok(before && day.length > 0);
   return before.equity - (day.at(-1)?.equity ?? before.equity);
 }

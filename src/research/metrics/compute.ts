@@ -12,25 +12,26 @@ export function computeResearchMetrics(input: MetricsInput): {
   daily: DailyRow[];
 } {
   const { timeline, collateral } = input;
-  const equity = timeline.map((r) => r.equity);
-  const stats = returnStats(collateral, equity, medianSpacing(timeline.map((r) => r.ts)));
+  const stats = returnStats(collateral, timeline.equity, medianSpacing(timeline.ts));
   const trips = roundTrips(input.trades);
   const wins = trips.filter((t) => t.gross - t.fees > 0).length;
   const split = pnlSplit(input);
   const gridPnl = split.reduce((a, r) => a + r.grid, 0);
   const tradedNotional = input.trades.reduce((a, t) => a + Math.abs(t.price * t.base), 0);
   let exposed = 0;
-  for (const r of timeline) {
-    const legs = r.legs ? Object.values(r.legs) : [];
-    if (r.base !== 0 || legs.some((l) => l.base !== 0)) exposed++;
+  for (let i = 0; i < timeline.length; i++) {
+    const legs = timeline.legs(i);
+    if (timeline.base[i] !== 0 || (legs !== undefined && Object.values(legs).some((l) => l.base !== 0)))
+      exposed++;
   }
   const gross = input.realizedPnl + input.unrealizedPnl;
-  const last = timeline.at(-1);
+  const lastMark = timeline.length > 0 ? timeline.mark[timeline.length - 1] : undefined;
   const daily = dailyTable(input, trips, split);
   return {
     metrics: {
       ...stats,
-      buyAndHoldReturnPct: last && input.startPrice > 0 ? (last.mark / input.startPrice - 1) * 100 : 0,
+      buyAndHoldReturnPct:
+        lastMark !== undefined && input.startPrice > 0 ? (lastMark / input.startPrice - 1) * 100 : 0,
       roundTrips: trips.length,
       winRatePct: trips.length > 0 ? (wins / trips.length) * 100 : null,
       exposurePct: timeline.length > 0 ? (exposed / timeline.length) * 100 : 0,

@@ -10,7 +10,18 @@ import type { DailyRow, MetricsInput } from './types.ts';
 const SEVERITY: Record<VerdictKind, number> = { APPROVE: 0, CLAMP: 1, REDUCE_ONLY: 2, PAUSE: 3 };
 
 /** The UTC date (YYYY-MM-DD) an event stamped at `ts` (its end) happened in. */
-export const tradingDate = (ts: number): string => new Date(ts - 1).toISOString().slice(0, 10);
+export function tradingDate(ts: number): string {
+  // Called for every bar: the date text is made once per day, not once per bar.
+  const day = Math.floor((ts - 1) / DAY_MS);
+  if (day !== lastDay) {
+    lastDay = day;
+    lastDate = new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+  return lastDate;
+}
+const DAY_MS = 86_400_000;
+let lastDay = Number.NaN;
+let lastDate = '';
 
 export function dailyTable(
   input: MetricsInput,
@@ -38,13 +49,15 @@ export function dailyTable(
     }
     return r;
   };
-  input.timeline.forEach((t, i) => {
-    const r = row(tradingDate(t.ts));
-    r.equity = t.equity;
+  const t = input.timeline;
+  for (let i = 0; i < t.length; i++) {
+    const r = row(tradingDate(t.ts[i]));
+    r.equity = t.equity[i];
     r.gridPnl += split[i].grid;
     r.trendPnl += split[i].trend;
-    if (SEVERITY[t.verdict] > SEVERITY[r.worstVerdict]) r.worstVerdict = t.verdict;
-  });
+    const verdict = t.verdict(i);
+    if (SEVERITY[verdict] > SEVERITY[r.worstVerdict]) r.worstVerdict = verdict;
+  }
   for (const f of input.trades) {
     const r = row(tradingDate(f.ts));
     r.fills++;

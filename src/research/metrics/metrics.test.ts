@@ -3,10 +3,12 @@ import { describe, it } from 'node:test';
 import { loadBacktestInputs, parseFileArg } from '../../backtest/load-inputs.ts';
 import type { BacktestReport } from '../../backtest/report-types.ts';
 import { runBacktest } from '../../backtest/run-backtest.ts';
+import { serializeReport } from '../../backtest/serialize-report.ts';
 import { parseBotConfig } from '../../config/bot-config.ts';
 import { readConfigFile } from '../../config/read-config-file.ts';
 import { loadMarketFile } from '../../data/index.ts';
 import { computeResearchMetrics } from './compute.ts';
+import { metricsTimelineOf } from './metrics-timeline.ts';
 import { returnStats } from './returns.ts';
 import { roundTrips } from './round-trips.ts';
 import { plainMetrics } from './test-support/plain-metrics.ts';
@@ -26,7 +28,7 @@ function close(actual: number | null, expected: number | null, what: string, tol
 
 function checkAgainstPlain(report: BacktestReport, collateral: number, firstOpen: number): void {
   // Through JSON, as a user would read report.json.
-  const json = JSON.parse(JSON.stringify(report));
+  const json = JSON.parse(serializeReport(report));
   const p = plainMetrics(json, collateral, firstOpen);
   const s = report.summary;
   for (const k of [
@@ -167,7 +169,7 @@ describe('research metrics on hand-made cases', () => {
     const { metrics, daily } = computeResearchMetrics({
       collateral: 1000,
       startPrice: 100,
-      timeline: [],
+      timeline: metricsTimelineOf([]),
       trades: [],
       funding: [],
       realizedPnl: 0,

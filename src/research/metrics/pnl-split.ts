@@ -24,9 +24,11 @@ export function pnlSplit(input: Pick<MetricsInput, 'timeline' | 'trades'>): Spli
   const lastOracle = new Map<string, number>();
   const out: SplitRow[] = [];
   let k = 0;
-  for (const row of timeline) {
-    const oracleOf = (market: string): number =>
-      row.legs?.[market]?.oracle ?? (row.legs ? Number.NaN : row.oracle);
+  for (let i = 0; i < timeline.length; i++) {
+    const legs = timeline.legs(i);
+    const rowOracle = timeline.oracle[i];
+    const rowTs = timeline.ts[i];
+    const oracleOf = (market: string): number => legs?.[market]?.oracle ?? (legs ? Number.NaN : rowOracle);
     let trend = 0;
     for (const [market, base] of position) {
       if (base === 0) continue;
@@ -34,14 +36,14 @@ export function pnlSplit(input: Pick<MetricsInput, 'timeline' | 'trades'>): Spli
       trend += base * (now - (lastOracle.get(market) ?? now));
     }
     let grid = 0;
-    for (; k < trades.length && trades[k].ts <= row.ts; k++) {
+    for (; k < trades.length && trades[k].ts <= rowTs; k++) {
       const t = trades[k];
       const size = t.side === 'buy' ? t.base : -t.base;
       grid += size * (oracleOf(t.market) - t.price);
       position.set(t.market, (position.get(t.market) ?? 0) + size);
     }
-    if (row.legs) for (const [m, leg] of Object.entries(row.legs)) lastOracle.set(m, leg.oracle);
-    else for (const m of position.keys()) lastOracle.set(m, row.oracle);
+    if (legs) for (const [m, leg] of Object.entries(legs)) lastOracle.set(m, leg.oracle);
+    else for (const m of position.keys()) lastOracle.set(m, rowOracle);
     out.push({ grid, trend });
   }
   return out;

@@ -10,12 +10,13 @@ import { baseToNumber, priceToNumber, quoteToNumber } from '../../domain/precisi
 import type { VenueEvent } from '../../domain/types.ts';
 import { computeResearchMetrics } from './compute.ts';
 import { tradingDate } from './daily.ts';
+import { type MetricsRow, MetricsTimelineBuilder } from './metrics-timeline.ts';
 import type { DailyRow, MetricsInput, MetricsTrade, ResearchMetrics } from './types.ts';
 
 export class ResearchTape {
   readonly #funding: { ts: number; amount: number }[] = [];
   readonly #dailyLossDates = new Set<string>();
-  readonly #rows: MetricsInput['timeline'][number][] = [];
+  readonly #rows: MetricsTimelineBuilder;
   readonly #markets: readonly MarketSpec[];
   readonly #base: (marketIndex: number) => bigint;
   readonly #oracle: (marketIndex: number) => bigint;
@@ -26,7 +27,9 @@ export class ResearchTape {
     markets: readonly MarketSpec[],
     base: (marketIndex: number) => bigint,
     oracle: (marketIndex: number) => bigint,
+    expectedBars = 1024,
   ) {
+    this.#rows = new MetricsTimelineBuilder(expectedBars);
     this.#markets = markets;
     this.#base = base;
     this.#oracle = oracle;
@@ -51,7 +54,7 @@ export class ResearchTape {
     if (Number.isNaN(this.#startPrice)) this.#startPrice = open;
     if (dailyLossActive) this.#dailyLossDates.add(tradingDate(ts));
     const [primary] = this.#markets;
-    const row: MetricsInput['timeline'][number] = {
+    const row: MetricsRow = {
       ts,
       equity,
       mark,
@@ -81,7 +84,7 @@ export class ResearchTape {
     const trades = report.fills; // in time order, liquidation closes included
     return computeResearchMetrics({
       ...report,
-      timeline: this.#rows,
+      timeline: this.#rows.view(),
       startPrice: this.#startPrice,
       trades,
       funding: this.#funding,

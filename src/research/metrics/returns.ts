@@ -15,11 +15,12 @@ export interface ReturnStats {
 }
 
 /** Median spacing of the timestamps (the bar interval, or the sampled interval), ms; 0 for < 2 points. */
-export function medianSpacing(ts: readonly number[]): number {
+export function medianSpacing(ts: ArrayLike<number>): number {
   if (ts.length < 2) return 0;
-  const d: number[] = [];
-  for (let i = 1; i < ts.length; i++) d.push(ts[i] - ts[i - 1]);
-  d.sort((a, b) => a - b);
+  // A typed array sorts numerically in native code: a year of bars in milliseconds, not a comparator call each.
+  const d = new Float64Array(ts.length - 1);
+  for (let i = 1; i < ts.length; i++) d[i - 1] = ts[i] - ts[i - 1];
+  d.sort();
   return d[Math.floor(d.length / 2)];
 }
 
@@ -27,7 +28,7 @@ export function medianSpacing(ts: readonly number[]): number {
  * `start` is the equity before the first bar (the collateral), `equity` the equity after each bar, spaced
  * `periodMs` apart. An account whose equity reaches zero or below is ruined: later bars are not returns.
  */
-export function returnStats(start: number, equity: readonly number[], periodMs: number): ReturnStats {
+export function returnStats(start: number, equity: ArrayLike<number>, periodMs: number): ReturnStats {
   const last = equity.length > 0 ? equity[equity.length - 1] : start;
   const returnPct = (last / start - 1) * 100;
   let peak = start;
@@ -37,7 +38,8 @@ export function returnStats(start: number, equity: readonly number[], periodMs: 
   let sum = 0;
   let sumSq = 0;
   let downSq = 0;
-  for (const e of equity) {
+  for (let i = 0; i < equity.length; i++) {
+    const e = equity[i];
     if (e > peak) peak = e;
     const dd = peak > 0 ? (peak - e) / peak : 1;
     if (dd > maxDd) maxDd = dd;

@@ -4,6 +4,7 @@
  * liquidations the loop saw), so they depend on nothing inside the backtest loop.
  */
 import type { VerdictKind } from '../../domain/intent.ts';
+import type { MetricsTimeline } from './metrics-timeline.ts';
 
 export interface ResearchMetrics {
   /** (final equity / collateral − 1) × 100. */
@@ -75,16 +76,8 @@ export interface MetricsInput {
   collateral: number;
   /** The primary market's first bar open price (buy and hold starts there). */
   startPrice: number;
-  /** Report timeline rows (only ts, equity, mark, oracle, base, legs and verdict are read). */
-  timeline: readonly {
-    ts: number;
-    equity: number;
-    mark: number;
-    oracle: number;
-    base: number;
-    verdict: VerdictKind;
-    legs?: Record<string, { base: number; oracle: number }>;
-  }[];
+  /** Every bar's figures, by column (metrics-timeline.ts). */
+  timeline: MetricsTimeline;
   /** Fills and liquidation closes, in time order. */
   trades: readonly MetricsTrade[];
   /** Funding payments received (negative when paid), in time order. */

@@ -3,6 +3,7 @@
  * Returns the segment's figures and its hourly returns (for PBO and the Deflated Sharpe Ratio).
  */
 import { runBacktest } from '../../backtest/run-backtest.ts';
+import type { Timeline } from '../../backtest/timeline.ts';
 import type { BotConfig } from '../../config/bot-config.ts';
 import { eventTime } from '../../data/merge.ts';
 import type { MarketEvent } from '../../data/types.ts';
@@ -52,7 +53,14 @@ function firstAtOrAfter(events: readonly MarketEvent[], t: number): number {
 }
 
 /** Hourly returns from an equity curve that starts at `start` (rows stamped at bar ends). */
-export function hourlyReturns(start: number, rows: readonly { ts: number; equity: number }[]): number[] {
+/** The timeline's (ts, equity) pairs straight from its columns, without building whole rows. */
+function* equityRows(t: Timeline): Generator<{ ts: number; equity: number }> {
+  const ts = t.column('ts');
+  const equity = t.column('equity');
+  for (let i = 0; i < ts.length; i++) yield { ts: ts[i], equity: equity[i] };
+}
+
+export function hourlyReturns(start: number, rows: Iterable<{ ts: number; equity: number }>): number[] {
   const out: number[] = [];
   let prevClose = start;
   let hour = Number.NaN;
@@ -98,7 +106,7 @@ export function createHandler(init: TrialInit): (task: TrialTask) => SegmentResu
       liquidations: s.liquidations,
       fills: s.fills,
       sharpe: s.sharpe,
-      hourly: hourlyReturns(task.config.collateral, r.timeline),
+      hourly: hourlyReturns(task.config.collateral, equityRows(r.timeline)),
       seconds: (performance.now() - started) / 1000,
     };
   };

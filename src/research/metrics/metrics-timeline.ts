@@ -1,0 +1,104 @@
+/**
+ * The per-bar figures the research metrics read, stored by column. The research tape records one row at every
+ * bar (a year of 1-minute bars is 525,600); as row objects they were a large share of the backtest's memory and
+ * garbage collection (issue 17), as typed-array columns they are flat memory read by index.
+ */
+import type { VerdictKind } from '../../domain/intent.ts';
+
+export type LegFigures = Record<string, { base: number; oracle: number }>;
+
+/** Read side: what the metrics use (rows 0 … length−1, in time order). */
+export interface MetricsTimeline {
+  readonly length: number;
+  readonly ts: ArrayLike<number>;
+  readonly equity: ArrayLike<number>;
+  readonly mark: ArrayLike<number>;
+  readonly oracle: ArrayLike<number>;
+  readonly base: ArrayLike<number>;
+  verdict(i: number): VerdictKind;
+  /** Spread runs: every leg's base and oracle at row i; undefined for a single-market run. */
+  legs(i: number): LegFigures | undefined;
+}
+
+export interface MetricsRow {
+  ts: number;
+  equity: number;
+  mark: number;
+  oracle: number;
+  base: number;
+  verdict: VerdictKind;
+  legs?: LegFigures;
+}
+
+const VERDICTS: readonly VerdictKind[] = ['APPROVE', 'CLAMP', 'REDUCE_ONLY', 'PAUSE'];
+const CODE: Record<VerdictKind, number> = { APPROVE: 0, CLAMP: 1, REDUCE_ONLY: 2, PAUSE: 3 };
+const NUMERIC = ['ts', 'equity', 'mark', 'oracle', 'base'] as const;
+
+/** Grows by doubling as rows are pushed; `view()` reads what was pushed so far. */
+export class MetricsTimelineBuilder {
+  #n = 0;
+  #cols: Record<(typeof NUMERIC)[number], Float64Array>;
+  #verdict: Uint8Array;
+  readonly #legs: (LegFigures | undefined)[] = [];
+
+  constructor(expected = 1024) {
+    const cap = Math.max(16, expected);
+    this.#cols = {
+      ts: new Float64Array(cap),
+      equity: new Float64Array(cap),
+      mark: new Float64Array(cap),
+      oracle: new Float64Array(cap),
+      base: new Float64Array(cap),
+    };
+    this.#verdict = new Uint8Array(cap);
+  }
+
+  push(r: MetricsRow): void {
+    if (this.#n === this.#verdict.length) this.#grow();
+    const i = this.#n++;
+    const c = this.#cols;
+    c.ts[i] = r.ts;
+    c.equity[i] = r.equity;
+    c.mark[i] = r.mark;
+    c.oracle[i] = r.oracle;
+    c.base[i] = r.base;
+    this.#verdict[i] = CODE[r.verdict];
+    if (r.legs !== undefined) this.#legs[i] = r.legs;
+  }
+
+  view(): MetricsTimeline {
+    const n = this.#n;
+    const c = this.#cols;
+    const verdict = this.#verdict;
+    const legs = this.#legs;
+    return {
+      length: n,
+      ts: c.ts.subarray(0, n),
+      equity: c.equity.subarray(0, n),
+      mark: c.mark.subarray(0, n),
+      oracle: c.oracle.subarray(0, n),
+      base: c.base.subarray(0, n),
+      verdict: (i) => VERDICTS[verdict[i]],
+      legs: (i) => legs[i],
+    };
+  }
+
+  #grow(): void {
+    const cap = this.#verdict.length * 2;
+    for (const k of NUMERIC) {
+      const a = new Float64Array(cap);
+      a.set(this.#cols[k]);
+      this.#cols[k] = a;
+    }
+    const v = new Uint8Array(cap);
+    v.set(this.#verdict);
+    this.#verdict = v;
+  }
+}
+
+/** Rows to the columnar form (tests and small inputs). */
+export function metricsTimelineOf(rows: readonly MetricsRow[]): MetricsTimeline {
+  const b = new MetricsTimelineBuilder(rows.length);
+  for (const r of rows) b.push(r);
+  return b.view();
+}
