@@ -13,7 +13,7 @@ const VERDICTS: readonly VerdictKind[] = ['APPROVE', 'CLAMP', 'REDUCE_ONLY', 'PA
 const VERDICT_CODE: Record<VerdictKind, number> = { APPROVE: 0, CLAMP: 1, REDUCE_ONLY: 2, PAUSE: 3 };
 
 /** The numeric columns, in report.json's key order. */
-export const NUMERIC_COLUMNS = [
+const NUMERIC_COLUMNS = [
   'ts',
   'mark',
   'oracle',
@@ -24,8 +24,9 @@ export const NUMERIC_COLUMNS = [
   'health',
   'liqPrice',
 ] as const;
-export const COUNT_COLUMNS = ['openBids', 'openAsks', 'openBidBase', 'openAskBase'] as const;
+const COUNT_COLUMNS = ['openBids', 'openAsks', 'openBidBase', 'openAskBase'] as const;
 type Column = (typeof NUMERIC_COLUMNS)[number] | (typeof COUNT_COLUMNS)[number] | 'rangeLo' | 'rangeHi';
+const ALL_COLUMNS: readonly Column[] = [...NUMERIC_COLUMNS, ...COUNT_COLUMNS, 'rangeLo', 'rangeHi'];
 
 /** One bar's figures as the backtest loop measures them (null where the report prints null). */
 export interface TimelineInput {
@@ -53,7 +54,7 @@ const nullable = (v: number): number | null => (Number.isNaN(v) ? null : v);
 export class Timeline implements Iterable<TimelineRow> {
   #length = 0;
   #capacity: number;
-  #cols = new Map<Column, Float64Array>();
+  #c = {} as Record<Column, Float64Array>;
   #verdict: Uint8Array;
   /** Set by the first row: whether rows carry the grid's range (every row of a run has the same shape). */
   #hasRange = false;
@@ -62,8 +63,7 @@ export class Timeline implements Iterable<TimelineRow> {
   /** `expected` sizes the columns up front (the bar count); they grow by doubling beyond it. */
   constructor(expected = 1024) {
     this.#capacity = Math.max(16, expected);
-    for (const c of [...NUMERIC_COLUMNS, ...COUNT_COLUMNS, 'rangeLo', 'rangeHi'] as const)
-      this.#cols.set(c, new Float64Array(this.#capacity));
+    for (const c of ALL_COLUMNS) this.#c[c] = new Float64Array(this.#capacity);
     this.#verdict = new Uint8Array(this.#capacity);
   }
 
@@ -79,21 +79,33 @@ export class Timeline implements Iterable<TimelineRow> {
   push(row: TimelineInput, extras: TimelineExtras): void {
     if (this.#length === this.#capacity) this.#grow();
     const i = this.#length++;
-    const cols = this.#cols;
-    for (const c of NUMERIC_COLUMNS) (cols.get(c) as Float64Array)[i] = row[c] ?? Number.NaN;
-    for (const c of COUNT_COLUMNS) (cols.get(c) as Float64Array)[i] = row[c];
+    // One store per column, named: this runs once per bar (a Map lookup per column was a visible cost).
+    const c = this.#c;
+    c.ts[i] = row.ts;
+    c.mark[i] = row.mark;
+    c.oracle[i] = row.oracle;
+    c.base[i] = row.base;
+    c.collateral[i] = row.collateral;
+    c.equity[i] = row.equity;
+    c.leverage[i] = row.leverage;
+    c.health[i] = row.health;
+    c.liqPrice[i] = row.liqPrice ?? Number.NaN;
+    c.openBids[i] = row.openBids;
+    c.openAsks[i] = row.openAsks;
+    c.openBidBase[i] = row.openBidBase;
+    c.openAskBase[i] = row.openAskBase;
     this.#verdict[i] = VERDICT_CODE[row.verdict];
     if (i === 0) this.#hasRange = extras.rangeLo !== undefined;
     if (this.#hasRange) {
-      (cols.get('rangeLo') as Float64Array)[i] = extras.rangeLo ?? Number.NaN;
-      (cols.get('rangeHi') as Float64Array)[i] = extras.rangeHi ?? Number.NaN;
+      c.rangeLo[i] = extras.rangeLo ?? Number.NaN;
+      c.rangeHi[i] = extras.rangeHi ?? Number.NaN;
     }
     if (extras.legs !== undefined || this.#legs.length > 0) this.#legs[i] = extras.legs;
   }
 
   /** A column's values for rows [0, length): a view, not a copy. NaN stands for null. */
   column(name: Column): Float64Array {
-    return (this.#cols.get(name) as Float64Array).subarray(0, this.#length);
+    return this.#c[name].subarray(0, this.#length);
   }
 
   verdictAt(i: number): VerdictKind {
@@ -108,7 +120,7 @@ export class Timeline implements Iterable<TimelineRow> {
   at(i: number): TimelineRow | undefined {
     const k = i < 0 ? this.#length + i : i;
     if (k < 0 || k >= this.#length) return undefined;
-    const v = (c: Column): number => (this.#cols.get(c) as Float64Array)[k];
+    const v = (c: Column): number => this.#c[c][k];
     const row: TimelineRow = {
       ts: v('ts'),
       mark: v('mark'),
@@ -150,10 +162,10 @@ export class Timeline implements Iterable<TimelineRow> {
 
   #grow(): void {
     this.#capacity *= 2;
-    for (const [c, a] of this.#cols) {
+    for (const c of ALL_COLUMNS) {
       const b = new Float64Array(this.#capacity);
-      b.set(a);
-      this.#cols.set(c, b);
+      b.set(this.#c[c]);
+      this.#c[c] = b;
     }
     const v = new Uint8Array(this.#capacity);
     v.set(this.#verdict);

@@ -68,8 +68,10 @@ export function toInt(value: number, decimals: number): bigint {
 
 /** Integer at `decimals` places to a JS number (for display and float maths only, never for booking). */
 export function toNumber(value: bigint, decimals: number): number {
-  return Number(value) / 10 ** decimals;
+  return Number(value) / (POW10[decimals] ?? 10 ** decimals);
 }
+/** 10^0 … 10^22, all exact doubles: the same divisor `10 ** d` gives, without a pow call per conversion. */
+const POW10 = Array.from({ length: 23 }, (_, d) => 10 ** d);
 
 /** Integer at `decimals` places to exact decimal text, trailing zeros trimmed ("1.5", "-0.000001", "3"). */
 export function formatInt(value: bigint, decimals: number): string {

@@ -27,10 +27,12 @@ import {
 } from './liquidation.ts';
 import {
   isLiquidatable,
+  liquidationPrice,
   type MarginFigures,
   type MarginInputs,
   meetsMaintenanceWithBuffer,
 } from './margin.ts';
+import { currentMemo, type MarginMemo } from './margin-memo.ts';
 import { barPath, encounterDistance, type MakerFillRule, participationCap, quoteOf } from './matching.ts';
 import { QueueModel, type QueueModelParams } from './queue-model.ts';
 import {
@@ -128,7 +130,28 @@ export class SimEngine {
   protected readonly ensurePrices = (m: SimMarket): void => refreshPrices(m, this.spreadNum);
 
   protected figures(sub: SimSubaccount): MarginFigures {
-    return marginOf(sub, this.marketOf, this.ensurePrices);
+    const memo = this.memoOf(sub);
+    memo.figures ??= marginOf(sub, this.marketOf, this.ensurePrices);
+    return memo.figures;
+  }
+
+  /** Drift's liquidation price for one market (PRICE), undefined when there is none; memoised as figures. */
+  protected liquidationPriceOf(sub: SimSubaccount, marketIndex: number): bigint | undefined {
+    const memo = this.memoOf(sub);
+    if (!memo.liquidationPrices.has(marketIndex))
+      memo.liquidationPrices.set(marketIndex, liquidationPrice(this.marginInputs(sub), marketIndex));
+    return memo.liquidationPrices.get(marketIndex);
+  }
+
+  private readonly pricedMarket = (marketIndex: number): SimMarket => {
+    const m = this.marketOf(marketIndex);
+    this.ensurePrices(m);
+    return m;
+  };
+
+  private memoOf(sub: SimSubaccount): MarginMemo {
+    sub.marginMemo = currentMemo(sub.marginMemo, sub.collateral, sub.positions, this.pricedMarket);
+    return sub.marginMemo;
   }
 
   protected marginInputs(sub: SimSubaccount): MarginInputs {

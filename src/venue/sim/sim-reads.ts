@@ -8,7 +8,7 @@ import type { L2Book } from '../port.ts';
 import { toAccountState, toPosition } from './account-state.ts';
 import { modelBook } from './depth.ts';
 import type { PerpPositionState } from './ledger.ts';
-import { liquidationPrice, type MarginFigures } from './margin.ts';
+import type { MarginFigures } from './margin.ts';
 import { SimEngine } from './sim-engine.ts';
 
 export class SimReads extends SimEngine {
@@ -47,8 +47,7 @@ export class SimReads extends SimEngine {
 
   /** Drift's liquidation price for one market (PRICE), undefined when there is none. */
   liquidationPrice(subaccountId: number, marketIndex: number): bigint | undefined {
-    const sub = this.sub(subaccountId);
-    return liquidationPrice(this.marginInputs(sub), marketIndex);
+    return this.liquidationPriceOf(this.sub(subaccountId), marketIndex);
   }
 
   positions(subaccountId: number): Position[] {

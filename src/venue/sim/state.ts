@@ -3,12 +3,14 @@
  * Mutable on purpose: the backtest hot loop touches these every bar and must not allocate. Money stays bigint;
  * the `…Num` fields are float shadows used only to decide cheaply whether exact (bigint) work is needed.
  */
+
 import type { MarketSpec } from '../../domain/markets.ts';
 import type { Order } from '../../domain/types.ts';
 import type { L2Book } from '../port.ts';
 import type { FundingClock } from './funding-clock.ts';
 import type { CumulativeFunding, PerpPositionState } from './ledger.ts';
 import { computeMargin, type MarginFigures, type MarginInputs } from './margin.ts';
+import type { MarginMemo } from './margin-memo.ts';
 import { bidAskAround } from './matching.ts';
 
 export interface SimMarket {
@@ -68,6 +70,8 @@ export interface SimSubaccount {
   shadowDirty: boolean;
   shadow: PositionShadow[];
   collateralNum: number;
+  /** The last margin figures with the inputs they came from (margin-memo.ts). */
+  marginMemo?: MarginMemo;
 }
 
 export interface PositionShadow {
