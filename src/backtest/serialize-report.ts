@@ -30,28 +30,72 @@ function* rowChunks(items: readonly unknown[]): Generator<string> {
   yield '\n  ]';
 }
 
+/**
+ * A column's numbers as text, remembering the last one: collateral, position, order counts and health repeat
+ * for long stretches of bars, and number formatting is most of the writer's time.
+ */
+function columnText(values: Float64Array): (k: number) => string {
+  let last = Number.NaN;
+  let text = 'null';
+  return (k) => {
+    const v = values[k];
+    if (v !== last) {
+      last = v;
+      text = num(v);
+    }
+    return text;
+  };
+}
+
 function* timelineChunks(t: Timeline): Generator<string> {
   const n = t.length;
   if (n === 0) {
     yield '[]';
     return;
   }
-  const [ts, mark, oracle, base, collateral, equity, leverage, health, liq] = (
-    ['ts', 'mark', 'oracle', 'base', 'collateral', 'equity', 'leverage', 'health', 'liqPrice'] as const
-  ).map((c) => t.column(c));
-  const [bids, asks, bidBase, askBase] = (
-    ['openBids', 'openAsks', 'openBidBase', 'openAskBase'] as const
-  ).map((c) => t.column(c));
-  const lo = t.column('rangeLo');
-  const hi = t.column('rangeHi');
+  const [
+    ts,
+    mark,
+    oracle,
+    base,
+    collateral,
+    equity,
+    leverage,
+    health,
+    liq,
+    bids,
+    asks,
+    bidBase,
+    askBase,
+    lo,
+    hi,
+  ] = (
+    [
+      'ts',
+      'mark',
+      'oracle',
+      'base',
+      'collateral',
+      'equity',
+      'leverage',
+      'health',
+      'liqPrice',
+      'openBids',
+      'openAsks',
+      'openBidBase',
+      'openAskBase',
+      'rangeLo',
+      'rangeHi',
+    ] as const
+  ).map((c) => columnText(t.column(c)));
   const hasRange = t.hasRange;
   yield '[\n';
   for (let i = 0; i < n; i += ROWS_PER_CHUNK) {
     const end = Math.min(n, i + ROWS_PER_CHUNK);
     let s = '';
     for (let k = i; k < end; k++) {
-      s += `    {"ts":${num(ts[k])},"mark":${num(mark[k])},"oracle":${num(oracle[k])},"base":${num(base[k])},"collateral":${num(collateral[k])},"equity":${num(equity[k])},"leverage":${num(leverage[k])},"health":${num(health[k])},"liqPrice":${num(liq[k])},"verdict":"${t.verdictAt(k)}","openBids":${num(bids[k])},"openAsks":${num(asks[k])},"openBidBase":${num(bidBase[k])},"openAskBase":${num(askBase[k])}`;
-      if (hasRange) s += `,"rangeLo":${num(lo[k])},"rangeHi":${num(hi[k])}`;
+      s += `    {"ts":${ts(k)},"mark":${mark(k)},"oracle":${oracle(k)},"base":${base(k)},"collateral":${collateral(k)},"equity":${equity(k)},"leverage":${leverage(k)},"health":${health(k)},"liqPrice":${liq(k)},"verdict":"${t.verdictAt(k)}","openBids":${bids(k)},"openAsks":${asks(k)},"openBidBase":${bidBase(k)},"openAskBase":${askBase(k)}`;
+      if (hasRange) s += `,"rangeLo":${lo(k)},"rangeHi":${hi(k)}`;
       const legs = t.legsAt(k);
       if (legs !== undefined) s += `,"legs":${JSON.stringify(legs)}`;
       s += k + 1 < n ? '},\n' : '}';
