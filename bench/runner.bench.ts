@@ -1,15 +1,23 @@
 /**
  * Runner capacity: N paper grid bots in one process, each on its own simulated venue, fed by one synthetic
- * 1-minute market stream (generateCandles). One loop iteration of a bot = venue bar (matching) + market data +
- * due check + account read + decision + commands through the async VenuePort — the BotSession code the runner
- * uses. No database in the hot path: each bar's buffered writes are taken off the sessions (as a batched writer
- * would) and dropped. Reports decisions/s, p50/p99 loop latency and memory for N = 10, 100, 1,000.
- * Run alone: `npx node --expose-gc bench/runner.bench.ts`.
+ * 1-minute market stream (generateCandles). One bar for a bot = venue bar (matching) + market data + due check +
+ * account read + decision + commands through the async VenuePort + the tick's afterTick (account refresh,
+ * history point) — the BotSession code the runner uses. No database in the hot path: each bar's buffered writes
+ * are taken off the sessions (as a batched writer would) and dropped.
+ *
+ * Two kinds of figure:
+ * - throughput (N = 10, 100): decisions/s and one bot's loop latency after a short warm-up;
+ * - steady state (N = 1,000): every bot warmed with a week of bars (the blended range's longest window, 1W =
+ *   10,080 one-minute bars, so every window is full), then RSS per bot and the latency of one bar for all bots
+ *   (p50/p99/max of the whole-bar loop).
+ * Run alone: `node --expose-gc bench/runner.bench.ts`.
  */
 import { performance } from 'node:perf_hooks';
 import { parseBotConfig } from '../src/config/bot-config.ts';
 import { generateCandles } from '../src/data/synthetic.ts';
+import type { Candle } from '../src/data/types.ts';
 import { createLogger } from '../src/log/logger.ts';
+import { LOOKBACK_MS } from '../src/marketdata/blended-range.ts';
 import { createEngine } from '../src/runner/bot-engine.ts';
 import { BotSession } from '../src/runner/bot-session.ts';
 import { RunnerMetrics } from '../src/runner/metrics.ts';
@@ -22,7 +30,9 @@ export interface BenchResult {
 }
 
 const MINUTE = 60_000;
-const WARMUP_BARS = 240;
+const WEEK_BARS = LOOKBACK_MS['1w'] / MINUTE;
+/** The venue needs only recent bars (mark, oracle, volume); the range needs the whole week. */
+const VENUE_WARMUP_BARS = 60;
 
 const config = parseBotConfig(
   {
@@ -41,20 +51,25 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-async function scenario(n: number, bars: number): Promise<BenchResult[]> {
-  const candles = generateCandles(WARMUP_BARS + bars, { seed: 7, startPrice: 140 });
+interface Bot {
+  s: BotSession;
+  venue: SimVenue;
+}
+
+/** N bots warmed on `candles[0, warmBars)`: the engine sees every warm bar, the venue the last few. */
+function openBots(n: number, candles: Candle[], warmBars: number): Bot[] {
   const metrics = new RunnerMetrics();
   const log = createLogger({ write: () => {}, botId: 'bench', minLevel: 'error' });
-  const sessions: { s: BotSession; venue: SimVenue }[] = [];
-  const startTs = (candles[WARMUP_BARS] as { ts: number }).ts;
+  const startTs = (candles[warmBars] as Candle).ts;
+  const bots: Bot[] = [];
   for (let i = 0; i < n; i++) {
     const venue = new SimVenue({ markets: config.markets, spreadBps: 2 });
     const sub = venue.exchange.createSubaccount(`b${i}`);
     venue.exchange.deposit(sub, 1_000_000_000n);
     const engine = createEngine(config, () => 140, startTs);
-    for (let k = 0; k < WARMUP_BARS; k++) {
-      const c = candles[k] as (typeof candles)[number];
-      venue.exchange.onBar(0, c, MINUTE);
+    for (let k = 0; k < warmBars; k++) {
+      const c = candles[k] as Candle;
+      if (k >= warmBars - VENUE_WARMUP_BARS) venue.exchange.onBar(0, c, MINUTE);
       engine.warm('SOL-PERP', c, MINUTE);
     }
     venue.exchange.drainEvents();
@@ -75,56 +90,102 @@ async function scenario(n: number, bars: number): Promise<BenchResult[]> {
       snapshotCadenceMs: 15 * MINUTE,
     });
     venue.subscribe((e) => s.onVenueEvent(e));
-    sessions.push({ s, venue });
+    bots.push({ s, venue });
   }
-  globalThis.gc?.();
-  const lat = new Float64Array(n * bars);
+  return bots;
+}
+
+interface BarLoop {
+  decisions: number;
+  seconds: number;
+  /** One bot's bar, ms. */
+  perBot: Float64Array;
+  /** All bots' bar, ms. */
+  perBar: Float64Array;
+}
+
+async function runBars(bots: Bot[], candles: Candle[], from: number, bars: number): Promise<BarLoop> {
+  const perBot = new Float64Array(bots.length * bars);
+  const perBar = new Float64Array(bars);
   let samples = 0;
   let decisions = 0;
-  let tickMax = 0;
   const t0 = performance.now();
-  for (let k = WARMUP_BARS; k < WARMUP_BARS + bars; k++) {
-    const c = candles[k] as (typeof candles)[number];
+  for (let k = from; k < from + bars; k++) {
+    const c = candles[k] as Candle;
     const ts = c.ts + MINUTE;
-    const tickStart = performance.now();
-    for (const { s, venue } of sessions) {
+    const barStart = performance.now();
+    for (const { s, venue } of bots) {
       const a = performance.now();
       venue.onBar(0, c, MINUTE);
       s.engine.onBar('SOL-PERP', c, MINUTE);
       if (await s.cycle(ts)) decisions++;
-      lat[samples++] = performance.now() - a;
+      await s.afterTick(ts);
+      perBot[samples++] = performance.now() - a;
       s.takeWrites();
     }
-    const tick = performance.now() - tickStart;
-    if (tick > tickMax) tickMax = tick;
+    perBar[k - from] = performance.now() - barStart;
   }
-  const seconds = (performance.now() - t0) / 1000;
-  const sorted = lat.subarray(0, samples).sort();
-  const mem = process.memoryUsage();
+  return { decisions, seconds: (performance.now() - t0) / 1000, perBot, perBar };
+}
+
+const mib = (bytes: number): number => bytes / 2 ** 20;
+
+async function throughput(n: number, bars: number): Promise<BenchResult[]> {
+  const warm = 240;
+  const candles = generateCandles(warm + bars, { seed: 7, startPrice: 140 });
+  const bots = openBots(n, candles, warm);
+  globalThis.gc?.();
+  const r = await runBars(bots, candles, warm, bars);
+  const sorted = r.perBot.sort();
   return [
-    { name: `n${n}.decisions_per_s`, value: decisions / seconds, unit: 'decisions/s' },
-    { name: `n${n}.loop_p50`, value: percentile(sorted, 50), unit: 'ms' },
-    { name: `n${n}.loop_p99`, value: percentile(sorted, 99), unit: 'ms' },
-    { name: `n${n}.tick_max`, value: tickMax, unit: 'ms (all bots, one bar)' },
-    { name: `n${n}.rss`, value: mem.rss / 2 ** 20, unit: 'MiB' },
-    { name: `n${n}.heap_used`, value: mem.heapUsed / 2 ** 20, unit: 'MiB' },
+    { name: `n${n}.decisions_per_s`, value: r.decisions / r.seconds, unit: 'decisions/s' },
+    { name: `n${n}.loop_p50`, value: percentile(sorted, 50), unit: 'ms (one bot, one bar)' },
+    { name: `n${n}.loop_p99`, value: percentile(sorted, 99), unit: 'ms (one bot, one bar)' },
   ];
+}
+
+/** 1,000 bots after a week of warm-up: memory per bot and one bar for all of them. */
+async function steadyState(n: number, bars: number): Promise<BenchResult[]> {
+  const candles = generateCandles(WEEK_BARS + bars, { seed: 7, startPrice: 140 });
+  globalThis.gc?.();
+  const base = process.memoryUsage();
+  const t0 = performance.now();
+  const bots = openBots(n, candles, WEEK_BARS);
+  const warmSeconds = (performance.now() - t0) / 1000;
+  const r = await runBars(bots, candles, WEEK_BARS, bars);
+  globalThis.gc?.();
+  const mem = process.memoryUsage();
+  const sorted = r.perBar.sort();
+  const out: BenchResult[] = [
+    { name: `week.n${n}.warmup`, value: warmSeconds, unit: `s (${n} bots × ${WEEK_BARS} bars)` },
+    { name: `week.n${n}.bar_p50`, value: percentile(sorted, 50), unit: `ms (all ${n} bots, one bar)` },
+    { name: `week.n${n}.bar_p99`, value: percentile(sorted, 99), unit: `ms (all ${n} bots, one bar)` },
+    { name: `week.n${n}.bar_max`, value: sorted[sorted.length - 1] as number, unit: 'ms' },
+    { name: `week.n${n}.rss`, value: mib(mem.rss), unit: 'MiB' },
+    { name: `week.n${n}.heap_used`, value: mib(mem.heapUsed), unit: 'MiB' },
+    { name: `week.n${n}.rss_per_bot`, value: (mem.rss - base.rss) / n / 1024, unit: 'KiB (RSS growth / N)' },
+    {
+      name: `week.n${n}.heap_per_bot`,
+      value: (mem.heapUsed + mem.arrayBuffers - base.heapUsed - base.arrayBuffers) / n / 1024,
+      unit: 'KiB (heap + array buffers growth / N)',
+    },
+  ];
+  // keep the bots alive until measured
+  if (bots.length !== n) throw new Error('lost bots');
+  return out;
 }
 
 export async function run(): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
-  for (const [n, bars] of [
-    [10, 2000],
-    [100, 400],
-    [1000, 100],
-  ] as const) {
-    out.push(...(await scenario(n, bars)));
-    globalThis.gc?.();
-  }
+  out.push(...(await throughput(10, 2000)));
+  globalThis.gc?.();
+  out.push(...(await throughput(100, 400)));
+  globalThis.gc?.();
+  out.push(...(await steadyState(1000, 200)));
   return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of await run())
-    console.log(`${r.name.padEnd(24)} ${r.value.toFixed(3).padStart(12)} ${r.unit}`);
+    console.log(`${r.name.padEnd(26)} ${r.value.toFixed(3).padStart(12)} ${r.unit}`);
 }
