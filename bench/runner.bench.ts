@@ -16,12 +16,10 @@ import { performance } from 'node:perf_hooks';
 import { parseBotConfig } from '../src/config/bot-config.ts';
 import { generateCandles } from '../src/data/synthetic.ts';
 import type { Candle } from '../src/data/types.ts';
-import { createLogger } from '../src/log/logger.ts';
 import { LOOKBACK_MS } from '../src/marketdata/blended-range.ts';
-import { createEngine } from '../src/runner/bot-engine.ts';
-import { BotSession } from '../src/runner/bot-session.ts';
+import { MarketDataHub } from '../src/marketdata/market-data-hub.ts';
 import { RunnerMetrics } from '../src/runner/metrics.ts';
-import { SimVenue } from '../src/venue/sim/sim-venue.ts';
+import { type FleetBot, fleetBar, openFleetBot } from '../src/runner/test-support/paper-fleet.ts';
 
 export interface BenchResult {
   name: string;
@@ -31,8 +29,6 @@ export interface BenchResult {
 
 const MINUTE = 60_000;
 const WEEK_BARS = LOOKBACK_MS['1w'] / MINUTE;
-/** The venue needs only recent bars (mark, oracle, volume); the range needs the whole week. */
-const VENUE_WARMUP_BARS = 60;
 
 const config = parseBotConfig(
   {
@@ -51,48 +47,18 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-interface Bot {
-  s: BotSession;
-  venue: SimVenue;
-}
-
-/** N bots warmed on `candles[0, warmBars)`: the engine sees every warm bar, the venue the last few. */
-function openBots(n: number, candles: Candle[], warmBars: number): Bot[] {
+/**
+ * N bots warmed on `candles[0, warmBars)`: the engine sees every warm bar, the venue the last few. The bots
+ * share their blended range through one MarketDataHub, as the runner's bots do: the first bot's warm-up fills
+ * the window buffers, the others follow it by comparing samples.
+ */
+function openBots(n: number, candles: Candle[], warmBars: number): FleetBot[] {
+  const marketData = new MarketDataHub();
   const metrics = new RunnerMetrics();
-  const log = createLogger({ write: () => {}, botId: 'bench', minLevel: 'error' });
-  const startTs = (candles[warmBars] as Candle).ts;
-  const bots: Bot[] = [];
-  for (let i = 0; i < n; i++) {
-    const venue = new SimVenue({ markets: config.markets, spreadBps: 2 });
-    const sub = venue.exchange.createSubaccount(`b${i}`);
-    venue.exchange.deposit(sub, 1_000_000_000n);
-    const engine = createEngine(config, () => 140, startTs);
-    for (let k = 0; k < warmBars; k++) {
-      const c = candles[k] as Candle;
-      if (k >= warmBars - VENUE_WARMUP_BARS) venue.exchange.onBar(0, c, MINUTE);
-      engine.warm('SOL-PERP', c, MINUTE);
-    }
-    venue.exchange.drainEvents();
-    const s = new BotSession({
-      id: `b${i}`,
-      name: `b${i}`,
-      mode: 'paper',
-      config,
-      objectiveVersion: 1,
-      engine,
-      venue,
-      subaccountId: sub,
-      liquidationPrice: (_a, m) => venue.exchange.liquidationPrice(sub, m),
-      leaseHeld: () => true,
-      metrics,
-      log,
-      deposited: 1_000_000_000n,
-      snapshotCadenceMs: 15 * MINUTE,
-    });
-    venue.subscribe((e) => s.onVenueEvent(e));
-    bots.push({ s, venue });
-  }
-  return bots;
+  const warm = candles.slice(0, warmBars);
+  return Array.from({ length: n }, (_, i) =>
+    openFleetBot({ id: `b${i}`, config, warm, intervalMs: MINUTE, price: 140, marketData, metrics }),
+  );
 }
 
 interface BarLoop {
@@ -104,7 +70,7 @@ interface BarLoop {
   perBar: Float64Array;
 }
 
-async function runBars(bots: Bot[], candles: Candle[], from: number, bars: number): Promise<BarLoop> {
+async function runBars(bots: FleetBot[], candles: Candle[], from: number, bars: number): Promise<BarLoop> {
   const perBot = new Float64Array(bots.length * bars);
   const perBar = new Float64Array(bars);
   let samples = 0;
@@ -112,16 +78,11 @@ async function runBars(bots: Bot[], candles: Candle[], from: number, bars: numbe
   const t0 = performance.now();
   for (let k = from; k < from + bars; k++) {
     const c = candles[k] as Candle;
-    const ts = c.ts + MINUTE;
     const barStart = performance.now();
-    for (const { s, venue } of bots) {
+    for (const bot of bots) {
       const a = performance.now();
-      venue.onBar(0, c, MINUTE);
-      s.engine.onBar('SOL-PERP', c, MINUTE);
-      if (await s.cycle(ts)) decisions++;
-      await s.afterTick(ts);
+      if (await fleetBar(bot, c, MINUTE)) decisions++;
       perBot[samples++] = performance.now() - a;
-      s.takeWrites();
     }
     perBar[k - from] = performance.now() - barStart;
   }
