@@ -136,11 +136,36 @@ async function steadyState(n: number, bars: number): Promise<BenchResult[]> {
   return out;
 }
 
+/**
+ * What the bar loop adds per bot as it keeps running: the session's chart history grows to its limit (5,000
+ * points, one per bar here) and stays there. Ten bots run 5,000 bars; heap growth per bot.
+ */
+async function historyAtLimit(n: number): Promise<BenchResult[]> {
+  const bars = 5000;
+  const candles = generateCandles(240 + bars, { seed: 7, startPrice: 140 });
+  const bots = openBots(n, candles, 240);
+  globalThis.gc?.();
+  const base = process.memoryUsage();
+  await runBars(bots, candles, 240, bars);
+  globalThis.gc?.();
+  const mem = process.memoryUsage();
+  const grown = mem.heapUsed + mem.arrayBuffers - base.heapUsed - base.arrayBuffers;
+  return [
+    {
+      name: `history.n${n}.heap_per_bot`,
+      value: grown / n / 1024,
+      unit: `KiB (growth over ${bars} bars, history at its limit)`,
+    },
+  ];
+}
+
 export async function run(): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
   out.push(...(await throughput(10, 2000)));
   globalThis.gc?.();
   out.push(...(await throughput(100, 400)));
+  globalThis.gc?.();
+  out.push(...(await historyAtLimit(10)));
   globalThis.gc?.();
   out.push(...(await steadyState(1000, 200)));
   return out;
