@@ -1,19 +1,25 @@
 /**
  * Runner capacity: N paper grid bots in one process, each on its own simulated venue, fed by one synthetic
- * 1-minute market stream (generateCandles). One loop iteration of a bot = venue bar (matching) + market data +
- * due check + account read + decision + commands through the async VenuePort — the BotSession code the runner
- * uses. No database in the hot path: each bar's buffered writes are taken off the sessions (as a batched writer
- * would) and dropped. Reports decisions/s, p50/p99 loop latency and memory for N = 10, 100, 1,000.
- * Run alone: `npx node --expose-gc bench/runner.bench.ts`.
+ * 1-minute market stream (generateCandles). One bar for a bot = venue bar (matching) + market data + due check +
+ * account read + decision + commands through the async VenuePort + the tick's afterTick (account refresh,
+ * history point) — the BotSession code the runner uses. No database in the hot path: each bar's buffered writes
+ * are taken off the sessions (as a batched writer would) and dropped.
+ *
+ * Two kinds of figure:
+ * - throughput (N = 10, 100): decisions/s and one bot's loop latency after a short warm-up;
+ * - steady state (N = 1,000): every bot warmed with a week of bars (the blended range's longest window, 1W =
+ *   10,080 one-minute bars, so every window is full), then RSS per bot and the latency of one bar for all bots
+ *   (p50/p99/max of the whole-bar loop).
+ * Run alone: `node --expose-gc bench/runner.bench.ts`.
  */
 import { performance } from 'node:perf_hooks';
 import { parseBotConfig } from '../src/config/bot-config.ts';
 import { generateCandles } from '../src/data/synthetic.ts';
-import { createLogger } from '../src/log/logger.ts';
-import { createEngine } from '../src/runner/bot-engine.ts';
-import { BotSession } from '../src/runner/bot-session.ts';
+import type { Candle } from '../src/data/types.ts';
+import { LOOKBACK_MS } from '../src/marketdata/blended-range.ts';
+import { MarketDataHub } from '../src/marketdata/market-data-hub.ts';
 import { RunnerMetrics } from '../src/runner/metrics.ts';
-import { SimVenue } from '../src/venue/sim/sim-venue.ts';
+import { type FleetBot, fleetBar, openFleetBot } from '../src/runner/test-support/paper-fleet.ts';
 
 export interface BenchResult {
   name: string;
@@ -22,7 +28,7 @@ export interface BenchResult {
 }
 
 const MINUTE = 60_000;
-const WARMUP_BARS = 240;
+const WEEK_BARS = LOOKBACK_MS['1w'] / MINUTE;
 
 const config = parseBotConfig(
   {
@@ -41,90 +47,131 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-async function scenario(n: number, bars: number): Promise<BenchResult[]> {
-  const candles = generateCandles(WARMUP_BARS + bars, { seed: 7, startPrice: 140 });
+/**
+ * N bots warmed on `candles[0, warmBars)`: the engine sees every warm bar, the venue the last few. The bots
+ * share their blended range through one MarketDataHub, as the runner's bots do: the first bot's warm-up fills
+ * the window buffers, the others follow it by comparing samples.
+ */
+function openBots(n: number, candles: Candle[], warmBars: number): FleetBot[] {
+  const marketData = new MarketDataHub();
   const metrics = new RunnerMetrics();
-  const log = createLogger({ write: () => {}, botId: 'bench', minLevel: 'error' });
-  const sessions: { s: BotSession; venue: SimVenue }[] = [];
-  const startTs = (candles[WARMUP_BARS] as { ts: number }).ts;
-  for (let i = 0; i < n; i++) {
-    const venue = new SimVenue({ markets: config.markets, spreadBps: 2 });
-    const sub = venue.exchange.createSubaccount(`b${i}`);
-    venue.exchange.deposit(sub, 1_000_000_000n);
-    const engine = createEngine(config, () => 140, startTs);
-    for (let k = 0; k < WARMUP_BARS; k++) {
-      const c = candles[k] as (typeof candles)[number];
-      venue.exchange.onBar(0, c, MINUTE);
-      engine.warm('SOL-PERP', c, MINUTE);
-    }
-    venue.exchange.drainEvents();
-    const s = new BotSession({
-      id: `b${i}`,
-      name: `b${i}`,
-      mode: 'paper',
-      config,
-      objectiveVersion: 1,
-      engine,
-      venue,
-      subaccountId: sub,
-      liquidationPrice: (_a, m) => venue.exchange.liquidationPrice(sub, m),
-      leaseHeld: () => true,
-      metrics,
-      log,
-      deposited: 1_000_000_000n,
-      snapshotCadenceMs: 15 * MINUTE,
-    });
-    venue.subscribe((e) => s.onVenueEvent(e));
-    sessions.push({ s, venue });
-  }
-  globalThis.gc?.();
-  const lat = new Float64Array(n * bars);
+  const warm = candles.slice(0, warmBars);
+  return Array.from({ length: n }, (_, i) =>
+    openFleetBot({ id: `b${i}`, config, warm, intervalMs: MINUTE, price: 140, marketData, metrics }),
+  );
+}
+
+interface BarLoop {
+  decisions: number;
+  seconds: number;
+  /** One bot's bar, ms. */
+  perBot: Float64Array;
+  /** All bots' bar, ms. */
+  perBar: Float64Array;
+}
+
+async function runBars(bots: FleetBot[], candles: Candle[], from: number, bars: number): Promise<BarLoop> {
+  const perBot = new Float64Array(bots.length * bars);
+  const perBar = new Float64Array(bars);
   let samples = 0;
   let decisions = 0;
-  let tickMax = 0;
   const t0 = performance.now();
-  for (let k = WARMUP_BARS; k < WARMUP_BARS + bars; k++) {
-    const c = candles[k] as (typeof candles)[number];
-    const ts = c.ts + MINUTE;
-    const tickStart = performance.now();
-    for (const { s, venue } of sessions) {
+  for (let k = from; k < from + bars; k++) {
+    const c = candles[k] as Candle;
+    const barStart = performance.now();
+    for (const bot of bots) {
       const a = performance.now();
-      venue.onBar(0, c, MINUTE);
-      s.engine.onBar('SOL-PERP', c, MINUTE);
-      if (await s.cycle(ts)) decisions++;
-      lat[samples++] = performance.now() - a;
-      s.takeWrites();
+      if (await fleetBar(bot, c, MINUTE)) decisions++;
+      perBot[samples++] = performance.now() - a;
     }
-    const tick = performance.now() - tickStart;
-    if (tick > tickMax) tickMax = tick;
+    perBar[k - from] = performance.now() - barStart;
   }
-  const seconds = (performance.now() - t0) / 1000;
-  const sorted = lat.subarray(0, samples).sort();
-  const mem = process.memoryUsage();
+  return { decisions, seconds: (performance.now() - t0) / 1000, perBot, perBar };
+}
+
+const mib = (bytes: number): number => bytes / 2 ** 20;
+
+async function throughput(n: number, bars: number): Promise<BenchResult[]> {
+  const warm = 240;
+  const candles = generateCandles(warm + bars, { seed: 7, startPrice: 140 });
+  const bots = openBots(n, candles, warm);
+  globalThis.gc?.();
+  const r = await runBars(bots, candles, warm, bars);
+  const sorted = r.perBot.sort();
   return [
-    { name: `n${n}.decisions_per_s`, value: decisions / seconds, unit: 'decisions/s' },
-    { name: `n${n}.loop_p50`, value: percentile(sorted, 50), unit: 'ms' },
-    { name: `n${n}.loop_p99`, value: percentile(sorted, 99), unit: 'ms' },
-    { name: `n${n}.tick_max`, value: tickMax, unit: 'ms (all bots, one bar)' },
-    { name: `n${n}.rss`, value: mem.rss / 2 ** 20, unit: 'MiB' },
-    { name: `n${n}.heap_used`, value: mem.heapUsed / 2 ** 20, unit: 'MiB' },
+    { name: `n${n}.decisions_per_s`, value: r.decisions / r.seconds, unit: 'decisions/s' },
+    { name: `n${n}.loop_p50`, value: percentile(sorted, 50), unit: 'ms (one bot, one bar)' },
+    { name: `n${n}.loop_p99`, value: percentile(sorted, 99), unit: 'ms (one bot, one bar)' },
+  ];
+}
+
+/** 1,000 bots after a week of warm-up: memory per bot and one bar for all of them. */
+async function steadyState(n: number, bars: number): Promise<BenchResult[]> {
+  const candles = generateCandles(WEEK_BARS + bars, { seed: 7, startPrice: 140 });
+  globalThis.gc?.();
+  const base = process.memoryUsage();
+  const t0 = performance.now();
+  const bots = openBots(n, candles, WEEK_BARS);
+  const warmSeconds = (performance.now() - t0) / 1000;
+  const r = await runBars(bots, candles, WEEK_BARS, bars);
+  globalThis.gc?.();
+  const mem = process.memoryUsage();
+  const sorted = r.perBar.sort();
+  const out: BenchResult[] = [
+    { name: `week.n${n}.warmup`, value: warmSeconds, unit: `s (${n} bots × ${WEEK_BARS} bars)` },
+    { name: `week.n${n}.bar_p50`, value: percentile(sorted, 50), unit: `ms (all ${n} bots, one bar)` },
+    { name: `week.n${n}.bar_p99`, value: percentile(sorted, 99), unit: `ms (all ${n} bots, one bar)` },
+    { name: `week.n${n}.bar_max`, value: sorted[sorted.length - 1] as number, unit: 'ms' },
+    { name: `week.n${n}.rss`, value: mib(mem.rss), unit: 'MiB' },
+    { name: `week.n${n}.heap_used`, value: mib(mem.heapUsed), unit: 'MiB' },
+    { name: `week.n${n}.rss_per_bot`, value: (mem.rss - base.rss) / n / 1024, unit: 'KiB (RSS growth / N)' },
+    {
+      name: `week.n${n}.heap_per_bot`,
+      value: (mem.heapUsed + mem.arrayBuffers - base.heapUsed - base.arrayBuffers) / n / 1024,
+      unit: 'KiB (heap + array buffers growth / N)',
+    },
+  ];
+  // keep the bots alive until measured
+  if (bots.length !== n) throw new Error('lost bots');
+  return out;
+}
+
+/**
+ * What the bar loop adds per bot as it keeps running: the session's chart history grows to its limit (5,000
+ * points, one per bar here) and stays there. Ten bots run 5,000 bars; heap growth per bot.
+ */
+async function historyAtLimit(n: number): Promise<BenchResult[]> {
+  const bars = 5000;
+  const candles = generateCandles(240 + bars, { seed: 7, startPrice: 140 });
+  const bots = openBots(n, candles, 240);
+  globalThis.gc?.();
+  const base = process.memoryUsage();
+  await runBars(bots, candles, 240, bars);
+  globalThis.gc?.();
+  const mem = process.memoryUsage();
+  const grown = mem.heapUsed + mem.arrayBuffers - base.heapUsed - base.arrayBuffers;
+  return [
+    {
+      name: `history.n${n}.heap_per_bot`,
+      value: grown / n / 1024,
+      unit: `KiB (growth over ${bars} bars, history at its limit)`,
+    },
   ];
 }
 
 export async function run(): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
-  for (const [n, bars] of [
-    [10, 2000],
-    [100, 400],
-    [1000, 100],
-  ] as const) {
-    out.push(...(await scenario(n, bars)));
-    globalThis.gc?.();
-  }
+  out.push(...(await throughput(10, 2000)));
+  globalThis.gc?.();
+  out.push(...(await throughput(100, 400)));
+  globalThis.gc?.();
+  out.push(...(await historyAtLimit(10)));
+  globalThis.gc?.();
+  out.push(...(await steadyState(1000, 200)));
   return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of await run())
-    console.log(`${r.name.padEnd(24)} ${r.value.toFixed(3).padStart(12)} ${r.unit}`);
+    console.log(`${r.name.padEnd(26)} ${r.value.toFixed(3).padStart(12)} ${r.unit}`);
 }

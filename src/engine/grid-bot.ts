@@ -18,7 +18,7 @@ import { floatMakerOrders } from '../execution/floating.ts';
 import { planOrders } from '../execution/planner.ts';
 import type { ExecutionPolicy } from '../execution/policy.ts';
 import { rampFactor } from '../execution/ramp-in.ts';
-import { BlendedRange } from '../marketdata/blended-range.ts';
+import { BlendedRange, type BlendedRangeConfig, type RangeSource } from '../marketdata/blended-range.ts';
 import { MarketSnapshotBuilder } from '../marketdata/snapshot-builder.ts';
 import { evaluateRisk, type RiskEvaluation } from '../risk/governor.ts';
 import { type GovernorState, INITIAL_GOVERNOR_STATE } from '../risk/inputs.ts';
@@ -79,10 +79,16 @@ interface Decided extends LastDecision {
   band: ExposureBand;
 }
 
+/** The blended-range settings of a grid. */
+export function gridRangeConfig(grid: GridParams): BlendedRangeConfig {
+  return { percentiles: grid.percentiles, weights: grid.lookbackWeights };
+}
+
 export class GridBot {
   readonly setup: GridBotSetup;
   readonly snapshots: MarketSnapshotBuilder;
-  readonly range: BlendedRange;
+  /** Its own range (backtest), or a view of the range shared by the bots on the same stream (runner). */
+  readonly range: RangeSource;
   readonly manual: ManualControls = { pause: false, reduceOnly: false };
   private gridState: GridState = initialGridState();
   private governor: GovernorState = INITIAL_GOVERNOR_STATE;
@@ -92,7 +98,8 @@ export class GridBot {
   /** The last verdict, for observers between decisions. */
   lastVerdict: Verdict | undefined;
 
-  constructor(setup: GridBotSetup) {
+  /** `range`: a shared range to read instead of owning one; it must use `setup.grid`'s percentiles and weights. */
+  constructor(setup: GridBotSetup, range?: RangeSource) {
     this.setup = setup;
     const { market, grid } = setup;
     this.snapshots = new MarketSnapshotBuilder({
@@ -101,7 +108,7 @@ export class GridBot {
       fundingPeriodSec: market.fundingPeriodSec,
       contractTier: market.contractTier,
     });
-    this.range = new BlendedRange({ percentiles: grid.percentiles, weights: grid.lookbackWeights });
+    this.range = range ?? new BlendedRange(gridRangeConfig(grid));
   }
 
   onBar(candle: Candle, intervalMs: number): void {

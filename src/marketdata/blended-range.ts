@@ -46,13 +46,23 @@ export interface WindowBand {
   hi: number;
 }
 
-export class BlendedRange {
+/** What a grid bot needs of its range: its own BlendedRange, or a view of a shared one (SharedRange). */
+export interface RangeSource {
+  /** NaN before the first sample. */
+  readonly lo: number;
+  readonly hi: number;
+  update(ts: number, price: number): void;
+}
+
+export class BlendedRange implements RangeSource {
   readonly pLo: number;
   readonly pHi: number;
   /** Only windows with a positive weight are maintained. */
   private readonly windows: PercentileWindow[] = [];
   private readonly keys: LookbackKey[] = [];
   private readonly weights: number[] = [];
+  /** The longest lookback among the maintained windows (ms): the range depends on no older sample. */
+  readonly longestLookbackMs: number = 0;
   /** Blended lower bound after the last update; NaN before the first sample. */
   lo = Number.NaN;
   /** Blended upper bound after the last update; NaN before the first sample. */
@@ -76,6 +86,7 @@ export class BlendedRange {
         this.windows.push(new PercentileWindow(lookbacks[key]));
         this.keys.push(key);
         this.weights.push(w);
+        this.longestLookbackMs = Math.max(this.longestLookbackMs, lookbacks[key]);
       }
     }
     if (total <= 0) throw new RangeError('lookback weights must not all be 0');

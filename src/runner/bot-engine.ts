@@ -10,10 +10,11 @@ import type { MarketSpec } from '../domain/markets.ts';
 import { baseToNumber } from '../domain/precision.ts';
 import type { MarketSnapshot } from '../domain/snapshot.ts';
 import type { AccountState, OrderCommand, VenueEvent } from '../domain/types.ts';
-import { GridBot, type GridRiskMemory } from '../engine/grid-bot.ts';
+import { GridBot, type GridRiskMemory, gridRangeConfig } from '../engine/grid-bot.ts';
 import type { ManualControls } from '../engine/manual-controls.ts';
 import { SpreadBot } from '../engine/spread-bot.ts';
 import type { LogEvent, LogLevel } from '../log/types.ts';
+import type { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import { legsFor } from '../strategies/spread/intents.ts';
 import type { SpreadDirection } from '../strategies/spread/types.ts';
 import type { L2Book } from '../venue/port.ts';
@@ -100,19 +101,26 @@ export interface BotEngine {
   params(): Record<string, unknown>;
   /** Applies a changed objective (strategy section, execution policy, risk limits) from the next decision. */
   apply(config: BotConfig): void;
+  /** The bot stopped: give back what it holds of the process's shared market data. */
+  release?(): void;
   readonly grid?: GridBot;
   readonly spread?: SpreadBot;
 }
 
-/** Creates the engine; `firstPrice` resolves 'auto' sizes (symbol → price). */
+/**
+ * Creates the engine; `firstPrice` resolves 'auto' sizes (symbol → price). With `marketData`, a grid bot reads
+ * the blended range shared by the bots on the same market, settings and stream (market-data-hub.ts) instead of
+ * owning one; its decisions are the same either way.
+ */
 export function createEngine(
   config: BotConfig,
   firstPrice: (symbol: string) => number,
   startTs: number,
   spreadBps = 2,
+  marketData?: MarketDataHub,
 ): BotEngine {
   return config.strategy === 'grid'
-    ? gridEngine(config, firstPrice, startTs, spreadBps)
+    ? gridEngine(config, firstPrice, startTs, spreadBps, marketData)
     : spreadEngine(config, firstPrice, spreadBps);
 }
 
@@ -121,16 +129,16 @@ function gridEngine(
   firstPrice: (symbol: string) => number,
   startTs: number,
   spreadBps: number,
+  marketData: MarketDataHub | undefined,
 ): BotEngine {
   const market = config.markets[0] as MarketSpec;
-  const bot = new GridBot({
-    market,
-    grid: resolveGridSize(config, firstPrice(market.symbol)),
-    execution: config.execution,
-    risk: config.risk,
-    spreadBps,
-    startTs,
-  });
+  const grid = resolveGridSize(config, firstPrice(market.symbol));
+  // The range keeps the settings it was opened with (an objective change applies to the grid, not to the range).
+  const shared = marketData?.range(market.symbol, gridRangeConfig(grid));
+  const bot = new GridBot(
+    { market, grid, execution: config.execution, risk: config.risk, spreadBps, startTs },
+    shared,
+  );
   return {
     strategy: 'grid',
     markets: config.markets,
@@ -175,6 +183,7 @@ function gridEngine(
       };
     },
     afterSend: () => [],
+    release: () => shared?.release(),
     restart: (ts) => bot.restart(ts),
     nudge: () => bot.onVenueEvent(),
     requestShutdown() {},

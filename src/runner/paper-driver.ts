@@ -102,99 +102,106 @@ export async function openPaperReplay(o: PaperReplayOptions): Promise<BotDriver>
     for (const e of o.events) if (e.type === 'bar' && e.market === symbol) return e.candle.close;
     throw new Error(`no price data for ${symbol}`);
   };
-  const engine = createEngine(config, firstClose, exchange.now);
-  for (const e of warm) {
-    if (e.type === 'bar') engine.warm(e.market, e.candle, e.intervalMs);
-    else engine.onFunding(e.market, e.record);
-  }
-  const venue = new SimVenue(exchange);
-  const totals = await pnlTotals(ctx.db, record.id);
-  const baselines = await fundingBaselines(ctx.db, record.id);
-  const session = new BotSession({
-    id: record.id,
-    name: config.name,
-    mode: 'paper',
-    config,
-    objectiveVersion: record.objectiveVersion,
-    engine,
-    venue,
-    subaccountId,
-    liquidationPrice: (_a, i) => exchange.liquidationPrice(subaccountId, i),
-    leaseHeld: ctx.leaseHeld,
-    metrics: ctx.metrics,
-    log: ctx.log,
-    deposited,
-    fundingTotal: totals.funding,
-    fundingBaselines: baselines,
-    feesTotal: totals.fees,
-    snapshotCadenceMs: o.snapshotCadenceMs ?? 15 * 60_000,
-  });
-  const unsubscribe = venue.subscribe((e) => session.onVenueEvent(e));
-  await reconcileSession(ctx.db, session, exchange.now);
-  await session.afterTick(exchange.now);
+  const engine = createEngine(config, firstClose, exchange.now, 2, ctx.marketData);
+  // A bot that fails to open gives its view of the shared range back (it would pin the timeline's history).
+  try {
+    for (const e of warm) {
+      if (e.type === 'bar') engine.warm(e.market, e.candle, e.intervalMs);
+      else engine.onFunding(e.market, e.record);
+    }
+    const venue = new SimVenue(exchange);
+    const totals = await pnlTotals(ctx.db, record.id);
+    const baselines = await fundingBaselines(ctx.db, record.id);
+    const session = new BotSession({
+      id: record.id,
+      name: config.name,
+      mode: 'paper',
+      config,
+      objectiveVersion: record.objectiveVersion,
+      engine,
+      venue,
+      subaccountId,
+      liquidationPrice: (_a, i) => exchange.liquidationPrice(subaccountId, i),
+      leaseHeld: ctx.leaseHeld,
+      metrics: ctx.metrics,
+      log: ctx.log,
+      deposited,
+      fundingTotal: totals.funding,
+      fundingBaselines: baselines,
+      feesTotal: totals.fees,
+      snapshotCadenceMs: o.snapshotCadenceMs ?? 15 * 60_000,
+    });
+    const unsubscribe = venue.subscribe((e) => session.onVenueEvent(e));
+    await reconcileSession(ctx.db, session, exchange.now);
+    await session.afterTick(exchange.now);
 
-  let dataAnchor = exchange.now;
-  let wallAnchor = now();
-  let forced: string | undefined;
-  let ended = false;
-  const maxEvents = o.maxEventsPerTick ?? 2000;
+    let dataAnchor = exchange.now;
+    let wallAnchor = now();
+    let forced: string | undefined;
+    let ended = false;
+    const maxEvents = o.maxEventsPerTick ?? 2000;
 
-  return {
-    session,
-    clock: () => exchange.now,
-    requestDecision(reason) {
-      // The spread bot decides on its cycle schedule only (market orders, nothing resting to pull).
-      if (engine.strategy === 'grid') forced = reason;
-    },
-    async tick(wall) {
-      if (session.status === 'degraded') await session.recover(exchange.now);
-      const target = dataAnchor + (wall - wallAnchor) * o.speed;
-      let n = 0;
-      while (n < maxEvents && feed.peekTime() <= target) {
-        const e = feed.next();
-        if (!e) break;
-        n++;
-        // A long catch-up tick yields now and then so timers run: the lease keeper's renewals above all (a tick
-        // that starves them for a few seconds loses the bot's lease).
-        if (n % 200 === 0) await new Promise<void>((r) => setImmediate(r));
-        if (e.type === 'funding') {
-          venue.applyFundingRecord(e.market, e.record);
-          engine.onFunding(e.market, e.record);
-          continue;
+    return {
+      session,
+      clock: () => exchange.now,
+      requestDecision(reason) {
+        // The spread bot decides on its cycle schedule only (market orders, nothing resting to pull).
+        if (engine.strategy === 'grid') forced = reason;
+      },
+      async tick(wall) {
+        if (session.status === 'degraded') await session.recover(exchange.now);
+        const target = dataAnchor + (wall - wallAnchor) * o.speed;
+        let n = 0;
+        while (n < maxEvents && feed.peekTime() <= target) {
+          const e = feed.next();
+          if (!e) break;
+          n++;
+          // A long catch-up tick yields now and then so timers run: the lease keeper's renewals above all (a tick
+          // that starves them for a few seconds loses the bot's lease).
+          if (n % 200 === 0) await new Promise<void>((r) => setImmediate(r));
+          if (e.type === 'funding') {
+            venue.applyFundingRecord(e.market, e.record);
+            engine.onFunding(e.market, e.record);
+            continue;
+          }
+          venue.onBar(e.market, e.candle, e.intervalMs);
+          engine.onBar(e.market, e.candle, e.intervalMs);
+          await session.cycle(e.candle.ts + e.intervalMs);
         }
-        venue.onBar(e.market, e.candle, e.intervalMs);
-        engine.onBar(e.market, e.candle, e.intervalMs);
-        await session.cycle(e.candle.ts + e.intervalMs);
-      }
-      if (n === maxEvents) {
-        // Behind schedule (slow machine, long pause): continue from here rather than burst to catch up.
-        dataAnchor = feed.peekTime();
-        wallAnchor = wall;
-      }
-      if (forced) {
-        const reason = forced;
-        forced = undefined;
-        await session.cycle(exchange.now, reason);
-      }
-      if (feed.done && !ended) {
-        ended = true;
-        session.event(
-          'info',
-          'replay_end',
-          'the replay data ended; the bot idles (use --loop to start over)',
-        );
-      }
-      if (n > 0 || forced !== undefined) await session.afterTick(exchange.now);
-      else if (session.hasWrites()) await session.afterTick(exchange.now);
-    },
-    durable(): PaperVenueRow {
-      const state: SavedPaper = { venue: exchange.exportState(), cursor: feed.cursor, subaccountId };
-      return { botId: record.id, state, dataTs: exchange.now || eventTime(o.events[0] as MarketEvent) };
-    },
-    async close() {
-      unsubscribe();
-    },
-  };
+        if (n === maxEvents) {
+          // Behind schedule (slow machine, long pause): continue from here rather than burst to catch up.
+          dataAnchor = feed.peekTime();
+          wallAnchor = wall;
+        }
+        if (forced) {
+          const reason = forced;
+          forced = undefined;
+          await session.cycle(exchange.now, reason);
+        }
+        if (feed.done && !ended) {
+          ended = true;
+          session.event(
+            'info',
+            'replay_end',
+            'the replay data ended; the bot idles (use --loop to start over)',
+          );
+        }
+        if (n > 0 || forced !== undefined) await session.afterTick(exchange.now);
+        else if (session.hasWrites()) await session.afterTick(exchange.now);
+      },
+      durable(): PaperVenueRow {
+        const state: SavedPaper = { venue: exchange.exportState(), cursor: feed.cursor, subaccountId };
+        return { botId: record.id, state, dataTs: exchange.now || eventTime(o.events[0] as MarketEvent) };
+      },
+      async close() {
+        unsubscribe();
+        engine.release?.();
+      },
+    };
+  } catch (err) {
+    engine.release?.();
+    throw err;
+  }
 }
 
 function apply(exchange: DurableSimExchange, e: MarketEvent): void {

@@ -14,6 +14,7 @@ import { parseBotConfig } from '../config/bot-config.ts';
 import { describeChanges } from '../config/config-diff.ts';
 import type { ManualControls } from '../engine/manual-controls.ts';
 import type { Logger } from '../log/logger.ts';
+import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import { type Db, getBot, LeaseKeeper, recordBotEvent, saveObjective, setBotStatus } from '../store/index.ts';
 import { registerBotGauges } from './bot-gauges.ts';
 import {
@@ -61,6 +62,8 @@ export interface OpenBotContext {
   leaseHeld: () => boolean;
   metrics: RunnerMetrics;
   log: Logger;
+  /** Market data shared by the process's bots (the grid's blended range); absent = each bot owns its own. */
+  marketData?: MarketDataHub;
 }
 
 export type OpenBot = (record: RunnerBotRecord, ctx: OpenBotContext) => Promise<BotDriver>;
@@ -106,6 +109,8 @@ export class Runner {
   readonly mode: 'paper' | 'live';
   readonly metrics: RunnerMetrics;
   readonly owner: string;
+  /** One blended range per market, settings and stream for all bots (docs/runner.md, shared market data). */
+  readonly marketData = new MarketDataHub();
   readonly #o: RunnerOptions;
   readonly #bots = new Map<string, Entry>();
   readonly #listeners = new Set<(e: RunnerEvent) => void>();
@@ -233,6 +238,7 @@ export class Runner {
         leaseHeld: () => lease.isHeld(),
         metrics: this.metrics,
         log,
+        marketData: this.marketData,
       });
     } catch (err) {
       await lease.release();
