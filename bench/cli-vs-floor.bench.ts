@@ -72,15 +72,16 @@ interface RuntimeRuns {
   rss: number;
 }
 
-/** Start-up: `zero-perps --version`, best of 5 (module loading and the bundle check, no work). */
-function startup(cmd: string, env: Record<string, string>): number {
+/**
+ * Start-up, best of 5: `--version` (the entry module only) and `backtest --help` (the backtest command's modules,
+ * then its usage): module loading and the bundle check, no work.
+ */
+function startup(cmd: string, args: string[], env: Record<string, string>): number {
   const runs: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    const r = spawnSync(cmd, [join(root, 'bin/zero-perps.js'), '--version'], {
-      env: { ...process.env, ...env },
-    });
-    if (r.status !== 0) throw new Error(`${cmd} zero-perps --version failed`);
+    const r = spawnSync(cmd, [join(root, 'bin/zero-perps.js'), ...args], { env: { ...process.env, ...env } });
+    if (r.status !== 0) throw new Error(`${cmd} zero-perps ${args.join(' ')} failed`);
     runs.push((performance.now() - t0) / 1000);
   }
   return best(runs);
@@ -106,8 +107,9 @@ export async function run(): Promise<BenchFigure[]> {
     ];
     // The CLI as a user starts it: the bundle when current (bin/cli-bundle.js), else the TypeScript.
     const stale = bundleStaleReason(root);
-    const how = stale === null ? 'bundle' : 'TypeScript';
-    if (stale !== null) process.stderr.write(`cli-vs-floor: the CLI runs the TypeScript: ${stale}\n`);
+    process.stderr.write(
+      `cli-vs-floor: the CLI runs ${stale === null ? 'the bundle' : `the TypeScript: ${stale}`}\n`,
+    );
     const runtimes: [string, string][] = [['node', process.execPath]];
     if (existsSync(BUN)) runtimes.push(['bun', BUN]);
     else process.stderr.write('cli-vs-floor: no bun binary (npm ci installs it): Bun figures left out\n');
@@ -132,24 +134,24 @@ export async function run(): Promise<BenchFigure[]> {
       const on = name === 'node' ? '' : ` on ${name}`;
       figures.push(
         { name: `year: floor program (parse + naive grid)${on}, best of 3`, value: f, unit: 's' },
-        { name: `year: zero-perps backtest CLI${on} (${how}), best of 3`, value: c, unit: 's' },
+        { name: `year: zero-perps backtest CLI${on}, best of 3`, value: c, unit: 's' },
         { name: `year: CLI / floor${on}`, value: c / f, unit: '×' },
         { name: `year: CLI peak RSS${on}`, value: r.rss, unit: 'MiB' },
       );
     }
+    const sources: [string, Record<string, string>][] = [['TypeScript', { ZERO_PERPS_SOURCE: 'ts' }]];
+    if (stale === null) sources.unshift(['bundle', { ZERO_PERPS_SOURCE: '' }]);
     for (const [name, exe] of runtimes) {
-      if (stale === null) {
-        figures.push({
-          name: `start-up (--version) on ${name}, bundle, best of 5`,
-          value: startup(exe, {}),
-          unit: 's',
-        });
+      for (const args of [['--version'], ['backtest', '--help']]) {
+        for (const [source, env] of sources) {
+          const value = startup(exe, args, env);
+          figures.push({
+            name: `start-up: ${args.join(' ')} on ${name}, ${source}, best of 5`,
+            value,
+            unit: 's',
+          });
+        }
       }
-      figures.push({
-        name: `start-up (--version) on ${name}, TypeScript, best of 5`,
-        value: startup(exe, { ZERO_PERPS_SOURCE: 'ts' }),
-        unit: 's',
-      });
     }
     return figures;
   } finally {
