@@ -1,14 +1,20 @@
 #!/usr/bin/env node
 // The `zero-perps` command. Plain JavaScript so that any Node can start it: when the Node running it is
 // older than 24 (which runs our TypeScript directly), it re-runs itself with the project's pinned Node.
+// Bun runs it as it is (it runs TypeScript too).
+//
+// It runs the bundle in dist/cli/ (scripts/build-cli.ts) when that is current, else the TypeScript in src/:
+// an edited source file makes the bundle stale, so an edit is never hidden behind an old build
+// (bin/cli-bundle.js). ZERO_PERPS_SOURCE=ts runs the TypeScript whatever the bundle; DEBUG=1 says which ran.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BUNDLE_DIR, BUNDLE_ENTRY, bundleStaleReason } from './cli-bundle.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const major = Number(process.versions.node.split('.')[0]);
-if (major < 24) {
+if (major < 24 && !process.versions.bun) {
   const pinned = join(root, 'node_modules', 'node', 'bin', 'node');
   if (!existsSync(pinned)) {
     console.error(
@@ -21,7 +27,15 @@ if (major < 24) {
   });
   process.exit(r.status ?? 1);
 }
-const { main } = await import(join(root, 'src', 'cli', 'main.ts'));
+const stale = process.env.ZERO_PERPS_SOURCE === 'ts' ? 'ZERO_PERPS_SOURCE=ts' : bundleStaleReason(root);
+const entry = stale === null ? join(root, BUNDLE_DIR, BUNDLE_ENTRY) : join(root, 'src', 'cli', 'main.ts');
+if (process.env.DEBUG) {
+  const runtime = process.versions.bun ? `bun ${process.versions.bun}` : `node ${process.versions.node}`;
+  console.error(
+    `zero-perps: ${runtime}, running ${stale === null ? 'the bundle' : `the TypeScript (${stale})`}`,
+  );
+}
+const { main } = await import(pathToFileURL(entry).href);
 // Exit as soon as the command is done: timers the Drift SDK leaves behind after a failed connection would
 // otherwise keep the process alive for half a minute after its error was printed.
 process.exit(await main(process.argv.slice(2)));

@@ -1,0 +1,245 @@
+/**
+ * The ways the CLI runs: the TypeScript or the bundle (dist/cli/, scripts/build-cli.ts), on Node or on Bun. All
+ * of them must write the same report, byte for byte but for the two timing fields; the bundle must never run
+ * once a source it was built from changed (bin/cli-bundle.js).
+ *
+ * The Bun cases need the `bun` binary that `npm ci` installs (devDependency); without it they are skipped and
+ * say why. The rest of the suite runs the TypeScript on Node (npm test sets ZERO_PERPS_SOURCE=ts).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import {
+  BUNDLE_DIR,
+  BUNDLE_ENTRY,
+  bundleStaleReason,
+  describeSource,
+  MANIFEST,
+} from '../../bin/cli-bundle.js';
+import { buildCli } from '../../scripts/build-cli.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+const bunBinary = join(root, 'node_modules', '.bin', 'bun');
+const noBun = existsSync(bunBinary) ? false : 'the bun binary is not installed here (`npm ci` installs it)';
+
+/** A project folder holding `files` and a bundle manifest recording them as they are now. */
+function fakeProject(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'zp-bundle-'));
+  mkdirSync(join(dir, 'src'));
+  mkdirSync(join(dir, BUNDLE_DIR), { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, 'src', name), text);
+  writeFileSync(join(dir, BUNDLE_DIR, BUNDLE_ENTRY), '');
+  const sources = Object.keys(files).map((name) => describeSource(dir, `src/${name}`));
+  writeFileSync(join(dir, BUNDLE_DIR, MANIFEST), JSON.stringify({ sources }));
+  return dir;
+}
+
+/** Moves a file's mtime without changing its content (a `touch`, a `git checkout`). */
+function touch(path: string, secondsLater: number): void {
+  const t = Date.now() / 1000 + secondsLater;
+  utimesSync(path, t, t);
+}
+
+describe('the bundle is current only while its sources are unchanged', () => {
+  it('runs when nothing changed, and when only mtimes moved', () => {
+    const dir = fakeProject({ 'a.ts': 'export const a = 1;\n', 'b.ts': 'export const b = 2;\n' });
+    try {
+      assert.equal(bundleStaleReason(dir), null);
+      touch(join(dir, 'src/a.ts'), 60);
+      assert.equal(bundleStaleReason(dir), null, 'same content under a new mtime is still current');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is stale after an edit that keeps the size, an edit that does not, or a deleted file', () => {
+    const dir = fakeProject({ 'a.ts': 'export const a = 1;\n', 'b.ts': 'export const b = 2;\n' });
+    try {
+      writeFileSync(join(dir, 'src/a.ts'), 'export const a = 7;\n');
+      touch(join(dir, 'src/a.ts'), 60);
+      assert.equal(bundleStaleReason(dir), 'src/a.ts changed');
+      writeFileSync(join(dir, 'src/a.ts'), 'export const a = 1;\n');
+      assert.equal(bundleStaleReason(dir), null, 'the recorded content again: current');
+      writeFileSync(join(dir, 'src/b.ts'), 'export const b = 22;\n');
+      assert.equal(bundleStaleReason(dir), 'src/b.ts changed');
+      unlinkSync(join(dir, 'src/b.ts'));
+      assert.equal(bundleStaleReason(dir), 'src/b.ts is gone');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is missing without a manifest or without its entry file', () => {
+    const dir = fakeProject({ 'a.ts': 'x\n' });
+    try {
+      unlinkSync(join(dir, BUNDLE_DIR, BUNDLE_ENTRY));
+      assert.match(bundleStaleReason(dir) ?? '', /^no bundle/);
+      writeFileSync(join(dir, BUNDLE_DIR, BUNDLE_ENTRY), '');
+      unlinkSync(join(dir, BUNDLE_DIR, MANIFEST));
+      assert.match(bundleStaleReason(dir) ?? '', /^no bundle/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('for any edits and touches: current exactly when every file has its recorded content', () => {
+    // Two letters, two or three long: edits that keep the size (only the hash can see them) are common.
+    const content = fc.string({ unit: fc.constantFrom('a', 'b'), minLength: 2, maxLength: 3 });
+    const change = fc.record({
+      file: fc.nat(2),
+      text: fc.option(content, { nil: undefined }),
+      touch: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(content, { minLength: 3, maxLength: 3 }),
+        fc.array(change, { maxLength: 5 }),
+        (texts, changes) => {
+          const files = Object.fromEntries(texts.map((t, i) => [`f${i}.ts`, t]));
+          const dir = fakeProject(files);
+          try {
+            const now = [...texts];
+            for (const [i, c] of changes.entries()) {
+              const path = join(dir, 'src', `f${c.file}.ts`);
+              if (c.text !== undefined) {
+                writeFileSync(path, c.text);
+                now[c.file] = c.text;
+              }
+              if (c.touch) touch(path, 1 + i);
+            }
+            const unchanged = now.every((t, i) => t === texts[i]);
+            assert.equal(bundleStaleReason(dir) === null, unchanged);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+/** report.json with its two timing fields (wallSeconds, barsPerSecond) zeroed; fails if either is missing. */
+function reportWithoutTimings(dir: string): string {
+  const text = readFileSync(join(dir, 'report.json'), 'utf8');
+  let found = 0;
+  const out = text.replace(/"(wallSeconds|barsPerSecond)":[-0-9.e+]+/g, (_m, key: string) => {
+    found++;
+    return `"${key}":0`;
+  });
+  assert.equal(found, 2, `${dir}/report.json: expected wallSeconds and barsPerSecond once each`);
+  return out;
+}
+
+describe('every runtime and build writes the same report (SOL month)', { timeout: 300_000 }, () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'zp-runtimes-'));
+  let bundle = '';
+  const args = (out: string) => [
+    'backtest',
+    '--config',
+    join(root, 'examples/sol-grid.yaml'),
+    '--data',
+    join(root, 'data/binance/SOLUSDT-spot-1m-2025-03.csv'),
+    '--out',
+    join(tmp, out),
+  ];
+
+  /** Runs a command in the project folder; returns its stderr after checking it exited 0. */
+  function run(cmd: string, argv: string[], env: Record<string, string> = {}): string {
+    const r = spawnSync(cmd, argv, {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, DEBUG: '', ...env },
+    });
+    assert.equal(r.status, 0, `${cmd} ${argv.join(' ')} failed:\n${r.stderr}`);
+    return r.stderr;
+  }
+
+  before(async () => {
+    // A bundle of the sources as they are now, beside (not over) dist/cli/: inside the project, so that the
+    // packages it leaves external resolve from node_modules.
+    mkdirSync(join(root, 'dist'), { recursive: true });
+    bundle = mkdtempSync(join(root, 'dist', 'test-'));
+    await buildCli(bundle);
+    writeFileSync(
+      join(bundle, 'run.mjs'),
+      `import { main } from './${BUNDLE_ENTRY}';\nprocess.exit(await main(process.argv.slice(2)));\n`,
+    );
+    run(process.execPath, [join(root, 'bin/zero-perps.js'), ...args('node-ts')], { ZERO_PERPS_SOURCE: 'ts' });
+  });
+  after(() => {
+    rmSync(tmp, { recursive: true, force: true });
+    if (bundle) rmSync(bundle, { recursive: true, force: true });
+  });
+
+  function assertSameAsNodeTs(out: string): void {
+    assert.equal(reportWithoutTimings(join(tmp, out)), reportWithoutTimings(join(tmp, 'node-ts')));
+    assert.ok(
+      readFileSync(join(tmp, out, 'report.html')).equals(readFileSync(join(tmp, 'node-ts', 'report.html'))),
+      `${out}/report.html differs from the TypeScript's on Node`,
+    );
+  }
+
+  it('the bundle on Node', () => {
+    run(process.execPath, [join(bundle, 'run.mjs'), ...args('node-bundle')]);
+    assertSameAsNodeTs('node-bundle');
+  });
+
+  it('the TypeScript on Bun', { skip: noBun }, () => {
+    run(bunBinary, [join(root, 'bin/zero-perps.js'), ...args('bun-ts')], { ZERO_PERPS_SOURCE: 'ts' });
+    assertSameAsNodeTs('bun-ts');
+  });
+
+  it('the bundle on Bun', { skip: noBun }, () => {
+    run(bunBinary, [join(bundle, 'run.mjs'), ...args('bun-bundle')]);
+    assertSameAsNodeTs('bun-bundle');
+  });
+
+  it(
+    '`bun run backtest -- …` runs the CLI on Bun (bunfig.toml), not on the Node in node_modules',
+    { skip: noBun },
+    () => {
+      const stderr = run(bunBinary, ['run', 'backtest', '--', ...args('bun-run').slice(1)], { DEBUG: '1' });
+      assert.match(stderr, /zero-perps: bun \d+\.\d+\.\d+, running the/);
+      assertSameAsNodeTs('bun-run');
+    },
+  );
+});
+
+describe('bin/zero-perps.js picks the bundle or the TypeScript', () => {
+  const stale = bundleStaleReason(root);
+  const version = (env: Record<string, string>) => {
+    const { ZERO_PERPS_SOURCE: _ignored, ...base } = process.env;
+    const r = spawnSync(process.execPath, [join(root, 'bin/zero-perps.js'), '--version'], {
+      encoding: 'utf8',
+      env: { ...base, DEBUG: '1', ...env },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stderr;
+  };
+
+  it(
+    'the bundle when dist/cli/ is current',
+    { skip: stale ? `dist/cli/ is not current: ${stale}` : false },
+    () => {
+      assert.match(version({}), /running the bundle/);
+    },
+  );
+
+  it('the TypeScript when ZERO_PERPS_SOURCE=ts', () => {
+    assert.match(version({ ZERO_PERPS_SOURCE: 'ts' }), /running the TypeScript \(ZERO_PERPS_SOURCE=ts\)/);
+  });
+});
