@@ -66,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
-    console.log(`zero-perps ${version()} (node ${process.versions.node})`);
+    console.log(`zero-perps ${version()} (${runtimeName()})`);
     return 0;
   }
   const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
@@ -89,4 +89,10 @@ export async function main(argv: string[]): Promise<number> {
     else console.error('(set DEBUG=1 for the stack trace)');
     return 1;
   }
+}
+
+/** The runtime running us: Bun reports a Node version for compatibility, so ask for Bun's own first. */
+function runtimeName(): string {
+  const bun = (process.versions as Record<string, string | undefined>).bun;
+  return bun ? `bun ${bun}` : `node ${process.versions.node}`;
 }
