@@ -172,6 +172,12 @@ export async function run(): Promise<BenchResult[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const r of await run())
-    console.log(`${r.name.padEnd(26)} ${r.value.toFixed(3).padStart(12)} ${r.unit}`);
+  const only = process.argv[2];
+  const figures =
+    only === 'week'
+      ? await steadyState(1000, 200)
+      : only === 'history'
+        ? await historyAtLimit(10)
+        : await run();
+  for (const r of figures) console.log(`${r.name.padEnd(26)} ${r.value.toFixed(3).padStart(12)} ${r.unit}`);
 }
