@@ -8,9 +8,10 @@
  * Two kinds of figure:
  * - throughput (N = 10, 100): decisions/s and one bot's loop latency after a short warm-up;
  * - steady state (N = 1,000): every bot warmed with a week of bars (the blended range's longest window, 1W =
- *   10,080 one-minute bars, so every window is full), then RSS per bot and the latency of one bar for all bots
- *   (p50/p99/max of the whole-bar loop).
- * Run alone: `node --expose-gc bench/runner.bench.ts`.
+ *   10,080 one-minute bars, so every window is full) and its chart history full, then RSS per bot and the
+ *   latency of one bar for all bots (p50/p99/max of the whole-bar loop);
+ * - the chart history: the bytes of a full one, and what else a bot keeps as it runs.
+ * Run alone: `node --expose-gc bench/runner.bench.ts [week|history]`.
  */
 import { performance } from 'node:perf_hooks';
 import { parseBotConfig } from '../src/config/bot-config.ts';
@@ -18,6 +19,7 @@ import { generateCandles } from '../src/data/synthetic.ts';
 import type { Candle } from '../src/data/types.ts';
 import { LOOKBACK_MS } from '../src/marketdata/blended-range.ts';
 import { MarketDataHub } from '../src/marketdata/market-data-hub.ts';
+import { CHART_HISTORY_DEFAULTS, ChartHistory } from '../src/runner/chart-history.ts';
 import { RunnerMetrics } from '../src/runner/metrics.ts';
 import { type FleetBot, fleetBar, openFleetBot } from '../src/runner/test-support/paper-fleet.ts';
 
@@ -105,6 +107,40 @@ async function throughput(n: number, bars: number): Promise<BenchResult[]> {
   ];
 }
 
+/**
+ * Steady state is a full chart history too (a bot that has run a week). Running 1,000 bots for a week of bars
+ * would take minutes, so each session's history is filled with one point a bar of the warm-up week before the
+ * bars are run: its typed arrays are allocated whole when the session opens, so values do not change its size,
+ * and the points are then in the state a week of running leaves them (older part full, recent part full).
+ */
+function fillHistories(bots: FleetBot[], week: readonly Candle[]): void {
+  const bars = barsToFill();
+  const endTs = (week.at(-1) as Candle).ts;
+  for (const b of bots) {
+    for (let k = 0; k < bars; k++) {
+      const c = week[k % week.length] as Candle;
+      const ts = endTs - (bars - 1 - k) * MINUTE;
+      b.session.history.push({
+        ts,
+        mark: c.close,
+        equity: 1000,
+        base: 0,
+        liqPrice: null,
+        lo: c.low,
+        hi: c.high,
+      });
+    }
+    if (b.session.history.length !== b.session.history.capacity)
+      throw new Error('the chart history is not full');
+  }
+}
+
+/** One-minute bars that fill a chart history: its recent part, then a bucket per older point. */
+function barsToFill(): number {
+  const { recentPoints, olderPoints, olderEveryMs } = CHART_HISTORY_DEFAULTS;
+  return recentPoints + (olderPoints * olderEveryMs) / MINUTE;
+}
+
 /** 1,000 bots after a week of warm-up: memory per bot and one bar for all of them. */
 async function steadyState(n: number, bars: number): Promise<BenchResult[]> {
   const candles = generateCandles(WEEK_BARS + bars, { seed: 7, startPrice: 140 });
@@ -113,6 +149,7 @@ async function steadyState(n: number, bars: number): Promise<BenchResult[]> {
   const t0 = performance.now();
   const bots = openBots(n, candles, WEEK_BARS);
   const warmSeconds = (performance.now() - t0) / 1000;
+  fillHistories(bots, candles.slice(0, WEEK_BARS));
   const r = await runBars(bots, candles, WEEK_BARS, bars);
   globalThis.gc?.();
   const mem = process.memoryUsage();
@@ -123,6 +160,7 @@ async function steadyState(n: number, bars: number): Promise<BenchResult[]> {
     { name: `week.n${n}.bar_p99`, value: percentile(sorted, 99), unit: `ms (all ${n} bots, one bar)` },
     { name: `week.n${n}.bar_max`, value: sorted[sorted.length - 1] as number, unit: 'ms' },
     { name: `week.n${n}.rss`, value: mib(mem.rss), unit: 'MiB' },
+    { name: `week.n${n}.heap_total`, value: mib(mem.heapTotal), unit: 'MiB (committed JS heap)' },
     { name: `week.n${n}.heap_used`, value: mib(mem.heapUsed), unit: 'MiB' },
     { name: `week.n${n}.rss_per_bot`, value: (mem.rss - base.rss) / n / 1024, unit: 'KiB (RSS growth / N)' },
     {
@@ -137,11 +175,13 @@ async function steadyState(n: number, bars: number): Promise<BenchResult[]> {
 }
 
 /**
- * What the bar loop adds per bot as it keeps running: the session's chart history grows to its limit (5,000
- * points, one per bar here) and stays there. Ten bots run 5,000 bars; heap growth per bot.
+ * The chart history a bot keeps once it is full: ten bots run long enough to fill it (6 h of every bar, then a
+ * week at 15 minutes), then the bytes one full ChartHistory takes (100 of them, heap + array buffers / 100) and
+ * the growth per bot over the run (what else the loop keeps).
  */
 async function historyAtLimit(n: number): Promise<BenchResult[]> {
-  const bars = 5000;
+  const probe = new ChartHistory();
+  const bars = barsToFill();
   const candles = generateCandles(240 + bars, { seed: 7, startPrice: 140 });
   const bots = openBots(n, candles, 240);
   globalThis.gc?.();
@@ -149,29 +189,52 @@ async function historyAtLimit(n: number): Promise<BenchResult[]> {
   await runBars(bots, candles, 240, bars);
   globalThis.gc?.();
   const mem = process.memoryUsage();
+  for (const b of bots) {
+    if (b.session.history.length !== probe.capacity) throw new Error('the chart history is not full');
+  }
   const grown = mem.heapUsed + mem.arrayBuffers - base.heapUsed - base.arrayBuffers;
+  const full = bots[0]?.session.history.last(probe.capacity) ?? [];
+  const before = process.memoryUsage();
+  const histories = Array.from({ length: 100 }, () => {
+    const h = new ChartHistory();
+    for (const p of full) h.push(p);
+    return h;
+  });
+  globalThis.gc?.();
+  const after = process.memoryUsage();
+  const perHistory =
+    (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / histories.length;
   return [
+    { name: `history.points`, value: probe.capacity, unit: 'points in a full chart history' },
+    { name: `history.bytes_per_bot`, value: perHistory / 1024, unit: 'KiB (one full chart history)' },
     {
       name: `history.n${n}.heap_per_bot`,
       value: grown / n / 1024,
-      unit: `KiB (growth over ${bars} bars, history at its limit)`,
+      unit: `KiB (heap growth per bot over ${bars} bars, history full)`,
     },
   ];
 }
 
 export async function run(): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
+  // Steady state first: its RSS is then not coloured by what the other scenarios left in the heap.
+  out.push(...(await steadyState(1000, 200)));
+  globalThis.gc?.();
   out.push(...(await throughput(10, 2000)));
   globalThis.gc?.();
   out.push(...(await throughput(100, 400)));
   globalThis.gc?.();
   out.push(...(await historyAtLimit(10)));
-  globalThis.gc?.();
-  out.push(...(await steadyState(1000, 200)));
   return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const r of await run())
-    console.log(`${r.name.padEnd(26)} ${r.value.toFixed(3).padStart(12)} ${r.unit}`);
+  const only = process.argv[2];
+  const figures =
+    only === 'week'
+      ? await steadyState(1000, 200)
+      : only === 'history'
+        ? await historyAtLimit(10)
+        : await run();
+  for (const r of figures) console.log(`${r.name.padEnd(26)} ${r.value.toFixed(3).padStart(12)} ${r.unit}`);
 }

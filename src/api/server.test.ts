@@ -157,9 +157,29 @@ describe('HTTP API', () => {
   });
 
   it('serves history points and the objective', async () => {
-    const h = (await get('/api/bots/sol-grid/history')).body as { points: { ts: number; equity: number }[] };
+    const h = (await get('/api/bots/sol-grid/history')).body as { points: Record<string, unknown>[] };
     assert.ok(h.points.length > 1);
-    assert.ok(h.points.every((p, i) => i === 0 || p.ts > (h.points[i - 1] as { ts: number }).ts));
+    assert.ok(h.points.every((p, i) => i === 0 || (p.ts as number) > (h.points[i - 1]?.ts as number)));
+    // The shape the dashboard reads: numbers, null where there is none, lo/hi once the grid has a range.
+    const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+    for (const p of h.points) {
+      const optional = ['hi', 'lo'].filter((k) => k in p);
+      assert.deepEqual(
+        Object.keys(p).sort(),
+        ['base', 'equity', ...optional, 'liqPrice', 'mark', 'ts'].sort(),
+      );
+      assert.ok(num(p.ts) && num(p.equity) && num(p.base), JSON.stringify(p));
+      for (const k of ['mark', 'liqPrice', 'lo', 'hi'])
+        assert.ok(p[k] === null || p[k] === undefined || num(p[k]));
+    }
+    assert.ok(h.points.some((p) => num(p.lo) && num(p.hi) && num(p.mark)));
+    // Equity as the account had it: whole micro-USDC (a 32-bit float would be off by tens of them at $1,000).
+    for (const p of h.points) {
+      const micros = (p.equity as number) * 1e6;
+      assert.ok(Math.abs(micros - Math.round(micros)) < 1e-3, `equity ${p.equity}`);
+    }
+    const tail = (await get('/api/bots/sol-grid/history?limit=2')).body as { points: unknown[] };
+    assert.deepEqual(tail.points, h.points.slice(-2));
     const o = (await get('/api/bots/sol-grid/objective')).body as { version: number; strategy: string };
     assert.equal(o.strategy, 'grid');
     assert.equal(o.version, 1);

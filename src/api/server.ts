@@ -187,7 +187,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
           );
         case 'history': {
           const limit = limitOf(2000, 5000);
-          return sendJson(res, 200, { points: session.history.slice(-limit) });
+          return sendJson(res, 200, { points: session.history.last(limit) });
         }
         case 'objective': {
           const obj = await currentObjective(runner.db, id);

@@ -84,11 +84,19 @@ function makeLogger(
   startedAt: number | undefined,
 ): CycleLogger {
   const min = LOG_LEVEL_RANK[options.minLevel ?? 'debug'];
-  // Bound once per child (pino does not merge a key bound twice: it would print both).
-  const base = root.child({ botId: options.botId, cid });
-  base.level = options.minLevel ?? 'debug';
+  // Bound once per child (pino does not merge a key bound twice: it would print both). Made on the first line
+  // written: a cycle logger is made every cycle, and most cycles (the grid's, below info) write none.
+  let child: pino.Logger | undefined;
+  const pinoChild = (): pino.Logger => {
+    if (child === undefined) {
+      child = root.child({ botId: options.botId, cid });
+      child.level = options.minLevel ?? 'debug';
+    }
+    return child;
+  };
   const log = (level: LogLevel, category: LogCategory, msg: string, fields?: Record<string, unknown>) => {
     if (LOG_LEVEL_RANK[level] < min) return;
+    const base = pinoChild();
     const obj: Record<string, unknown> = { category };
     const clean = redactFields(fields ?? {});
     for (const [k, v] of Object.entries(clean)) obj[RESERVED.has(k) ? `field_${k}` : k] = v;

@@ -14,6 +14,7 @@ import type { BotEvent, JournalEntry, RecordedFill, RecordedVerdict } from '../s
 import type { HealthState } from '../strategies/spread/health.ts';
 import type { VenuePort } from '../venue/port.ts';
 import type { BotEngine, DecisionBooks, EngineDecision } from './bot-engine.ts';
+import { ChartHistory, type ChartHistoryOptions } from './chart-history.ts';
 import { type FundingBaseline, FundingBook } from './funding-book.ts';
 import type { RunnerMetrics } from './metrics.ts';
 
@@ -27,16 +28,6 @@ export type SessionStatus = 'starting' | 'running' | 'degraded' | 'stopping' | '
 export function degradedBackoffMs(failures: number, random: () => number = Math.random): number {
   const base = Math.min(30_000, 1_000 * 2 ** Math.max(0, failures - 1));
   return Math.round(base * (0.8 + 0.4 * random()));
-}
-
-export interface HistoryPoint {
-  ts: number;
-  mark: number | null;
-  equity: number;
-  base: number;
-  liqPrice: number | null;
-  lo?: number | null;
-  hi?: number | null;
 }
 
 export interface PendingWrites {
@@ -86,8 +77,8 @@ export interface SessionOptions {
   feesTotal?: bigint;
   /** Snapshot cadence in the bot's clock (ms). */
   snapshotCadenceMs: number;
-  /** Keep at most this many history points. Default 5000. */
-  historyLimit?: number;
+  /** The chart history's sizes (chart-history.ts; default 6 h of every point, then a week at 15 minutes). */
+  history?: ChartHistoryOptions;
   /** At most one history point per this many ms of the bot's clock. Default 60 s. */
   historyEveryMs?: number;
 }
@@ -110,7 +101,8 @@ export class BotSession {
   deposited: bigint;
   fundingTotal: bigint;
   feesTotal: bigint;
-  readonly history: HistoryPoint[] = [];
+  /** The chart's points (GET /api/bots/:id/history). */
+  readonly history: ChartHistory;
   /** Settled funding vs the continuous estimate, per market (snapshot rows, the API's pending figure). */
   readonly funding: FundingBook;
   lastDecision: EngineDecision | undefined;
@@ -152,6 +144,7 @@ export class BotSession {
     this.deposited = o.deposited;
     this.fundingTotal = o.fundingTotal ?? 0n;
     this.feesTotal = o.feesTotal ?? 0n;
+    this.history = new ChartHistory(o.history);
     this.funding = new FundingBook(
       o.engine.markets.map((m) => m.marketIndex),
       o.fundingBaselines,
@@ -537,12 +530,9 @@ export class BotSession {
         equity: Number(account.totalCollateral) / 1e6,
         base: pos ? Number(pos.base) / 1e9 : 0,
         liqPrice: liq === undefined ? null : Number(liq) / 1e6,
-        ...(range
-          ? { lo: Number.isNaN(range.lo) ? null : range.lo, hi: Number.isNaN(range.hi) ? null : range.hi }
-          : {}),
+        lo: range ? (Number.isNaN(range.lo) ? null : range.lo) : undefined,
+        hi: range ? (Number.isNaN(range.hi) ? null : range.hi) : undefined,
       });
-      const limit = this.#o.historyLimit ?? 5000;
-      if (this.history.length > limit) this.history.splice(0, this.history.length - limit);
     }
     this.onChange?.('bot', { botId: this.id });
   }
