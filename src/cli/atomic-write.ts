@@ -71,15 +71,21 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | Iterab
   }
 }
 
-/** Chunks gathered to about 1 MiB per write: few system calls, bounded memory. */
+/**
+ * Chunks encoded into one reused buffer and written from it: a fresh Buffer per write left ~150 MB of dead
+ * off-heap buffers behind a year's report before the collector came round, and the peak RSS with them.
+ */
 function writeChunks(chunks: Iterable<string>, writeAll: (bytes: Uint8Array) => void): void {
-  let pending = '';
+  let buf = Buffer.allocUnsafe(4 << 20);
+  let used = 0;
   for (const c of chunks) {
-    pending += c;
-    if (pending.length >= 1 << 20) {
-      writeAll(Buffer.from(pending));
-      pending = '';
+    const need = Buffer.byteLength(c);
+    if (used + need > buf.length) {
+      writeAll(buf.subarray(0, used));
+      used = 0;
+      if (need > buf.length) buf = Buffer.allocUnsafe(need);
     }
+    used += buf.write(c, used);
   }
-  if (pending.length > 0) writeAll(Buffer.from(pending));
+  if (used > 0) writeAll(buf.subarray(0, used));
 }
