@@ -82,7 +82,11 @@ describe(
       });
       sub = await setup.venue.createSubaccount('sol-grid');
       await setup.venue.deposit(sub, COLLATERAL);
-      const raw = readConfigFile(join(ROOT, 'examples/sol-grid.yaml')) as Record<string, unknown>;
+      const example = readConfigFile(join(ROOT, 'examples/sol-grid.yaml')) as Record<string, unknown>;
+      // The vAMM stays at its peg here (AMM fills paused, no repeg), so the mark the blended range is fed is
+      // constant and would lay a range of zero width, where a bounded grid has no level to quote. A fixed range
+      // around the peg gives the faults a ladder to work on.
+      const raw = { ...example, grid: { ...(example.grid as object), range: { lo: 97, hi: 103 } } };
       const configs = [{ raw, source: 'sol-grid.yaml' }];
       mode = await openLiveMode({
         db: t.db,
