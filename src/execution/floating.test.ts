@@ -53,6 +53,28 @@ describe('floatMakerOrders', () => {
     assert.equal(p.postOnly, 'must');
   });
 
+  it('a level at the oracle itself keeps its price: Drift reads offset 0 as none and refuses price 0 (6191)', () => {
+    const out = floatMakerOrders(
+      [
+        { kind: 'place', order: maker(oracle, { side: 'sell' }) },
+        { kind: 'cancelAndPlace', cancelOrderIds: [7], place: [maker(oracle), maker(99_500_000n)] },
+      ],
+      [],
+      oracle,
+    );
+    assert.ok(out[0].kind === 'place');
+    assert.equal(out[0].order.oracleOffset, undefined);
+    assert.equal(out[0].order.price, oracle);
+    assert.ok(out[1].kind === 'cancelAndPlace');
+    assert.deepEqual(
+      out[1].place.map((p) => [p.price, p.oracleOffset]),
+      [
+        [oracle, undefined],
+        [99_500_000n, -500_000n],
+      ],
+    );
+  });
+
   it('without an oracle nothing floats', () => {
     const cmds = [{ kind: 'place' as const, order: maker(99_000_000n) }];
     assert.deepEqual(floatMakerOrders(cmds, [], 0n), cmds);

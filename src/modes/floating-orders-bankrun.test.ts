@@ -40,6 +40,8 @@ interface Run {
   txPerHour: number;
   /** Transactions the program refused (post-only crosses and the like). */
   refused: number;
+  /** Of those, refused for the price's form (InvalidOrderLimitPrice, 6191). */
+  invalidPrice: number;
   fills: number;
   resting: number;
   onChain: { price: bigint; offset: number }[];
@@ -63,6 +65,12 @@ async function run(floating: boolean): Promise<Run> {
     await setup.venue.deposit(sub, COLLATERAL);
     const raw = readConfigFile(join(ROOT, 'examples/sol-grid.yaml')) as Record<string, unknown>;
     raw.execution = { ...(raw.execution as object), oracleOffsetOrders: floating };
+    // A fixed range wide enough for the whole swing: the runs compare how orders follow the price, not what
+    // the bounded grid does when the price leaves a blended range laid on the first hour.
+    raw.grid = { ...(raw.grid as object), range: { lo: 97, hi: 103 } };
+    // ±1.2% an hour annualises to about 300%: above the example's volatility pause, which would cancel the
+    // ladder in the middle of the measurement. The volatility rule is not what this suite measures.
+    raw.risk = { ...(raw.risk as object), maxVolatility: 10, pauseVolatility: 20 };
     const configs = [{ raw, source: 'sol-grid.yaml' }];
     let nowMs = await net.nowMs();
     mode = await openLiveMode({
@@ -96,7 +104,9 @@ async function run(floating: boolean): Promise<Run> {
       await runner.tickOnce(nowMs);
     }
     const sent = net.rpcChain.sent.length - start;
-    const refused = net.rpcChain.sent.slice(start).filter((x) => !x.ok).length;
+    const refusedTx = net.rpcChain.sent.slice(start).filter((x) => !x.ok);
+    const refused = refusedTx.length;
+    const invalidPrice = refusedTx.filter((x) => x.error?.includes('6191')).length;
     const read = (await setup.venue.getAccount(sub)) as DriftAccountState;
     const user = await net.drift.decode<{
       orders: { status: object; price: { toString(): string }; oraclePriceOffset: number }[];
@@ -110,6 +120,7 @@ async function run(floating: boolean): Promise<Run> {
     return {
       txPerHour: sent / HOURS,
       refused,
+      invalidPrice,
       fills: Number(fills[0].n),
       resting: read.openOrders.length,
       onChain,
@@ -144,7 +155,11 @@ describe(
       console.log(
         `floating orders on bankrun (2 h, ±1.2% swing): ${line('fixed', fixed)}; ${line('floating', float)}`,
       );
-      assert.ok(float.txPerHour < fixed.txPerHour, 'levels that follow the oracle cost fewer transactions');
+      // No transaction-count claim: on the grid's fixed lattice a fixed-price order already stays put while the
+      // price moves, so floating orders save nothing there (docs/drift-venue.md has the figures). What must
+      // hold is that no placement is refused for its price form (an offset of 0 is no offset on Drift: 6191).
+      for (const r of [fixed, float])
+        assert.equal(r.invalidPrice, 0, 'no order refused for InvalidOrderLimitPrice');
       for (const r of [fixed, float]) assert.ok(r.resting > 0, 'both runs keep a ladder');
       assert.ok(
         fixed.onChain.every((o) => o.offset === 0 && o.price > 0n),
