@@ -16,7 +16,7 @@ export function computeResearchMetrics(input: MetricsInput): {
   const trips = roundTrips(input.trades);
   const wins = trips.filter((t) => t.gross - t.fees > 0).length;
   const split = pnlSplit(input);
-  const gridPnl = split.reduce((a, r) => a + r.grid, 0);
+  const gridPnl = split.grid.reduce((a, g) => a + g, 0);
   const tradedNotional = input.trades.reduce((a, t) => a + Math.abs(t.price * t.base), 0);
   let exposed = 0;
   for (let i = 0; i < timeline.length; i++) {

@@ -3,7 +3,7 @@
  * belongs to the day of t − 1 ms, i.e. the day it happened in (a bar ending at 00:00 traded the day before).
  */
 import type { VerdictKind } from '../../domain/intent.ts';
-import type { SplitRow } from './pnl-split.ts';
+import type { PnlSplit } from './pnl-split.ts';
 import type { RoundTrip } from './round-trips.ts';
 import type { DailyRow, MetricsInput } from './types.ts';
 
@@ -23,11 +23,7 @@ const DAY_MS = 86_400_000;
 let lastDay = Number.NaN;
 let lastDate = '';
 
-export function dailyTable(
-  input: MetricsInput,
-  trips: readonly RoundTrip[],
-  split: readonly SplitRow[],
-): DailyRow[] {
+export function dailyTable(input: MetricsInput, trips: readonly RoundTrip[], split: PnlSplit): DailyRow[] {
   const rows = new Map<string, DailyRow>();
   const row = (date: string): DailyRow => {
     let r = rows.get(date);
@@ -53,8 +49,8 @@ export function dailyTable(
   for (let i = 0; i < t.length; i++) {
     const r = row(tradingDate(t.ts[i]));
     r.equity = t.equity[i];
-    r.gridPnl += split[i].grid;
-    r.trendPnl += split[i].trend;
+    r.gridPnl += split.grid[i];
+    r.trendPnl += split.trend[i];
     const verdict = t.verdict(i);
     if (SEVERITY[verdict] > SEVERITY[r.worstVerdict]) r.worstVerdict = verdict;
   }
