@@ -7,10 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBacktestInputs, parseFileArg } from '../src/backtest/load-inputs.ts';
 import { runBacktest } from '../src/backtest/run-backtest.ts';
+import { quietOldGeneration } from '../src/cli/gc-tuning.ts';
 import { parseBotConfig } from '../src/config/bot-config.ts';
 import { readConfigFile } from '../src/config/read-config-file.ts';
 import { formatGenericCsv, generateCandles } from '../src/data/index.ts';
 import type { BenchFigure } from './run.ts';
+
+// As the CLI's backtest and start commands run (src/cli/gc-tuning.ts).
+quietOldGeneration();
 
 const root = new URL('../', import.meta.url).pathname;
 

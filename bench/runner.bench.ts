@@ -14,6 +14,7 @@
  * Run alone: `node --expose-gc bench/runner.bench.ts [week|history]`.
  */
 import { performance } from 'node:perf_hooks';
+import { quietOldGeneration } from '../src/cli/gc-tuning.ts';
 import { parseBotConfig } from '../src/config/bot-config.ts';
 import { generateCandles } from '../src/data/synthetic.ts';
 import type { Candle } from '../src/data/types.ts';
@@ -22,6 +23,9 @@ import { MarketDataHub } from '../src/marketdata/market-data-hub.ts';
 import { CHART_HISTORY_DEFAULTS, ChartHistory } from '../src/runner/chart-history.ts';
 import { RunnerMetrics } from '../src/runner/metrics.ts';
 import { type FleetBot, fleetBar, openFleetBot } from '../src/runner/test-support/paper-fleet.ts';
+
+// As the CLI's backtest and start commands run (src/cli/gc-tuning.ts).
+quietOldGeneration();
 
 export interface BenchResult {
   name: string;

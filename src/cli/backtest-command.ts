@@ -5,7 +5,6 @@
 import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
 import { loadBacktestInputs, parseFileArg } from '../backtest/load-inputs.ts';
 import { renderReportHtml } from '../backtest/report-html.ts';
 import { runBacktest } from '../backtest/run-backtest.ts';
@@ -21,6 +20,7 @@ import { formatMonteCarlo } from '../research/monte-carlo/format.ts';
 import { runMonteCarlo } from '../research/monte-carlo/run-monte-carlo.ts';
 import { markLatest, newRunFolder, type RunMeta } from '../research/runs/run-folder.ts';
 import { makeFolders, writeFileAtomic, writeProblem } from './atomic-write.ts';
+import { quietOldGeneration } from './gc-tuning.ts';
 import { parseTimeArg } from './parse-time.ts';
 import { progressBar } from './progress.ts';
 import { UserError } from './user-error.ts';
@@ -44,17 +44,6 @@ const HELP = `usage: zero-perps backtest --config BOT.yaml --data [MARKET=]FILE 
   --seed         Monte Carlo seed (default 1; same seed, same result)
   --block-bars   Monte Carlo mean block length in bars (default one day of bars)
   --workers      worker threads for --fill-models and --monte-carlo (default: every core)`;
-
-/**
- * V8's allocation-site pretenuring sees the bars of the load survive (they live for the whole run) and may then
- * allocate short-lived per-bar objects made at the same sites straight into the old generation, where only a
- * full collection frees them. Measured on a generated year: in about half the runs this piled ~500 MB of dead
- * objects onto the peak (0.9–1.1 GiB against ~0.55 GiB), at no gain in speed; with pretenuring off every run
- * stayed at ~0.53 GiB. The flag is read at each collection, so setting it here, before the load, is enough.
- */
-function quietOldGeneration(): void {
-  setFlagsFromString('--no-allocation-site-pretenuring');
-}
 
 function positiveInt(flag: string, text: string | undefined, fallback: number, min = 1): number {
   if (text === undefined) return fallback;
