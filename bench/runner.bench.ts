@@ -198,6 +198,7 @@ async function historyAtLimit(n: number): Promise<BenchResult[]> {
   }
   const grown = mem.heapUsed + mem.arrayBuffers - base.heapUsed - base.arrayBuffers;
   const full = bots[0]?.session.history.last(probe.capacity) ?? [];
+  globalThis.gc?.();
   const before = process.memoryUsage();
   const histories = Array.from({ length: 100 }, () => {
     const h = new ChartHistory();
