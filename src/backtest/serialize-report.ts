@@ -7,7 +7,7 @@
  * JSON.stringify gives a row object (the report-identity test holds this).
  */
 import type { BacktestReport } from './report-types.ts';
-import type { Timeline } from './timeline.ts';
+import { TIMELINE_COLUMNS, type Timeline } from './timeline.ts';
 
 /**
  * Rows per chunk: a chunk's text (~300 bytes a row) must stay under V8's large-object size (128 KiB). A larger
@@ -57,6 +57,7 @@ function* timelineChunks(t: Timeline): Generator<string> {
     yield '[]';
     return;
   }
+  // TIMELINE_COLUMNS is report.json's key order; the names below follow it.
   const [
     ts,
     mark,
@@ -73,25 +74,7 @@ function* timelineChunks(t: Timeline): Generator<string> {
     askBase,
     lo,
     hi,
-  ] = (
-    [
-      'ts',
-      'mark',
-      'oracle',
-      'base',
-      'collateral',
-      'equity',
-      'leverage',
-      'health',
-      'liqPrice',
-      'openBids',
-      'openAsks',
-      'openBidBase',
-      'openAskBase',
-      'rangeLo',
-      'rangeHi',
-    ] as const
-  ).map((c) => columnText(t.column(c)));
+  ] = TIMELINE_COLUMNS.map((c) => columnText(t.column(c)));
   const hasRange = t.hasRange;
   yield '[\n';
   for (let i = 0; i < n; i += ROWS_PER_CHUNK) {

@@ -26,25 +26,17 @@ const NUMERIC_COLUMNS = [
 ] as const;
 const COUNT_COLUMNS = ['openBids', 'openAsks', 'openBidBase', 'openAskBase'] as const;
 type Column = (typeof NUMERIC_COLUMNS)[number] | (typeof COUNT_COLUMNS)[number] | 'rangeLo' | 'rangeHi';
-const ALL_COLUMNS: readonly Column[] = [...NUMERIC_COLUMNS, ...COUNT_COLUMNS, 'rangeLo', 'rangeHi'];
+/** Every column, in report.json's key order (the serializer writes them in this order). */
+export const TIMELINE_COLUMNS: readonly Column[] = [
+  ...NUMERIC_COLUMNS,
+  ...COUNT_COLUMNS,
+  'rangeLo',
+  'rangeHi',
+];
+const ALL_COLUMNS = TIMELINE_COLUMNS;
 
 /** One bar's figures as the backtest loop measures them (null where the report prints null). */
-export interface TimelineInput {
-  ts: number;
-  mark: number;
-  oracle: number;
-  base: number;
-  collateral: number;
-  equity: number;
-  leverage: number;
-  health: number;
-  liqPrice: number | null;
-  verdict: VerdictKind;
-  openBids: number;
-  openAsks: number;
-  openBidBase: number;
-  openAskBase: number;
-}
+export type TimelineInput = Omit<TimelineRow, 'rangeLo' | 'rangeHi' | 'legs'>;
 
 /** What a bot adds to a row: the grid's range, or the spread's legs (TimelineRow's optional fields). */
 export type TimelineExtras = Pick<TimelineRow, 'rangeLo' | 'rangeHi' | 'legs'>;
