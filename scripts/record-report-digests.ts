@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIGESTS_FILE, digestOf, REPORT_CASES, reportText } from '../test/identity/report-cases.ts';
+import { DIGESTS_FILE, digestOf, REPORT_CASES, reportText } from '../test/test-support/report-cases.ts';
 
 const dumpAt = process.argv.indexOf('--dump');
 const dump = dumpAt >= 0 ? process.argv[dumpAt + 1] : undefined;

@@ -33,7 +33,6 @@ export const TIMELINE_COLUMNS: readonly Column[] = [
   'rangeLo',
   'rangeHi',
 ];
-const ALL_COLUMNS = TIMELINE_COLUMNS;
 
 /** One bar's figures as the backtest loop measures them (null where the report prints null). */
 export type TimelineInput = Omit<TimelineRow, 'rangeLo' | 'rangeHi' | 'legs'>;
@@ -55,7 +54,7 @@ export class Timeline implements Iterable<TimelineRow> {
   /** `expected` sizes the columns up front (the bar count); they grow by doubling beyond it. */
   constructor(expected = 1024) {
     this.#capacity = Math.max(16, expected);
-    for (const c of ALL_COLUMNS) this.#c[c] = new Float64Array(this.#capacity);
+    for (const c of TIMELINE_COLUMNS) this.#c[c] = new Float64Array(this.#capacity);
     this.#verdict = new Uint8Array(this.#capacity);
   }
 
@@ -154,7 +153,7 @@ export class Timeline implements Iterable<TimelineRow> {
 
   #grow(): void {
     this.#capacity *= 2;
-    for (const c of ALL_COLUMNS) {
+    for (const c of TIMELINE_COLUMNS) {
       const b = new Float64Array(this.#capacity);
       b.set(this.#c[c]);
       this.#c[c] = b;

@@ -1,11 +1,11 @@
 /**
  * Every file in data/ (the repository's copy of the workplace's shared real data, see data/README.md) through
  * every loader that reads it: row counts, ranges and the quirks its README lists. The files are read, never
- * modified. When the original folder (../shared/data beside the checkout) is present, the copies are checked to
- * be byte for byte the same; a clone on its own has only the copies and skips that check.
+ * modified, and each must have the digest the original had when it was copied (data/SHA256SUMS).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadMarketFile } from './detect.ts';
@@ -16,7 +16,6 @@ import { mergeMarketEvents } from './merge.ts';
 import type { Candle, LoadReport } from './types.ts';
 
 const DATA = new URL('../../data/', import.meta.url);
-const ORIGINAL = new URL('../../../shared/data/', import.meta.url);
 const path = (p: string): string => fileURLToPath(new URL(p, DATA));
 const iso = (ms: number): string => new Date(ms).toISOString();
 const HOUR = 3_600_000;
@@ -52,19 +51,24 @@ describe('data directory', () => {
     assert.deepEqual(readdirSync(path('binance')), ['SOLUSDT-spot-1m-2025-03.csv']);
   });
 
-  const original = existsSync(ORIGINAL);
-  it(
-    'is byte for byte the shared original, when that folder is beside the checkout',
-    { skip: original ? false : '../shared/data is not beside this checkout' },
-    () => {
-      for (const f of FILES) {
-        assert.ok(
-          readFileSync(path(f)).equals(readFileSync(new URL(f, ORIGINAL))),
-          `${f} differs from ../shared/data`,
-        );
-      }
-    },
-  );
+  it('is byte for byte the original: every file has the digest data/SHA256SUMS recorded from it', () => {
+    const sums = new Map(
+      readFileSync(path('SHA256SUMS'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const [digest, file] = line.split(/\s+/);
+          return [file, digest] as const;
+        }),
+    );
+    assert.deepEqual([...sums.keys()].sort(), [...FILES].sort(), 'SHA256SUMS lists exactly the data files');
+    for (const f of FILES) {
+      const digest = createHash('sha256')
+        .update(readFileSync(path(f)))
+        .digest('hex');
+      assert.equal(digest, sums.get(f), `${f} differs from the original it was copied from`);
+    }
+  });
 });
 
 describe('Drift 1h candles', () => {

@@ -3,7 +3,7 @@
  * data or funding file, an output folder or an API request wrong ends in one clear message naming the flag,
  * file or field — never a stack trace, a hang, a vague line, or a run that silently does the wrong thing.
  * CLI cases run the real command as a process; API cases go to a real server (in-process runner).
- * `node test/fuzz/census.ts [CHECKOUT]` prints the same corpus's counts for any checkout.
+ * `node scripts/bad-input-census.ts [CHECKOUT]` prints the same corpus's counts for any checkout.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

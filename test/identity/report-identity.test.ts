@@ -1,5 +1,5 @@
 /**
- * Byte identity of every example and scenario report (test/identity/report-cases.ts) against the digests in
+ * Byte identity of every example and scenario report (test/test-support/report-cases.ts) against the digests in
  * report-digests.json. An optimisation that claims identity must leave them all as they are. A change that
  * legitimately alters a report (a fix, a new field) re-records them with `node scripts/record-report-digests.ts`
  * and explains the difference in its commit; `--dump DIR` writes the texts so two versions can be diffed.
@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { DIGESTS_FILE, digestOf, REPORT_CASES, reportText } from './report-cases.ts';
+import { DIGESTS_FILE, digestOf, REPORT_CASES, reportText } from '../test-support/report-cases.ts';
 
 const recorded = JSON.parse(readFileSync(DIGESTS_FILE, 'utf8')) as Record<string, string>;
 

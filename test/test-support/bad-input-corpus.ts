@@ -12,7 +12,7 @@
  * - hung: no exit within the time limit;
  * - silently wrong: succeeds without a word where it must fail or warn.
  *
- * Used by test/fuzz/bad-input.test.ts (every case must be clear) and test/fuzz/census.ts (counts per class,
+ * Used by test/fuzz/bad-input.test.ts (every case must be clear) and scripts/bad-input-census.ts (counts per class,
  * run against any checkout to compare before and after).
  */
 import { execFileSync, spawn } from 'node:child_process';

@@ -1,7 +1,7 @@
 /**
  * The bad-input census: runs the corpus (test/test-support/bad-input-corpus.ts) against a checkout and prints
  * each case's outcome and the counts "N clear / N crashed / N unclear / N hung / N silently wrong".
- *   node test/fuzz/census.ts [CHECKOUT]     (default: this one)
+ *   node scripts/bad-input-census.ts [CHECKOUT]     (default: this one)
  * Against an older checkout it gives the "before" figures (its node_modules must be installed).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -18,9 +18,9 @@ import {
   runApi,
   runCli,
   writeFixtures,
-} from '../test-support/bad-input-corpus.ts';
+} from '../test/test-support/bad-input-corpus.ts';
 
-const root = resolve(process.argv[2] ?? fileURLToPath(new URL('../..', import.meta.url)));
+const root = resolve(process.argv[2] ?? fileURLToPath(new URL('..', import.meta.url)));
 const bin = join(root, 'bin/zero-perps.js');
 const work = mkdtempSync(join(tmpdir(), 'zp-census-'));
 const d = join(work, 'in');

@@ -13,7 +13,7 @@ import { type BotConfig, parseBotConfig } from '../../src/config/bot-config.ts';
 import { readConfigFile } from '../../src/config/read-config-file.ts';
 import { generateCandles } from '../../src/data/synthetic.ts';
 import type { Candle, MarketEvent } from '../../src/data/types.ts';
-import { gapPath, sinePath, staircasePath, trendPath } from '../test-support/price-paths.ts';
+import { gapPath, sinePath, staircasePath, trendPath } from './price-paths.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const at = (p: string): string => `${root}${p}`;
@@ -146,4 +146,4 @@ export async function reportText(c: ReportCase): Promise<string> {
 
 export const digestOf = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-export const DIGESTS_FILE = new URL('./report-digests.json', import.meta.url);
+export const DIGESTS_FILE = new URL('../identity/report-digests.json', import.meta.url);
