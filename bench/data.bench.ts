@@ -43,7 +43,7 @@ export async function run(): Promise<{ name: string; value: number; unit: string
     const t0 = performance.now();
     const loaded = await loadMarketFile(file);
     const loadMs = performance.now() - t0;
-    if (loaded.kind !== 'candles' || loaded.candles.length !== YEAR_OF_MINUTES) {
+    if (loaded.kind !== 'candles' || loaded.bars.toCandles().length !== YEAR_OF_MINUTES) {
       throw new Error(`expected ${YEAR_OF_MINUTES} candles from ${file}`);
     }
     return [

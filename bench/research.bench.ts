@@ -31,7 +31,7 @@ export async function run(): Promise<BenchFigure[]> {
       rawConfig: raw,
       configSource: 'sol-grid.yaml',
       space: parseSpace(readConfigFile(join(root, 'examples/sol-grid-space.yaml'))),
-      events: inputs.events,
+      events: inputs.events.toArray(),
       replayFunding: false,
       out: dir,
       inputsKey: 'bench',
@@ -45,7 +45,7 @@ export async function run(): Promise<BenchFigure[]> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const mc = await runMonteCarlo({ config, events: inputs.events, paths: 16, seed: 1 });
+  const mc = await runMonteCarlo({ config, events: inputs.events.toArray(), paths: 16, seed: 1 });
   out.push({ name: 'monte carlo paths/s (44,640-bar paths)', value: mc.pathsPerSecond, unit: 'paths/s' });
   return out;
 }

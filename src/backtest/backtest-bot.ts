@@ -6,6 +6,7 @@
 
 import { resolveGridSize, resolveSpreadSizes } from '../config/auto-size.ts';
 import type { BotConfig } from '../config/bot-config.ts';
+import type { MarketEventSeq } from '../data/event-tape.ts';
 import type { Candle, FundingRecord, MarketEvent } from '../data/types.ts';
 import type { Verdict, VerdictKind } from '../domain/intent.ts';
 import { baseToNumber, priceToNumber } from '../domain/precision.ts';
@@ -47,16 +48,15 @@ export interface BacktestBot {
 const hasDailyLoss = (v: Verdict | undefined): boolean =>
   v?.reasons.some((r) => r.rule === 'C_daily_loss') ?? false;
 
-function firstClose(events: readonly MarketEvent[], market: string): number {
-  for (const e of events) if (e.type === 'bar' && e.market === market) return e.candle.close;
+function firstClose(events: MarketEventSeq, market: string): number {
+  for (let i = 0; i < events.length; i++) {
+    const e = events.at(i) as MarketEvent;
+    if (e.type === 'bar' && e.market === market) return e.candle.close;
+  }
   throw new Error(`no price data for ${market}`);
 }
 
-export function createBacktestBot(
-  config: BotConfig,
-  events: readonly MarketEvent[],
-  spreadBps: number,
-): BacktestBot {
+export function createBacktestBot(config: BotConfig, events: MarketEventSeq, spreadBps: number): BacktestBot {
   if (config.strategy === 'grid') {
     const market = config.markets[0];
     const grid = resolveGridSize(config, firstClose(events, market.symbol));

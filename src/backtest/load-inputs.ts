@@ -4,8 +4,9 @@
  */
 
 import { UserError } from '../cli/user-error.ts';
-import { loadMarketFile, type MarketEventInput, mergeMarketEvents } from '../data/index.ts';
-import type { LoadReport, MarketEvent } from '../data/types.ts';
+import type { BarColumns } from '../data/bar-columns.ts';
+import { type EventTape, loadMarketFile, type MarketEventInput, mergeEventTape } from '../data/index.ts';
+import type { LoadReport } from '../data/types.ts';
 import { getMarket, type MarketSpec, marketSymbols } from '../domain/markets.ts';
 
 export interface FileArg {
@@ -40,10 +41,10 @@ function marketFor(arg: FileArg, markets: readonly MarketSpec[], flag: string): 
  * Prices below the market's tick round to 0 in the venue: the backtest would run at a mark of 0 and fill
  * nothing. That is a file in other units (or for another market), not a market to trade.
  */
-function checkPriceScale(path: string, candles: readonly { low: number }[], m: MarketSpec): void {
+function checkPriceScale(path: string, bars: BarColumns, m: MarketSpec): void {
   const tick = Number(m.tickSize) / 1e6;
   let low = Number.POSITIVE_INFINITY;
-  for (const c of candles) if (c.low < low) low = c.low;
+  for (const v of bars.low) if (v < low) low = v;
   if (low < tick) {
     throw new UserError(
       `--data ${path}: prices go down to ${low}, below ${m.symbol}'s tick ${tick}: prices in other units, or a file for another market?`,
@@ -67,7 +68,8 @@ function checkFundingMarket(path: string, report: LoadReport, m: MarketSpec): vo
 }
 
 export interface LoadedInputs {
-  events: MarketEvent[];
+  /** The merged stream by column (event-tape.ts); `toArray()` where event objects are needed. */
+  events: EventTape;
   reports: LoadReport[];
   fundingGiven: boolean;
 }
@@ -96,8 +98,8 @@ export async function loadBacktestInputs(
           throw new UserError(
             `--funding ${arg.path}: this is a price file (${loaded.report.format}); pass it with --data`,
           );
-        checkPriceScale(arg.path, loaded.candles, spec);
-        inputs.push({ market, candles: loaded.candles, intervalMs: loaded.report.intervalMs || undefined });
+        checkPriceScale(arg.path, loaded.bars, spec);
+        inputs.push({ market, bars: loaded.bars, intervalMs: loaded.report.intervalMs || undefined });
       } else {
         if (flag === '--data')
           throw new UserError(
@@ -110,9 +112,9 @@ export async function loadBacktestInputs(
     }
   }
   for (const m of markets) {
-    if (!inputs.some((i) => i.market === m.symbol && i.candles)) {
+    if (!inputs.some((i) => i.market === m.symbol && i.bars)) {
       throw new UserError(`no price data for ${m.symbol}: add --data ${m.symbol}=FILE`);
     }
   }
-  return { events: mergeMarketEvents(inputs), reports, fundingGiven };
+  return { events: mergeEventTape(inputs), reports, fundingGiven };
 }

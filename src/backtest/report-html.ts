@@ -1,15 +1,15 @@
 /**
  * Renders report.json as one self-contained HTML file: the charting library (lightweight-charts, Apache-2.0)
- * is inlined, so the file opens offline. Long runs are thinned to a few thousand points per chart; report.json
- * keeps every row.
+ * is inlined, so the file opens offline. The charts show the report's chart rows (a few thousand, chart-rows.ts);
+ * report.json carries every bar with --timeline.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { researchSection } from '../research/metrics/report-section.ts';
+import { chartStride, isChartRow } from './chart-rows.ts';
 import type { BacktestReport, TimelineRow } from './report-types.ts';
 
-const MAX_POINTS = 4000;
 const MAX_MARKERS = 2000;
 
 let chartLib: string | undefined;
@@ -22,12 +22,11 @@ function chartLibrary(): string {
   return chartLib;
 }
 
-/** Every k-th row so that at most `max` remain; the last row is always kept. */
+/** Every k-th row so that at most `max` remain, and the last row (chart-rows.ts's rule). */
 export function thin<T>(rows: { length: number; at(i: number): T | undefined }, max: number): T[] {
-  const k = Math.max(1, Math.ceil(rows.length / max));
+  const k = chartStride(rows.length, max);
   const out: T[] = [];
-  for (let i = 0; i < rows.length; i += k) out.push(rows.at(i) as T);
-  if (rows.length > 0 && (rows.length - 1) % k !== 0) out.push(rows.at(rows.length - 1) as T);
+  for (let i = 0; i < rows.length; i++) if (isChartRow(i, rows.length, k)) out.push(rows.at(i) as T);
   return out;
 }
 
@@ -38,7 +37,8 @@ const esc = (s: string): string =>
 const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
 
 export function renderReportHtml(report: BacktestReport, title: string): string {
-  const rows = thin(report.timeline, MAX_POINTS);
+  // Already thinned by the backtest (chart-rows.ts): the same rows as thinning the full timeline.
+  const rows = report.chart.toArray();
   const sec = (r: TimelineRow): number => Math.floor(r.ts / 1000);
   const series = (pick: (r: TimelineRow) => number | null | undefined) =>
     rows.flatMap((r) => {

@@ -84,8 +84,13 @@ export interface ReportFill {
 
 export interface BacktestReport {
   summary: ReportSummary;
-  /** One row per kept bar, stored by column (timeline.ts); `at(i)` or iteration gives row objects. */
-  timeline: Timeline;
+  /**
+   * One row per kept bar, stored by column (timeline.ts); `at(i)` or iteration gives row objects. Absent when
+   * the run was asked not to keep it (BacktestOptions.timeline false: the CLI without --timeline).
+   */
+  timeline?: Timeline;
+  /** The rows the HTML report charts: the timeline thinned to a few thousand (chart-rows.ts), always kept. */
+  chart: Timeline;
   fills: ReportFill[];
   /** One row per UTC day (docs/research.md). */
   daily: DailyRow[];

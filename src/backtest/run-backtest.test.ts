@@ -3,9 +3,10 @@ import { before, describe, it } from 'node:test';
 import { parseBotConfig } from '../config/bot-config.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
 import { quoteToInt } from '../domain/precision.ts';
+import { CHART_POINTS, chartStride } from './chart-rows.ts';
 import { type LoadedInputs, loadBacktestInputs, parseFileArg } from './load-inputs.ts';
-import type { BacktestReport } from './report-types.ts';
-import { runBacktest } from './run-backtest.ts';
+import { thin } from './report-html.ts';
+import { type FullBacktestReport, runBacktest } from './run-backtest.ts';
 import { serializeReport } from './serialize-report.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -70,7 +71,7 @@ const FILL_KEYS = ['ts', 'market', 'side', 'price', 'base', 'fee', 'maker', 'red
 /** Money figures are exact micro-USDC values printed as numbers: compare them as integers. */
 const micro = (v: number): bigint => quoteToInt(v);
 
-function checkReconciles(r: BacktestReport, collateral: number): void {
+function checkReconciles(r: FullBacktestReport, collateral: number): void {
   const s = r.summary;
   // Sign convention: totalPnl = realizedPnl + unrealizedPnl + fundingPnl − feesPaid (fees paid are positive).
   assert.equal(
@@ -97,7 +98,7 @@ function checkReconciles(r: BacktestReport, collateral: number): void {
 
 describe('backtest: grid bot on a month of SOL 1-minute bars', () => {
   let inputs: LoadedInputs;
-  let report: BacktestReport;
+  let report: FullBacktestReport;
   before(async () => {
     inputs = await loadBacktestInputs(
       [parseFileArg(`${root}data/binance/SOLUSDT-spot-1m-2025-03.csv`)],
@@ -108,7 +109,7 @@ describe('backtest: grid bot on a month of SOL 1-minute bars', () => {
   });
 
   it('has exactly the promised keys', () => {
-    assert.deepEqual(Object.keys(report), ['summary', 'timeline', 'fills', 'daily']);
+    assert.deepEqual(Object.keys(report), ['summary', 'timeline', 'chart', 'fills', 'daily']);
     assert.deepEqual(Object.keys(report.summary), SUMMARY_KEYS);
     assert.deepEqual(Object.keys(report.summary.verdicts).sort(), [
       'APPROVE',
@@ -160,6 +161,28 @@ describe('backtest: grid bot on a month of SOL 1-minute bars', () => {
     });
     assert.equal(sampled.timeline.length, Math.ceil(44_640 / 60));
     assert.deepEqual(sampled.summary, report.summary);
+    assert.deepEqual(sampled.chart.toArray(), thin(sampled.timeline, CHART_POINTS));
+  });
+
+  it('charts the rows thinning the whole timeline gives, whether or not the timeline is kept', () => {
+    const k = chartStride(44_640);
+    assert.equal(
+      report.chart.length,
+      Math.ceil(44_640 / k) + (44_639 % k === 0 ? 0 : 1),
+      'every k-th and the last',
+    );
+    assert.deepEqual(report.chart.toArray(), thin(report.timeline, CHART_POINTS));
+    const lean = runBacktest({
+      config: gridConfig,
+      events: inputs.events,
+      replayFunding: false,
+      timeline: false,
+      now: () => 0,
+    });
+    assert.equal(lean.timeline, undefined);
+    assert.deepEqual(lean.chart.toArray(), report.chart.toArray());
+    const { timeline: _rows, ...rest } = report;
+    assert.equal(serializeReport(lean), serializeReport(rest));
   });
 });
 

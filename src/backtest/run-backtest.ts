@@ -5,6 +5,7 @@
  */
 
 import type { BotConfig } from '../config/bot-config.ts';
+import type { MarketEventSeq } from '../data/event-tape.ts';
 import { eventTime } from '../data/merge.ts';
 import type { MarketEvent } from '../data/types.ts';
 import type { VerdictKind } from '../domain/intent.ts';
@@ -13,6 +14,7 @@ import type { OrderCommand, VenueEvent } from '../domain/types.ts';
 import { ResearchTape } from '../research/metrics/research-tape.ts';
 import { SimExchange, type SimExchangeOptions } from '../venue/sim/exchange.ts';
 import { type BacktestBot, createBacktestBot } from './backtest-bot.ts';
+import { chartStride, isChartRow } from './chart-rows.ts';
 import { Drawdown } from './drawdown.ts';
 import { PnlBook } from './pnl-book.ts';
 import type { BacktestReport, ReportFill } from './report-types.ts';
@@ -20,12 +22,17 @@ import { Timeline } from './timeline.ts';
 
 export interface BacktestOptions {
   config: BotConfig;
-  /** Time-ordered events (mergeMarketEvents). */
-  events: MarketEvent[];
+  /** Time-ordered events: an array (mergeMarketEvents) or a tape by column (mergeEventTape, the CLI's). */
+  events: MarketEventSeq;
   /** True when funding records were given: the simulator replays them instead of computing Drift's formula. */
   replayFunding: boolean;
   /** Keep every n-th timeline row (1 = all). */
   sample?: number;
+  /**
+   * Keep the per-bar timeline in the report (default true). Without it the run keeps only the chart's rows
+   * (chart-rows.ts): a year of 1-minute bars then spends neither the ~70 MB of columns nor the per-bar row.
+   */
+  timeline?: boolean;
   /** Full synthetic bid/ask spread around the mark, bps. Default 2. */
   spreadBps?: number;
   /** Called now and then with (events done, events total). */
@@ -45,6 +52,11 @@ export interface BacktestOptions {
   onDecision?: (ts: number, commands: readonly OrderCommand[]) => void;
 }
 
+/** A report that kept its per-bar timeline (the default). */
+export type FullBacktestReport = BacktestReport & { timeline: Timeline };
+
+export function runBacktest(o: BacktestOptions & { timeline?: true }): FullBacktestReport;
+export function runBacktest(o: BacktestOptions): BacktestReport;
 export function runBacktest(o: BacktestOptions): BacktestReport {
   const now = o.now ?? performance.now.bind(performance);
   const started = now();
@@ -66,7 +78,7 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
   const verdicts: Record<VerdictKind, number> = { APPROVE: 0, CLAMP: 0, REDUCE_ONLY: 0, PAUSE: 0 };
   const drawdown = new Drawdown();
   const sample = Math.max(1, Math.floor(o.sample ?? 1));
-  const timeline = new Timeline(Math.ceil(o.events.length / sample) + 1);
+  const timeline = o.timeline === false ? undefined : new Timeline(Math.ceil(o.events.length / sample) + 1);
   const symbolOf = new Map(config.markets.map((m) => [m.marketIndex, m.symbol]));
   let bars = 0;
   let maxLeverage = 0;
@@ -113,15 +125,16 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
 
   // Bars whose oracle was not observed (an export gap): the venue and the bot used the bar's price instead.
   const estimated: Record<string, number> = {};
-  for (const e of o.events) {
+  const total = o.events.length;
+  for (let k = 0; k < total; k++) {
+    const e = o.events.at(k) as MarketEvent;
     if (e.type === 'bar' && e.candle.oracleStale) estimated[e.market] = (estimated[e.market] ?? 0) + 1;
   }
-  const total = o.events.length;
   const progressEvery = Math.max(1, Math.floor(total / 200));
   let i = 0;
   if (o.warmupUntil !== undefined) {
-    for (; i < total && eventTime(o.events[i]) < o.warmupUntil; i++) {
-      const ev = o.events[i];
+    for (; i < total && eventTime(o.events.at(i) as MarketEvent) < o.warmupUntil; i++) {
+      const ev = o.events.at(i) as MarketEvent;
       if (ev.type === 'funding') {
         if (o.replayFunding) sim.applyFundingRecord(ev.market, ev.record);
         bot.onFunding(ev.market, ev.record);
@@ -133,8 +146,17 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
     }
     bot.restart(sim.now);
   }
+  // The rows the report will hold (one per sampled primary bar), so the chart's rows are chosen as they come.
+  let primaryBars = 0;
+  for (let k = i; k < total; k++) {
+    const ev = o.events.at(k) as MarketEvent;
+    if (ev.type === 'bar' && ev.market === primary.symbol) primaryBars++;
+  }
+  const rowCount = Math.ceil(primaryBars / sample);
+  const stride = chartStride(rowCount);
+  const chart = new Timeline(Math.ceil(rowCount / stride) + 1);
   for (; i < total; i++) {
-    const ev = o.events[i];
+    const ev = o.events.at(i) as MarketEvent;
     if (ev.type === 'funding') {
       if (o.replayFunding) sim.applyFundingRecord(ev.market, ev.record);
       bot.onFunding(ev.market, ev.record);
@@ -177,7 +199,9 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
         if (minLiqDistancePct === null || d < minLiqDistancePct) minLiqDistancePct = d;
       }
     }
-    if ((bars - 1) % sample === 0) {
+    const row = (bars - 1) / sample;
+    const charted = Number.isInteger(row) && isChartRow(row, rowCount, stride);
+    if (Number.isInteger(row) && (timeline !== undefined || charted)) {
       let openBids = 0;
       let openAsks = 0;
       let openBidBase = 0n;
@@ -191,25 +215,25 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
           openAskBase += ord.base - ord.filledBase;
         }
       }
-      timeline.push(
-        {
-          ts,
-          mark,
-          oracle: q ? priceToNumber(q.oracle) : ev.candle.close,
-          base: baseToNumber(base),
-          collateral: quoteToNumber(f.initialTotalCollateral),
-          equity,
-          leverage: f.leverage,
-          health: f.health,
-          liqPrice,
-          verdict,
-          openBids,
-          openAsks,
-          openBidBase: baseToNumber(openBidBase),
-          openAskBase: baseToNumber(openAskBase),
-        },
-        bot.timelineExtras(sim, sub),
-      );
+      const figures = {
+        ts,
+        mark,
+        oracle: q ? priceToNumber(q.oracle) : ev.candle.close,
+        base: baseToNumber(base),
+        collateral: quoteToNumber(f.initialTotalCollateral),
+        equity,
+        leverage: f.leverage,
+        health: f.health,
+        liqPrice,
+        verdict,
+        openBids,
+        openAsks,
+        openBidBase: baseToNumber(openBidBase),
+        openAskBase: baseToNumber(openAskBase),
+      };
+      const extras = bot.timelineExtras(sim, sub);
+      timeline?.push(figures, extras);
+      if (charted) chart.push(figures, extras);
     }
     if (o.onProgress && i % progressEvery === 0) o.onProgress(i, total);
   }
@@ -253,7 +277,8 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
       barsPerSecond: wallSeconds > 0 ? bars / wallSeconds : 0,
       ...research.metrics,
     },
-    timeline,
+    ...(timeline ? { timeline } : {}),
+    chart,
     fills,
     daily: research.daily,
   };

@@ -94,9 +94,13 @@ function* timelineChunks(t: Timeline): Generator<string> {
 
 /** report.json in order, a chunk at a time. */
 export function* reportChunks(r: BacktestReport): Generator<string> {
-  yield `{\n  "summary": ${JSON.stringify(r.summary)},\n  "timeline": `;
-  yield* timelineChunks(r.timeline);
-  yield ',\n  "fills": ';
+  yield `{\n  "summary": ${JSON.stringify(r.summary)},\n  `;
+  if (r.timeline) {
+    yield '"timeline": ';
+    yield* timelineChunks(r.timeline);
+    yield ',\n  ';
+  }
+  yield '"fills": ';
   yield* rowChunks(r.fills);
   yield ',\n  "daily": ';
   yield* rowChunks(r.daily);

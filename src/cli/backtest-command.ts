@@ -12,7 +12,7 @@ import { reportChunks } from '../backtest/serialize-report.ts';
 import { parseBotConfig } from '../config/bot-config.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
-import { eventTime } from '../data/index.ts';
+import type { MarketEventSeq } from '../data/index.ts';
 import { specProblems } from '../domain/markets.ts';
 import { fillModelTable, runFillModels } from '../research/fill-models/compare-fill-models.ts';
 import { fillModelName, parseFillModel, parseFillModels } from '../research/fill-models/fill-model-names.ts';
@@ -26,7 +26,7 @@ import { progressBar } from './progress.ts';
 import { UserError } from './user-error.ts';
 
 const HELP = `usage: zero-perps backtest --config BOT.yaml --data [MARKET=]FILE [--data …] [--funding [MARKET=]FILE …]
-                          [--out DIR] [--from T] [--to T] [--sample N] [--spread-bps X]
+                          [--out DIR] [--from T] [--to T] [--timeline] [--sample N] [--spread-bps X]
                           [--fill-model M] [--fill-models all|M,M] [--monte-carlo N [--seed S] [--block-bars B]]
 
   --config       bot config (YAML or JSON), see examples/
@@ -35,7 +35,9 @@ const HELP = `usage: zero-perps backtest --config BOT.yaml --data [MARKET=]FILE 
   --funding      funding records (Drift funding JSON or a funding CSV); without it funding follows Drift's formula
   --out          output folder (default out/<bot name>/<run id>, with out/<bot name>/latest pointing at it)
   --from/--to    time window (ISO date/time, "YYYY-MM-DD HH:MM:SS" UTC, or epoch s/ms)
-  --sample N     keep every N-th bar in the report timeline (default 1; the metrics use every bar)
+  --timeline     put the per-bar timeline (every bar's mark, equity, position, verdict…) in report.json; without
+                 it report.json holds the summary, fills and daily rows, and report.html charts the run either way
+  --sample N     the timeline keeps every N-th bar (implies --timeline; the metrics use every bar)
   --spread-bps   full simulated bid/ask spread around the mark (default 2)
   --fill-model   when resting orders fill: touch, trade-through (default) or queue (trade-through + queue)
   --queue-ahead  the queue model's volume ahead of a new order, in average bars of volume (default 0.5)
@@ -77,6 +79,8 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     );
   }
   const sample = positiveInt('--sample', values.sample, 1);
+  // A year of 1-minute bars is ~150 MB of timeline text and a third of the run's time: written only on request.
+  const keepTimeline = values.timeline === true || values.sample !== undefined;
   const spreadBps = values['spread-bps'] === undefined ? 2 : Number(values['spread-bps']);
   if (!(spreadBps >= 0 && spreadBps <= 1000))
     throw new UserError(`--spread-bps must be between 0 and 1000 (got ${values['spread-bps']})`);
@@ -98,12 +102,9 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     (values.funding ?? []).map(parseFileArg),
     config.markets,
   );
-  const events = inputs.events.filter((e) => {
-    const t = eventTime(e);
-    return (from === undefined || t >= from) && (to === undefined || t <= to);
-  });
-  if (!events.some((e) => e.type === 'bar'))
-    throw new UserError('no price bars inside the --from/--to window');
+  // Events are in time order, so the --from/--to window is one stretch of the tape (no copy).
+  const events = inputs.events.window(from, to);
+  if (!hasBar(events)) throw new UserError('no price bars inside the --from/--to window');
   // The output folder is checked before the run: a run of minutes must not end in "cannot write".
   const outBase = resolve(values.out ?? join('out', config.name));
   checkOutFolder(outBase, values.out ?? outBase);
@@ -126,6 +127,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     events,
     replayFunding: inputs.fundingGiven,
     sample,
+    timeline: keepTimeline,
     spreadBps,
     fillModel,
     queue,
@@ -148,6 +150,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
       options: {
         fillModel: fillModelName(fillModel),
         spreadBps,
+        timeline: keepTimeline,
         sample,
         ...(values.from ? { from: values.from } : {}),
         ...(values.to ? { to: values.to } : {}),
@@ -172,7 +175,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
 
   if (fillModels) {
     const rows = await runFillModels(
-      { config, events, replayFunding: inputs.fundingGiven, spreadBps, queue },
+      { config, events: events.toArray(), replayFunding: inputs.fundingGiven, spreadBps, queue },
       fillModels,
       workers,
     );
@@ -183,7 +186,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     const mcBar = progressBar('monte carlo');
     const mc = await runMonteCarlo({
       config,
-      events,
+      events: events.toArray(),
       paths: mcPaths,
       seed,
       meanBlockBars: blockBars,
@@ -200,6 +203,11 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     console.log(`\n${formatMonteCarlo(mc.summary, mc.pathsPerSecond)}\nwrote monte-carlo.json`);
   }
   return 0;
+}
+
+function hasBar(events: MarketEventSeq): boolean {
+  for (let i = 0; i < events.length; i++) if (events.at(i)?.type === 'bar') return true;
+  return false;
 }
 
 const fmt = (v: number | null, d = 2): string => (v === null ? '—' : v.toFixed(d));
@@ -247,6 +255,7 @@ function parse(argv: string[]) {
       out: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      timeline: { type: 'boolean' },
       sample: { type: 'string' },
       'spread-bps': { type: 'string' },
       'fill-model': { type: 'string' },

@@ -80,7 +80,7 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
   const data = (values.data ?? []).map(parseFileArg);
   const funding = (values.funding ?? []).map(parseFileArg);
   const inputs = await loadBacktestInputs(data, funding, config.markets);
-  const events = inputs.events.filter((e) => {
+  const events = inputs.events.toArray().filter((e) => {
     const t = eventTime(e);
     return (from === undefined || t >= from) && (to === undefined || t <= to);
   });

@@ -49,7 +49,7 @@ export async function previewCommand(argv: string[]): Promise<number> {
       (values.funding ?? []).map(parseFileArg),
       config.markets,
     );
-    events = inputs.events;
+    events = inputs.events.toArray();
     funding = inputs.fundingGiven;
   } else {
     ({ events, funding } = await replayEvents(config.markets.map((m) => m.symbol)));

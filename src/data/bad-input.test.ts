@@ -73,7 +73,7 @@ describe('generic OHLCV CSV errors', () => {
 
   it('rejects a bad optional oracle cell (an empty one is allowed)', async () => {
     const ok = tmp('oracle.csv', `${HEADER},oracle\n${GOOD},\n`);
-    assert.equal((await loadGenericOhlcv(ok)).candles[0].oracleClose, undefined);
+    assert.equal((await loadGenericOhlcv(ok)).bars.toCandles()[0].oracleClose, undefined);
     const f = tmp('oracle.csv', `${HEADER},oracle\n${GOOD},10\n${GOOD.replace('00:00:00', '00:01:00')},x1\n`);
     await expectDataError(loadGenericOhlcv(f), f, 3, /column "oracle" is not a number: "x1"/);
     const g = tmp('oracle.csv', `${HEADER},oracle\n${GOOD},-3\n`);

@@ -21,8 +21,8 @@ describe('Binance USD-M klines', () => {
   it('reads the dump with and without its header, ignoring the extra columns', () => {
     const withHeader = parseBinanceKlines(`${HEADER}\n${ROWS.join('\n')}\n`, 'k.csv');
     const without = parseBinanceKlines(`${ROWS.join('\n')}\n`, 'k.csv');
-    assert.deepStrictEqual(withHeader.candles, EXPECTED);
-    assert.deepStrictEqual(without.candles, EXPECTED);
+    assert.deepStrictEqual(withHeader.bars.toCandles(), EXPECTED);
+    assert.deepStrictEqual(without.bars.toCandles(), EXPECTED);
     assert.equal(without.report.format, 'binance-klines-csv');
     assert.equal(without.report.intervalMs, 60_000);
     assert.deepEqual(without.report.gaps, [{ from: 1740787260000, to: 1740787380000, missingBars: 1 }]);
@@ -30,7 +30,7 @@ describe('Binance USD-M klines', () => {
 
   it('reads microsecond open times (newer dumps) as milliseconds', () => {
     const us = ROWS.map((r) => r.replace(/^(\d+)/, '$1000'));
-    assert.deepStrictEqual(parseBinanceKlines(us.join('\n'), 'k.csv').candles, EXPECTED);
+    assert.deepStrictEqual(parseBinanceKlines(us.join('\n'), 'k.csv').bars.toCandles(), EXPECTED);
   });
 
   it('is detected from the header or from 12 headerless columns', () => {

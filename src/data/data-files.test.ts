@@ -74,7 +74,9 @@ describe('data directory', () => {
 describe('Drift 1h candles', () => {
   for (const name of ['drift', 'kmno']) {
     it(`${name}_1h: 2,149 raw rows, 2 exact repeats dropped, 2,147 hourly bars without gaps`, async () => {
-      const { candles, report } = await loadDriftCandles(path(`drift/price/${name}_1h_90days.json`));
+      const loaded = await loadDriftCandles(path(`drift/price/${name}_1h_90days.json`));
+      const candles = loaded.bars.toCandles();
+      const report = loaded.report;
       assert.equal(report.format, 'drift-candles-json');
       assert.equal(report.rows, 2149);
       assert.equal(report.duplicatesDropped, 2);
@@ -93,7 +95,9 @@ describe('Drift 1h candles', () => {
   }
 
   it('flags zero-volume DRIFT hours as stale oracle (about 23%); each repeats the previous oracle close', async () => {
-    const { candles, report } = await loadDriftCandles(path('drift/price/drift_1h_90days.json'));
+    const loaded = await loadDriftCandles(path('drift/price/drift_1h_90days.json'));
+    const candles = loaded.bars.toCandles();
+    const report = loaded.report;
     const stale = candles.filter((c) => c.oracleStale);
     assert.equal(stale.length, 493);
     assert.ok(Math.abs(stale.length / candles.length - 0.23) < 0.01);
@@ -113,7 +117,9 @@ describe('Drift 1h candles', () => {
   });
 
   it('finds KMNO stale about 63% of hours and its one 25-hour flat stretch first', async () => {
-    const { candles, report } = await loadDriftCandles(path('drift/price/kmno_1h_90days.json'));
+    const loaded = await loadDriftCandles(path('drift/price/kmno_1h_90days.json'));
+    const candles = loaded.bars.toCandles();
+    const report = loaded.report;
     const stale = candles.filter((c) => c.oracleStale).length;
     assert.equal(stale, 1360);
     assert.ok(Math.abs(stale / candles.length - 0.63) < 0.01);
@@ -136,7 +142,9 @@ describe('Drift 1h candles', () => {
 describe('Drift 15m candles', () => {
   it('drift_15m: 8,613 rows, 12 exact repeats, 4 superseded pairs, 12 places where time did not advance', async () => {
     const file = path('drift/price/drift_15m_90days.json');
-    const { candles, report } = await loadDriftCandles(file);
+    const loaded = await loadDriftCandles(file);
+    const candles = loaded.bars.toCandles();
+    const report = loaded.report;
     assert.equal(report.rows, 8613);
     assert.equal(report.duplicatesDropped, 12);
     assert.equal(report.outOfOrder, 12);
@@ -184,7 +192,9 @@ describe('Drift 15m candles', () => {
   });
 
   it('kmno_15m: 16 exact repeats and nothing superseded', async () => {
-    const { candles, report } = await loadDriftCandles(path('drift/price/kmno_15m_90days.json'));
+    const loaded = await loadDriftCandles(path('drift/price/kmno_15m_90days.json'));
+    const candles = loaded.bars.toCandles();
+    const report = loaded.report;
     assert.equal(report.rows, 8613);
     assert.equal(report.duplicatesDropped, 16);
     assert.deepEqual(report.superseded, []);
@@ -227,7 +237,7 @@ describe('Drift funding', () => {
     assert.equal(records.length, 719);
     assert.equal(iso(report.firstTs), '2025-04-21T07:01:09.000Z');
     assert.equal(records[0].ratePerBase, 250n);
-    const candles = (await loadDriftCandles(path('drift/price/kmno_1h_90days.json'))).candles;
+    const candles = (await loadDriftCandles(path('drift/price/kmno_1h_90days.json'))).bars.toCandles();
     const from = Math.max(report.firstTs, candles[0].ts);
     const to = Math.min(report.lastTs, candles.at(-1)!.ts + HOUR);
     assert.equal(iso(from).slice(0, 10), '2025-04-21');
@@ -243,7 +253,9 @@ describe('Drift funding', () => {
 
 describe('Binance SOL spot 1m (generic OHLCV CSV)', () => {
   it('holds 44,640 one-minute bars from 2025-03-01 03:00 to 2025-04-01 02:59 with no gaps', async () => {
-    const { candles, report } = await loadGenericOhlcv(path('binance/SOLUSDT-spot-1m-2025-03.csv'));
+    const loaded = await loadGenericOhlcv(path('binance/SOLUSDT-spot-1m-2025-03.csv'));
+    const candles = loaded.bars.toCandles();
+    const report = loaded.report;
     assert.equal(report.format, 'generic-ohlcv-csv');
     assert.equal(report.rows, 44_640);
     assert.equal(candles.length, 44_640);
@@ -283,7 +295,7 @@ describe('loadMarketFile on every data file', () => {
       assert.equal(r.kind, kind);
       assert.equal(r.report.format, format);
       assert.equal(r.report.file, path(file));
-      assert.equal(r.kind === 'candles' ? r.candles.length : r.records.length, n);
+      assert.equal(r.kind === 'candles' ? r.bars.toCandles().length : r.records.length, n);
     });
   }
 
@@ -295,8 +307,8 @@ describe('loadMarketFile on every data file', () => {
       loadDriftFunding(path('drift/funding/kmno-perp.json')),
     ]);
     const events = mergeMarketEvents([
-      { market: 'KMNO-PERP', candles: kc.candles, funding: kf.records },
-      { market: 'DRIFT-PERP', candles: dc.candles, funding: df.records },
+      { market: 'KMNO-PERP', candles: kc.bars.toCandles(), funding: kf.records },
+      { market: 'DRIFT-PERP', candles: dc.bars.toCandles(), funding: df.records },
     ]);
     assert.equal(events.length, 2147 * 2 + 719 * 2);
     assert.equal(events[0].type, 'bar');

@@ -43,7 +43,9 @@ describe('generic OHLCV CSV', () => {
   it('round-trips candles through write and read exactly (property)', () => {
     fc.assert(
       fc.property(candlesArb, (candles) => {
-        const { candles: back, report } = parseGenericOhlcv(formatGenericCsv(candles), F);
+        const loaded = parseGenericOhlcv(formatGenericCsv(candles), F);
+        const back = loaded.bars.toCandles();
+        const report = loaded.report;
         assert.deepStrictEqual(back, candles);
         assert.equal(report.rows, candles.length);
         assert.deepEqual(report.gaps, []);
@@ -57,7 +59,9 @@ describe('generic OHLCV CSV', () => {
       fc.property(candlesArb, fc.integer(), (candles, seed) => {
         const [header, ...rows] = formatGenericCsv(candles).trimEnd().split('\n');
         const shuffled = shuffle(rows, seed);
-        const { candles: back, report } = parseGenericOhlcv(`${header}\n${shuffled.join('\n')}\n`, F);
+        const loaded = parseGenericOhlcv(`${header}\n${shuffled.join('\n')}\n`, F);
+        const back = loaded.bars.toCandles();
+        const report = loaded.report;
         assert.deepStrictEqual(back, candles);
         let backward = 0;
         for (let i = 1; i < shuffled.length; i++) {
@@ -79,7 +83,9 @@ describe('generic OHLCV CSV', () => {
       '1740787260000,10,12,9,11,5',
       '1740787380000,11,11,11,11,1',
     ].join('\n');
-    const { candles, report } = parseGenericOhlcv(text, F);
+    const loaded = parseGenericOhlcv(text, F);
+    const candles = loaded.bars.toCandles();
+    const report = loaded.report;
     assert.deepEqual(
       candles.map((c) => [c.ts, c.close, c.volume]),
       [
@@ -105,7 +111,8 @@ describe('generic OHLCV CSV', () => {
       '8,10.8,9,11,10,1740787380000,1,,-0.0002',
       '9,10.9,9,11,10,"2025-03-01T01:04:00+01:00",1,,',
     ].join('\r\n');
-    const { candles } = parseGenericOhlcv(text, F);
+    const loaded = parseGenericOhlcv(text, F);
+    const candles = loaded.bars.toCandles();
     const t0 = Date.parse('2025-03-01T00:00:00Z');
     assert.deepStrictEqual(candles, [
       { ts: t0, open: 10, high: 11, low: 9, close: 10.5, volume: 5, oracleClose: 10.4, fundingRate: 0.0001 },

@@ -1,9 +1,11 @@
+export * from './bar-columns.ts';
 export * from './binance-funding.ts';
 export * from './binance-klines.ts';
 export * from './detect.ts';
 export * from './drift-candles.ts';
 export * from './drift-funding.ts';
 export * from './errors.ts';
+export * from './event-tape.ts';
 export * from './format-generic.ts';
 export * from './generic-ohlcv.ts';
 export type { CandleLoad, FundingLoad } from './load-result.ts';

@@ -1,18 +1,20 @@
 /**
  * The common tail of every loader: normalise the parsed records and describe what happened in a LoadReport.
  */
+import { BarColumns } from './bar-columns.ts';
 import {
   findGaps,
   inferIntervalMs,
   normalizeSeries,
   sameCandle,
   sameFunding,
-  staleOracleRuns,
+  staleRuns,
 } from './normalize.ts';
 import type { Candle, FundingRecord, LoadReport } from './types.ts';
 
 export interface CandleLoad {
-  candles: Candle[];
+  /** The series by column (bar-columns.ts); `bars.toCandles()` where an array of Candle objects is needed. */
+  bars: BarColumns;
   report: LoadReport;
 }
 
@@ -26,12 +28,10 @@ export type LinesOf = (indices: number[]) => number[];
 
 export function finishCandles(file: string, format: string, parsed: Candle[], linesOf: LinesOf): CandleLoad {
   const norm = normalizeSeries(parsed, sameCandle);
-  const candles = norm.items;
-  const ts = candles.map((c) => c.ts);
-  const intervalMs = inferIntervalMs(ts);
   const lines = linesOf(norm.supersededIndices);
+  const bars = BarColumns.fromCandles(norm.items);
   return {
-    candles,
+    bars,
     report: {
       file,
       format,
@@ -40,12 +40,52 @@ export function finishCandles(file: string, format: string, parsed: Candle[], li
       superseded: norm.supersededIndices.map((idx, i) => ({ ts: parsed[idx].ts, line: lines[i] })),
       outOfOrder: norm.outOfOrder,
       steppedBack: norm.steppedBack,
-      gaps: findGaps(ts, intervalMs),
-      staleOracle: staleOracleRuns(candles, intervalMs),
-      intervalMs,
-      firstTs: ts[0],
-      lastTs: ts[ts.length - 1],
+      ...describeBars(bars),
     },
+  };
+}
+
+/**
+ * The tail for a parser that read its rows straight into columns, every timestamp later than the one before:
+ * nothing to sort, drop or supersede (what finishCandles would find), so the columns are the series.
+ */
+export function finishSortedBars(file: string, format: string, bars: BarColumns): CandleLoad {
+  return {
+    bars,
+    report: {
+      file,
+      format,
+      rows: bars.length,
+      duplicatesDropped: 0,
+      superseded: [],
+      outOfOrder: 0,
+      steppedBack: 0,
+      ...describeBars(bars),
+    },
+  };
+}
+
+/** What a clean series says about itself: its bar length, holes and stale-oracle stretches. */
+function describeBars(
+  bars: BarColumns,
+): Pick<LoadReport, 'gaps' | 'staleOracle' | 'intervalMs' | 'firstTs' | 'lastTs'> {
+  const ts = bars.ts;
+  const intervalMs = inferIntervalMs(ts);
+  const stale = bars.oracleStale;
+  return {
+    gaps: findGaps(ts, intervalMs),
+    staleOracle:
+      stale === undefined
+        ? []
+        : staleRuns(
+            bars.length,
+            (i) => ts[i],
+            (i) => stale[i] === 2,
+            intervalMs,
+          ),
+    intervalMs,
+    firstTs: ts[0],
+    lastTs: ts[ts.length - 1],
   };
 }
 

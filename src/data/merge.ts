@@ -15,12 +15,16 @@
  * differ at the same ts, the one from the later input wins (the loaders' "later supersedes" rule). Funding
  * arrays of one market likewise.
  */
+import { BarColumns } from './bar-columns.ts';
+import { EventTape, type TapeStream } from './event-tape.ts';
 import { inferIntervalMs, normalizeSeries, sameCandle, sameFunding } from './normalize.ts';
 import type { Candle, FundingRecord, MarketEvent } from './types.ts';
 
 export interface MarketEventInput {
   market: string;
+  /** The market's bars as objects, or (from the loaders) by column; give one of the two. */
   candles?: Candle[];
+  bars?: BarColumns;
   /** Bar length; inferred from the candles (most common spacing) when absent. */
   intervalMs?: number;
   funding?: FundingRecord[];
@@ -35,36 +39,70 @@ interface Stream {
   rank: number;
   market: string;
   intervalMs: number;
-  events: MarketEvent[];
+  length: number;
+  /** Ordering time of the stream's row h. */
+  timeAt: (h: number) => number;
+  source: TapeStream;
 }
 
 function sortedUnique<T extends { ts: number }>(items: T[], same: (a: T, b: T) => boolean): T[] {
   return normalizeSeries(items, same).items;
 }
 
+const strictlyIncreasing = (ts: Float64Array): boolean => {
+  for (let i = 1; i < ts.length; i++) if (!(ts[i] > ts[i - 1])) return false;
+  return true;
+};
+
+/** One input's bars by column, sorted and deduplicated (a loader's columns usually are already). */
+function columnsOf(input: MarketEventInput): BarColumns | undefined {
+  if (input.bars !== undefined) {
+    if (strictlyIncreasing(input.bars.ts)) return input.bars;
+    return BarColumns.fromCandles(sortedUnique(input.bars.toCandles(), sameCandle));
+  }
+  if (!input.candles || input.candles.length === 0) return undefined;
+  return BarColumns.fromCandles(sortedUnique([...input.candles], sameCandle));
+}
+
 function barStreams(inputs: readonly MarketEventInput[]): Stream[] {
-  const groups = new Map<string, { market: string; intervalMs: number; parts: Candle[][] }>();
+  const groups = new Map<string, { market: string; intervalMs: number; parts: BarColumns[] }>();
   for (const input of inputs) {
-    if (!input.candles || input.candles.length === 0) continue;
+    const bars = columnsOf(input);
+    if (bars === undefined || bars.length === 0) continue;
     let intervalMs = input.intervalMs;
     if (intervalMs === undefined) {
-      intervalMs = inferIntervalMs(sortedUnique([...input.candles], sameCandle).map((c) => c.ts));
+      intervalMs = inferIntervalMs(bars.ts);
       if (intervalMs <= 0) {
         throw new RangeError(
-          `market ${input.market}: cannot infer the bar interval from ${input.candles.length} candle(s); pass intervalMs`,
+          `market ${input.market}: cannot infer the bar interval from ${bars.length} candle(s); pass intervalMs`,
         );
       }
     }
     const key = `${input.market}\u0000${intervalMs}`;
     const group = groups.get(key) ?? { market: input.market, intervalMs, parts: [] };
-    group.parts.push(input.candles);
+    group.parts.push(bars);
     groups.set(key, group);
   }
   return [...groups.values()].map(({ market, intervalMs, parts }) => {
     // Concatenating in input order and sorting stably makes the later input win a same-ts conflict.
-    const candles = sortedUnique(parts.length === 1 ? parts[0] : parts.flat(), sameCandle);
-    const events: MarketEvent[] = candles.map((candle) => ({ type: 'bar', market, candle, intervalMs }));
-    return { rank: 0, market, intervalMs, events };
+    const bars =
+      parts.length === 1
+        ? parts[0]
+        : BarColumns.fromCandles(
+            sortedUnique(
+              parts.flatMap((p) => p.toCandles()),
+              sameCandle,
+            ),
+          );
+    const ts = bars.ts;
+    return {
+      rank: 0,
+      market,
+      intervalMs,
+      length: bars.length,
+      timeAt: (h: number) => ts[h] + intervalMs,
+      source: { kind: 'bar', market, intervalMs, bars },
+    };
   });
 }
 
@@ -79,7 +117,14 @@ function fundingStreams(inputs: readonly MarketEventInput[]): Stream[] {
   return [...groups.entries()].map(([market, parts]) => {
     const records = sortedUnique(parts.length === 1 ? parts[0] : parts.flat(), sameFunding);
     const events: MarketEvent[] = records.map((record) => ({ type: 'funding', market, record }));
-    return { rank: 1, market, intervalMs: 0, events };
+    return {
+      rank: 1,
+      market,
+      intervalMs: 0,
+      length: events.length,
+      timeAt: (h: number) => records[h].ts,
+      source: { kind: 'funding', events },
+    };
   });
 }
 
@@ -90,22 +135,31 @@ function compareStreams(a: Stream, b: Stream): number {
 }
 
 /** One time-ordered, deterministic stream of bar and funding events (ordering rules in the module comment). */
-export function mergeMarketEvents(inputs: readonly MarketEventInput[]): MarketEvent[] {
+export function mergeEventTape(inputs: readonly MarketEventInput[]): EventTape {
   const streams = [...barStreams(inputs), ...fundingStreams(inputs)].sort(compareStreams);
-  if (streams.length === 1) return streams[0].events;
   let total = 0;
-  for (const s of streams) total += s.events.length;
-  const out: MarketEvent[] = new Array(total);
+  for (const s of streams) total += s.length;
+  const which = new Uint8Array(total);
+  const rows = new Int32Array(total);
   const heads = new Array<number>(streams.length).fill(0);
-  const times = streams.map((s) => (s.events.length > 0 ? eventTime(s.events[0]) : Infinity));
+  const times = streams.map((s) => (s.length > 0 ? s.timeAt(0) : Infinity));
   // A k-way merge by linear scan: k (markets × kinds) is small, and each input is already sorted.
   for (let n = 0; n < total; n++) {
     let best = 0;
     for (let k = 1; k < streams.length; k++) if (times[k] < times[best]) best = k;
-    const s = streams[best].events;
     const h = heads[best]++;
-    out[n] = s[h];
-    times[best] = h + 1 < s.length ? eventTime(s[h + 1]) : Infinity;
+    which[n] = best;
+    rows[n] = h;
+    times[best] = h + 1 < streams[best].length ? streams[best].timeAt(h + 1) : Infinity;
   }
-  return out;
+  return new EventTape(
+    streams.map((s) => s.source),
+    which,
+    rows,
+  );
+}
+
+/** The same stream as event objects (paper mode, tests: streams small enough to hold as objects). */
+export function mergeMarketEvents(inputs: readonly MarketEventInput[]): MarketEvent[] {
+  return mergeEventTape(inputs).toArray();
 }

@@ -64,7 +64,7 @@ export function normalizeSeries<T extends { ts: number }>(
 }
 
 /** The most common positive spacing between consecutive timestamps (the smaller on a tie); 0 when unknown. */
-export function inferIntervalMs(ts: readonly number[]): number {
+export function inferIntervalMs(ts: ArrayLike<number>): number {
   const counts = new Map<number, number>();
   let best = 0;
   let bestCount = 0;
@@ -93,7 +93,7 @@ export interface Gap {
  * Holes in a sorted series: spacings that round to two or more steps. Rounding (not exact division) lets a
  * jittered series such as Drift's funding settlements (3,486–3,614 s apart) count its missing hours.
  */
-export function findGaps(ts: readonly number[], stepMs: number): Gap[] {
+export function findGaps(ts: ArrayLike<number>, stepMs: number): Gap[] {
   const gaps: Gap[] = [];
   if (stepMs <= 0) return gaps;
   for (let i = 1; i < ts.length; i++) {
@@ -115,13 +115,28 @@ export interface StaleRun {
 
 /** Runs of consecutive bars flagged `oracleStale`, longest first (earlier first among equals). */
 export function staleOracleRuns(candles: readonly Candle[], intervalMs: number): StaleRun[] {
+  return staleRuns(
+    candles.length,
+    (i) => candles[i].ts,
+    (i) => candles[i].oracleStale === true,
+    intervalMs,
+  );
+}
+
+/** The same over any bar store: `n` bars, their open times and stale flags by index. */
+export function staleRuns(
+  n: number,
+  tsAt: (i: number) => number,
+  isStale: (i: number) => boolean,
+  intervalMs: number,
+): StaleRun[] {
   const runs: StaleRun[] = [];
   let start = -1;
-  for (let i = 0; i <= candles.length; i++) {
-    const stale = i < candles.length && candles[i].oracleStale === true;
+  for (let i = 0; i <= n; i++) {
+    const stale = i < n && isStale(i);
     if (stale && start === -1) start = i;
     if (!stale && start !== -1) {
-      runs.push({ from: candles[start].ts, to: candles[i - 1].ts + intervalMs, bars: i - start });
+      runs.push({ from: tsAt(start), to: tsAt(i - 1) + intervalMs, bars: i - start });
       start = -1;
     }
   }

@@ -65,7 +65,8 @@ class ReferenceRange {
 
 /** The DRIFT-PERP 15m candles through the project's loader (sorted, the later of two same-time records wins). */
 async function loadDriftCloses(): Promise<{ ts: number; close: number }[]> {
-  const { candles } = await loadDriftCandles(DRIFT_15M);
+  const loaded = await loadDriftCandles(DRIFT_15M);
+  const candles = loaded.bars.toCandles();
   return candles.map((c) => ({ ts: c.ts, close: c.close }));
 }
 

@@ -61,7 +61,7 @@ async function inputsFor(symbol: string, dataDir: string): Promise<MarketEventIn
       if (prices.kind !== 'candles') throw new Error(`${files.prices}: expected prices`);
       out.push({
         market: symbol,
-        candles: prices.candles,
+        candles: prices.bars.toCandles(),
         intervalMs: prices.report.intervalMs || undefined,
       });
       if (files.funding) {

@@ -97,7 +97,7 @@ describe('shared market data (MarketDataHub) on the SOL month', () => {
   before(async () => {
     const file = await loadMarketFile(SOL_MONTH);
     assert.equal(file.kind, 'candles');
-    if (file.kind === 'candles') candles = file.candles;
+    if (file.kind === 'candles') candles = file.bars.toCandles();
     assert.ok(candles.length >= END, `${candles.length} bars`);
   });
 

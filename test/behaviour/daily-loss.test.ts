@@ -8,8 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createBacktestBot } from '../../src/backtest/backtest-bot.ts';
-import type { BacktestReport } from '../../src/backtest/report-types.ts';
-import { runBacktest } from '../../src/backtest/run-backtest.ts';
+import { type FullBacktestReport, runBacktest } from '../../src/backtest/run-backtest.ts';
 import { type BotConfig, parseBotConfig } from '../../src/config/bot-config.ts';
 import { readConfigFile } from '../../src/config/read-config-file.ts';
 import type { Candle, MarketEvent } from '../../src/data/types.ts';
@@ -55,7 +54,7 @@ const events = (candles: Candle[]): MarketEvent[] =>
   candles.map((candle) => ({ type: 'bar', market: 'SOL-PERP', candle, intervalMs: 60_000 }));
 
 /** Equity lost on the crash day: from the last row of the day before to the day's last row. */
-function dayLoss(r: BacktestReport, crashDayStart: number): number {
+function dayLoss(r: FullBacktestReport, crashDayStart: number): number {
   const before = r.timeline
     .toArray()
     .filter((t) => t.ts <= crashDayStart)

@@ -110,7 +110,7 @@ describe('grid bot vs the reference grid', () => {
   let sol: Candle[];
   before(async () => {
     const inputs = await loadBacktestInputs([parseFileArg(SOL_MONTH)], [], [getMarket('SOL-PERP')]);
-    sol = inputs.events.flatMap((e) => (e.type === 'bar' ? [e.candle] : []));
+    sol = inputs.events.toArray().flatMap((e) => (e.type === 'bar' ? [e.candle] : []));
   });
 
   it('trades like the reference with a fixed range: the shipped SOL month', () => {

@@ -54,8 +54,34 @@ describe('zero-perps backtest', () => {
     assert.match(r.stdout, /sol-grid: 2881 bars/);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     assert.equal(report.summary.bars, 2881);
-    assert.ok(report.timeline[0].ts >= Date.parse('2025-03-10T00:00:00Z'));
+    assert.deepEqual(Object.keys(report), ['summary', 'fills', 'daily'], 'no per-bar timeline by default');
     assert.ok(existsSync(join(out, 'report.html')));
+
+    // --timeline adds the per-bar rows and changes nothing else (but the wall-clock figures).
+    const full = join(tmp, 'ok-timeline');
+    const again = run(
+      '--config',
+      grid,
+      '--data',
+      sol,
+      '--out',
+      full,
+      '--from',
+      '2025-03-10',
+      '--to',
+      '2025-03-12',
+      '--timeline',
+    );
+    assert.equal(again.code, 0, again.stderr);
+    const withRows = JSON.parse(readFileSync(join(full, 'report.json'), 'utf8'));
+    assert.equal(withRows.timeline.length, 2881);
+    assert.ok(withRows.timeline[0].ts >= Date.parse('2025-03-10T00:00:00Z'));
+    const { timeline: _rows, ...rest } = withRows;
+    for (const r of [rest, report]) {
+      delete r.summary.wallSeconds;
+      delete r.summary.barsPerSecond;
+    }
+    assert.deepEqual(rest, report);
   });
 
   it('runs the spread example on the shipped Drift candles and funding, with per-leg fields', () => {
@@ -74,6 +100,7 @@ describe('zero-perps backtest', () => {
       `KMNO-PERP=${join(shared, 'funding/kmno-perp.json')}`,
       '--out',
       out,
+      '--timeline',
     );
     assert.equal(r.code, 0, r.stderr);
     assert.match(

@@ -25,7 +25,7 @@ after(async () => {
 async function candles(file: string): Promise<Candle[]> {
   const l = await loadMarketFile(file);
   assert.equal(l.kind, 'candles');
-  return l.kind === 'candles' ? l.candles : [];
+  return l.kind === 'candles' ? l.bars.toCandles() : [];
 }
 
 const FROM = Date.parse('2025-03-01T00:00:00Z');

@@ -24,7 +24,7 @@ export function createHandler(init: FillModelInit): (rule: MakerFillRule) => Rep
       spreadBps: init.spreadBps,
       fillModel: rule,
       queue: init.queue,
-      sample: 1_000_000,
+      timeline: false,
       now: () => 0,
     }).summary;
 }

@@ -81,7 +81,7 @@ describe('research metrics against an independent plain computation', () => {
     const report = runBacktest({ config, events: inputs.events, replayFunding: false });
     const file = await loadMarketFile(SOL);
     assert.equal(file.kind, 'candles');
-    const firstOpen = file.kind === 'candles' ? file.candles[0].open : 0;
+    const firstOpen = file.kind === 'candles' ? file.bars.toCandles()[0].open : 0;
     assert.ok(
       report.summary.roundTrips > 50,
       `a month of grid trading closes round trips (${report.summary.roundTrips})`,
@@ -96,7 +96,9 @@ describe('research metrics against an independent plain computation', () => {
     raw.grid.baseSizePerLevel = 1.5;
     const config = parseBotConfig(raw, 'levered.yaml');
     const inputs = await loadBacktestInputs([parseFileArg(SOL)], [], config.markets);
-    const events = inputs.events.filter((e) => e.type === 'bar' && e.candle.ts < Date.parse('2025-03-12'));
+    const events = inputs.events
+      .toArray()
+      .filter((e) => e.type === 'bar' && e.candle.ts < Date.parse('2025-03-12'));
     const report = runBacktest({ config, events, replayFunding: false });
     const first = events[0];
     assert.ok(first.type === 'bar');
@@ -118,7 +120,7 @@ describe('research metrics against an independent plain computation', () => {
       config.markets,
     );
     const report = runBacktest({ config, events: inputs.events, replayFunding: true });
-    const first = inputs.events.find((e) => e.type === 'bar' && e.market === 'DRIFT-PERP');
+    const first = inputs.events.toArray().find((e) => e.type === 'bar' && e.market === 'DRIFT-PERP');
     assert.ok(first?.type === 'bar');
     assert.notEqual(report.summary.fundingPnl, 0);
     checkAgainstPlain(report, config.collateral, first.candle.open);

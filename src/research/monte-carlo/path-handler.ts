@@ -43,7 +43,7 @@ export function createHandler(init: PathInit): (k: number) => PathResult {
       replayFunding: false,
       spreadBps: init.spreadBps,
       fillModel: init.fillModel,
-      sample: 1_000_000, // the timeline is not needed: keep one row
+      timeline: false, // only the summary is needed
       now: () => 0,
     });
     const s = r.summary;

@@ -106,7 +106,9 @@ describe('optimize on the shipped SOL data (6 trials, 4 folds)', () => {
       [],
       config.markets,
     );
-    const events = inputs.events.filter((e) => e.type === 'bar' && e.candle.ts < Date.parse('2025-03-11'));
+    const events = inputs.events
+      .toArray()
+      .filter((e) => e.type === 'bar' && e.candle.ts < Date.parse('2025-03-11'));
     return optimize({
       rawConfig: raw,
       configSource: 'sol-grid.yaml',

@@ -46,7 +46,7 @@ export async function previewConfig(o: PreviewOptions): Promise<PreviewResult> {
   const from = last - days * 86_400_000;
   const events = o.events.filter((e) => eventTime(e) >= from);
   const bars = events.filter((e) => e.type === 'bar' && e.market === o.config.markets[0].symbol);
-  const report = runBacktest({ config: o.config, events, replayFunding: o.fundingReplay, sample: 1_000_000 });
+  const report = runBacktest({ config: o.config, events, replayFunding: o.fundingReplay, timeline: false });
   const s = report.summary;
   const mc = await runMonteCarlo({
     config: o.config,

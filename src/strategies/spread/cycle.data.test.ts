@@ -18,7 +18,7 @@ import { DRIFT_MARKET_INDEX as D, KMNO_MARKET_INDEX as K, type LegPosition } fro
 
 const DATA = new URL('../../../data/drift/price/', import.meta.url);
 const load = async (name: string): Promise<Candle[]> =>
-  (await loadDriftCandles(fileURLToPath(new URL(name, DATA)))).candles;
+  (await loadDriftCandles(fileURLToPath(new URL(name, DATA)))).bars.toCandles();
 const HOUR = 3_600_000;
 
 describe('spread bot on the real Drift hourly candles', () => {

@@ -1,0 +1,177 @@
+/**
+ * A market's bars stored by column (issue 17). A year of 1-minute bars as Candle objects is ~116 MB of heap
+ * (every double field is a boxed number) and most of a backtest's peak memory; as Float64Array columns it is
+ * ~25 MB outside the heap. `candle(i)` builds a fresh Candle for whoever reads one bar (the backtest loop makes
+ * one per bar, a short-lived young-generation object), so the rest of the code keeps its Candle interface.
+ *
+ * Optional fields are columns only when some bar has them: NaN marks "absent" in a number column (no parser
+ * keeps a NaN), and oracleStale is 0 absent, 1 false, 2 true. Live-only fields (bid, ask, oracleLagMs) never
+ * come from files; `fromCandles` refuses candles that carry them rather than drop them.
+ */
+import type { Candle } from './types.ts';
+
+const OPTIONAL = ['oracleOpen', 'oracleHigh', 'oracleLow', 'oracleClose', 'fundingRate'] as const;
+type OptionalField = (typeof OPTIONAL)[number];
+
+export class BarColumns {
+  readonly length: number;
+  readonly ts: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+  readonly optional: Partial<Record<OptionalField, Float64Array>>;
+  readonly oracleStale: Uint8Array | undefined;
+
+  constructor(c: {
+    length: number;
+    ts: Float64Array;
+    open: Float64Array;
+    high: Float64Array;
+    low: Float64Array;
+    close: Float64Array;
+    volume: Float64Array;
+    optional?: Partial<Record<OptionalField, Float64Array>>;
+    oracleStale?: Uint8Array;
+  }) {
+    this.length = c.length;
+    this.ts = c.ts;
+    this.open = c.open;
+    this.high = c.high;
+    this.low = c.low;
+    this.close = c.close;
+    this.volume = c.volume;
+    this.optional = c.optional ?? {};
+    this.oracleStale = c.oracleStale;
+  }
+
+  /** Bar i as a new Candle with the same fields (and values) the file's parser gave it. */
+  candle(i: number): Candle {
+    const c: Candle = {
+      ts: this.ts[i],
+      open: this.open[i],
+      high: this.high[i],
+      low: this.low[i],
+      close: this.close[i],
+      volume: this.volume[i],
+    };
+    const o = this.optional;
+    if (o.oracleOpen !== undefined && !Number.isNaN(o.oracleOpen[i])) c.oracleOpen = o.oracleOpen[i];
+    if (o.oracleHigh !== undefined && !Number.isNaN(o.oracleHigh[i])) c.oracleHigh = o.oracleHigh[i];
+    if (o.oracleLow !== undefined && !Number.isNaN(o.oracleLow[i])) c.oracleLow = o.oracleLow[i];
+    if (o.oracleClose !== undefined && !Number.isNaN(o.oracleClose[i])) c.oracleClose = o.oracleClose[i];
+    const stale = this.oracleStale?.[i] ?? 0;
+    if (stale !== 0) c.oracleStale = stale === 2;
+    if (o.fundingRate !== undefined && !Number.isNaN(o.fundingRate[i])) c.fundingRate = o.fundingRate[i];
+    return c;
+  }
+
+  /** Every bar as a Candle (small files, tests, and callers that need an array). */
+  toCandles(): Candle[] {
+    const out: Candle[] = new Array(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.candle(i);
+    return out;
+  }
+
+  static fromCandles(candles: readonly Candle[]): BarColumns {
+    const b = new BarColumnsBuilder(candles.length);
+    for (const c of candles) {
+      if (c.bid !== undefined || c.ask !== undefined || c.oracleLagMs !== undefined) {
+        throw new RangeError('live-only candle fields (bid, ask, oracleLagMs) have no column');
+      }
+      b.push(c);
+    }
+    return b.finish();
+  }
+}
+
+/** Grows the columns as bars arrive (a parser's rows), then hands them over trimmed to length. */
+export class BarColumnsBuilder {
+  #n = 0;
+  #cap: number;
+  #base: Float64Array[];
+  #optional: Partial<Record<OptionalField, Float64Array>> = {};
+  #stale: Uint8Array | undefined;
+
+  constructor(expected = 1024) {
+    this.#cap = Math.max(16, expected);
+    this.#base = Array.from({ length: 6 }, () => new Float64Array(this.#cap));
+  }
+
+  get length(): number {
+    return this.#n;
+  }
+
+  /** The bar's fields are copied: the caller may reuse its object. */
+  push(c: Candle): void {
+    if (this.#n === this.#cap) this.#grow();
+    const i = this.#n++;
+    const [ts, open, high, low, close, volume] = this.#base;
+    ts[i] = c.ts;
+    open[i] = c.open;
+    high[i] = c.high;
+    low[i] = c.low;
+    close[i] = c.close;
+    volume[i] = c.volume;
+    for (const f of OPTIONAL) {
+      const v = c[f];
+      if (v !== undefined) this.#column(f)[i] = v;
+      else if (this.#optional[f] !== undefined) this.#optional[f][i] = Number.NaN;
+    }
+    if (c.oracleStale !== undefined) {
+      if (this.#stale === undefined) this.#stale = new Uint8Array(this.#cap);
+      this.#stale[i] = c.oracleStale ? 2 : 1;
+    }
+  }
+
+  finish(): BarColumns {
+    const n = this.#n;
+    const [ts, open, high, low, close, volume] = this.#base.map((col) => col.slice(0, n));
+    const optional: Partial<Record<OptionalField, Float64Array>> = {};
+    for (const f of OPTIONAL) {
+      const col = this.#optional[f];
+      if (col !== undefined) optional[f] = col.slice(0, n);
+    }
+    return new BarColumns({
+      length: n,
+      ts,
+      open,
+      high,
+      low,
+      close,
+      volume,
+      optional,
+      oracleStale: this.#stale?.slice(0, n),
+    });
+  }
+
+  /** A column first seen at bar i: the bars before it did not have the field. */
+  #column(f: OptionalField): Float64Array {
+    let col = this.#optional[f];
+    if (col === undefined) {
+      col = new Float64Array(this.#cap).fill(Number.NaN, 0, this.#n - 1);
+      this.#optional[f] = col;
+    }
+    return col;
+  }
+
+  #grow(): void {
+    this.#cap *= 2;
+    const grown = (col: Float64Array): Float64Array => {
+      const b = new Float64Array(this.#cap);
+      b.set(col);
+      return b;
+    };
+    this.#base = this.#base.map(grown);
+    for (const f of OPTIONAL) {
+      const col = this.#optional[f];
+      if (col !== undefined) this.#optional[f] = grown(col);
+    }
+    if (this.#stale !== undefined) {
+      const s = new Uint8Array(this.#cap);
+      s.set(this.#stale);
+      this.#stale = s;
+    }
+  }
+}
