@@ -52,6 +52,27 @@ export interface BacktestOptions {
   onDecision?: (ts: number, commands: readonly OrderCommand[]) => void;
 }
 
+/**
+ * One pass over the events before the run: bars per market whose oracle was not observed (an export gap: the
+ * venue and the bot used the bar's price instead), and the primary market's bars after the warm-up (the
+ * report's rows). Events are in time order, so "after the warm-up" is "known at or after warmupUntil".
+ */
+function scanEvents(
+  events: MarketEventSeq,
+  primary: string,
+  warmupUntil: number | undefined,
+): { estimated: Record<string, number>; primaryBars: number } {
+  const estimated: Record<string, number> = {};
+  let primaryBars = 0;
+  for (let k = 0; k < events.length; k++) {
+    const e = events.at(k) as MarketEvent;
+    if (e.type !== 'bar') continue;
+    if (e.candle.oracleStale) estimated[e.market] = (estimated[e.market] ?? 0) + 1;
+    if (e.market === primary && (warmupUntil === undefined || eventTime(e) >= warmupUntil)) primaryBars++;
+  }
+  return { estimated, primaryBars };
+}
+
 /** A report that kept its per-bar timeline (the default). */
 export type FullBacktestReport = BacktestReport & { timeline: Timeline };
 
@@ -123,18 +144,14 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
     bot.onVenueEvents(events);
   };
 
-  // Bars whose oracle was not observed (an export gap): the venue and the bot used the bar's price instead.
-  const estimated: Record<string, number> = {};
   const total = o.events.length;
-  for (let k = 0; k < total; k++) {
-    const e = o.events.at(k) as MarketEvent;
-    if (e.type === 'bar' && e.candle.oracleStale) estimated[e.market] = (estimated[e.market] ?? 0) + 1;
-  }
+  const { estimated, primaryBars } = scanEvents(o.events, primary.symbol, o.warmupUntil);
   const progressEvery = Math.max(1, Math.floor(total / 200));
   let i = 0;
   if (o.warmupUntil !== undefined) {
-    for (; i < total && eventTime(o.events.at(i) as MarketEvent) < o.warmupUntil; i++) {
+    for (; i < total; i++) {
       const ev = o.events.at(i) as MarketEvent;
+      if (eventTime(ev) >= o.warmupUntil) break;
       if (ev.type === 'funding') {
         if (o.replayFunding) sim.applyFundingRecord(ev.market, ev.record);
         bot.onFunding(ev.market, ev.record);
@@ -147,11 +164,6 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
     bot.restart(sim.now);
   }
   // The rows the report will hold (one per sampled primary bar), so the chart's rows are chosen as they come.
-  let primaryBars = 0;
-  for (let k = i; k < total; k++) {
-    const ev = o.events.at(k) as MarketEvent;
-    if (ev.type === 'bar' && ev.market === primary.symbol) primaryBars++;
-  }
   const rowCount = Math.ceil(primaryBars / sample);
   const stride = chartStride(rowCount);
   const chart = new Timeline(Math.ceil(rowCount / stride) + 1);
