@@ -42,7 +42,8 @@ export async function run(): Promise<BenchFigure[]> {
     const t0 = performance.now();
     const year = await loadBacktestInputs([parseFileArg(file)], [], config.markets);
     const t1 = performance.now();
-    const r = runBacktest({ config, events: year.events, replayFunding: false, sample: 60 });
+    // As the CLI runs by default: no per-bar timeline kept (report.json without --timeline).
+    const r = runBacktest({ config, events: year.events, replayFunding: false, timeline: false });
     const t2 = performance.now();
     out.push({ name: 'year: parse + merge', value: (t1 - t0) / 1000, unit: 's' });
     out.push({ name: 'year: backtest', value: (t2 - t1) / 1000, unit: 's' });
