@@ -28,9 +28,6 @@ export class SortedBlocks {
    * updates for ever, and allocating a fresh array each time showed in profiles (~2% of the blended range).
    */
   private spare: Float64Array[] = [];
-  /** Blocks of the last insert and the last remove (see firstBlockWithMaxAtLeast). */
-  private insertHint = 0;
-  private removeHint = 0;
   /** Two, for the two percentiles a window is read at (a range's lo and hi); select() moves the nearer one. */
   private readonly cursors: RankCursor[] = [new RankCursor(), new RankCursor()];
 
@@ -67,9 +64,8 @@ export class SortedBlocks {
       this.relocateCursors();
       return;
     }
-    let b = this.firstBlockWithMaxAtLeast(value, this.insertHint);
+    let b = this.firstBlockWithMaxAtLeast(value);
     if (b === nb) b = nb - 1;
-    this.insertHint = b;
     const block = this.blocks[b];
     const len = this.lens[b];
     // shift the larger values up one, comparing as we go, and drop the value in after any equal ones: the
@@ -90,8 +86,7 @@ export class SortedBlocks {
 
   /** Removes one copy of `value`; throws when absent (the caller's bookkeeping is broken). */
   remove(value: number): void {
-    const b = this.firstBlockWithMaxAtLeast(value, this.removeHint);
-    this.removeHint = b;
+    const b = this.firstBlockWithMaxAtLeast(value);
     this.removeAt(b, this.offsetOf(b, value));
   }
 
@@ -102,8 +97,7 @@ export class SortedBlocks {
    */
   replace(old: number, value: number): void {
     if (Number.isNaN(value)) throw new RangeError('cannot order NaN');
-    const b = this.firstBlockWithMaxAtLeast(old, this.removeHint);
-    this.removeHint = b;
+    const b = this.firstBlockWithMaxAtLeast(old);
     const at = this.offsetOf(b, old);
     const last = this.blocks.length - 1;
     // value fits block b without breaking the order across blocks (maxes[b] ≤ every value of block b + 1)
@@ -265,10 +259,8 @@ export class SortedBlocks {
     }
   }
 
-  /** `hint` is checked first: the block found last time, as consecutive samples tend to be close in value. */
-  private firstBlockWithMaxAtLeast(value: number, hint: number): number {
+  private firstBlockWithMaxAtLeast(value: number): number {
     const maxes = this.maxes;
-    if (hint < maxes.length && maxes[hint] >= value && (hint === 0 || maxes[hint - 1] < value)) return hint;
     let lo = 0;
     let hi = maxes.length;
     while (lo < hi) {
