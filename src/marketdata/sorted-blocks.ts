@@ -6,7 +6,8 @@
  * Layout: the sorted values are cut into blocks of B..2B values (each a Float64Array), with the largest value of
  * every block in `maxes` (binary search finds the block a value belongs to). Shifting inside a block is a short
  * memmove over contiguous doubles, which is far cheaper in JS than walking tree nodes; blocks are split, merged
- * or dropped only when they leave their size band (about once every B/2 updates).
+ * or dropped only when they leave their size band (at most about once every B/2 updates; once every ~110 per
+ * window on a year of 1-minute bars).
  *
  * Ranks: a rolling window is read at the same percentiles after every update, and an insert or a remove moves a
  * rank's position by at most one, so the structure keeps two rank cursors (block, offset, rank) that follow each
@@ -24,8 +25,8 @@ export class SortedBlocks {
   private maxes: number[] = [];
   private count = 0;
   /**
-   * Blocks given up by merges, for the next split: a rolling window splits and merges about once every B/2
-   * updates for ever, and allocating a fresh array each time showed in profiles (~2% of the blended range).
+   * Blocks given up by merges, for the next split: a rolling window keeps splitting and merging for ever, and
+   * allocating a fresh array for each split was ~2% of the blended range's CPU profile.
    */
   private spare: Float64Array[] = [];
   /** Two, for the two percentiles a window is read at (a range's lo and hi); select() moves the nearer one. */
