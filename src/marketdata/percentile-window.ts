@@ -1,5 +1,6 @@
 /**
- * A time-based rolling window of price samples with O(log n) percentiles.
+ * A time-based rolling window of price samples: a push costs O(log n + B) (SortedBlocks), a percentile read O(1)
+ * while it is read at the same one or two percentiles after every push (SortedBlocks' rank cursors).
  *
  * A sample belongs to the window while `newestTs − ts < lookbackMs`: a 1h window over 15-minute bars holds the
  * newest bar and the three before it. Samples arrive in time order (equal timestamps allowed); the window keeps
@@ -12,6 +13,8 @@ export class PercentileWindow {
   private readonly sorted: SortedBlocks;
   private ringTs: Float64Array;
   private ringValue: Float64Array;
+  /** Ring capacity − 1: the capacity is a power of two, so a slot is `index & mask` (no division). */
+  private mask = 63;
   private head = 0;
   private count = 0;
   private newestTs = Number.NEGATIVE_INFINITY;
@@ -35,17 +38,26 @@ export class PercentileWindow {
     }
     if (!Number.isFinite(value)) throw new RangeError(`sample value must be finite (got ${value})`);
     this.newestTs = ts;
-    this.evictBefore(ts - this.lookbackMs);
-    if (this.count === this.ringTs.length) this.grow();
-    const cap = this.ringTs.length;
-    const tail = (this.head + this.count) % cap;
+    // Samples that fell out leave the ring. All but the last leave the multiset at once; the last is swapped for
+    // the new value in one step, which is the steady state (one sample leaves as one arrives).
+    const cutoff = ts - this.lookbackMs;
+    let leaving = Number.NaN; // the last sample to leave, still in the multiset (samples are finite)
+    while (this.count > 0 && this.ringTs[this.head] <= cutoff) {
+      if (!Number.isNaN(leaving)) this.sorted.remove(leaving);
+      leaving = this.ringValue[this.head];
+      this.head = (this.head + 1) & this.mask;
+      this.count--;
+    }
+    if (Number.isNaN(leaving)) this.sorted.insert(value);
+    else this.sorted.replace(leaving, value);
+    if (this.count > this.mask) this.grow();
+    const tail = (this.head + this.count) & this.mask;
     this.ringTs[tail] = ts;
     this.ringValue[tail] = value;
     this.count++;
-    this.sorted.insert(value);
   }
 
-  /** numpy-style linear percentile of the samples in the window (p in [0, 100]); NaN when empty. */
+  /** numpy-style linear percentile of the samples in the window; NaN when empty; throws for p outside [0, 100]. */
   percentile(p: number): number {
     return this.sorted.percentile(p);
   }
@@ -53,8 +65,7 @@ export class PercentileWindow {
   /** Samples currently in the window, oldest first (tests and debugging only). */
   values(): number[] {
     const out: number[] = [];
-    const cap = this.ringTs.length;
-    for (let i = 0; i < this.count; i++) out.push(this.ringValue[(this.head + i) % cap]);
+    for (let i = 0; i < this.count; i++) out.push(this.ringValue[(this.head + i) & this.mask]);
     return out;
   }
 
@@ -65,28 +76,19 @@ export class PercentileWindow {
     this.newestTs = Number.NEGATIVE_INFINITY;
   }
 
-  /** Drops samples with ts ≤ cutoff. */
-  private evictBefore(cutoff: number): void {
-    const cap = this.ringTs.length;
-    while (this.count > 0 && this.ringTs[this.head] <= cutoff) {
-      this.sorted.remove(this.ringValue[this.head]);
-      this.head = this.head + 1 === cap ? 0 : this.head + 1;
-      this.count--;
-    }
-  }
-
   /** Doubles the ring; happens O(log n) times over a window's life. */
   private grow(): void {
-    const cap = this.ringTs.length;
+    const cap = this.mask + 1;
     const ts = new Float64Array(cap * 2);
     const value = new Float64Array(cap * 2);
     for (let i = 0; i < this.count; i++) {
-      const j = (this.head + i) % cap;
+      const j = (this.head + i) & this.mask;
       ts[i] = this.ringTs[j];
       value[i] = this.ringValue[j];
     }
     this.ringTs = ts;
     this.ringValue = value;
+    this.mask = cap * 2 - 1;
     this.head = 0;
   }
 }

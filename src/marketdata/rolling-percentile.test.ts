@@ -1,0 +1,203 @@
+/**
+ * The rolling percentile structures (SortedBlocks with its rank cursors and replace, PercentileWindow,
+ * BlendedRange) against the naive reference in test-support/naive-window.ts, bit for bit, on random streams:
+ * duplicate values, equal timestamps, gaps longer than the lookback, bad samples, random lookbacks, percentiles,
+ * block sizes and read patterns (including reads skipped for a while, and more percentiles than cursors).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { BlendedRange, LOOKBACK_KEYS, type LookbackKey } from './blended-range.ts';
+import { PercentileWindow } from './percentile-window.ts';
+import { SortedBlocks } from './sorted-blocks.ts';
+import { NaiveWindow, naiveBlend, numpyPercentile } from './test-support/naive-window.ts';
+
+/** Values drawn from a pool: a small pool gives many duplicates, a large one mostly distinct values. */
+const valuePool = fc.array(fc.double({ min: 0.001, max: 1000, noNaN: true }), {
+  minLength: 1,
+  maxLength: 40,
+});
+
+/** A step of a stream: how far time moves (often 0 or 1, sometimes past any lookback) and which value. */
+type Step = { kind: 'sample'; dt: number; pick: number } | { kind: 'bad'; what: 'back' | 'nan' | 'inf' };
+const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 30,
+    arbitrary: fc.record({
+      kind: fc.constant('sample' as const),
+      dt: fc.oneof(
+        { weight: 6, arbitrary: fc.constant(1) },
+        { weight: 2, arbitrary: fc.constant(0) },
+        { weight: 2, arbitrary: fc.integer({ min: 2, max: 9 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 10, max: 400 }) },
+      ),
+      pick: fc.nat(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('bad' as const), what: fc.constantFrom('back', 'nan', 'inf') }),
+  },
+);
+
+/** The bad sample a 'bad' step stands for, at the stream's current time `ts`. */
+function badSample(what: 'back' | 'nan' | 'inf', ts: number): [number, number] {
+  if (what === 'back') return [ts - 1, 1];
+  return [ts, what === 'nan' ? Number.NaN : Number.NEGATIVE_INFINITY];
+}
+
+const BAD_MESSAGE = { back: /time order/, nan: /must be finite/, inf: /must be finite/ };
+
+describe('rolling percentile against the naive reference', () => {
+  it('SortedBlocks: insert, remove, replace, select and percentile equal a sorted array', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 8 }),
+        valuePool,
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 5 }),
+            fc.nat(),
+            fc.nat(),
+            fc.double({ min: 0, max: 100, noNaN: true }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 400,
+            size: 'max',
+          },
+        ),
+        (load, pool, ops) => {
+          const set = new SortedBlocks(load);
+          const held: number[] = [];
+          for (const [op, a, b, p] of ops) {
+            const value = pool[a % pool.length];
+            if (op <= 1 || held.length === 0) {
+              set.insert(value);
+              held.push(value);
+            } else if (op === 2) {
+              const victim = held.splice(b % held.length, 1)[0];
+              set.remove(victim);
+            } else if (op === 3) {
+              const victim = held.splice(b % held.length, 1)[0];
+              set.replace(victim, value);
+              held.push(value);
+            } else if (op === 4) {
+              const k = b % held.length;
+              assert.equal(set.select(k), [...held].sort((x, y) => x - y)[k]);
+            } else {
+              assert.equal(set.percentile(p), numpyPercentile(held, p));
+            }
+            assert.equal(set.size, held.length);
+          }
+          assert.deepEqual(
+            set.toArray(),
+            [...held].sort((x, y) => x - y),
+          );
+        },
+      ),
+      { seed: 17, numRuns: 300 },
+    );
+  });
+
+  it('SortedBlocks: replace and remove throw on an absent value, replace on NaN', () => {
+    const set = new SortedBlocks(2);
+    for (const v of [1, 2, 3, 4, 5]) set.insert(v);
+    assert.throws(() => set.replace(2.5, 1), /not in the set/);
+    assert.throws(() => set.replace(9, 1), /not in the set/);
+    assert.throws(() => set.replace(2, Number.NaN), /cannot order NaN/);
+    assert.throws(() => set.remove(0), /not in the set/);
+    for (const p of [Number.NaN, -1, 100.5]) assert.throws(() => set.percentile(p), /must be in \[0, 100\]/);
+    assert.deepEqual(set.toArray(), [1, 2, 3, 4, 5]);
+    assert.equal(set.percentile(50), 3);
+    assert.equal(set.percentile(100), 5);
+  });
+
+  it('PercentileWindow: every read equals the reference, whatever the stream and the read pattern', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 120 }),
+        fc.integer({ min: 2, max: 16 }),
+        valuePool,
+        fc.array(step, { minLength: 1, maxLength: 500, size: 'max' }),
+        fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 1, max: 5 }),
+        (lookback, load, pool, steps, ps, readEvery) => {
+          const win = new PercentileWindow(lookback, load);
+          const ref = new NaiveWindow(lookback);
+          let ts = 1_000;
+          steps.forEach((s, i) => {
+            if (s.kind === 'bad') {
+              // a step back in time is only wrong after a first sample
+              if (s.what === 'back' && win.size === 0) return;
+              const [badTs, badValue] = badSample(s.what, ts);
+              assert.throws(() => win.push(badTs, badValue), BAD_MESSAGE[s.what]);
+              return;
+            }
+            ts += s.dt;
+            const value = pool[s.pick % pool.length];
+            win.push(ts, value);
+            ref.push(ts, value);
+            assert.equal(win.size, ref.values().length);
+            if (i % readEvery !== 0) return;
+            for (const p of ps) assert.equal(win.percentile(p), ref.percentile(p), `p${p} at step ${i}`);
+          });
+          assert.deepEqual(win.values(), ref.values());
+        },
+      ),
+      { seed: 2024, numRuns: 300 },
+    );
+  });
+
+  it('BlendedRange: lo and hi after every update equal the blend of reference windows', () => {
+    const lookbacks = fc.tuple(
+      fc.integer({ min: 1, max: 40 }),
+      fc.integer({ min: 1, max: 120 }),
+      fc.integer({ min: 1, max: 300 }),
+      fc.integer({ min: 1, max: 300 }),
+    );
+    fc.assert(
+      fc.property(
+        lookbacks,
+        fc.tuple(fc.nat(4), fc.nat(4), fc.nat(4), fc.nat(4)).filter((w) => w.some((x) => x > 0)),
+        fc.double({ min: 0, max: 99.5, noNaN: true }),
+        fc.double({ min: 0.5, max: 100, noNaN: true }),
+        valuePool,
+        fc.array(step, { minLength: 1, maxLength: 600, size: 'max' }),
+        (lbs, ws, pLo, width, pool, steps) => {
+          const pHi = Math.min(100, pLo + width);
+          fc.pre(pLo < pHi);
+          const lookbackMs = {} as Record<LookbackKey, number>;
+          const weights = {} as Record<LookbackKey, number>;
+          LOOKBACK_KEYS.forEach((key, i) => {
+            lookbackMs[key] = lbs[i];
+            weights[key] = ws[i] / 4;
+          });
+          const range = new BlendedRange({ percentiles: [pLo, pHi], weights, lookbackMs });
+          const ref = LOOKBACK_KEYS.map((key, i) => ({
+            weight: weights[key],
+            window: new NaiveWindow(lbs[i]),
+          }));
+          let ts = 0;
+          for (const s of steps) {
+            if (s.kind === 'bad') {
+              // a step back in time is only wrong after a first sample
+              if (s.what === 'back' && Number.isNaN(range.lo)) continue;
+              const [badTs, badValue] = badSample(s.what, ts);
+              assert.throws(() => range.update(badTs, badValue), BAD_MESSAGE[s.what]);
+              continue;
+            }
+            ts += s.dt;
+            const value = pool[s.pick % pool.length];
+            range.update(ts, value);
+            for (const r of ref) r.window.push(ts, value);
+            const want = naiveBlend(ref, pLo, pHi);
+            assert.equal(range.lo, want.lo);
+            assert.equal(range.hi, want.hi);
+          }
+        },
+      ),
+      { seed: 99, numRuns: 200 },
+    );
+  });
+});
