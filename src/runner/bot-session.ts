@@ -16,6 +16,7 @@ import type { VenuePort } from '../venue/port.ts';
 import type { BotEngine, DecisionBooks, EngineDecision } from './bot-engine.ts';
 import { ChartHistory, type ChartHistoryOptions } from './chart-history.ts';
 import { type FundingBaseline, FundingBook } from './funding-book.ts';
+import { keepAccount } from './kept-account.ts';
 import type { RunnerMetrics } from './metrics.ts';
 
 /**
@@ -97,6 +98,7 @@ export class BotSession {
   readonly venue: VenuePort;
   readonly subaccountId: number;
   status: SessionStatus = 'starting';
+  /** The account last read, a copy of its own: never a venue's read-only view (see readAccount). */
   account: AccountState | undefined;
   deposited: bigint;
   fundingTotal: bigint;
@@ -122,6 +124,11 @@ export class BotSession {
   #lastSnapshotTs: number | undefined;
   #lastHistoryTs = Number.NEGATIVE_INFINITY;
   #leaseWarned = false;
+  /**
+   * The venue's generation when `account` was read (VenuePort.generation), undefined when unknown: while the
+   * venue still shows it, `account` is what a read would return and the read is skipped.
+   */
+  #accountGeneration: number | undefined;
   /** The logger of the cycle being run (its lines carry the cycle's cid and duration), if one is. */
   #cycleLog: CycleLogger | undefined;
   /** Order id → cid of the cycle that placed it, so a later (maker) fill is logged with that cycle's id. */
@@ -367,14 +374,37 @@ export class BotSession {
     }
   }
 
+  /**
+   * Reads the venue's account now and keeps it as `account`. Where the venue offers a read-only view
+   * (VenuePort.accountView: its own order objects, changed in place as it moves), the view is not kept: it is
+   * turned into a copy at once (keepAccount copies only the orders that changed since the last read), so no
+   * view outlives this call.
+   */
   async readAccount(): Promise<AccountState> {
+    // Taken before the read: a move during it then shows as a later generation (a spare re-read, not a stale
+    // account).
+    const generation = this.venue.generation;
     try {
-      this.account = await this.venue.getAccount(this.subaccountId);
-      return this.account;
+      this.account = this.venue.accountView
+        ? keepAccount(this.venue.accountView(this.subaccountId), this.account)
+        : await this.venue.getAccount(this.subaccountId);
     } catch (err) {
       this.#o.metrics.rpcErrors.inc({ bot: this.name });
       throw err;
     }
+    this.#accountGeneration = generation;
+    return this.account;
+  }
+
+  /**
+   * The venue's account now: `account` itself while the venue's generation is still the one it was read at
+   * (nothing moved since, so a read would return the same figures), else a read. Venues without a generation
+   * are always read.
+   */
+  async #currentAccount(): Promise<AccountState> {
+    const g = this.venue.generation;
+    if (this.account !== undefined && g !== undefined && g === this.#accountGeneration) return this.account;
+    return this.readAccount();
   }
 
   /**
@@ -408,7 +438,7 @@ export class BotSession {
     log: CycleLogger,
     started: number,
   ): Promise<EngineDecision> {
-    const account = await this.readAccount();
+    const account = await this.#currentAccount();
     const books = await this.#books();
     const d = this.engine.decide(account, (i) => this.#o.liquidationPrice(account, i), ts, trigger, books);
     this.lastDecision = d;
@@ -421,7 +451,7 @@ export class BotSession {
     if (d.commands.length > 0) {
       await this.send(d.ts, d.commands, cid);
       // The venue is the truth: re-read it and let the engine check what the commands did (spread: fills).
-      const after = await this.readAccount();
+      const after = await this.#currentAccount();
       const checked = this.engine.afterSend(after);
       if (checked.length > 0) log.events(checked);
     }
@@ -506,7 +536,8 @@ export class BotSession {
 
   /** After a tick: refresh the account, keep a history point, schedule a snapshot at the cadence. */
   async afterTick(ts: number): Promise<void> {
-    const account = await this.readAccount();
+    // Usually the cycle's own last read: a tick that decided and sent nothing more has not moved the venue.
+    const account = await this.#currentAccount();
     if (ts > this.ts) this.ts = ts;
     this.funding.observe(ts, account, (i) => this.engine.snapshot(i));
     if (

@@ -7,6 +7,7 @@ import type { BotConfig } from '../../config/bot-config.ts';
 import type { Candle } from '../../data/types.ts';
 import { createLogger } from '../../log/logger.ts';
 import type { MarketDataHub } from '../../marketdata/market-data-hub.ts';
+import type { VenuePort } from '../../venue/port.ts';
 import { SimVenue } from '../../venue/sim/sim-venue.ts';
 import { createEngine, type EngineDecision } from '../bot-engine.ts';
 import { BotSession } from '../bot-session.ts';
@@ -30,6 +31,8 @@ export interface OpenFleetBot {
   metrics?: RunnerMetrics;
   /** Venue warm-up: the venue needs only recent bars (mark, oracle, volume). Default 60. */
   venueWarmBars?: number;
+  /** The port the session talks to (default: the SimVenue itself), e.g. a wrapper that counts reads. */
+  port?: (venue: SimVenue) => VenuePort;
 }
 
 const quiet = createLogger({ write: () => {}, botId: 'fleet', minLevel: 'error' });
@@ -56,7 +59,7 @@ export function openFleetBot(o: OpenFleetBot): FleetBot {
     config: o.config,
     objectiveVersion: 1,
     engine,
-    venue,
+    venue: o.port ? o.port(venue) : venue,
     subaccountId: sub,
     liquidationPrice: (_a, m) => venue.exchange.liquidationPrice(sub, m),
     leaseHeld: () => true,
