@@ -14,6 +14,7 @@ import type { BotEvent, JournalEntry, RecordedFill, RecordedVerdict } from '../s
 import type { HealthState } from '../strategies/spread/health.ts';
 import type { VenuePort } from '../venue/port.ts';
 import type { BotEngine, DecisionBooks, EngineDecision } from './bot-engine.ts';
+import { BotSeries } from './bot-series.ts';
 import { ChartHistory, type ChartHistoryOptions } from './chart-history.ts';
 import { type FundingBaseline, FundingBook } from './funding-book.ts';
 import { keepAccount } from './kept-account.ts';
@@ -115,6 +116,8 @@ export class BotSession {
   /** Called after a cycle changed what the API shows (SSE). */
   onChange: ((kind: 'bot' | 'fill' | 'verdict', data: unknown) => void) | undefined;
   readonly #o: SessionOptions;
+  /** The series every decision cycle counts, labelled once (bot-series.ts). */
+  readonly #series: BotSeries;
   #writes = emptyWrites();
   readonly #known = new Map<number, Order>();
   #verdictKey = '';
@@ -152,6 +155,7 @@ export class BotSession {
     this.fundingTotal = o.fundingTotal ?? 0n;
     this.feesTotal = o.feesTotal ?? 0n;
     this.history = new ChartHistory(o.history);
+    this.#series = new BotSeries(o.metrics, o.name);
     this.funding = new FundingBook(
       o.engine.markets.map((m) => m.marketIndex),
       o.fundingBaselines,
@@ -443,8 +447,8 @@ export class BotSession {
     const d = this.engine.decide(account, (i) => this.#o.liquidationPrice(account, i), ts, trigger, books);
     this.lastDecision = d;
     if (d.ts > this.ts) this.ts = d.ts;
-    this.#o.metrics.decisions.inc({ bot: this.name, trigger });
-    this.#o.metrics.verdicts.inc({ bot: this.name, kind: d.verdict.kind });
+    this.#series.decision(trigger);
+    this.#series.verdict(d.verdict.kind);
     if (d.log.length > 0) log.events(d.log);
     this.#recordVerdict(d.ts, d.verdict, cid, log);
     this.#noteMemory();
@@ -456,7 +460,7 @@ export class BotSession {
       if (checked.length > 0) log.events(checked);
     }
     const ms = performance.now() - started;
-    this.#o.metrics.loopLatency.observe({ bot: this.name }, ms / 1000);
+    this.#series.loop(ms / 1000);
     // One closing line per cycle with its `duration` (ms): info for the spread bot, debug for the grid's frequent
     // event-driven cycles (--log-level debug shows them).
     log.log(this.engine.cycleLogLevel, 'CYCLE', 'cycle end', {
@@ -501,7 +505,7 @@ export class BotSession {
     }
     for (const c of commands) {
       this.journal(ts, 'command', { cid, command: c });
-      this.#o.metrics.ordersSent.inc({ bot: this.name, kind: c.kind });
+      this.#series.orderSent(c.kind);
     }
     let results: Awaited<ReturnType<VenuePort['execute']>>;
     try {

@@ -1,7 +1,8 @@
 /**
  * A fleet of paper grid bots driven bar by bar the way the runner drives them (venue bar → engine bar → cycle →
- * afterTick), without a database: each bar's buffered writes are taken and dropped. Used by the runner bench
- * and by the test that shared market data changes no decision.
+ * afterTick), without a database: each bar's buffered writes are taken (as persist.ts takes them, from the
+ * sessions that have any) and dropped. Used by the runner bench and by the test that shared market data changes
+ * no decision.
  */
 import type { BotConfig } from '../../config/bot-config.ts';
 import type { Candle } from '../../data/types.ts';
@@ -83,6 +84,7 @@ export async function fleetBar(
   bot.session.engine.onBar(bot.market, candle, intervalMs);
   const decided = await bot.session.cycle(ts);
   await bot.session.afterTick(ts);
-  bot.session.takeWrites();
+  // As the runner's writer takes them (persist.ts): only from a session that has any.
+  if (bot.session.hasWrites()) bot.session.takeWrites();
   return decided;
 }
