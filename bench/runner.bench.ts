@@ -14,7 +14,7 @@
  * Run alone: `node --expose-gc bench/runner.bench.ts [week|history]`.
  */
 import { performance } from 'node:perf_hooks';
-import { quietOldGeneration } from '../src/cli/gc-tuning.ts';
+import { runnerHeap } from '../src/cli/gc-tuning.ts';
 import { parseBotConfig } from '../src/config/bot-config.ts';
 import { generateCandles } from '../src/data/synthetic.ts';
 import type { Candle } from '../src/data/types.ts';
@@ -24,8 +24,9 @@ import { CHART_HISTORY_DEFAULTS, ChartHistory } from '../src/runner/chart-histor
 import { RunnerMetrics } from '../src/runner/metrics.ts';
 import { type FleetBot, fleetBar, openFleetBot } from '../src/runner/test-support/paper-fleet.ts';
 
-// As the CLI's backtest and start commands run (src/cli/gc-tuning.ts).
-quietOldGeneration();
+// As the CLI's start command runs (src/cli/gc-tuning.ts): this process re-runs itself with the runner's
+// young-generation size unless one is given (`node --max-semi-space-size=N …` measures another).
+runnerHeap();
 
 export interface BenchResult {
   name: string;

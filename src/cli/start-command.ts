@@ -15,7 +15,7 @@ import { notifyConfigFromEnv } from '../notify/config.ts';
 import { checkUniqueNames } from '../runner/config-sync.ts';
 import { loadSigningKey, type SigningKeypair } from '../runner/keys.ts';
 import { parseAge } from '../store/retention.ts';
-import { quietOldGeneration } from './gc-tuning.ts';
+import { runnerHeap } from './gc-tuning.ts';
 import { UserError } from './user-error.ts';
 
 const HELP = `usage: zero-perps start [--config FILE …] [--mode paper|live] [--port N] [--host H] [--speed X] [--yes]
@@ -175,7 +175,8 @@ function readConfigs(paths: string[]): { raw: Record<string, unknown>; source: s
 }
 
 export async function startCommand(argv: string[]): Promise<number> {
-  quietOldGeneration();
+  // First: it may re-run the process with the runner's young-generation size (gc-tuning.ts).
+  runnerHeap();
   const args = parseStartArgs(argv);
   if (args === 'help') {
     console.log(HELP);

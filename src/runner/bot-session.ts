@@ -14,8 +14,10 @@ import type { BotEvent, JournalEntry, RecordedFill, RecordedVerdict } from '../s
 import type { HealthState } from '../strategies/spread/health.ts';
 import type { VenuePort } from '../venue/port.ts';
 import type { BotEngine, DecisionBooks, EngineDecision } from './bot-engine.ts';
+import { BotSeries } from './bot-series.ts';
 import { ChartHistory, type ChartHistoryOptions } from './chart-history.ts';
 import { type FundingBaseline, FundingBook } from './funding-book.ts';
+import { keepAccount } from './kept-account.ts';
 import type { RunnerMetrics } from './metrics.ts';
 
 /**
@@ -97,6 +99,7 @@ export class BotSession {
   readonly venue: VenuePort;
   readonly subaccountId: number;
   status: SessionStatus = 'starting';
+  /** The account last read, a copy of its own: never a venue's read-only view (see readAccount). */
   account: AccountState | undefined;
   deposited: bigint;
   fundingTotal: bigint;
@@ -113,6 +116,8 @@ export class BotSession {
   /** Called after a cycle changed what the API shows (SSE). */
   onChange: ((kind: 'bot' | 'fill' | 'verdict', data: unknown) => void) | undefined;
   readonly #o: SessionOptions;
+  /** The series every decision cycle counts, labelled once (bot-series.ts). */
+  readonly #series: BotSeries;
   #writes = emptyWrites();
   readonly #known = new Map<number, Order>();
   #verdictKey = '';
@@ -122,6 +127,11 @@ export class BotSession {
   #lastSnapshotTs: number | undefined;
   #lastHistoryTs = Number.NEGATIVE_INFINITY;
   #leaseWarned = false;
+  /**
+   * The venue's generation when `account` was read (VenuePort.generation), undefined when unknown: while the
+   * venue still shows it, `account` is what a read would return and the read is skipped.
+   */
+  #accountGeneration: number | undefined;
   /** The logger of the cycle being run (its lines carry the cycle's cid and duration), if one is. */
   #cycleLog: CycleLogger | undefined;
   /** Order id → cid of the cycle that placed it, so a later (maker) fill is logged with that cycle's id. */
@@ -145,6 +155,7 @@ export class BotSession {
     this.fundingTotal = o.fundingTotal ?? 0n;
     this.feesTotal = o.feesTotal ?? 0n;
     this.history = new ChartHistory(o.history);
+    this.#series = new BotSeries(o.metrics, o.name);
     this.funding = new FundingBook(
       o.engine.markets.map((m) => m.marketIndex),
       o.fundingBaselines,
@@ -367,14 +378,37 @@ export class BotSession {
     }
   }
 
+  /**
+   * Reads the venue's account now and keeps it as `account`. Where the venue offers a read-only view
+   * (VenuePort.accountView: its own order objects, changed in place as it moves), the view is not kept: it is
+   * turned into a copy at once (keepAccount copies only the orders that changed since the last read), so no
+   * view outlives this call.
+   */
   async readAccount(): Promise<AccountState> {
+    // Taken before the read: a move during it then shows as a later generation (a spare re-read, not a stale
+    // account).
+    const generation = this.venue.generation;
     try {
-      this.account = await this.venue.getAccount(this.subaccountId);
-      return this.account;
+      this.account = this.venue.accountView
+        ? keepAccount(this.venue.accountView(this.subaccountId), this.account)
+        : await this.venue.getAccount(this.subaccountId);
     } catch (err) {
       this.#o.metrics.rpcErrors.inc({ bot: this.name });
       throw err;
     }
+    this.#accountGeneration = generation;
+    return this.account;
+  }
+
+  /**
+   * The venue's account now: `account` itself while the venue's generation is still the one it was read at
+   * (nothing moved since, so a read would return the same figures), else a read. Venues without a generation
+   * are always read.
+   */
+  async #currentAccount(): Promise<AccountState> {
+    const g = this.venue.generation;
+    if (this.account !== undefined && g !== undefined && g === this.#accountGeneration) return this.account;
+    return this.readAccount();
   }
 
   /**
@@ -408,25 +442,25 @@ export class BotSession {
     log: CycleLogger,
     started: number,
   ): Promise<EngineDecision> {
-    const account = await this.readAccount();
+    const account = await this.#currentAccount();
     const books = await this.#books();
     const d = this.engine.decide(account, (i) => this.#o.liquidationPrice(account, i), ts, trigger, books);
     this.lastDecision = d;
     if (d.ts > this.ts) this.ts = d.ts;
-    this.#o.metrics.decisions.inc({ bot: this.name, trigger });
-    this.#o.metrics.verdicts.inc({ bot: this.name, kind: d.verdict.kind });
+    this.#series.decision(trigger);
+    this.#series.verdict(d.verdict.kind);
     if (d.log.length > 0) log.events(d.log);
     this.#recordVerdict(d.ts, d.verdict, cid, log);
     this.#noteMemory();
     if (d.commands.length > 0) {
       await this.send(d.ts, d.commands, cid);
       // The venue is the truth: re-read it and let the engine check what the commands did (spread: fills).
-      const after = await this.readAccount();
+      const after = await this.#currentAccount();
       const checked = this.engine.afterSend(after);
       if (checked.length > 0) log.events(checked);
     }
     const ms = performance.now() - started;
-    this.#o.metrics.loopLatency.observe({ bot: this.name }, ms / 1000);
+    this.#series.loop(ms / 1000);
     // One closing line per cycle with its `duration` (ms): info for the spread bot, debug for the grid's frequent
     // event-driven cycles (--log-level debug shows them).
     log.log(this.engine.cycleLogLevel, 'CYCLE', 'cycle end', {
@@ -471,7 +505,7 @@ export class BotSession {
     }
     for (const c of commands) {
       this.journal(ts, 'command', { cid, command: c });
-      this.#o.metrics.ordersSent.inc({ bot: this.name, kind: c.kind });
+      this.#series.orderSent(c.kind);
     }
     let results: Awaited<ReturnType<VenuePort['execute']>>;
     try {
@@ -506,7 +540,8 @@ export class BotSession {
 
   /** After a tick: refresh the account, keep a history point, schedule a snapshot at the cadence. */
   async afterTick(ts: number): Promise<void> {
-    const account = await this.readAccount();
+    // Usually the cycle's own last read: a tick that decided and sent nothing more has not moved the venue.
+    const account = await this.#currentAccount();
     if (ts > this.ts) this.ts = ts;
     this.funding.observe(ts, account, (i) => this.engine.snapshot(i));
     if (

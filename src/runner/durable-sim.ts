@@ -185,5 +185,6 @@ export class DurableSimExchange extends SimExchange {
       m.resting.sort((a, b) => a.seq - b.seq);
       refreshResting(m);
     }
+    this.moved();
   }
 }

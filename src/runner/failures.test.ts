@@ -36,11 +36,20 @@ describe('runner: a failing tick degrades or, for a bug, stops the bot with its 
     const openBot: OpenBot = async (record, ctx) => {
       const d = await paper(record, ctx);
       const tick = d.tick.bind(d);
-      const read = d.session.venue.getAccount.bind(d.session.venue);
-      d.session.venue.getAccount = async (id) => {
+      // Both ways the session reads the simulator's account (a copy, the read-only view) fail while it is down.
+      const venue = d.session.venue;
+      const read = venue.getAccount.bind(venue);
+      venue.getAccount = async (id) => {
         if (venueDown) throw new Error('fetch failed');
         return read(id);
       };
+      const view = venue.accountView?.bind(venue);
+      if (view) {
+        venue.accountView = (id) => {
+          if (venueDown) throw new Error('fetch failed');
+          return view(id);
+        };
+      }
       driver = {
         ...d,
         session: d.session,

@@ -40,6 +40,18 @@ export interface VenuePort {
   /** Positions, open orders, collateral and margin figures as the venue computes them now. */
   getAccount(subaccountId: number): Promise<AccountState>;
   /**
+   * In-process venues only (the simulator): `getAccount` now, synchronously, with the venue's own order objects
+   * instead of copies (copying ~20 orders a read, a few reads a bar, was most of a paper bot's per-bar garbage).
+   * Read-only, and valid only until the venue next moves (a bar, a command, funding): whoever keeps any of it
+   * past that keeps a copy of what it keeps.
+   */
+  accountView?(subaccountId: number): AccountState;
+  /**
+   * In-process venues only: a counter that changes whenever the venue's state may have changed. Two account
+   * reads at the same generation return the same figures, so the second may be skipped.
+   */
+  readonly generation?: number;
+  /**
    * The market's visible book now, best first; undefined when the venue knows no book for it (a caller checking
    * liquidity must then refuse, not assume depth).
    */

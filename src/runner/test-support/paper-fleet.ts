@@ -1,12 +1,14 @@
 /**
  * A fleet of paper grid bots driven bar by bar the way the runner drives them (venue bar → engine bar → cycle →
- * afterTick), without a database: each bar's buffered writes are taken and dropped. Used by the runner bench
- * and by the test that shared market data changes no decision.
+ * afterTick), without a database: each bar's buffered writes are taken (as persist.ts takes them, from the
+ * sessions that have any) and dropped. Used by the runner bench and by the test that shared market data changes
+ * no decision.
  */
 import type { BotConfig } from '../../config/bot-config.ts';
 import type { Candle } from '../../data/types.ts';
 import { createLogger } from '../../log/logger.ts';
 import type { MarketDataHub } from '../../marketdata/market-data-hub.ts';
+import type { VenuePort } from '../../venue/port.ts';
 import { SimVenue } from '../../venue/sim/sim-venue.ts';
 import { createEngine, type EngineDecision } from '../bot-engine.ts';
 import { BotSession } from '../bot-session.ts';
@@ -30,6 +32,8 @@ export interface OpenFleetBot {
   metrics?: RunnerMetrics;
   /** Venue warm-up: the venue needs only recent bars (mark, oracle, volume). Default 60. */
   venueWarmBars?: number;
+  /** The port the session talks to (default: the SimVenue itself), e.g. a wrapper that counts reads. */
+  port?: (venue: SimVenue) => VenuePort;
 }
 
 const quiet = createLogger({ write: () => {}, botId: 'fleet', minLevel: 'error' });
@@ -56,7 +60,7 @@ export function openFleetBot(o: OpenFleetBot): FleetBot {
     config: o.config,
     objectiveVersion: 1,
     engine,
-    venue,
+    venue: o.port ? o.port(venue) : venue,
     subaccountId: sub,
     liquidationPrice: (_a, m) => venue.exchange.liquidationPrice(sub, m),
     leaseHeld: () => true,
@@ -80,6 +84,7 @@ export async function fleetBar(
   bot.session.engine.onBar(bot.market, candle, intervalMs);
   const decided = await bot.session.cycle(ts);
   await bot.session.afterTick(ts);
-  bot.session.takeWrites();
+  // As the runner's writer takes them (persist.ts): only from a session that has any.
+  if (bot.session.hasWrites()) bot.session.takeWrites();
   return decided;
 }

@@ -299,3 +299,39 @@ describe('floating (oracle-offset) orders', () => {
     assert.equal(ex.openOrders(id)[0].price, usd(99));
   });
 });
+
+describe('generation', () => {
+  it('changes with every mutator and with nothing that only reads', () => {
+    const { ex, id, ts } = setup({ fundingMode: 'replay' });
+    const moves: [string, () => unknown][] = [
+      ['execute', () => ex.execute(id, [{ kind: 'place', order: limit('buy', 1, 99) }], ts)],
+      ['onBar', () => ex.onBar(0, flat(ts, 100), MINUTE)],
+      ['deposit', () => ex.deposit(id, usd(1))],
+      ['withdraw', () => ex.withdraw(id, usd(1))],
+      [
+        'applyFundingRecord',
+        () => ex.applyFundingRecord(0, { ts: ts + MINUTE, rateFraction: 0.0001, periodHours: 1 }),
+      ],
+      ['settlePnl', () => ex.settlePnl(id, 0)],
+      ['settleAllFunding', () => ex.settleAllFunding(id)],
+      ['createSubaccount', () => ex.createSubaccount('u')],
+    ];
+    for (const [name, move] of moves) {
+      const g = ex.generation;
+      move();
+      assert.notEqual(ex.generation, g, name);
+    }
+    const g = ex.generation;
+    ex.account(id);
+    ex.accountView(id);
+    ex.margin(id);
+    ex.liquidationPrice(id, 0);
+    ex.positions(id);
+    ex.openOrders(id);
+    ex.quote(0);
+    ex.orderBook(0);
+    ex.funding(0);
+    ex.drainEvents();
+    assert.equal(ex.generation, g, 'reads leave it');
+  });
+});

@@ -55,6 +55,7 @@ export class SimExchange extends SimReads {
   readonly #alignment: 'reject' | 'standardize';
   readonly #maxOpenOrders: number;
   readonly #oraclePath: number[] = [0, 0, 0, 0];
+  #generation = 0;
 
   constructor(options: SimExchangeOptions) {
     super(
@@ -71,7 +72,22 @@ export class SimExchange extends SimReads {
     this.#maxOpenOrders = options.maxOpenOrders ?? MAX_OPEN_ORDERS;
   }
 
+  /**
+   * Changes whenever the exchange's state may have changed (every command, bar, funding record, deposit…): a
+   * reader that saw an account at one generation may reuse it while the generation is the same. Bumped on entry
+   * to each public mutator, whether or not anything actually changed; reads never bump it.
+   */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** For subclasses that change state outside the public mutators (a restored snapshot). */
+  protected moved(): void {
+    this.#generation++;
+  }
+
   createSubaccount(name: string): number {
+    this.#generation++;
     const id = this.subs.length;
     this.subs.push({
       id,
@@ -89,6 +105,7 @@ export class SimExchange extends SimReads {
 
   deposit(subaccountId: number, amount: bigint): void {
     if (amount <= 0n) throw new RangeError(`deposit must be positive, got ${amount}`);
+    this.#generation++;
     const sub = this.sub(subaccountId);
     sub.collateral += amount;
     sub.shadowDirty = true;
@@ -97,6 +114,7 @@ export class SimExchange extends SimReads {
   /** No USDC borrowing: at most the USDC balance, and the account must still meet its initial margin. */
   withdraw(subaccountId: number, amount: bigint): WithdrawResult {
     if (amount <= 0n) return { ok: false, reason: 'InvalidOrder', detail: 'withdrawal must be positive' };
+    this.#generation++;
     const sub = this.sub(subaccountId);
     if (amount > sub.collateral) {
       return { ok: false, reason: 'InsufficientCollateral', detail: `balance is ${sub.collateral}` };
@@ -118,6 +136,7 @@ export class SimExchange extends SimReads {
 
   /** Applies commands in order at time `ts` (epoch ms); one result per command. */
   execute(subaccountId: number, commands: readonly OrderCommand[], ts: number): CommandResult[] {
+    this.#generation++;
     const sub = this.sub(subaccountId);
     if (ts > this.now) this.now = ts;
     this.expireSubOrders(sub, ts);
@@ -410,6 +429,7 @@ export class SimExchange extends SimReads {
    * period boundary passes, liquidation checks at the bar's oracle extremes and close.
    */
   onBar(market: string | number, candle: Candle, intervalMs: number): void {
+    this.#generation++;
     const m = typeof market === 'number' ? this.byIndex[market] : this.bySymbol.get(market);
     if (!m) throw new Error(`SimExchange: unknown market ${JSON.stringify(market)}`);
     const end = candle.ts + intervalMs;
@@ -504,6 +524,7 @@ export class SimExchange extends SimReads {
    * it, else rateFraction × the current oracle. Returns false when ignored (other modes, or no price yet).
    */
   applyFundingRecord(market: string | number, record: FundingRecord): boolean {
+    this.#generation++;
     if (this.#fundingMode !== 'replay') return false;
     const m = typeof market === 'number' ? this.byIndex[market] : this.bySymbol.get(market);
     if (!m) throw new Error(`SimExchange: unknown market ${JSON.stringify(market)}`);
@@ -519,6 +540,7 @@ export class SimExchange extends SimReads {
    * the simulator's pool is unlimited). Returns the amount settled (QUOTE, + to the balance).
    */
   settlePnl(subaccountId: number, marketIndex: number): bigint {
+    this.#generation++;
     const sub = this.sub(subaccountId);
     const pos = sub.positions.get(marketIndex);
     if (!pos) return 0n;
@@ -533,6 +555,7 @@ export class SimExchange extends SimReads {
 
   /** Settles every position's pending funding now (positions are settled at each funding event anyway). */
   settleAllFunding(subaccountId: number): void {
+    this.#generation++;
     const sub = this.sub(subaccountId);
     for (const p of [...sub.positions.values()]) {
       const m = this.marketOf(p.marketIndex);

@@ -51,6 +51,15 @@ export class SimVenue implements VenuePort {
     return this.exchange.account(subaccountId);
   }
 
+  /** The exchange's read-only account view (VenuePort.accountView: valid until the venue next moves). */
+  accountView(subaccountId: number): AccountState {
+    return this.exchange.accountView(subaccountId);
+  }
+
+  get generation(): number {
+    return this.exchange.generation;
+  }
+
   async orderBook(marketIndex: number): Promise<L2Book | undefined> {
     return this.exchange.orderBook(marketIndex);
   }

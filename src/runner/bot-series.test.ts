@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BotSeries } from './bot-series.ts';
+import { RunnerMetrics } from './metrics.ts';
+
+describe('BotSeries', () => {
+  it('counts the same series and values as the inline labelled calls', async () => {
+    const inline = new RunnerMetrics();
+    const cached = new RunnerMetrics();
+    const a = new BotSeries(cached, 'grid-a');
+    const b = new BotSeries(cached, 'grid-b');
+    for (const [bot, series] of [
+      ['grid-a', a],
+      ['grid-b', b],
+    ] as const) {
+      for (const trigger of ['venueEvent', 'cadence', 'venueEvent']) {
+        inline.decisions.inc({ bot, trigger });
+        series.decision(trigger);
+      }
+      for (const kind of ['ok', 'reduce', 'ok']) {
+        inline.verdicts.inc({ bot, kind });
+        series.verdict(kind);
+      }
+      for (const kind of ['cancelAndPlace', 'place']) {
+        inline.ordersSent.inc({ bot, kind });
+        series.orderSent(kind);
+      }
+      for (const s of [0.0004, 0.02, 3]) {
+        inline.loopLatency.observe({ bot }, s);
+        series.loop(s);
+      }
+    }
+    assert.equal(await cached.render(), await inline.render());
+    assert.equal(await cached.value(cached.decisions, { bot: 'grid-a', trigger: 'venueEvent' }), 2);
+  });
+});
