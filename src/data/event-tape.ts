@@ -16,7 +16,9 @@ export interface MarketEventSeq {
 /** One source of the tape: a market's bars of one interval, or a market's funding events. */
 export type TapeStream =
   | { kind: 'bar'; market: string; intervalMs: number; bars: BarColumns }
-  | { kind: 'funding'; events: readonly MarketEvent[] };
+  | { kind: 'funding'; events: readonly FundingEvent[] };
+
+type FundingEvent = Extract<MarketEvent, { type: 'funding' }>;
 
 export class EventTape implements MarketEventSeq {
   readonly #streams: readonly TapeStream[];
@@ -49,11 +51,7 @@ export class EventTape implements MarketEventSeq {
   timeAt(i: number): number {
     const s = this.#streams[this.#stream[i]];
     const row = this.#row[i];
-    if (s.kind === 'funding') {
-      const e = s.events[row];
-      return e.type === 'funding' ? e.record.ts : e.candle.ts + e.intervalMs;
-    }
-    return s.bars.ts[row] + s.intervalMs;
+    return s.kind === 'funding' ? s.events[row].record.ts : s.bars.ts[row] + s.intervalMs;
   }
 
   /** The events known in [from, to] (either bound optional): a contiguous stretch, since times never decrease. */

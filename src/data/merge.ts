@@ -116,7 +116,7 @@ function fundingStreams(inputs: readonly MarketEventInput[]): Stream[] {
   }
   return [...groups.entries()].map(([market, parts]) => {
     const records = sortedUnique(parts.length === 1 ? parts[0] : parts.flat(), sameFunding);
-    const events: MarketEvent[] = records.map((record) => ({ type: 'funding', market, record }));
+    const events = records.map((record) => ({ type: 'funding' as const, market, record }));
     return {
       rank: 1,
       market,
