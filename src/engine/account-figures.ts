@@ -3,7 +3,7 @@
  * Done once per decision; nothing here books money.
  */
 import { baseToNumber, priceToNumber, quoteToNumber } from '../domain/precision.ts';
-import type { AccountState } from '../domain/types.ts';
+import type { AccountState, Order } from '../domain/types.ts';
 import type { AccountFigures } from '../risk/inputs.ts';
 
 export interface AccountFigureInputs {
@@ -15,25 +15,32 @@ export interface AccountFigureInputs {
   dayStartEquity: number;
   /** Worst-case notional on the account's other markets, USDC (risk/inputs.ts `otherNotional`). */
   otherNotional?: number;
+  /** This market's exposure of the same account, when the caller kept it from an earlier read (exposureOf). */
+  exposure?: MarketExposure;
 }
 
-/** Worst-case |base| (position + open orders on the worse side) of one market, base units. */
-export function worstCaseBaseOf(account: AccountState, marketIndex: number): number {
-  let pos = 0;
-  for (const p of account.positions) if (p.marketIndex === marketIndex) pos += baseToNumber(p.base);
-  let bids = 0;
-  let asks = 0;
-  for (const o of account.openOrders) {
-    if (o.marketIndex !== marketIndex || o.status !== 'open') continue;
-    const left = baseToNumber(o.base - o.filledBase);
-    if (o.side === 'buy') bids += left;
-    else asks += left;
-  }
-  return Math.max(Math.abs(pos + bids), Math.abs(pos - asks));
+/** What an account holds on one market: its position and its open orders, base units. */
+export interface MarketExposure {
+  /** Signed base of the position (long > 0). */
+  positionBase: number;
+  /** Average entry price of the position (0 when flat). */
+  entryPrice: number;
+  /** Unsigned base left on the open buy orders. */
+  openBidBase: number;
+  /** Unsigned base left on the open sell orders. */
+  openAskBase: number;
 }
 
-export function accountFigures(x: AccountFigureInputs): AccountFigures {
-  const { account, marketIndex } = x;
+/**
+ * Base an order has left. The subtraction is skipped for an unfilled order (most of a resting ladder): a BigInt
+ * difference is a heap allocation, and this runs for every order on every risk check (the runner's bar loop
+ * profile had accountFigures at 18% before). Same value either way.
+ */
+const leftOf = (o: Order): number =>
+  o.filledBase === 0n ? baseToNumber(o.base) : baseToNumber(o.base - o.filledBase);
+
+/** The position and open orders of one market; depends only on the account's positions and orders. */
+export function exposureOf(account: AccountState, marketIndex: number): MarketExposure {
   let positionBase = 0;
   let entryPrice = 0;
   for (const p of account.positions) {
@@ -45,22 +52,41 @@ export function accountFigures(x: AccountFigureInputs): AccountFigures {
   let openAskBase = 0;
   for (const o of account.openOrders) {
     if (o.marketIndex !== marketIndex || o.status !== 'open') continue;
-    const left = baseToNumber(o.base - o.filledBase);
-    if (o.side === 'buy') openBidBase += left;
-    else openAskBase += left;
+    if (o.side === 'buy') openBidBase += leftOf(o);
+    else openAskBase += leftOf(o);
   }
+  return { positionBase, entryPrice, openBidBase, openAskBase };
+}
+
+/** Worst-case |base| (position + open orders on the worse side) of one market, base units. */
+export function worstCaseBaseOf(account: AccountState, marketIndex: number): number {
+  let pos = 0;
+  for (const p of account.positions) if (p.marketIndex === marketIndex) pos += baseToNumber(p.base);
+  let bids = 0;
+  let asks = 0;
+  for (const o of account.openOrders) {
+    if (o.marketIndex !== marketIndex || o.status !== 'open') continue;
+    if (o.side === 'buy') bids += leftOf(o);
+    else asks += leftOf(o);
+  }
+  return Math.max(Math.abs(pos + bids), Math.abs(pos - asks));
+}
+
+export function accountFigures(x: AccountFigureInputs): AccountFigures {
+  const { account } = x;
+  const e = x.exposure ?? exposureOf(account, x.marketIndex);
   const totalCollateral = quoteToNumber(account.totalCollateral);
   return {
-    positionBase,
-    entryPrice,
+    positionBase: e.positionBase,
+    entryPrice: e.entryPrice,
     collateral: quoteToNumber(account.collateral),
     totalCollateral,
     maintenanceRequirement: quoteToNumber(account.maintenanceMarginRequirement),
     health: account.health,
     leverage: account.leverage,
     liquidationPrice: x.liquidationPrice === undefined ? null : priceToNumber(x.liquidationPrice),
-    openBidBase,
-    openAskBase,
+    openBidBase: e.openBidBase,
+    openAskBase: e.openAskBase,
     dailyPnl: totalCollateral - x.dayStartEquity,
     ...(x.otherNotional !== undefined ? { otherNotional: x.otherNotional } : {}),
   };

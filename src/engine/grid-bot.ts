@@ -12,7 +12,7 @@ import type { MarketSpec } from '../domain/markets.ts';
 import { baseToNumber } from '../domain/precision.ts';
 import { priceOnTick } from '../domain/rounding.ts';
 import type { DesiredOrder, MarketSnapshot } from '../domain/snapshot.ts';
-import type { AccountState, OrderCommand } from '../domain/types.ts';
+import type { AccountState, Order, OrderCommand } from '../domain/types.ts';
 import { governExecution } from '../execution/execution-governor.ts';
 import { floatMakerOrders } from '../execution/floating.ts';
 import { planOrders } from '../execution/planner.ts';
@@ -28,11 +28,11 @@ import type { GridParams } from '../strategies/grid/params.ts';
 import { movedMaterially, snapRange } from '../strategies/grid/range-exit.ts';
 import { decideGrid, type GridState, initialGridState } from '../strategies/grid/strategy.ts';
 import { volatilityResponse } from '../strategies/grid/volatility.ts';
-import { accountFigures } from './account-figures.ts';
+import { accountFigures, exposureOf, type MarketExposure } from './account-figures.ts';
 import { DayStartEquity, type DayStartMemory } from './day-start-equity.ts';
 import { type GridTrigger, gridTrigger, type LastDecision } from './grid-trigger.ts';
 import { type ManualControls, manualVerdict } from './manual-controls.ts';
-import { verdictSignature } from './verdict-signature.ts';
+import { hasSignature, type VerdictSignature, verdictSignature } from './verdict-signature.ts';
 
 export interface GridBotSetup {
   market: MarketSpec;
@@ -72,8 +72,16 @@ export interface GridRiskMemory {
   dailyLossSince: number | null;
 }
 
+/** An exposure with the order list and position it was summed from (GridBot.#exposureOf). */
+interface ExposureMemo {
+  orders: readonly Order[];
+  base: bigint;
+  quoteEntry: bigint;
+  exposure: MarketExposure;
+}
+
 interface Decided extends LastDecision {
-  verdictKey: string;
+  verdictKey: VerdictSignature;
   loIdx: number;
   hiIdx: number;
   band: ExposureBand;
@@ -95,6 +103,13 @@ export class GridBot {
   private readonly dayStart = new DayStartEquity();
   private last: Decided | undefined;
   private venueEventPending = true;
+  /**
+   * The exposure of the last account evaluated, with what it was summed from: the runner checks risk on every
+   * bar against the account it last read, whose order list is the same array while no order changed (kept
+   * accounts are never changed once made; kept-account.ts keeps the list whole), so the orders need not be summed
+   * again. A venue's read-only view (the backtest) brings a new list at every read, so it is summed every time.
+   */
+  #exposure: ExposureMemo | undefined;
   /** The last verdict, for observers between decisions. */
   lastVerdict: Verdict | undefined;
 
@@ -151,8 +166,7 @@ export class GridBot {
     let rangeMoved = false;
     if (last !== undefined) {
       if (view)
-        riskChanged =
-          verdictSignature(this.evaluate(view, last.band).verdict, this.setup) !== last.verdictKey;
+        riskChanged = !hasSignature(this.evaluate(view, last.band).verdict, last.verdictKey, this.setup);
       const input = this.rangeInput();
       if (lattice && input) {
         rangeMoved =
@@ -275,6 +289,7 @@ export class GridBot {
       marketIndex: market.marketIndex,
       liquidationPrice: view.liquidationPrice,
       dayStartEquity: this.dayStart.at(snapshot.ts, equity),
+      exposure: this.#exposureOf(view.account),
     });
     return evaluateRisk(
       {
@@ -288,6 +303,26 @@ export class GridBot {
       },
       risk,
     );
+  }
+
+  /** This market's exposure of `account`, summed again only when its orders or position changed. */
+  #exposureOf(account: AccountState): MarketExposure {
+    const marketIndex = this.setup.market.marketIndex;
+    const position = account.positions.find((p) => p.marketIndex === marketIndex);
+    const base = position?.base ?? 0n;
+    const quoteEntry = position?.quoteEntry ?? 0n;
+    const kept = this.#exposure;
+    if (
+      kept !== undefined &&
+      kept.orders === account.openOrders &&
+      kept.base === base &&
+      kept.quoteEntry === quoteEntry
+    ) {
+      return kept.exposure;
+    }
+    const exposure = exposureOf(account, marketIndex);
+    this.#exposure = { orders: account.openOrders, base, quoteEntry, exposure };
+    return exposure;
   }
 
   /** The volatility response wants a step the lattice no longer matches (decideGrid will re-choose it). */

@@ -24,7 +24,8 @@ import type { ExecutionPolicy } from './policy.ts';
 
 const MAX_USER_ORDER_ID = 255;
 
-const remaining = (o: Order): bigint => o.base - o.filledBase;
+/** Base left on an order; an unfilled one (most of a ladder) needs no BigInt subtraction, i.e. no allocation. */
+const remaining = (o: Order): bigint => (o.filledBase === 0n ? o.base : o.base - o.filledBase);
 const absBig = (v: bigint): bigint => (v < 0n ? -v : v);
 
 /**

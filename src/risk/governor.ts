@@ -4,7 +4,13 @@
  * of every tripped rule's allowed range (each contains 0, so the intersection is never empty); every tripped
  * rule's reason is kept. The returned state feeds the next evaluation (hysteresis, daily-loss latch).
  */
-import { type ExposureBand, VERDICT_RANK, type Verdict, type VerdictKind } from '../domain/intent.ts';
+import {
+  type ExposureBand,
+  type RiskRuleId,
+  VERDICT_RANK,
+  type Verdict,
+  type VerdictKind,
+} from '../domain/intent.ts';
 import {
   type AllowedRange,
   clampBand,
@@ -67,8 +73,14 @@ function defenseOverridesPause(
 }
 
 export function evaluateRisk(inputs: RiskInputs, limits: RiskLimits): RiskEvaluation {
-  const outcomes: RuleOutcome[] = RULES.map((rule) => rule(inputs, limits));
-  const askingReduceOnly = outcomes.filter((o) => o.tripped && o.action === 'REDUCE_ONLY').map((o) => o.rule);
+  // Plain loops: this runs on every bar (the bots' risk pre-check), where map/filter chains were garbage.
+  const outcomes: RuleOutcome[] = [];
+  let askingReduceOnly: RiskRuleId[] | undefined;
+  for (const rule of RULES) {
+    const o = rule(inputs, limits);
+    outcomes.push(o);
+    if (o.tripped && o.action === 'REDUCE_ONLY') (askingReduceOnly ??= []).push(o.rule);
+  }
   outcomes.push(ruleReduceOnly(inputs, limits, askingReduceOnly));
 
   let kind: VerdictKind = 'APPROVE';

@@ -89,7 +89,19 @@ export interface RuleOutcome {
   reason?: RiskReason;
 }
 
-export const notTripped = (rule: RiskRuleId): RuleOutcome => ({ rule, tripped: false, action: 'APPROVE' });
+/**
+ * A rule's "not tripped", one frozen object per rule: every rule answers on every risk check (each bar, in the
+ * runner's and the backtest's pre-checks), almost always with this, and a fresh object each time was garbage.
+ */
+const NOT_TRIPPED = new Map<RiskRuleId, RuleOutcome>();
+export function notTripped(rule: RiskRuleId): RuleOutcome {
+  let o = NOT_TRIPPED.get(rule);
+  if (o === undefined) {
+    o = Object.freeze({ rule, tripped: false, action: 'APPROVE' }) as RuleOutcome;
+    NOT_TRIPPED.set(rule, o);
+  }
+  return o;
+}
 
 export const wasActive = (inputs: RiskInputs, rule: RiskRuleId): boolean =>
   inputs.previous.active[rule] !== undefined;

@@ -32,5 +32,13 @@ describe('BotSeries', () => {
     }
     assert.equal(await cached.render(), await inline.render());
     assert.equal(await cached.value(cached.decisions, { bot: 'grid-a', trigger: 'venueEvent' }), 2);
+    // counted after a read: added once at the next read, not again at the one after
+    a.decision('venueEvent');
+    inline.decisions.inc({ bot: 'grid-a', trigger: 'venueEvent' });
+    assert.equal(await cached.value(cached.decisions, { bot: 'grid-a', trigger: 'venueEvent' }), 3);
+    assert.equal(await cached.render(), await inline.render());
+    // a direct inc on a counter that also has tallies is kept
+    cached.decisions.inc({ bot: 'grid-a', trigger: 'venueEvent' });
+    assert.equal(await cached.value(cached.decisions, { bot: 'grid-a', trigger: 'venueEvent' }), 4);
   });
 });

@@ -2,21 +2,20 @@
  * One bot's labelled metric series, each made once: prom-client's `counter.inc({ bot, trigger })` takes a fresh
  * label object per call and a histogram's `observe({ bot }, v)` a closure and a pair object too. A decision
  * cycle counts three or four series, so for 1,000 bots that was thousands of short-lived objects a bar, many of
- * them kept just long enough to be promoted. The children here hold their label object for the bot's life; the
+ * them kept just long enough to be promoted. The counters are tallies (RunnerMetrics.tally: plain numbers added
+ * to the counters when they are read) and the histogram a child holding its label object for the bot's life; the
  * series and their values are the same as with the inline calls.
  */
-import type { Counter, Histogram } from 'prom-client';
-import type { RunnerMetrics } from './metrics.ts';
-
-type CounterChild = ReturnType<Counter<string>['labels']>;
+import type { Histogram } from 'prom-client';
+import type { RunnerMetrics, Tally } from './metrics.ts';
 
 export class BotSeries {
   readonly #m: RunnerMetrics;
   readonly #bot: string;
   readonly #loop: ReturnType<Histogram<string>['labels']>;
-  readonly #decisions = new Map<string, CounterChild>();
-  readonly #verdicts = new Map<string, CounterChild>();
-  readonly #ordersSent = new Map<string, CounterChild>();
+  readonly #decisions = new Map<string, Tally>();
+  readonly #verdicts = new Map<string, Tally>();
+  readonly #ordersSent = new Map<string, Tally>();
 
   constructor(metrics: RunnerMetrics, bot: string) {
     this.#m = metrics;
@@ -25,15 +24,15 @@ export class BotSeries {
   }
 
   decision(trigger: string): void {
-    child(this.#decisions, trigger, () => this.#m.decisions.labels({ bot: this.#bot, trigger })).inc();
+    tally(this.#decisions, trigger, () => this.#m.tally(this.#m.decisions, { bot: this.#bot, trigger })).n++;
   }
 
   verdict(kind: string): void {
-    child(this.#verdicts, kind, () => this.#m.verdicts.labels({ bot: this.#bot, kind })).inc();
+    tally(this.#verdicts, kind, () => this.#m.tally(this.#m.verdicts, { bot: this.#bot, kind })).n++;
   }
 
   orderSent(kind: string): void {
-    child(this.#ordersSent, kind, () => this.#m.ordersSent.labels({ bot: this.#bot, kind })).inc();
+    tally(this.#ordersSent, kind, () => this.#m.tally(this.#m.ordersSent, { bot: this.#bot, kind })).n++;
   }
 
   /** One cycle's duration, seconds. */
@@ -42,8 +41,8 @@ export class BotSeries {
   }
 }
 
-/** The child for one label value, made on first use (the values are few: triggers, verdict and command kinds). */
-function child(cache: Map<string, CounterChild>, value: string, make: () => CounterChild): CounterChild {
+/** The tally for one label value, made on first use (the values are few: triggers, verdict and command kinds). */
+function tally(cache: Map<string, Tally>, value: string, make: () => Tally): Tally {
   let c = cache.get(value);
   if (c === undefined) {
     c = make();

@@ -71,6 +71,19 @@ describe('keepAccount', () => {
     assert.deepEqual(next.openOrders[2], order(4));
   });
 
+  it('keeps the earlier list itself when no order changed, and only then', () => {
+    const prev = keepAccount(account([order(1), order(2)]), undefined);
+    assert.equal(keepAccount(account([order(1), order(2)]), prev).openOrders, prev.openOrders);
+    for (const orders of [[order(1)], [order(1), order(2), order(3)], [order(2), order(3)], []]) {
+      const next = keepAccount(account(orders), prev);
+      assert.notEqual(next.openOrders, prev.openOrders, `${orders.length} orders`);
+      assert.deepEqual(next.openOrders, orders);
+    }
+    const filled = keepAccount(account([order(1), { ...order(2), filledBase: 1n }]), prev);
+    assert.notEqual(filled.openOrders, prev.openOrders);
+    assert.equal(filled.openOrders[0], prev.openOrders[0]);
+  });
+
   it('copies anew an order any field of which changed', () => {
     for (const key of Object.keys(other) as (keyof Order)[]) {
       if (key === 'orderId') continue;

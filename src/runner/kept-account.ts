@@ -3,7 +3,7 @@
  * venue's read-only view (VenuePort.accountView), whose open orders are the venue's own objects and change in
  * place as the venue moves. Only the orders need copying (the view's positions and figures are already its
  * own), and an order that has not changed since the account kept before is equal to its copy then: that copy
- * is reused, so a bar without fills copies no order. Kept accounts are never mutated, so two of them sharing an
+ * is reused, so a bar without fills copies no order (and keeps the earlier list whole). Kept accounts are never mutated, so two of them sharing an
  * order copy is safe.
  */
 import type { AccountState, Order } from '../domain/types.ts';
@@ -12,14 +12,19 @@ import type { AccountState, Order } from '../domain/types.ts';
 export function keepAccount(view: AccountState, previous: AccountState | undefined): AccountState {
   const before = previous?.openOrders;
   const openOrders: Order[] = [];
+  let same = before !== undefined && before.length === view.openOrders.length;
   for (let i = 0; i < view.openOrders.length; i++) {
     const o = view.openOrders[i] as Order;
     // The venue lists its orders in placement order, so an unchanged order's copy is at the same index, or a
     // few places later when orders before it ended.
     const old = before === undefined ? undefined : copyOf(before, i, o.orderId);
-    openOrders.push(old !== undefined && sameOrder(old, o) ? old : { ...o });
+    const kept = old !== undefined && sameOrder(old, o) ? old : { ...o };
+    if (before?.[i] !== kept) same = false;
+    openOrders.push(kept);
   }
-  return { ...view, openOrders };
+  // Nothing changed: the earlier list itself, so a reader can tell unchanged orders by the list's identity
+  // (the grid bot's risk check keeps its sums of the orders while the list is the same).
+  return { ...view, openOrders: same ? (before as Order[]) : openOrders };
 }
 
 /**

@@ -14,17 +14,21 @@ export interface RunnerMetricsOptions {
 export class RunnerMetrics {
   readonly registry = new Registry();
   readonly #r = [this.registry];
+  /** Hot-path counts not yet added to their counters (tally()). */
+  readonly #tallies: Tally[] = [];
   readonly decisions = new Counter({
     name: 'zp_decisions_total',
     help: 'Decisions made, by bot and trigger.',
     labelNames: ['bot', 'trigger'] as const,
     registers: this.#r,
+    collect: () => this.#flushTallies(),
   });
   readonly ordersSent = new Counter({
     name: 'zp_orders_sent_total',
     help: 'Order commands sent to the venue, by bot and kind.',
     labelNames: ['bot', 'kind'] as const,
     registers: this.#r,
+    collect: () => this.#flushTallies(),
   });
   readonly ordersRejected = new Counter({
     name: 'zp_orders_rejected_total',
@@ -43,6 +47,7 @@ export class RunnerMetrics {
     help: 'Risk verdicts given (one per decision), by bot and kind.',
     labelNames: ['bot', 'kind'] as const,
     registers: this.#r,
+    collect: () => this.#flushTallies(),
   });
   readonly rpcErrors = new Counter({
     name: 'zp_rpc_errors_total',
@@ -120,8 +125,36 @@ export class RunnerMetrics {
       .reduce((sum, v) => sum + v.value, 0);
   }
 
+  /**
+   * A count for one labelled series of `counter`, kept as a plain number and added to the counter when the
+   * counter is read (a scrape, `value`). For the per-decision series of a fleet: prom-client's `inc` builds a
+   * label-hash string and looks it up among every bot's series on each call, which was ~15% of a decision
+   * cycle with 1,000 bots. The counter's series and values are the same once read.
+   */
+  tally(counter: Counter<string>, labels: Record<string, string>): Tally {
+    const t: Tally = { counter, labels, n: 0, added: 0 };
+    this.#tallies.push(t);
+    return t;
+  }
+
+  #flushTallies(): void {
+    for (const t of this.#tallies) {
+      if (t.n === t.added) continue;
+      t.counter.inc(t.labels, t.n - t.added);
+      t.added = t.n;
+    }
+  }
+
   /** The exposition text for GET /metrics. */
   render(): Promise<string> {
     return this.registry.metrics();
   }
+}
+
+/** One labelled series' count on the hot path (RunnerMetrics.tally): `n` counted, `added` of it in the counter. */
+export interface Tally {
+  readonly counter: Counter<string>;
+  readonly labels: Record<string, string>;
+  n: number;
+  added: number;
 }

@@ -20,17 +20,19 @@ import {
 } from '../inputs.ts';
 import type { RiskLimits } from '../limits.ts';
 
+/** Account leverage with `base` on this market at `mark` (a function, not a closure: this runs every bar). */
+function leverageOf(base: number, mark: number, other: number, equity: number): number {
+  const notional = base * mark + other;
+  return notional === 0 ? 0 : equity > 0 ? notional / equity : Number.POSITIVE_INFINITY;
+}
+
 export function ruleLeverage(inputs: RiskInputs, limits: RiskLimits): RuleOutcome {
   const rule = 'B_leverage' as const;
   const { account: a, snapshot: s } = inputs;
   const equity = a.totalCollateral;
   const other = a.otherNotional ?? 0;
-  const leverageOf = (base: number): number => {
-    const notional = base * s.mark + other;
-    return notional === 0 ? 0 : equity > 0 ? notional / equity : Number.POSITIVE_INFINITY;
-  };
-  const worst = leverageOf(worstCaseBase(a));
-  const asked = leverageOf(bandExtent(inputs.band));
+  const worst = leverageOf(worstCaseBase(a), s.mark, other, equity);
+  const asked = leverageOf(bandExtent(inputs.band), s.mark, other, equity);
   const measured = Math.max(worst, asked);
   if (!aboveLimit(measured, limits.maxLeverage, wasActive(inputs, rule), limits.hysteresisPct)) {
     return notTripped(rule);

@@ -24,7 +24,7 @@ export interface MemoMarket {
   cumulative: unknown;
 }
 
-/** The memo if it still describes the account, else a fresh empty one for the current inputs. */
+/** The memo if it still describes the account, else the same memo emptied for the current inputs. */
 export function currentMemo(
   memo: MarginMemo | undefined,
   collateral: bigint,
@@ -44,7 +44,10 @@ export function currentMemo(
     }
     if (same) return memo;
   }
-  const fresh: MarginMemo = {
+  // Stale (the oracle moves every bar): the memo is emptied and refilled in place rather than made anew, since a
+  // fleet of bots asks for it on every bar. Nothing outside keeps the memo itself, only the figures and prices
+  // read from it, which are never changed.
+  const fresh: MarginMemo = memo ?? {
     collateral,
     positions: [],
     oracles: [],
@@ -52,6 +55,12 @@ export function currentMemo(
     figures: undefined,
     liquidationPrices: new Map(),
   };
+  fresh.collateral = collateral;
+  fresh.positions.length = 0;
+  fresh.oracles.length = 0;
+  fresh.cumulative.length = 0;
+  fresh.figures = undefined;
+  fresh.liquidationPrices.clear();
   for (const p of positions.values()) {
     const m = marketOf(p.marketIndex);
     fresh.positions.push(p);

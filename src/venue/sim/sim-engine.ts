@@ -158,15 +158,20 @@ export class SimEngine {
     return {
       collateral: sub.collateral,
       positions: [...sub.positions.values()],
-      oraclePrice: (i) => {
-        const m = this.marketOf(i);
-        this.ensurePrices(m);
-        return m.oracle;
-      },
-      market: (i) => this.marketOf(i).spec,
-      cumulativeFunding: (i) => this.marketOf(i).cumulative,
+      oraclePrice: this.#oraclePrice,
+      market: this.#specOf,
+      cumulativeFunding: this.#cumulativeOf,
     };
   }
+
+  // made once: margin inputs are built for every liquidation price asked (each bar of each bot in a fleet)
+  readonly #oraclePrice = (i: number): bigint => {
+    const m = this.marketOf(i);
+    this.ensurePrices(m);
+    return m.oracle;
+  };
+  readonly #specOf = (i: number): MarketSpec => this.marketOf(i).spec;
+  readonly #cumulativeOf = (i: number) => this.marketOf(i).cumulative;
 
   protected emit(e: VenueEvent): void {
     this.events.push(e);
