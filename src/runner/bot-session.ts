@@ -387,11 +387,24 @@ export class BotSession {
   async readAccount(): Promise<AccountState> {
     // Taken before the read: a move during it then shows as a later generation (a spare re-read, not a stale
     // account).
+    if (this.venue.accountView) return this.#keepView();
     const generation = this.venue.generation;
     try {
-      this.account = this.venue.accountView
-        ? keepAccount(this.venue.accountView(this.subaccountId), this.account)
-        : await this.venue.getAccount(this.subaccountId);
+      this.account = await this.venue.getAccount(this.subaccountId);
+    } catch (err) {
+      this.#o.metrics.rpcErrors.inc({ bot: this.name });
+      throw err;
+    }
+    this.#accountGeneration = generation;
+    return this.account;
+  }
+
+  /** readAccount from the venue's read-only view: synchronous, so the bar loop makes no promise for it. */
+  #keepView(): AccountState {
+    const generation = this.venue.generation;
+    const view = this.venue.accountView as NonNullable<VenuePort['accountView']>;
+    try {
+      this.account = keepAccount(view.call(this.venue, this.subaccountId), this.account);
     } catch (err) {
       this.#o.metrics.rpcErrors.inc({ bot: this.name });
       throw err;
@@ -403,11 +416,13 @@ export class BotSession {
   /**
    * The venue's account now: `account` itself while the venue's generation is still the one it was read at
    * (nothing moved since, so a read would return the same figures), else a read. Venues without a generation
-   * are always read.
+   * are always read. No promise when the venue has a read-only view (the simulator): this runs on every bar of
+   * every bot, and callers await only a promise.
    */
-  async #currentAccount(): Promise<AccountState> {
+  #currentAccount(): AccountState | Promise<AccountState> {
     const g = this.venue.generation;
     if (this.account !== undefined && g !== undefined && g === this.#accountGeneration) return this.account;
+    if (this.venue.accountView) return this.#keepView();
     return this.readAccount();
   }
 
@@ -442,7 +457,8 @@ export class BotSession {
     log: CycleLogger,
     started: number,
   ): Promise<EngineDecision> {
-    const account = await this.#currentAccount();
+    let account = this.#currentAccount();
+    if (account instanceof Promise) account = await account;
     const books = await this.#books();
     const d = this.engine.decide(account, (i) => this.#o.liquidationPrice(account, i), ts, trigger, books);
     this.lastDecision = d;
@@ -455,7 +471,8 @@ export class BotSession {
     if (d.commands.length > 0) {
       await this.send(d.ts, d.commands, cid);
       // The venue is the truth: re-read it and let the engine check what the commands did (spread: fills).
-      const after = await this.#currentAccount();
+      let after = this.#currentAccount();
+      if (after instanceof Promise) after = await after;
       const checked = this.engine.afterSend(after);
       if (checked.length > 0) log.events(checked);
     }
@@ -541,7 +558,8 @@ export class BotSession {
   /** After a tick: refresh the account, keep a history point, schedule a snapshot at the cadence. */
   async afterTick(ts: number): Promise<void> {
     // Usually the cycle's own last read: a tick that decided and sent nothing more has not moved the venue.
-    const account = await this.#currentAccount();
+    let account = this.#currentAccount();
+    if (account instanceof Promise) account = await account;
     if (ts > this.ts) this.ts = ts;
     this.funding.observe(ts, account, (i) => this.engine.snapshot(i));
     if (

@@ -30,12 +30,28 @@ export function toPosition(p: PerpPositionState): Position {
  * matters to collateral); totalCollateral is the maintenance-weighted figure that health and liquidation use.
  */
 export function toAccountState(params: AccountStateParameters): AccountState {
-  const { figures } = params;
+  return accountStateOf(
+    params.subaccountId,
+    params.collateral,
+    params.positions.filter((p) => p.base !== 0n || p.quoteAsset !== 0n).map(toPosition),
+    params.openOrders.filter((o) => o.status === 'open'),
+    params.figures,
+  );
+}
+
+/** The AccountState of positions and open orders already selected (as toAccountState selects them). */
+export function accountStateOf(
+  subaccountId: number,
+  collateral: bigint,
+  positions: Position[],
+  openOrders: Order[],
+  figures: MarginFigures,
+): AccountState {
   return {
-    subaccountId: params.subaccountId,
-    collateral: params.collateral,
-    positions: params.positions.filter((p) => p.base !== 0n || p.quoteAsset !== 0n).map(toPosition),
-    openOrders: params.openOrders.filter((o) => o.status === 'open'),
+    subaccountId,
+    collateral,
+    positions,
+    openOrders,
     totalCollateral: figures.totalCollateral,
     freeCollateral: figures.freeCollateral,
     initialMarginRequirement: figures.initialMarginRequirement,

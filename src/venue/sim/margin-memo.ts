@@ -12,11 +12,19 @@ import type { MarginFigures } from './margin.ts';
 
 export interface MarginMemo {
   collateral: bigint;
+  /** The inputs, in the first `count` slots (the arrays are reused when the memo is refilled). */
+  count: number;
   positions: PerpPositionState[];
   oracles: bigint[];
   cumulative: unknown[];
   figures: MarginFigures | undefined;
-  liquidationPrices: Map<number, bigint | undefined>;
+  /**
+   * Liquidation price by market index, valid where `liquidationStamp[i] === stamp` (so refilling the memo
+   * forgets them all without clearing anything).
+   */
+  liquidationPrices: (bigint | undefined)[];
+  liquidationStamp: number[];
+  stamp: number;
 }
 
 export interface MemoMarket {
@@ -24,14 +32,19 @@ export interface MemoMarket {
   cumulative: unknown;
 }
 
-/** The memo if it still describes the account, else the same memo emptied for the current inputs. */
+/**
+ * The memo if it still describes the account, else the same memo refilled for the current inputs. Stale is the
+ * rule (the oracle moves every bar) and a fleet of bots asks on every bar, so a memo is made once per
+ * subaccount and refilled in place: no arrays, maps or objects per bar. Nothing outside keeps the memo itself,
+ * only the figures and prices read from it, which are never changed.
+ */
 export function currentMemo(
   memo: MarginMemo | undefined,
   collateral: bigint,
   positions: ReadonlyMap<number, PerpPositionState>,
   marketOf: (marketIndex: number) => MemoMarket,
 ): MarginMemo {
-  if (memo !== undefined && memo.collateral === collateral && memo.positions.length === positions.size) {
+  if (memo !== undefined && memo.collateral === collateral && memo.count === positions.size) {
     let i = 0;
     let same = true;
     for (const p of positions.values()) {
@@ -44,28 +57,34 @@ export function currentMemo(
     }
     if (same) return memo;
   }
-  // Stale (the oracle moves every bar): the memo is emptied and refilled in place rather than made anew, since a
-  // fleet of bots asks for it on every bar. Nothing outside keeps the memo itself, only the figures and prices
-  // read from it, which are never changed.
   const fresh: MarginMemo = memo ?? {
     collateral,
+    count: 0,
     positions: [],
     oracles: [],
     cumulative: [],
     figures: undefined,
-    liquidationPrices: new Map(),
+    liquidationPrices: [],
+    liquidationStamp: [],
+    stamp: 0,
   };
   fresh.collateral = collateral;
-  fresh.positions.length = 0;
-  fresh.oracles.length = 0;
-  fresh.cumulative.length = 0;
   fresh.figures = undefined;
-  fresh.liquidationPrices.clear();
+  fresh.stamp++;
+  let i = 0;
   for (const p of positions.values()) {
     const m = marketOf(p.marketIndex);
-    fresh.positions.push(p);
-    fresh.oracles.push(m.oracle);
-    fresh.cumulative.push(m.cumulative);
+    fresh.positions[i] = p;
+    fresh.oracles[i] = m.oracle;
+    fresh.cumulative[i] = m.cumulative;
+    i++;
   }
+  // slots past the count would keep old positions alive: dropped (rare: a position opened or closed)
+  if (fresh.positions.length > i) {
+    fresh.positions.length = i;
+    fresh.oracles.length = i;
+    fresh.cumulative.length = i;
+  }
+  fresh.count = i;
   return fresh;
 }

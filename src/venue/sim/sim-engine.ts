@@ -138,9 +138,11 @@ export class SimEngine {
   /** Drift's liquidation price for one market (PRICE), undefined when there is none; memoised as figures. */
   protected liquidationPriceOf(sub: SimSubaccount, marketIndex: number): bigint | undefined {
     const memo = this.memoOf(sub);
-    if (!memo.liquidationPrices.has(marketIndex))
-      memo.liquidationPrices.set(marketIndex, liquidationPrice(this.marginInputs(sub), marketIndex));
-    return memo.liquidationPrices.get(marketIndex);
+    if (memo.liquidationStamp[marketIndex] !== memo.stamp) {
+      memo.liquidationPrices[marketIndex] = liquidationPrice(this.marginInputs(sub), marketIndex);
+      memo.liquidationStamp[marketIndex] = memo.stamp;
+    }
+    return memo.liquidationPrices[marketIndex];
   }
 
   private readonly pricedMarket = (marketIndex: number): SimMarket => {
