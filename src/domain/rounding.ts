@@ -39,8 +39,19 @@ export function priceOnTick(price: number, tick: bigint, side: Side): bigint {
 
 /** Float size (sign ignored) → step-aligned integer size (BASE precision), rounded down. */
 export function sizeOnStep(size: number, step: bigint): bigint {
+  return BigInt(stepsOnStep(size, step)) * step;
+}
+
+/**
+ * sizeOnStep in whole steps, as a number: `sizeOnStep(size, step) === BigInt(stepsOnStep(size, step)) * step`.
+ * For sums of sizes without a BigInt per term (the grid ladder); a count of steps beyond 2^53 (nine million SOL at
+ * the finest step) is refused, so the integer arithmetic on counts is exact.
+ */
+export function stepsOnStep(size: number, step: bigint): number {
   if (!Number.isFinite(size)) throw new RangeError(`size ${size} is not a finite number`);
-  return BigInt(Math.floor(ticksOf(Math.abs(size), BASE_DECIMALS, step))) * step;
+  const steps = Math.floor(ticksOf(Math.abs(size), BASE_DECIMALS, step));
+  if (!Number.isSafeInteger(steps)) throw new RangeError(`size ${size} is beyond 2^53 steps of ${step}`);
+  return steps;
 }
 
 export const isOnTick = (price: bigint, tick: bigint): boolean => price % tick === 0n;

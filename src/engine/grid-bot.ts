@@ -23,6 +23,7 @@ import { MarketSnapshotBuilder } from '../marketdata/snapshot-builder.ts';
 import { evaluateRisk, type RiskEvaluation } from '../risk/governor.ts';
 import { type GovernorState, INITIAL_GOVERNOR_STATE } from '../risk/inputs.ts';
 import type { RiskLimits } from '../risk/limits.ts';
+import { LadderMemo } from '../strategies/grid/ladder-memo.ts';
 import { levelAtOrBelow, makeLattice } from '../strategies/grid/lattice.ts';
 import type { GridParams } from '../strategies/grid/params.ts';
 import { movedMaterially, snapRange } from '../strategies/grid/range-exit.ts';
@@ -110,6 +111,8 @@ export class GridBot {
    * again. A venue's read-only view (the backtest) brings a new list at every read, so it is summed every time.
    */
   #exposure: ExposureMemo | undefined;
+  /** The last ladder with what it was built from: a decision that moved none of it reuses it (ladder-memo.ts). */
+  readonly #ladders = new LadderMemo();
   /** The last verdict, for observers between decisions. */
   lastVerdict: Verdict | undefined;
 
@@ -220,6 +223,7 @@ export class GridBot {
       grid,
       market,
       state,
+      this.#ladders,
     );
     this.gridState = g.state;
 

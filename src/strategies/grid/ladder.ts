@@ -22,7 +22,7 @@
  * outside it, a bid may only buy back a short (up to flat) and an ask only sell down a long.
  */
 import type { MarketSpec } from '../../domain/markets.ts';
-import { priceOnTick, sizeOnStep } from '../../domain/rounding.ts';
+import { priceOnTick, stepsOnStep } from '../../domain/rounding.ts';
 import type { DesiredOrder } from '../../domain/snapshot.ts';
 import { type Lattice, levelAbove, levelBelow, levelPrice } from './lattice.ts';
 
@@ -73,7 +73,10 @@ function side(spec: LadderSpec, market: MarketSpec, dir: 'buy' | 'sell', out: De
   const last = buy
     ? Math.min(j, Math.max(spec.flatBelow, j - MAX_SCAN))
     : Math.max(j, Math.min(spec.flatAbove, j + MAX_SCAN));
-  let emitted = 0n; // BASE units the nearer orders of this side add up to
+  // Sizes are counted in whole steps as numbers (exact: stepsOnStep keeps them below 2^53) and become BASE
+  // BigInts only for an order that may be emitted: most levels scanned add nothing, and a BigInt per level
+  // scanned was the largest share of the garbage a decision made.
+  let emitted = 0; // steps the nearer orders of this side add up to
   let emittedCount = 0;
   for (; emittedCount < live && (buy ? j >= last : j <= last); j += buy ? -1 : 1) {
     let want = spec.target(j);
@@ -82,9 +85,10 @@ function side(spec: LadderSpec, market: MarketSpec, dir: 'buy' | 'sell', out: De
     // outside a bounded range an order may only bring the position back towards flat
     if (outside && (buy ? want > 0 : want < 0)) want = 0;
     const gap = buy ? want - q : q - want;
-    const cumulative = gap > 0 ? sizeOnStep(gap, stepSize) : 0n;
-    const base = cumulative - emitted;
-    if (base > 0n && base >= minOrderSize) {
+    const cumulative = gap > 0 ? stepsOnStep(gap, stepSize) : 0;
+    const steps = cumulative - emitted;
+    const base = steps > 0 ? BigInt(steps) * stepSize : 0n;
+    if (steps > 0 && base >= minOrderSize) {
       const raw = levelPrice(lattice, j);
       const price = priceOnTick(raw, tickSize, dir);
       if (!(raw > 0) || price <= 0n) return;

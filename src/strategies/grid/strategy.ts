@@ -16,7 +16,8 @@ import type { PriceRange } from '../../marketdata/blended-range.ts';
 import { normalizeIntent } from '../intent.ts';
 import { curveExtent, flatBounds, type LaidCurve, layCurve, targetAtLevel, targetAtPrice } from './curve.ts';
 import { buildLadder, sideLevels } from './ladder.ts';
-import { type Lattice, latticeFor, levelAtOrBelow } from './lattice.ts';
+import type { LadderMemo } from './ladder-memo.ts';
+import { type Lattice, latticeFor, levelAbove, levelAtOrBelow, levelBelow } from './lattice.ts';
 import type { GridParams } from './params.ts';
 import { type GridState, layRange } from './range-exit.ts';
 import { volatilityResponse } from './volatility.ts';
@@ -55,6 +56,8 @@ export function decideGrid(
   params: GridParams,
   market: MarketSpec,
   state: GridState,
+  /** The grid's ladder memo (ladder-memo.ts): the same orders as building them, built only when an input moved. */
+  ladders?: LadderMemo,
 ): GridDecision {
   const mark = snapshot.mark;
   const q = position.base;
@@ -98,29 +101,53 @@ export function decideGrid(
   );
 
   const sides = sideLevels(params.bias, params.biasSkew, params.liveLevelsPerSide);
-  const flat = flatBounds(curve);
-  const ladder =
-    mark > 0
-      ? buildLadder(
-          {
-            lattice,
-            target: (j) => targetAtLevel(curve, lattice, j),
-            flatBelow: flat.below,
-            flatAbove: flat.above,
-            bid: snapshot.bid,
-            ask: snapshot.ask,
-            position: q,
-            minBase,
-            maxBase,
-            clip,
-            liveBids: sides.liveBids,
-            liveAsks: sides.liveAsks,
-            postOnly: params.postOnly,
-            reduceOnly: exitsOnly,
-          },
-          market,
-        )
-      : [];
+  const build = (): DesiredOrder[] => {
+    const flat = flatBounds(curve);
+    return buildLadder(
+      {
+        lattice,
+        target: (j) => targetAtLevel(curve, lattice, j),
+        flatBelow: flat.below,
+        flatAbove: flat.above,
+        bid: snapshot.bid,
+        ask: snapshot.ask,
+        position: q,
+        minBase,
+        maxBase,
+        clip,
+        liveBids: sides.liveBids,
+        liveAsks: sides.liveAsks,
+        postOnly: params.postOnly,
+        reduceOnly: exitsOnly,
+      },
+      market,
+    );
+  };
+  let ladder: DesiredOrder[] = [];
+  // a ladder needs a bid and an ask (buildLadder builds none without); the memo only ever sees priced markets
+  if (mark > 0 && snapshot.bid > 0 && snapshot.ask > 0) {
+    ladder =
+      ladders === undefined
+        ? build()
+        : ladders.ladder(
+            {
+              lattice,
+              curve,
+              bidFrom: levelBelow(lattice, snapshot.ask),
+              askFrom: levelAbove(lattice, snapshot.bid),
+              position: q,
+              minBase,
+              maxBase,
+              clip,
+              liveBids: sides.liveBids,
+              liveAsks: sides.liveAsks,
+              postOnly: params.postOnly,
+              reduceOnly: exitsOnly,
+              market,
+            },
+            build,
+          );
+  }
 
   return {
     band,

@@ -1,0 +1,83 @@
+/**
+ * The last ladder a grid built, kept with everything it was built from (ladder.ts reads nothing else): the
+ * lattice, the laid curve, the first level each side starts from, the position, the band, the clip, the live
+ * level counts, the flags and the market. A decision that changes none of them gets the same orders back
+ * without building them again. Most decisions are such: a level crossed or a heartbeat with no fill between
+ * (in the example year, 137,000 of 154,000 decisions sent nothing), and a ladder costs BigInt sizes and prices
+ * per level. Orders are immutable values, so handing the same array out twice is safe.
+ */
+import type { MarketSpec } from '../../domain/markets.ts';
+import type { DesiredOrder } from '../../domain/snapshot.ts';
+import type { LaidCurve } from './curve.ts';
+import type { Lattice } from './lattice.ts';
+
+/** What a ladder is built from, but its `target` function: the curve and lattice stand for it. */
+export interface LadderKey {
+  lattice: Lattice;
+  curve: LaidCurve;
+  /** First level each side looks at: the highest below the ask (bids), the lowest above the bid (asks). */
+  bidFrom: number;
+  askFrom: number;
+  position: number;
+  minBase: number;
+  maxBase: number;
+  clip: { loIdx: number; hiIdx: number } | undefined;
+  liveBids: number;
+  liveAsks: number;
+  postOnly: boolean;
+  reduceOnly: boolean;
+  market: MarketSpec;
+}
+
+/** Equal as numbers compare in the ladder: NaN (a range not laid) equals NaN. */
+const same = (a: number, b: number): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b));
+
+function sameCurve(a: LaidCurve, b: LaidCurve): boolean {
+  return (
+    a === b ||
+    (a.kind === b.kind &&
+      same(a.extent.maxLong, b.extent.maxLong) &&
+      same(a.extent.maxShort, b.extent.maxShort) &&
+      same(a.sizePerLevel, b.sizePerLevel) &&
+      same(a.loIdx, b.loIdx) &&
+      same(a.hiIdx, b.hiIdx) &&
+      same(a.lo, b.lo) &&
+      same(a.hi, b.hi) &&
+      same(a.zeroIdx, b.zeroIdx))
+  );
+}
+
+function sameKey(a: LadderKey, b: LadderKey): boolean {
+  return (
+    a.lattice === b.lattice &&
+    a.market === b.market &&
+    a.bidFrom === b.bidFrom &&
+    a.askFrom === b.askFrom &&
+    same(a.position, b.position) &&
+    same(a.minBase, b.minBase) &&
+    same(a.maxBase, b.maxBase) &&
+    a.liveBids === b.liveBids &&
+    a.liveAsks === b.liveAsks &&
+    a.postOnly === b.postOnly &&
+    a.reduceOnly === b.reduceOnly &&
+    (a.clip === b.clip ||
+      (a.clip !== undefined &&
+        b.clip !== undefined &&
+        same(a.clip.loIdx, b.clip.loIdx) &&
+        same(a.clip.hiIdx, b.clip.hiIdx))) &&
+    sameCurve(a.curve, b.curve)
+  );
+}
+
+export class LadderMemo {
+  #key: LadderKey | undefined;
+  #ladder: DesiredOrder[] = [];
+
+  /** The ladder for `key`: the kept one when the key is the last one's, else `build()` (then kept). */
+  ladder(key: LadderKey, build: () => DesiredOrder[]): DesiredOrder[] {
+    if (this.#key !== undefined && sameKey(this.#key, key)) return this.#ladder;
+    this.#ladder = build();
+    this.#key = key;
+    return this.#ladder;
+  }
+}
