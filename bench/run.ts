@@ -32,11 +32,17 @@ if (process.argv[2] === SUITE_FLAG) {
   for (const f of files) {
     const suite = basename(f, '.bench.ts');
     process.stderr.write(`running ${suite}…\n`);
-    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), SUITE_FLAG, f], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    // --expose-gc: the memory figures collect before they measure (without it globalThis.gc is undefined and
+    // they measured whatever garbage happened to be there: negative bytes per chart history, once).
+    const out = execFileSync(
+      process.execPath,
+      ['--expose-gc', fileURLToPath(import.meta.url), SUITE_FLAG, f],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     const last = out.trim().split('\n').at(-1) ?? '[]';
     for (const fig of JSON.parse(last) as BenchFigure[]) all.push({ suite, ...fig });
   }
