@@ -1,26 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { testAccount, testOrder } from '../domain/test-support/accounts.ts';
 import type { AccountState, Order } from '../domain/types.ts';
 import { exposureOf, worstCaseBaseOf } from './account-figures.ts';
-
-const order = (o: Partial<Order>): Order => ({
-  orderId: 1,
-  marketIndex: 0,
-  side: 'buy',
-  orderType: 'limit',
-  base: 1_000_000_000n,
-  price: 100_000_000n,
-  reduceOnly: false,
-  postOnly: 'must',
-  ioc: false,
-  userOrderId: 1,
-  maxTs: 0,
-  filledBase: 0n,
-  status: 'open',
-  placedTs: 0,
-  ...o,
-});
 
 const arbOrder = fc
   .record({
@@ -32,7 +15,7 @@ const arbOrder = fc
     status: fc.constantFrom('open' as const, 'filled' as const, 'cancelled' as const),
   })
   .map((r) =>
-    order({
+    testOrder({
       marketIndex: r.marketIndex,
       side: r.side,
       base: r.base,
@@ -41,21 +24,14 @@ const arbOrder = fc
     }),
   );
 
-const account = (openOrders: Order[], base: bigint): AccountState => ({
-  subaccountId: 0,
-  collateral: 0n,
-  positions:
-    base === 0n
-      ? []
-      : [{ marketIndex: 0, base, quoteEntry: -base / 10n, quoteAsset: 0n, lastCumulativeFundingRate: 0n }],
-  openOrders,
-  totalCollateral: 0n,
-  freeCollateral: 0n,
-  initialMarginRequirement: 0n,
-  maintenanceMarginRequirement: 0n,
-  leverage: 0,
-  health: 100,
-});
+const account = (openOrders: Order[], base: bigint): AccountState =>
+  testAccount({
+    openOrders,
+    positions:
+      base === 0n
+        ? []
+        : [{ marketIndex: 0, base, quoteEntry: -base / 10n, quoteAsset: 0n, lastCumulativeFundingRate: 0n }],
+  });
 
 describe('account exposure', () => {
   it('sums what each open order of the market has left, as the BigInt difference would', () => {

@@ -60,16 +60,8 @@ export function exposureOf(account: AccountState, marketIndex: number): MarketEx
 
 /** Worst-case |base| (position + open orders on the worse side) of one market, base units. */
 export function worstCaseBaseOf(account: AccountState, marketIndex: number): number {
-  let pos = 0;
-  for (const p of account.positions) if (p.marketIndex === marketIndex) pos += baseToNumber(p.base);
-  let bids = 0;
-  let asks = 0;
-  for (const o of account.openOrders) {
-    if (o.marketIndex !== marketIndex || o.status !== 'open') continue;
-    if (o.side === 'buy') bids += leftOf(o);
-    else asks += leftOf(o);
-  }
-  return Math.max(Math.abs(pos + bids), Math.abs(pos - asks));
+  const e = exposureOf(account, marketIndex);
+  return Math.max(Math.abs(e.positionBase + e.openBidBase), Math.abs(e.positionBase - e.openAskBase));
 }
 
 export function accountFigures(x: AccountFigureInputs): AccountFigures {

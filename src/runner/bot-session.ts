@@ -385,9 +385,9 @@ export class BotSession {
    * view outlives this call.
    */
   async readAccount(): Promise<AccountState> {
+    if (this.venue.accountView) return this.#keepView();
     // Taken before the read: a move during it then shows as a later generation (a spare re-read, not a stale
     // account).
-    if (this.venue.accountView) return this.#keepView();
     const generation = this.venue.generation;
     try {
       this.account = await this.venue.getAccount(this.subaccountId);

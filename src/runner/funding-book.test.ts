@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MarketSnapshot } from '../domain/snapshot.ts';
+import { testAccount } from '../domain/test-support/accounts.ts';
 import type { AccountState } from '../domain/types.ts';
 import { FundingBook } from './funding-book.ts';
 
 const HOUR = 3_600_000;
-const account = (base: bigint): AccountState => ({
-  subaccountId: 0,
-  collateral: 0n,
-  positions: [{ marketIndex: 0, base, quoteEntry: 0n, quoteAsset: 0n, lastCumulativeFundingRate: 0n }],
-  openOrders: [],
-  totalCollateral: 0n,
-  freeCollateral: 0n,
-  initialMarginRequirement: 0n,
-  maintenanceMarginRequirement: 0n,
-  leverage: 0,
-  health: 100,
-});
+const account = (base: bigint): AccountState =>
+  testAccount({
+    positions: [{ marketIndex: 0, base, quoteEntry: 0n, quoteAsset: 0n, lastCumulativeFundingRate: 0n }],
+  });
 const snap = { oracle: 100, fundingRate: 0.0001 } as MarketSnapshot; // 0.01 USDC per base per hour
 
 describe('funding book', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { testAccount } from '../domain/test-support/accounts.ts';
 import type { AccountState, Order } from '../domain/types.ts';
 import { SimExchange } from '../venue/sim/exchange.ts';
 import { flat, limit, MINUTE, SOL, T0, usd } from '../venue/sim/test-helpers.ts';
@@ -24,18 +25,7 @@ const order = (orderId: number): Required<Order> => ({
   placedTs: T0,
 });
 
-const account = (openOrders: Order[]): AccountState => ({
-  subaccountId: 0,
-  collateral: 0n,
-  positions: [],
-  openOrders,
-  totalCollateral: 0n,
-  freeCollateral: 0n,
-  initialMarginRequirement: 0n,
-  maintenanceMarginRequirement: 0n,
-  leverage: 0,
-  health: 100,
-});
+const account = (openOrders: Order[]): AccountState => testAccount({ openOrders });
 
 const other: { [K in keyof Required<Order>]: Required<Order>[K] } = {
   orderId: 99,

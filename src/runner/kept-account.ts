@@ -3,8 +3,8 @@
  * venue's read-only view (VenuePort.accountView), whose open orders are the venue's own objects and change in
  * place as the venue moves. Only the orders need copying (the view's positions and figures are already its
  * own), and an order that has not changed since the account kept before is equal to its copy then: that copy
- * is reused, so a bar without fills copies no order (and keeps the earlier list whole). Kept accounts are never mutated, so two of them sharing an
- * order copy is safe.
+ * is reused, so a bar without fills copies no order (and keeps the earlier list whole). Kept accounts are never
+ * mutated, so two of them sharing an order copy, or a list, is safe.
  */
 import type { AccountState, Order } from '../domain/types.ts';
 

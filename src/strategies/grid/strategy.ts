@@ -101,24 +101,28 @@ export function decideGrid(
   );
 
   const sides = sideLevels(params.bias, params.biasSkew, params.liveLevelsPerSide);
+  // what the ladder is built from besides its lattice, curve and prices (the memo's key shares it)
+  const common = {
+    position: q,
+    minBase,
+    maxBase,
+    clip,
+    liveBids: sides.liveBids,
+    liveAsks: sides.liveAsks,
+    postOnly: params.postOnly,
+    reduceOnly: exitsOnly,
+  };
   const build = (): DesiredOrder[] => {
     const flat = flatBounds(curve);
     return buildLadder(
       {
+        ...common,
         lattice,
         target: (j) => targetAtLevel(curve, lattice, j),
         flatBelow: flat.below,
         flatAbove: flat.above,
         bid: snapshot.bid,
         ask: snapshot.ask,
-        position: q,
-        minBase,
-        maxBase,
-        clip,
-        liveBids: sides.liveBids,
-        liveAsks: sides.liveAsks,
-        postOnly: params.postOnly,
-        reduceOnly: exitsOnly,
       },
       market,
     );
@@ -131,18 +135,11 @@ export function decideGrid(
         ? build()
         : ladders.ladder(
             {
+              ...common,
               lattice,
               curve,
               bidFrom: levelBelow(lattice, snapshot.ask),
               askFrom: levelAbove(lattice, snapshot.bid),
-              position: q,
-              minBase,
-              maxBase,
-              clip,
-              liveBids: sides.liveBids,
-              liveAsks: sides.liveAsks,
-              postOnly: params.postOnly,
-              reduceOnly: exitsOnly,
               market,
             },
             build,
