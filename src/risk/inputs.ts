@@ -92,16 +92,21 @@ export interface RuleOutcome {
 /**
  * A rule's "not tripped", one frozen object per rule: every rule answers on every risk check (each bar, in the
  * runner's and the backtest's pre-checks), almost always with this, and a fresh object each time was garbage.
+ * A record, not a Map: the rule id is a constant at each call site, so the lookup is a property read.
  */
-const NOT_TRIPPED = new Map<RiskRuleId, RuleOutcome>();
-export function notTripped(rule: RiskRuleId): RuleOutcome {
-  let o = NOT_TRIPPED.get(rule);
-  if (o === undefined) {
-    o = Object.freeze({ rule, tripped: false, action: 'APPROVE' }) as RuleOutcome;
-    NOT_TRIPPED.set(rule, o);
-  }
-  return o;
-}
+const untripped = (rule: RiskRuleId): RuleOutcome =>
+  Object.freeze({ rule, tripped: false, action: 'APPROVE' });
+const NOT_TRIPPED: Readonly<Record<RiskRuleId, RuleOutcome>> = Object.freeze({
+  A_liquidation_buffer: untripped('A_liquidation_buffer'),
+  B_leverage: untripped('B_leverage'),
+  C_daily_loss: untripped('C_daily_loss'),
+  D_notional: untripped('D_notional'),
+  E_funding: untripped('E_funding'),
+  F_divergence: untripped('F_divergence'),
+  G_reduce_only: untripped('G_reduce_only'),
+  V_volatility: untripped('V_volatility'),
+});
+export const notTripped = (rule: RiskRuleId): RuleOutcome => NOT_TRIPPED[rule];
 
 export const wasActive = (inputs: RiskInputs, rule: RiskRuleId): boolean =>
   inputs.previous.active[rule] !== undefined;
@@ -129,6 +134,13 @@ export function clampBand(band: ExposureBand, range: AllowedRange): ExposureBand
   const maxBase = clampTo(band.maxBase, range.minBase, range.maxBase);
   return { ...band, minBase, maxBase, preferredBase: clampTo(band.preferredBase, minBase, maxBase) };
 }
+
+/** Whether clampBand(band, range) would leave the band's bounds as they are (NaN bounds count as moved). */
+export const bandWithin = (band: ExposureBand, range: AllowedRange): boolean =>
+  band.minBase >= range.minBase &&
+  band.minBase <= range.maxBase &&
+  band.maxBase >= range.minBase &&
+  band.maxBase <= range.maxBase;
 
 /** The largest |base| the band allows on either side. */
 export const bandExtent = (band: ExposureBand): number =>

@@ -8,6 +8,7 @@
 
 import {
   type AllowedRange,
+  bandWithin,
   belowLimit,
   clampBand,
   fmt,
@@ -99,9 +100,11 @@ export function ruleLiquidationBuffer(inputs: RiskInputs, limits: RiskLimits): R
     limits.minLiqDistancePct * (1 + h / 100),
     limits.minHealth * (1 + h / 100),
   );
-  const band = clampBand(inputs.band, allowed);
+  // the clamped band is made only when this rule trips (it is in the outcome); this runs on every bar
+  const clamps = !bandWithin(inputs.band, allowed);
 
   if (distInside || healthInside) {
+    const band = clampBand(inputs.band, allowed);
     return {
       rule,
       tripped: true,
@@ -120,7 +123,8 @@ export function ruleLiquidationBuffer(inputs: RiskInputs, limits: RiskLimits): R
       },
     };
   }
-  if (band.minBase !== inputs.band.minBase || band.maxBase !== inputs.band.maxBase) {
+  if (clamps) {
+    const band = clampBand(inputs.band, allowed);
     const asked = band.maxBase !== inputs.band.maxBase ? inputs.band.maxBase : inputs.band.minBase;
     const p = projectedBuffer(inputs, asked);
     const pDist = limits.minLiqDistancePct > 0 ? p.distancePct / limits.minLiqDistancePct : Infinity;
