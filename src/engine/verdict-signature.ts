@@ -7,7 +7,7 @@
  * A signature is kept as its parts and compared part by part: the grid compares the verdict of every bar with
  * the last decision's, and building a key string for that each bar was garbage on every bar of every bot.
  */
-import type { Verdict } from '../domain/intent.ts';
+import type { RiskRuleId, Verdict, VerdictKind } from '../domain/intent.ts';
 
 const levels = (x: number, size: number): number =>
   Number.isFinite(x) ? Math.trunc(x / size) : x > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
@@ -18,8 +18,8 @@ export interface VerdictSignature {
   maxLevels: number;
   /** The flatten's taker flag, undefined when the verdict does not flatten. */
   taker: boolean | undefined;
-  /** `rule:action` of each reason, in order. */
-  reasons: string[];
+  /** Each reason's rule and action, in order. */
+  reasons: { rule: RiskRuleId; action: VerdictKind }[];
 }
 
 interface SignatureSetup {
@@ -33,7 +33,7 @@ export function verdictSignature(v: Verdict, setup: SignatureSetup): VerdictSign
     minLevels: levels(v.band.minBase, size),
     maxLevels: levels(v.band.maxBase, size),
     taker: v.flatten?.taker,
-    reasons: v.reasons.map((r) => `${r.rule}:${r.action}`),
+    reasons: v.reasons.map((r) => ({ rule: r.rule, action: r.action })),
   };
 }
 
@@ -55,15 +55,7 @@ export function hasSignature(v: Verdict, sig: VerdictSignature, setup: Signature
   for (let i = 0; i < v.reasons.length; i++) {
     const r = v.reasons[i];
     const want = sig.reasons[i];
-    // `rule:action` without building it: the rule ids contain no ':'
-    if (
-      want.length !== r.rule.length + 1 + r.action.length ||
-      !want.startsWith(r.rule) ||
-      want.charCodeAt(r.rule.length) !== 58 ||
-      !want.endsWith(r.action)
-    ) {
-      return false;
-    }
+    if (r.rule !== want.rule || r.action !== want.action) return false;
   }
   return true;
 }
