@@ -10,7 +10,9 @@ import type { Candle } from '../src/data/types.ts';
 import { MARKETS } from '../src/domain/markets.ts';
 import { BlendedRange } from '../src/marketdata/blended-range.ts';
 import { PercentileWindow } from '../src/marketdata/percentile-window.ts';
+import type { RollingWindow } from '../src/marketdata/rolling-window.ts';
 import { MarketSnapshotBuilder } from '../src/marketdata/snapshot-builder.ts';
+import { TailWindow } from '../src/marketdata/tail-window.ts';
 import { mustParseGridParams } from '../src/strategies/grid/params.ts';
 import { decideGrid, initialGridState } from '../src/strategies/grid/strategy.ts';
 
@@ -67,15 +69,18 @@ export async function run(): Promise<BenchResult[]> {
   // each repetition continues the clock after the previous one, so windows keep rolling instead of restarting
   const span = ts[n - 1] - ts[0] + MINUTE;
 
-  const week = new PercentileWindow(7 * 24 * 3_600_000);
   let sink = 0;
-  const windowRate = measure(n, 1500, (rep) => {
-    const offset = rep * span;
-    for (let i = 0; i < n; i++) {
-      week.push(ts[i] + offset, close[i]);
-      sink += week.percentile(95);
-    }
-  });
+  // the two window structures (src/marketdata/rolling-window.ts): the whole window ordered, and only its tails
+  const weekRate = (week: RollingWindow): number =>
+    measure(n, 1500, (rep) => {
+      const offset = rep * span;
+      for (let i = 0; i < n; i++) {
+        week.push(ts[i] + offset, close[i]);
+        sink += week.percentile(95);
+      }
+    });
+  const windowRate = weekRate(new PercentileWindow(7 * 24 * 3_600_000));
+  const tailRate = weekRate(new TailWindow(7 * 24 * 3_600_000));
 
   const range = new BlendedRange();
   const rangeRate = measure(n, 1500, (rep) => {
@@ -110,6 +115,7 @@ export async function run(): Promise<BenchResult[]> {
 
   return [
     { name: 'percentile window (1W, 1-minute) push + p95', value: Math.round(windowRate), unit: 'updates/s' },
+    { name: 'tail window (1W, 1-minute) push + p95', value: Math.round(tailRate), unit: 'updates/s' },
     { name: 'blended range update (4 windows, p5 + p95)', value: Math.round(rangeRate), unit: 'bars/s' },
     { name: 'window updates inside the blended range', value: Math.round(rangeRate * 4), unit: 'updates/s' },
     {

@@ -3,7 +3,7 @@
  * configured percentiles of the mark samples within L; the range is the weighted blend of those, with the
  * weights renormalised over the windows that currently hold samples (a zero weight switches a window off).
  */
-import { PercentileWindow } from './percentile-window.ts';
+import { type RollingWindow, rollingWindow } from './rolling-window.ts';
 
 export type LookbackKey = '1h' | '4h' | '1d' | '1w';
 
@@ -58,7 +58,7 @@ export class BlendedRange implements RangeSource {
   readonly pLo: number;
   readonly pHi: number;
   /** Only windows with a positive weight are maintained. */
-  private readonly windows: PercentileWindow[] = [];
+  private readonly windows: RollingWindow[] = [];
   private readonly keys: LookbackKey[] = [];
   private readonly weights: number[] = [];
   /** The longest lookback among the maintained windows (ms): the range depends on no older sample. */
@@ -83,7 +83,7 @@ export class BlendedRange implements RangeSource {
       if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`weight ${key} must be ≥ 0 (got ${w})`);
       total += w;
       if (w > 0) {
-        this.windows.push(new PercentileWindow(lookbacks[key]));
+        this.windows.push(rollingWindow(lookbacks[key], [pLo, pHi]));
         this.keys.push(key);
         this.weights.push(w);
         this.longestLookbackMs = Math.max(this.longestLookbackMs, lookbacks[key]);
@@ -92,7 +92,7 @@ export class BlendedRange implements RangeSource {
     if (total <= 0) throw new RangeError('lookback weights must not all be 0');
   }
 
-  /** Adds one mark sample (time order) and recomputes the blended range. O(log n) per window. */
+  /** Adds one mark sample (time order) and recomputes the blended range (the cost per window: rolling-window.ts). */
   update(ts: number, price: number): void {
     const windows = this.windows;
     const weights = this.weights;

@@ -5,10 +5,12 @@
  * A sample belongs to the window while `newestTs − ts < lookbackMs`: a 1h window over 15-minute bars holds the
  * newest bar and the three before it. Samples arrive in time order (equal timestamps allowed); the window keeps
  * them in a ring (arrival order, for eviction) and in a SortedBlocks multiset (value order, for percentiles).
+ * The blended range uses it for percentiles away from the ends (rolling-window.ts; TailWindow for the rest).
  */
+import type { RollingWindow } from './rolling-window.ts';
 import { SortedBlocks } from './sorted-blocks.ts';
 
-export class PercentileWindow {
+export class PercentileWindow implements RollingWindow {
   readonly lookbackMs: number;
   private readonly sorted: SortedBlocks;
   private ringTs: Float64Array;

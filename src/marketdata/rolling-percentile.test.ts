@@ -1,15 +1,18 @@
 /**
- * The rolling percentile structures (SortedBlocks with its rank cursors and replace, PercentileWindow,
- * BlendedRange) against the naive reference in test-support/naive-window.ts, bit for bit, on random streams:
- * duplicate values, equal timestamps, gaps longer than the lookback, bad samples, random lookbacks, percentiles,
- * block sizes and read patterns (including reads skipped for a while, and more percentiles than cursors).
+ * The rolling percentile structures (SortedBlocks with its rank cursors and replace, PercentileWindow over it,
+ * TailWindow with its tails, BlendedRange with either) against the naive reference in test-support/naive-window.ts, bit for bit, on random
+ * streams: duplicate values, equal timestamps, gaps longer than the lookback, bad samples, clear(), random
+ * lookbacks, percentiles, block sizes and read patterns (including reads skipped for a while, and more
+ * percentiles than cursors or tails).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { BlendedRange, LOOKBACK_KEYS, type LookbackKey } from './blended-range.ts';
 import { PercentileWindow } from './percentile-window.ts';
+import { type RollingWindow, rollingWindow } from './rolling-window.ts';
 import { SortedBlocks } from './sorted-blocks.ts';
+import { TailWindow } from './tail-window.ts';
 import { NaiveWindow, naiveBlend, numpyPercentile } from './test-support/naive-window.ts';
 
 /** Values drawn from a pool: a small pool gives many duplicates, a large one mostly distinct values. */
@@ -18,8 +21,14 @@ const valuePool = fc.array(fc.double({ min: 0.001, max: 1000, noNaN: true }), {
   maxLength: 40,
 });
 
-/** A step of a stream: how far time moves (often 0 or 1, sometimes past any lookback) and which value. */
-type Step = { kind: 'sample'; dt: number; pick: number } | { kind: 'bad'; what: 'back' | 'nan' | 'inf' };
+/**
+ * A step of a stream: how far time moves (often 0 or 1, sometimes past any lookback) and which value; now and
+ * then a bad sample, or a clear().
+ */
+type Step =
+  | { kind: 'sample'; dt: number; pick: number }
+  | { kind: 'bad'; what: 'back' | 'nan' | 'inf' }
+  | { kind: 'clear' };
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
     weight: 30,
@@ -38,6 +47,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('bad' as const), what: fc.constantFrom('back', 'nan', 'inf') }),
   },
+  { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) },
 );
 
 /** The bad sample a 'bad' step stands for, at the stream's current time `ts`. */
@@ -113,41 +123,53 @@ describe('rolling percentile against the naive reference', () => {
     assert.equal(set.percentile(100), 5);
   });
 
-  it('PercentileWindow: every read equals the reference, whatever the stream and the read pattern', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 120 }),
-        fc.integer({ min: 2, max: 16 }),
-        valuePool,
-        fc.array(step, { minLength: 1, maxLength: 500, size: 'max' }),
-        fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1, maxLength: 3 }),
-        fc.integer({ min: 1, max: 5 }),
-        (lookback, load, pool, steps, ps, readEvery) => {
-          const win = new PercentileWindow(lookback, load);
-          const ref = new NaiveWindow(lookback);
-          let ts = 1_000;
-          steps.forEach((s, i) => {
-            if (s.kind === 'bad') {
-              // a step back in time is only wrong after a first sample
-              if (s.what === 'back' && win.size === 0) return;
-              const [badTs, badValue] = badSample(s.what, ts);
-              assert.throws(() => win.push(badTs, badValue), BAD_MESSAGE[s.what]);
-              return;
-            }
-            ts += s.dt;
-            const value = pool[s.pick % pool.length];
-            win.push(ts, value);
-            ref.push(ts, value);
-            assert.equal(win.size, ref.values().length);
-            if (i % readEvery !== 0) return;
-            for (const p of ps) assert.equal(win.percentile(p), ref.percentile(p), `p${p} at step ${i}`);
-          });
-          assert.deepEqual(win.values(), ref.values());
-        },
-      ),
-      { seed: 2024, numRuns: 300 },
-    );
-  });
+  const windows: [string, (lookback: number, load: number) => RollingWindow][] = [
+    ['PercentileWindow', (lookback, load) => new PercentileWindow(lookback, load)],
+    ['TailWindow', (lookback) => new TailWindow(lookback)],
+  ];
+  for (const [name, make] of windows) {
+    it(`${name}: every read equals the reference, whatever the stream and the read pattern`, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 120 }),
+          fc.integer({ min: 2, max: 16 }),
+          valuePool,
+          fc.array(step, { minLength: 1, maxLength: 500, size: 'max' }),
+          fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1, maxLength: 3 }),
+          fc.integer({ min: 1, max: 5 }),
+          (lookback, load, pool, steps, ps, readEvery) => {
+            const win = make(lookback, load);
+            let ref = new NaiveWindow(lookback);
+            let ts = 1_000;
+            steps.forEach((s, i) => {
+              if (s.kind === 'clear') {
+                win.clear();
+                ref = new NaiveWindow(lookback);
+                assert.ok(Number.isNaN(win.percentile(50)));
+                return;
+              }
+              if (s.kind === 'bad') {
+                // a step back in time is only wrong after a first sample
+                if (s.what === 'back' && win.size === 0) return;
+                const [badTs, badValue] = badSample(s.what, ts);
+                assert.throws(() => win.push(badTs, badValue), BAD_MESSAGE[s.what]);
+                return;
+              }
+              ts += s.dt;
+              const value = pool[s.pick % pool.length];
+              win.push(ts, value);
+              ref.push(ts, value);
+              assert.equal(win.size, ref.values().length);
+              if (i % readEvery !== 0) return;
+              for (const p of ps) assert.equal(win.percentile(p), ref.percentile(p), `p${p} at step ${i}`);
+            });
+            assert.deepEqual(win.values(), ref.values());
+          },
+        ),
+        { seed: 2024, numRuns: 300 },
+      );
+    });
+  }
 
   it('BlendedRange: lo and hi after every update equal the blend of reference windows', () => {
     const lookbacks = fc.tuple(
@@ -160,8 +182,9 @@ describe('rolling percentile against the naive reference', () => {
       fc.property(
         lookbacks,
         fc.tuple(fc.nat(4), fc.nat(4), fc.nat(4), fc.nat(4)).filter((w) => w.some((x) => x > 0)),
-        fc.double({ min: 0, max: 99.5, noNaN: true }),
-        fc.double({ min: 0.5, max: 100, noNaN: true }),
+        // any percentiles (ordered windows), and pairs near the ends (tail windows: rolling-window.ts)
+        fc.oneof(fc.double({ min: 0, max: 99.5, noNaN: true }), fc.constantFrom(0, 5, 12.5)),
+        fc.oneof(fc.double({ min: 0.5, max: 100, noNaN: true }), fc.constantFrom(75, 90, 100)),
         valuePool,
         fc.array(step, { minLength: 1, maxLength: 600, size: 'max' }),
         (lbs, ws, pLo, width, pool, steps) => {
@@ -180,6 +203,14 @@ describe('rolling percentile against the naive reference', () => {
           }));
           let ts = 0;
           for (const s of steps) {
+            if (s.kind === 'clear') {
+              range.clear();
+              ref.forEach((r, i) => {
+                r.window = new NaiveWindow(lbs[i]);
+              });
+              assert.ok(Number.isNaN(range.lo) && Number.isNaN(range.hi));
+              continue;
+            }
             if (s.kind === 'bad') {
               // a step back in time is only wrong after a first sample
               if (s.what === 'back' && Number.isNaN(range.lo)) continue;
@@ -199,5 +230,30 @@ describe('rolling percentile against the naive reference', () => {
       ),
       { seed: 99, numRuns: 200 },
     );
+  });
+
+  it('a window read near its ends keeps tails; one read anywhere else is ordered whole', () => {
+    assert.ok(rollingWindow(60_000, [5, 95]) instanceof TailWindow);
+    assert.ok(rollingWindow(60_000, [0, 100]) instanceof TailWindow);
+    assert.ok(rollingWindow(60_000, [12.5, 87.5]) instanceof TailWindow);
+    assert.ok(rollingWindow(60_000, [25, 75]) instanceof PercentileWindow);
+    assert.ok(rollingWindow(60_000, [5, 50]) instanceof PercentileWindow);
+  });
+
+  // A window read at one percentile never reads its other tail again after the first reads; that tail must not
+  // keep the window in order meanwhile (it did, filled by a read of a two-sample window: 40× slower per sample).
+  it('TailWindow read at one percentile keeps its other tail small', () => {
+    for (const p of [5, 95]) {
+      const win = new TailWindow(10_000);
+      let price = 100;
+      for (let ts = 0; ts < 30_000; ts++) {
+        price *= 1 + 0.001 * Math.sin(ts * 0.7) * Math.cos(ts * 0.013);
+        win.push(ts, price);
+        win.percentile(p);
+      }
+      const [low, high] = win.tailSizes();
+      const unread = p < 50 ? high : low;
+      assert.ok(unread <= 100, `p${p}: the unread tail holds ${unread} of ${win.size} values`);
+    }
   });
 });
