@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { VERDICT_RANK, type VerdictKind } from '../domain/intent.ts';
 import { evaluateRisk } from './governor.ts';
-import { type GovernorState, INITIAL_GOVERNOR_STATE } from './inputs.ts';
+import { clampBand, type GovernorState, INITIAL_GOVERNOR_STATE } from './inputs.ts';
 import { defaultRiskLimits, type RiskLimits } from './limits.ts';
 import { accountAt, band, makeInputs } from './test-support/fixtures.ts';
 
@@ -109,6 +109,45 @@ describe('evaluateRisk', () => {
       ),
       { seed: 42, numRuns: 300 },
     );
+  });
+
+  // The governor answers a check with no rule tripped without folding (approved()): the same verdict and state
+  // the fold gives — APPROVE, the band clamped to an unbounded range, no reasons, nothing active, no latch.
+  it('with no rule tripped: APPROVE, the band as clampBand leaves it, the initial state (property)', () => {
+    let quiet = 0;
+    fc.assert(
+      fc.property(
+        fc.record({
+          lo: fc.double({ min: -2, max: 0, noNaN: true }),
+          hi: fc.double({ min: 0, max: 2, noNaN: true }),
+          preferred: fc.double({ min: -3, max: 3, noNaN: true }),
+          q: fc.double({ min: -1, max: 1, noNaN: true }),
+          equity: fc.double({ min: 100, max: 5000, noNaN: true }),
+          mark: fc.double({ min: 1, max: 200, noNaN: true }),
+          div: fc.double({ min: -0.03, max: 0.03, noNaN: true }),
+        }),
+        (x) => {
+          const asked = band(x.lo, x.hi, x.preferred);
+          const r = evaluateRisk(
+            makeInputs({
+              mark: x.mark,
+              band: asked,
+              account: accountAt(x.mark, x.q, x.equity),
+              snapshot: { oracle: x.mark * (1 + x.div) },
+            }),
+            limits(),
+          );
+          if (r.outcomes.some((o) => o.tripped)) return;
+          quiet++;
+          const unbounded = { minBase: Number.NEGATIVE_INFINITY, maxBase: Number.POSITIVE_INFINITY };
+          assert.deepEqual(r.verdict, { kind: 'APPROVE', band: clampBand(asked, unbounded), reasons: [] });
+          assert.deepEqual(r.state, { active: {}, dailyLossLatchDay: null, dailyLossSince: null });
+          assert.ok(Object.isFrozen(r.state) && Object.isFrozen(r.state.active));
+        },
+      ),
+      { seed: 7, numRuns: 300 },
+    );
+    assert.ok(quiet > 50, `only ${quiet} of 300 checks tripped nothing`);
   });
 });
 

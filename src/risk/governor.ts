@@ -15,6 +15,7 @@ import {
   type AllowedRange,
   clampBand,
   type GovernorState,
+  INITIAL_GOVERNOR_STATE,
   type RiskInputs,
   type RuleOutcome,
 } from './inputs.ts';
@@ -72,16 +73,40 @@ function defenseOverridesPause(
   return defenseAsked || (outside && positionBase !== 0) ? 'REDUCE_ONLY' : kind;
 }
 
+/** The range no rule limits (what the fold below starts from). */
+const UNBOUNDED: AllowedRange = Object.freeze({
+  minBase: Number.NEGATIVE_INFINITY,
+  maxBase: Number.POSITIVE_INFINITY,
+});
+
+/**
+ * No rule tripped: what the fold below gives then — APPROVE, the band as asked (clamped to an unbounded
+ * range), no reasons, nothing active and no daily-loss latch — without folding. Almost every risk check ends
+ * here, on every bar of every bot, so the memory is the one frozen initial state instead of a new one.
+ */
+function approved(inputs: RiskInputs, outcomes: RuleOutcome[]): RiskEvaluation {
+  return {
+    verdict: { kind: 'APPROVE', band: clampBand(inputs.band, UNBOUNDED), reasons: [] },
+    state: INITIAL_GOVERNOR_STATE,
+    outcomes,
+  };
+}
+
 export function evaluateRisk(inputs: RiskInputs, limits: RiskLimits): RiskEvaluation {
   // Plain loops: this runs on every bar (the bots' risk pre-check), where map/filter chains were garbage.
   const outcomes: RuleOutcome[] = [];
   let askingReduceOnly: RiskRuleId[] | undefined;
+  let tripped = false;
   for (const rule of RULES) {
     const o = rule(inputs, limits);
     outcomes.push(o);
-    if (o.tripped && o.action === 'REDUCE_ONLY') (askingReduceOnly ??= []).push(o.rule);
+    if (!o.tripped) continue;
+    tripped = true;
+    if (o.action === 'REDUCE_ONLY') (askingReduceOnly ??= []).push(o.rule);
   }
-  outcomes.push(ruleReduceOnly(inputs, limits, askingReduceOnly));
+  const g = ruleReduceOnly(inputs, limits, askingReduceOnly);
+  outcomes.push(g);
+  if (!tripped && !g.tripped) return approved(inputs, outcomes);
 
   let kind: VerdictKind = 'APPROVE';
   const range: AllowedRange = { minBase: Number.NEGATIVE_INFINITY, maxBase: Number.POSITIVE_INFINITY };

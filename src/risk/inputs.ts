@@ -52,8 +52,9 @@ export interface GovernorState {
   dailyLossSince: number | null;
 }
 
+/** Frozen to the bottom: the governor hands this very object back as the state of every check with no rule tripped. */
 export const INITIAL_GOVERNOR_STATE: GovernorState = Object.freeze({
-  active: {},
+  active: Object.freeze({}),
   dailyLossLatchDay: null,
   dailyLossSince: null,
 });
