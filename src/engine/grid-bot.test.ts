@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { parseBotConfig } from '../config/bot-config.ts';
 import { generateCandles } from '../data/synthetic.ts';
 import type { Candle } from '../data/types.ts';
-import { baseToNumber, priceToNumber, quoteToInt } from '../domain/precision.ts';
+import { baseToInt, baseToNumber, priceToInt, priceToNumber, quoteToInt } from '../domain/precision.ts';
+import { testOrder } from '../domain/test-support/accounts.ts';
 import type { AccountState } from '../domain/types.ts';
 import { SimExchange } from '../venue/sim/exchange.ts';
 import { GridBot, type GridBotSetup } from './grid-bot.ts';
@@ -119,6 +120,34 @@ describe('GridBot triggers', () => {
     const beats = all.filter((d) => d.trigger === 'heartbeat').map((d) => d.bar);
     assert.deepEqual(beats, [5, 16], 'heartbeats 300 s after the last decision');
     assert.ok(bot.lastVerdict?.reasons.some((r) => r.rule === 'C_daily_loss'));
+  });
+});
+
+describe('GridBot risk pre-check', () => {
+  // The exposure the risk check sums is kept between bars while the same order objects are live
+  // (live-orders-record.ts); a fill gives the order a new object, which the check must see.
+  it('sees an order filled since the last bar, with no other change to the account', () => {
+    const s = setup(
+      { range: { lo: 90, hi: 110 } },
+      { maxLeverage: 3, maxVolatility: 99, pauseVolatility: 100 },
+    );
+    const bot = new GridBot(s);
+    // 40 SOL bid at 100 on 1,000 USDC: worst case 4x, above the 3x cap
+    const bid = testOrder({ base: baseToInt(40), price: priceToInt(100) });
+    const account = { ...flatAccount(1_000), openOrders: [bid] };
+    const all = decisionsAt(bot, [bar(0, 100)], () => account);
+    assert.deepEqual(all, [{ bar: 0, trigger: 'venue_event' }]);
+    assert.equal(bot.lastVerdict?.kind, 'CLAMP');
+    // the same bid again: nothing changed
+    bot.onBar(bar(1, 100), MINUTE);
+    assert.equal(bot.due({ account: { ...account, openOrders: [bid] }, liquidationPrice: undefined }), null);
+    // 30 of the 40 filled (the position is left out: only the orders changed)
+    const filled = { ...bid, filledBase: baseToInt(30) };
+    bot.onBar(bar(2, 100), MINUTE);
+    assert.equal(
+      bot.due({ account: { ...account, openOrders: [filled] }, liquidationPrice: undefined }),
+      'risk_changed',
+    );
   });
 });
 

@@ -12,10 +12,10 @@ import type { MarketSpec } from '../domain/markets.ts';
 import { baseToNumber } from '../domain/precision.ts';
 import { priceOnTick } from '../domain/rounding.ts';
 import type { DesiredOrder, MarketSnapshot } from '../domain/snapshot.ts';
-import type { AccountState, Order, OrderCommand } from '../domain/types.ts';
+import type { AccountState, OrderCommand } from '../domain/types.ts';
 import { governExecution } from '../execution/execution-governor.ts';
 import { floatMakerOrders } from '../execution/floating.ts';
-import { planOrders } from '../execution/planner.ts';
+import { liveIsWanted, planOrders } from '../execution/planner.ts';
 import type { ExecutionPolicy } from '../execution/policy.ts';
 import { rampFactor } from '../execution/ramp-in.ts';
 import { BlendedRange, type BlendedRangeConfig, type RangeSource } from '../marketdata/blended-range.ts';
@@ -24,7 +24,7 @@ import { evaluateRisk, type RiskEvaluation } from '../risk/governor.ts';
 import { type GovernorState, INITIAL_GOVERNOR_STATE } from '../risk/inputs.ts';
 import type { RiskLimits } from '../risk/limits.ts';
 import { LadderMemo } from '../strategies/grid/ladder-memo.ts';
-import { levelAtOrBelow, makeLattice } from '../strategies/grid/lattice.ts';
+import { LevelFinder, makeLattice } from '../strategies/grid/lattice.ts';
 import type { GridParams } from '../strategies/grid/params.ts';
 import { movedMaterially, snapRange } from '../strategies/grid/range-exit.ts';
 import { decideGrid, type GridState, initialGridState } from '../strategies/grid/strategy.ts';
@@ -32,7 +32,9 @@ import { volatilityResponse } from '../strategies/grid/volatility.ts';
 import { accountFigures, exposureOf, type MarketExposure } from './account-figures.ts';
 import { DayStartEquity, type DayStartMemory } from './day-start-equity.ts';
 import { type GridTrigger, gridTrigger, type LastDecision } from './grid-trigger.ts';
+import { LiveOrdersRecord } from './live-orders-record.ts';
 import { type ManualControls, manualVerdict } from './manual-controls.ts';
+import { type PlanInputs, QuietPlan } from './quiet-plan.ts';
 import { hasSignature, type VerdictSignature, verdictSignature } from './verdict-signature.ts';
 
 export interface GridBotSetup {
@@ -73,9 +75,9 @@ export interface GridRiskMemory {
   dailyLossSince: number | null;
 }
 
-/** An exposure with the order list and position it was summed from (GridBot.#exposureOf). */
+/** An exposure with the orders and position it was summed from (GridBot.#exposureOf). */
 interface ExposureMemo {
-  orders: readonly Order[];
+  orders: LiveOrdersRecord;
   base: bigint;
   quoteEntry: bigint;
   exposure: MarketExposure;
@@ -105,14 +107,18 @@ export class GridBot {
   private last: Decided | undefined;
   private venueEventPending = true;
   /**
-   * The exposure of the last account evaluated, with what it was summed from: the runner checks risk on every
-   * bar against the account it last read, whose order list is the same array while no order changed (kept
-   * accounts are never changed once made; kept-account.ts keeps the list whole), so the orders need not be summed
-   * again. A venue's read-only view (the backtest) brings a new list at every read, so it is summed every time.
+   * The exposure of the last account evaluated, with what it was summed from: the bots check risk on every bar,
+   * mostly with no order or position changed since, so the orders need not be summed again. The orders are
+   * compared one by one (live-orders-record.ts): a backtest's account view brings a new list at every read.
    */
   #exposure: ExposureMemo | undefined;
   /** The last ladder with what it was built from: a decision that moved none of it reuses it (ladder-memo.ts). */
   readonly #ladders = new LadderMemo();
+  /** The levels of the mark and of the range's bounds, kept between bars (LevelFinder): asked on every bar. */
+  readonly #markLevel = new LevelFinder();
+  readonly #rangeLevels = { lo: new LevelFinder(), hi: new LevelFinder() };
+  /** The last decision that found its orders live, for skipping the same one again (quiet-plan.ts). */
+  readonly #quietPlan = new QuietPlan();
   /** The last verdict, for observers between decisions. */
   lastVerdict: Verdict | undefined;
 
@@ -173,14 +179,16 @@ export class GridBot {
       const input = this.rangeInput();
       if (lattice && input) {
         rangeMoved =
-          Number.isNaN(last.loIdx) || movedMaterially(last, snapRange(lattice, input)) || this.latticeStale();
+          Number.isNaN(last.loIdx) ||
+          movedMaterially(last, snapRange(lattice, input, this.#rangeLevels)) ||
+          this.latticeStale();
       }
     }
     return gridTrigger(
       {
         ts: s.ts,
         mark: s.mark,
-        zone: lattice ? levelAtOrBelow(lattice, s.mark) : Number.NaN,
+        zone: lattice ? this.#markLevel.atOrBelow(lattice, s.mark) : Number.NaN,
         oracleStale: s.oracleStale,
         venueEvent: this.venueEventPending,
         riskChanged,
@@ -230,23 +238,17 @@ export class GridBot {
     const evaluation = this.evaluate(view, g.band);
     this.governor = evaluation.state;
     const verdict = manualVerdict(evaluation.verdict, this.manual);
-    const desired = governExecution({
-      verdict,
+    const { desired, commands } = this.#execute(
+      {
+        ladder: g.ladder,
+        verdict,
+        positionBase,
+        rampFactor: rampFactor(this.setup.startTs, ts, execution.rampIn),
+        live: view.account.openOrders,
+      },
       snapshot,
-      market,
-      positionBase,
-      ladder: g.ladder,
-      policy: execution,
-      rampFactor: rampFactor(this.setup.startTs, ts, execution.rampIn),
-    });
-    const planned = planOrders(desired, view.account.openOrders, execution, verdict, ts, positionBase);
-    const commands = execution.oracleOffsetOrders
-      ? floatMakerOrders(
-          planned,
-          view.account.openOrders,
-          priceOnTick(snapshot.oracle, market.tickSize, 'buy'),
-        )
-      : planned;
+      ts,
+    );
     this.lastVerdict = verdict;
     this.venueEventPending = false;
     this.last = {
@@ -262,6 +264,41 @@ export class GridBot {
       band: g.band,
     };
     return { ts, trigger, snapshot, band: g.band, verdict, desired, commands, lo: g.lo, hi: g.hi };
+  }
+
+  /**
+   * The orders the verdict lets through and the commands that make the live set match them. A decision with the
+   * same inputs as the last one that found its orders live sends nothing again: both stages skipped (quiet-plan.ts).
+   */
+  #execute(
+    x: PlanInputs,
+    snapshot: MarketSnapshot,
+    ts: number,
+  ): { desired: DesiredOrder[]; commands: OrderCommand[] } {
+    const { market, execution } = this.setup;
+    // floating orders are re-anchored to the oracle at every decision: nothing to keep
+    const floating = execution.oracleOffsetOrders;
+    const kept = floating ? undefined : this.#quietPlan.desiredIfQuiet(x);
+    if (kept !== undefined) return { desired: kept, commands: [] };
+    const desired = governExecution({
+      verdict: x.verdict,
+      snapshot,
+      market,
+      positionBase: x.positionBase,
+      ladder: x.ladder,
+      policy: execution,
+      rampFactor: x.rampFactor,
+    });
+    if (floating) {
+      const planned = planOrders(desired, x.live, execution, x.verdict, ts, x.positionBase);
+      const oracle = priceOnTick(snapshot.oracle, market.tickSize, 'buy');
+      return { desired, commands: floatMakerOrders(planned, x.live, oracle) };
+    }
+    // the planner's own fast path, asked first: its answer (nothing to send) is what the memo keeps
+    const quiet = liveIsWanted(desired, x.live, x.verdict, x.positionBase);
+    this.#quietPlan.keep(x, desired, quiet);
+    if (quiet) return { desired, commands: [] };
+    return { desired, commands: planOrders(desired, x.live, execution, x.verdict, ts, x.positionBase) };
   }
 
   /** The daily-loss memory to persist; compare with the last persisted value to know when to write. */
@@ -318,14 +355,17 @@ export class GridBot {
     const kept = this.#exposure;
     if (
       kept !== undefined &&
-      kept.orders === account.openOrders &&
       kept.base === base &&
-      kept.quoteEntry === quoteEntry
+      kept.quoteEntry === quoteEntry &&
+      kept.orders.matches(account.openOrders)
     ) {
       return kept.exposure;
     }
     const exposure = exposureOf(account, marketIndex);
-    this.#exposure = { orders: account.openOrders, base, quoteEntry, exposure };
+    // the record is made once and taken again in place: this runs on every bar
+    const orders = kept?.orders ?? new LiveOrdersRecord();
+    orders.take(account.openOrders);
+    this.#exposure = { orders, base, quoteEntry, exposure };
     return exposure;
   }
 

@@ -107,6 +107,50 @@ export function toOrderParams(d: DesiredOrder, policy: ExecutionPolicy, userOrde
   };
 }
 
+/** The live orders of the verdict's market. */
+function liveIn(live: readonly Order[], marketIndex: number): Order[] {
+  const liveHere: Order[] = [];
+  for (const o of live) if (o.status === 'open' && o.marketIndex === marketIndex) liveHere.push(o);
+  return liveHere;
+}
+
+/** The desired orders that can be placed in the verdict's market, REDUCE_ONLY enforced. */
+function wantedOf(
+  desired: readonly DesiredOrder[],
+  verdict: Verdict,
+  positionBase: bigint | undefined,
+): DesiredOrder[] {
+  const marketIndex = verdict.band.marketIndex;
+  const wanted: DesiredOrder[] = [];
+  for (const o of desired) if (o.marketIndex === marketIndex && o.base > 0n && o.price > 0n) wanted.push(o);
+  return verdict.kind === 'REDUCE_ONLY' ? enforceReduceOnly(wanted, positionBase) : wanted;
+}
+
+const flagsOkUnder =
+  (verdict: Verdict) =>
+  (l: Order): boolean =>
+    verdict.kind !== 'REDUCE_ONLY' || l.reduceOnly;
+
+/**
+ * The planner's fast path, on its own: every live order of the market is exactly a wanted one and vice versa
+ * (same side, price, remaining size and flags), so the plan is empty whatever the time — an exact order past
+ * its TTL is refreshed by keeping it. The clock is not read, so what held once holds for the same inputs later
+ * (the engine's quiet-plan memo relies on that). Never true under PAUSE (that plan reads only the live set).
+ */
+export function liveIsWanted(
+  desired: readonly DesiredOrder[],
+  live: readonly Order[],
+  verdict: Verdict,
+  positionBase?: bigint,
+): boolean {
+  if (verdict.kind === 'PAUSE') return false;
+  return exactlyLive(
+    wantedOf(desired, verdict, positionBase),
+    liveIn(live, verdict.band.marketIndex),
+    flagsOkUnder(verdict),
+  );
+}
+
 export function planOrders(
   desired: readonly DesiredOrder[],
   live: readonly Order[],
@@ -119,21 +163,15 @@ export function planOrders(
   // Plain loops and flag arrays instead of filter/map/Set/Map chains: this runs on every decision of a backtest
   // (hundreds of thousands per simulated year), where those allocations showed up as a large share of the time.
   const marketIndex = verdict.band.marketIndex;
-  const liveHere: Order[] = [];
-  for (const o of live) if (o.status === 'open' && o.marketIndex === marketIndex) liveHere.push(o);
+  const liveHere = liveIn(live, marketIndex);
   if (verdict.kind === 'PAUSE') return liveHere.length > 0 ? [{ kind: 'cancelAll', marketIndex }] : [];
 
-  let wanted: DesiredOrder[] = [];
-  for (const o of desired) if (o.marketIndex === marketIndex && o.base > 0n && o.price > 0n) wanted.push(o);
-  const reduceOnly = verdict.kind === 'REDUCE_ONLY';
-  if (reduceOnly) wanted = enforceReduceOnly(wanted, positionBase);
-
+  const wanted = wantedOf(desired, verdict, positionBase);
   const ttlMs = policy.ttlSec * 1000;
-  const flagsOk = (l: Order): boolean => !reduceOnly || l.reduceOnly;
+  const flagsOk = flagsOkUnder(verdict);
   const fresh = (l: Order): boolean => ts - l.placedTs < ttlMs && flagsOk(l);
 
-  // Fast path (the common case on a quiet bar): every live order is exactly a wanted one and vice versa —
-  // whatever their age (an exact order past its TTL is refreshed by keeping it).
+  // Fast path (the common case on a quiet bar): liveIsWanted's check, on the lists already selected.
   if (exactlyLive(wanted, liveHere, flagsOk)) return [];
 
   // Global closest-first matching of resting desired orders to live ones. Prices are compared as floats

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { MARKETS } from '../../domain/markets.ts';
-import { LadderMemo } from './ladder-memo.ts';
+import type { DesiredOrder } from '../../domain/snapshot.ts';
+import { layCurve } from './curve.ts';
+import { type LadderKey, LadderMemo } from './ladder-memo.ts';
+import { makeLattice } from './lattice.ts';
 import { mustParseGridParams } from './params.ts';
 import { decideGrid, type GridState, initialGridState } from './strategy.ts';
 import { snapshotAt } from './test-support/fixtures.ts';
@@ -79,5 +82,69 @@ describe('ladder memo', () => {
     const filled = decideGrid(snapshotAt(150.01), range, { base: 0.5 }, params, SOL, first.state, memo);
     assert.notEqual(filled.ladder, first.ladder);
     assert.notDeepStrictEqual(filled.ladder, first.ladder);
+  });
+
+  it('hands the kept array back for a build equal to it order for order, and only then', () => {
+    const order: DesiredOrder = {
+      marketIndex: 0,
+      side: 'buy',
+      price: 100_000_000n,
+      base: 500_000_000n,
+      postOnly: true,
+      reduceOnly: false,
+      level: 1,
+      taker: false,
+    };
+    const lattice = makeLattice(100, 0.005);
+    const curve = layCurve('stepwise', lattice, { loIdx: -10, hiIdx: 10 }, { maxLong: 5, maxShort: 5 }, 0.5);
+    const key = (bidFrom: number): LadderKey => ({
+      lattice,
+      curve,
+      bidFrom,
+      askFrom: bidFrom + 1,
+      position: 0,
+      minBase: -5,
+      maxBase: 5,
+      clip: undefined,
+      liveBids: 8,
+      liveAsks: 8,
+      postOnly: true,
+      reduceOnly: false,
+      market: SOL,
+    });
+    const memo = new LadderMemo();
+    const kept = memo.ladder(key(0), () => [order]);
+    // the key moved (another first level), the orders did not: the same array back
+    assert.equal(
+      memo.ladder(key(1), () => [{ ...order }]),
+      kept,
+    );
+    // any field of an order differing: the new build (every field of DesiredOrder is compared)
+    const changes: Partial<DesiredOrder>[] = [
+      { marketIndex: 1 },
+      { side: 'sell' },
+      { price: 100_010_000n },
+      { base: 600_000_000n },
+      { postOnly: false },
+      { reduceOnly: true },
+      { level: 2 },
+      { taker: true },
+    ];
+    assert.deepEqual(changes.map((c) => Object.keys(c)[0]).sort(), Object.keys(order).sort());
+    let k = 2;
+    for (const change of changes) {
+      const other = [{ ...order, ...change }];
+      assert.equal(
+        memo.ladder(key(k++), () => other),
+        other,
+        Object.keys(change)[0],
+      );
+      memo.ladder(key(k++), () => [order]); // back to the first orders for the next change
+    }
+    const longer = [order, order];
+    assert.equal(
+      memo.ladder(key(k++), () => longer),
+      longer,
+    );
   });
 });

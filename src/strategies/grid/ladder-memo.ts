@@ -69,14 +69,37 @@ function sameKey(a: LadderKey, b: LadderKey): boolean {
   );
 }
 
+/** Two orders equal in every field (orders are plain values). */
+const sameOrder = (a: DesiredOrder, b: DesiredOrder): boolean =>
+  a.price === b.price &&
+  a.base === b.base &&
+  a.side === b.side &&
+  a.level === b.level &&
+  a.marketIndex === b.marketIndex &&
+  a.postOnly === b.postOnly &&
+  a.reduceOnly === b.reduceOnly &&
+  a.taker === b.taker;
+
+function sameOrders(a: readonly DesiredOrder[], b: readonly DesiredOrder[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameOrder(a[i], b[i])) return false;
+  return true;
+}
+
 export class LadderMemo {
   #key: LadderKey | undefined;
   #ladder: DesiredOrder[] = [];
 
-  /** The ladder for `key`: the kept one when the key is the last one's, else `build()` (then kept). */
+  /**
+   * The ladder for `key`: the kept one when the key is the last one's, else `build()` (then kept). A build
+   * equal order for order to the kept ladder hands the kept array back: the key is wider than the ladder (the
+   * price crossing a level whose target the position already holds moves `bidFrom` and adds no order — most
+   * of a year's level crossings), and the array's identity is what the engine's quiet-plan memo checks.
+   */
   ladder(key: LadderKey, build: () => DesiredOrder[]): DesiredOrder[] {
     if (this.#key !== undefined && sameKey(this.#key, key)) return this.#ladder;
-    this.#ladder = build();
+    const built = build();
+    if (!sameOrders(built, this.#ladder)) this.#ladder = built;
     this.#key = key;
     return this.#ladder;
   }

@@ -57,3 +57,32 @@ export function levelAtOrAbove(l: Lattice, price: number): number {
   const j = levelAtOrBelow(l, price);
   return levelPrice(l, j) === price ? j : j + 1;
 }
+
+/**
+ * levelAtOrBelow and levelAtOrAbove with the last answer kept, for one price series (the mark, a range bound):
+ * such a price stays between the same two levels for many bars, and each bar's answer cost a logarithm and two
+ * or three exponentials. A price inside the kept level's [price, next level's price) has that level as its
+ * answer — the only one, as levels rise with j — so the kept answer is exactly what levelAtOrBelow gives.
+ */
+export class LevelFinder {
+  #lattice: Lattice | undefined;
+  #level = 0;
+  /** levelPrice of the kept level and of the one above it. */
+  #floor = Number.NaN;
+  #ceiling = Number.NaN;
+
+  atOrBelow(l: Lattice, price: number): number {
+    if (l === this.#lattice && price >= this.#floor && price < this.#ceiling) return this.#level;
+    const j = levelAtOrBelow(l, price);
+    this.#lattice = l;
+    this.#level = j;
+    this.#floor = levelPrice(l, j);
+    this.#ceiling = levelPrice(l, j + 1);
+    return j;
+  }
+
+  atOrAbove(l: Lattice, price: number): number {
+    const j = this.atOrBelow(l, price);
+    return this.#floor === price ? j : j + 1;
+  }
+}

@@ -14,7 +14,7 @@
  * - infinity: the ladder keeps trading the lattice beyond the range, up to the curve's extent, and the range
  *   follows the market by re-laying as above. Risk limits still cap everything downstream.
  */
-import { type Lattice, levelAtOrAbove, levelAtOrBelow } from './lattice.ts';
+import { type Lattice, type LevelFinder, levelAtOrAbove, levelAtOrBelow } from './lattice.ts';
 
 export type RangeMode = 'bounded' | 'infinity';
 
@@ -39,9 +39,11 @@ export interface LaidRange {
 export function snapRange(
   lattice: Lattice,
   range: { lo: number; hi: number },
+  /** Finders kept for the range's two bounds across calls (the per-bar check), else computed afresh. */
+  finders?: { lo: LevelFinder; hi: LevelFinder },
 ): { loIdx: number; hiIdx: number } {
-  const loIdx = levelAtOrAbove(lattice, range.lo);
-  const hiIdx = levelAtOrBelow(lattice, range.hi);
+  const loIdx = finders ? finders.lo.atOrAbove(lattice, range.lo) : levelAtOrAbove(lattice, range.lo);
+  const hiIdx = finders ? finders.hi.atOrBelow(lattice, range.hi) : levelAtOrBelow(lattice, range.hi);
   if (hiIdx >= loIdx) return { loIdx, hiIdx };
   const mid = levelAtOrBelow(lattice, Math.sqrt(range.lo * range.hi));
   return { loIdx: mid, hiIdx: mid };

@@ -483,7 +483,7 @@ export class SimExchange extends SimReads {
       this.ensurePrices(m);
       const price = roundPriceToTick(m.oracle + offset, m.spec.tickSize, so.order.side);
       if (price === so.order.price) continue;
-      so.order.price = price;
+      so.order = { ...so.order, price };
       so.priceNum = Number(price) / 1e6;
       moved = true;
     }

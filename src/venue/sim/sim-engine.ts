@@ -8,7 +8,7 @@
 import type { Candle } from '../../data/types.ts';
 import { feeFor } from '../../domain/fees.ts';
 import type { MarketSpec } from '../../domain/markets.ts';
-import type { Side, VenueEvent } from '../../domain/types.ts';
+import type { Order, Side, VenueEvent } from '../../domain/types.ts';
 import { DEFAULT_DEPTH, type DepthModelParams } from './depth.ts';
 import { newFundingClock } from './funding-clock.ts';
 import {
@@ -49,6 +49,8 @@ export interface SavedSubaccount {
   collateral: bigint;
   positions: Map<number, PerpPositionState>;
   orders: SimOrder[];
+  /** Each saved order's object as it was (a cancel replaces it, see SimOrder.order): restored as is. */
+  orderStates: Order[];
   nextOrderId: number;
   events: number;
 }
@@ -184,6 +186,7 @@ export class SimEngine {
       collateral: sub.collateral,
       positions: new Map(sub.positions),
       orders: sub.orders.slice(),
+      orderStates: sub.orders.map((o) => o.order),
       nextOrderId: sub.nextOrderId,
       events: this.events.length,
     };
@@ -193,8 +196,9 @@ export class SimEngine {
   protected restore(sub: SimSubaccount, s: SavedSubaccount): void {
     const touched = new Set<SimMarket>();
     for (const o of sub.orders) touched.add(o.market);
-    for (const o of s.orders) {
-      o.order.status = 'open';
+    for (let i = 0; i < s.orders.length; i++) {
+      const o = s.orders[i];
+      o.order = s.orderStates[i];
       touched.add(o.market);
     }
     for (const i of sub.positions.keys()) touched.add(this.marketOf(i));
@@ -236,7 +240,7 @@ export class SimEngine {
   protected cancelOrder(so: SimOrder, ts: number, status: 'cancelled' | 'expired', reason: string): void {
     const { sub, market: m, order } = so;
     this.#removeOrder(so);
-    order.status = status;
+    so.order = { ...order, status };
     const pos = sub.positions.get(order.marketIndex);
     if (pos)
       this.storePosition(sub, m, trackOrderReduced(pos, order.side, order.base - order.filledBase, true));
@@ -298,21 +302,20 @@ export class SimEngine {
 
   /** Books one fill of an order: fee, ledger, open-order bookkeeping, events. */
   protected fill(so: SimOrder, base: bigint, price: bigint, maker: boolean, ts: number): void {
-    const { sub, market: m, order } = so;
+    const { sub, market: m } = so;
     const quote = quoteOf(base, price);
     const fee = feeFor(quote, maker ? m.spec.makerFeeBps : m.spec.takerFeeBps);
-    order.filledBase += base;
-    const remaining = order.base - order.filledBase;
+    const filledBase = so.order.filledBase + base;
+    const remaining = so.order.base - filledBase;
     const done = remaining === 0n;
+    const order: Order = { ...so.order, filledBase, status: done ? 'filled' : so.order.status };
+    so.order = order;
     let pos = sub.positions.get(order.marketIndex) as PerpPositionState;
     pos = trackOrderReduced(pos, order.side, base, done);
     const r = applyFill(pos, { side: order.side, base, quote, fee }, m.cumulative);
     this.#emitFunding(sub, m, pos.base, r.fundingPayment, ts);
     this.storePosition(sub, m, r.pos);
-    if (done) {
-      order.status = 'filled';
-      this.#removeOrder(so);
-    }
+    if (done) this.#removeOrder(so);
     this.emit({
       type: 'filled',
       ts,

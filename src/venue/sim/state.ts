@@ -45,6 +45,11 @@ export interface SimMarket {
 }
 
 export interface SimOrder {
+  /**
+   * The order as it is now. Replaced, never changed, when the order changes (a fill, a cancel, a floating
+   * reprice): an order object the simulator handed out (accountView, events) stays as it was, so a reader can
+   * tell an unchanged order by its object (src/engine/live-orders-record.ts).
+   */
   order: Order;
   sub: SimSubaccount;
   market: SimMarket;
