@@ -8,29 +8,23 @@
  * The blended range uses it for percentiles away from the ends (rolling-window.ts; TailWindow for the rest).
  */
 import type { RollingWindow } from './rolling-window.ts';
+import { SampleRing } from './sample-ring.ts';
 import { SortedBlocks } from './sorted-blocks.ts';
 
 export class PercentileWindow implements RollingWindow {
   readonly lookbackMs: number;
   private readonly sorted: SortedBlocks;
-  private ringTs: Float64Array;
-  private ringValue: Float64Array;
-  /** Ring capacity − 1: the capacity is a power of two, so a slot is `index & mask` (no division). */
-  private mask = 63;
-  private head = 0;
-  private count = 0;
+  private readonly ring = new SampleRing();
   private newestTs = Number.NEGATIVE_INFINITY;
 
   constructor(lookbackMs: number, blockLoad?: number) {
     if (!(lookbackMs > 0)) throw new RangeError(`lookback must be > 0 ms (got ${lookbackMs})`);
     this.lookbackMs = lookbackMs;
     this.sorted = new SortedBlocks(blockLoad);
-    this.ringTs = new Float64Array(64);
-    this.ringValue = new Float64Array(64);
   }
 
   get size(): number {
-    return this.count;
+    return this.ring.count;
   }
 
   /** Adds a sample at `ts` and drops those that fell out of the lookback. */
@@ -42,21 +36,16 @@ export class PercentileWindow implements RollingWindow {
     this.newestTs = ts;
     // Samples that fell out leave the ring. All but the last leave the multiset at once; the last is swapped for
     // the new value in one step, which is the steady state (one sample leaves as one arrives).
+    const ring = this.ring;
     const cutoff = ts - this.lookbackMs;
     let leaving = Number.NaN; // the last sample to leave, still in the multiset (samples are finite)
-    while (this.count > 0 && this.ringTs[this.head] <= cutoff) {
+    while (ring.count > 0 && ring.ts[ring.head] <= cutoff) {
       if (!Number.isNaN(leaving)) this.sorted.remove(leaving);
-      leaving = this.ringValue[this.head];
-      this.head = (this.head + 1) & this.mask;
-      this.count--;
+      leaving = ring.shift();
     }
     if (Number.isNaN(leaving)) this.sorted.insert(value);
     else this.sorted.replace(leaving, value);
-    if (this.count > this.mask) this.grow();
-    const tail = (this.head + this.count) & this.mask;
-    this.ringTs[tail] = ts;
-    this.ringValue[tail] = value;
-    this.count++;
+    ring.push(ts, value);
   }
 
   /** numpy-style linear percentile of the samples in the window; NaN when empty; throws for p outside [0, 100]. */
@@ -67,30 +56,13 @@ export class PercentileWindow implements RollingWindow {
   /** Samples currently in the window, oldest first (tests and debugging only). */
   values(): number[] {
     const out: number[] = [];
-    for (let i = 0; i < this.count; i++) out.push(this.ringValue[(this.head + i) & this.mask]);
+    for (let i = 0; i < this.ring.count; i++) out.push(this.ring.at(i));
     return out;
   }
 
   clear(): void {
     this.sorted.clear();
-    this.head = 0;
-    this.count = 0;
+    this.ring.clear();
     this.newestTs = Number.NEGATIVE_INFINITY;
-  }
-
-  /** Doubles the ring; happens O(log n) times over a window's life. */
-  private grow(): void {
-    const cap = this.mask + 1;
-    const ts = new Float64Array(cap * 2);
-    const value = new Float64Array(cap * 2);
-    for (let i = 0; i < this.count; i++) {
-      const j = (this.head + i) & this.mask;
-      ts[i] = this.ringTs[j];
-      value[i] = this.ringValue[j];
-    }
-    this.ringTs = ts;
-    this.ringValue = value;
-    this.mask = cap * 2 - 1;
-    this.head = 0;
   }
 }
