@@ -12,15 +12,16 @@ import { SampleRing } from './sample-ring.ts';
 import { SortedBlocks } from './sorted-blocks.ts';
 
 export class PercentileWindow implements RollingWindow {
-  readonly lookbackMs: number;
   private readonly sorted: SortedBlocks;
-  private readonly ring = new SampleRing();
-  private newestTs = Number.NEGATIVE_INFINITY;
+  private readonly ring: SampleRing;
 
   constructor(lookbackMs: number, blockLoad?: number) {
-    if (!(lookbackMs > 0)) throw new RangeError(`lookback must be > 0 ms (got ${lookbackMs})`);
-    this.lookbackMs = lookbackMs;
+    this.ring = new SampleRing(lookbackMs);
     this.sorted = new SortedBlocks(blockLoad);
+  }
+
+  get lookbackMs(): number {
+    return this.ring.lookbackMs;
   }
 
   get size(): number {
@@ -29,17 +30,12 @@ export class PercentileWindow implements RollingWindow {
 
   /** Adds a sample at `ts` and drops those that fell out of the lookback. */
   push(ts: number, value: number): void {
-    if (ts < this.newestTs) {
-      throw new RangeError(`samples must arrive in time order: ${ts} after ${this.newestTs}`);
-    }
-    if (!Number.isFinite(value)) throw new RangeError(`sample value must be finite (got ${value})`);
-    this.newestTs = ts;
+    const ring = this.ring;
+    const cutoff = ring.admit(ts, value);
     // Samples that fell out leave the ring. All but the last leave the multiset at once; the last is swapped for
     // the new value in one step, which is the steady state (one sample leaves as one arrives).
-    const ring = this.ring;
-    const cutoff = ts - this.lookbackMs;
     let leaving = Number.NaN; // the last sample to leave, still in the multiset (samples are finite)
-    while (ring.count > 0 && ring.ts[ring.head] <= cutoff) {
+    while (ring.expired(cutoff)) {
       if (!Number.isNaN(leaving)) this.sorted.remove(leaving);
       leaving = ring.shift();
     }
@@ -63,6 +59,5 @@ export class PercentileWindow implements RollingWindow {
   clear(): void {
     this.sorted.clear();
     this.ring.clear();
-    this.newestTs = Number.NEGATIVE_INFINITY;
   }
 }

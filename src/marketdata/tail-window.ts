@@ -17,15 +17,16 @@ import { lerp } from './sorted-blocks.ts';
 import { WindowTail } from './window-tail.ts';
 
 export class TailWindow implements RollingWindow {
-  readonly lookbackMs: number;
-  private readonly ring = new SampleRing();
+  private readonly ring: SampleRing;
   private readonly low = new WindowTail(-1);
   private readonly high = new WindowTail(1);
-  private newestTs = Number.NEGATIVE_INFINITY;
 
   constructor(lookbackMs: number) {
-    if (!(lookbackMs > 0)) throw new RangeError(`lookback must be > 0 ms (got ${lookbackMs})`);
-    this.lookbackMs = lookbackMs;
+    this.ring = new SampleRing(lookbackMs);
+  }
+
+  get lookbackMs(): number {
+    return this.ring.lookbackMs;
   }
 
   get size(): number {
@@ -34,14 +35,9 @@ export class TailWindow implements RollingWindow {
 
   /** Adds a sample at `ts` and drops those that fell out of the lookback. */
   push(ts: number, value: number): void {
-    if (ts < this.newestTs) {
-      throw new RangeError(`samples must arrive in time order: ${ts} after ${this.newestTs}`);
-    }
-    if (!Number.isFinite(value)) throw new RangeError(`sample value must be finite (got ${value})`);
-    this.newestTs = ts;
     const ring = this.ring;
-    const cutoff = ts - this.lookbackMs;
-    while (ring.count > 0 && ring.ts[ring.head] <= cutoff) {
+    const cutoff = ring.admit(ts, value);
+    while (ring.expired(cutoff)) {
       const leaving = ring.shift();
       this.low.leave(leaving);
       this.high.leave(leaving);
@@ -96,6 +92,5 @@ export class TailWindow implements RollingWindow {
     this.ring.clear();
     this.low.clear();
     this.high.clear();
-    this.newestTs = Number.NEGATIVE_INFINITY;
   }
 }

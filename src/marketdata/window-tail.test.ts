@@ -58,7 +58,7 @@ describe('WindowTail', () => {
         fc.array(op, { minLength: 1, maxLength: 2000, size: 'max' }),
         (sign, baseSlack, size, usualDepth, values, ops) => {
           const tail = new WindowTail(sign, baseSlack);
-          const ring = new SampleRing();
+          const ring = new SampleRing(Number.POSITIVE_INFINITY); // evicted by count here, not by time
           let window: number[] = [];
           const leave = (count: number): void => {
             for (let i = 0; i < count && ring.count > 0; i++) tail.leave(ring.shift());
@@ -103,7 +103,7 @@ describe('WindowTail', () => {
         fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 500, maxLength: 2000 }),
         (sign, size, fraction, moves) => {
           const tail = new WindowTail(sign);
-          const ring = new SampleRing();
+          const ring = new SampleRing(Number.POSITIVE_INFINITY); // evicted by count here, not by time
           let price = 100;
           for (const move of moves) {
             price += move / 8;

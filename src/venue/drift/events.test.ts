@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { testAccount } from '../../domain/test-support/accounts.ts';
 import type { Order, Position } from '../../domain/types.ts';
 import { diffAccountStates, type PolledAccount } from './events.ts';
 import type { DriftUserTotals } from './polled-ledger.ts';
@@ -33,16 +34,7 @@ const state = (
   positions: Position[] = [],
   totals: Partial<DriftUserTotals> = {},
 ): PolledAccount => ({
-  subaccountId: 4,
-  collateral: 0n,
-  positions,
-  openOrders,
-  totalCollateral: 0n,
-  freeCollateral: 0n,
-  initialMarginRequirement: 0n,
-  maintenanceMarginRequirement: 0n,
-  leverage: 0,
-  health: 100,
+  ...testAccount({ subaccountId: 4, positions, openOrders }),
   totals: { cumulativePerpFunding: 0n, settledPerpPnl: 0n, ...totals },
 });
 
