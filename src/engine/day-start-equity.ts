@@ -38,6 +38,11 @@ export class DayStartEquity {
     return Number.isNaN(this.day) ? undefined : { day: this.day, equity: this.equity };
   }
 
+  /** Whether `m` is what `memory()` would return now. */
+  is(m: DayStartMemory | undefined): boolean {
+    return m === undefined ? Number.isNaN(this.day) : m.day === this.day && m.equity === this.equity;
+  }
+
   /** Takes a persisted start back (only the day it names counts: `at` moves on when the day changes). */
   restore(m: DayStartMemory): void {
     this.day = m.day;

@@ -151,6 +151,48 @@ describe('GridBot risk pre-check', () => {
   });
 });
 
+describe('GridBot after a venue event', () => {
+  const DAY = 86_400_000;
+  const s = () => setup({ range: { lo: 90, hi: 110 } }, { maxDailyLoss: 1e9 });
+  const view = (collateral: number) => ({ account: flatAccount(collateral), liquidationPrice: undefined });
+
+  it('is due at once, and a new day’s first look still notes the day’s starting equity', () => {
+    const bot = new GridBot(s());
+    bot.onBar(bar(0, 100), MINUTE);
+    bot.decide(view(10_000), bot.due(view(10_000)) as GridTrigger);
+    assert.equal(bot.riskMemory().dayStart?.equity, 10_000);
+    // the next day: a fill arrives, and the first look of the day sees 9,900
+    bot.onBar(bar(DAY / MINUTE, 100), MINUTE);
+    bot.onVenueEvent();
+    assert.equal(bot.due(view(9_900)), 'venue_event');
+    assert.deepEqual(bot.riskMemory().dayStart, {
+      day: Math.floor(bar(DAY / MINUTE, 100).ts / DAY),
+      equity: 9_900,
+    });
+    // the decision that follows on another account keeps the day's first figure
+    bot.decide(view(9_800), 'venue_event');
+    assert.equal(bot.riskMemory().dayStart?.equity, 9_900);
+  });
+
+  it('hands out the same risk memory object until something in it changes', () => {
+    const bot = new GridBot(s());
+    bot.onBar(bar(0, 100), MINUTE);
+    bot.decide(view(10_000), bot.due(view(10_000)) as GridTrigger);
+    const first = bot.riskMemory();
+    bot.onBar(bar(1, 100.1), MINUTE);
+    bot.decide(view(9_990), 'heartbeat');
+    assert.equal(bot.riskMemory(), first, 'the same day: nothing in it changed');
+    bot.onBar(bar(DAY / MINUTE, 100), MINUTE);
+    bot.decide(view(9_980), 'heartbeat');
+    const next = bot.riskMemory();
+    assert.notEqual(next, first);
+    assert.equal(next.dayStart?.equity, 9_980);
+    assert.equal(first.dayStart?.equity, 10_000, 'a memory handed out is never changed');
+    bot.restoreRiskMemory({ ...next, dailyLossLatchDay: next.dayStart?.day ?? null });
+    assert.notEqual(bot.riskMemory(), next, 'a latch is a change');
+  });
+});
+
 describe('GridBot on the simulator: bounded range', () => {
   it('no fill that grows |position| happens outside the range in force (property, random paths)', () => {
     fc.assert(

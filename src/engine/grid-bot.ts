@@ -119,6 +119,11 @@ export class GridBot {
   readonly #rangeLevels = { lo: new LevelFinder(), hi: new LevelFinder() };
   /** The last decision that found its orders live, for skipping the same one again (quiet-plan.ts). */
   readonly #quietPlan = new QuietPlan();
+  /**
+   * The risk memory last handed out, handed out again while nothing in it changed: the runner asks after every
+   * decision and compares by object before it serialises (it is the same for a whole day but for a latch).
+   */
+  #riskMemory: GridRiskMemory | undefined;
   /** The last verdict, for observers between decisions. */
   lastVerdict: Verdict | undefined;
 
@@ -170,6 +175,13 @@ export class GridBot {
     const s = this.snapshots.current;
     if (!(s.mark > 0)) return null;
     const last = this.last;
+    if (last !== undefined && this.venueEventPending) {
+      // gridTrigger answers this before it reads anything else, so neither the risk check nor the range is asked
+      // (a fleet's fill bar is one of these for every bot). The risk check's one lasting effect is kept: it notes
+      // the day's starting equity on a new day's first look.
+      if (view) this.dayStart.at(s.ts, Number(view.account.totalCollateral) / 1e6);
+      return 'venue_event';
+    }
     const lattice = this.gridState.lattice;
     let riskChanged = false;
     let rangeMoved = false;
@@ -303,11 +315,18 @@ export class GridBot {
 
   /** The daily-loss memory to persist; compare with the last persisted value to know when to write. */
   riskMemory(): GridRiskMemory {
-    return {
-      dayStart: this.dayStart.memory(),
-      dailyLossLatchDay: this.governor.dailyLossLatchDay,
-      dailyLossSince: this.governor.dailyLossSince,
-    };
+    const kept = this.#riskMemory;
+    const { dailyLossLatchDay, dailyLossSince } = this.governor;
+    if (
+      kept !== undefined &&
+      kept.dailyLossLatchDay === dailyLossLatchDay &&
+      kept.dailyLossSince === dailyLossSince &&
+      this.dayStart.is(kept.dayStart)
+    ) {
+      return kept;
+    }
+    this.#riskMemory = { dayStart: this.dayStart.memory(), dailyLossLatchDay, dailyLossSince };
+    return this.#riskMemory;
   }
 
   /** Takes persisted daily-loss memory back after a restart (a latch of an earlier day simply expires). */

@@ -61,6 +61,10 @@ describe('createLogger', () => {
       lines.map((l) => JSON.parse(l).msg),
       ['kept'],
     );
+    assert.deepEqual(
+      (['debug', 'info', 'warn', 'error'] as const).map((level) => logger.cycle('c').enabled(level)),
+      [false, true, true, true],
+    );
   });
 
   it('redacts secrets in fields and in the message before writing', () => {

@@ -36,6 +36,8 @@ type Emit = (category: LogCategory, msg: string, fields?: Record<string, unknown
 
 export interface Logger {
   log(level: LogLevel, category: LogCategory, msg: string, fields?: Record<string, unknown>): void;
+  /** Whether a line at `level` is written (lets a hot path skip building a line nobody reads). */
+  enabled(level: LogLevel): boolean;
   debug: Emit;
   info: Emit;
   warn: Emit;
@@ -148,6 +150,10 @@ class PinoCycleLogger implements CycleLogger {
       fields: clean,
     });
   };
+
+  enabled(level: LogLevel): boolean {
+    return LOG_LEVEL_RANK[level] >= this.#min;
+  }
 
   get debug(): Emit {
     return (c, m, f) => this.log('debug', c, m, f);

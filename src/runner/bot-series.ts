@@ -16,6 +16,7 @@ export class BotSeries {
   readonly #decisions = new Map<string, Tally>();
   readonly #verdicts = new Map<string, Tally>();
   readonly #ordersSent = new Map<string, Tally>();
+  readonly #fills = new Map<string, Tally>();
 
   constructor(metrics: RunnerMetrics, bot: string) {
     this.#m = metrics;
@@ -33,6 +34,11 @@ export class BotSeries {
 
   orderSent(kind: string): void {
     tally(this.#ordersSent, kind, () => this.#m.tally(this.#m.ordersSent, { bot: this.#bot, kind })).n++;
+  }
+
+  fill(symbol: string, side: string): void {
+    const key = `${symbol} ${side}`;
+    tally(this.#fills, key, () => this.#m.tally(this.#m.fills, { bot: this.#bot, symbol, side })).n++;
   }
 
   /** One cycle's duration, seconds. */

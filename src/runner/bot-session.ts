@@ -123,6 +123,8 @@ export class BotSession {
   #verdictKey = '';
   /** The engine memory last written (JSON per key), to write only what changed. */
   readonly #memorySeen = new Map<string, string>();
+  /** The memory objects last compared with #memorySeen, by key. */
+  readonly #memoryNoted = new Map<string, unknown>();
   #cycle = 0;
   #lastSnapshotTs: number | undefined;
   #lastHistoryTs = Number.NEGATIVE_INFINITY;
@@ -221,11 +223,14 @@ export class BotSession {
     this.journal(e.ts, 'venue_event', e);
     if (e.ts > this.ts) this.ts = e.ts;
     switch (e.type) {
-      case 'accepted':
-        this.#known.set(e.order.orderId, { ...e.order });
-        this.#writes.orders.set(e.order.orderId, { ...e.order });
-        if (this.#cycleLog) this.#orderCid.set(e.order.orderId, this.#cycleLog.cid);
+      case 'accepted': {
+        // one copy for both: neither map changes an order (a fill replaces the known one)
+        const order = { ...e.order };
+        this.#known.set(order.orderId, order);
+        this.#writes.orders.set(order.orderId, order);
+        if (this.#cycleLog) this.#orderCid.set(order.orderId, this.#cycleLog.cid);
         break;
+      }
       case 'cancelled': {
         const o = this.#known.get(e.orderId);
         this.#orderCid.delete(e.orderId);
@@ -242,7 +247,7 @@ export class BotSession {
         const f = e.fill;
         this.#writes.fills.push({ ...f, venueFillId: venueFillId(e) });
         this.feesTotal += f.fee;
-        this.#o.metrics.fills.inc({ bot: this.name, symbol: this.#symbol(f.marketIndex), side: f.side });
+        this.#series.fill(this.#symbol(f.marketIndex), f.side);
         const o = this.#known.get(f.orderId);
         if (o) {
           const next: Order = {
@@ -257,13 +262,17 @@ export class BotSession {
         // The fill's correlation id: the cycle running now, else the one that placed the order (a maker fill).
         const placedBy = this.#orderCid.get(f.orderId);
         if (e.remainingBase === 0n) this.#orderCid.delete(f.orderId);
-        const flog = this.#cycleLog ?? (placedBy ? this.#o.log.cycle(placedBy) : this.#o.log);
-        flog.info('ORDER', `fill ${f.side} ${Number(f.base) / 1e9} @ ${Number(f.price) / 1e6}`, {
-          marketIndex: f.marketIndex,
-          orderId: f.orderId,
-          maker: f.maker,
-          reduceOnly: f.reduceOnly,
-        });
+        // (a maker fill comes with a bar, outside any cycle: its line needs a logger of its own, made only when
+        // the line is written)
+        if (this.#o.log.enabled('info')) {
+          const flog = this.#cycleLog ?? (placedBy ? this.#o.log.cycle(placedBy) : this.#o.log);
+          flog.log('info', 'ORDER', `fill ${f.side} ${Number(f.base) / 1e9} @ ${Number(f.price) / 1e6}`, {
+            marketIndex: f.marketIndex,
+            orderId: f.orderId,
+            maker: f.maker,
+            reduceOnly: f.reduceOnly,
+          });
+        }
         this.onChange?.('fill', { botId: this.id, fill: f, venueFillId: venueFillId(e) });
         break;
       }
@@ -371,6 +380,10 @@ export class BotSession {
   /** Queues the engine memory documents that changed since they were last written. */
   #noteMemory(): void {
     for (const [k, v] of Object.entries(this.engine.memory())) {
+      // The object noted last time: unchanged (engines hand out the same object while it is; a fleet serialised
+      // every bot's memory on every decision).
+      if (this.#memoryNoted.get(k) === v) continue;
+      this.#memoryNoted.set(k, v);
       const text = JSON.stringify(v);
       if (this.#memorySeen.get(k) === text) continue;
       this.#memorySeen.set(k, text);
@@ -380,9 +393,8 @@ export class BotSession {
 
   /**
    * Reads the venue's account now and keeps it as `account`. Where the venue offers a read-only view
-   * (VenuePort.accountView: its own order objects, changed in place as it moves), the view is not kept: it is
-   * turned into a copy at once (keepAccount copies only the orders that changed since the last read), so no
-   * view outlives this call.
+   * (VenuePort.accountView: its own order objects, which are values), the view is kept, with the earlier list of
+   * orders when no order changed (keepAccount).
    */
   async readAccount(): Promise<AccountState> {
     if (this.venue.accountView) return this.#keepView();

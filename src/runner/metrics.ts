@@ -41,6 +41,7 @@ export class RunnerMetrics {
     help: 'Fills recorded, by bot, market symbol and side.',
     labelNames: ['bot', 'symbol', 'side'] as const,
     registers: this.#r,
+    collect: () => this.#flushTallies(),
   });
   readonly verdicts = new Counter({
     name: 'zp_verdicts_total',

@@ -42,8 +42,9 @@ export interface VenuePort {
   /**
    * In-process venues only (the simulator): `getAccount` now, synchronously, with the venue's own order objects
    * instead of copies (copying ~20 orders a read, a few reads a bar, was most of a paper bot's per-bar garbage).
-   * Read-only, and valid only until the venue next moves (a bar, a command, funding): whoever keeps any of it
-   * past that keeps a copy of what it keeps.
+   * Read-only. The orders are values: the venue replaces an order's object when the order changes and never
+   * changes one it handed out, so a reader may keep them (and tell an unchanged order by its object); the
+   * account object and its lists are new at every call.
    */
   accountView?(subaccountId: number): AccountState;
   /**
