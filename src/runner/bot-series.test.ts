@@ -25,6 +25,16 @@ describe('BotSeries', () => {
         inline.ordersSent.inc({ bot, kind });
         series.orderSent(kind);
       }
+      const symbols = ['SOL-PERP', 'DRIFT-PERP'];
+      for (const [marketIndex, side] of [
+        [0, 'buy'],
+        [0, 'sell'],
+        [1, 'buy'],
+        [0, 'buy'],
+      ] as const) {
+        inline.fills.inc({ bot, symbol: symbols[marketIndex] as string, side });
+        series.fill(marketIndex, side, () => symbols[marketIndex] as string);
+      }
       for (const s of [0.0004, 0.02, 3]) {
         inline.loopLatency.observe({ bot }, s);
         series.loop(s);
@@ -32,6 +42,7 @@ describe('BotSeries', () => {
     }
     assert.equal(await cached.render(), await inline.render());
     assert.equal(await cached.value(cached.decisions, { bot: 'grid-a', trigger: 'venueEvent' }), 2);
+    assert.equal(await cached.value(cached.fills, { bot: 'grid-b', symbol: 'SOL-PERP', side: 'buy' }), 2);
     // counted after a read: added once at the next read, not again at the one after
     a.decision('venueEvent');
     inline.decisions.inc({ bot: 'grid-a', trigger: 'venueEvent' });

@@ -16,7 +16,8 @@ export class BotSeries {
   readonly #decisions = new Map<string, Tally>();
   readonly #verdicts = new Map<string, Tally>();
   readonly #ordersSent = new Map<string, Tally>();
-  readonly #fills = new Map<string, Tally>();
+  /** By market index and side (2i buy, 2i + 1 sell): a string key per fill was itself a share of a fill's cost. */
+  readonly #fills: (Tally | undefined)[] = [];
 
   constructor(metrics: RunnerMetrics, bot: string) {
     this.#m = metrics;
@@ -36,9 +37,15 @@ export class BotSeries {
     tally(this.#ordersSent, kind, () => this.#m.tally(this.#m.ordersSent, { bot: this.#bot, kind })).n++;
   }
 
-  fill(symbol: string, side: string): void {
-    const key = `${symbol} ${side}`;
-    tally(this.#fills, key, () => this.#m.tally(this.#m.fills, { bot: this.#bot, symbol, side })).n++;
+  /** A fill on market `marketIndex`; `symbol` names it (asked on the first fill of each market and side). */
+  fill(marketIndex: number, side: 'buy' | 'sell', symbol: () => string): void {
+    const slot = 2 * marketIndex + (side === 'buy' ? 0 : 1);
+    let t = this.#fills[slot];
+    if (t === undefined) {
+      t = this.#m.tally(this.#m.fills, { bot: this.#bot, symbol: symbol(), side });
+      this.#fills[slot] = t;
+    }
+    t.n++;
   }
 
   /** One cycle's duration, seconds. */

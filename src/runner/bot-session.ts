@@ -247,7 +247,7 @@ export class BotSession {
         const f = e.fill;
         this.#writes.fills.push({ ...f, venueFillId: venueFillId(e) });
         this.feesTotal += f.fee;
-        this.#series.fill(this.#symbol(f.marketIndex), f.side);
+        this.#series.fill(f.marketIndex, f.side, () => this.#symbol(f.marketIndex));
         const o = this.#known.get(f.orderId);
         if (o) {
           const next: Order = {
