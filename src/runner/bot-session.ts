@@ -245,7 +245,8 @@ export class BotSession {
       }
       case 'filled': {
         const f = e.fill;
-        this.#writes.fills.push({ ...f, venueFillId: venueFillId(e) });
+        const fillId = venueFillId(e);
+        this.#writes.fills.push({ ...f, venueFillId: fillId });
         this.feesTotal += f.fee;
         this.#series.fill(f.marketIndex, f.side, () => this.#symbol(f.marketIndex));
         const o = this.#known.get(f.orderId);
@@ -273,7 +274,7 @@ export class BotSession {
             reduceOnly: f.reduceOnly,
           });
         }
-        this.onChange?.('fill', { botId: this.id, fill: f, venueFillId: venueFillId(e) });
+        this.onChange?.('fill', { botId: this.id, fill: f, venueFillId: fillId });
         break;
       }
       case 'funding':
