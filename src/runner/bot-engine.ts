@@ -89,7 +89,9 @@ export interface BotEngine {
   adopt(account: AccountState): void;
   /**
    * Decision memory that must survive a restart, by key (grid: 'risk' = the daily-loss latch and the day's
-   * starting equity); persisted when it changes, given back by `restoreMemory` before the first decision.
+   * starting equity); persisted when it changes, given back by `restoreMemory` before the first decision. A
+   * value handed out is never changed afterwards (a changed memory is a new object): the session compares by
+   * object before it serialises.
    */
   memory(): Record<string, unknown>;
   restoreMemory(memory: Record<string, unknown>): void;
