@@ -15,7 +15,7 @@ import type { DesiredOrder, MarketSnapshot } from '../domain/snapshot.ts';
 import type { AccountState, OrderCommand } from '../domain/types.ts';
 import { governExecution } from '../execution/execution-governor.ts';
 import { floatMakerOrders } from '../execution/floating.ts';
-import { liveIsWanted, planOrders } from '../execution/planner.ts';
+import { liveIsWanted, planOrders, planOrdersNotWanted } from '../execution/planner.ts';
 import type { ExecutionPolicy } from '../execution/policy.ts';
 import { rampFactor } from '../execution/ramp-in.ts';
 import { BlendedRange, type BlendedRangeConfig, type RangeSource } from '../marketdata/blended-range.ts';
@@ -310,7 +310,10 @@ export class GridBot {
     const quiet = liveIsWanted(desired, x.live, x.verdict, x.positionBase);
     this.#quietPlan.keep(x, desired, quiet);
     if (quiet) return { desired, commands: [] };
-    return { desired, commands: planOrders(desired, x.live, execution, x.verdict, ts, x.positionBase) };
+    return {
+      desired,
+      commands: planOrdersNotWanted(desired, x.live, execution, x.verdict, ts, x.positionBase),
+    };
   }
 
   /** The daily-loss memory to persist; compare with the last persisted value to know when to write. */

@@ -14,7 +14,8 @@ import { evaluateRisk } from '../risk/governor.ts';
 import { defaultRiskLimits, type RiskLimits } from '../risk/limits.ts';
 import { accountAt, band, makeInputs } from '../risk/test-support/fixtures.ts';
 import { governExecution } from './execution-governor.ts';
-import { applyPlanToLiveOrders, planOrders } from './planner.ts';
+import { applyPlanToLiveOrders, liveIsWanted, planOrders, planOrdersNotWanted } from './planner.ts';
+import type { ExecutionPolicy } from './policy.ts';
 import { defaultExecutionPolicy } from './policy.ts';
 import { makeLadder, openBaseBySide } from './test-support/fixtures.ts';
 
@@ -70,6 +71,7 @@ const scenarioArb = fc
 
 interface World {
   q: bigint;
+  policy: ExecutionPolicy;
   mark: number;
   equity: number;
   limits: RiskLimits;
@@ -147,6 +149,7 @@ function buildWorld(x: Scenario): World {
   const after = applyPlanToLiveOrders(live, commands, 10_000, TS).live;
   return {
     q,
+    policy: p,
     mark: s.mark,
     equity: s.equity,
     limits,
@@ -265,5 +268,28 @@ describe('decision-path invariants (property)', () => {
       }),
       RUNS,
     );
+  });
+
+  it('the fast path: liveIsWanted means an empty plan, and planOrdersNotWanted is planOrders when it says no', () => {
+    let wanted = 0;
+    let notWanted = 0;
+    fc.assert(
+      fc.property(scenarioArb, (x) => {
+        const w = buildWorld(x);
+        // the live set as it comes in, and as the plan leaves it (often exactly the wanted set)
+        for (const live of [w.live, w.after]) {
+          const plan = planOrders(w.desired, live, w.policy, w.verdict, TS, w.q);
+          if (liveIsWanted(w.desired, live, w.verdict, w.q)) {
+            wanted++;
+            assert.deepEqual(plan, []);
+          } else {
+            notWanted++;
+            assert.deepEqual(planOrdersNotWanted(w.desired, live, w.policy, w.verdict, TS, w.q), plan);
+          }
+        }
+      }),
+      RUNS,
+    );
+    assert.ok(wanted > 50 && notWanted > 50, `wanted ${wanted}, not wanted ${notWanted}`);
   });
 });

@@ -160,6 +160,33 @@ export function planOrders(
   /** The venue's position (BASE): lets the planner enforce REDUCE_ONLY strictly as a second line of defense. */
   positionBase?: bigint,
 ): OrderCommand[] {
+  return plan(desired, live, policy, verdict, ts, positionBase, true);
+}
+
+/**
+ * planOrders for a caller that has just asked `liveIsWanted` on the same inputs and heard no: the fast path,
+ * which would answer no again, is not run twice.
+ */
+export function planOrdersNotWanted(
+  desired: readonly DesiredOrder[],
+  live: readonly Order[],
+  policy: ExecutionPolicy,
+  verdict: Verdict,
+  ts: number,
+  positionBase?: bigint,
+): OrderCommand[] {
+  return plan(desired, live, policy, verdict, ts, positionBase, false);
+}
+
+function plan(
+  desired: readonly DesiredOrder[],
+  live: readonly Order[],
+  policy: ExecutionPolicy,
+  verdict: Verdict,
+  ts: number,
+  positionBase: bigint | undefined,
+  askFastPath: boolean,
+): OrderCommand[] {
   // Plain loops and flag arrays instead of filter/map/Set/Map chains: this runs on every decision of a backtest
   // (hundreds of thousands per simulated year), where those allocations showed up as a large share of the time.
   const marketIndex = verdict.band.marketIndex;
@@ -172,7 +199,7 @@ export function planOrders(
   const fresh = (l: Order): boolean => ts - l.placedTs < ttlMs && flagsOk(l);
 
   // Fast path (the common case on a quiet bar): liveIsWanted's check, on the lists already selected.
-  if (exactlyLive(wanted, liveHere, flagsOk)) return [];
+  if (askFastPath && exactlyLive(wanted, liveHere, flagsOk)) return [];
 
   // Global closest-first matching of resting desired orders to live ones. Prices are compared as floats
   // (converted once), which is exact enough for a bps threshold.
