@@ -20,23 +20,19 @@ import type { Verdict } from '../domain/intent.ts';
 import type { DesiredOrder } from '../domain/snapshot.ts';
 import type { Order, OrderCommand, OrderParams, Side } from '../domain/types.ts';
 import { packCommands } from './command-packing.ts';
+import { compatible, matchClosest } from './pair-matching.ts';
 import type { ExecutionPolicy } from './policy.ts';
 
 const MAX_USER_ORDER_ID = 255;
 
-/** Base left on an order; an unfilled one (most of a ladder) needs no BigInt subtraction, i.e. no allocation. */
-const remaining = (o: Order): bigint => (o.filledBase === 0n ? o.base : o.base - o.filledBase);
 const absBig = (v: bigint): bigint => (v < 0n ? -v : v);
 
 /**
  * True when the live set already is the wanted set, order for order (same side, price, size and flags), so
  * the plan is empty. Linear in practice: live orders usually sit in the order the ladder placed them.
+ * `reduceOnly`: under REDUCE_ONLY a live order without the flag does not count.
  */
-function exactlyLive(
-  wanted: readonly DesiredOrder[],
-  live: readonly Order[],
-  keepable: (l: Order) => boolean,
-): boolean {
+function exactlyLive(wanted: readonly DesiredOrder[], live: readonly Order[], reduceOnly: boolean): boolean {
   const n = wanted.length;
   if (n !== live.length) return false;
   // Matched live orders: an int32 bit mask (n ≤ 32 whenever this can be true: Drift's open-order cap). It was a
@@ -51,7 +47,7 @@ function exactlyLive(
     for (let k = 0, j = i; k < n; k++, j = j + 1 === n ? 0 : j + 1) {
       if (flags ? flags[j] : (mask & (1 << j)) !== 0) continue;
       const l = live[j];
-      if (l.price === d.price && compatible(l, d) && keepable(l)) {
+      if (l.price === d.price && compatible(l, d) && (!reduceOnly || l.reduceOnly)) {
         if (flags) flags[j] = true;
         else mask |= 1 << j;
         found = true;
@@ -61,17 +57,6 @@ function exactlyLive(
     if (!found) return false;
   }
   return true;
-}
-
-function compatible(l: Order, d: DesiredOrder): boolean {
-  return (
-    l.side === d.side &&
-    remaining(l) === d.base &&
-    l.reduceOnly === d.reduceOnly &&
-    (l.postOnly !== 'none') === d.postOnly &&
-    l.orderType === 'limit' &&
-    !l.ioc
-  );
 }
 
 /** Under REDUCE_ONLY: flag everything reduce-only; with a known position keep only the closing side, ≤ |q|. */
@@ -107,29 +92,49 @@ export function toOrderParams(d: DesiredOrder, policy: ExecutionPolicy, userOrde
   };
 }
 
-/** The live orders of the verdict's market. */
-function liveIn(live: readonly Order[], marketIndex: number): Order[] {
+/**
+ * The live orders of the verdict's market: `live` itself when every one is an open order of it (the usual
+ * case: a venue's view lists open orders, a grid trades one market), else the selection. Read only.
+ */
+function liveIn(live: readonly Order[], marketIndex: number): readonly Order[] {
+  let all = true;
+  for (const o of live) {
+    if (o.status !== 'open' || o.marketIndex !== marketIndex) {
+      all = false;
+      break;
+    }
+  }
+  if (all) return live;
   const liveHere: Order[] = [];
   for (const o of live) if (o.status === 'open' && o.marketIndex === marketIndex) liveHere.push(o);
   return liveHere;
 }
 
-/** The desired orders that can be placed in the verdict's market, REDUCE_ONLY enforced. */
+const placeable = (o: DesiredOrder, marketIndex: number): boolean =>
+  o.marketIndex === marketIndex && o.base > 0n && o.price > 0n;
+
+/**
+ * The desired orders that can be placed in the verdict's market, REDUCE_ONLY enforced: `desired` itself when
+ * every one can and the verdict is not REDUCE_ONLY, else a new list. Read only.
+ */
 function wantedOf(
   desired: readonly DesiredOrder[],
   verdict: Verdict,
   positionBase: bigint | undefined,
-): DesiredOrder[] {
+): readonly DesiredOrder[] {
   const marketIndex = verdict.band.marketIndex;
+  let all = true;
+  for (const o of desired) {
+    if (!placeable(o, marketIndex)) {
+      all = false;
+      break;
+    }
+  }
+  if (all && verdict.kind !== 'REDUCE_ONLY') return desired;
   const wanted: DesiredOrder[] = [];
-  for (const o of desired) if (o.marketIndex === marketIndex && o.base > 0n && o.price > 0n) wanted.push(o);
+  for (const o of desired) if (placeable(o, marketIndex)) wanted.push(o);
   return verdict.kind === 'REDUCE_ONLY' ? enforceReduceOnly(wanted, positionBase) : wanted;
 }
-
-const flagsOkUnder =
-  (verdict: Verdict) =>
-  (l: Order): boolean =>
-    verdict.kind !== 'REDUCE_ONLY' || l.reduceOnly;
 
 /**
  * The planner's fast path, on its own: every live order of the market is exactly a wanted one and vice versa
@@ -147,7 +152,7 @@ export function liveIsWanted(
   return exactlyLive(
     wantedOf(desired, verdict, positionBase),
     liveIn(live, verdict.band.marketIndex),
-    flagsOkUnder(verdict),
+    verdict.kind === 'REDUCE_ONLY',
   );
 }
 
@@ -187,150 +192,140 @@ function plan(
   positionBase: bigint | undefined,
   askFastPath: boolean,
 ): OrderCommand[] {
-  // Plain loops and flag arrays instead of filter/map/Set/Map chains: this runs on every decision of a backtest
-  // (hundreds of thousands per simulated year), where those allocations showed up as a large share of the time.
+  // Plain loops, flag arrays and scratch space (pair-matching.ts) instead of filter/map/Set/Map chains: this
+  // runs on every decision of a backtest and on every fill of every paper bot, where those allocations showed
+  // up as a large share of the time.
   const marketIndex = verdict.band.marketIndex;
   const liveHere = liveIn(live, marketIndex);
   if (verdict.kind === 'PAUSE') return liveHere.length > 0 ? [{ kind: 'cancelAll', marketIndex }] : [];
 
   const wanted = wantedOf(desired, verdict, positionBase);
-  const ttlMs = policy.ttlSec * 1000;
-  const flagsOk = flagsOkUnder(verdict);
-  const fresh = (l: Order): boolean => ts - l.placedTs < ttlMs && flagsOk(l);
+  const reduceOnly = verdict.kind === 'REDUCE_ONLY';
 
   // Fast path (the common case on a quiet bar): liveIsWanted's check, on the lists already selected.
-  if (askFastPath && exactlyLive(wanted, liveHere, flagsOk)) return [];
+  if (askFastPath && exactlyLive(wanted, liveHere, reduceOnly)) return [];
 
-  // Global closest-first matching of resting desired orders to live ones. Prices are compared as floats
-  // (converted once), which is exact enough for a bps threshold.
   const nLive = liveHere.length;
   const nWanted = wanted.length;
-  const pairs: { di: number; li: number; bps: number }[] = [];
-  const limitBps = policy.requoteThresholdBps + 1e-9;
-  // Each live order's price as a float, converted once. The price test comes before the BigInt ones: of the
-  // ~n² same-side pairs of a ladder that moved a level, only ~n lie within the threshold (a fleet's fill bar
-  // spent a tenth of its time here comparing BigInt sizes of pairs far apart).
-  const livePx: number[] = [];
-  const liveOk: boolean[] = [];
-  for (const l of liveHere) {
-    livePx.push(Number(l.price));
-    liveOk.push(flagsOk(l));
-  }
-  for (let di = 0; di < nWanted; di++) {
-    const d = wanted[di];
-    if (d.taker) continue;
-    const want = Number(d.price);
-    for (let li = 0; li < nLive; li++) {
-      const l = liveHere[li];
-      if (!liveOk[li] || l.side !== d.side) continue;
-      const bps = (Math.abs(livePx[li] - want) * 10_000) / want;
-      if (!(bps <= limitBps) || !compatible(l, d)) continue;
-      // past its TTL only an exact match is kept (refreshed); within the threshold is not enough any more
-      if (fresh(l) || l.price === d.price) pairs.push({ di, li, bps });
-    }
-  }
-  if (pairs.length > 1) {
-    pairs.sort((a, b) => a.bps - b.bps || a.di - b.di || liveHere[a.li].orderId - liveHere[b.li].orderId);
-  }
-  const matchedD: boolean[] = new Array<boolean>(nWanted).fill(false);
-  const keptBy: number[] = new Array<number>(nLive).fill(-1); // live index → desired index, −1 when not kept
-  const keptOrder: number[] = []; // kept live indexes in the order they were matched
-  for (const p of pairs) {
-    if (matchedD[p.di] || keptBy[p.li] >= 0) continue;
-    matchedD[p.di] = true;
-    keptBy[p.li] = p.di;
-    keptOrder.push(p.li);
-  }
+  const { keptBy, matchedD, keptOrder, kept } = matchClosest(wanted, liveHere, {
+    limitBps: policy.requoteThresholdBps + 1e-9,
+    ttlMs: policy.ttlSec * 1000,
+    ts,
+    reduceOnly,
+  });
 
   // Open-order cap: kept + new ≤ maxOpenOrders; drop the lowest-priority kept orders only if they alone exceed it.
   const cap = policy.maxOpenOrders;
-  if (keptOrder.length > cap) {
-    keptOrder.sort((a, b) => priority(wanted[keptBy[a]]) - priority(wanted[keptBy[b]]));
-    for (let k = cap; k < keptOrder.length; k++) keptBy[keptOrder[k]] = -1;
+  if (kept > cap) {
+    const byPriority = Array.from(keptOrder.subarray(0, kept));
+    byPriority.sort(
+      (a, b) =>
+        priority(wanted[keptBy[a] as number] as DesiredOrder) -
+        priority(wanted[keptBy[b] as number] as DesiredOrder),
+    );
+    for (let k = cap; k < byPriority.length; k++) keptBy[byPriority[k] as number] = -1;
   }
-  const keptCount = Math.min(keptOrder.length, cap);
+  const keptCount = Math.min(kept, cap);
   let toPlace: DesiredOrder[] = [];
-  for (let di = 0; di < nWanted; di++) if (!matchedD[di]) toPlace.push(wanted[di]);
+  for (let di = 0; di < nWanted; di++) if (matchedD[di] === 0) toPlace.push(wanted[di] as DesiredOrder);
   sortByPriority(toPlace);
   const room = Math.max(0, cap - keptCount);
   if (toPlace.length > room) toPlace = toPlace.slice(0, room);
   const toCancel: Order[] = [];
-  for (let li = 0; li < nLive; li++) if (keptBy[li] < 0) toCancel.push(liveHere[li]);
+  for (let li = 0; li < nLive; li++) if ((keptBy[li] as number) < 0) toCancel.push(liveHere[li] as Order);
 
   // userOrderIds: avoid every id still live (a cancel may land after the place), smallest first.
-  // A bit set of 8 int32 words over 0..255 (a Set, or a 256-slot array, cost more than the rest of the plan).
+  const ids = userOrderIds(live);
+  const cancels: number[] = [];
+  const atomics: Extract<OrderCommand, { kind: 'cancelAndPlace' }>[] = [];
+  const modifies: OrderCommand[] = [];
+  const takerPlaces: OrderCommand[] = [];
+  const makerPlaces: OrderParams[] = [];
+
+  for (const o of toPlace) {
+    if (!o.taker) continue;
+    const id = ids.take();
+    if (id !== undefined) takerPlaces.push({ kind: 'place', order: toOrderParams(o, policy, id) });
+  }
+  for (const side of SIDES) {
+    let nPlaces = 0;
+    let nCancels = 0;
+    for (const d of toPlace) if (d.side === side && !d.taker) nPlaces++;
+    for (const l of toCancel) if (l.side === side) nCancels++;
+    if (nPlaces >= policy.manyLevelsMovedThreshold && nCancels > 0) {
+      const params: OrderParams[] = [];
+      for (const d of toPlace) {
+        if (d.side !== side || d.taker) continue;
+        const id = ids.take();
+        if (id !== undefined) params.push(toOrderParams(d, policy, id));
+      }
+      const cancelOrderIds: number[] = [];
+      for (const l of toCancel) if (l.side === side) cancelOrderIds.push(l.orderId);
+      atomics.push({ kind: 'cancelAndPlace', cancelOrderIds, place: params });
+      continue;
+    }
+    // Fuse a cancel and a place into one modify when only price/size differ (unfilled orders only: Drift's modify
+    // of a partial fill makes the new size ambiguous). Each place takes the first cancel of its side still free.
+    const fused = nPlaces > 0 && nCancels > 0 ? new Uint8Array(toCancel.length) : undefined;
+    for (const d of toPlace) {
+      if (d.side !== side || d.taker) continue;
+      let i = -1;
+      if (fused) {
+        for (let k = 0; k < toCancel.length; k++) {
+          const l = toCancel[k] as Order;
+          if (fused[k] === 0 && l.side === side && fusable(l, d)) {
+            i = k;
+            break;
+          }
+        }
+      }
+      if (fused && i >= 0) {
+        fused[i] = 1;
+        const l = toCancel[i] as Order;
+        modifies.push({ kind: 'modify', orderId: l.orderId, price: d.price, base: d.base });
+      } else {
+        const id = ids.take();
+        if (id !== undefined) makerPlaces.push(toOrderParams(d, policy, id));
+      }
+    }
+    for (let k = 0; k < toCancel.length; k++) {
+      const l = toCancel[k] as Order;
+      if (l.side === side && fused?.[k] !== 1) cancels.push(l.orderId);
+    }
+  }
+  // Cancels first so their slots are free before anything new lands; bound to the placements when those need
+  // the slots, and split to what one transaction carries (command-packing.ts).
+  return packCommands({ cancels, takerPlaces, atomics, modifies, makerPlaces }, nLive, cap);
+}
+
+/** A live order a modify can turn into `d`: an unfilled resting limit order with the same flags. */
+const fusable = (l: Order, d: DesiredOrder): boolean =>
+  l.filledBase === 0n &&
+  l.orderType === 'limit' &&
+  !l.ioc &&
+  l.reduceOnly === d.reduceOnly &&
+  (l.postOnly !== 'none') === d.postOnly;
+
+/**
+ * The smallest userOrderIds in 1..255 not used by any open order of `live`, handed out in turn: a bit set of
+ * 8 int32 words (a Set, or a 256-slot array, cost more than the rest of the plan).
+ */
+function userOrderIds(live: readonly Order[]): { take(): number | undefined } {
   const used = [0, 0, 0, 0, 0, 0, 0, 0];
   for (const o of live) {
     const id = o.userOrderId;
     if (o.status === 'open' && Number.isInteger(id) && id >= 0 && id <= MAX_USER_ORDER_ID)
       used[id >> 5] |= 1 << (id & 31);
   }
-  let nextId = 1;
-  const takeId = (): number | undefined => {
-    while (nextId <= MAX_USER_ORDER_ID && (used[nextId >> 5] & (1 << (nextId & 31))) !== 0) nextId++;
-    if (nextId > MAX_USER_ORDER_ID) return undefined;
-    used[nextId >> 5] |= 1 << (nextId & 31);
-    return nextId;
+  let next = 1;
+  return {
+    take(): number | undefined {
+      while (next <= MAX_USER_ORDER_ID && (used[next >> 5] & (1 << (next & 31))) !== 0) next++;
+      if (next > MAX_USER_ORDER_ID) return undefined;
+      used[next >> 5] |= 1 << (next & 31);
+      return next;
+    },
   };
-
-  const cancels: number[] = [];
-  const atomics: Extract<OrderCommand, { kind: 'cancelAndPlace' }>[] = [];
-  const modifies: OrderCommand[] = [];
-  const takerPlaces: OrderCommand[] = [];
-  const makerPlaces: OrderParams[] = [];
-  const place = (d: DesiredOrder): OrderParams | undefined => {
-    const id = takeId();
-    return id === undefined ? undefined : toOrderParams(d, policy, id);
-  };
-
-  for (const o of toPlace) {
-    if (!o.taker) continue;
-    const p = place(o);
-    if (p) takerPlaces.push({ kind: 'place', order: p });
-  }
-  for (const side of SIDES) {
-    const sideCancels: Order[] = [];
-    for (const l of toCancel) if (l.side === side) sideCancels.push(l);
-    const sidePlaces: DesiredOrder[] = [];
-    for (const d of toPlace) if (d.side === side && !d.taker) sidePlaces.push(d);
-    if (sidePlaces.length >= policy.manyLevelsMovedThreshold && sideCancels.length > 0) {
-      const params: OrderParams[] = [];
-      for (const d of sidePlaces) {
-        const p = place(d);
-        if (p !== undefined) params.push(p);
-      }
-      atomics.push({
-        kind: 'cancelAndPlace',
-        cancelOrderIds: sideCancels.map((l) => l.orderId),
-        place: params,
-      });
-      continue;
-    }
-    // Fuse a cancel and a place into one modify when only price/size differ (unfilled orders only: Drift's modify
-    // of a partial fill makes the new size ambiguous).
-    const freeCancels = sideCancels;
-    for (const d of sidePlaces) {
-      const i = freeCancels.findIndex(
-        (l) =>
-          l.filledBase === 0n &&
-          l.orderType === 'limit' &&
-          !l.ioc &&
-          l.reduceOnly === d.reduceOnly &&
-          (l.postOnly !== 'none') === d.postOnly,
-      );
-      if (i >= 0) {
-        const [l] = freeCancels.splice(i, 1);
-        modifies.push({ kind: 'modify', orderId: l.orderId, price: d.price, base: d.base });
-      } else {
-        const p = place(d);
-        if (p) makerPlaces.push(p);
-      }
-    }
-    for (const l of freeCancels) cancels.push(l.orderId);
-  }
-  // Cancels first so their slots are free before anything new lands; bound to the placements when those need
-  // the slots, and split to what one transaction carries (command-packing.ts).
-  return packCommands({ cancels, takerPlaces, atomics, modifies, makerPlaces }, nLive, cap);
 }
 
 const SIDES = ['buy', 'sell'] as const;
