@@ -32,9 +32,27 @@ function ticksOf(value: number, decimals: number, unit: bigint): number {
 
 /** Float price → tick-aligned integer price (PRICE precision) for the given side. */
 export function priceOnTick(price: number, tick: bigint, side: Side): bigint {
+  return BigInt(ticksOnTick(price, tick, side)) * tick;
+}
+
+/**
+ * priceOnTick in whole ticks, as a number: `priceOnTick(price, tick, side) === BigInt(ticksOnTick(...)) * tick`.
+ * For comparing a price with one already made without a BigInt (the grid ladder).
+ */
+export function ticksOnTick(price: number, tick: bigint, side: Side): number {
   if (!Number.isFinite(price)) throw new RangeError(`price ${price} is not a finite number`);
   const t = ticksOf(price, PRICE_DECIMALS, tick);
-  return BigInt(side === 'buy' ? Math.floor(t) : Math.ceil(t)) * tick;
+  return side === 'buy' ? Math.floor(t) : Math.ceil(t);
+}
+
+/**
+ * Whether `value === BigInt(count) * unit`, answered in numbers where that is exact (the product a safe
+ * integer: then a `value` at or past 2^53 converts to at least 2^53 and cannot compare equal), else by BigInt.
+ * Saves the two BigInts a comparison would otherwise make.
+ */
+export function isCountOf(value: bigint, count: number, unit: bigint, unitNum: number): boolean {
+  const product = count * unitNum;
+  return Number.isSafeInteger(product) ? Number(value) === product : value === BigInt(count) * unit;
 }
 
 /** Float size (sign ignored) → step-aligned integer size (BASE precision), rounded down. */

@@ -82,7 +82,7 @@ const sameOrder = (a: DesiredOrder, b: DesiredOrder): boolean =>
 
 function sameOrders(a: readonly DesiredOrder[], b: readonly DesiredOrder[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!sameOrder(a[i], b[i])) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !sameOrder(a[i], b[i])) return false;
   return true;
 }
 
@@ -94,11 +94,12 @@ export class LadderMemo {
    * The ladder for `key`: the kept one when the key is the last one's, else `build()` (then kept). A build
    * equal order for order to the kept ladder hands the kept array back: the key is wider than the ladder (the
    * price crossing a level whose target the position already holds moves `bidFrom` and adds no order — most
-   * of a year's level crossings), and the array's identity is what the engine's quiet-plan memo checks.
+   * of a year's level crossings), and the array's identity is what the engine's quiet-plan memo checks. The
+   * build is handed the kept ladder to take its equal orders from (buildLadder's `reuse`).
    */
-  ladder(key: LadderKey, build: () => DesiredOrder[]): DesiredOrder[] {
+  ladder(key: LadderKey, build: (reuse: readonly DesiredOrder[]) => DesiredOrder[]): DesiredOrder[] {
     if (this.#key !== undefined && sameKey(this.#key, key)) return this.#ladder;
-    const built = build();
+    const built = build(this.#ladder);
     if (!sameOrders(built, this.#ladder)) this.#ladder = built;
     this.#key = key;
     return this.#ladder;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { MARKETS } from '../../domain/markets.ts';
 import { BASE_PRECISION, baseToNumber, priceToNumber } from '../../domain/precision.ts';
@@ -175,6 +176,35 @@ describe('grid ladder', () => {
         },
       ),
       { seed: 5, numRuns: 500 },
+    );
+  });
+
+  it('reuse (property): the same orders with or without an earlier ladder to take equal ones from', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -10, max: 10 }),
+        fc.double({ min: -12, max: 12, noNaN: true }),
+        fc.double({ min: -12, max: 12, noNaN: true }),
+        fc.integer({ min: -6, max: 6 }),
+        fc.integer({ min: -6, max: 6 }),
+        fc.boolean(),
+        fc.boolean(),
+        (loIdx, zoneA, zoneB, qA, qB, roA, roB) => {
+          const c = stepwise(loIdx, loIdx + 20);
+          const at = (zone: number) =>
+            levelPrice(lattice, Math.floor(zone)) * (1 + 0.005 * (zone - Math.floor(zone)));
+          const earlier = buildLadder(spec(c, at(zoneA), qA, { reduceOnly: roA }), SOL);
+          const s = spec(c, at(zoneB), qB, { reduceOnly: roB });
+          const fresh = buildLadder(s, SOL);
+          const reused = buildLadder(s, SOL, [], earlier);
+          assert.deepEqual(reused, fresh);
+          // an order is taken from the earlier ladder exactly where it is equal to the one at its place
+          for (const [i, o] of reused.entries()) {
+            assert.equal(o === earlier[i], isDeepStrictEqual(fresh[i], earlier[i]), `order ${i}`);
+          }
+        },
+      ),
+      { seed: 7, numRuns: 400 },
     );
   });
 });

@@ -22,8 +22,9 @@
  * outside it, a bid may only buy back a short (up to flat) and an ask only sell down a long.
  */
 import type { MarketSpec } from '../../domain/markets.ts';
-import { priceOnTick, stepsOnStep } from '../../domain/rounding.ts';
+import { isCountOf, stepsOnStep, ticksOnTick } from '../../domain/rounding.ts';
 import type { DesiredOrder } from '../../domain/snapshot.ts';
+import { unitProduct } from '../../domain/unit-products.ts';
 import { type Lattice, levelAbove, levelBelow, levelPrice } from './lattice.ts';
 
 export interface LadderSpec {
@@ -54,15 +55,72 @@ export interface LadderSpec {
 /** Levels scanned per side at most (a guard: flatBelow/flatAbove end the scan long before in practice). */
 const MAX_SCAN = 4_000;
 
-/** Appends the ladder to `out` (bids nearest first, then asks nearest first) and returns it. */
-export function buildLadder(spec: LadderSpec, market: MarketSpec, out: DesiredOrder[] = []): DesiredOrder[] {
+/**
+ * Appends the ladder to `out` (bids nearest first, then asks nearest first) and returns it. `reuse`: an earlier
+ * ladder whose order objects are taken where one is equal in every field to the order at the same place (orders
+ * are values): most ladders a grid builds equal its last one, and making each order's object and BigInts again
+ * was most of the garbage of a decision that sends nothing.
+ */
+export function buildLadder(
+  spec: LadderSpec,
+  market: MarketSpec,
+  out: DesiredOrder[] = [],
+  reuse: readonly DesiredOrder[] = [],
+): DesiredOrder[] {
   if (!(spec.bid > 0) || !(spec.ask > 0)) return out;
-  side(spec, market, 'buy', out);
-  side(spec, market, 'sell', out);
+  side(spec, market, 'buy', out, reuse);
+  side(spec, market, 'sell', out, reuse);
   return out;
 }
 
-function side(spec: LadderSpec, market: MarketSpec, dir: 'buy' | 'sell', out: DesiredOrder[]): void {
+/**
+ * `reuse[i]` when it is the order of `level` on `dir` of `steps` steps at `ticks` ticks with these flags
+ * (compared without making its BigInts), else undefined.
+ */
+function reusable(
+  reuse: readonly DesiredOrder[],
+  i: number,
+  dir: 'buy' | 'sell',
+  level: number,
+  steps: number,
+  ticks: number,
+  reduceOnly: boolean,
+  spec: LadderSpec,
+  market: MarketSpec,
+): DesiredOrder | undefined {
+  const r = reuse[i];
+  if (
+    r === undefined ||
+    r.side !== dir ||
+    r.level !== level ||
+    r.reduceOnly !== reduceOnly ||
+    r.postOnly !== spec.postOnly ||
+    r.taker ||
+    r.marketIndex !== market.marketIndex
+  ) {
+    return undefined;
+  }
+  const { stepSize, tickSize } = market;
+  return isCountOf(r.base, steps, stepSize, Number(stepSize)) &&
+    isCountOf(r.price, ticks, tickSize, Number(tickSize))
+    ? r
+    : undefined;
+}
+
+/** `BigInt(steps) * step < min`, in numbers where that is exact (both sides safe integers). */
+function isCountBelow(steps: number, step: bigint, min: bigint): boolean {
+  const product = steps * Number(step);
+  const m = Number(min);
+  return Number.isSafeInteger(product) && Number.isSafeInteger(m) ? product < m : BigInt(steps) * step < min;
+}
+
+function side(
+  spec: LadderSpec,
+  market: MarketSpec,
+  dir: 'buy' | 'sell',
+  out: DesiredOrder[],
+  reuse: readonly DesiredOrder[],
+): void {
   const { lattice, position: q, clip } = spec;
   const { tickSize, stepSize, minOrderSize } = market;
   const buy = dir === 'buy';
@@ -87,23 +145,27 @@ function side(spec: LadderSpec, market: MarketSpec, dir: 'buy' | 'sell', out: De
     const gap = buy ? want - q : q - want;
     const cumulative = gap > 0 ? stepsOnStep(gap, stepSize) : 0;
     const steps = cumulative - emitted;
-    const base = steps > 0 ? BigInt(steps) * stepSize : 0n;
-    if (steps > 0 && base >= minOrderSize) {
+    if (steps > 0 && !isCountBelow(steps, stepSize, minOrderSize)) {
       const raw = levelPrice(lattice, j);
-      const price = priceOnTick(raw, tickSize, dir);
-      if (!(raw > 0) || price <= 0n) return;
+      const ticks = ticksOnTick(raw, tickSize, dir);
+      if (!(raw > 0) || ticks <= 0) return;
       emitted = cumulative;
       emittedCount++;
-      out.push({
-        marketIndex: market.marketIndex,
-        side: dir,
-        price,
-        base,
-        postOnly: spec.postOnly,
-        reduceOnly: spec.reduceOnly || outside,
-        level: emittedCount,
-        taker: false,
-      });
+      const reduceOnly = spec.reduceOnly || outside;
+      const kept = reusable(reuse, out.length, dir, emittedCount, steps, ticks, reduceOnly, spec, market);
+      out.push(
+        kept ?? {
+          marketIndex: market.marketIndex,
+          side: dir,
+          // the same BigInt object for the same price or size (unit-products.ts): ladders repeat them
+          price: unitProduct(ticks, tickSize),
+          base: unitProduct(steps, stepSize),
+          postOnly: spec.postOnly,
+          reduceOnly,
+          level: emittedCount,
+          taker: false,
+        },
+      );
     }
     // the band's edge is reached and everything up to it is placed: nothing further out can add
     if (want === cap && cumulative === emitted) return;

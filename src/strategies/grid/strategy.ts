@@ -112,7 +112,8 @@ export function decideGrid(
     postOnly: params.postOnly,
     reduceOnly: exitsOnly,
   };
-  const build = (): DesiredOrder[] => {
+  // `reuse`: the last ladder, whose equal orders are taken instead of made again (buildLadder)
+  const build = (reuse?: readonly DesiredOrder[]): DesiredOrder[] => {
     const flat = flatBounds(curve);
     return buildLadder(
       {
@@ -125,6 +126,8 @@ export function decideGrid(
         ask: snapshot.ask,
       },
       market,
+      [],
+      reuse,
     );
   };
   let ladder: DesiredOrder[] = [];

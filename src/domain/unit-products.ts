@@ -1,0 +1,38 @@
+/**
+ * `BigInt(count) * unit`, the same BigInt object each time for the same count and unit: a price on the tick
+ * (ticks × tick) or a size on the step (steps × step). BigInts are immutable values, so one object can stand
+ * wherever the value is wanted.
+ *
+ * Why: a grid lays the same few prices and sizes again and again (every level of a ladder has the same size;
+ * the price keeps coming back to the same levels), and a fleet of bots on one market lays the same ones as each
+ * other. Each ladder made after a fill held 40 new BigInts for as long as it stood, which the garbage collector
+ * copied and promoted (docs/runner.md, "Issue 17, sixth round").
+ *
+ * Bounded: a unit's table is emptied when it reaches MAX_PER_UNIT counts (a market trending through tens of
+ * thousands of levels), so it never grows without end; a value made again after that is simply a new object.
+ */
+
+/** Counts remembered per unit before the table starts over. */
+export const MAX_PER_UNIT = 16_384;
+
+const tables = new Map<bigint, Map<number, bigint>>();
+
+export function unitProduct(count: number, unit: bigint): bigint {
+  let table = tables.get(unit);
+  if (table === undefined) {
+    table = new Map();
+    tables.set(unit, table);
+  }
+  let v = table.get(count);
+  if (v === undefined) {
+    v = BigInt(count) * unit;
+    if (table.size >= MAX_PER_UNIT) table.clear();
+    table.set(count, v);
+  }
+  return v;
+}
+
+/** How many counts of `unit` are remembered now (for the test that the table stays bounded). */
+export function rememberedCount(unit: bigint): number {
+  return tables.get(unit)?.size ?? 0;
+}
