@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import type { RiskReason, Verdict, VerdictKind } from '../domain/intent.ts';
 import { getMarket } from '../domain/markets.ts';
 import { baseToInt, priceToInt } from '../domain/precision.ts';
 import { band, snapshotAt } from '../risk/test-support/fixtures.ts';
-import { governExecution } from './execution-governor.ts';
+import { governExecution, governInFull } from './execution-governor.ts';
 import { defaultExecutionPolicy } from './policy.ts';
 import { makeLadder } from './test-support/fixtures.ts';
 
@@ -139,5 +140,73 @@ describe('governExecution', () => {
       out.map((o) => `${o.side}${o.level}`),
       ['buy1', 'buy2', 'sell1', 'sell2'],
     );
+  });
+
+  it('gives the ladder back as it is when it passes whole, and equals the full path always (property)', () => {
+    const bidsThenAsks = [
+      ...ladder.filter((o) => o.side === 'buy'),
+      ...ladder.filter((o) => o.side === 'sell'),
+    ];
+    assert.equal(run(verdict('APPROVE', -100, 100), 0, { ladder: bidsThenAsks }), bidsThenAsks);
+    let passedWhole = 0;
+    /** An edit now and then: most orders keep their field. */
+    const rarely = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+      fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, { arbitrary: arb, weight: 1 });
+    const bound = fc.oneof(
+      fc.double({ min: -40, max: 40, noNaN: true }),
+      fc.constantFrom(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom<VerdictKind>('APPROVE', 'APPROVE', 'CLAMP', 'REDUCE_ONLY', 'PAUSE'),
+        bound,
+        bound,
+        fc.integer({ min: -600, max: 600 }),
+        fc.constantFrom(true, true, true, false),
+        fc.array(
+          fc.record({
+            i: fc.nat(),
+            base: rarely(
+              fc.constantFrom(0n, 1_000_000n, 10_000_000n, 500_000_000n, 1_000_000_000n, 3_000_000_000n),
+            ),
+            reduceOnly: rarely(fc.boolean()),
+            taker: rarely(fc.constant(true)),
+            otherMarket: rarely(fc.constant(true)),
+            level: rarely(fc.integer({ min: 0, max: 6 })),
+          }),
+          { maxLength: 3 },
+        ),
+        fc.constantFrom(undefined, 1, 0.5, 2, Number.NaN),
+        (kind, a, b, q, sorted, edits, rampFactor) => {
+          const base = sorted ? bidsThenAsks : ladder;
+          const l = base.map((o) => ({ ...o }));
+          for (const e of edits) {
+            const o = l[e.i % l.length];
+            Object.assign(o, {
+              base: e.base ?? o.base,
+              reduceOnly: e.reduceOnly ?? o.reduceOnly,
+              taker: e.taker ?? o.taker,
+              level: e.level ?? o.level,
+              marketIndex: e.otherMarket ? SOL.marketIndex + 1 : SOL.marketIndex,
+            });
+          }
+          const x = {
+            verdict: verdict(kind, Math.min(a, b), Math.max(a, b)),
+            snapshot,
+            market: SOL,
+            positionBase: baseToInt(q / 100),
+            ladder: l,
+            policy,
+            rampFactor,
+          };
+          const out = governExecution(x);
+          assert.deepEqual(out, governInFull(x));
+          if (out === l) passedWhole++;
+        },
+      ),
+      { seed: 11, numRuns: 5000 },
+    );
+    // the check must have had both answers to compare
+    assert.ok(passedWhole > 100, `passed whole ${passedWhole} times`);
   });
 });
