@@ -10,7 +10,7 @@ import type { MarketSpec } from '../domain/markets.ts';
 import { baseToNumber } from '../domain/precision.ts';
 import type { MarketSnapshot } from '../domain/snapshot.ts';
 import type { AccountState, OrderCommand, VenueEvent } from '../domain/types.ts';
-import { GridBot, type GridRiskMemory, gridRangeConfig } from '../engine/grid-bot.ts';
+import { type AccountView, GridBot, type GridRiskMemory, gridRangeConfig } from '../engine/grid-bot.ts';
 import type { ManualControls } from '../engine/manual-controls.ts';
 import { SpreadBot } from '../engine/spread-bot.ts';
 import type { LogEvent, LogLevel } from '../log/types.ts';
@@ -141,6 +141,7 @@ function gridEngine(
     { market, grid, execution: config.execution, risk: config.risk, spreadBps, startTs },
     shared,
   );
+  let dueView: AccountView | undefined;
   return {
     strategy: 'grid',
     markets: config.markets,
@@ -168,8 +169,17 @@ function gridEngine(
       // Acks and cancels we caused ourselves need no new decision; fills, funding, rejects do.
       if (events.some((e) => e.type !== 'accepted' && e.type !== 'cancelled')) bot.onVenueEvent();
     },
-    due: (_ts, account, liq) =>
-      bot.due(account ? { account, liquidationPrice: liq?.(market.marketIndex) } : undefined),
+    due(_ts, account, liq) {
+      if (!account) return bot.due(undefined);
+      // one view object per engine, filled in place: the check runs on every bar and keeps nothing of it
+      const liquidationPrice = liq?.(market.marketIndex);
+      if (dueView === undefined) dueView = { account, liquidationPrice };
+      else {
+        dueView.account = account;
+        dueView.liquidationPrice = liquidationPrice;
+      }
+      return bot.due(dueView);
+    },
     decide(account, liq, _ts, trigger) {
       const d = bot.decide(
         { account, liquidationPrice: liq(market.marketIndex) },

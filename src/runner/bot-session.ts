@@ -116,6 +116,12 @@ export class BotSession {
   /** Called after a cycle changed what the API shows (SSE). */
   onChange: ((kind: 'bot' | 'fill' | 'verdict', data: unknown) => void) | undefined;
   readonly #o: SessionOptions;
+  /**
+   * The liquidation price of `account` as it is now, for the engine's synchronous due check (made once: the check
+   * runs on every bar of every bot).
+   */
+  readonly #liquidationPriceNow = (marketIndex: number): bigint | undefined =>
+    this.#o.liquidationPrice(this.account as AccountState, marketIndex);
   /** The series every decision cycle counts, labelled once (bot-series.ts). */
   readonly #series: BotSeries;
   #writes = emptyWrites();
@@ -449,8 +455,7 @@ export class BotSession {
     // work now.
     if ((this.status === 'error' || this.status === 'degraded') && force !== 'shutdown') return undefined;
     const known = this.account;
-    const trigger =
-      force ?? this.engine.due(ts, known, known ? (i) => this.#o.liquidationPrice(known, i) : undefined);
+    const trigger = force ?? this.engine.due(ts, known, known ? this.#liquidationPriceNow : undefined);
     if (!trigger) return undefined;
     const started = performance.now();
     const cid = `${this.name}-${++this.#cycle}`;

@@ -10,6 +10,7 @@ import { modelBook } from './depth.ts';
 import type { PerpPositionState } from './ledger.ts';
 import type { MarginFigures } from './margin.ts';
 import { SimEngine } from './sim-engine.ts';
+import type { SimSubaccount } from './state.ts';
 
 export class SimReads extends SimEngine {
   account(subaccountId: number): AccountState {
@@ -24,18 +25,71 @@ export class SimReads extends SimEngine {
   }
 
   /**
-   * `account()` without the per-order copies: openOrders are the venue's own Order objects. For synchronous
-   * readers that decide and let go before the venue moves again (the backtest calls this on every decision,
-   * where copying ~20 orders each time was a measurable share of the run). Do not mutate or keep them.
+   * `account()` without the per-order copies: openOrders are the venue's own Order objects, which are values
+   * (a fill, cancel or reprice makes a new one), in lists that are never changed once handed out. The backtest
+   * calls this on every decision, the paper runner on every bar of every bot. Do not mutate them.
    */
   accountView(subaccountId: number): AccountState {
     const sub = this.sub(subaccountId);
-    // toAccountState's selection in one pass each, without the intermediate arrays: a fleet of paper bots reads
-    // its account on every bar. A position's domain copy is made once per ledger state (the ledger replaces a
-    // position on every change and never mutates one; readers never change an account).
+    return accountStateOf(
+      subaccountId,
+      sub.collateral,
+      this.#viewPositions(sub),
+      this.#viewOrders(sub),
+      this.figures(sub),
+    );
+  }
+
+  /**
+   * The open orders of a view: the last view's list when it holds the same order objects (orders are values: a
+   * change is a new object), else a new list. A fleet of paper bots reads its account on every bar, and a new
+   * list each time (with its growth) was a good part of a quiet bar's garbage. Lists handed out are never
+   * changed.
+   */
+  #viewOrders(sub: SimSubaccount): Order[] {
+    const kept = sub.view?.orders;
+    if (kept !== undefined) {
+      let i = 0;
+      let same = true;
+      for (const o of sub.orders) {
+        if (o.order.status !== 'open') continue;
+        if (kept[i] !== o.order) {
+          same = false;
+          break;
+        }
+        i++;
+      }
+      if (same && i === kept.length) return kept;
+    }
     const openOrders: Order[] = [];
     for (const o of sub.orders) if (o.order.status === 'open') openOrders.push(o.order);
+    this.#view(sub).orders = openOrders;
+    return openOrders;
+  }
+
+  /**
+   * The positions of a view, kept as #viewOrders keeps its list, checked against the ledger states they were
+   * copied from. A position's domain copy is made once per ledger state (the ledger replaces a position on every
+   * change and never mutates one; readers never change an account).
+   */
+  #viewPositions(sub: SimSubaccount): Position[] {
+    const view = sub.view;
+    if (view !== undefined) {
+      const from = view.positionStates;
+      let i = 0;
+      let same = true;
+      for (const p of sub.positions.values()) {
+        if (p.base === 0n && p.quoteAsset === 0n) continue;
+        if (from[i] !== p) {
+          same = false;
+          break;
+        }
+        i++;
+      }
+      if (same && i === from.length) return view.positions;
+    }
     const positions: Position[] = [];
+    const states: PerpPositionState[] = [];
     for (const p of sub.positions.values()) {
       if (p.base === 0n && p.quoteAsset === 0n) continue;
       let d = this.#positionCopies.get(p);
@@ -44,8 +98,17 @@ export class SimReads extends SimEngine {
         this.#positionCopies.set(p, d);
       }
       positions.push(d);
+      states.push(p);
     }
-    return accountStateOf(subaccountId, sub.collateral, positions, openOrders, this.figures(sub));
+    const v = this.#view(sub);
+    v.positions = positions;
+    v.positionStates = states;
+    return positions;
+  }
+
+  #view(sub: SimSubaccount): NonNullable<SimSubaccount['view']> {
+    sub.view ??= { orders: undefined, positions: [], positionStates: [] };
+    return sub.view;
   }
 
   /** Each ledger position's domain copy (accountView), for as long as the ledger keeps that position state. */

@@ -5,7 +5,7 @@
  */
 
 import type { MarketSpec } from '../../domain/markets.ts';
-import type { Order } from '../../domain/types.ts';
+import type { Order, Position } from '../../domain/types.ts';
 import type { L2Book } from '../port.ts';
 import type { FundingClock } from './funding-clock.ts';
 import type { CumulativeFunding, PerpPositionState } from './ledger.ts';
@@ -77,6 +77,11 @@ export interface SimSubaccount {
   collateralNum: number;
   /** The last margin figures with the inputs they came from (margin-memo.ts). */
   marginMemo?: MarginMemo;
+  /**
+   * The lists the last account view handed out (sim-reads.ts), taken again while they hold the same order
+   * objects and ledger positions; `positionStates` are the ledger states `positions` were copied from.
+   */
+  view?: { orders: Order[] | undefined; positions: Position[]; positionStates: PerpPositionState[] };
 }
 
 export interface PositionShadow {
@@ -89,17 +94,30 @@ export interface PositionShadow {
 }
 
 function rebuildShadow(sub: SimSubaccount, marketOf: (marketIndex: number) => SimMarket): void {
-  sub.shadow.length = 0;
+  // Refilled in place (the entries are this subaccount's own and nothing else keeps them): it is rebuilt after
+  // every fill and order change, and new entries each time were garbage that outlived a fleet's bar.
+  const shadow = sub.shadow;
+  let n = 0;
   for (const p of sub.positions.values()) {
     const base = Number(p.base) / 1e9;
-    sub.shadow.push({
-      market: marketOf(p.marketIndex),
-      base,
-      quote: Number(p.quoteAsset) / 1e6,
-      worst: Math.max(Math.abs(base + Number(p.openBids) / 1e9), Math.abs(base + Number(p.openAsks) / 1e9)),
-      orders: p.openOrders,
-    });
+    const market = marketOf(p.marketIndex);
+    const quote = Number(p.quoteAsset) / 1e6;
+    const worst = Math.max(
+      Math.abs(base + Number(p.openBids) / 1e9),
+      Math.abs(base + Number(p.openAsks) / 1e9),
+    );
+    const s = shadow[n];
+    if (s === undefined) shadow.push({ market, base, quote, worst, orders: p.openOrders });
+    else {
+      s.market = market;
+      s.base = base;
+      s.quote = quote;
+      s.worst = worst;
+      s.orders = p.openOrders;
+    }
+    n++;
   }
+  shadow.length = n;
   sub.collateralNum = Number(sub.collateral) / 1e6;
   sub.shadowDirty = false;
 }
