@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { RUNNER_SEMI_SPACE_FLAG, runnerRestartArgs } from './gc-tuning.ts';
+import { RUNNER_SEMI_SPACE_FLAG, runnerRestartArgs, runnerRestartEnv } from './gc-tuning.ts';
 
 describe('runner heap: the semi-space size the runner re-runs itself with', () => {
   it('adds the flag before the script, keeping node options and arguments', () => {
@@ -28,12 +28,14 @@ describe('runner heap: the semi-space size the runner re-runs itself with', () =
       const before = process.env.GC_TUNING_PID ?? String(process.pid);
       process.env.GC_TUNING_PID = before;
       runnerHeap();
-      console.log(JSON.stringify({ same: before === String(process.pid), execArgv: process.execArgv, args: process.argv.slice(2) }));
+      console.log(JSON.stringify({ same: before === String(process.pid), execArgv: process.execArgv, args: process.argv.slice(2), arenas: process.env.MALLOC_ARENA_MAX }));
     `;
     const dir = mkdtempSync(join(tmpdir(), 'gc-tuning-'));
     const file = join(dir, 'restart.mjs');
     writeFileSync(file, script);
-    const r = spawnSync(process.execPath, [file, 'a', 'b'], { encoding: 'utf8' });
+    const env = { ...process.env };
+    delete env.MALLOC_ARENA_MAX;
+    const r = spawnSync(process.execPath, [file, 'a', 'b'], { encoding: 'utf8', env });
     rmSync(dir, { recursive: true });
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout.trim().split('\n').at(-1) as string);
@@ -41,5 +43,12 @@ describe('runner heap: the semi-space size the runner re-runs itself with', () =
     assert.equal(out.same, true);
     assert.ok(out.execArgv.includes(RUNNER_SEMI_SPACE_FLAG), JSON.stringify(out.execArgv));
     assert.deepEqual(out.args, ['a', 'b']);
+    assert.equal(out.arenas, '1');
+  });
+
+  it('the re-run gets one malloc arena unless the user chose a number', () => {
+    assert.equal(runnerRestartEnv({ PATH: '/bin' }).MALLOC_ARENA_MAX, '1');
+    assert.equal(runnerRestartEnv({ PATH: '/bin' }).PATH, '/bin');
+    assert.equal(runnerRestartEnv({ MALLOC_ARENA_MAX: '4' }).MALLOC_ARENA_MAX, '4');
   });
 });
