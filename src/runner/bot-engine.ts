@@ -90,8 +90,8 @@ export interface BotEngine {
   /**
    * Decision memory that must survive a restart, by key (grid: 'risk' = the daily-loss latch and the day's
    * starting equity); persisted when it changes, given back by `restoreMemory` before the first decision. A
-   * value handed out is never changed afterwards (a changed memory is a new object): the session compares by
-   * object before it serialises.
+   * value handed out is never changed afterwards (a changed memory is a new object), and the record itself is
+   * the same object while none of its values changed: the session compares by object before it serialises.
    */
   memory(): Record<string, unknown>;
   restoreMemory(memory: Record<string, unknown>): void;
@@ -126,6 +126,9 @@ export function createEngine(
     : spreadEngine(config, firstPrice, spreadBps);
 }
 
+/** The spread engine keeps nothing across a restart: one empty memory, handed out every time. */
+const NO_MEMORY: Record<string, unknown> = Object.freeze({});
+
 function gridEngine(
   config: Extract<BotConfig, { strategy: 'grid' }>,
   firstPrice: (symbol: string) => number,
@@ -142,6 +145,7 @@ function gridEngine(
     shared,
   );
   let dueView: AccountView | undefined;
+  let memory: { risk: GridRiskMemory } | undefined;
   return {
     strategy: 'grid',
     markets: config.markets,
@@ -200,7 +204,12 @@ function gridEngine(
     nudge: () => bot.onVenueEvent(),
     requestShutdown() {},
     adopt() {},
-    memory: () => ({ risk: bot.riskMemory() }),
+    memory() {
+      // the same object while the risk memory is (the session then skips the whole comparison)
+      const risk = bot.riskMemory();
+      if (memory?.risk !== risk) memory = { risk };
+      return memory;
+    },
     restoreMemory(m) {
       if (m.risk) bot.restoreRiskMemory(m.risk as GridRiskMemory);
     },
@@ -276,7 +285,7 @@ function spreadEngine(
     restart() {},
     nudge() {},
     requestShutdown: () => bot.shutdown(),
-    memory: () => ({}),
+    memory: () => NO_MEMORY,
     restoreMemory() {},
     adopt(account) {
       const base = (i: number) =>

@@ -131,6 +131,8 @@ export class BotSession {
   readonly #memorySeen = new Map<string, string>();
   /** The memory objects last compared with #memorySeen, by key. */
   readonly #memoryNoted = new Map<string, unknown>();
+  /** The engine's memory object last looked at by #noteMemory. */
+  #memoryLast: Record<string, unknown> | undefined;
   #cycle = 0;
   #lastSnapshotTs: number | undefined;
   #lastHistoryTs = Number.NEGATIVE_INFINITY;
@@ -386,7 +388,11 @@ export class BotSession {
 
   /** Queues the engine memory documents that changed since they were last written. */
   #noteMemory(): void {
-    for (const [k, v] of Object.entries(this.engine.memory())) {
+    // The same memory object as last time: nothing in it changed (engines hand out a new object on a change).
+    const memory = this.engine.memory();
+    if (memory === this.#memoryLast) return;
+    this.#memoryLast = memory;
+    for (const [k, v] of Object.entries(memory)) {
       // The object noted last time: unchanged (engines hand out the same object while it is; a fleet serialised
       // every bot's memory on every decision).
       if (this.#memoryNoted.get(k) === v) continue;
