@@ -175,6 +175,11 @@ async function steadyState(n: number, bars: number): Promise<BenchResult[]> {
     { name: `week.n${n}.bar_p50`, value: percentile(sorted, 50), unit: `ms (all ${n} bots, one bar)` },
     { name: `week.n${n}.bar_p99`, value: percentile(sorted, 99), unit: `ms (all ${n} bots, one bar)` },
     { name: `week.n${n}.bar_max`, value: sorted[sorted.length - 1] as number, unit: 'ms' },
+    {
+      name: `week.n${n}.bars_over_100ms`,
+      value: sorted.filter((ms) => ms > 100).length,
+      unit: `of ${bars} bars (p99 ≤ 100 ms allows ${bars - 1 - Math.floor(0.99 * bars)})`,
+    },
     { name: `week.n${n}.rss`, value: mib(mem.rss), unit: 'MiB' },
     { name: `week.n${n}.heap_total`, value: mib(mem.heapTotal), unit: 'MiB (committed JS heap)' },
     { name: `week.n${n}.heap_used`, value: mib(mem.heapUsed), unit: 'MiB' },
