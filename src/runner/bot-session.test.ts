@@ -143,4 +143,22 @@ describe('BotSession account reads (simulator view and generation)', () => {
     assert.ok(fills > 10, `fills: ${fills}`);
     assert.ok(a.port.reads < b.port.reads, `reads with the view ${a.port.reads}, without ${b.port.reads}`);
   });
+
+  it('buffers writes from the first one after a take; a failed commit puts them back in front', () => {
+    const { session } = open(true).bot;
+    session.takeWrites();
+    assert.equal(session.hasWrites(), false);
+    assert.deepEqual(session.takeWrites().journal, [], 'a take with nothing written is empty');
+    session.journal(1, 'command', { n: 1 });
+    assert.equal(session.hasWrites(), true);
+    const first = session.takeWrites();
+    assert.equal(session.hasWrites(), false);
+    session.journal(2, 'command', { n: 2 });
+    session.restoreWrites(first);
+    assert.deepEqual(
+      session.takeWrites().journal.map((j) => j.ts),
+      [1, 2],
+    );
+    assert.equal(session.hasWrites(), false);
+  });
 });

@@ -124,7 +124,16 @@ export class BotSession {
     this.#o.liquidationPrice(this.account as AccountState, marketIndex);
   /** The series every decision cycle counts, labelled once (bot-series.ts). */
   readonly #series: BotSeries;
-  #writes = emptyWrites();
+  /**
+   * Writes buffered since the runner last took them; made on the first write after a take (#writes), so a bot
+   * whose bar wrote nothing keeps no empty buffers alive between bars (a fleet's bars promoted them).
+   */
+  #pending: PendingWrites | undefined;
+
+  get #writes(): PendingWrites {
+    this.#pending ??= emptyWrites();
+    return this.#pending;
+  }
   readonly #known = new Map<number, Order>();
   #verdictKey = '';
   /** The engine memory last written (JSON per key), to write only what changed. */
@@ -187,15 +196,15 @@ export class BotSession {
 
   /** Hands over the buffered writes (the runner commits them). */
   takeWrites(): PendingWrites {
-    const w = this.#writes;
-    this.#writes = emptyWrites();
+    const w = this.#pending ?? emptyWrites();
+    this.#pending = undefined;
     return w;
   }
 
   /** Puts writes back in front after a failed commit, so nothing is lost. */
   restoreWrites(w: PendingWrites): void {
     const now = this.#writes;
-    this.#writes = {
+    this.#pending = {
       journal: [...w.journal, ...now.journal],
       fills: [...w.fills, ...now.fills],
       orders: new Map([...w.orders, ...now.orders]),
@@ -208,7 +217,8 @@ export class BotSession {
   }
 
   hasWrites(): boolean {
-    const w = this.#writes;
+    const w = this.#pending;
+    if (w === undefined) return false;
     return (
       w.journal.length + w.fills.length + w.orders.size + w.verdicts.length + w.events.length > 0 ||
       w.snapshot !== undefined ||
