@@ -5,6 +5,8 @@ import { feeFor } from './fees.ts';
 import { getMarket } from './markets.ts';
 import { divCeil, divFloor, formatInt, parseDecimal, toInt } from './precision.ts';
 import {
+  isCountBelow,
+  isCountOf,
   isOnStep,
   isOnTick,
   priceOnTick,
@@ -95,6 +97,25 @@ describe('rounding', () => {
   it('rejects signed sizes', () => {
     assert.throws(() => roundSizeToStep(-1n, 10n), /unsigned/);
     assert.equal(roundSizeToStep(19n, 10n), 10n);
+  });
+
+  it('counts of a unit compared in numbers answer as BigInt does, across 2^53 (property)', () => {
+    const around = (n: bigint) => fc.bigInt({ min: n - 3n, max: n + 3n });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 40 }),
+        fc.constantFrom(1n, 100n, 10_000_000n, 1_000_000_000n, 10n ** 30n),
+        fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 60n }), around(2n ** 53n), fc.constant(0n)),
+        (count, unit, other) => {
+          const exact = BigInt(count) * unit;
+          for (const value of [exact, exact + 1n, exact - 1n, other]) {
+            assert.equal(isCountOf(value, count, unit), value === exact, `${value} vs ${count} × ${unit}`);
+            assert.equal(isCountBelow(count, unit, value), exact < value, `${count} × ${unit} < ${value}`);
+          }
+        },
+      ),
+      { seed: 13, numRuns: 2000 },
+    );
   });
 });
 

@@ -48,11 +48,20 @@ export function ticksOnTick(price: number, tick: bigint, side: Side): number {
 /**
  * Whether `value === BigInt(count) * unit`, answered in numbers where that is exact (the product a safe
  * integer: then a `value` at or past 2^53 converts to at least 2^53 and cannot compare equal), else by BigInt.
- * Saves the two BigInts a comparison would otherwise make.
+ * Saves the two BigInts a comparison would otherwise make (the grid ladder compares every level it lays).
  */
-export function isCountOf(value: bigint, count: number, unit: bigint, unitNum: number): boolean {
-  const product = count * unitNum;
+export function isCountOf(value: bigint, count: number, unit: bigint): boolean {
+  const product = count * Number(unit);
   return Number.isSafeInteger(product) ? Number(value) === product : value === BigInt(count) * unit;
+}
+
+/** Whether `BigInt(count) * unit < limit`, in numbers where that is exact (both sides safe integers). */
+export function isCountBelow(count: number, unit: bigint, limit: bigint): boolean {
+  const product = count * Number(unit);
+  const l = Number(limit);
+  return Number.isSafeInteger(product) && Number.isSafeInteger(l)
+    ? product < l
+    : BigInt(count) * unit < limit;
 }
 
 /** Float size (sign ignored) → step-aligned integer size (BASE precision), rounded down. */

@@ -22,7 +22,7 @@
  * outside it, a bid may only buy back a short (up to flat) and an ask only sell down a long.
  */
 import type { MarketSpec } from '../../domain/markets.ts';
-import { isCountOf, stepsOnStep, ticksOnTick } from '../../domain/rounding.ts';
+import { isCountBelow, isCountOf, stepsOnStep, ticksOnTick } from '../../domain/rounding.ts';
 import type { DesiredOrder } from '../../domain/snapshot.ts';
 import { unitProduct } from '../../domain/unit-products.ts';
 import { type Lattice, levelAbove, levelBelow, levelPrice } from './lattice.ts';
@@ -100,18 +100,9 @@ function reusable(
   ) {
     return undefined;
   }
-  const { stepSize, tickSize } = market;
-  return isCountOf(r.base, steps, stepSize, Number(stepSize)) &&
-    isCountOf(r.price, ticks, tickSize, Number(tickSize))
+  return isCountOf(r.base, steps, market.stepSize) && isCountOf(r.price, ticks, market.tickSize)
     ? r
     : undefined;
-}
-
-/** `BigInt(steps) * step < min`, in numbers where that is exact (both sides safe integers). */
-function isCountBelow(steps: number, step: bigint, min: bigint): boolean {
-  const product = steps * Number(step);
-  const m = Number(min);
-  return Number.isSafeInteger(product) && Number.isSafeInteger(m) ? product < m : BigInt(steps) * step < min;
 }
 
 function side(
