@@ -4,8 +4,9 @@
  * liquidation check), mostly with nothing changed in between; the exact BigInt margin is then computed once.
  *
  * Valid while every input computeMargin reads is the same: the collateral, the position objects (the ledger
- * replaces a position on every change, never mutates it), and per position its market's oracle and cumulative
- * funding (also replaced, never mutated). Market specs do not change during a run.
+ * replaces a position on every change, never mutates it), and per position its market's oracle (the float the
+ * exact price is made from, so no exact price need be made to check) and cumulative funding (replaced, never
+ * mutated). Market specs do not change during a run.
  */
 import type { PerpPositionState } from './ledger.ts';
 import type { MarginFigures } from './margin.ts';
@@ -15,7 +16,7 @@ export interface MarginMemo {
   /** The inputs, in the first `count` slots (the arrays are reused when the memo is refilled). */
   count: number;
   positions: PerpPositionState[];
-  oracles: bigint[];
+  oracles: number[];
   cumulative: unknown[];
   figures: MarginFigures | undefined;
   /**
@@ -28,7 +29,7 @@ export interface MarginMemo {
 }
 
 export interface MemoMarket {
-  oracle: bigint;
+  oracleNum: number;
   cumulative: unknown;
 }
 
@@ -49,7 +50,7 @@ export function currentMemo(
     let same = true;
     for (const p of positions.values()) {
       const m = marketOf(p.marketIndex);
-      if (memo.positions[i] !== p || memo.oracles[i] !== m.oracle || memo.cumulative[i] !== m.cumulative) {
+      if (memo.positions[i] !== p || memo.oracles[i] !== m.oracleNum || memo.cumulative[i] !== m.cumulative) {
         same = false;
         break;
       }
@@ -75,7 +76,7 @@ export function currentMemo(
   for (const p of positions.values()) {
     const m = marketOf(p.marketIndex);
     fresh.positions[i] = p;
-    fresh.oracles[i] = m.oracle;
+    fresh.oracles[i] = m.oracleNum;
     fresh.cumulative[i] = m.cumulative;
     i++;
   }

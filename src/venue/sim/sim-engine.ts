@@ -32,6 +32,7 @@ import {
   type MarginInputs,
   meetsMaintenanceWithBuffer,
 } from './margin.ts';
+import { liquidationPriceInDoubles } from './margin-doubles.ts';
 import { currentMemo, type MarginMemo } from './margin-memo.ts';
 import { barPath, encounterDistance, type MakerFillRule, participationCap, quoteOf } from './matching.ts';
 import { QueueModel, type QueueModelParams } from './queue-model.ts';
@@ -141,20 +142,20 @@ export class SimEngine {
   protected liquidationPriceOf(sub: SimSubaccount, marketIndex: number): bigint | undefined {
     const memo = this.memoOf(sub);
     if (memo.liquidationStamp[marketIndex] !== memo.stamp) {
-      memo.liquidationPrices[marketIndex] = liquidationPrice(this.marginInputs(sub), marketIndex);
+      // the same integer in doubles where it is provably exact (almost always), else in BigInt
+      const fast = liquidationPriceInDoubles(sub.collateral, sub.positions, this.marketOf, marketIndex);
+      memo.liquidationPrices[marketIndex] = Number.isNaN(fast)
+        ? liquidationPrice(this.marginInputs(sub), marketIndex)
+        : fast < 0
+          ? undefined
+          : BigInt(fast);
       memo.liquidationStamp[marketIndex] = memo.stamp;
     }
     return memo.liquidationPrices[marketIndex];
   }
 
-  private readonly pricedMarket = (marketIndex: number): SimMarket => {
-    const m = this.marketOf(marketIndex);
-    this.ensurePrices(m);
-    return m;
-  };
-
   private memoOf(sub: SimSubaccount): MarginMemo {
-    sub.marginMemo = currentMemo(sub.marginMemo, sub.collateral, sub.positions, this.pricedMarket);
+    sub.marginMemo = currentMemo(sub.marginMemo, sub.collateral, sub.positions, this.marketOf);
     return sub.marginMemo;
   }
 

@@ -10,6 +10,7 @@ import type { L2Book } from '../port.ts';
 import type { FundingClock } from './funding-clock.ts';
 import type { CumulativeFunding, PerpPositionState } from './ledger.ts';
 import { computeMargin, type MarginFigures, type MarginInputs } from './margin.ts';
+import { marginInDoubles, oracleInteger } from './margin-doubles.ts';
 import type { MarginMemo } from './margin-memo.ts';
 import { bidAskAround } from './matching.ts';
 
@@ -126,7 +127,7 @@ function rebuildShadow(sub: SimSubaccount, marketOf: (marketIndex: number) => Si
 export function refreshPrices(m: SimMarket, spreadNum: bigint): void {
   if (!m.pricesDirty) return;
   m.mark = BigInt(Math.round(m.markNum * 1e6));
-  m.oracle = BigInt(Math.round(m.oracleNum * 1e6));
+  m.oracle = BigInt(oracleInteger(m.oracleNum));
   const q = bidAskAround(m.mark, m.spec.tickSize, spreadNum);
   m.bid = q.bid;
   m.ask = q.ask;
@@ -164,6 +165,9 @@ export function marginOf(
   marketOf: (marketIndex: number) => SimMarket,
   ensurePrices: (m: SimMarket) => void,
 ): MarginFigures {
+  // the same integers in doubles where they are provably exact (almost always), else in BigInt
+  const fast = marginInDoubles(sub.collateral, sub.positions, marketOf);
+  if (fast !== undefined) return fast;
   const inputs: MarginInputs = {
     collateral: sub.collateral,
     positions: [...sub.positions.values()],

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { getMarket, type MarketSpec } from '../../domain/markets.ts';
+import { emptyPosition, type PerpPositionState } from './ledger.ts';
+import { computeMargin, liquidationPrice, type MarginFigures, type MarginInputs } from './margin.ts';
+import {
+  type DoublesMarket,
+  liquidationPriceInDoubles,
+  marginInDoubles,
+  oracleInteger,
+} from './margin-doubles.ts';
+
+/** Two markets: one without a size premium, one with (imf), so both margin-ratio paths are taken. */
+const SPECS: MarketSpec[] = [
+  getMarket('SOL-PERP', { marginRatioInitial: 1000, marginRatioMaintenance: 500, imfFactor: 0 }),
+  getMarket('BTC-PERP', { marginRatioInitial: 500, marginRatioMaintenance: 300, imfFactor: 450 }),
+];
+
+interface Case {
+  collateral: bigint;
+  positions: PerpPositionState[];
+  markets: DoublesMarket[];
+}
+
+const int = (max: bigint) => fc.bigInt({ min: -max, max });
+// sizes spread over magnitudes, so both small accounts and the limits are reached
+const scaled = (maxDigits: number) =>
+  fc
+    .tuple(fc.integer({ min: 0, max: maxDigits }), fc.bigInt({ min: -999n, max: 999n }))
+    .map(([digits, lead]) => lead * 10n ** BigInt(digits));
+
+const positionArb = (marketIndex: number) =>
+  fc
+    .record({
+      base: fc.oneof(scaled(13), int(2n ** 50n)),
+      quoteAsset: fc.oneof(scaled(12), int(2n ** 50n)),
+      openBids: fc.oneof(
+        fc.constant(0n),
+        scaled(12).map((v) => (v < 0n ? -v : v)),
+      ),
+      openAsks: fc.oneof(
+        fc.constant(0n),
+        scaled(12).map((v) => (v > 0n ? -v : v)),
+      ),
+      openOrders: fc.integer({ min: 0, max: 32 }),
+      last: int(10n ** 12n),
+    })
+    .map(
+      (r): PerpPositionState => ({
+        ...emptyPosition(marketIndex, r.last),
+        base: r.base,
+        quoteAsset: r.quoteAsset,
+        quoteEntry: r.quoteAsset,
+        quoteBreakEven: r.quoteAsset,
+        openBids: r.openBids,
+        openAsks: r.openAsks,
+        openOrders: r.openOrders,
+      }),
+    );
+
+const caseArb: fc.Arbitrary<Case> = fc
+  .record({
+    collateral: fc.oneof(scaled(12), int(2n ** 50n)),
+    held: fc.subarray([0, 1], { minLength: 0 }),
+    positions: fc.tuple(positionArb(0), positionArb(1)),
+    oracles: fc.tuple(
+      fc.double({ min: 1e-6, max: 2e6, noNaN: true }),
+      fc.double({ min: 1e-6, max: 2e6, noNaN: true }),
+    ),
+    cumulative: fc.tuple(int(10n ** 13n), int(10n ** 13n), int(10n ** 13n), int(10n ** 13n)),
+  })
+  .map((r) => ({
+    collateral: r.collateral,
+    positions: r.held.map((i) => r.positions[i]),
+    markets: SPECS.map((spec, i) => ({
+      spec,
+      oracleNum: Math.max(r.oracles[i], 1e-6),
+      cumulative: { long: r.cumulative[2 * i], short: r.cumulative[2 * i + 1] },
+    })),
+  }));
+
+function bigIntInputs(c: Case): MarginInputs {
+  return {
+    collateral: c.collateral,
+    positions: c.positions,
+    oraclePrice: (i) => BigInt(oracleInteger(c.markets[i].oracleNum)),
+    market: (i) => c.markets[i].spec,
+    cumulativeFunding: (i) => c.markets[i].cumulative,
+  };
+}
+
+const positionsOf = (c: Case) => new Map(c.positions.map((p) => [p.marketIndex, p]));
+/** The figures as a plain object (the doubles' figures are a class with getters). */
+const plain = (f: MarginFigures): MarginFigures => (f as { toJSON?: () => MarginFigures }).toJSON?.() ?? f;
+
+/** Every input below 2^40 and prices below $100k: the doubles must answer (and agree). */
+const modest = (c: Case): boolean =>
+  [c.collateral, ...c.positions.flatMap((p) => [p.base, p.quoteAsset, p.openBids, p.openAsks])].every(
+    (v) => v < 2n ** 40n && v > -(2n ** 40n),
+  ) && c.markets.every((m) => m.oracleNum < 1e5);
+
+describe('margin in doubles: the BigInt path’s integers, or none', () => {
+  it('margin figures equal computeMargin’s wherever the doubles answer, and they answer for ordinary accounts', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const fast = marginInDoubles(c.collateral, positionsOf(c), (i) => c.markets[i]);
+        if (fast === undefined) {
+          assert.ok(!modest(c), 'an ordinary account must not need the BigInt path');
+          return;
+        }
+        answered++;
+        assert.deepEqual(plain(fast), computeMargin(bigIntInputs(c)));
+      }),
+      { numRuns: 20_000 },
+    );
+    assert.ok(answered > 4_000, `the doubles answered only ${answered} of 20,000`);
+  });
+
+  it('the liquidation price equals liquidationPrice’s wherever the doubles answer', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: 0, max: 1 }), (c, marketIndex) => {
+        const fast = liquidationPriceInDoubles(
+          c.collateral,
+          positionsOf(c),
+          (i) => c.markets[i],
+          marketIndex,
+        );
+        const exact = liquidationPrice(bigIntInputs(c), marketIndex);
+        if (Number.isNaN(fast)) {
+          // a dust position's price may lie beyond any price (a quotient too large), or below zero
+          const ordinary = modest(c) && exact !== undefined && exact < 2n ** 48n;
+          assert.ok(!ordinary, 'an ordinary account must not need the BigInt path');
+          return;
+        }
+        answered++;
+        assert.equal(fast < 0 ? undefined : BigInt(fast), exact);
+      }),
+      { numRuns: 20_000 },
+    );
+    assert.ok(answered > 4_000, `the doubles answered only ${answered} of 20,000`);
+  });
+
+  it('a figure read twice is the same BigInt, and the lazy figures list every field computeMargin returns', () => {
+    const c: Case = {
+      collateral: 1_000_000_000n,
+      positions: [
+        { ...emptyPosition(0, 0n), base: 5_000_000_000n, quoteAsset: -750_000_000n, openOrders: 3 },
+      ],
+      markets: SPECS.map((spec) => ({ spec, oracleNum: 151.234567, cumulative: { long: 0n, short: 0n } })),
+    };
+    const fast = marginInDoubles(c.collateral, positionsOf(c), (i) => c.markets[i]) as MarginFigures;
+    assert.equal(fast.totalCollateral, fast.totalCollateral);
+    const exact = computeMargin(bigIntInputs(c));
+    assert.deepEqual(Object.keys(plain(fast)).sort(), Object.keys(exact).sort());
+    assert.equal(exact.totalCollateral, 1_006_172_835n);
+    assert.deepEqual(plain(fast), exact);
+  });
+
+  it('inputs beyond 2^48 and more than 8 positions take the BigInt path', () => {
+    const markets = SPECS.map((spec) => ({ spec, oracleNum: 100, cumulative: { long: 0n, short: 0n } }));
+    const huge = new Map([[0, { ...emptyPosition(0, 0n), base: 2n ** 49n }]]);
+    assert.equal(
+      marginInDoubles(0n, huge, (i) => markets[i]),
+      undefined,
+    );
+    assert.ok(Number.isNaN(liquidationPriceInDoubles(0n, huge, (i) => markets[i], 0)));
+    assert.equal(
+      marginInDoubles(2n ** 60n, new Map(), (i) => markets[i]),
+      undefined,
+    );
+    const many = new Map(
+      Array.from(
+        { length: 9 },
+        (_, i) => [i, { ...emptyPosition(i % 2, 0n), base: 1_000_000_000n }] as const,
+      ),
+    );
+    assert.equal(
+      marginInDoubles(1_000_000n, many, (i) => markets[i % 2]),
+      undefined,
+    );
+  });
+});
