@@ -79,6 +79,43 @@ describe('PnL book', () => {
   });
 });
 
+describe('equity in doubles', () => {
+  it('is the BigInt sum, to the micro-USDC, after any trades and funding (NaN only beyond 2^48)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            buy: fc.boolean(),
+            base: fc.oneof(fc.bigInt({ min: 1n, max: 50n * B }), fc.bigInt({ min: 1n, max: 2n ** 50n })),
+            price: fc.bigInt({ min: 1n, max: 5_000_000_000n }),
+            funding: fc.bigInt({ min: -(10n ** 9n), max: 10n ** 9n }),
+          }),
+          { minLength: 0, maxLength: 40 },
+        ),
+        fc.bigInt({ min: 0n, max: 10n ** 12n }),
+        fc.bigInt({ min: 1n, max: 5_000_000_000n }),
+        (trades, deposit, oracle) => {
+          const b = new PnlBook();
+          for (const t of trades) {
+            b.onEvent(fill(t.buy ? 'buy' : 'sell', t.base, t.price));
+            const funding = { marketIndex: 0, amount: t.funding };
+            b.onEvent({ type: 'funding', ts: 0, subaccountId: 0, payment: funding } as never);
+          }
+          const exact = deposit + b.realized() + b.unrealized(() => oracle) + b.funding - b.fees;
+          const fast = b.equityInDoubles(Number(deposit), () => Number(oracle));
+          if (Number.isNaN(fast)) {
+            const parts = [b.base(0), b.cash, b.fees, b.funding, b.realized(), b.unrealized(() => oracle)];
+            const big = parts.some((v) => v >= 2n ** 46n || v <= -(2n ** 46n));
+            assert.ok(big, `NaN for an ordinary book (${exact})`);
+          } else assert.equal(BigInt(fast), exact);
+          assert.equal(b.baseUnits(0), Number(b.base(0)) / 1e9);
+        },
+      ),
+      { seed: 12, numRuns: 2000 },
+    );
+  });
+});
+
 describe('drawdown', () => {
   it('is the largest fall from a running peak, exactly', () => {
     const d = new Drawdown();

@@ -9,40 +9,67 @@
  *   unrealized = Σ (base × oracle + quoteEntry)
  * so realized + unrealized is the mark-to-market of all trading, exactly.
  */
-import { BASE_PRECISION } from '../domain/precision.ts';
+import { BASE_PRECISION, baseToNumber } from '../domain/precision.ts';
 import type { VenueEvent } from '../domain/types.ts';
+import { exactNumber, truncMulDiv } from '../venue/sim/exact-doubles.ts';
 
 interface Book {
   base: bigint;
   quoteEntry: bigint;
+  /** base and quoteEntry as exact doubles (NaN beyond 2^48), made when they change: read on every bar. */
+  baseInt: number;
+  quoteEntryInt: number;
+  /** baseToNumber(base), for the metrics. */
+  baseUnits: number;
 }
+
+/** Integers beyond this (in magnitude) send equityInDoubles to NaN (the caller then sums in BigInt). */
+const LIMIT = 2 ** 48;
+const term = (x: number): number => (x < LIMIT && x > -LIMIT ? x : Number.NaN);
 
 export class PnlBook {
   private readonly books = new Map<number, Book>();
-  /** Σ signed quote of all trades (sells +, buys −), QUOTE. */
-  cash = 0n;
-  /** Σ fees paid (rebates negative), QUOTE. */
-  fees = 0n;
-  /** Σ funding received (paid negative), QUOTE. */
-  funding = 0n;
+  #cash = 0n;
+  #fees = 0n;
+  #funding = 0n;
   fills = 0;
   makerFills = 0;
   takerFills = 0;
   liquidations = 0;
+  /** cash + funding − fees as an exact double (NaN beyond 2^48 in a part), kept as they change. */
+  #flowsInt = 0;
 
   private book(marketIndex: number): Book {
     let b = this.books.get(marketIndex);
     if (!b) {
-      b = { base: 0n, quoteEntry: 0n };
+      b = { base: 0n, quoteEntry: 0n, baseInt: 0, quoteEntryInt: 0, baseUnits: 0 };
       this.books.set(marketIndex, b);
     }
     return b;
   }
 
+  /** Σ signed quote of all trades (sells +, buys −), QUOTE. */
+  get cash(): bigint {
+    return this.#cash;
+  }
+  /** Σ fees paid (rebates negative), QUOTE. */
+  get fees(): bigint {
+    return this.#fees;
+  }
+  /** Σ funding received (paid negative), QUOTE. */
+  get funding(): bigint {
+    return this.#funding;
+  }
+
+  #flowsChanged(): void {
+    this.#flowsInt =
+      exactNumber(this.#cash, LIMIT) + exactNumber(this.#funding, LIMIT) - exactNumber(this.#fees, LIMIT);
+  }
+
   /** Trade of signed base `delta` for unsigned `quote`. */
   private trade(marketIndex: number, delta: bigint, quote: bigint): void {
     const b = this.book(marketIndex);
-    this.cash += delta > 0n ? -quote : quote;
+    this.#cash += delta > 0n ? -quote : quote;
     const signedQuote = delta > 0n ? -quote : quote; // cost basis moves by what was paid
     if (b.base === 0n || b.base > 0n === delta > 0n) {
       b.quoteEntry += signedQuote;
@@ -59,6 +86,9 @@ export class PnlBook {
     }
     b.base += delta;
     if (b.base === 0n) b.quoteEntry = 0n;
+    b.baseInt = exactNumber(b.base, LIMIT);
+    b.quoteEntryInt = exactNumber(b.quoteEntry, LIMIT);
+    b.baseUnits = baseToNumber(b.base);
   }
 
   onEvent(e: VenueEvent): void {
@@ -66,20 +96,23 @@ export class PnlBook {
       case 'filled': {
         const f = e.fill;
         this.trade(f.marketIndex, f.side === 'buy' ? f.base : -f.base, f.quote);
-        this.fees += f.fee;
+        this.#fees += f.fee;
         this.fills++;
         if (f.maker) this.makerFills++;
         else this.takerFills++;
+        this.#flowsChanged();
         break;
       }
       case 'funding':
-        this.funding += e.payment.amount;
+        this.#funding += e.payment.amount;
+        this.#flowsChanged();
         break;
       case 'liquidated': {
         const abs = e.base < 0n ? -e.base : e.base;
         this.trade(e.marketIndex, e.base, (abs * e.price) / BASE_PRECISION);
-        this.fees += e.fee;
+        this.#fees += e.fee;
         this.liquidations++;
+        this.#flowsChanged();
         break;
       }
       default:
@@ -91,10 +124,31 @@ export class PnlBook {
     return this.books.get(marketIndex)?.base ?? 0n;
   }
 
+  /** baseToNumber(base(marketIndex)), kept from the last trade. */
+  baseUnits(marketIndex: number): number {
+    return this.books.get(marketIndex)?.baseUnits ?? 0;
+  }
+
+  /**
+   * `start` + realized + unrealized + funding − fees (QUOTE) as an exact double, with `oracle` giving each
+   * market's PRICE integer as a double; NaN when a part is beyond 2^48 (then sum the BigInts). The same integer:
+   * every term is below 2^48, so each partial sum is exact (exact-doubles.ts), and truncMulDiv truncates as
+   * BigInt division does.
+   */
+  equityInDoubles(start: number, oracle: (marketIndex: number) => number): number {
+    let equity = start + this.#flowsInt;
+    for (const [i, b] of this.books) {
+      equity -= b.quoteEntryInt;
+      if (b.base !== 0n)
+        equity += term(truncMulDiv(b.baseInt, oracle(i), Number(BASE_PRECISION))) + b.quoteEntryInt;
+    }
+    return equity;
+  }
+
   realized(): bigint {
     let entry = 0n;
     for (const b of this.books.values()) entry += b.quoteEntry;
-    return this.cash - entry;
+    return this.#cash - entry;
   }
 
   /** Unrealized PnL at the given oracle prices (PRICE), rounded as Drift rounds base × price. */

@@ -106,7 +106,18 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
   let minHealth = 100;
   let minLiqDistancePct: number | null = null;
   const oracleOf = (i: number): bigint => sim.quote(i)?.oracle ?? 0n;
-  const tape = new ResearchTape(config.markets, (i) => book.base(i), oracleOf, o.events.length + 1);
+  // the same as Number(oracleOf(i)), without making the BigInt
+  const oracleIntegerOf = (i: number): number => {
+    const v = sim.oracleInteger(i);
+    return Number.isNaN(v) ? 0 : v;
+  };
+  const depositInt = Number(deposit);
+  const tape = new ResearchTape(
+    config.markets,
+    (i) => book.baseUnits(i),
+    (i) => oracleIntegerOf(i) / 1e6,
+    o.events.length + 1,
+  );
 
   const consume = (events: readonly VenueEvent[]): void => {
     if (events.length === 0) return;
@@ -193,14 +204,20 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
     const verdict = bot.verdictKind();
     verdicts[verdict]++;
     const f = sim.margin(sub);
-    const equityInt = deposit + book.realized() + book.unrealized(oracleOf) + book.funding - book.fees;
-    const equity = quoteToNumber(equityInt);
+    // the equity's integer in doubles (exact) where it fits, else in BigInt: the same number either way
+    const inDoubles = depositInt < 2 ** 48 ? book.equityInDoubles(depositInt, oracleIntegerOf) : Number.NaN;
+    const equityInt = Number.isNaN(inDoubles)
+      ? deposit + book.realized() + book.unrealized(oracleOf) + book.funding - book.fees
+      : BigInt(inDoubles);
+    const equity = Number.isNaN(inDoubles) ? quoteToNumber(equityInt) : inDoubles / 1e6;
     drawdown.push(equityInt);
     if (f.leverage > maxLeverage) maxLeverage = f.leverage;
     if (f.health < minHealth) minHealth = f.health;
     const base = book.base(primary.marketIndex);
-    const q = sim.quote(primary.marketIndex);
-    const mark = q ? priceToNumber(q.mark) : ev.candle.close;
+    // the PRICE integers in doubles: priceToNumber(sim.quote(…).mark) without making the BigInts
+    const markInt = sim.markInteger(primary.marketIndex);
+    const priced = !Number.isNaN(markInt);
+    const mark = priced ? markInt / 1e6 : ev.candle.close;
     tape.onBar(ts, ev.candle.open, equity, mark, verdict, bot.dailyLossActive());
     let liqPrice: number | null = null;
     if (base !== 0n) {
@@ -230,7 +247,7 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
       const figures = {
         ts,
         mark,
-        oracle: q ? priceToNumber(q.oracle) : ev.candle.close,
+        oracle: priced ? sim.oracleInteger(primary.marketIndex) / 1e6 : ev.candle.close,
         base: baseToNumber(base),
         collateral: quoteToNumber(f.initialTotalCollateral),
         equity,

@@ -6,7 +6,7 @@
  */
 import type { VerdictKind } from '../../domain/intent.ts';
 import type { MarketSpec } from '../../domain/markets.ts';
-import { baseToNumber, priceToNumber, quoteToNumber } from '../../domain/precision.ts';
+import { quoteToNumber } from '../../domain/precision.ts';
 import type { VenueEvent } from '../../domain/types.ts';
 import { computeResearchMetrics } from './compute.ts';
 import { tradingDate } from './daily.ts';
@@ -18,15 +18,18 @@ export class ResearchTape {
   readonly #dailyLossDates = new Set<string>();
   readonly #rows: MetricsTimelineBuilder;
   readonly #markets: readonly MarketSpec[];
-  readonly #base: (marketIndex: number) => bigint;
-  readonly #oracle: (marketIndex: number) => bigint;
+  readonly #base: (marketIndex: number) => number;
+  readonly #oracle: (marketIndex: number) => number;
   #startPrice = Number.NaN;
 
-  /** `base` and `oracle` read the run's books and the venue's oracle (exact integers) at a bar's end. */
+  /**
+   * `base` and `oracle` read the run's books and the venue's oracle at a bar's end, in units and USD (the exact
+   * integers as the report shows them: baseToNumber, priceToNumber).
+   */
   constructor(
     markets: readonly MarketSpec[],
-    base: (marketIndex: number) => bigint,
-    oracle: (marketIndex: number) => bigint,
+    base: (marketIndex: number) => number,
+    oracle: (marketIndex: number) => number,
     expectedBars = 1024,
   ) {
     this.#rows = new MetricsTimelineBuilder(expectedBars);
@@ -58,16 +61,16 @@ export class ResearchTape {
       ts,
       equity,
       mark,
-      oracle: priceToNumber(this.#oracle(primary.marketIndex)),
-      base: baseToNumber(this.#base(primary.marketIndex)),
+      oracle: this.#oracle(primary.marketIndex),
+      base: this.#base(primary.marketIndex),
       verdict,
     };
     if (this.#markets.length > 1) {
       const legs: Record<string, { base: number; oracle: number }> = {};
       for (const m of this.#markets) {
         legs[m.symbol] = {
-          base: baseToNumber(this.#base(m.marketIndex)),
-          oracle: priceToNumber(this.#oracle(m.marketIndex)),
+          base: this.#base(m.marketIndex),
+          oracle: this.#oracle(m.marketIndex),
         };
       }
       row.legs = legs;

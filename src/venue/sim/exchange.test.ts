@@ -335,3 +335,21 @@ describe('generation', () => {
     assert.equal(ex.generation, g, 'reads leave it');
   });
 });
+
+describe('prices as integers in doubles', () => {
+  it('markInteger and oracleInteger are Number() of the BigInt prices, and NaN before the first bar', () => {
+    const ex = new SimExchange({ markets: [SOL] });
+    assert.ok(Number.isNaN(ex.markInteger(0)) && Number.isNaN(ex.oracleInteger(0)));
+    assert.equal(ex.quote(0), undefined);
+    let ts = T0;
+    // prices with binary noise in their last digits (x.xxxxxx5 and the like round as the BigInt path rounds)
+    for (const close of [100, 99.9999995, 0.0000015, 151.2345675, 12345.678901, 3.3000005]) {
+      ex.onBar(0, { ...flat(ts, close), oracleClose: close * 1.0001, oracleStale: false }, MINUTE);
+      const q = ex.quote(0);
+      assert.ok(q);
+      assert.equal(ex.markInteger(0), Number(q.mark));
+      assert.equal(ex.oracleInteger(0), Number(q.oracle));
+      ts += MINUTE;
+    }
+  });
+});

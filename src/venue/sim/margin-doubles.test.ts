@@ -8,7 +8,7 @@ import {
   type DoublesMarket,
   liquidationPriceInDoubles,
   marginInDoubles,
-  oracleInteger,
+  priceInteger,
 } from './margin-doubles.ts';
 
 /** Two markets: one without a size premium, one with (imf), so both margin-ratio paths are taken. */
@@ -84,7 +84,7 @@ function bigIntInputs(c: Case): MarginInputs {
   return {
     collateral: c.collateral,
     positions: c.positions,
-    oraclePrice: (i) => BigInt(oracleInteger(c.markets[i].oracleNum)),
+    oraclePrice: (i) => BigInt(priceInteger(c.markets[i].oracleNum)),
     market: (i) => c.markets[i].spec,
     cumulativeFunding: (i) => c.markets[i].cumulative,
   };

@@ -49,13 +49,13 @@ const isActive = (p: PerpPositionState): boolean =>
 /** What these functions read of a market: the simulator's SimMarket has it all. */
 export interface DoublesMarket {
   spec: MarketSpec;
-  /** The oracle in USD, a float: its PRICE integer is oracleInteger() of it (as the simulator's BigInt price). */
+  /** The oracle in USD, a float: its PRICE integer is priceInteger() of it (as the simulator's BigInt price). */
   oracleNum: number;
   cumulative: CumulativeFunding;
 }
 
-/** The PRICE integer of a float price, as the simulator makes its exact prices (state.ts refreshPrices). */
-export const oracleInteger = (oracleNum: number): number => Math.round(oracleNum * 1e6);
+/** The PRICE integer of a float price (mark or oracle), as the simulator makes its exact prices (refreshPrices). */
+export const priceInteger = (usd: number): number => Math.round(usd * 1e6);
 
 /** One position's integers as doubles, NaN where one is out of range. */
 interface PositionNumbers {
@@ -139,7 +139,7 @@ export function marginInDoubles(
     fundingPnl += x.funding;
     probe += x.funding;
     if (!isActive(p)) continue;
-    const price = oracleInteger(m.oracleNum);
+    const price = priceInteger(m.oracleNum);
     probe += probeOf(x, price);
     const spec = m.spec;
     const allBids = x.base + x.openBids;
@@ -331,7 +331,7 @@ export function liquidationPriceInDoubles(
     if (!isActive(p)) continue;
     const m = marketOf(p.marketIndex);
     const x = numbersOf(p, m.cumulative);
-    const px = oracleInteger(m.oracleNum);
+    const px = priceInteger(m.oracleNum);
     probe += probeOf(x, px);
     // maintenance weight 100%: the pnl with funding in full
     totalCollateral += pricePnlOf(x, px) + x.funding;

@@ -9,6 +9,7 @@ import { accountStateOf, toAccountState, toPosition } from './account-state.ts';
 import { modelBook } from './depth.ts';
 import type { PerpPositionState } from './ledger.ts';
 import type { MarginFigures } from './margin.ts';
+import { priceInteger } from './margin-doubles.ts';
 import { SimEngine } from './sim-engine.ts';
 import type { SimSubaccount } from './state.ts';
 
@@ -142,6 +143,21 @@ export class SimReads extends SimEngine {
     if (!m || Number.isNaN(m.markNum)) return undefined;
     this.ensurePrices(m);
     return { mark: m.mark, oracle: m.oracle, bid: m.bid, ask: m.ask };
+  }
+
+  /**
+   * A market's mark and oracle as their PRICE integers in doubles: Number(quote(market).mark) and
+   * Number(quote(market).oracle), exactly, without making the BigInts (the backtest reads them on every bar).
+   * NaN before the market's first bar (where quote() is undefined).
+   */
+  markInteger(marketIndex: number): number {
+    const m = this.marketOf(marketIndex);
+    return Number.isNaN(m.markNum) ? Number.NaN : priceInteger(m.markNum);
+  }
+
+  oracleInteger(marketIndex: number): number {
+    const m = this.marketOf(marketIndex);
+    return Number.isNaN(m.markNum) ? Number.NaN : priceInteger(m.oracleNum);
   }
 
   /**

@@ -10,7 +10,7 @@ import type { L2Book } from '../port.ts';
 import type { FundingClock } from './funding-clock.ts';
 import type { CumulativeFunding, PerpPositionState } from './ledger.ts';
 import { computeMargin, type MarginFigures, type MarginInputs } from './margin.ts';
-import { marginInDoubles, oracleInteger } from './margin-doubles.ts';
+import { marginInDoubles, priceInteger } from './margin-doubles.ts';
 import type { MarginMemo } from './margin-memo.ts';
 import { bidAskAround } from './matching.ts';
 
@@ -126,8 +126,8 @@ function rebuildShadow(sub: SimSubaccount, marketOf: (marketIndex: number) => Si
 /** Refreshes a market's exact prices from its floats (only when something bigint needs them). */
 export function refreshPrices(m: SimMarket, spreadNum: bigint): void {
   if (!m.pricesDirty) return;
-  m.mark = BigInt(Math.round(m.markNum * 1e6));
-  m.oracle = BigInt(oracleInteger(m.oracleNum));
+  m.mark = BigInt(priceInteger(m.markNum));
+  m.oracle = BigInt(priceInteger(m.oracleNum));
   const q = bidAskAround(m.mark, m.spec.tickSize, spreadNum);
   m.bid = q.bid;
   m.ask = q.ask;
