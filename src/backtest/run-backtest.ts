@@ -5,7 +5,7 @@
  */
 
 import type { BotConfig } from '../config/bot-config.ts';
-import type { MarketEventSeq } from '../data/event-tape.ts';
+import { EventTape, type MarketEventSeq } from '../data/event-tape.ts';
 import { eventTime } from '../data/merge.ts';
 import type { MarketEvent } from '../data/types.ts';
 import type { VerdictKind } from '../domain/intent.ts';
@@ -64,11 +64,18 @@ function scanEvents(
 ): { estimated: Record<string, number>; primaryBars: number } {
   const estimated: Record<string, number> = {};
   let primaryBars = 0;
+  const count = (market: string, oracleStale: boolean, knownAt: number): void => {
+    if (oracleStale) estimated[market] = (estimated[market] ?? 0) + 1;
+    if (market === primary && (warmupUntil === undefined || knownAt >= warmupUntil)) primaryBars++;
+  };
+  // a tape answers by column (a year's bars need not be built twice)
+  if (events instanceof EventTape) {
+    events.forEachBar(count);
+    return { estimated, primaryBars };
+  }
   for (let k = 0; k < events.length; k++) {
     const e = events.at(k) as MarketEvent;
-    if (e.type !== 'bar') continue;
-    if (e.candle.oracleStale) estimated[e.market] = (estimated[e.market] ?? 0) + 1;
-    if (e.market === primary && (warmupUntil === undefined || eventTime(e) >= warmupUntil)) primaryBars++;
+    if (e.type === 'bar') count(e.market, e.candle.oracleStale === true, eventTime(e));
   }
   return { estimated, primaryBars };
 }

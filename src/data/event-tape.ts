@@ -47,6 +47,19 @@ export class EventTape implements MarketEventSeq {
     return { type: 'bar', market: s.market, candle: s.bars.candle(row), intervalMs: s.intervalMs };
   }
 
+  /**
+   * Each bar's market, whether its oracle was not observed (Candle.oracleStale) and when it becomes known
+   * (merge.ts eventTime), in tape order, without building the bar: a backtest's pre-pass over a year.
+   */
+  forEachBar(fn: (market: string, oracleStale: boolean, knownAt: number) => void): void {
+    for (let k = 0; k < this.length; k++) {
+      const s = this.#streams[this.#stream[k]];
+      if (s.kind !== 'bar') continue;
+      const row = this.#row[k];
+      fn(s.market, s.bars.oracleStale?.[row] === 2, s.bars.ts[row] + s.intervalMs);
+    }
+  }
+
   /** When event i becomes known (merge.ts eventTime), without building it. */
   timeAt(i: number): number {
     const s = this.#streams[this.#stream[i]];

@@ -31,7 +31,7 @@ import { decideGrid, type GridState, initialGridState } from '../strategies/grid
 import { volatilityResponse } from '../strategies/grid/volatility.ts';
 import { accountFigures, exposureOf, type MarketExposure } from './account-figures.ts';
 import { DayStartEquity, type DayStartMemory } from './day-start-equity.ts';
-import { type GridTrigger, gridTrigger, type LastDecision } from './grid-trigger.ts';
+import { type GridTrigger, type GridTriggerConfig, gridTrigger, type LastDecision } from './grid-trigger.ts';
 import { LiveOrdersRecord } from './live-orders-record.ts';
 import { type ManualControls, manualVerdict } from './manual-controls.ts';
 import { type PlanInputs, QuietPlan } from './quiet-plan.ts';
@@ -127,6 +127,9 @@ export class GridBot {
   /** The last verdict, for observers between decisions. */
   lastVerdict: Verdict | undefined;
 
+  /** The trigger's settings with the policy they were made from (asked on every bar; made once per policy). */
+  #triggerConfig: (GridTriggerConfig & { from: ExecutionPolicy }) | undefined;
+
   /** `range`: a shared range to read instead of owning one; it must use `setup.grid`'s percentiles and weights. */
   constructor(setup: GridBotSetup, range?: RangeSource) {
     this.setup = setup;
@@ -160,11 +163,14 @@ export class GridBot {
     this.venueEventPending = true;
   }
 
-  /** The range the curve is laid on: the fixed one when configured, else the blended percentile range. */
-  private rangeInput(): { lo: number; hi: number } | undefined {
+  /**
+   * The range the curve is laid on: the fixed one when configured, else the blended percentile range (the range
+   * object itself: read at once, never kept, so no copy per bar).
+   */
+  private rangeInput(): { readonly lo: number; readonly hi: number } | undefined {
     const fixed = this.setup.grid.range;
     if (fixed) return fixed;
-    return Number.isNaN(this.range.lo) ? undefined : { lo: this.range.lo, hi: this.range.hi };
+    return Number.isNaN(this.range.lo) ? undefined : this.range;
   }
 
   /**
@@ -208,12 +214,22 @@ export class GridBot {
         nextTimerTs: this.nextTimer(),
       },
       last,
-      {
-        cadenceMs: this.setup.execution.cadenceSec * 1000,
-        heartbeatMs: this.setup.heartbeatMs ?? 300_000,
-        requoteThresholdBps: this.setup.execution.requoteThresholdBps,
-      },
+      this.#triggerConfigNow(),
     );
+  }
+
+  /** The trigger's settings, made again only when the setup's execution policy or heartbeat changed (a reload). */
+  #triggerConfigNow(): GridTriggerConfig {
+    const { execution, heartbeatMs = 300_000 } = this.setup;
+    const kept = this.#triggerConfig;
+    if (kept?.from === execution && kept.heartbeatMs === heartbeatMs) return kept;
+    this.#triggerConfig = {
+      from: execution,
+      cadenceMs: execution.cadenceSec * 1000,
+      heartbeatMs,
+      requoteThresholdBps: execution.requoteThresholdBps,
+    };
+    return this.#triggerConfig;
   }
 
   /**

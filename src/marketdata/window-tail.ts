@@ -15,6 +15,7 @@
  * in a 1W one.
  */
 import type { SampleRing } from './sample-ring.ts';
+import { selectRank } from './select-rank.ts';
 import { SortedRun } from './sorted-run.ts';
 
 /** A refill aims to find about this many times the values it wants (see `reach`). */
@@ -203,33 +204,6 @@ export class WindowTail {
   }
 }
 
-/**
- * Reorders a[0..n) so that a[t] is its t-th smallest value, with no larger value before it and no smaller one
- * after it (quickselect, Hoare partition around a median of three).
- */
-function selectRank(a: Float64Array, n: number, t: number): void {
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const pivot = medianOf3(a[lo], a[(lo + hi) >>> 1], a[hi]);
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const swap = a[i];
-        a[i++] = a[j];
-        a[j--] = swap;
-      }
-    }
-    // a[lo..j] ≤ pivot, a[i..hi] ≥ pivot, and whatever lies between equals the pivot
-    if (t <= j) hi = j;
-    else if (t >= i) lo = i;
-    else return;
-  }
-}
-
 /** Sorts a[from..to) ascending: insertion sort when short (a native sort's call costs more), else natively. */
 function sortRange(a: Float64Array, from: number, to: number): void {
   if (to - from > 32) {
@@ -242,8 +216,4 @@ function sortRange(a: Float64Array, from: number, to: number): void {
     for (; j > from && a[j - 1] > v; j--) a[j] = a[j - 1];
     a[j] = v;
   }
-}
-
-function medianOf3(a: number, b: number, c: number): number {
-  return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
 }

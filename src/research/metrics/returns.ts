@@ -3,6 +3,8 @@
  * collateral, so the first bar's move counts. Crypto trades every hour of the year: a year is 365 days.
  */
 
+import { selectRank } from '../../marketdata/select-rank.ts';
+
 export const YEAR_MS = 365 * 86_400_000;
 
 export interface ReturnStats {
@@ -17,11 +19,12 @@ export interface ReturnStats {
 /** Median spacing of the timestamps (the bar interval, or the sampled interval), ms; 0 for < 2 points. */
 export function medianSpacing(ts: ArrayLike<number>): number {
   if (ts.length < 2) return 0;
-  // A typed array sorts numerically in native code: a year of bars in milliseconds, not a comparator call each.
   const d = new Float64Array(ts.length - 1);
   for (let i = 1; i < ts.length; i++) d[i - 1] = ts[i] - ts[i - 1];
-  d.sort();
-  return d[Math.floor(d.length / 2)];
+  // the one rank read, selected in linear time (sorting a year of spacings took ~20 ms)
+  const mid = Math.floor(d.length / 2);
+  selectRank(d, d.length, mid);
+  return d[mid];
 }
 
 /**
