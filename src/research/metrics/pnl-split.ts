@@ -10,6 +10,7 @@
  * matching of buys to sells. A timeline thinned with --sample still adds up (each trade is valued at the first
  * kept row at or after it); the split is just coarser.
  */
+import type { LegFigures } from './metrics-timeline.ts';
 import type { MetricsInput } from './types.ts';
 
 /** Per timeline row, by column (a year of 1-minute rows as objects was ~50 MB of the run's peak memory). */
@@ -18,36 +19,67 @@ export interface PnlSplit {
   trend: Float64Array;
 }
 
-/** One entry per timeline row: the grid and trend PnL earned in the interval that row closes. */
+/** A market's oracle at a row: its leg's in a spread run (NaN when the row lacks the leg), else the row's. */
+const oracleAt = (legs: LegFigures | undefined, market: string, rowOracle: number): number =>
+  legs?.[market]?.oracle ?? (legs ? Number.NaN : rowOracle);
+
+/**
+ * One entry per timeline row: the grid and trend PnL earned in the interval that row closes.
+ *
+ * Markets are numbered as they are first seen, and their positions and last oracles kept in arrays (a Map walked
+ * with `for…of` made an entry and a closure per row: 100 MB of garbage over a year of 1-minute rows). The sums
+ * run in the same order as over a Map of positions in first-trade order, so every float is what it was.
+ */
 export function pnlSplit(input: Pick<MetricsInput, 'timeline' | 'trades'>): PnlSplit {
   const { timeline, trades } = input;
-  const position = new Map<string, number>();
-  const lastOracle = new Map<string, number>();
+  const indexOf = new Map<string, number>();
+  const names: string[] = [];
+  const position: number[] = [];
+  const lastOracle: (number | undefined)[] = [];
+  /** Markets with a position entry, in the order of their first trade (the Map's insertion order). */
+  const held: number[] = [];
+  const market = (name: string): number => {
+    let k = indexOf.get(name);
+    if (k === undefined) {
+      k = names.length;
+      indexOf.set(name, k);
+      names.push(name);
+      position.push(Number.NaN); // NaN: no position entry yet
+      lastOracle.push(undefined);
+    }
+    return k;
+  };
   const out: PnlSplit = {
     grid: new Float64Array(timeline.length),
     trend: new Float64Array(timeline.length),
   };
-  let k = 0;
+  let t = 0;
   for (let i = 0; i < timeline.length; i++) {
     const legs = timeline.legs(i);
     const rowOracle = timeline.oracle[i];
     const rowTs = timeline.ts[i];
-    const oracleOf = (market: string): number => legs?.[market]?.oracle ?? (legs ? Number.NaN : rowOracle);
     let trend = 0;
-    for (const [market, base] of position) {
+    for (let h = 0; h < held.length; h++) {
+      const k = held[h];
+      const base = position[k];
       if (base === 0) continue;
-      const now = oracleOf(market);
-      trend += base * (now - (lastOracle.get(market) ?? now));
+      const now = oracleAt(legs, names[k], rowOracle);
+      trend += base * (now - (lastOracle[k] ?? now));
     }
     let grid = 0;
-    for (; k < trades.length && trades[k].ts <= rowTs; k++) {
-      const t = trades[k];
-      const size = t.side === 'buy' ? t.base : -t.base;
-      grid += size * (oracleOf(t.market) - t.price);
-      position.set(t.market, (position.get(t.market) ?? 0) + size);
+    for (; t < trades.length && trades[t].ts <= rowTs; t++) {
+      const trade = trades[t];
+      const size = trade.side === 'buy' ? trade.base : -trade.base;
+      grid += size * (oracleAt(legs, trade.market, rowOracle) - trade.price);
+      const k = market(trade.market);
+      if (Number.isNaN(position[k])) {
+        position[k] = 0;
+        held.push(k);
+      }
+      position[k] += size;
     }
-    if (legs) for (const [m, leg] of Object.entries(legs)) lastOracle.set(m, leg.oracle);
-    else for (const m of position.keys()) lastOracle.set(m, rowOracle);
+    if (legs) for (const m in legs) lastOracle[market(m)] = legs[m].oracle;
+    else for (let h = 0; h < held.length; h++) lastOracle[held[h]] = rowOracle;
     out.grid[i] = grid;
     out.trend[i] = trend;
   }
