@@ -5,7 +5,7 @@ import type { Verdict, VerdictKind } from '../domain/intent.ts';
 import type { Order } from '../domain/types.ts';
 import { defaultRiskLimits } from '../risk/limits.ts';
 import { SimExchange } from '../venue/sim/exchange.ts';
-import { bar, flat, limit, MINUTE, SOL, sol, T0, usd } from '../venue/sim/test-helpers.ts';
+import { bar, flat, limit, MINUTE, SOL, sol, T0, usd } from '../venue/sim/test-support/fixtures.ts';
 import { InvariantMonitor, MAX_BARS_OVER_CAP } from './invariants.ts';
 
 const risk = {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { testAccount } from '../domain/test-support/accounts.ts';
 import type { AccountState, Order } from '../domain/types.ts';
 import { SimExchange } from '../venue/sim/exchange.ts';
-import { flat, limit, MINUTE, SOL, T0, usd } from '../venue/sim/test-helpers.ts';
+import { flat, limit, MINUTE, SOL, T0, usd } from '../venue/sim/test-support/fixtures.ts';
 import { keepAccount } from './kept-account.ts';
 
 const order = (orderId: number): Order => ({

@@ -5,7 +5,7 @@ import { baseToInt, baseToNumber, priceToNumber } from '../../domain/precision.t
 import type { OrderParams } from '../../domain/types.ts';
 import { DEFAULT_DEPTH, depthWithin, modelBook, nextVolumePerHour } from './depth.ts';
 import { SimExchange } from './exchange.ts';
-import { HOUR, T0, usd } from './test-helpers.ts';
+import { HOUR, T0, usd } from './test-support/fixtures.ts';
 
 const KMNO = getMarket('KMNO-PERP');
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VenueEvent } from '../../domain/types.ts';
 import { SimExchange } from './exchange.ts';
-import { bar, flat, HOUR, limit, MINUTE, SOL, sol, T0, usd } from './test-helpers.ts';
+import { bar, flat, HOUR, limit, MINUTE, SOL, sol, T0, usd } from './test-support/fixtures.ts';
 
 const fills = (ev: readonly VenueEvent[]) => ev.flatMap((e) => (e.type === 'filled' ? [e] : []));
 

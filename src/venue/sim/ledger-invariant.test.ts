@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { OrderCommand, VenueEvent } from '../../domain/types.ts';
 import { SimExchange } from './exchange.ts';
-import { bar, limit, SOL, T0, usd } from './test-helpers.ts';
+import { bar, limit, SOL, T0, usd } from './test-support/fixtures.ts';
 
 const BAR = 15 * 60_000;
 

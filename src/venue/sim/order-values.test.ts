@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Order } from '../../domain/types.ts';
 import { SimExchange } from './exchange.ts';
-import { bar, flat, limit, MINUTE, SOL, T0, usd } from './test-helpers.ts';
+import { bar, flat, limit, MINUTE, SOL, T0, usd } from './test-support/fixtures.ts';
 
 /** Every order object read, with a deep copy taken when it was read. */
 class Handed {

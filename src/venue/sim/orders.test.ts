@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SimExchange } from './exchange.ts';
-import { flat, limit, SOL, sol, T0, usd } from './test-helpers.ts';
+import { flat, limit, SOL, sol, T0, usd } from './test-support/fixtures.ts';
 
 function setup(deposit = 10_000) {
   const ex = new SimExchange({ markets: [SOL], spreadBps: 10 });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { VenueEvent } from '../../domain/types.ts';
 import { SimExchange, type SimExchangeOptions } from './exchange.ts';
 import { shareOfPathBeyond } from './matching.ts';
-import { bar, flat, limit, MINUTE, SOL, sol, T0, usd } from './test-helpers.ts';
+import { bar, flat, limit, MINUTE, SOL, sol, T0, usd } from './test-support/fixtures.ts';
 
 /** The market opens at 102, so bids at or below 100 rest. */
 function setup(o: Partial<SimExchangeOptions> = {}) {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { venueContractSuite } from '../../../test/venue-contract.ts';
 import type { VenueEvent } from '../../domain/types.ts';
 import { SimVenue } from './sim-venue.ts';
-import { flat, limit, MINUTE, SOL, T0, usd } from './test-helpers.ts';
+import { flat, limit, MINUTE, SOL, T0, usd } from './test-support/fixtures.ts';
 
 venueContractSuite('SimVenue', async () => {
   const venue = new SimVenue({ markets: [SOL], spreadBps: 2 });

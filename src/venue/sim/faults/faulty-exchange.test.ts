@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SimExchange } from '../exchange.ts';
-import { flat, limit, MINUTE, SOL, T0, usd } from '../test-helpers.ts';
+import { flat, limit, MINUTE, SOL, T0, usd } from '../test-support/fixtures.ts';
 import { type FaultConfig, NO_FAULTS } from './fault-config.ts';
 import { FaultyExchange } from './faulty-exchange.ts';
 

@@ -1,7 +1,7 @@
 /** Shared fixtures for the simulator's tests: a market with round numbers and bar/order builders. */
-import type { Candle } from '../../data/types.ts';
-import { getMarket, type MarketSpec } from '../../domain/markets.ts';
-import type { OrderParams } from '../../domain/types.ts';
+import type { Candle } from '../../../data/types.ts';
+import { getMarket, type MarketSpec } from '../../../domain/markets.ts';
+import type { OrderParams } from '../../../domain/types.ts';
 
 /** SOL-PERP with fees that make hand computation easy: taker 10 bps, maker rebate 2 bps. */
 export const SOL: MarketSpec = getMarket('SOL-PERP', { takerFeeBps: 10, makerFeeBps: -2 });
