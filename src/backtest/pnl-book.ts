@@ -132,10 +132,12 @@ export class PnlBook {
   /**
    * `start` + realized + unrealized + funding − fees (QUOTE) as an exact double, with `oracle` giving each
    * market's PRICE integer as a double; NaN when a part is beyond 2^48 (then sum the BigInts). The same integer:
-   * every term is below 2^48, so each partial sum is exact (exact-doubles.ts), and truncMulDiv truncates as
-   * BigInt division does.
+   * every term is below 2^48 and there are 4 + 3 per market (at most 8 markets here; a backtest trades one or
+   * two), so each partial sum stays below 2^53 and is exact; truncMulDiv truncates as BigInt division does
+   * (exact-doubles.ts).
    */
   equityInDoubles(start: number, oracle: (marketIndex: number) => number): number {
+    if (this.books.size > 8) return Number.NaN;
     let equity = start + this.#flowsInt;
     for (const [i, b] of this.books) {
       equity -= b.quoteEntryInt;
