@@ -70,6 +70,67 @@ describe('ladder memo', () => {
     );
   });
 
+  it('keeps the ladder across level crossings only where building it again gives the same orders', () => {
+    // a price wandering a few levels at a time with the position held for stretches: the starts move alone, which
+    // is where the memo keeps the ladder without building (ladder.ts SideReach)
+    const walk = fc.array(
+      fc.record({
+        // mostly a level or two; now and then far, past the curve's flat ends (where a scan ends at its start)
+        move: fc.oneof(
+          fc.integer({ min: -3, max: 3 }),
+          fc.integer({ min: -3, max: 3 }),
+          fc.integer({ min: -14, max: 14 }),
+        ),
+        wiggle: fc.double({ min: -0.4, max: 0.4, noNaN: true }),
+        fill: fc.oneof(fc.constant(0), fc.constant(0), fc.constant(0), fc.constantFrom(-1, -0.5, 0.5, 1)),
+        // the position set at the band's edge (the curve's extent) now and then: where a scan ends at the cap
+        edge: fc.oneof(fc.constant(undefined), fc.constant(undefined), fc.constantFrom(-1, 1)),
+        spreadBps: fc.constantFrom(1, 2, 2, 80),
+      }),
+      { minLength: 1, maxLength: 60 },
+    );
+    fc.assert(
+      fc.property(
+        walk,
+        fc.constantFrom('stepwise', 'linear'),
+        fc.constantFrom('bounded', 'infinity'),
+        fc.constantFrom(3, 8),
+        fc.constantFrom(0.5, 0.01),
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        (moves, curve, rangeMode, liveLevelsPerSide, baseSizePerLevel, start) => {
+          const params = mustParseGridParams({
+            levels: 8,
+            stepPct: 0.5,
+            baseSizePerLevel,
+            curve,
+            rangeMode,
+            liveLevelsPerSide,
+          });
+          const memo = new LadderMemo();
+          const range = { lo: 142, hi: 158 };
+          let withMemo: GridState = initialGridState();
+          let without: GridState = initialGridState();
+          let level = 0;
+          let position = Math.round(start * 100) / 100;
+          for (const m of moves) {
+            level += m.move;
+            position = m.edge === undefined ? position + m.fill : m.edge * 8 * baseSizePerLevel;
+            // levels are 0.5% apart: a mark between two of them, nudged around inside its zone
+            const mark = 150 * 1.005 ** (level + 0.5 + m.wiggle);
+            const half = m.spreadBps / 20_000;
+            const snap = snapshotAt(mark, { bid: mark * (1 - half), ask: mark * (1 + half) });
+            const a = decideGrid(snap, range, { base: position }, params, SOL, withMemo, memo);
+            const b = decideGrid(snap, range, { base: position }, params, SOL, without);
+            assert.deepStrictEqual(a.ladder, b.ladder);
+            withMemo = a.state;
+            without = b.state;
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it('reuses the ladder when nothing it is built from moved, and builds again when one input did', () => {
     const params = mustParseGridParams({ levels: 8, stepPct: 0.5, baseSizePerLevel: 0.5 });
     const memo = new LadderMemo();

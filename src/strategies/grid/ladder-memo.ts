@@ -9,6 +9,7 @@
 import type { MarketSpec } from '../../domain/markets.ts';
 import type { DesiredOrder } from '../../domain/snapshot.ts';
 import type { LaidCurve } from './curve.ts';
+import type { LadderReach, SideReach } from './ladder.ts';
 import type { Lattice } from './lattice.ts';
 
 /** What a ladder is built from, but its `target` function: the curve and lattice stand for it. */
@@ -47,12 +48,14 @@ function sameCurve(a: LaidCurve, b: LaidCurve): boolean {
   );
 }
 
-function sameKey(a: LadderKey, b: LadderKey): boolean {
+const sameKey = (a: LadderKey, b: LadderKey): boolean =>
+  a.bidFrom === b.bidFrom && a.askFrom === b.askFrom && sameButStarts(a, b);
+
+/** Equal but perhaps for the levels the two sides start from. */
+function sameButStarts(a: LadderKey, b: LadderKey): boolean {
   return (
     a.lattice === b.lattice &&
     a.market === b.market &&
-    a.bidFrom === b.bidFrom &&
-    a.askFrom === b.askFrom &&
     same(a.position, b.position) &&
     same(a.minBase, b.minBase) &&
     same(a.maxBase, b.maxBase) &&
@@ -86,20 +89,58 @@ function sameOrders(a: readonly DesiredOrder[], b: readonly DesiredOrder[]): boo
   return true;
 }
 
+function unknown(r: SideReach): void {
+  r.from = Number.NaN;
+  r.stop = Number.NaN;
+  r.last = Number.NaN;
+}
+
+/** Whether one side, scanned from `start` instead of `reach.from`, gives the same orders (ladder.ts sideHoldsFrom). */
+export type SideHolds = (dir: 'buy' | 'sell', reach: SideReach, start: number) => boolean;
+
 export class LadderMemo {
   #key: LadderKey | undefined;
   #ladder: DesiredOrder[] = [];
+  /** What the kept ladder's scans saw (its `from`s follow the starts the kept ladder was last handed out for). */
+  #reach: LadderReach = {
+    bid: { from: 0, stop: 0, last: 0 },
+    ask: { from: 0, stop: 0, last: 0 },
+  };
 
   /**
    * The ladder for `key`: the kept one when the key is the last one's, else `build()` (then kept). A build
    * equal order for order to the kept ladder hands the kept array back: the key is wider than the ladder (the
    * price crossing a level whose target the position already holds moves `bidFrom` and adds no order — most
    * of a year's level crossings), and the array's identity is what the engine's quiet-plan memo checks. The
-   * build is handed the kept ladder to take its equal orders from (buildLadder's `reuse`).
+   * build is handed the kept ladder to take its equal orders from (buildLadder's `reuse`), and fills in what its
+   * scans saw (`reach`). With `holds`, a key that moved only its starts keeps the ladder without building when
+   * both sides hold from the new starts (ladder.ts SideReach): a level crossed without a fill, mostly.
    */
-  ladder(key: LadderKey, build: (reuse: readonly DesiredOrder[]) => DesiredOrder[]): DesiredOrder[] {
-    if (this.#key !== undefined && sameKey(this.#key, key)) return this.#ladder;
-    const built = build(this.#ladder);
+  ladder(
+    key: LadderKey,
+    build: (reuse: readonly DesiredOrder[], reach: LadderReach) => DesiredOrder[],
+    holds?: SideHolds,
+  ): DesiredOrder[] {
+    const kept = this.#key;
+    if (kept !== undefined && sameKey(kept, key)) return this.#ladder;
+    const reach = this.#reach;
+    // only the starts moved (a level crossed, no fill): the kept ladder stands if both sides hold from the new ones
+    if (
+      kept !== undefined &&
+      holds !== undefined &&
+      sameButStarts(kept, key) &&
+      holds('buy', reach.bid, key.bidFrom) &&
+      holds('sell', reach.ask, key.askFrom)
+    ) {
+      reach.bid.from = key.bidFrom;
+      reach.ask.from = key.askFrom;
+      this.#key = key;
+      return this.#ladder;
+    }
+    // unknown until the build fills it in (a build that does not leaves NaN, and nothing holds against NaN)
+    unknown(reach.bid);
+    unknown(reach.ask);
+    const built = build(this.#ladder, reach);
     if (!sameOrders(built, this.#ladder)) this.#ladder = built;
     this.#key = key;
     return this.#ladder;

@@ -56,21 +56,111 @@ export interface LadderSpec {
 const MAX_SCAN = 4_000;
 
 /**
+ * What one side's scan saw (buildLadder's `reach`): it started at level `from`, would have stopped at `last` had
+ * nothing happened, and first did something (placed an order, or ended the scan) at `stop`, or nothing at all up
+ * to `last` (then `stop` is `last`). Every level strictly between `from` and `stop` was quiet (levelIsQuiet), and
+ * a quiet level changes nothing the scan carries on with (no order is counted, and the shares are reckoned from
+ * the orders placed so far). So a scan starting anywhere from `stop` to `from`, or beyond `from` across quiet
+ * levels only, with the same `last`, arrives at `stop` as this one did and gives the same orders
+ * (sideHoldsFrom): most level crossings without a fill move a start over levels where the position already
+ * holds the curve's target.
+ */
+export interface SideReach {
+  from: number;
+  stop: number;
+  last: number;
+}
+
+export interface LadderReach {
+  bid: SideReach;
+  ask: SideReach;
+}
+
+/**
  * Appends the ladder to `out` (bids nearest first, then asks nearest first) and returns it. `reuse`: an earlier
  * ladder whose order objects are taken where one is equal in every field to the order at the same place (orders
  * are values): most ladders a grid builds equal its last one, and making each order's object and BigInts again
- * was most of the garbage of a decision that sends nothing.
+ * was most of the garbage of a decision that sends nothing. `reach`, when given, is filled with what each
+ * side's scan saw (SideReach).
  */
 export function buildLadder(
   spec: LadderSpec,
   market: MarketSpec,
   out: DesiredOrder[] = [],
   reuse: readonly DesiredOrder[] = [],
+  reach?: LadderReach,
 ): DesiredOrder[] {
   if (!(spec.bid > 0) || !(spec.ask > 0)) return out;
-  side(spec, market, 'buy', out, reuse);
-  side(spec, market, 'sell', out, reuse);
+  side(spec, market, 'buy', out, reuse, reach?.bid);
+  side(spec, market, 'sell', out, reuse, reach?.ask);
   return out;
+}
+
+/** The level a side's scan starts at: the highest below the ask (bids), the lowest above the bid (asks). */
+const scanStart = (spec: LadderSpec, buy: boolean): number =>
+  buy ? levelBelow(spec.lattice, spec.ask) : levelAbove(spec.lattice, spec.bid);
+
+/** The last level a side's scan from `from` looks at (it always looks at `from` itself). */
+const scanEnd = (spec: LadderSpec, buy: boolean, from: number): number =>
+  buy
+    ? Math.min(from, Math.max(spec.flatBelow, from - MAX_SCAN))
+    : Math.max(from, Math.min(spec.flatAbove, from + MAX_SCAN));
+
+/** The position the side wants once level j has traded: the curve's target, capped by the band, clipped. */
+function wantAt(spec: LadderSpec, buy: boolean, j: number): number {
+  const cap = buy ? spec.maxBase : spec.minBase;
+  let want = spec.target(j);
+  if (buy ? want > cap : want < cap) want = cap;
+  // outside a bounded range an order may only bring the position back towards flat
+  if (isOutside(spec, j) && (buy ? want > 0 : want < 0)) want = 0;
+  return want;
+}
+
+const isOutside = (spec: LadderSpec, j: number): boolean =>
+  spec.clip !== undefined && (j < spec.clip.loIdx || j > spec.clip.hiIdx);
+
+/** Whole steps the side's orders up to a level must add to take the position to `want` (0 when none). */
+function stepsTo(spec: LadderSpec, buy: boolean, want: number, stepSize: bigint): number {
+  const gap = buy ? want - spec.position : spec.position - want;
+  return gap > 0 ? stepsOnStep(gap, stepSize) : 0;
+}
+
+/**
+ * Whether level j, met by a scan that has placed nothing yet, places nothing and does not end the scan (the
+ * same tests side() makes there).
+ */
+export function levelIsQuiet(spec: LadderSpec, market: MarketSpec, dir: 'buy' | 'sell', j: number): boolean {
+  const buy = dir === 'buy';
+  const want = wantAt(spec, buy, j);
+  const cumulative = stepsTo(spec, buy, want, market.stepSize);
+  if (cumulative > 0 && !isCountBelow(cumulative, market.stepSize, market.minOrderSize)) return false;
+  return !(want === (buy ? spec.maxBase : spec.minBase) && cumulative === 0);
+}
+
+/** Levels crossed outward that sideHoldsFrom checks one by one; further, the side is built again. */
+const MAX_OUTWARD = 64;
+
+/**
+ * Whether this side, scanned from `start` instead of `reach.from` (everything else in `spec` as when `reach` was
+ * filled), gives the same orders (SideReach says why).
+ */
+export function sideHoldsFrom(
+  spec: LadderSpec,
+  market: MarketSpec,
+  dir: 'buy' | 'sell',
+  reach: SideReach,
+  start: number,
+): boolean {
+  const buy = dir === 'buy';
+  if (Number.isNaN(reach.from) || scanEnd(spec, buy, start) !== reach.last) return false;
+  const step = buy ? 1 : -1;
+  // inward: the new start lies on the stretch the scan passed quietly (or is the stop itself)
+  if (buy ? start <= reach.from : start >= reach.from) return buy ? start >= reach.stop : start <= reach.stop;
+  if (Math.abs(start - reach.from) > MAX_OUTWARD) return false;
+  for (let j = reach.from + step; buy ? j <= start : j >= start; j += step) {
+    if (!levelIsQuiet(spec, market, dir, j)) return false;
+  }
+  return true;
 }
 
 /**
@@ -111,38 +201,39 @@ function side(
   dir: 'buy' | 'sell',
   out: DesiredOrder[],
   reuse: readonly DesiredOrder[],
+  reach: SideReach | undefined,
 ): void {
-  const { lattice, position: q, clip } = spec;
+  const { lattice } = spec;
   const { tickSize, stepSize, minOrderSize } = market;
   const buy = dir === 'buy';
   const live = buy ? spec.liveBids : spec.liveAsks;
   const cap = buy ? spec.maxBase : spec.minBase;
-  let j = buy ? levelBelow(lattice, spec.ask) : levelAbove(lattice, spec.bid);
+  let j = scanStart(spec, buy);
   // the first level is always looked at (the price may already be past the flat stretch)
-  const last = buy
-    ? Math.min(j, Math.max(spec.flatBelow, j - MAX_SCAN))
-    : Math.max(j, Math.min(spec.flatAbove, j + MAX_SCAN));
+  const last = scanEnd(spec, buy, j);
+  if (reach !== undefined) {
+    reach.from = j;
+    reach.last = last;
+    // nothing done before `last` (or no level looked at, with no live levels): the stop is the scan's end
+    reach.stop = live > 0 ? last : j;
+  }
   // Sizes are counted in whole steps as numbers (exact: stepsOnStep keeps them below 2^53) and become BASE
   // BigInts only for an order that may be emitted: most levels scanned add nothing, and a BigInt per level
   // scanned was the largest share of the garbage a decision made.
   let emitted = 0; // steps the nearer orders of this side add up to
   let emittedCount = 0;
   for (; emittedCount < live && (buy ? j >= last : j <= last); j += buy ? -1 : 1) {
-    let want = spec.target(j);
-    if (buy ? want > cap : want < cap) want = cap;
-    const outside = clip !== undefined && (j < clip.loIdx || j > clip.hiIdx);
-    // outside a bounded range an order may only bring the position back towards flat
-    if (outside && (buy ? want > 0 : want < 0)) want = 0;
-    const gap = buy ? want - q : q - want;
-    const cumulative = gap > 0 ? stepsOnStep(gap, stepSize) : 0;
+    const want = wantAt(spec, buy, j);
+    const cumulative = stepsTo(spec, buy, want, stepSize);
     const steps = cumulative - emitted;
     if (steps > 0 && !isCountBelow(steps, stepSize, minOrderSize)) {
+      if (reach !== undefined && emittedCount === 0) reach.stop = j;
       const raw = levelPrice(lattice, j);
       const ticks = ticksOnTick(raw, tickSize, dir);
       if (!(raw > 0) || ticks <= 0) return;
       emitted = cumulative;
       emittedCount++;
-      const reduceOnly = spec.reduceOnly || outside;
+      const reduceOnly = spec.reduceOnly || isOutside(spec, j);
       const kept = reusable(reuse, out.length, dir, emittedCount, steps, ticks, reduceOnly, spec, market);
       out.push(
         kept ?? {
@@ -159,7 +250,10 @@ function side(
       );
     }
     // the band's edge is reached and everything up to it is placed: nothing further out can add
-    if (want === cap && cumulative === emitted) return;
+    if (want === cap && cumulative === emitted) {
+      if (reach !== undefined && emittedCount === 0) reach.stop = j;
+      return;
+    }
   }
 }
 

@@ -15,8 +15,8 @@ import type { DesiredOrder, MarketSnapshot } from '../../domain/snapshot.ts';
 import type { PriceRange } from '../../marketdata/blended-range.ts';
 import { normalizeIntent } from '../intent.ts';
 import { curveExtent, flatBounds, type LaidCurve, layCurve, targetAtLevel, targetAtPrice } from './curve.ts';
-import { buildLadder, sideLevels } from './ladder.ts';
-import type { LadderMemo } from './ladder-memo.ts';
+import { buildLadder, type LadderReach, type LadderSpec, sideHoldsFrom, sideLevels } from './ladder.ts';
+import type { LadderMemo, SideHolds } from './ladder-memo.ts';
 import { type Lattice, latticeFor, levelAbove, levelAtOrBelow, levelBelow } from './lattice.ts';
 import type { GridParams } from './params.ts';
 import { type GridState, layRange } from './range-exit.ts';
@@ -112,24 +112,26 @@ export function decideGrid(
     postOnly: params.postOnly,
     reduceOnly: exitsOnly,
   };
-  // `reuse`: the last ladder, whose equal orders are taken instead of made again (buildLadder)
-  const build = (reuse?: readonly DesiredOrder[]): DesiredOrder[] => {
+  // the ladder's spec, made once per decision and only when a ladder is built or checked
+  let spec: LadderSpec | undefined;
+  const ladderSpec = (): LadderSpec => {
+    if (spec !== undefined) return spec;
     const flat = flatBounds(curve);
-    return buildLadder(
-      {
-        ...common,
-        lattice,
-        target: (j) => targetAtLevel(curve, lattice, j),
-        flatBelow: flat.below,
-        flatAbove: flat.above,
-        bid: snapshot.bid,
-        ask: snapshot.ask,
-      },
-      market,
-      [],
-      reuse,
-    );
+    spec = {
+      ...common,
+      lattice,
+      target: (j) => targetAtLevel(curve, lattice, j),
+      flatBelow: flat.below,
+      flatAbove: flat.above,
+      bid: snapshot.bid,
+      ask: snapshot.ask,
+    };
+    return spec;
   };
+  // `reuse`: the last ladder, whose equal orders are taken instead of made again (buildLadder)
+  const build = (reuse?: readonly DesiredOrder[], reach?: LadderReach): DesiredOrder[] =>
+    buildLadder(ladderSpec(), market, [], reuse, reach);
+  const holds: SideHolds = (dir, reach, start) => sideHoldsFrom(ladderSpec(), market, dir, reach, start);
   let ladder: DesiredOrder[] = [];
   // a ladder needs a bid and an ask (buildLadder builds none without); the memo only ever sees priced markets
   if (mark > 0 && snapshot.bid > 0 && snapshot.ask > 0) {
@@ -146,6 +148,7 @@ export function decideGrid(
               market,
             },
             build,
+            holds,
           );
   }
 
