@@ -11,7 +11,7 @@
  */
 import { BASE_PRECISION, baseToNumber } from '../domain/precision.ts';
 import type { VenueEvent } from '../domain/types.ts';
-import { exactNumber, truncMulDiv } from '../venue/sim/exact-doubles.ts';
+import { bounded, exactNumber, truncMulDiv } from '../venue/sim/exact-doubles.ts';
 
 interface Book {
   base: bigint;
@@ -25,7 +25,7 @@ interface Book {
 
 /** Integers beyond this (in magnitude) send equityInDoubles to NaN (the caller then sums in BigInt). */
 const LIMIT = 2 ** 48;
-const term = (x: number): number => (x < LIMIT && x > -LIMIT ? x : Number.NaN);
+const term = (x: number): number => bounded(x, LIMIT);
 
 export class PnlBook {
   private readonly books = new Map<number, Book>();

@@ -77,8 +77,8 @@ export function truncMulDiv(n: number, m: number, d: number): number {
   return n < 0 !== m < 0 ? 0 - q : q;
 }
 
+/** `x` when below `limit` in magnitude, else NaN (a sum's term kept inside the bound its exactness rests on). */
+export const bounded = (x: number, limit: number): number => (x < limit && x > -limit ? x : Number.NaN);
+
 /** A bigint as a double when it is exact and below `limit` in magnitude, else NaN. */
-export function exactNumber(v: bigint, limit = EXACT_LIMIT): number {
-  const n = Number(v);
-  return n < limit && n > -limit ? n : Number.NaN;
-}
+export const exactNumber = (v: bigint, limit = EXACT_LIMIT): number => bounded(Number(v), limit);

@@ -10,7 +10,7 @@
  * compares both paths.
  */
 import type { MarketSpec } from '../../domain/markets.ts';
-import { exactNumber, floorDiv, floorMulDiv, truncMulDiv } from './exact-doubles.ts';
+import { bounded, exactNumber, floorDiv, floorMulDiv, truncMulDiv } from './exact-doubles.ts';
 import { type CumulativeFunding, type PerpPositionState, unrealizedFundingPnl } from './ledger.ts';
 import type { MarginFigures } from './margin.ts';
 
@@ -20,7 +20,7 @@ const INPUT_LIMIT = 2 ** 48;
 const MAX_POSITIONS = 8;
 
 /** A term of a sum: itself when below INPUT_LIMIT, else NaN. */
-const term = (x: number): number => (x < INPUT_LIMIT && x > -INPUT_LIMIT ? x : Number.NaN);
+const term = (x: number): number => bounded(x, INPUT_LIMIT);
 const BASE = 1e9;
 const QUOTE = 1e6;
 const MARGIN = 1e4;
