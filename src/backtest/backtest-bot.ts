@@ -13,6 +13,7 @@ import { baseToNumber, priceToNumber } from '../domain/precision.ts';
 import type { OrderCommand, VenueEvent } from '../domain/types.ts';
 import { GridBot, type GridRiskMemory } from '../engine/grid-bot.ts';
 import { SpreadBot } from '../engine/spread-bot.ts';
+import type { RangeSource } from '../marketdata/blended-range.ts';
 import type { SimExchange } from '../venue/sim/exchange.ts';
 import type { LegRow } from './report-types.ts';
 import type { TimelineExtras } from './timeline.ts';
@@ -56,19 +57,21 @@ function firstClose(events: MarketEventSeq, market: string): number {
   throw new Error(`no price data for ${market}`);
 }
 
-export function createBacktestBot(config: BotConfig, events: MarketEventSeq, spreadBps: number): BacktestBot {
+/** `range`: a grid's blended range computed elsewhere (BacktestOptions.range); ignored by the spread bot. */
+export function createBacktestBot(
+  config: BotConfig,
+  events: MarketEventSeq,
+  spreadBps: number,
+  range?: RangeSource,
+): BacktestBot {
   if (config.strategy === 'grid') {
     const market = config.markets[0];
     const grid = resolveGridSize(config, firstClose(events, market.symbol));
     let started = false;
-    const bot = new GridBot({
-      market,
-      grid,
-      execution: config.execution,
-      risk: config.risk,
-      spreadBps,
-      startTs: 0,
-    });
+    const bot = new GridBot(
+      { market, grid, execution: config.execution, risk: config.risk, spreadBps, startTs: 0 },
+      range,
+    );
     return {
       onBar(m, candle, intervalMs) {
         if (m !== market.symbol) return;

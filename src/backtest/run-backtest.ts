@@ -11,6 +11,7 @@ import type { MarketEvent } from '../data/types.ts';
 import type { VerdictKind } from '../domain/intent.ts';
 import { baseToNumber, priceToNumber, quoteToInt, quoteToNumber } from '../domain/precision.ts';
 import type { OrderCommand, VenueEvent } from '../domain/types.ts';
+import type { RangeSource } from '../marketdata/blended-range.ts';
 import { ResearchTape } from '../research/metrics/research-tape.ts';
 import { SimExchange, type SimExchangeOptions } from '../venue/sim/exchange.ts';
 import { type BacktestBot, createBacktestBot } from './backtest-bot.ts';
@@ -50,6 +51,11 @@ export interface BacktestOptions {
   queue?: SimExchangeOptions['queue'];
   /** Every decision that produced commands, in order (replay comparisons, debugging). */
   onDecision?: (ts: number, commands: readonly OrderCommand[]) => void;
+  /**
+   * A grid's blended range computed elsewhere (RangeThread, marketdata/range-thread.ts): fed every bar of the
+   * grid's market in `events`, in order, with the grid's percentiles and weights. Default: the bot's own.
+   */
+  range?: RangeSource;
 }
 
 /**
@@ -99,7 +105,7 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
   const sub = sim.createSubaccount(config.name);
   const deposit = quoteToInt(config.collateral);
   sim.deposit(sub, deposit);
-  const bot: BacktestBot = createBacktestBot(config, o.events, o.spreadBps ?? 2);
+  const bot: BacktestBot = createBacktestBot(config, o.events, o.spreadBps ?? 2, o.range);
   const primary = config.markets[0];
   const book = new PnlBook();
   const fills: ReportFill[] = [];

@@ -14,6 +14,8 @@ import { ConfigError } from '../config/config-error.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
 import type { MarketEventSeq } from '../data/index.ts';
 import { specProblems } from '../domain/markets.ts';
+import { gridRangeConfig } from '../engine/grid-bot.ts';
+import { RangeThread, rangeThreadWanted } from '../marketdata/range-thread.ts';
 import { fillModelTable, runFillModels } from '../research/fill-models/compare-fill-models.ts';
 import { fillModelName, parseFillModel, parseFillModels } from '../research/fill-models/fill-model-names.ts';
 import { formatMonteCarlo } from '../research/monte-carlo/format.ts';
@@ -97,6 +99,9 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     values['block-bars'] === undefined ? undefined : positiveInt('--block-bars', values['block-bars'], 1);
   const workers = values.workers === undefined ? undefined : positiveInt('--workers', values.workers, 1, 0);
 
+  // The grid's blended range runs on a second thread (marketdata/range-thread.ts), started now so that its
+  // start-up overlaps the reading of the files.
+  const rangeThread = config.strategy === 'grid' && rangeThreadWanted() ? RangeThread.start() : undefined;
   const inputs = await loadBacktestInputs(
     (values.data ?? []).map(parseFileArg),
     (values.funding ?? []).map(parseFileArg),
@@ -121,8 +126,13 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     if (notes.length) console.error(`note: ${r.file}: ${notes.join(', ')}`);
   }
 
+  const range =
+    config.strategy === 'grid'
+      ? rangeThread?.series(gridRangeConfig(config.grid), events, config.markets[0].symbol)
+      : undefined;
   const bar = progressBar('backtest');
   const report = runBacktest({
+    range,
     config,
     events,
     replayFunding: inputs.fundingGiven,

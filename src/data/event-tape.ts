@@ -60,6 +60,19 @@ export class EventTape implements MarketEventSeq {
     }
   }
 
+  /**
+   * Each bar of `market` in tape order as (knownAt, close), without building it: what a bot's snapshot takes as
+   * its time and mark (the blended range computed ahead of a run, range-series.ts).
+   */
+  forEachBarOf(market: string, fn: (knownAt: number, close: number) => void): void {
+    for (let k = 0; k < this.length; k++) {
+      const s = this.#streams[this.#stream[k]];
+      if (s.kind !== 'bar' || s.market !== market) continue;
+      const row = this.#row[k];
+      fn(s.bars.ts[row] + s.intervalMs, s.bars.close[row]);
+    }
+  }
+
   /** When event i becomes known (merge.ts eventTime), without building it. */
   timeAt(i: number): number {
     const s = this.#streams[this.#stream[i]];

@@ -91,7 +91,9 @@ interface Decided extends LastDecision {
 }
 
 /** The blended-range settings of a grid. */
-export function gridRangeConfig(grid: GridParams): BlendedRangeConfig {
+export function gridRangeConfig(
+  grid: Pick<GridParams, 'percentiles' | 'lookbackWeights'>,
+): BlendedRangeConfig {
   return { percentiles: grid.percentiles, weights: grid.lookbackWeights };
 }
 
