@@ -28,9 +28,10 @@ describe('range series (the blended range computed ahead)', () => {
         fc.array(fc.integer({ min: 1, max: 400_000 }), { minLength: 1, maxLength: 2500 }),
         fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 20 }),
         fc.constantFrom<[number, number]>([5, 95], [1, 99], [25, 75], [0, 100], [40, 45]),
-        fc.array(fc.constantFrom(0, 0.1, 0.35, 1).map((x): number => x), { minLength: 4, maxLength: 4 }),
-        (ticks, gaps, percentiles, w) => {
-          if (w.every((x) => x === 0)) w[0] = 1;
+        fc.array(fc.constantFrom(0, 0.1, 0.35, 1), { minLength: 4, maxLength: 4 }),
+        (ticks, gaps, percentiles, drawn) => {
+          // at least one window on
+          const w = drawn.some((x) => x > 0) ? drawn : [1, 0, 0, 0];
           const config: BlendedRangeConfig = {
             percentiles,
             weights: { '1h': w[0], '4h': w[1], '1d': w[2], '1w': w[3] },
