@@ -36,16 +36,6 @@ export interface RiskEvaluation {
   outcomes: RuleOutcome[];
 }
 
-const RULES = [
-  ruleLiquidationBuffer,
-  ruleLeverage,
-  ruleDailyLoss,
-  ruleNotional,
-  ruleFunding,
-  ruleDivergence,
-  ruleVolatility,
-] as const;
-
 /** Rules whose PAUSE means "the prices cannot be trusted": nothing may trade, not even a defense. */
 const PRICE_INTEGRITY_PAUSE = new Set(['F_divergence']);
 
@@ -93,13 +83,21 @@ function approved(inputs: RiskInputs, outcomes: RuleOutcome[]): RiskEvaluation {
 }
 
 export function evaluateRisk(inputs: RiskInputs, limits: RiskLimits): RiskEvaluation {
-  // Plain loops: this runs on every bar (the bots' risk pre-check), where map/filter chains were garbage.
-  const outcomes: RuleOutcome[] = [];
+  // Each rule called at its own site (not a loop over the rules) so that every call is monomorphic and can be
+  // inlined: this runs on every bar (the bots' risk pre-check), where the loop's one call site with seven
+  // targets cost about as much as the rules themselves. The order is the reasons' order.
+  const outcomes: RuleOutcome[] = [
+    ruleLiquidationBuffer(inputs, limits),
+    ruleLeverage(inputs, limits),
+    ruleDailyLoss(inputs, limits),
+    ruleNotional(inputs, limits),
+    ruleFunding(inputs, limits),
+    ruleDivergence(inputs, limits),
+    ruleVolatility(inputs, limits),
+  ];
   let askingReduceOnly: RiskRuleId[] | undefined;
   let tripped = false;
-  for (const rule of RULES) {
-    const o = rule(inputs, limits);
-    outcomes.push(o);
+  for (const o of outcomes) {
     if (!o.tripped) continue;
     tripped = true;
     if (o.action === 'REDUCE_ONLY') (askingReduceOnly ??= []).push(o.rule);

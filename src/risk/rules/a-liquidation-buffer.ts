@@ -8,6 +8,7 @@
 
 import {
   type AllowedRange,
+  activeAction,
   bandWithin,
   belowLimit,
   clampBand,
@@ -83,7 +84,7 @@ export function ruleLiquidationBuffer(inputs: RiskInputs, limits: RiskLimits): R
   const { account: a, snapshot: s } = inputs;
   const h = limits.hysteresisPct;
   const distance = liqDistancePct(a.positionBase, s.mark, a.liquidationPrice);
-  const wasInside = inputs.previous.active[rule] === 'REDUCE_ONLY';
+  const wasInside = activeAction(inputs, rule) === 'REDUCE_ONLY';
   const distInside = belowLimit(distance, limits.minLiqDistancePct, wasInside, h);
   const healthInside = belowLimit(a.health, limits.minHealth, wasInside, h);
 

@@ -6,6 +6,7 @@
 
 import {
   aboveLimit,
+  activeAction,
   bandExtent,
   clampOutcome,
   fmt,
@@ -19,7 +20,7 @@ import type { RiskLimits } from '../limits.ts';
 export function ruleVolatility(inputs: RiskInputs, limits: RiskLimits): RuleOutcome {
   const rule = 'V_volatility' as const;
   const vol = inputs.snapshot.vol;
-  const prev = inputs.previous.active[rule];
+  const prev = activeAction(inputs, rule);
   const h = limits.hysteresisPct;
   if (aboveLimit(vol, limits.pauseVolatility, prev === 'PAUSE', h)) {
     return {
