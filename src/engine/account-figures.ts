@@ -17,6 +17,8 @@ export interface AccountFigureInputs {
   otherNotional?: number;
   /** This market's exposure of the same account, when the caller kept it from an earlier read (exposureOf). */
   exposure?: MarketExposure;
+  /** `account.totalCollateral` in USDC, when the caller already converted it (the day's start needed it). */
+  totalCollateral?: number;
 }
 
 /** What an account holds on one market: its position and its open orders, base units. */
@@ -67,8 +69,8 @@ export function worstCaseBaseOf(account: AccountState, marketIndex: number): num
 export function accountFigures(x: AccountFigureInputs): AccountFigures {
   const { account } = x;
   const e = x.exposure ?? exposureOf(account, x.marketIndex);
-  const totalCollateral = quoteToNumber(account.totalCollateral);
-  return {
+  const totalCollateral = x.totalCollateral ?? quoteToNumber(account.totalCollateral);
+  const figures: AccountFigures = {
     positionBase: e.positionBase,
     entryPrice: e.entryPrice,
     collateral: quoteToNumber(account.collateral),
@@ -80,6 +82,8 @@ export function accountFigures(x: AccountFigureInputs): AccountFigures {
     openBidBase: e.openBidBase,
     openAskBase: e.openAskBase,
     dailyPnl: totalCollateral - x.dayStartEquity,
-    ...(x.otherNotional !== undefined ? { otherNotional: x.otherNotional } : {}),
   };
+  // set, not spread from a conditional object: this runs on every risk check
+  if (x.otherNotional !== undefined) figures.otherNotional = x.otherNotional;
+  return figures;
 }

@@ -9,7 +9,7 @@
 import type { Candle, FundingRecord } from '../data/types.ts';
 import type { ExposureBand, Verdict } from '../domain/intent.ts';
 import type { MarketSpec } from '../domain/markets.ts';
-import { baseToNumber } from '../domain/precision.ts';
+import { baseToNumber, quoteToNumber } from '../domain/precision.ts';
 import { priceOnTick } from '../domain/rounding.ts';
 import type { DesiredOrder, MarketSnapshot } from '../domain/snapshot.ts';
 import type { AccountState, OrderCommand } from '../domain/types.ts';
@@ -21,7 +21,7 @@ import { rampFactor } from '../execution/ramp-in.ts';
 import { BlendedRange, type BlendedRangeConfig, type RangeSource } from '../marketdata/blended-range.ts';
 import { MarketSnapshotBuilder } from '../marketdata/snapshot-builder.ts';
 import { evaluateRisk, type RiskEvaluation } from '../risk/governor.ts';
-import { type GovernorState, INITIAL_GOVERNOR_STATE } from '../risk/inputs.ts';
+import { type GovernorState, INITIAL_GOVERNOR_STATE, type MarketFacts } from '../risk/inputs.ts';
 import type { RiskLimits } from '../risk/limits.ts';
 import { LadderMemo } from '../strategies/grid/ladder-memo.ts';
 import { LevelFinder, makeLattice } from '../strategies/grid/lattice.ts';
@@ -131,6 +131,8 @@ export class GridBot {
 
   /** The trigger's settings with the policy they were made from (asked on every bar; made once per policy). */
   #triggerConfig: (GridTriggerConfig & { from: ExecutionPolicy }) | undefined;
+  /** The risk rules' market facts with the market they were made from. */
+  #facts: { from: GridBotSetup['market']; facts: MarketFacts } | undefined;
 
   /** `range`: a shared range to read instead of owning one; it must use `setup.grid`'s percentiles and weights. */
   constructor(setup: GridBotSetup, range?: RangeSource) {
@@ -187,7 +189,7 @@ export class GridBot {
       // gridTrigger answers this before it reads anything else, so neither the risk check nor the range is asked
       // (a fleet's fill bar is one of these for every bot). The risk check's one lasting effect is kept: it notes
       // the day's starting equity on a new day's first look.
-      if (view) this.dayStart.at(s.ts, Number(view.account.totalCollateral) / 1e6);
+      if (view) this.dayStart.at(s.ts, quoteToNumber(view.account.totalCollateral));
       return 'venue_event';
     }
     const lattice = this.gridState.lattice;
@@ -364,13 +366,14 @@ export class GridBot {
   private evaluate(view: AccountView, band: ExposureBand): RiskEvaluation {
     const { market, risk } = this.setup;
     const snapshot = this.snapshots.current;
-    const equity = Number(view.account.totalCollateral) / 1e6;
+    const equity = quoteToNumber(view.account.totalCollateral);
     const figures = accountFigures({
       account: view.account,
       marketIndex: market.marketIndex,
       liquidationPrice: view.liquidationPrice,
       dayStartEquity: this.dayStart.at(snapshot.ts, equity),
       exposure: this.#exposureOf(view.account),
+      totalCollateral: equity,
     });
     return evaluateRisk(
       {
@@ -378,7 +381,7 @@ export class GridBot {
         band,
         snapshot,
         account: figures,
-        market: { maintenanceMarginRatio: market.marginRatioMaintenance / 10_000 },
+        market: this.#marketFacts(),
         manualReduceOnly: this.manual.reduceOnly,
         previous: this.governor,
       },
@@ -386,12 +389,28 @@ export class GridBot {
     );
   }
 
+  /** The market facts the risk rules read, made again only when the setup's market changed (a reload). */
+  #marketFacts(): MarketFacts {
+    const market = this.setup.market;
+    const kept = this.#facts;
+    if (kept?.from === market) return kept.facts;
+    const facts = { maintenanceMarginRatio: market.marginRatioMaintenance / 10_000 };
+    this.#facts = { from: market, facts };
+    return facts;
+  }
+
   /** This market's exposure of `account`, summed again only when its orders or position changed. */
   #exposureOf(account: AccountState): MarketExposure {
     const marketIndex = this.setup.market.marketIndex;
-    const position = account.positions.find((p) => p.marketIndex === marketIndex);
-    const base = position?.base ?? 0n;
-    const quoteEntry = position?.quoteEntry ?? 0n;
+    let base = 0n;
+    let quoteEntry = 0n;
+    // a loop, not find() with a closure: this runs on every risk check
+    for (const p of account.positions) {
+      if (p.marketIndex !== marketIndex) continue;
+      base = p.base;
+      quoteEntry = p.quoteEntry;
+      break;
+    }
     const kept = this.#exposure;
     if (
       kept !== undefined &&
