@@ -92,6 +92,8 @@ export class BarColumnsBuilder {
   #cap: number;
   #base: Float64Array[];
   #optional: Partial<Record<OptionalField, Float64Array>> = {};
+  /** Whether any optional column exists (most files have none: then an absent field costs one comparison). */
+  #hasOptional = false;
   #stale: Uint8Array | undefined;
 
   constructor(expected = 1024) {
@@ -114,11 +116,13 @@ export class BarColumnsBuilder {
     low[i] = c.low;
     close[i] = c.close;
     volume[i] = c.volume;
-    for (const f of OPTIONAL) {
-      const v = c[f];
-      if (v !== undefined) this.#column(f)[i] = v;
-      else if (this.#optional[f] !== undefined) this.#optional[f][i] = Number.NaN;
-    }
+    // one call per field with the name written out, not a loop over OPTIONAL: the loop's `c[f]` was a keyed
+    // load with five names at one site (megamorphic), five times per row of every file read
+    this.#put('oracleOpen', c.oracleOpen, i);
+    this.#put('oracleHigh', c.oracleHigh, i);
+    this.#put('oracleLow', c.oracleLow, i);
+    this.#put('oracleClose', c.oracleClose, i);
+    this.#put('fundingRate', c.fundingRate, i);
     if (c.oracleStale !== undefined) {
       if (this.#stale === undefined) this.#stale = new Uint8Array(this.#cap);
       this.#stale[i] = c.oracleStale ? 2 : 1;
@@ -146,12 +150,22 @@ export class BarColumnsBuilder {
     });
   }
 
+  /** Bar i's value of an optional field: NaN in its column when absent (no column until some bar has it). */
+  #put(f: OptionalField, v: number | undefined, i: number): void {
+    if (v !== undefined) this.#column(f)[i] = v;
+    else if (this.#hasOptional) {
+      const col = this.#optional[f];
+      if (col !== undefined) col[i] = Number.NaN;
+    }
+  }
+
   /** A column first seen at bar i: the bars before it did not have the field. */
   #column(f: OptionalField): Float64Array {
     let col = this.#optional[f];
     if (col === undefined) {
       col = new Float64Array(this.#cap).fill(Number.NaN, 0, this.#n - 1);
       this.#optional[f] = col;
+      this.#hasOptional = true;
     }
     return col;
   }
