@@ -55,7 +55,6 @@ export class SimExchange extends SimReads {
   readonly #alignment: 'reject' | 'standardize';
   readonly #maxOpenOrders: number;
   readonly #oraclePath: number[] = [0, 0, 0, 0];
-  #generation = 0;
 
   constructor(options: SimExchangeOptions) {
     super(
@@ -78,16 +77,16 @@ export class SimExchange extends SimReads {
    * to each public mutator, whether or not anything actually changed; reads never bump it.
    */
   get generation(): number {
-    return this.#generation;
+    return this.generationCounter;
   }
 
   /** For subclasses that change state outside the public mutators (a restored snapshot). */
   protected moved(): void {
-    this.#generation++;
+    this.generationCounter++;
   }
 
   createSubaccount(name: string): number {
-    this.#generation++;
+    this.generationCounter++;
     const id = this.subs.length;
     this.subs.push({
       id,
@@ -105,7 +104,7 @@ export class SimExchange extends SimReads {
 
   deposit(subaccountId: number, amount: bigint): void {
     if (amount <= 0n) throw new RangeError(`deposit must be positive, got ${amount}`);
-    this.#generation++;
+    this.generationCounter++;
     const sub = this.sub(subaccountId);
     sub.collateral += amount;
     sub.shadowDirty = true;
@@ -114,7 +113,7 @@ export class SimExchange extends SimReads {
   /** No USDC borrowing: at most the USDC balance, and the account must still meet its initial margin. */
   withdraw(subaccountId: number, amount: bigint): WithdrawResult {
     if (amount <= 0n) return { ok: false, reason: 'InvalidOrder', detail: 'withdrawal must be positive' };
-    this.#generation++;
+    this.generationCounter++;
     const sub = this.sub(subaccountId);
     if (amount > sub.collateral) {
       return { ok: false, reason: 'InsufficientCollateral', detail: `balance is ${sub.collateral}` };
@@ -136,7 +135,7 @@ export class SimExchange extends SimReads {
 
   /** Applies commands in order at time `ts` (epoch ms); one result per command. */
   execute(subaccountId: number, commands: readonly OrderCommand[], ts: number): CommandResult[] {
-    this.#generation++;
+    this.generationCounter++;
     const sub = this.sub(subaccountId);
     if (ts > this.now) this.now = ts;
     this.expireSubOrders(sub, ts);
@@ -429,7 +428,7 @@ export class SimExchange extends SimReads {
    * period boundary passes, liquidation checks at the bar's oracle extremes and close.
    */
   onBar(market: string | number, candle: Candle, intervalMs: number): void {
-    this.#generation++;
+    this.generationCounter++;
     const m = typeof market === 'number' ? this.byIndex[market] : this.bySymbol.get(market);
     if (!m) throw new Error(`SimExchange: unknown market ${JSON.stringify(market)}`);
     const end = candle.ts + intervalMs;
@@ -524,7 +523,7 @@ export class SimExchange extends SimReads {
    * it, else rateFraction × the current oracle. Returns false when ignored (other modes, or no price yet).
    */
   applyFundingRecord(market: string | number, record: FundingRecord): boolean {
-    this.#generation++;
+    this.generationCounter++;
     if (this.#fundingMode !== 'replay') return false;
     const m = typeof market === 'number' ? this.byIndex[market] : this.bySymbol.get(market);
     if (!m) throw new Error(`SimExchange: unknown market ${JSON.stringify(market)}`);
@@ -540,7 +539,7 @@ export class SimExchange extends SimReads {
    * the simulator's pool is unlimited). Returns the amount settled (QUOTE, + to the balance).
    */
   settlePnl(subaccountId: number, marketIndex: number): bigint {
-    this.#generation++;
+    this.generationCounter++;
     const sub = this.sub(subaccountId);
     const pos = sub.positions.get(marketIndex);
     if (!pos) return 0n;
@@ -555,7 +554,7 @@ export class SimExchange extends SimReads {
 
   /** Settles every position's pending funding now (positions are settled at each funding event anyway). */
   settleAllFunding(subaccountId: number): void {
-    this.#generation++;
+    this.generationCounter++;
     const sub = this.sub(subaccountId);
     for (const p of [...sub.positions.values()]) {
       const m = this.marketOf(p.marketIndex);

@@ -37,7 +37,7 @@ export class SimReads extends SimEngine {
       sub.collateral,
       this.#viewPositions(sub),
       this.#viewOrders(sub),
-      this.figures(sub),
+      this.readFigures(sub),
     );
   }
 
@@ -116,12 +116,12 @@ export class SimReads extends SimEngine {
   readonly #positionCopies = new WeakMap<PerpPositionState, Position>();
 
   margin(subaccountId: number): MarginFigures {
-    return this.figures(this.sub(subaccountId));
+    return this.readFigures(this.sub(subaccountId));
   }
 
   /** Drift's liquidation price for one market (PRICE), undefined when there is none. */
   liquidationPrice(subaccountId: number, marketIndex: number): bigint | undefined {
-    return this.liquidationPriceOf(this.sub(subaccountId), marketIndex);
+    return this.readLiquidationPrice(this.sub(subaccountId), marketIndex);
   }
 
   positions(subaccountId: number): Position[] {

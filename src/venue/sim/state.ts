@@ -78,6 +78,8 @@ export interface SimSubaccount {
   collateralNum: number;
   /** The last margin figures with the inputs they came from (margin-memo.ts). */
   marginMemo?: MarginMemo;
+  /** The generation at which a public read last checked `marginMemo` (SimEngine.readFigures). */
+  memoReadAt?: number;
   /**
    * The lists the last account view handed out (sim-reads.ts), taken again while they hold the same order
    * objects and ledger positions; `positionStates` are the ledger states `positions` were copied from.
