@@ -20,8 +20,13 @@ import type { ExecutionPolicy } from '../execution/policy.ts';
 import { rampFactor } from '../execution/ramp-in.ts';
 import { BlendedRange, type BlendedRangeConfig, type RangeSource } from '../marketdata/blended-range.ts';
 import { MarketSnapshotBuilder } from '../marketdata/snapshot-builder.ts';
-import { evaluateRisk, type RiskEvaluation } from '../risk/governor.ts';
-import { type GovernorState, INITIAL_GOVERNOR_STATE, type MarketFacts } from '../risk/inputs.ts';
+import { anyRuleTrips, approvedVerdict, evaluateRisk, type RiskEvaluation } from '../risk/governor.ts';
+import {
+  type GovernorState,
+  INITIAL_GOVERNOR_STATE,
+  type MarketFacts,
+  type RiskInputs,
+} from '../risk/inputs.ts';
 import type { RiskLimits } from '../risk/limits.ts';
 import { LadderMemo } from '../strategies/grid/ladder-memo.ts';
 import { LevelFinder, makeLattice } from '../strategies/grid/lattice.ts';
@@ -85,6 +90,11 @@ interface ExposureMemo {
 
 interface Decided extends LastDecision {
   verdictKey: VerdictSignature;
+  /**
+   * Whether a check that trips no rule on `band` (approvedVerdict) has verdictKey's signature, with the grid it
+   * was asked under (the signature counts whole levels of the grid's size, which a reload may change).
+   */
+  quiet?: { grid: GridParams; keeps: boolean };
   loIdx: number;
   hiIdx: number;
   band: ExposureBand;
@@ -196,8 +206,7 @@ export class GridBot {
     let riskChanged = false;
     let rangeMoved = false;
     if (last !== undefined) {
-      if (view)
-        riskChanged = !hasSignature(this.evaluate(view, last.band).verdict, last.verdictKey, this.setup);
+      if (view) riskChanged = this.#riskChanged(view, last);
       const input = this.rangeInput();
       if (lattice && input) {
         rangeMoved =
@@ -283,6 +292,7 @@ export class GridBot {
     );
     this.lastVerdict = verdict;
     this.venueEventPending = false;
+    const verdictKey = verdictSignature(evaluation.verdict, this.setup);
     this.last = {
       ts,
       mark: snapshot.mark,
@@ -290,7 +300,7 @@ export class GridBot {
       oracleStale: snapshot.oracleStale,
       cadenceFactor: g.cadenceFactor,
       marketRelative: desired.some((o) => o.level === 0),
-      verdictKey: verdictSignature(evaluation.verdict, this.setup),
+      verdictKey,
       loIdx: g.loIdx,
       hiIdx: g.hiIdx,
       band: g.band,
@@ -362,9 +372,31 @@ export class GridBot {
     };
   }
 
+  /**
+   * Whether the risk verdict on the account now would have another signature than the last decision's (the
+   * every-bar pre-check). Most checks trip no rule: the verdict is then approvedVerdict on the decision's band,
+   * whose answer was noted with the decision, so the outcomes are not built.
+   */
+  #riskChanged(view: AccountView, last: Decided): boolean {
+    const inputs = this.#riskInputs(view, last.band);
+    if (!anyRuleTrips(inputs, this.setup.risk)) {
+      const grid = this.setup.grid;
+      if (last.quiet?.grid !== grid) {
+        last.quiet = { grid, keeps: hasSignature(approvedVerdict(last.band), last.verdictKey, this.setup) };
+      }
+      return !last.quiet.keeps;
+    }
+    return !hasSignature(evaluateRisk(inputs, this.setup.risk).verdict, last.verdictKey, this.setup);
+  }
+
   /** The risk governor on the account now; pure apart from noting the day's starting equity. */
   private evaluate(view: AccountView, band: ExposureBand): RiskEvaluation {
-    const { market, risk } = this.setup;
+    return evaluateRisk(this.#riskInputs(view, band), this.setup.risk);
+  }
+
+  /** What the risk governor reads of the account now; notes the day's starting equity on a new day's first look. */
+  #riskInputs(view: AccountView, band: ExposureBand): RiskInputs {
+    const { market } = this.setup;
     const snapshot = this.snapshots.current;
     const equity = quoteToNumber(view.account.totalCollateral);
     const figures = accountFigures({
@@ -375,18 +407,15 @@ export class GridBot {
       exposure: this.#exposureOf(view.account),
       totalCollateral: equity,
     });
-    return evaluateRisk(
-      {
-        ts: snapshot.ts,
-        band,
-        snapshot,
-        account: figures,
-        market: this.#marketFacts(),
-        manualReduceOnly: this.manual.reduceOnly,
-        previous: this.governor,
-      },
-      risk,
-    );
+    return {
+      ts: snapshot.ts,
+      band,
+      snapshot,
+      account: figures,
+      market: this.#marketFacts(),
+      manualReduceOnly: this.manual.reduceOnly,
+      previous: this.governor,
+    };
   }
 
   /** The market facts the risk rules read, made again only when the setup's market changed (a reload). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { VERDICT_RANK, type VerdictKind } from '../domain/intent.ts';
-import { evaluateRisk } from './governor.ts';
+import { anyRuleTrips, evaluateRisk } from './governor.ts';
 import { clampBand, type GovernorState, INITIAL_GOVERNOR_STATE } from './inputs.ts';
 import { defaultRiskLimits, type RiskLimits } from './limits.ts';
 import { accountAt, band, makeInputs } from './test-support/fixtures.ts';
@@ -74,7 +74,7 @@ describe('evaluateRisk', () => {
           vol: fc.double({ min: 0, max: 5, noNaN: true }),
           rate: fc.double({ min: -0.0002, max: 0.0002, noNaN: true }),
           pnl: fc.double({ min: -300, max: 300, noNaN: true }),
-          manual: fc.boolean(),
+          manual: fc.constantFrom(false, false, false, false, true),
         }),
         (x) => {
           const inputs = makeInputs({
@@ -109,6 +109,103 @@ describe('evaluateRisk', () => {
       ),
       { seed: 42, numRuns: 300 },
     );
+  });
+
+  // The bots' every-bar pre-check asks anyRuleTrips first and takes `approved` when it says no: it must say yes
+  // exactly when some rule's outcome is tripped, whatever the state carried in (hysteresis, a latch today or
+  // not), the flags and the figures — drawn around every limit of the default set.
+  it('anyRuleTrips is true exactly when some rule trips (property)', () => {
+    const rules = [
+      'A_liquidation_buffer',
+      'B_leverage',
+      'C_daily_loss',
+      'D_notional',
+      'E_funding',
+      'F_divergence',
+      'V_volatility',
+    ] as const;
+    const actions: VerdictKind[] = ['CLAMP', 'REDUCE_ONLY', 'PAUSE'];
+    const ts = 1_700_000_000_000;
+    const day = Math.floor(ts / 86_400_000);
+    let tripped = 0;
+    let quiet = 0;
+    fc.assert(
+      fc.property(
+        fc.record({
+          lo: fc.double({ min: -100, max: 0, noNaN: true }),
+          hi: fc.double({ min: 0, max: 100, noNaN: true }),
+          q: fc.double({ min: -40, max: 40, noNaN: true }),
+          bid: fc.double({ min: 0, max: 20, noNaN: true }),
+          ask: fc.double({ min: 0, max: 20, noNaN: true }),
+          equity: fc.double({ min: 10, max: 5000, noNaN: true }),
+          mark: fc.double({ min: 1, max: 1000, noNaN: true }),
+          div: fc.oneof(
+            fc.double({ min: -0.002, max: 0.002, noNaN: true }),
+            fc.double({ min: -0.08, max: 0.08, noNaN: true }),
+          ),
+          vol: fc.oneof(
+            fc.double({ min: 0, max: 1, noNaN: true }),
+            fc.double({ min: 0, max: 8, noNaN: true }),
+          ),
+          rate: fc.oneof(fc.constant(0), fc.double({ min: -0.0004, max: 0.0004, noNaN: true })),
+          pnl: fc.double({ min: -150, max: 300, noNaN: true }),
+          ageSec: fc.oneof(
+            fc.double({ min: 0, max: 20, noNaN: true }),
+            fc.double({ min: 0, max: 600, noNaN: true }),
+          ),
+          stale: fc.constantFrom(false, false, false, false, true),
+          observed: fc.boolean(),
+          paused: fc.constantFrom(undefined, undefined, false, true),
+          venueReduceOnly: fc.constantFrom(false, false, false, false, true),
+          manual: fc.boolean(),
+          configReduceOnly: fc.constantFrom(false, false, false, false, true),
+          active: fc.dictionary(fc.constantFrom(...rules), fc.constantFrom(...actions), { maxKeys: 3 }),
+          latch: fc.constantFrom(null, day, day - 1),
+          initial: fc.boolean(),
+          maxNotional: fc.constantFrom(1_000, 10_000, 1e9),
+        }),
+        (x) => {
+          const previous: GovernorState = x.initial
+            ? INITIAL_GOVERNOR_STATE
+            : { active: x.active, dailyLossLatchDay: x.latch, dailyLossSince: x.latch === null ? null : ts };
+          const inputs = makeInputs({
+            ts,
+            mark: x.mark,
+            band: band(x.lo, x.hi, 0),
+            account: {
+              ...accountAt(x.mark, x.q, x.equity),
+              openBidBase: x.bid,
+              openAskBase: x.ask,
+              dailyPnl: x.pnl,
+            },
+            snapshot: {
+              oracle: x.mark * (1 + x.div),
+              vol: x.vol,
+              fundingRate: x.rate,
+              oracleAgeMs: x.ageSec * 1000,
+              oracleStale: x.stale,
+              oracleObserved: x.observed,
+              marketPaused: x.paused,
+              reduceOnly: x.venueReduceOnly,
+            },
+            manualReduceOnly: x.manual,
+            previous,
+          });
+          const l = limits({ reduceOnly: x.configReduceOnly, maxNotional: x.maxNotional });
+          const r = evaluateRisk(inputs, l);
+          const some = r.outcomes.some((o) => o.tripped);
+          assert.equal(anyRuleTrips(inputs, l), some);
+          if (some) tripped++;
+          else {
+            quiet++;
+            assert.equal(r.state, INITIAL_GOVERNOR_STATE);
+          }
+        },
+      ),
+      { seed: 7, numRuns: 2000 },
+    );
+    // both answers drawn often enough to mean something
+    assert.ok(tripped > 200 && quiet > 100, `tripped ${tripped}, quiet ${quiet}`);
   });
 
   // The governor answers a check with no rule tripped without folding (approved()): the same verdict and state

@@ -20,14 +20,14 @@ import {
   type RuleOutcome,
 } from './inputs.ts';
 import type { RiskLimits } from './limits.ts';
-import { ruleLiquidationBuffer } from './rules/a-liquidation-buffer.ts';
-import { ruleLeverage } from './rules/b-leverage.ts';
-import { ruleDailyLoss, utcDay } from './rules/c-daily-loss.ts';
-import { ruleNotional } from './rules/d-notional.ts';
-import { ruleFunding } from './rules/e-funding.ts';
-import { ruleDivergence } from './rules/f-divergence.ts';
-import { ruleReduceOnly } from './rules/g-reduce-only.ts';
-import { ruleVolatility } from './rules/v-volatility.ts';
+import { liquidationBufferTrips, ruleLiquidationBuffer } from './rules/a-liquidation-buffer.ts';
+import { leverageTrips, ruleLeverage } from './rules/b-leverage.ts';
+import { dailyLossTrips, ruleDailyLoss, utcDay } from './rules/c-daily-loss.ts';
+import { notionalTrips, ruleNotional } from './rules/d-notional.ts';
+import { fundingTrips, ruleFunding } from './rules/e-funding.ts';
+import { divergenceTrips, ruleDivergence } from './rules/f-divergence.ts';
+import { reduceOnlySwitched, ruleReduceOnly } from './rules/g-reduce-only.ts';
+import { ruleVolatility, volatilityTrips } from './rules/v-volatility.ts';
 
 export interface RiskEvaluation {
   verdict: Verdict;
@@ -76,10 +76,36 @@ const UNBOUNDED: AllowedRange = Object.freeze({
  */
 function approved(inputs: RiskInputs, outcomes: RuleOutcome[]): RiskEvaluation {
   return {
-    verdict: { kind: 'APPROVE', band: clampBand(inputs.band, UNBOUNDED), reasons: [] },
+    verdict: approvedVerdict(inputs.band),
     state: INITIAL_GOVERNOR_STATE,
     outcomes,
   };
+}
+
+/** The verdict of a check with no rule tripped on a strategy band (what `approved` answers). */
+export const approvedVerdict = (band: ExposureBand): Verdict => ({
+  kind: 'APPROVE',
+  band: clampBand(band, UNBOUNDED),
+  reasons: [],
+});
+
+/**
+ * Whether evaluateRisk(inputs, limits) would trip any rule: each rule's own trip test (its outcome starts from
+ * it), without the outcomes. False means the evaluation is `approved` — APPROVE, the band as it is, the initial
+ * state. The bots' every-bar risk pre-check asks this first (governor.test.ts checks it against evaluateRisk).
+ */
+export function anyRuleTrips(inputs: RiskInputs, limits: RiskLimits): boolean {
+  return (
+    liquidationBufferTrips(inputs, limits) ||
+    leverageTrips(inputs, limits) ||
+    dailyLossTrips(inputs, limits) ||
+    notionalTrips(inputs, limits) ||
+    fundingTrips(inputs, limits) ||
+    divergenceTrips(inputs, limits) ||
+    volatilityTrips(inputs, limits) ||
+    // rule G without requests: a request comes only from a rule above, which tripped
+    reduceOnlySwitched(inputs, limits)
+  );
 }
 
 export function evaluateRisk(inputs: RiskInputs, limits: RiskLimits): RiskEvaluation {

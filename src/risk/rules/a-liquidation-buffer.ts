@@ -79,8 +79,30 @@ export function safeExposure(inputs: RiskInputs, distPct: number, healthPct: num
   return { minBase: -shortN / mark, maxBase: longN / mark };
 }
 
+const RULE_A = 'A_liquidation_buffer' as const;
+
+/**
+ * Whether rule A trips: inside the buffer by distance or health, or the band would let exposure grow into it.
+ * The rule's outcome starts from this, so the two never disagree (anyRuleTrips asks it on every bar).
+ */
+export function liquidationBufferTrips(inputs: RiskInputs, limits: RiskLimits): boolean {
+  const { account: a, snapshot: s } = inputs;
+  const h = limits.hysteresisPct;
+  const wasInside = activeAction(inputs, RULE_A) === 'REDUCE_ONLY';
+  const distance = liqDistancePct(a.positionBase, s.mark, a.liquidationPrice);
+  if (belowLimit(distance, limits.minLiqDistancePct, wasInside, h)) return true;
+  if (belowLimit(a.health, limits.minHealth, wasInside, h)) return true;
+  const allowed = safeExposure(
+    inputs,
+    limits.minLiqDistancePct * (1 + h / 100),
+    limits.minHealth * (1 + h / 100),
+  );
+  return !bandWithin(inputs.band, allowed);
+}
+
 export function ruleLiquidationBuffer(inputs: RiskInputs, limits: RiskLimits): RuleOutcome {
-  const rule = 'A_liquidation_buffer' as const;
+  const rule = RULE_A;
+  if (!liquidationBufferTrips(inputs, limits)) return notTripped(rule);
   const { account: a, snapshot: s } = inputs;
   const h = limits.hysteresisPct;
   const distance = liqDistancePct(a.positionBase, s.mark, a.liquidationPrice);
@@ -101,9 +123,6 @@ export function ruleLiquidationBuffer(inputs: RiskInputs, limits: RiskLimits): R
     limits.minLiqDistancePct * (1 + h / 100),
     limits.minHealth * (1 + h / 100),
   );
-  // the clamped band is made only when this rule trips (it is in the outcome); this runs on every bar
-  const clamps = !bandWithin(inputs.band, allowed);
-
   if (distInside || healthInside) {
     const band = clampBand(inputs.band, allowed);
     return {
@@ -124,34 +143,32 @@ export function ruleLiquidationBuffer(inputs: RiskInputs, limits: RiskLimits): R
       },
     };
   }
-  if (clamps) {
-    const band = clampBand(inputs.band, allowed);
-    const asked = band.maxBase !== inputs.band.maxBase ? inputs.band.maxBase : inputs.band.minBase;
-    const p = projectedBuffer(inputs, asked);
-    const pDist = limits.minLiqDistancePct > 0 ? p.distancePct / limits.minLiqDistancePct : Infinity;
-    const pHealth = limits.minHealth > 0 ? p.health / limits.minHealth : Infinity;
-    const distBinds = pDist <= pHealth;
-    const pMeasured = distBinds ? p.distancePct : p.health;
-    const pLimit = distBinds ? limits.minLiqDistancePct : limits.minHealth;
-    return {
+  // tripped, and not inside the buffer: the band reaches past the safe exposure (liquidationBufferTrips)
+  const band = clampBand(inputs.band, allowed);
+  const asked = band.maxBase !== inputs.band.maxBase ? inputs.band.maxBase : inputs.band.minBase;
+  const p = projectedBuffer(inputs, asked);
+  const pDist = limits.minLiqDistancePct > 0 ? p.distancePct / limits.minLiqDistancePct : Infinity;
+  const pHealth = limits.minHealth > 0 ? p.health / limits.minHealth : Infinity;
+  const distBinds = pDist <= pHealth;
+  const pMeasured = distBinds ? p.distancePct : p.health;
+  const pLimit = distBinds ? limits.minLiqDistancePct : limits.minHealth;
+  return {
+    rule,
+    tripped: true,
+    action: 'CLAMP',
+    allowed,
+    band,
+    reason: {
       rule,
-      tripped: true,
       action: 'CLAMP',
-      allowed,
-      band,
-      reason: {
-        rule,
-        action: 'CLAMP',
-        measured: pMeasured,
-        limit: pLimit,
-        message: `a position of ${fmt(asked, 4)} base would put ${
-          distBinds ? 'liquidation distance %' : 'health'
-        } at ${fmt(pMeasured)} (min ${fmt(pLimit)}); band limited to [${fmt(allowed.minBase, 4)}, ${fmt(
-          allowed.maxBase,
-          4,
-        )}]`,
-      },
-    };
-  }
-  return notTripped(rule);
+      measured: pMeasured,
+      limit: pLimit,
+      message: `a position of ${fmt(asked, 4)} base would put ${
+        distBinds ? 'liquidation distance %' : 'health'
+      } at ${fmt(pMeasured)} (min ${fmt(pLimit)}); band limited to [${fmt(allowed.minBase, 4)}, ${fmt(
+        allowed.maxBase,
+        4,
+      )}]`,
+    },
+  };
 }

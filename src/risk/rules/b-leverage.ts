@@ -26,17 +26,35 @@ function leverageOf(base: number, mark: number, other: number, equity: number): 
   return notional === 0 ? 0 : equity > 0 ? notional / equity : Number.POSITIVE_INFINITY;
 }
 
+const RULE_B = 'B_leverage' as const;
+
+/** The worst-case account leverage with the position and orders (worse side) on this market. */
+function worstLeverage(inputs: RiskInputs): number {
+  const a = inputs.account;
+  return leverageOf(worstCaseBase(a), inputs.snapshot.mark, a.otherNotional ?? 0, a.totalCollateral);
+}
+
+/** The account leverage with the band's extent on this market (what the execution layer would fill). */
+function askedLeverage(inputs: RiskInputs): number {
+  const a = inputs.account;
+  return leverageOf(bandExtent(inputs.band), inputs.snapshot.mark, a.otherNotional ?? 0, a.totalCollateral);
+}
+
+/** Whether rule B trips (its outcome starts from this; anyRuleTrips asks it on every bar). */
+export function leverageTrips(inputs: RiskInputs, limits: RiskLimits): boolean {
+  const measured = Math.max(worstLeverage(inputs), askedLeverage(inputs));
+  return aboveLimit(measured, limits.maxLeverage, wasActive(inputs, RULE_B), limits.hysteresisPct);
+}
+
 export function ruleLeverage(inputs: RiskInputs, limits: RiskLimits): RuleOutcome {
-  const rule = 'B_leverage' as const;
+  const rule = RULE_B;
+  if (!leverageTrips(inputs, limits)) return notTripped(rule);
   const { account: a, snapshot: s } = inputs;
   const equity = a.totalCollateral;
   const other = a.otherNotional ?? 0;
-  const worst = leverageOf(worstCaseBase(a), s.mark, other, equity);
-  const asked = leverageOf(bandExtent(inputs.band), s.mark, other, equity);
+  const worst = worstLeverage(inputs);
+  const asked = askedLeverage(inputs);
   const measured = Math.max(worst, asked);
-  if (!aboveLimit(measured, limits.maxLeverage, wasActive(inputs, rule), limits.hysteresisPct)) {
-    return notTripped(rule);
-  }
   const capLeverage = limits.maxLeverage * (1 - limits.hysteresisPct / 100);
   const room = equity > 0 ? capLeverage * equity - other : 0;
   const allowed = symmetricRange(room > 0 && s.mark > 0 ? room / s.mark : 0);

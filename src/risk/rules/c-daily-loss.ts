@@ -14,11 +14,18 @@ import type { RiskLimits } from '../limits.ts';
 const DAY_MS = 86_400_000;
 export const utcDay = (ts: number): number => Math.floor(ts / DAY_MS);
 
+/** Whether rule C trips: latched earlier today, or today's loss is past the limit. */
+export function dailyLossTrips(inputs: RiskInputs, limits: RiskLimits): boolean {
+  return (
+    inputs.previous.dailyLossLatchDay === utcDay(inputs.ts) || -inputs.account.dailyPnl > limits.maxDailyLoss
+  );
+}
+
 export function ruleDailyLoss(inputs: RiskInputs, limits: RiskLimits): RuleOutcome {
   const rule = 'C_daily_loss' as const;
+  if (!dailyLossTrips(inputs, limits)) return notTripped(rule);
   const loss = -inputs.account.dailyPnl;
   const latched = inputs.previous.dailyLossLatchDay === utcDay(inputs.ts);
-  if (!latched && !(loss > limits.maxDailyLoss)) return notTripped(rule);
   const action = limits.dailyLossAction === 'pause' ? 'PAUSE' : 'REDUCE_ONLY';
   const flatten = limits.dailyLossAction === 'flatten';
   const what = flatten ? 'flattening, no new exposure' : action === 'PAUSE' ? 'paused' : 'reduce-only';

@@ -12,14 +12,33 @@ import type { RiskLimits } from '../limits.ts';
 export const divergencePct = (mark: number, oracle: number): number =>
   oracle > 0 ? (Math.abs(mark - oracle) / oracle) * 100 : Number.POSITIVE_INFINITY;
 
+const RULE_F = 'F_divergence' as const;
+
+/** A live oracle whose slot lags, or an observed oracle older than the limit (the module comment says why). */
+const isStale = (s: RiskInputs['snapshot'], limits: RiskLimits): boolean =>
+  s.oracleStale || (s.oracleObserved !== false && s.oracleAgeMs / 1000 > limits.maxOracleAgeSec);
+
+const isDiverged = (inputs: RiskInputs, limits: RiskLimits): boolean =>
+  aboveLimit(
+    divergencePct(inputs.snapshot.mark, inputs.snapshot.oracle),
+    limits.maxDivergencePct,
+    wasActive(inputs, RULE_F),
+    limits.hysteresisPct,
+  );
+
+/** Whether rule F trips (its outcome starts from this; anyRuleTrips asks it on every bar). */
+export const divergenceTrips = (inputs: RiskInputs, limits: RiskLimits): boolean =>
+  inputs.snapshot.marketPaused === true || isStale(inputs.snapshot, limits) || isDiverged(inputs, limits);
+
 export function ruleDivergence(inputs: RiskInputs, limits: RiskLimits): RuleOutcome {
-  const rule = 'F_divergence' as const;
+  const rule = RULE_F;
+  if (!divergenceTrips(inputs, limits)) return notTripped(rule);
   const s = inputs.snapshot;
   const div = divergencePct(s.mark, s.oracle);
   const ageSec = s.oracleAgeMs / 1000;
-  const stale = s.oracleStale || (s.oracleObserved !== false && ageSec > limits.maxOracleAgeSec);
-  const diverged = aboveLimit(div, limits.maxDivergencePct, wasActive(inputs, rule), limits.hysteresisPct);
-  if (s.marketPaused) {
+  const stale = isStale(s, limits);
+  const diverged = isDiverged(inputs, limits);
+  if (s.marketPaused === true) {
     const message = 'market paused on the venue (no fills possible)';
     return {
       rule,
@@ -28,7 +47,6 @@ export function ruleDivergence(inputs: RiskInputs, limits: RiskLimits): RuleOutc
       reason: { rule, action: 'PAUSE', measured: 1, limit: 0, message },
     };
   }
-  if (!stale && !diverged) return notTripped(rule);
   const reason = diverged
     ? {
         measured: div,

@@ -6,18 +6,22 @@ import type { RiskRuleId } from '../../domain/intent.ts';
 import { notTripped, type RiskInputs, type RuleOutcome } from '../inputs.ts';
 import type { RiskLimits } from '../limits.ts';
 
+/** Whether a reduce-only switch is on (operator, config or venue): rule G trips then, or when a rule asks. */
+export const reduceOnlySwitched = (inputs: RiskInputs, limits: RiskLimits): boolean =>
+  inputs.manualReduceOnly || limits.reduceOnly === true || inputs.snapshot.reduceOnly === true;
+
 export function ruleReduceOnly(
   inputs: RiskInputs,
   limits: RiskLimits,
   requestedBy: readonly RiskRuleId[] = [],
 ): RuleOutcome {
   const rule = 'G_reduce_only' as const;
+  if (!reduceOnlySwitched(inputs, limits) && requestedBy.length === 0) return notTripped(rule);
   const causes: string[] = [];
   if (inputs.manualReduceOnly) causes.push('manual switch');
   if (limits.reduceOnly) causes.push('config reduceOnly');
   if (inputs.snapshot.reduceOnly) causes.push('market is reduce-only on the venue');
   for (const r of requestedBy) causes.push(`requested by ${r}`);
-  if (causes.length === 0) return notTripped(rule);
   return {
     rule,
     tripped: true,

@@ -17,8 +17,22 @@ import {
 } from '../inputs.ts';
 import type { RiskLimits } from '../limits.ts';
 
+const RULE_V = 'V_volatility' as const;
+
+/** Whether rule V trips, at its pause level or its clamp level (its outcome starts from this). */
+export function volatilityTrips(inputs: RiskInputs, limits: RiskLimits): boolean {
+  const vol = inputs.snapshot.vol;
+  const prev = activeAction(inputs, RULE_V);
+  const h = limits.hysteresisPct;
+  return (
+    aboveLimit(vol, limits.pauseVolatility, prev === 'PAUSE', h) ||
+    aboveLimit(vol, limits.maxVolatility, prev !== undefined, h)
+  );
+}
+
 export function ruleVolatility(inputs: RiskInputs, limits: RiskLimits): RuleOutcome {
-  const rule = 'V_volatility' as const;
+  const rule = RULE_V;
+  if (!volatilityTrips(inputs, limits)) return notTripped(rule);
   const vol = inputs.snapshot.vol;
   const prev = activeAction(inputs, rule);
   const h = limits.hysteresisPct;
@@ -36,7 +50,6 @@ export function ruleVolatility(inputs: RiskInputs, limits: RiskLimits): RuleOutc
       },
     };
   }
-  if (!aboveLimit(vol, limits.maxVolatility, prev !== undefined, h)) return notTripped(rule);
   const factor = Math.min(1, (limits.maxVolatility * (1 - h / 100)) / vol);
   const allowed = symmetricRange(bandExtent(inputs.band) * factor);
   return clampOutcome(
