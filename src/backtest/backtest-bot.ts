@@ -46,8 +46,9 @@ export interface BacktestBot {
   refusals?(): Record<string, number>;
 }
 
+// asked at the end of every bar: no reasons (almost always) answered without the search
 const hasDailyLoss = (v: Verdict | undefined): boolean =>
-  v?.reasons.some((r) => r.rule === 'C_daily_loss') ?? false;
+  v !== undefined && v.reasons.length > 0 && v.reasons.some((r) => r.rule === 'C_daily_loss');
 
 function firstClose(events: MarketEventSeq, market: string): number {
   for (let i = 0; i < events.length; i++) {
