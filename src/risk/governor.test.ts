@@ -9,6 +9,18 @@ import { accountAt, band, makeInputs } from './test-support/fixtures.ts';
 
 const limits = (over: Partial<RiskLimits> = {}): RiskLimits => ({ ...defaultRiskLimits(), ...over });
 
+/** The strategy's band and the position, drawn alike by the property tests below. */
+const bandAndPosition = {
+  lo: fc.double({ min: -100, max: 0, noNaN: true }),
+  hi: fc.double({ min: 0, max: 100, noNaN: true }),
+  q: fc.double({ min: -40, max: 40, noNaN: true }),
+};
+/** The account's equity and the mark. */
+const accountDraws = {
+  equity: fc.double({ min: 10, max: 5000, noNaN: true }),
+  mark: fc.double({ min: 1, max: 1000, noNaN: true }),
+};
+
 describe('evaluateRisk', () => {
   it('approves a quiet account and passes the band through', () => {
     const r = evaluateRisk(makeInputs({ band: band(-2, 3, 1) }), limits());
@@ -65,16 +77,13 @@ describe('evaluateRisk', () => {
     fc.assert(
       fc.property(
         fc.record({
-          lo: fc.double({ min: -100, max: 0, noNaN: true }),
-          hi: fc.double({ min: 0, max: 100, noNaN: true }),
-          q: fc.double({ min: -40, max: 40, noNaN: true }),
-          equity: fc.double({ min: 10, max: 5000, noNaN: true }),
-          mark: fc.double({ min: 1, max: 1000, noNaN: true }),
+          ...bandAndPosition,
+          ...accountDraws,
           div: fc.double({ min: -0.05, max: 0.05, noNaN: true }),
           vol: fc.double({ min: 0, max: 5, noNaN: true }),
           rate: fc.double({ min: -0.0002, max: 0.0002, noNaN: true }),
           pnl: fc.double({ min: -300, max: 300, noNaN: true }),
-          manual: fc.constantFrom(false, false, false, false, true),
+          manual: fc.boolean(),
         }),
         (x) => {
           const inputs = makeInputs({
@@ -132,13 +141,10 @@ describe('evaluateRisk', () => {
     fc.assert(
       fc.property(
         fc.record({
-          lo: fc.double({ min: -100, max: 0, noNaN: true }),
-          hi: fc.double({ min: 0, max: 100, noNaN: true }),
-          q: fc.double({ min: -40, max: 40, noNaN: true }),
+          ...bandAndPosition,
           bid: fc.double({ min: 0, max: 20, noNaN: true }),
           ask: fc.double({ min: 0, max: 20, noNaN: true }),
-          equity: fc.double({ min: 10, max: 5000, noNaN: true }),
-          mark: fc.double({ min: 1, max: 1000, noNaN: true }),
+          ...accountDraws,
           div: fc.oneof(
             fc.double({ min: -0.002, max: 0.002, noNaN: true }),
             fc.double({ min: -0.08, max: 0.08, noNaN: true }),
@@ -157,7 +163,7 @@ describe('evaluateRisk', () => {
           observed: fc.boolean(),
           paused: fc.constantFrom(undefined, undefined, false, true),
           venueReduceOnly: fc.constantFrom(false, false, false, false, true),
-          manual: fc.boolean(),
+          manual: fc.constantFrom(false, false, false, false, true),
           configReduceOnly: fc.constantFrom(false, false, false, false, true),
           active: fc.dictionary(fc.constantFrom(...rules), fc.constantFrom(...actions), { maxKeys: 3 }),
           latch: fc.constantFrom(null, day, day - 1),
