@@ -389,9 +389,16 @@ export class GridBot {
     return !hasSignature(evaluateRisk(inputs, this.setup.risk).verdict, last.verdictKey, this.setup);
   }
 
-  /** The risk governor on the account now; pure apart from noting the day's starting equity. */
-  private evaluate(view: AccountView, band: ExposureBand): RiskEvaluation {
-    return evaluateRisk(this.#riskInputs(view, band), this.setup.risk);
+  /**
+   * The risk governor's verdict on the account now and the state it carries; pure apart from noting the day's
+   * starting equity. When no rule trips (most decisions) it is what evaluateRisk answers then (`approved`),
+   * without the outcomes, which a decision does not read.
+   */
+  private evaluate(view: AccountView, band: ExposureBand): Pick<RiskEvaluation, 'verdict' | 'state'> {
+    const inputs = this.#riskInputs(view, band);
+    const risk = this.setup.risk;
+    if (!anyRuleTrips(inputs, risk)) return { verdict: approvedVerdict(band), state: INITIAL_GOVERNOR_STATE };
+    return evaluateRisk(inputs, risk);
   }
 
   /** What the risk governor reads of the account now; notes the day's starting equity on a new day's first look. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { VERDICT_RANK, type VerdictKind } from '../domain/intent.ts';
-import { anyRuleTrips, evaluateRisk } from './governor.ts';
+import { anyRuleTrips, approvedVerdict, evaluateRisk } from './governor.ts';
 import { clampBand, type GovernorState, INITIAL_GOVERNOR_STATE } from './inputs.ts';
 import { defaultRiskLimits, type RiskLimits } from './limits.ts';
 import { accountAt, band, makeInputs } from './test-support/fixtures.ts';
@@ -204,7 +204,9 @@ describe('evaluateRisk', () => {
           if (some) tripped++;
           else {
             quiet++;
+            // what the bots take without evaluating (GridBot.evaluate and its pre-check)
             assert.equal(r.state, INITIAL_GOVERNOR_STATE);
+            assert.deepEqual(r.verdict, approvedVerdict(inputs.band));
           }
         },
       ),
