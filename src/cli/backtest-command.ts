@@ -130,6 +130,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     config.strategy === 'grid'
       ? rangeThread?.series(gridRangeConfig(config.grid), events, config.markets[0].symbol)
       : undefined;
+  if (process.env.DEBUG && range) console.error('zero-perps: the blended range runs on a second thread');
   const bar = progressBar('backtest');
   const report = runBacktest({
     range,
