@@ -48,14 +48,10 @@ export async function run(): Promise<BenchFigure[]> {
     const t0 = performance.now();
     const year = await loadBacktestInputs([parseFileArg(file)], [], config.markets);
     const t1 = performance.now();
-    const range = grid && thread?.series(gridRangeConfig(grid), year.events, config.markets[0].symbol);
-    const r = runBacktest({
-      config,
-      events: year.events,
-      replayFunding: false,
-      timeline: false,
-      range: range || undefined,
-    });
+    const range = grid
+      ? thread?.series(gridRangeConfig(grid), year.events, config.markets[0].symbol)
+      : undefined;
+    const r = runBacktest({ config, events: year.events, replayFunding: false, timeline: false, range });
     const t2 = performance.now();
     out.push({ name: 'year: parse + merge', value: (t1 - t0) / 1000, unit: 's' });
     out.push({ name: `year: backtest${range ? ' (range thread)' : ''}`, value: (t2 - t1) / 1000, unit: 's' });

@@ -9,10 +9,10 @@
 import type { Candle, FundingRecord } from '../data/types.ts';
 import type { ExposureBand, Verdict } from '../domain/intent.ts';
 import type { MarketSpec } from '../domain/markets.ts';
-import { baseToNumber, quoteToNumber } from '../domain/precision.ts';
+import { baseToNumber } from '../domain/precision.ts';
 import { priceOnTick } from '../domain/rounding.ts';
 import type { DesiredOrder, MarketSnapshot } from '../domain/snapshot.ts';
-import type { AccountState, OrderCommand } from '../domain/types.ts';
+import type { OrderCommand } from '../domain/types.ts';
 import { governExecution } from '../execution/execution-governor.ts';
 import { floatMakerOrders } from '../execution/floating.ts';
 import { liveIsWanted, planOrders, planOrdersNotWanted } from '../execution/planner.ts';
@@ -20,13 +20,6 @@ import type { ExecutionPolicy } from '../execution/policy.ts';
 import { rampFactor } from '../execution/ramp-in.ts';
 import { BlendedRange, type BlendedRangeConfig, type RangeSource } from '../marketdata/blended-range.ts';
 import { MarketSnapshotBuilder } from '../marketdata/snapshot-builder.ts';
-import { anyRuleTrips, approvedVerdict, evaluateRisk, type RiskEvaluation } from '../risk/governor.ts';
-import {
-  type GovernorState,
-  INITIAL_GOVERNOR_STATE,
-  type MarketFacts,
-  type RiskInputs,
-} from '../risk/inputs.ts';
 import type { RiskLimits } from '../risk/limits.ts';
 import { LadderMemo } from '../strategies/grid/ladder-memo.ts';
 import { LevelFinder, makeLattice } from '../strategies/grid/lattice.ts';
@@ -34,13 +27,11 @@ import type { GridParams } from '../strategies/grid/params.ts';
 import { movedMaterially, snapRange } from '../strategies/grid/range-exit.ts';
 import { decideGrid, type GridState, initialGridState } from '../strategies/grid/strategy.ts';
 import { volatilityResponse } from '../strategies/grid/volatility.ts';
-import { accountFigures, exposureOf, type MarketExposure } from './account-figures.ts';
-import { DayStartEquity, type DayStartMemory } from './day-start-equity.ts';
+import { type AccountView, GridRisk, type GridRiskMemory, type RiskBaseline } from './grid-risk.ts';
 import { type GridTrigger, type GridTriggerConfig, gridTrigger, type LastDecision } from './grid-trigger.ts';
-import { LiveOrdersRecord } from './live-orders-record.ts';
 import { type ManualControls, manualVerdict } from './manual-controls.ts';
 import { type PlanInputs, QuietPlan } from './quiet-plan.ts';
-import { hasSignature, type VerdictSignature, verdictSignature } from './verdict-signature.ts';
+import { verdictSignature } from './verdict-signature.ts';
 
 export interface GridBotSetup {
   market: MarketSpec;
@@ -67,37 +58,9 @@ export interface GridDecisionOut {
   hi: number;
 }
 
-export interface AccountView {
-  account: AccountState;
-  /** Liquidation price of this market's position (PRICE), undefined when none. */
-  liquidationPrice: bigint | undefined;
-}
-
-/** What survives a restart of the bot's risk memory (persisted by the runner, see docs/risk.md). */
-export interface GridRiskMemory {
-  dayStart?: DayStartMemory;
-  dailyLossLatchDay: number | null;
-  dailyLossSince: number | null;
-}
-
-/** An exposure with the orders and position it was summed from (GridBot.#exposureOf). */
-interface ExposureMemo {
-  orders: LiveOrdersRecord;
-  base: bigint;
-  quoteEntry: bigint;
-  exposure: MarketExposure;
-}
-
-interface Decided extends LastDecision {
-  verdictKey: VerdictSignature;
-  /**
-   * Whether a check that trips no rule on `band` (approvedVerdict) has verdictKey's signature, with the grid it
-   * was asked under (the signature counts whole levels of the grid's size, which a reload may change).
-   */
-  quiet?: { grid: GridParams; keeps: boolean };
+interface Decided extends LastDecision, RiskBaseline {
   loIdx: number;
   hiIdx: number;
-  band: ExposureBand;
 }
 
 /** The blended-range settings of a grid. */
@@ -114,16 +77,10 @@ export class GridBot {
   readonly range: RangeSource;
   readonly manual: ManualControls = { pause: false, reduceOnly: false };
   private gridState: GridState = initialGridState();
-  private governor: GovernorState = INITIAL_GOVERNOR_STATE;
-  private readonly dayStart = new DayStartEquity();
+  /** The risk governor's state, the day's start and what it reads of the account (grid-risk.ts). */
+  readonly #risk: GridRisk;
   private last: Decided | undefined;
   private venueEventPending = true;
-  /**
-   * The exposure of the last account evaluated, with what it was summed from: the bots check risk on every bar,
-   * mostly with no order or position changed since, so the orders need not be summed again. The orders are
-   * compared one by one (live-orders-record.ts): a backtest's account view brings a new list at every read.
-   */
-  #exposure: ExposureMemo | undefined;
   /** The last ladder with what it was built from: a decision that moved none of it reuses it (ladder-memo.ts). */
   readonly #ladders = new LadderMemo();
   /** The levels of the mark and of the range's bounds, kept between bars (LevelFinder): asked on every bar. */
@@ -131,18 +88,11 @@ export class GridBot {
   readonly #rangeLevels = { lo: new LevelFinder(), hi: new LevelFinder() };
   /** The last decision that found its orders live, for skipping the same one again (quiet-plan.ts). */
   readonly #quietPlan = new QuietPlan();
-  /**
-   * The risk memory last handed out, handed out again while nothing in it changed: the runner asks after every
-   * decision and compares by object before it serialises (it is the same for a whole day but for a latch).
-   */
-  #riskMemory: GridRiskMemory | undefined;
   /** The last verdict, for observers between decisions. */
   lastVerdict: Verdict | undefined;
 
   /** The trigger's settings with the policy they were made from (asked on every bar; made once per policy). */
   #triggerConfig: (GridTriggerConfig & { from: ExecutionPolicy }) | undefined;
-  /** The risk rules' market facts with the market they were made from. */
-  #facts: { from: GridBotSetup['market']; facts: MarketFacts } | undefined;
 
   /** `range`: a shared range to read instead of owning one; it must use `setup.grid`'s percentiles and weights. */
   constructor(setup: GridBotSetup, range?: RangeSource) {
@@ -155,6 +105,7 @@ export class GridBot {
       contractTier: market.contractTier,
     });
     this.range = range ?? new BlendedRange(gridRangeConfig(grid));
+    this.#risk = new GridRisk(setup, this.manual);
   }
 
   onBar(candle: Candle, intervalMs: number): void {
@@ -199,14 +150,14 @@ export class GridBot {
       // gridTrigger answers this before it reads anything else, so neither the risk check nor the range is asked
       // (a fleet's fill bar is one of these for every bot). The risk check's one lasting effect is kept: it notes
       // the day's starting equity on a new day's first look.
-      if (view) this.dayStart.at(s.ts, quoteToNumber(view.account.totalCollateral));
+      if (view) this.#risk.noteDay(s.ts, view.account);
       return 'venue_event';
     }
     const lattice = this.gridState.lattice;
     let riskChanged = false;
     let rangeMoved = false;
     if (last !== undefined) {
-      if (view) riskChanged = this.#riskChanged(view, last);
+      if (view) riskChanged = this.#risk.changedSince(last, view, s);
       const input = this.rangeInput();
       if (lattice && input) {
         rangeMoved =
@@ -276,9 +227,8 @@ export class GridBot {
     );
     this.gridState = g.state;
 
-    const evaluation = this.evaluate(view, g.band);
-    this.governor = evaluation.state;
-    const verdict = manualVerdict(evaluation.verdict, this.manual);
+    const riskVerdict = this.#risk.decide(view, g.band, snapshot);
+    const verdict = manualVerdict(riskVerdict, this.manual);
     const { desired, commands } = this.#execute(
       {
         ladder: g.ladder,
@@ -292,7 +242,7 @@ export class GridBot {
     );
     this.lastVerdict = verdict;
     this.venueEventPending = false;
-    const verdictKey = verdictSignature(evaluation.verdict, this.setup);
+    const verdictKey = verdictSignature(riskVerdict, this.setup);
     this.last = {
       ts,
       mark: snapshot.mark,
@@ -348,120 +298,12 @@ export class GridBot {
 
   /** The daily-loss memory to persist; compare with the last persisted value to know when to write. */
   riskMemory(): GridRiskMemory {
-    const kept = this.#riskMemory;
-    const { dailyLossLatchDay, dailyLossSince } = this.governor;
-    if (
-      kept !== undefined &&
-      kept.dailyLossLatchDay === dailyLossLatchDay &&
-      kept.dailyLossSince === dailyLossSince &&
-      this.dayStart.is(kept.dayStart)
-    ) {
-      return kept;
-    }
-    this.#riskMemory = { dayStart: this.dayStart.memory(), dailyLossLatchDay, dailyLossSince };
-    return this.#riskMemory;
+    return this.#risk.memory();
   }
 
   /** Takes persisted daily-loss memory back after a restart (a latch of an earlier day simply expires). */
   restoreRiskMemory(m: GridRiskMemory): void {
-    if (m.dayStart) this.dayStart.restore(m.dayStart);
-    this.governor = {
-      ...this.governor,
-      dailyLossLatchDay: m.dailyLossLatchDay,
-      dailyLossSince: m.dailyLossSince,
-    };
-  }
-
-  /**
-   * Whether the risk verdict on the account now would have another signature than the last decision's (the
-   * every-bar pre-check). Most checks trip no rule: the verdict is then approvedVerdict on the decision's band,
-   * whose answer was noted with the decision, so the outcomes are not built.
-   */
-  #riskChanged(view: AccountView, last: Decided): boolean {
-    const inputs = this.#riskInputs(view, last.band);
-    if (!anyRuleTrips(inputs, this.setup.risk)) {
-      const grid = this.setup.grid;
-      if (last.quiet?.grid !== grid) {
-        last.quiet = { grid, keeps: hasSignature(approvedVerdict(last.band), last.verdictKey, this.setup) };
-      }
-      return !last.quiet.keeps;
-    }
-    return !hasSignature(evaluateRisk(inputs, this.setup.risk).verdict, last.verdictKey, this.setup);
-  }
-
-  /**
-   * The risk governor's verdict on the account now and the state it carries; pure apart from noting the day's
-   * starting equity. When no rule trips (most decisions) it is what evaluateRisk answers then (`approved`),
-   * without the outcomes, which a decision does not read.
-   */
-  private evaluate(view: AccountView, band: ExposureBand): Pick<RiskEvaluation, 'verdict' | 'state'> {
-    const inputs = this.#riskInputs(view, band);
-    const risk = this.setup.risk;
-    if (!anyRuleTrips(inputs, risk)) return { verdict: approvedVerdict(band), state: INITIAL_GOVERNOR_STATE };
-    return evaluateRisk(inputs, risk);
-  }
-
-  /** What the risk governor reads of the account now; notes the day's starting equity on a new day's first look. */
-  #riskInputs(view: AccountView, band: ExposureBand): RiskInputs {
-    const { market } = this.setup;
-    const snapshot = this.snapshots.current;
-    const equity = quoteToNumber(view.account.totalCollateral);
-    const figures = accountFigures({
-      account: view.account,
-      marketIndex: market.marketIndex,
-      liquidationPrice: view.liquidationPrice,
-      dayStartEquity: this.dayStart.at(snapshot.ts, equity),
-      exposure: this.#exposureOf(view.account),
-      totalCollateral: equity,
-    });
-    return {
-      ts: snapshot.ts,
-      band,
-      snapshot,
-      account: figures,
-      market: this.#marketFacts(),
-      manualReduceOnly: this.manual.reduceOnly,
-      previous: this.governor,
-    };
-  }
-
-  /** The market facts the risk rules read, made again only when the setup's market changed (a reload). */
-  #marketFacts(): MarketFacts {
-    const market = this.setup.market;
-    const kept = this.#facts;
-    if (kept?.from === market) return kept.facts;
-    const facts = { maintenanceMarginRatio: market.marginRatioMaintenance / 10_000 };
-    this.#facts = { from: market, facts };
-    return facts;
-  }
-
-  /** This market's exposure of `account`, summed again only when its orders or position changed. */
-  #exposureOf(account: AccountState): MarketExposure {
-    const marketIndex = this.setup.market.marketIndex;
-    let base = 0n;
-    let quoteEntry = 0n;
-    // a loop, not find() with a closure: this runs on every risk check
-    for (const p of account.positions) {
-      if (p.marketIndex !== marketIndex) continue;
-      base = p.base;
-      quoteEntry = p.quoteEntry;
-      break;
-    }
-    const kept = this.#exposure;
-    if (
-      kept !== undefined &&
-      kept.base === base &&
-      kept.quoteEntry === quoteEntry &&
-      kept.orders.matches(account.openOrders)
-    ) {
-      return kept.exposure;
-    }
-    const exposure = exposureOf(account, marketIndex);
-    // the record is made once and taken again in place: this runs on every bar
-    const orders = kept?.orders ?? new LiveOrdersRecord();
-    orders.take(account.openOrders);
-    this.#exposure = { orders, base, quoteEntry, exposure };
-    return exposure;
+    this.#risk.restore(m);
   }
 
   /** The volatility response wants a step the lattice no longer matches (decideGrid will re-choose it). */

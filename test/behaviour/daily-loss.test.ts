@@ -13,7 +13,7 @@ import { type BotConfig, parseBotConfig } from '../../src/config/bot-config.ts';
 import { readConfigFile } from '../../src/config/read-config-file.ts';
 import type { Candle, MarketEvent } from '../../src/data/types.ts';
 import { quoteToInt } from '../../src/domain/precision.ts';
-import type { GridRiskMemory } from '../../src/engine/grid-bot.ts';
+import type { GridRiskMemory } from '../../src/engine/grid-risk.ts';
 import { SimExchange } from '../../src/venue/sim/exchange.ts';
 import { staircasePath } from '../test-support/price-paths.ts';
 

@@ -75,7 +75,7 @@ export class SimEngine {
   readonly #path: number[] = [0, 0, 0, 0];
   /**
    * Bumped on entry to each public mutator (SimExchange.generation): between two mutators the state is fixed,
-   * so the public reads check the margin memo once per generation (readFigures).
+   * so the public reads check the margin memo once per generation (SimReads).
    */
   protected generationCounter = 0;
 
@@ -137,16 +137,18 @@ export class SimEngine {
 
   protected readonly ensurePrices = (m: SimMarket): void => refreshPrices(m, this.spreadNum);
 
-  protected figures(sub: SimSubaccount): MarginFigures {
-    const memo = this.memoOf(sub);
+  /** `memo`: the subaccount's memo when the caller has made it current (SimReads does, once per generation). */
+  protected figures(sub: SimSubaccount, memo = this.memoOf(sub)): MarginFigures {
     memo.figures ??= marginOf(sub, this.marketOf, this.ensurePrices);
     return memo.figures;
   }
 
   /** Drift's liquidation price for one market (PRICE), undefined when there is none; memoised as figures. */
-  protected liquidationPriceOf(sub: SimSubaccount, marketIndex: number, checked = false): bigint | undefined {
-    // `checked`: the caller made the memo current (readLiquidationPrice)
-    const memo = checked ? (sub.marginMemo as MarginMemo) : this.memoOf(sub);
+  protected liquidationPriceOf(
+    sub: SimSubaccount,
+    marketIndex: number,
+    memo = this.memoOf(sub),
+  ): bigint | undefined {
     if (memo.liquidationStamp[marketIndex] !== memo.stamp) {
       // the same integer in doubles where it is provably exact (almost always), else in BigInt
       const fast = liquidationPriceInDoubles(sub.collateral, sub.positions, this.marketOf, marketIndex);
@@ -160,33 +162,8 @@ export class SimEngine {
     return memo.liquidationPrices[marketIndex];
   }
 
-  /**
-   * The margin figures for a public read. The reads between two mutators all see one state (no mutator calls a
-   * public read, and nothing changes the state outside the mutators), so the memo checked by the first read of
-   * a generation serves the rest (the backtest reads an account four times a bar). Mutators read through
-   * `figures`, which always checks: #checkLiquidations moves the oracle along the bar inside one generation.
-   */
-  protected readFigures(sub: SimSubaccount): MarginFigures {
-    const memo = this.#readMemo(sub);
-    memo.figures ??= marginOf(sub, this.marketOf, this.ensurePrices);
-    return memo.figures;
-  }
-
-  /** liquidationPriceOf for a public read (readFigures says why). */
-  protected readLiquidationPrice(sub: SimSubaccount, marketIndex: number): bigint | undefined {
-    this.#readMemo(sub);
-    return this.liquidationPriceOf(sub, marketIndex, true);
-  }
-
-  #readMemo(sub: SimSubaccount): MarginMemo {
-    const memo = sub.marginMemo;
-    if (memo !== undefined && sub.memoReadAt === this.generationCounter) return memo;
-    const fresh = this.memoOf(sub);
-    sub.memoReadAt = this.generationCounter;
-    return fresh;
-  }
-
-  private memoOf(sub: SimSubaccount): MarginMemo {
+  /** The subaccount's margin memo, made current for the state now. */
+  protected memoOf(sub: SimSubaccount): MarginMemo {
     sub.marginMemo = currentMemo(sub.marginMemo, sub.collateral, sub.positions, this.marketOf);
     return sub.marginMemo;
   }

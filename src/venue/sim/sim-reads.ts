@@ -10,6 +10,7 @@ import { modelBook } from './depth.ts';
 import type { PerpPositionState } from './ledger.ts';
 import type { MarginFigures } from './margin.ts';
 import { priceInteger } from './margin-doubles.ts';
+import type { MarginMemo } from './margin-memo.ts';
 import { SimEngine } from './sim-engine.ts';
 import type { SimSubaccount } from './state.ts';
 
@@ -37,7 +38,7 @@ export class SimReads extends SimEngine {
       sub.collateral,
       this.#viewPositions(sub),
       this.#viewOrders(sub),
-      this.readFigures(sub),
+      this.figures(sub, this.#readMemo(sub)),
     );
   }
 
@@ -107,6 +108,21 @@ export class SimReads extends SimEngine {
     return positions;
   }
 
+  /**
+   * The margin memo for a public read. The reads between two mutators all see one state (no mutator calls a
+   * public read, and nothing changes the state outside the mutators), so the memo checked by the first read of a
+   * generation serves the rest (the backtest reads an account four times a bar). Mutators read through
+   * `figures` without a memo, which checks every time: #checkLiquidations moves the oracle along the bar inside
+   * one generation.
+   */
+  #readMemo(sub: SimSubaccount): MarginMemo {
+    const memo = sub.marginMemo;
+    if (memo !== undefined && sub.memoReadAt === this.generationCounter) return memo;
+    const fresh = this.memoOf(sub);
+    sub.memoReadAt = this.generationCounter;
+    return fresh;
+  }
+
   #view(sub: SimSubaccount): NonNullable<SimSubaccount['view']> {
     sub.view ??= { orders: undefined, positions: [], positionStates: [] };
     return sub.view;
@@ -116,12 +132,14 @@ export class SimReads extends SimEngine {
   readonly #positionCopies = new WeakMap<PerpPositionState, Position>();
 
   margin(subaccountId: number): MarginFigures {
-    return this.readFigures(this.sub(subaccountId));
+    const sub = this.sub(subaccountId);
+    return this.figures(sub, this.#readMemo(sub));
   }
 
   /** Drift's liquidation price for one market (PRICE), undefined when there is none. */
   liquidationPrice(subaccountId: number, marketIndex: number): bigint | undefined {
-    return this.readLiquidationPrice(this.sub(subaccountId), marketIndex);
+    const sub = this.sub(subaccountId);
+    return this.liquidationPriceOf(sub, marketIndex, this.#readMemo(sub));
   }
 
   positions(subaccountId: number): Position[] {

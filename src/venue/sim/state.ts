@@ -78,7 +78,7 @@ export interface SimSubaccount {
   collateralNum: number;
   /** The last margin figures with the inputs they came from (margin-memo.ts). */
   marginMemo?: MarginMemo;
-  /** The generation at which a public read last checked `marginMemo` (SimEngine.readFigures). */
+  /** The generation at which a public read last checked `marginMemo` (SimReads). */
   memoReadAt?: number;
   /**
    * The lists the last account view handed out (sim-reads.ts), taken again while they hold the same order

@@ -1,0 +1,215 @@
+/**
+ * A grid bot's side of the risk governor: the state carried from one check to the next (the governor's state,
+ * the day's starting equity), what the governor reads of the account (its figures, and this market's exposure
+ * kept while the orders and the position are the same), and the two checks a grid asks — the every-bar
+ * pre-check (has the verdict's signature changed since the last decision?) and a decision's verdict.
+ */
+import type { ExposureBand, Verdict } from '../domain/intent.ts';
+import type { MarketSpec } from '../domain/markets.ts';
+import { quoteToNumber } from '../domain/precision.ts';
+import type { MarketSnapshot } from '../domain/snapshot.ts';
+import type { AccountState } from '../domain/types.ts';
+import { anyRuleTrips, approvedVerdict, evaluateRisk } from '../risk/governor.ts';
+import {
+  type GovernorState,
+  INITIAL_GOVERNOR_STATE,
+  type MarketFacts,
+  type RiskInputs,
+} from '../risk/inputs.ts';
+import type { RiskLimits } from '../risk/limits.ts';
+import type { GridParams } from '../strategies/grid/params.ts';
+import { accountFigures, exposureOf, type MarketExposure } from './account-figures.ts';
+import { DayStartEquity, type DayStartMemory } from './day-start-equity.ts';
+import { LiveOrdersRecord } from './live-orders-record.ts';
+import type { ManualControls } from './manual-controls.ts';
+import { hasSignature, type VerdictSignature } from './verdict-signature.ts';
+
+/** What the risk side reads of the bot's setup, at each check (a reload replaces its parts). */
+export interface GridRiskSetup {
+  market: MarketSpec;
+  grid: GridParams;
+  risk: RiskLimits;
+}
+
+/** The account as a grid reads it. */
+export interface AccountView {
+  account: AccountState;
+  /** Liquidation price of this market's position (PRICE), undefined when none. */
+  liquidationPrice: bigint | undefined;
+}
+
+/** What survives a restart of the bot's risk memory (persisted by the runner, see docs/risk.md). */
+export interface GridRiskMemory {
+  dayStart?: DayStartMemory;
+  dailyLossLatchDay: number | null;
+  dailyLossSince: number | null;
+}
+
+/** What the pre-check compares against: the last decision's band and verdict signature. */
+export interface RiskBaseline {
+  band: ExposureBand;
+  verdictKey: VerdictSignature;
+  /**
+   * Whether a check that trips no rule on `band` (approvedVerdict) has verdictKey's signature, with the grid it
+   * was asked under (the signature counts whole levels of the grid's size, which a reload may change).
+   */
+  quiet?: { grid: GridParams; keeps: boolean };
+}
+
+/** An exposure with the orders and position it was summed from (GridRisk.#exposureOf). */
+interface ExposureMemo {
+  orders: LiveOrdersRecord;
+  base: bigint;
+  quoteEntry: bigint;
+  exposure: MarketExposure;
+}
+
+export class GridRisk {
+  readonly #setup: GridRiskSetup;
+  readonly #manual: ManualControls;
+  #governor: GovernorState = INITIAL_GOVERNOR_STATE;
+  readonly #dayStart = new DayStartEquity();
+  /**
+   * The exposure of the last account evaluated, with what it was summed from: the bots check risk on every bar,
+   * mostly with no order or position changed since, so the orders need not be summed again. The orders are
+   * compared one by one (live-orders-record.ts).
+   */
+  #exposure: ExposureMemo | undefined;
+  /** The risk rules' market facts with the market they were made from. */
+  #facts: { from: MarketSpec; facts: MarketFacts } | undefined;
+  /** The last memory handed out (riskMemory), given again while nothing in it changed. */
+  #memory: GridRiskMemory | undefined;
+
+  /** `setup` and `manual` are the bot's own objects, read at each check. */
+  constructor(setup: GridRiskSetup, manual: ManualControls) {
+    this.#setup = setup;
+    this.#manual = manual;
+  }
+
+  /** Notes the day's starting equity on a new day's first look (the one lasting effect of a check). */
+  noteDay(ts: number, account: AccountState): void {
+    this.#dayStart.at(ts, quoteToNumber(account.totalCollateral));
+  }
+
+  /**
+   * Whether the risk verdict on the account now would have another signature than the last decision's (the
+   * every-bar pre-check). Most checks trip no rule: the verdict is then approvedVerdict on the decision's band,
+   * whose answer is noted on the baseline, so the outcomes are not built.
+   */
+  changedSince(last: RiskBaseline, view: AccountView, snapshot: MarketSnapshot): boolean {
+    const setup = this.#setup;
+    const inputs = this.#inputs(view, last.band, snapshot);
+    if (!anyRuleTrips(inputs, setup.risk)) {
+      const grid = setup.grid;
+      if (last.quiet?.grid !== grid) {
+        last.quiet = { grid, keeps: hasSignature(approvedVerdict(last.band), last.verdictKey, setup) };
+      }
+      return !last.quiet.keeps;
+    }
+    return !hasSignature(evaluateRisk(inputs, setup.risk).verdict, last.verdictKey, setup);
+  }
+
+  /**
+   * A decision's verdict on the account now (before the operator's controls), its state kept for the next check.
+   * When no rule trips (most decisions) it is what evaluateRisk answers then (`approved`), without the outcomes,
+   * which a decision does not read.
+   */
+  decide(view: AccountView, band: ExposureBand, snapshot: MarketSnapshot): Verdict {
+    const inputs = this.#inputs(view, band, snapshot);
+    const risk = this.#setup.risk;
+    if (!anyRuleTrips(inputs, risk)) {
+      this.#governor = INITIAL_GOVERNOR_STATE;
+      return approvedVerdict(band);
+    }
+    const evaluation = evaluateRisk(inputs, risk);
+    this.#governor = evaluation.state;
+    return evaluation.verdict;
+  }
+
+  /** The daily-loss memory to persist; compare with the last persisted value to know when to write. */
+  memory(): GridRiskMemory {
+    const kept = this.#memory;
+    const { dailyLossLatchDay, dailyLossSince } = this.#governor;
+    if (
+      kept !== undefined &&
+      kept.dailyLossLatchDay === dailyLossLatchDay &&
+      kept.dailyLossSince === dailyLossSince &&
+      this.#dayStart.is(kept.dayStart)
+    ) {
+      return kept;
+    }
+    this.#memory = { dayStart: this.#dayStart.memory(), dailyLossLatchDay, dailyLossSince };
+    return this.#memory;
+  }
+
+  /** Takes persisted daily-loss memory back after a restart (a latch of an earlier day simply expires). */
+  restore(m: GridRiskMemory): void {
+    if (m.dayStart) this.#dayStart.restore(m.dayStart);
+    this.#governor = {
+      ...this.#governor,
+      dailyLossLatchDay: m.dailyLossLatchDay,
+      dailyLossSince: m.dailyLossSince,
+    };
+  }
+
+  /** What the risk governor reads of the account now; notes the day's starting equity on a new day's first look. */
+  #inputs(view: AccountView, band: ExposureBand, snapshot: MarketSnapshot): RiskInputs {
+    const equity = quoteToNumber(view.account.totalCollateral);
+    const figures = accountFigures({
+      account: view.account,
+      marketIndex: this.#setup.market.marketIndex,
+      liquidationPrice: view.liquidationPrice,
+      dayStartEquity: this.#dayStart.at(snapshot.ts, equity),
+      exposure: this.#exposureOf(view.account),
+      totalCollateral: equity,
+    });
+    return {
+      ts: snapshot.ts,
+      band,
+      snapshot,
+      account: figures,
+      market: this.#marketFacts(),
+      manualReduceOnly: this.#manual.reduceOnly,
+      previous: this.#governor,
+    };
+  }
+
+  /** The market facts the risk rules read, made again only when the setup's market changed (a reload). */
+  #marketFacts(): MarketFacts {
+    const market = this.#setup.market;
+    const kept = this.#facts;
+    if (kept?.from === market) return kept.facts;
+    const facts = { maintenanceMarginRatio: market.marginRatioMaintenance / 10_000 };
+    this.#facts = { from: market, facts };
+    return facts;
+  }
+
+  /** This market's exposure of `account`, summed again only when its orders or position changed. */
+  #exposureOf(account: AccountState): MarketExposure {
+    const marketIndex = this.#setup.market.marketIndex;
+    let base = 0n;
+    let quoteEntry = 0n;
+    // a loop, not find() with a closure: this runs on every risk check
+    for (const p of account.positions) {
+      if (p.marketIndex !== marketIndex) continue;
+      base = p.base;
+      quoteEntry = p.quoteEntry;
+      break;
+    }
+    const kept = this.#exposure;
+    if (
+      kept !== undefined &&
+      kept.base === base &&
+      kept.quoteEntry === quoteEntry &&
+      kept.orders.matches(account.openOrders)
+    ) {
+      return kept.exposure;
+    }
+    const exposure = exposureOf(account, marketIndex);
+    // the record is made once and taken again in place: this runs on every bar
+    const orders = kept?.orders ?? new LiveOrdersRecord();
+    orders.take(account.openOrders);
+    this.#exposure = { orders, base, quoteEntry, exposure };
+    return exposure;
+  }
+}
