@@ -123,3 +123,25 @@ describe('drawdown', () => {
     assert.equal(d.max, 200_000_001n);
   });
 });
+
+describe('drawdown in doubles', () => {
+  it('gives the BigInt record’s figure for any mix of integer doubles and BigInts', () => {
+    const value = fc.oneof(
+      fc.integer({ min: -(2 ** 40), max: 2 ** 40 }).map((v) => ({ big: false, v: BigInt(v) })),
+      fc.bigInt({ min: -(2n ** 60n), max: 2n ** 60n }).map((v) => ({ big: true, v })),
+    );
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 40 }), (values) => {
+        const reference = new Drawdown();
+        const mixed = new Drawdown();
+        for (const { big, v } of values) {
+          reference.push(v);
+          if (big) mixed.push(v);
+          else mixed.pushInteger(Number(v));
+        }
+        assert.equal(mixed.max, reference.max);
+      }),
+      { seed: 5, numRuns: 2000 },
+    );
+  });
+});

@@ -219,11 +219,15 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
     const f = sim.margin(sub);
     // the equity's integer in doubles (exact) where it fits, else in BigInt: the same number either way
     const inDoubles = depositInt < 2 ** 48 ? book.equityInDoubles(depositInt, oracleIntegerOf) : Number.NaN;
-    const equityInt = Number.isNaN(inDoubles)
-      ? deposit + book.realized() + book.unrealized(oracleOf) + book.funding - book.fees
-      : BigInt(inDoubles);
-    const equity = Number.isNaN(inDoubles) ? quoteToNumber(equityInt) : inDoubles / 1e6;
-    drawdown.push(equityInt);
+    let equity: number;
+    if (Number.isNaN(inDoubles)) {
+      const equityInt = deposit + book.realized() + book.unrealized(oracleOf) + book.funding - book.fees;
+      equity = quoteToNumber(equityInt);
+      drawdown.push(equityInt);
+    } else {
+      equity = inDoubles / 1e6;
+      drawdown.pushInteger(inDoubles);
+    }
     if (f.leverage > maxLeverage) maxLeverage = f.leverage;
     if (f.health < minHealth) minHealth = f.health;
     const base = book.base(primary.marketIndex);

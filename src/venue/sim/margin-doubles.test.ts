@@ -6,8 +6,11 @@ import { emptyPosition, type PerpPositionState } from './ledger.ts';
 import { computeMargin, liquidationPrice, type MarginFigures, type MarginInputs } from './margin.ts';
 import {
   type DoublesMarket,
+  liquidationPriceAt,
   liquidationPriceInDoubles,
+  marginAt,
   marginInDoubles,
+  planMargin,
   priceInteger,
 } from './margin-doubles.ts';
 
@@ -181,5 +184,40 @@ describe('margin in doubles: the BigInt path’s integers, or none', () => {
       marginInDoubles(1_000_000n, many, (i) => markets[i % 2]),
       undefined,
     );
+  });
+});
+
+describe('a margin plan priced at moving oracles', () => {
+  // The simulator plans an account once per state and prices the plan at every bar's oracle (margin-memo.ts):
+  // each pricing must be what the BigInt path computes from scratch at that oracle.
+  it('gives computeMargin’s figures and liquidationPrice’s prices at every oracle it is priced at', () => {
+    let priced = 0;
+    const walk = fc.array(
+      fc.tuple(fc.double({ min: 0.5, max: 2, noNaN: true }), fc.double({ min: 0.5, max: 2, noNaN: true })),
+      { minLength: 1, maxLength: 12 },
+    );
+    fc.assert(
+      fc.property(caseArb, walk, (c, moves) => {
+        const plan = planMargin(c.collateral, positionsOf(c), (i) => c.markets[i]);
+        assert.ok(plan !== undefined, 'two positions are always planned');
+        for (const [a, b] of moves) {
+          // the plan reads the markets' oracles when priced: move them in place, as the simulator does
+          c.markets[0].oracleNum *= a;
+          c.markets[1].oracleNum *= b;
+          const fast = marginAt(plan);
+          if (fast !== undefined) {
+            priced++;
+            assert.deepEqual(plain(fast), computeMargin(bigIntInputs(c)));
+          }
+          for (const marketIndex of [0, 1]) {
+            const liq = liquidationPriceAt(plan, marketIndex);
+            if (!Number.isNaN(liq))
+              assert.equal(liq < 0 ? undefined : BigInt(liq), liquidationPrice(bigIntInputs(c), marketIndex));
+          }
+        }
+      }),
+      { seed: 17, numRuns: 3_000 },
+    );
+    assert.ok(priced > 3_000, `the plans answered only ${priced} times`);
   });
 });

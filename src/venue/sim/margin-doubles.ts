@@ -11,6 +11,7 @@
  */
 import type { MarketSpec } from '../../domain/markets.ts';
 import { bounded, exactNumber, floorDiv, floorMulDiv, truncMulDiv } from './exact-doubles.ts';
+import { FiguresInDoubles } from './figures-in-doubles.ts';
 import { type CumulativeFunding, type PerpPositionState, unrealizedFundingPnl } from './ledger.ts';
 import type { MarginFigures } from './margin.ts';
 
@@ -94,18 +95,98 @@ function numbersOf(p: PerpPositionState, cumulative: CumulativeFunding): Positio
   return n;
 }
 
-/** Price pnl (truncated toward zero) plus the quote asset: ledger.ts unrealizedPnl. */
-const pricePnlOf = (x: PositionNumbers, price: number): number =>
-  x.base === 0 ? x.quoteAsset : term(truncMulDiv(x.base, price, BASE)) + x.quoteAsset;
+/**
+ * What the margin of one active position is made of, but its price: the integers as doubles and the margin
+ * ratios each side's size asks for. A plan is made once per account state (collateral, ledger positions,
+ * cumulative funding) and priced at each oracle: the oracle moves every bar, the state seldom, so the ratios'
+ * square roots and the lookups of the position's integers happen once per state instead of once per bar.
+ */
+interface PlannedPosition {
+  marketIndex: number;
+  /** Read for its oracle at each pricing (the simulator's market record, kept for the run). */
+  market: DoublesMarket;
+  base: number;
+  quoteAsset: number;
+  funding: number;
+  /** The position with all its bids filled, and with all its asks filled. */
+  allBids: number;
+  allAsks: number;
+  ordersMargin: number;
+  /** Margin ratios (MARGIN) at the size of the bids' side and of the asks' side (margin.ts marginRatioFor). */
+  initialBids: number;
+  maintenanceBids: number;
+  initialAsks: number;
+  maintenanceAsks: number;
+  /** Maintenance ratio at the position's own size (the liquidation price's). */
+  maintenanceBase: number;
+}
 
-/** An input's contribution to the NaN probe (see below). */
-const probeOf = (x: PositionNumbers, price: number): number =>
-  x.base + x.quoteAsset + x.openBids + x.openAsks + x.funding + price;
+/** An account's margin without its prices (planMargin); marginAt and liquidationPriceAt price it. */
+export interface MarginPlan {
+  deposit: number;
+  borrow: number;
+  /** Every position's unsettled funding, inactive ones too (the figures' unrealizedFundingPnl). */
+  fundingPnl: number;
+  /** NaN when an input is out of range: the part of the NaN probe that does not depend on the prices. */
+  probe: number;
+  active: PlannedPosition[];
+}
 
 /** A subaccount's ledger positions by market index. */
 type Positions = ReadonlyMap<number, PerpPositionState>;
 /** Its markets by index. */
 type MarketOf = (marketIndex: number) => DoublesMarket;
+
+/** The plan of an account; undefined with more positions than the sums' bound allows (the BigInt path). */
+export function planMargin(
+  collateralQuote: bigint,
+  positions: Positions,
+  marketOf: MarketOf,
+): MarginPlan | undefined {
+  if (positions.size > MAX_POSITIONS) return undefined;
+  const collateral = exactNumber(collateralQuote, INPUT_LIMIT);
+  let fundingPnl = 0;
+  // An input out of range is NaN and lands here; a product out of range lands in the pricing's probe.
+  let probe = collateral;
+  const active: PlannedPosition[] = [];
+  for (const p of positions.values()) {
+    const m = marketOf(p.marketIndex);
+    const x = numbersOf(p, m.cumulative);
+    fundingPnl += x.funding;
+    probe += x.funding;
+    if (!isActive(p)) continue;
+    probe += x.base + x.quoteAsset + x.openBids + x.openAsks;
+    const { marginRatioInitial, marginRatioMaintenance, imfFactor } = m.spec;
+    const allBids = x.base + x.openBids;
+    const allAsks = x.base + x.openAsks;
+    active.push({
+      marketIndex: p.marketIndex,
+      market: m,
+      base: x.base,
+      quoteAsset: x.quoteAsset,
+      funding: x.funding,
+      allBids,
+      allAsks,
+      ordersMargin: p.openOrders * OPEN_ORDER_MARGIN,
+      initialBids: ratioFor(marginRatioInitial, imfFactor, Math.abs(allBids)),
+      maintenanceBids: ratioFor(marginRatioMaintenance, imfFactor, Math.abs(allBids)),
+      initialAsks: ratioFor(marginRatioInitial, imfFactor, Math.abs(allAsks)),
+      maintenanceAsks: ratioFor(marginRatioMaintenance, imfFactor, Math.abs(allAsks)),
+      maintenanceBase: ratioFor(marginRatioMaintenance, imfFactor, Math.abs(x.base)),
+    });
+  }
+  return {
+    deposit: collateral > 0 ? collateral : 0,
+    borrow: collateral < 0 ? -collateral : 0,
+    fundingPnl,
+    probe,
+    active,
+  };
+}
+
+/** Price pnl (truncated toward zero) plus the quote asset: ledger.ts unrealizedPnl. */
+const pricePnlOf = (x: PlannedPosition, price: number): number =>
+  x.base === 0 ? x.quoteAsset : term(truncMulDiv(x.base, price, BASE)) + x.quoteAsset;
 
 /**
  * computeMargin in doubles; undefined where it cannot promise the BigInt path's integers. The simulator's
@@ -116,49 +197,37 @@ export function marginInDoubles(
   positions: Positions,
   marketOf: MarketOf,
 ): MarginFigures | undefined {
-  if (positions.size > MAX_POSITIONS) return undefined;
-  const collateral = exactNumber(collateralQuote, INPUT_LIMIT);
-  const deposit = collateral > 0 ? collateral : 0;
-  const borrow = collateral < 0 ? -collateral : 0;
-  let initialTotalCollateral = deposit;
-  let totalCollateral = deposit;
-  let initialMarginRequirement = borrow;
-  let maintenanceMarginRequirement = borrow;
+  const plan = planMargin(collateralQuote, positions, marketOf);
+  return plan === undefined ? undefined : marginAt(plan);
+}
+
+/** marginInDoubles of a planned account, at its markets' oracles now. */
+export function marginAt(plan: MarginPlan): MarginFigures | undefined {
+  let initialTotalCollateral = plan.deposit;
+  let totalCollateral = plan.deposit;
+  let initialMarginRequirement = plan.borrow;
+  let maintenanceMarginRequirement = plan.borrow;
   let pricePnl = 0;
-  let fundingPnl = 0;
   let pnlUnweighted = 0;
   let worstLiability = 0;
   let totalNotional = 0;
-  // Any input out of range is NaN and lands here; a comparison would otherwise hide it (a product out of range
-  // is NaN too, and reaches one of the figures checked below).
-  let probe = collateral;
-
-  for (const p of positions.values()) {
-    const m = marketOf(p.marketIndex);
-    const x = numbersOf(p, m.cumulative);
-    fundingPnl += x.funding;
-    probe += x.funding;
-    if (!isActive(p)) continue;
-    const price = priceInteger(m.oracleNum);
-    probe += probeOf(x, price);
-    const spec = m.spec;
-    const allBids = x.base + x.openBids;
-    const allAsks = x.base + x.openAsks;
-    const bidsValue = liability(allBids, price);
-    const asksValue = liability(allAsks, price);
-    // the comparison would hide a NaN: the probe keeps it
-    probe += bidsValue + asksValue;
+  // a product out of range is NaN, and a comparison would hide it: the probe keeps it
+  let probe = plan.probe;
+  const active = plan.active;
+  for (let i = 0; i < active.length; i++) {
+    const x = active[i];
+    const price = priceInteger(x.market.oracleNum);
+    const bidsValue = liability(x.allBids, price);
+    const asksValue = liability(x.allAsks, price);
+    probe += price + bidsValue + asksValue;
     // ties go to the asks, as in the SDK (margin.ts worstCaseBase)
     const asksWorse = asksValue >= bidsValue;
     const worstValue = asksWorse ? asksValue : bidsValue;
-    const size = Math.abs(asksWorse ? allAsks : allBids);
-    const ordersMargin = p.openOrders * OPEN_ORDER_MARGIN;
     initialMarginRequirement +=
-      term(floorMulDiv(worstValue, ratioFor(spec.marginRatioInitial, spec.imfFactor, size), MARGIN)) +
-      ordersMargin;
+      term(floorMulDiv(worstValue, asksWorse ? x.initialAsks : x.initialBids, MARGIN)) + x.ordersMargin;
     maintenanceMarginRequirement +=
-      term(floorMulDiv(worstValue, ratioFor(spec.marginRatioMaintenance, spec.imfFactor, size), MARGIN)) +
-      ordersMargin;
+      term(floorMulDiv(worstValue, asksWorse ? x.maintenanceAsks : x.maintenanceBids, MARGIN)) +
+      x.ordersMargin;
 
     const positionPnl = pricePnlOf(x, price);
     const pnl = positionPnl + x.funding;
@@ -171,8 +240,9 @@ export function marginInDoubles(
     totalNotional += liability(x.base, price);
   }
 
-  const netAssetValue = deposit + pnlUnweighted - borrow;
-  const leverage = netAssetValue === 0 ? 0 : leverageOf(worstLiability + borrow, netAssetValue);
+  const fundingPnl = plan.fundingPnl;
+  const netAssetValue = plan.deposit + pnlUnweighted - plan.borrow;
+  const leverage = netAssetValue === 0 ? 0 : leverageOf(worstLiability + plan.borrow, netAssetValue);
   if (
     Number.isNaN(probe + totalCollateral + initialTotalCollateral + initialMarginRequirement) ||
     Number.isNaN(maintenanceMarginRequirement + pricePnl + fundingPnl + totalNotional + leverage)
@@ -199,110 +269,6 @@ function leverageOf(numerator: number, netAssetValue: number): number {
 }
 
 /**
- * MarginFigures whose integers are made into BigInts when first read: a reader of the account on every bar
- * mostly wants the leverage and health (numbers) and a few of the integers.
- */
-class FiguresInDoubles implements MarginFigures {
-  readonly leverage: number;
-  readonly health: number;
-  readonly #tc: number;
-  readonly #itc: number;
-  readonly #imr: number;
-  readonly #mmr: number;
-  readonly #pnl: number;
-  readonly #funding: number;
-  readonly #notional: number;
-  readonly #lev: number;
-  #totalCollateral: bigint | undefined;
-  #initialTotalCollateral: bigint | undefined;
-  #freeCollateral: bigint | undefined;
-  #initialMarginRequirement: bigint | undefined;
-  #maintenanceMarginRequirement: bigint | undefined;
-
-  constructor(
-    tc: number,
-    itc: number,
-    imr: number,
-    mmr: number,
-    pnl: number,
-    funding: number,
-    notional: number,
-    lev: number,
-  ) {
-    this.#tc = tc;
-    this.#itc = itc;
-    this.#imr = imr;
-    this.#mmr = mmr;
-    this.#pnl = pnl;
-    this.#funding = funding;
-    this.#notional = notional;
-    this.#lev = lev;
-    this.leverage = lev / LEVERAGE;
-    this.health = healthInDoubles(tc, mmr);
-  }
-
-  get totalCollateral(): bigint {
-    this.#totalCollateral ??= BigInt(this.#tc);
-    return this.#totalCollateral;
-  }
-  get initialTotalCollateral(): bigint {
-    this.#initialTotalCollateral ??= BigInt(this.#itc);
-    return this.#initialTotalCollateral;
-  }
-  get freeCollateral(): bigint {
-    const free = this.#itc - this.#imr;
-    this.#freeCollateral ??= BigInt(free > 0 ? free : 0);
-    return this.#freeCollateral;
-  }
-  get initialMarginRequirement(): bigint {
-    this.#initialMarginRequirement ??= BigInt(this.#imr);
-    return this.#initialMarginRequirement;
-  }
-  get maintenanceMarginRequirement(): bigint {
-    this.#maintenanceMarginRequirement ??= BigInt(this.#mmr);
-    return this.#maintenanceMarginRequirement;
-  }
-  // rarely read: made at each read
-  get unrealizedPnl(): bigint {
-    return BigInt(this.#pnl);
-  }
-  get unrealizedFundingPnl(): bigint {
-    return BigInt(this.#funding);
-  }
-  get totalNotional(): bigint {
-    return BigInt(this.#notional);
-  }
-  get leverageTenThousandths(): bigint {
-    return BigInt(this.#lev);
-  }
-
-  /** Every figure as a plain object (what computeMargin returns), for comparisons and logs. */
-  toJSON(): MarginFigures {
-    return {
-      totalCollateral: this.totalCollateral,
-      initialTotalCollateral: this.initialTotalCollateral,
-      freeCollateral: this.freeCollateral,
-      initialMarginRequirement: this.initialMarginRequirement,
-      maintenanceMarginRequirement: this.maintenanceMarginRequirement,
-      unrealizedPnl: this.unrealizedPnl,
-      unrealizedFundingPnl: this.unrealizedFundingPnl,
-      totalNotional: this.totalNotional,
-      leverageTenThousandths: this.leverageTenThousandths,
-      leverage: this.leverage,
-      health: this.health,
-    };
-  }
-}
-
-/** margin.ts healthOf on the same integers (Number of an exact BigInt is the double itself). */
-function healthInDoubles(totalCollateral: number, maintenanceRequirement: number): number {
-  if (maintenanceRequirement === 0 && totalCollateral >= 0) return 100;
-  if (totalCollateral <= 0) return 0;
-  const h = (1 - maintenanceRequirement / totalCollateral) * 100;
-  return Math.round(Math.min(100, Math.max(0, h)));
-}
-
-/**
  * liquidationPrice in doubles: the price (PRICE) as a double, −1 where the BigInt path says undefined, NaN where
  * it cannot promise the BigInt path's integer.
  */
@@ -312,41 +278,41 @@ export function liquidationPriceInDoubles(
   marketOf: MarketOf,
   marketIndex: number,
 ): number {
-  let pos: PerpPositionState | undefined;
+  const plan = planMargin(collateralQuote, positions, marketOf);
+  if (plan !== undefined) return liquidationPriceAt(plan, marketIndex);
+  // more positions than the sums' bound: no position in the market is still an answer
   for (const p of positions.values()) {
-    if (p.marketIndex === marketIndex && isActive(p)) {
-      pos = p;
+    if (p.marketIndex === marketIndex && isActive(p)) return p.base === 0n ? -1 : Number.NaN;
+  }
+  return -1;
+}
+
+/** liquidationPriceInDoubles of a planned account, at its markets' oracles now. */
+export function liquidationPriceAt(plan: MarginPlan, marketIndex: number): number {
+  let pos: PlannedPosition | undefined;
+  for (const x of plan.active) {
+    if (x.marketIndex === marketIndex) {
+      pos = x;
       break;
     }
   }
-  if (!pos || pos.base === 0n) return -1;
-  if (positions.size > MAX_POSITIONS) return Number.NaN;
-  const collateral = exactNumber(collateralQuote, INPUT_LIMIT);
-  let totalCollateral = collateral > 0 ? collateral : 0;
-  let requirement = collateral < 0 ? -collateral : 0;
-  let probe = collateral;
+  if (pos === undefined || pos.base === 0) return -1;
+  let totalCollateral = plan.deposit;
+  let requirement = plan.borrow;
+  let probe = plan.probe;
   let price = Number.NaN;
-  let base = Number.NaN;
-  for (const p of positions.values()) {
-    if (!isActive(p)) continue;
-    const m = marketOf(p.marketIndex);
-    const x = numbersOf(p, m.cumulative);
-    const px = priceInteger(m.oracleNum);
-    probe += probeOf(x, px);
+  for (const x of plan.active) {
+    const px = priceInteger(x.market.oracleNum);
+    probe += px;
     // maintenance weight 100%: the pnl with funding in full
     totalCollateral += pricePnlOf(x, px) + x.funding;
-    const ratio = ratioFor(m.spec.marginRatioMaintenance, m.spec.imfFactor, Math.abs(x.base));
-    requirement += term(floorMulDiv(liability(x.base, px), ratio, MARGIN));
-    if (p === pos) {
-      price = px;
-      base = x.base;
-    }
+    requirement += term(floorMulDiv(liability(x.base, px), x.maintenanceBase, MARGIN));
+    if (x === pos) price = px;
   }
   const free = totalCollateral > requirement ? totalCollateral - requirement : 0;
-  const spec = marketOf(marketIndex).spec;
-  const ratio = ratioFor(spec.marginRatioMaintenance, spec.imfFactor, Math.abs(base));
+  const base = pos.base;
   // ratio × QUOTE / MARGIN is ratio × 100: exact
-  const ratioQuote = ratio * (QUOTE / MARGIN);
+  const ratioQuote = pos.maintenanceBase * (QUOTE / MARGIN);
   const delta =
     base > 0 ? floorMulDiv(QUOTE - ratioQuote, base, BASE) : 0 - floorMulDiv(QUOTE + ratioQuote, -base, BASE);
   if (Number.isNaN(probe + totalCollateral + requirement + delta + price)) return Number.NaN;

@@ -10,6 +10,7 @@
  */
 import type { PerpPositionState } from './ledger.ts';
 import type { MarginFigures } from './margin.ts';
+import { type DoublesMarket, type MarginPlan, planMargin } from './margin-doubles.ts';
 
 export interface MarginMemo {
   collateral: bigint;
@@ -19,6 +20,12 @@ export interface MarginMemo {
   oracles: number[];
   cumulative: unknown[];
   figures: MarginFigures | undefined;
+  /**
+   * The account's margin without its prices (margin-doubles.ts), made when first asked (`planned`): it holds
+   * while the inputs but the oracles are the same, so a memo refilled for a new oracle keeps it.
+   */
+  plan: MarginPlan | undefined;
+  planned: boolean;
   /**
    * Liquidation price by market index, valid where `liquidationStamp[i] === stamp` (so refilling the memo
    * forgets them all without clearing anything).
@@ -47,16 +54,28 @@ export function currentMemo(
 ): MarginMemo {
   if (memo !== undefined && memo.collateral === collateral && memo.count === positions.size) {
     let i = 0;
-    let same = true;
+    let sameState = true;
+    let samePrices = true;
     for (const p of positions.values()) {
       const m = marketOf(p.marketIndex);
-      if (memo.positions[i] !== p || memo.oracles[i] !== m.oracleNum || memo.cumulative[i] !== m.cumulative) {
-        same = false;
+      if (memo.positions[i] !== p || memo.cumulative[i] !== m.cumulative) {
+        sameState = false;
         break;
+      }
+      if (memo.oracles[i] !== m.oracleNum) {
+        samePrices = false;
+        memo.oracles[i] = m.oracleNum;
       }
       i++;
     }
-    if (same) return memo;
+    if (sameState) {
+      // only an oracle moved (the rule: every bar): the plan holds, the figures and prices do not
+      if (!samePrices) {
+        memo.figures = undefined;
+        memo.stamp++;
+      }
+      return memo;
+    }
   }
   const fresh: MarginMemo = memo ?? {
     collateral,
@@ -65,12 +84,16 @@ export function currentMemo(
     oracles: [],
     cumulative: [],
     figures: undefined,
+    plan: undefined,
+    planned: false,
     liquidationPrices: [],
     liquidationStamp: [],
     stamp: 0,
   };
   fresh.collateral = collateral;
   fresh.figures = undefined;
+  fresh.plan = undefined;
+  fresh.planned = false;
   fresh.stamp++;
   let i = 0;
   for (const p of positions.values()) {
@@ -88,4 +111,18 @@ export function currentMemo(
   }
   fresh.count = i;
   return fresh;
+}
+
+/** The memo's plan (made on the first ask after a refill); undefined where the doubles cannot plan the account. */
+export function planOf(
+  memo: MarginMemo,
+  collateral: bigint,
+  positions: ReadonlyMap<number, PerpPositionState>,
+  marketOf: (marketIndex: number) => DoublesMarket,
+): MarginPlan | undefined {
+  if (!memo.planned) {
+    memo.plan = planMargin(collateral, positions, marketOf);
+    memo.planned = true;
+  }
+  return memo.plan;
 }

@@ -32,8 +32,8 @@ import {
   type MarginInputs,
   meetsMaintenanceWithBuffer,
 } from './margin.ts';
-import { liquidationPriceInDoubles } from './margin-doubles.ts';
-import { currentMemo, type MarginMemo } from './margin-memo.ts';
+import { liquidationPriceAt } from './margin-doubles.ts';
+import { currentMemo, type MarginMemo, planOf } from './margin-memo.ts';
 import { barPath, encounterDistance, type MakerFillRule, participationCap, quoteOf } from './matching.ts';
 import { QueueModel, type QueueModelParams } from './queue-model.ts';
 import {
@@ -139,7 +139,7 @@ export class SimEngine {
 
   /** `memo`: the subaccount's memo when the caller has made it current (SimReads does, once per generation). */
   protected figures(sub: SimSubaccount, memo = this.memoOf(sub)): MarginFigures {
-    memo.figures ??= marginOf(sub, this.marketOf, this.ensurePrices);
+    memo.figures ??= marginOf(sub, this.marketOf, this.ensurePrices, this.#planOf(sub, memo));
     return memo.figures;
   }
 
@@ -151,7 +151,8 @@ export class SimEngine {
   ): bigint | undefined {
     if (memo.liquidationStamp[marketIndex] !== memo.stamp) {
       // the same integer in doubles where it is provably exact (almost always), else in BigInt
-      const fast = liquidationPriceInDoubles(sub.collateral, sub.positions, this.marketOf, marketIndex);
+      const plan = this.#planOf(sub, memo);
+      const fast = plan === undefined ? Number.NaN : liquidationPriceAt(plan, marketIndex);
       memo.liquidationPrices[marketIndex] = Number.isNaN(fast)
         ? liquidationPrice(this.marginInputs(sub), marketIndex)
         : fast < 0
@@ -160,6 +161,11 @@ export class SimEngine {
       memo.liquidationStamp[marketIndex] = memo.stamp;
     }
     return memo.liquidationPrices[marketIndex];
+  }
+
+  /** The plan of the memo's account state (margin-doubles.ts): priced at each oracle, made once per state. */
+  #planOf(sub: SimSubaccount, memo: MarginMemo) {
+    return planOf(memo, sub.collateral, sub.positions, this.marketOf);
   }
 
   /** The subaccount's margin memo, made current for the state now. */

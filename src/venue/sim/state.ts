@@ -10,7 +10,7 @@ import type { L2Book } from '../port.ts';
 import type { FundingClock } from './funding-clock.ts';
 import type { CumulativeFunding, PerpPositionState } from './ledger.ts';
 import { computeMargin, type MarginFigures, type MarginInputs } from './margin.ts';
-import { marginInDoubles, priceInteger } from './margin-doubles.ts';
+import { type MarginPlan, marginAt, priceInteger } from './margin-doubles.ts';
 import type { MarginMemo } from './margin-memo.ts';
 import { bidAskAround } from './matching.ts';
 
@@ -161,14 +161,18 @@ export function syncHolder(m: SimMarket, sub: SimSubaccount): void {
   else if (!holds && i >= 0) m.holders.splice(i, 1);
 }
 
-/** Exact margin figures of a subaccount at the markets' current oracles. */
+/**
+ * Exact margin figures of a subaccount at the markets' current oracles: `plan` (its planMargin) priced, or the
+ * BigInt path where the plan is missing or cannot promise the integers.
+ */
 export function marginOf(
   sub: SimSubaccount,
   marketOf: (marketIndex: number) => SimMarket,
   ensurePrices: (m: SimMarket) => void,
+  plan: MarginPlan | undefined,
 ): MarginFigures {
   // the same integers in doubles where they are provably exact (almost always), else in BigInt
-  const fast = marginInDoubles(sub.collateral, sub.positions, marketOf);
+  const fast = plan === undefined ? undefined : marginAt(plan);
   if (fast !== undefined) return fast;
   const inputs: MarginInputs = {
     collateral: sub.collateral,
