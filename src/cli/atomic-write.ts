@@ -33,15 +33,17 @@ export function writeProblem(path: string, err: unknown): UserError {
 
 /**
  * `mkdir -p` one level at a time. Node's recursive mkdir loops for ever where a parent exists but refuses
- * children with ENOENT (procfs, e.g. --out /proc/x): here that is an error like any other.
+ * children with ENOENT (procfs, e.g. --out /proc/x): here that is an error like any other. Returns the folders
+ * it made, outermost first.
  */
-export function makeFolders(dir: string): void {
+export function makeFolders(dir: string): string[] {
   const missing: string[] = [];
   for (let d = dir; !existsSync(d); d = dirname(d)) {
     missing.unshift(d);
     if (dirname(d) === d) break;
   }
   for (const d of missing) mkdirSync(d);
+  return missing;
 }
 
 /**

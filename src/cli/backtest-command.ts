@@ -2,7 +2,7 @@
  * `zero-perps backtest`: loads the config and data, runs the backtest, writes report.json, report.html and
  * run.json into the run's own folder; optionally the fill-model comparison and the Monte Carlo.
  */
-import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadBacktestInputs, parseFileArg } from '../backtest/load-inputs.ts';
@@ -236,14 +236,19 @@ function writeRun(
   if (isRunFolder) markLatest(out);
 }
 
-/** Makes sure reports can be written into `dir` (creating it), failing with one line naming --out if not. */
-function checkOutFolder(dir: string, given: string): void {
+/**
+ * Makes sure reports can be written into `dir`, failing with one line naming --out if not: the folders are made
+ * and a file written and removed, then the folders this made are removed again (the reports make them when they
+ * are written), so a run stopped before then (Ctrl-C, bad data) leaves no empty folder behind.
+ */
+export function checkOutFolder(dir: string, given: string): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
     throw new UserError(`--out ${given}: is a file; name a folder for report.json and report.html`);
   }
   const probe = join(dir, `.zero-perps-write-check-${process.pid}`);
+  let made: string[] = [];
   try {
-    makeFolders(dir);
+    made = makeFolders(dir);
     writeFileSync(probe, '');
     rmSync(probe);
   } catch (err) {
@@ -251,6 +256,15 @@ function checkOutFolder(dir: string, given: string): void {
     throw new UserError(
       `--out ${given}: ${writeProblem(dir, err).message.replace(/^cannot write [^:]*: /, 'cannot write there: ')}`,
     );
+  } finally {
+    // innermost first; rmdir removes only an empty folder (one something else wrote into meanwhile stays)
+    for (const d of made.reverse()) {
+      try {
+        rmdirSync(d);
+      } catch {
+        break;
+      }
+    }
   }
 }
 
