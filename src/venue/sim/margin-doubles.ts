@@ -1,7 +1,9 @@
 /**
  * computeMargin and liquidationPrice (margin.ts) in doubles, with the same integers: every truncating step is
  * one of exact-doubles.ts, so a figure here is the BigInt path's figure or no figure at all (undefined / NaN,
- * and the simulator takes the BigInt path). The backtest asks for the margin on every bar.
+ * and the simulator takes the BigInt path). The backtest asks for the margin on every bar, so the work is split:
+ * planMargin does what depends on the account state only (once per state), marginAt and liquidationPriceAt
+ * what depends on the oracles (once per bar).
  *
  * Exact where every input (collateral, base, open bids and asks, quote asset, unsettled funding, prices) and
  * every product's quotient is an integer below 2^48 in magnitude (about $281M in QUOTE), for at most 8

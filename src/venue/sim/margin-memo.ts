@@ -6,7 +6,8 @@
  * Valid while every input computeMargin reads is the same: the collateral, the position objects (the ledger
  * replaces a position on every change, never mutates it), and per position its market's oracle (the float the
  * exact price is made from, so no exact price need be made to check) and cumulative funding (replaced, never
- * mutated). Market specs do not change during a run.
+ * mutated). Market specs do not change during a run. The plan (margin-doubles.ts planMargin: all of the margin
+ * but its prices) is valid while the same holds of everything but the oracles.
  */
 import type { PerpPositionState } from './ledger.ts';
 import type { MarginFigures } from './margin.ts';

@@ -32,7 +32,7 @@ import {
   type MarginInputs,
   meetsMaintenanceWithBuffer,
 } from './margin.ts';
-import { liquidationPriceAt } from './margin-doubles.ts';
+import { liquidationPriceAt, type MarginPlan } from './margin-doubles.ts';
 import { currentMemo, type MarginMemo, planOf } from './margin-memo.ts';
 import { barPath, encounterDistance, type MakerFillRule, participationCap, quoteOf } from './matching.ts';
 import { QueueModel, type QueueModelParams } from './queue-model.ts';
@@ -164,7 +164,7 @@ export class SimEngine {
   }
 
   /** The plan of the memo's account state (margin-doubles.ts): priced at each oracle, made once per state. */
-  #planOf(sub: SimSubaccount, memo: MarginMemo) {
+  #planOf(sub: SimSubaccount, memo: MarginMemo): MarginPlan | undefined {
     return planOf(memo, sub.collateral, sub.positions, this.marketOf);
   }
 
