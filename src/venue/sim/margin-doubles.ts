@@ -60,43 +60,6 @@ export interface DoublesMarket {
 /** The PRICE integer of a float price (mark or oracle), as the simulator makes its exact prices (refreshPrices). */
 export const priceInteger = (usd: number): number => Math.round(usd * 1e6);
 
-/** One position's integers as doubles, NaN where one is out of range. */
-interface PositionNumbers {
-  base: number;
-  quoteAsset: number;
-  openBids: number;
-  openAsks: number;
-  /** Unsettled funding at `fundingAt` (the market's cumulative funding record, replaced when it moves). */
-  funding: number;
-  fundingAt: CumulativeFunding | undefined;
-}
-
-/**
- * Each ledger state's integers as doubles, made once: the ledger replaces a position on every change and never
- * mutates one, and a BigInt → double conversion costs about as much as the margin arithmetic it feeds.
- */
-const numbersByState = new WeakMap<PerpPositionState, PositionNumbers>();
-
-function numbersOf(p: PerpPositionState, cumulative: CumulativeFunding): PositionNumbers {
-  let n = numbersByState.get(p);
-  if (n === undefined) {
-    n = {
-      base: exactNumber(p.base, INPUT_LIMIT),
-      quoteAsset: exactNumber(p.quoteAsset, INPUT_LIMIT),
-      openBids: exactNumber(p.openBids, INPUT_LIMIT),
-      openAsks: exactNumber(p.openAsks, INPUT_LIMIT),
-      funding: 0,
-      fundingAt: undefined,
-    };
-    numbersByState.set(p, n);
-  }
-  if (n.fundingAt !== cumulative) {
-    n.funding = exactNumber(unrealizedFundingPnl(p, cumulative.long, cumulative.short), INPUT_LIMIT);
-    n.fundingAt = cumulative;
-  }
-  return n;
-}
-
 /**
  * What the margin of one active position is made of, but its price: the integers as doubles and the margin
  * ratios each side's size asks for. A plan is made once per account state (collateral, ledger positions,
@@ -153,20 +116,25 @@ export function planMargin(
   const active: PlannedPosition[] = [];
   for (const p of positions.values()) {
     const m = marketOf(p.marketIndex);
-    const x = numbersOf(p, m.cumulative);
-    fundingPnl += x.funding;
-    probe += x.funding;
+    // each integer as a double, NaN where out of range (made once per plan: the plan is the per-state cache)
+    const funding = exactNumber(unrealizedFundingPnl(p, m.cumulative.long, m.cumulative.short), INPUT_LIMIT);
+    fundingPnl += funding;
+    probe += funding;
     if (!isActive(p)) continue;
-    probe += x.base + x.quoteAsset + x.openBids + x.openAsks;
+    const base = exactNumber(p.base, INPUT_LIMIT);
+    const quoteAsset = exactNumber(p.quoteAsset, INPUT_LIMIT);
+    const openBids = exactNumber(p.openBids, INPUT_LIMIT);
+    const openAsks = exactNumber(p.openAsks, INPUT_LIMIT);
+    probe += base + quoteAsset + openBids + openAsks;
     const { marginRatioInitial, marginRatioMaintenance, imfFactor } = m.spec;
-    const allBids = x.base + x.openBids;
-    const allAsks = x.base + x.openAsks;
+    const allBids = base + openBids;
+    const allAsks = base + openAsks;
     active.push({
       marketIndex: p.marketIndex,
       market: m,
-      base: x.base,
-      quoteAsset: x.quoteAsset,
-      funding: x.funding,
+      base,
+      quoteAsset,
+      funding,
       allBids,
       allAsks,
       ordersMargin: p.openOrders * OPEN_ORDER_MARGIN,
@@ -174,7 +142,7 @@ export function planMargin(
       maintenanceBids: ratioFor(marginRatioMaintenance, imfFactor, Math.abs(allBids)),
       initialAsks: ratioFor(marginRatioInitial, imfFactor, Math.abs(allAsks)),
       maintenanceAsks: ratioFor(marginRatioMaintenance, imfFactor, Math.abs(allAsks)),
-      maintenanceBase: ratioFor(marginRatioMaintenance, imfFactor, Math.abs(x.base)),
+      maintenanceBase: ratioFor(marginRatioMaintenance, imfFactor, Math.abs(base)),
     });
   }
   return {
