@@ -192,19 +192,25 @@ describe('a margin plan priced at moving oracles', () => {
   // each pricing must be what the BigInt path computes from scratch at that oracle.
   it('gives computeMargin’s figures and liquidationPrice’s prices at every oracle it is priced at', () => {
     let priced = 0;
+    // each step moves both oracles; the figures are asked first (the liquidation price then takes their sums) or
+    // not at all (it computes its own)
     const walk = fc.array(
-      fc.tuple(fc.double({ min: 0.5, max: 2, noNaN: true }), fc.double({ min: 0.5, max: 2, noNaN: true })),
+      fc.tuple(
+        fc.double({ min: 0.5, max: 2, noNaN: true }),
+        fc.double({ min: 0.5, max: 2, noNaN: true }),
+        fc.boolean(),
+      ),
       { minLength: 1, maxLength: 12 },
     );
     fc.assert(
       fc.property(caseArb, walk, (c, moves) => {
         const plan = planMargin(c.collateral, positionsOf(c), (i) => c.markets[i]);
         assert.ok(plan !== undefined, 'two positions are always planned');
-        for (const [a, b] of moves) {
+        for (const [a, b, figuresFirst] of moves) {
           // the plan reads the markets' oracles when priced: move them in place, as the simulator does
           c.markets[0].oracleNum *= a;
           c.markets[1].oracleNum *= b;
-          const fast = marginAt(plan);
+          const fast: MarginFigures | undefined = figuresFirst ? marginAt(plan) : undefined;
           if (fast !== undefined) {
             priced++;
             assert.deepEqual(plain(fast), computeMargin(bigIntInputs(c)));
@@ -218,6 +224,6 @@ describe('a margin plan priced at moving oracles', () => {
       }),
       { seed: 17, numRuns: 3_000 },
     );
-    assert.ok(priced > 3_000, `the plans answered only ${priced} times`);
+    assert.ok(priced > 1_500, `the plans answered only ${priced} times`);
   });
 });

@@ -84,6 +84,11 @@ interface PlannedPosition {
   maintenanceAsks: number;
   /** Maintenance ratio at the position's own size (the liquidation price's). */
   maintenanceBase: number;
+  /** How far the account's free collateral moves per PRICE unit of this market (liquidationPriceAt). */
+  liquidationDelta: number;
+  /** The oracle (float) marginAt last priced this position at, and its notional there: liquidationPriceAt's. */
+  pricedOracle: number;
+  pricedNotional: number;
 }
 
 /** An account's margin without its prices (planMargin); marginAt and liquidationPriceAt price it. */
@@ -95,6 +100,9 @@ export interface MarginPlan {
   /** NaN when an input is out of range: the part of the NaN probe that does not depend on the prices. */
   probe: number;
   active: PlannedPosition[];
+  /** marginAt's total collateral and probe at the oracles its positions' `pricedOracle` say. */
+  pricedCollateral: number;
+  pricedProbe: number;
 }
 
 /** A subaccount's ledger positions by market index. */
@@ -129,6 +137,7 @@ export function planMargin(
     const { marginRatioInitial, marginRatioMaintenance, imfFactor } = m.spec;
     const allBids = base + openBids;
     const allAsks = base + openAsks;
+    const maintenanceBase = ratioFor(marginRatioMaintenance, imfFactor, Math.abs(base));
     active.push({
       marketIndex: p.marketIndex,
       market: m,
@@ -142,7 +151,10 @@ export function planMargin(
       maintenanceBids: ratioFor(marginRatioMaintenance, imfFactor, Math.abs(allBids)),
       initialAsks: ratioFor(marginRatioInitial, imfFactor, Math.abs(allAsks)),
       maintenanceAsks: ratioFor(marginRatioMaintenance, imfFactor, Math.abs(allAsks)),
-      maintenanceBase: ratioFor(marginRatioMaintenance, imfFactor, Math.abs(base)),
+      maintenanceBase,
+      liquidationDelta: liquidationDeltaOf(base, maintenanceBase),
+      pricedOracle: Number.NaN,
+      pricedNotional: Number.NaN,
     });
   }
   return {
@@ -151,7 +163,21 @@ export function planMargin(
     fundingPnl,
     probe,
     active,
+    pricedCollateral: Number.NaN,
+    pricedProbe: Number.NaN,
   };
+}
+
+/**
+ * The change of free collateral per PRICE unit of a position's market (QUOTE): the pnl's base/1e9 less the
+ * maintenance requirement's share, truncated as liquidationPrice (margin.ts) does.
+ */
+function liquidationDeltaOf(base: number, maintenanceRatio: number): number {
+  // ratio × QUOTE / MARGIN is ratio × 100: exact
+  const ratioQuote = maintenanceRatio * (QUOTE / MARGIN);
+  return base > 0
+    ? floorMulDiv(QUOTE - ratioQuote, base, BASE)
+    : 0 - floorMulDiv(QUOTE + ratioQuote, -base, BASE);
 }
 
 /** Price pnl (truncated toward zero) plus the quote asset: ledger.ts unrealizedPnl. */
@@ -207,8 +233,14 @@ export function marginAt(plan: MarginPlan): MarginFigures | undefined {
     pricePnl += positionPnl;
     pnlUnweighted += pnl;
     worstLiability += worstValue;
-    totalNotional += liability(x.base, price);
+    const notional = liability(x.base, price);
+    totalNotional += notional;
+    // kept for liquidationPriceAt at these oracles (the backtest asks both every bar)
+    x.pricedOracle = x.market.oracleNum;
+    x.pricedNotional = notional;
   }
+  plan.pricedCollateral = totalCollateral;
+  plan.pricedProbe = probe;
 
   const fundingPnl = plan.fundingPnl;
   const netAssetValue = plan.deposit + pnlUnweighted - plan.borrow;
@@ -257,34 +289,42 @@ export function liquidationPriceInDoubles(
   return -1;
 }
 
-/** liquidationPriceInDoubles of a planned account, at its markets' oracles now. */
+/**
+ * liquidationPriceInDoubles of a planned account, at its markets' oracles now. Where marginAt last priced the
+ * plan at these oracles, its total collateral and notionals are taken instead of computed again: the same
+ * integers (its probe also holds the requirement's values, so it is NaN at least as often).
+ */
 export function liquidationPriceAt(plan: MarginPlan, marketIndex: number): number {
   let pos: PlannedPosition | undefined;
+  let priced = true;
   for (const x of plan.active) {
-    if (x.marketIndex === marketIndex) {
-      pos = x;
-      break;
-    }
+    if (x.marketIndex === marketIndex) pos = x;
+    if (x.pricedOracle !== x.market.oracleNum) priced = false;
   }
   if (pos === undefined || pos.base === 0) return -1;
-  let totalCollateral = plan.deposit;
+  let totalCollateral: number;
   let requirement = plan.borrow;
-  let probe = plan.probe;
-  let price = Number.NaN;
-  for (const x of plan.active) {
-    const px = priceInteger(x.market.oracleNum);
-    probe += px;
-    // maintenance weight 100%: the pnl with funding in full
-    totalCollateral += pricePnlOf(x, px) + x.funding;
-    requirement += term(floorMulDiv(liability(x.base, px), x.maintenanceBase, MARGIN));
-    if (x === pos) price = px;
+  let probe: number;
+  if (priced) {
+    totalCollateral = plan.pricedCollateral;
+    probe = plan.pricedProbe;
+    for (const x of plan.active) {
+      requirement += term(floorMulDiv(x.pricedNotional, x.maintenanceBase, MARGIN));
+    }
+  } else {
+    totalCollateral = plan.deposit;
+    probe = plan.probe;
+    for (const x of plan.active) {
+      const px = priceInteger(x.market.oracleNum);
+      probe += px;
+      // maintenance weight 100%: the pnl with funding in full
+      totalCollateral += pricePnlOf(x, px) + x.funding;
+      requirement += term(floorMulDiv(liability(x.base, px), x.maintenanceBase, MARGIN));
+    }
   }
+  const price = priceInteger(pos.market.oracleNum);
   const free = totalCollateral > requirement ? totalCollateral - requirement : 0;
-  const base = pos.base;
-  // ratio × QUOTE / MARGIN is ratio × 100: exact
-  const ratioQuote = pos.maintenanceBase * (QUOTE / MARGIN);
-  const delta =
-    base > 0 ? floorMulDiv(QUOTE - ratioQuote, base, BASE) : 0 - floorMulDiv(QUOTE + ratioQuote, -base, BASE);
+  const delta = pos.liquidationDelta;
   if (Number.isNaN(probe + totalCollateral + requirement + delta + price)) return Number.NaN;
   if (delta === 0) return -1;
   const move = floorMulDiv(free, QUOTE, Math.abs(delta));
