@@ -14,6 +14,7 @@ import type { VenueEvent } from '../domain/types.ts';
 import { bounded, exactNumber, truncMulDiv } from '../venue/sim/exact-doubles.ts';
 
 interface Book {
+  marketIndex: number;
   base: bigint;
   quoteEntry: bigint;
   /** base and quoteEntry as exact doubles (NaN beyond 2^48), made when they change: read on every bar. */
@@ -26,9 +27,12 @@ interface Book {
 /** Integers beyond this (in magnitude) send equityInDoubles to NaN (the caller then sums in BigInt). */
 const LIMIT = 2 ** 48;
 const term = (x: number): number => bounded(x, LIMIT);
+const BASE_UNIT = Number(BASE_PRECISION);
 
 export class PnlBook {
   private readonly books = new Map<number, Book>();
+  /** The books in the Map's order, for the every-bar sum (an array walk, not a Map iterator's entries). */
+  readonly #bookList: Book[] = [];
   #cash = 0n;
   #fees = 0n;
   #funding = 0n;
@@ -42,8 +46,9 @@ export class PnlBook {
   private book(marketIndex: number): Book {
     let b = this.books.get(marketIndex);
     if (!b) {
-      b = { base: 0n, quoteEntry: 0n, baseInt: 0, quoteEntryInt: 0, baseUnits: 0 };
+      b = { marketIndex, base: 0n, quoteEntry: 0n, baseInt: 0, quoteEntryInt: 0, baseUnits: 0 };
       this.books.set(marketIndex, b);
+      this.#bookList.push(b);
     }
     return b;
   }
@@ -137,12 +142,15 @@ export class PnlBook {
    * (exact-doubles.ts).
    */
   equityInDoubles(start: number, oracle: (marketIndex: number) => number): number {
-    if (this.books.size > 8) return Number.NaN;
+    const list = this.#bookList;
+    if (list.length > 8) return Number.NaN;
     let equity = start + this.#flowsInt;
-    for (const [i, b] of this.books) {
+    for (let k = 0; k < list.length; k++) {
+      const b = list[k];
       equity -= b.quoteEntryInt;
-      if (b.base !== 0n)
-        equity += term(truncMulDiv(b.baseInt, oracle(i), Number(BASE_PRECISION))) + b.quoteEntryInt;
+      // baseInt, not base: no BigInt comparison per bar (a NaN baseInt, beyond 2^48, makes the sum NaN as before)
+      if (b.baseInt !== 0)
+        equity += term(truncMulDiv(b.baseInt, oracle(b.marketIndex), BASE_UNIT)) + b.quoteEntryInt;
     }
     return equity;
   }

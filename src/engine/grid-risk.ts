@@ -11,6 +11,7 @@ import type { MarketSnapshot } from '../domain/snapshot.ts';
 import type { AccountState } from '../domain/types.ts';
 import { anyRuleTrips, approvedVerdict, evaluateRisk } from '../risk/governor.ts';
 import {
+  type AccountFigures,
   type GovernorState,
   INITIAL_GOVERNOR_STATE,
   type MarketFacts,
@@ -77,6 +78,10 @@ export class GridRisk {
   #exposure: ExposureMemo | undefined;
   /** The risk rules' market facts with the market they were made from. */
   #facts: { from: MarketSpec; facts: MarketFacts } | undefined;
+  /** The last figures made, with the view and time they were made for (#figuresOf). */
+  #figures:
+    | { account: AccountState; liquidationPrice: bigint | undefined; ts: number; figures: AccountFigures }
+    | undefined;
   /** The last memory handed out (riskMemory), given again while nothing in it changed. */
   #memory: GridRiskMemory | undefined;
 
@@ -145,6 +150,7 @@ export class GridRisk {
   /** Takes persisted daily-loss memory back after a restart (a latch of an earlier day simply expires). */
   restore(m: GridRiskMemory): void {
     if (m.dayStart) this.#dayStart.restore(m.dayStart);
+    this.#figures = undefined; // their daily PnL was measured from the day's start replaced here
     this.#governor = {
       ...this.#governor,
       dailyLossLatchDay: m.dailyLossLatchDay,
@@ -154,24 +160,43 @@ export class GridRisk {
 
   /** What the risk governor reads of the account now; notes the day's starting equity on a new day's first look. */
   #inputs(view: AccountView, band: ExposureBand, snapshot: MarketSnapshot): RiskInputs {
+    return {
+      ts: snapshot.ts,
+      band,
+      snapshot,
+      account: this.#figuresOf(view, snapshot.ts),
+      market: this.#marketFacts(),
+      manualReduceOnly: this.#manual.reduceOnly,
+      previous: this.#governor,
+    };
+  }
+
+  /**
+   * The account's figures for the rules at `ts`. A bar that decides checks the same view twice (the pre-check,
+   * then the decision's verdict): the figures of the same account object, liquidation price and time are the
+   * same numbers (the day's start is noted on the first look), so the second check takes the first's.
+   */
+  #figuresOf(view: AccountView, ts: number): AccountFigures {
+    const kept = this.#figures;
+    if (
+      kept !== undefined &&
+      kept.account === view.account &&
+      kept.liquidationPrice === view.liquidationPrice &&
+      kept.ts === ts
+    ) {
+      return kept.figures;
+    }
     const equity = quoteToNumber(view.account.totalCollateral);
     const figures = accountFigures({
       account: view.account,
       marketIndex: this.#setup.market.marketIndex,
       liquidationPrice: view.liquidationPrice,
-      dayStartEquity: this.#dayStart.at(snapshot.ts, equity),
+      dayStartEquity: this.#dayStart.at(ts, equity),
       exposure: this.#exposureOf(view.account),
       totalCollateral: equity,
     });
-    return {
-      ts: snapshot.ts,
-      band,
-      snapshot,
-      account: figures,
-      market: this.#marketFacts(),
-      manualReduceOnly: this.#manual.reduceOnly,
-      previous: this.#governor,
-    };
+    this.#figures = { account: view.account, liquidationPrice: view.liquidationPrice, ts, figures };
+    return figures;
   }
 
   /** The market facts the risk rules read, made again only when the setup's market changed (a reload). */

@@ -54,16 +54,30 @@ export class MetricsTimelineBuilder {
   }
 
   push(r: MetricsRow): void {
+    this.pushFigures(r.ts, r.equity, r.mark, r.oracle, r.base, r.verdict, r.legs);
+  }
+
+  /** `push` of the row's fields (the backtest's every-bar call: no row object made to be taken apart). */
+  pushFigures(
+    ts: number,
+    equity: number,
+    mark: number,
+    oracle: number,
+    base: number,
+    verdict: VerdictKind,
+    legs: LegFigures | undefined,
+  ): void {
     if (this.#n === this.#verdict.length) this.#grow();
     const i = this.#n++;
     const c = this.#cols;
-    c.ts[i] = r.ts;
-    c.equity[i] = r.equity;
-    c.mark[i] = r.mark;
-    c.oracle[i] = r.oracle;
-    c.base[i] = r.base;
-    this.#verdict[i] = CODE[r.verdict];
-    if (r.legs !== undefined) this.#legs[i] = r.legs;
+    c.ts[i] = ts;
+    c.equity[i] = equity;
+    c.mark[i] = mark;
+    c.oracle[i] = oracle;
+    c.base[i] = base;
+    // APPROVE (almost every bar) without the keyed lookup
+    this.#verdict[i] = verdict === 'APPROVE' ? 0 : CODE[verdict];
+    if (legs !== undefined) this.#legs[i] = legs;
   }
 
   view(): MetricsTimeline {

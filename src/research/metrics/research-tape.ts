@@ -10,7 +10,7 @@ import { quoteToNumber } from '../../domain/precision.ts';
 import type { VenueEvent } from '../../domain/types.ts';
 import { computeResearchMetrics } from './compute.ts';
 import { tradingDate } from './daily.ts';
-import { type MetricsRow, MetricsTimelineBuilder } from './metrics-timeline.ts';
+import { type LegFigures, MetricsTimelineBuilder } from './metrics-timeline.ts';
 import type { DailyRow, MetricsInput, MetricsTrade, ResearchMetrics } from './types.ts';
 
 export class ResearchTape {
@@ -56,26 +56,16 @@ export class ResearchTape {
   ): void {
     if (Number.isNaN(this.#startPrice)) this.#startPrice = open;
     if (dailyLossActive) this.#dailyLossDates.add(tradingDate(ts));
-    const [primary] = this.#markets;
-    const row: MetricsRow = {
-      ts,
-      equity,
-      mark,
-      oracle: this.#oracle(primary.marketIndex),
-      base: this.#base(primary.marketIndex),
-      verdict,
-    };
-    if (this.#markets.length > 1) {
-      const legs: Record<string, { base: number; oracle: number }> = {};
-      for (const m of this.#markets) {
-        legs[m.symbol] = {
-          base: this.#base(m.marketIndex),
-          oracle: this.#oracle(m.marketIndex),
-        };
+    const markets = this.#markets;
+    const primary = markets[0].marketIndex;
+    let legs: LegFigures | undefined;
+    if (markets.length > 1) {
+      legs = {};
+      for (const m of markets) {
+        legs[m.symbol] = { base: this.#base(m.marketIndex), oracle: this.#oracle(m.marketIndex) };
       }
-      row.legs = legs;
     }
-    this.#rows.push(row);
+    this.#rows.pushFigures(ts, equity, mark, this.#oracle(primary), this.#base(primary), verdict, legs);
   }
 
   finish(
