@@ -22,7 +22,7 @@ import { BlendedRange, type BlendedRangeConfig, type RangeSource } from '../mark
 import { MarketSnapshotBuilder } from '../marketdata/snapshot-builder.ts';
 import type { RiskLimits } from '../risk/limits.ts';
 import { LadderMemo } from '../strategies/grid/ladder-memo.ts';
-import { LevelFinder, makeLattice } from '../strategies/grid/lattice.ts';
+import { type DecisionLevels, LevelFinder, makeLattice } from '../strategies/grid/lattice.ts';
 import type { GridParams } from '../strategies/grid/params.ts';
 import { movedMaterially, snapRange } from '../strategies/grid/range-exit.ts';
 import { decideGrid, type GridState, initialGridState } from '../strategies/grid/strategy.ts';
@@ -85,6 +85,12 @@ export class GridBot {
   readonly #ladders = new LadderMemo();
   /** The levels of the mark and of the range's bounds, kept between bars (LevelFinder): asked on every bar. */
   readonly #markLevel = new LevelFinder();
+  /** The levels a decision looks up (decideGrid): the mark's is the one the trigger keeps (#markLevel). */
+  readonly #decisionLevels: DecisionLevels = {
+    mark: this.#markLevel,
+    bid: new LevelFinder(),
+    ask: new LevelFinder(),
+  };
   readonly #rangeLevels = { lo: new LevelFinder(), hi: new LevelFinder() };
   /** The last decision that found its orders live, for skipping the same one again (quiet-plan.ts). */
   readonly #quietPlan = new QuietPlan();
@@ -224,6 +230,7 @@ export class GridBot {
       market,
       state,
       this.#ladders,
+      this.#decisionLevels,
     );
     this.gridState = g.state;
 

@@ -79,9 +79,12 @@ export class GridRisk {
   /** The risk rules' market facts with the market they were made from. */
   #facts: { from: MarketSpec; facts: MarketFacts } | undefined;
   /** The last figures made, with the view and time they were made for (#figuresOf). */
-  #figures:
-    | { account: AccountState; liquidationPrice: bigint | undefined; ts: number; figures: AccountFigures }
-    | undefined;
+  readonly #figures: {
+    account: AccountState | undefined;
+    liquidationPrice: bigint | undefined;
+    ts: number;
+    figures: AccountFigures | undefined;
+  } = { account: undefined, liquidationPrice: undefined, ts: Number.NaN, figures: undefined };
   /** The last memory handed out (riskMemory), given again while nothing in it changed. */
   #memory: GridRiskMemory | undefined;
 
@@ -150,7 +153,7 @@ export class GridRisk {
   /** Takes persisted daily-loss memory back after a restart (a latch of an earlier day simply expires). */
   restore(m: GridRiskMemory): void {
     if (m.dayStart) this.#dayStart.restore(m.dayStart);
-    this.#figures = undefined; // their daily PnL was measured from the day's start replaced here
+    this.#figures.figures = undefined; // their daily PnL was measured from the day's start replaced here
     this.#governor = {
       ...this.#governor,
       dailyLossLatchDay: m.dailyLossLatchDay,
@@ -179,7 +182,7 @@ export class GridRisk {
   #figuresOf(view: AccountView, ts: number): AccountFigures {
     const kept = this.#figures;
     if (
-      kept !== undefined &&
+      kept.figures !== undefined &&
       kept.account === view.account &&
       kept.liquidationPrice === view.liquidationPrice &&
       kept.ts === ts
@@ -195,7 +198,11 @@ export class GridRisk {
       exposure: this.#exposureOf(view.account),
       totalCollateral: equity,
     });
-    this.#figures = { account: view.account, liquidationPrice: view.liquidationPrice, ts, figures };
+    // taken again in place (no object per bar)
+    kept.account = view.account;
+    kept.liquidationPrice = view.liquidationPrice;
+    kept.ts = ts;
+    kept.figures = figures;
     return figures;
   }
 

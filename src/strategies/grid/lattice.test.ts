@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { LevelFinder, levelAtOrAbove, levelAtOrBelow, levelPrice, makeLattice } from './lattice.ts';
+import {
+  LevelFinder,
+  levelAtOrAbove,
+  levelAtOrBelow,
+  levelBelow,
+  levelPrice,
+  makeLattice,
+} from './lattice.ts';
 
 describe('lattice levels', () => {
   it('levelAtOrBelow brackets the price: levelPrice(j) ≤ price < levelPrice(j + 1) (property)', () => {
@@ -22,7 +29,7 @@ describe('lattice levels', () => {
   // The finder keeps its last answer between calls: over any walk of prices (small steps that stay between two
   // levels, jumps, exact level prices, a lattice swapped mid-way, non-positive prices) it answers exactly what
   // the plain functions answer.
-  it('LevelFinder answers as levelAtOrBelow / levelAtOrAbove along any price walk (property)', () => {
+  it('LevelFinder answers as levelAtOrBelow / levelAtOrAbove / levelBelow along any price walk (property)', () => {
     const move = fc.oneof(
       fc.double({ min: -0.002, max: 0.002, noNaN: true }).map((d) => ({ kind: 'step' as const, d })),
       fc.double({ min: 0.5, max: 2, noNaN: true }).map((f) => ({ kind: 'jump' as const, f })),
@@ -39,6 +46,7 @@ describe('lattice levels', () => {
           let l = makeLattice(origin, step);
           const below = new LevelFinder();
           const above = new LevelFinder();
+          const strictlyBelow = new LevelFinder();
           let price = origin;
           for (const m of moves) {
             if (m.kind === 'step') price = Math.abs(price * (1 + m.d)) || origin;
@@ -48,6 +56,7 @@ describe('lattice levels', () => {
             const p = m.kind === 'odd' ? m.p : price;
             assert.equal(below.atOrBelow(l, p), levelAtOrBelow(l, p));
             assert.equal(above.atOrAbove(l, p), levelAtOrAbove(l, p));
+            assert.equal(strictlyBelow.below(l, p), levelBelow(l, p));
           }
         },
       ),

@@ -85,4 +85,17 @@ export class LevelFinder {
     const j = this.atOrBelow(l, price);
     return this.#floor === price ? j : j + 1;
   }
+
+  /** levelBelow: the highest level strictly below `price`. */
+  below(l: Lattice, price: number): number {
+    const j = this.atOrBelow(l, price);
+    return this.#floor < price ? j : j - 1;
+  }
+}
+
+/** The levels a grid decision looks up (the mark's, and the book's either side), each kept between decisions. */
+export interface DecisionLevels {
+  mark: LevelFinder;
+  bid: LevelFinder;
+  ask: LevelFinder;
 }

@@ -48,8 +48,21 @@ export function nextVolumePerHour(
   if (!(intervalMs > 0) || !Number.isFinite(volume) || volume < 0) return mean;
   const perHour = (volume * HOUR) / intervalMs;
   if (Number.isNaN(mean)) return volume > 0 ? perHour : mean;
-  const keep = 0.5 ** (intervalMs / HOUR / params.halfLifeHours);
+  const keep = keepFactor(intervalMs, params.halfLifeHours);
   return mean * keep + perHour * (1 - keep);
+}
+
+/** 0.5^(interval / half-life) of the last interval and half-life asked: a run asks the same pair every bar. */
+let keptInterval = Number.NaN;
+let keptHalfLife = Number.NaN;
+let keptFactor = Number.NaN;
+function keepFactor(intervalMs: number, halfLifeHours: number): number {
+  if (intervalMs !== keptInterval || halfLifeHours !== keptHalfLife) {
+    keptInterval = intervalMs;
+    keptHalfLife = halfLifeHours;
+    keptFactor = 0.5 ** (intervalMs / HOUR / halfLifeHours);
+  }
+  return keptFactor;
 }
 
 /**
