@@ -10,9 +10,9 @@ import type { MarketEventSeq } from '../data/event-tape.ts';
 import type { Candle, FundingRecord, MarketEvent } from '../data/types.ts';
 import type { Verdict, VerdictKind } from '../domain/intent.ts';
 import { baseToNumber, priceToNumber } from '../domain/precision.ts';
-import type { OrderCommand, VenueEvent } from '../domain/types.ts';
+import type { AccountNumbers, AccountState, OrderCommand, VenueEvent } from '../domain/types.ts';
 import { GridBot } from '../engine/grid-bot.ts';
-import type { GridRiskMemory } from '../engine/grid-risk.ts';
+import type { AccountView, GridRiskMemory } from '../engine/grid-risk.ts';
 import { SpreadBot } from '../engine/spread-bot.ts';
 import type { RangeSource } from '../marketdata/blended-range.ts';
 import type { SimExchange } from '../venue/sim/exchange.ts';
@@ -59,6 +59,35 @@ function firstClose(events: MarketEventSeq, market: string): number {
   throw new Error(`no price data for ${market}`);
 }
 
+/**
+ * A grid's view of a simulated account: its numbers (SimExchange.accountNumbers), which is all the grid reads,
+ * with the account and the liquidation price made from the venue only if something asks for them. Made per bar
+ * (a class, so its getters are no closures per bar).
+ */
+class SimGridView implements AccountView {
+  readonly numbers: AccountNumbers;
+  readonly #sim: SimExchange;
+  readonly #sub: number;
+  readonly #marketIndex: number;
+  #account: AccountState | undefined;
+
+  constructor(sim: SimExchange, sub: number, marketIndex: number) {
+    this.#sim = sim;
+    this.#sub = sub;
+    this.#marketIndex = marketIndex;
+    this.numbers = sim.accountNumbers(sub, marketIndex);
+  }
+
+  get account(): AccountState {
+    this.#account ??= this.#sim.accountView(this.#sub);
+    return this.#account;
+  }
+
+  get liquidationPrice(): bigint | undefined {
+    return this.#sim.liquidationPrice(this.#sub, this.#marketIndex);
+  }
+}
+
 /** `range`: a grid's blended range computed elsewhere (BacktestOptions.range); ignored by the spread bot. */
 export function createBacktestBot(
   config: BotConfig,
@@ -103,11 +132,9 @@ export function createBacktestBot(
       },
       decide(sim, sub, _ts, force) {
         if (!(bot.snapshots.current.mark > 0)) return null;
-        // read-only view (no order copies): GridBot reads it and lets go before the venue moves again
-        const view = {
-          account: sim.accountView(sub),
-          liquidationPrice: sim.liquidationPrice(sub, market.marketIndex),
-        };
+        // the account as numbers (no AccountState, no BigInts): GridBot reads it and lets go before the venue
+        // moves again
+        const view = new SimGridView(sim, sub, market.marketIndex);
         const trigger = bot.due(view) ?? (force ? 'venue_event' : null);
         if (trigger === null) return null;
         return bot.decide(view, trigger);

@@ -116,6 +116,25 @@ export interface AccountState {
   health: number;
 }
 
+/**
+ * An account's holdings and the figures a risk check reads, as USD doubles: AccountState's figures converted
+ * (quoteToNumber, priceToNumber), with one market's liquidation price. A venue that keeps its figures as doubles
+ * (the simulator) hands this out without building an AccountState and its BigInts; the backtest's grid reads it
+ * on every bar.
+ */
+export interface AccountNumbers {
+  /** The same lists AccountState would hold (values: never changed once handed out). */
+  positions: Position[];
+  openOrders: Order[];
+  collateral: number;
+  totalCollateral: number;
+  maintenanceMarginRequirement: number;
+  leverage: number;
+  health: number;
+  /** Liquidation price of the market asked for (USD), null when there is none. */
+  liquidationPrice: number | null;
+}
+
 /** Why the venue refused an order: Drift's error names where one exists. */
 export type RejectReason =
   | 'InvalidOrderSizeStep'

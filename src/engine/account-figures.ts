@@ -3,7 +3,7 @@
  * Done once per decision; nothing here books money.
  */
 import { baseToNumber, priceToNumber, quoteToNumber } from '../domain/precision.ts';
-import type { AccountState, Order } from '../domain/types.ts';
+import type { AccountNumbers, AccountState, Order } from '../domain/types.ts';
 import type { AccountFigures } from '../risk/inputs.ts';
 
 export interface AccountFigureInputs {
@@ -41,8 +41,11 @@ export interface MarketExposure {
 const leftOf = (o: Order): number =>
   o.filledBase === 0n ? baseToNumber(o.base) : baseToNumber(o.base - o.filledBase);
 
+/** What an exposure is summed from: an account's positions and open orders (AccountState, AccountNumbers). */
+export type Holdings = Pick<AccountState, 'positions' | 'openOrders'>;
+
 /** The position and open orders of one market; depends only on the account's positions and orders. */
-export function exposureOf(account: AccountState, marketIndex: number): MarketExposure {
+export function exposureOf(account: Holdings, marketIndex: number): MarketExposure {
   let positionBase = 0;
   let entryPrice = 0;
   for (const p of account.positions) {
@@ -86,4 +89,28 @@ export function accountFigures(x: AccountFigureInputs): AccountFigures {
   // set, not spread from a conditional object: this runs on every risk check
   if (x.otherNotional !== undefined) figures.otherNotional = x.otherNotional;
   return figures;
+}
+
+/**
+ * accountFigures of an account read as numbers (AccountNumbers, the simulator's): the same figures, field for
+ * field, with nothing to convert.
+ */
+export function accountFiguresOfNumbers(
+  n: AccountNumbers,
+  exposure: MarketExposure,
+  dayStartEquity: number,
+): AccountFigures {
+  return {
+    positionBase: exposure.positionBase,
+    entryPrice: exposure.entryPrice,
+    collateral: n.collateral,
+    totalCollateral: n.totalCollateral,
+    maintenanceRequirement: n.maintenanceMarginRequirement,
+    health: n.health,
+    leverage: n.leverage,
+    liquidationPrice: n.liquidationPrice,
+    openBidBase: exposure.openBidBase,
+    openAskBase: exposure.openAskBase,
+    dailyPnl: n.totalCollateral - dayStartEquity,
+  };
 }

@@ -27,7 +27,13 @@ import type { GridParams } from '../strategies/grid/params.ts';
 import { movedMaterially, snapRange } from '../strategies/grid/range-exit.ts';
 import { decideGrid, type GridState, initialGridState } from '../strategies/grid/strategy.ts';
 import { volatilityResponse } from '../strategies/grid/volatility.ts';
-import { type AccountView, GridRisk, type GridRiskMemory, type RiskBaseline } from './grid-risk.ts';
+import {
+  type AccountView,
+  GridRisk,
+  type GridRiskMemory,
+  holdingsOf,
+  type RiskBaseline,
+} from './grid-risk.ts';
 import { type GridTrigger, type GridTriggerConfig, gridTrigger, type LastDecision } from './grid-trigger.ts';
 import { type ManualControls, manualVerdict } from './manual-controls.ts';
 import { type PlanInputs, QuietPlan } from './quiet-plan.ts';
@@ -156,7 +162,7 @@ export class GridBot {
       // gridTrigger answers this before it reads anything else, so neither the risk check nor the range is asked
       // (a fleet's fill bar is one of these for every bot). The risk check's one lasting effect is kept: it notes
       // the day's starting equity on a new day's first look.
-      if (view) this.#risk.noteDay(s.ts, view.account);
+      if (view) this.#risk.noteDay(s.ts, view);
       return 'venue_event';
     }
     const lattice = this.gridState.lattice;
@@ -217,7 +223,8 @@ export class GridBot {
     const { market, grid, execution } = this.setup;
     const snapshot = this.snapshots.current;
     const ts = snapshot.ts;
-    const position = view.account.positions.find((p) => p.marketIndex === market.marketIndex);
+    const holdings = holdingsOf(view);
+    const position = holdings.positions.find((p) => p.marketIndex === market.marketIndex);
     const positionBase = position?.base ?? 0n;
     // Floating orders: the levels follow the oracle (the lattice's origin moves to it at each decision, its
     // spacing kept), so resting oracle-offset orders stay where the ladder wants them as the price moves.
@@ -242,7 +249,7 @@ export class GridBot {
         verdict,
         positionBase,
         rampFactor: rampFactor(this.setup.startTs, ts, execution.rampIn),
-        live: view.account.openOrders,
+        live: holdings.openOrders,
       },
       snapshot,
       ts,

@@ -66,7 +66,7 @@ describe('GridRisk: the pre-check and the decision share one bar’s figures', (
   it('a decision on another account at the same time reads that account, not the pre-check’s', () => {
     const risk = new GridRisk(setup(), { pause: false, reduceOnly: false });
     const s = snapshotAt(150, { ts: T0 + 60_000 });
-    risk.noteDay(T0, account(1000)); // the day starts at 1000
+    risk.noteDay(T0, view(1000)); // the day starts at 1000
     assert.equal(risk.decide(view(1000), band(5), s).kind, 'APPROVE');
     const fine = view(990);
     assert.equal(risk.changedSince(baseline(band(5)), fine, s), false);
@@ -77,7 +77,7 @@ describe('GridRisk: the pre-check and the decision share one bar’s figures', (
   it('a decision after a pre-check of a losing account reads its own, sound account', () => {
     const risk = new GridRisk(setup(), { pause: false, reduceOnly: false });
     const s = snapshotAt(150, { ts: T0 + 60_000 });
-    risk.noteDay(T0, account(1000));
+    risk.noteDay(T0, view(1000));
     assert.equal(risk.changedSince(baseline(band(5)), view(940), s), true);
     assert.equal(risk.decide(view(990), band(5), s).kind, 'APPROVE');
   });

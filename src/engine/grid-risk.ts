@@ -8,7 +8,7 @@ import type { ExposureBand, Verdict } from '../domain/intent.ts';
 import type { MarketSpec } from '../domain/markets.ts';
 import { quoteToNumber } from '../domain/precision.ts';
 import type { MarketSnapshot } from '../domain/snapshot.ts';
-import type { AccountState } from '../domain/types.ts';
+import type { AccountNumbers, AccountState } from '../domain/types.ts';
 import { anyRuleTrips, approvedVerdict, evaluateRisk } from '../risk/governor.ts';
 import {
   type AccountFigures,
@@ -19,7 +19,13 @@ import {
 } from '../risk/inputs.ts';
 import type { RiskLimits } from '../risk/limits.ts';
 import type { GridParams } from '../strategies/grid/params.ts';
-import { accountFigures, exposureOf, type MarketExposure } from './account-figures.ts';
+import {
+  accountFigures,
+  accountFiguresOfNumbers,
+  exposureOf,
+  type Holdings,
+  type MarketExposure,
+} from './account-figures.ts';
 import { DayStartEquity, type DayStartMemory } from './day-start-equity.ts';
 import { LiveOrdersRecord } from './live-orders-record.ts';
 import type { ManualControls } from './manual-controls.ts';
@@ -37,7 +43,16 @@ export interface AccountView {
   account: AccountState;
   /** Liquidation price of this market's position (PRICE), undefined when none. */
   liquidationPrice: bigint | undefined;
+  /**
+   * The same account as numbers, with this market's liquidation price, when the venue has them so (the
+   * simulator: AccountNumbers). Read instead of `account` and `liquidationPrice` where present, so a view may
+   * make those two only when asked (the backtest's: the grid then never asks).
+   */
+  numbers?: AccountNumbers;
 }
+
+/** The positions and open orders of a view: its numbers' lists where it has them (the same lists). */
+export const holdingsOf = (view: AccountView): Holdings => view.numbers ?? view.account;
 
 /** What survives a restart of the bot's risk memory (persisted by the runner, see docs/risk.md). */
 export interface GridRiskMemory {
@@ -82,9 +97,16 @@ export class GridRisk {
   readonly #figures: {
     account: AccountState | undefined;
     liquidationPrice: bigint | undefined;
+    numbers: AccountNumbers | undefined;
     ts: number;
     figures: AccountFigures | undefined;
-  } = { account: undefined, liquidationPrice: undefined, ts: Number.NaN, figures: undefined };
+  } = {
+    account: undefined,
+    liquidationPrice: undefined,
+    numbers: undefined,
+    ts: Number.NaN,
+    figures: undefined,
+  };
   /** The last memory handed out (riskMemory), given again while nothing in it changed. */
   #memory: GridRiskMemory | undefined;
 
@@ -95,8 +117,8 @@ export class GridRisk {
   }
 
   /** Notes the day's starting equity on a new day's first look (the one lasting effect of a check). */
-  noteDay(ts: number, account: AccountState): void {
-    this.#dayStart.at(ts, quoteToNumber(account.totalCollateral));
+  noteDay(ts: number, view: AccountView): void {
+    this.#dayStart.at(ts, equityOf(view));
   }
 
   /**
@@ -181,8 +203,16 @@ export class GridRisk {
    */
   #figuresOf(view: AccountView, ts: number): AccountFigures {
     const kept = this.#figures;
+    const numbers = view.numbers;
+    if (numbers !== undefined) {
+      if (kept.figures !== undefined && kept.numbers === numbers && kept.ts === ts) return kept.figures;
+      const dayStart = this.#dayStart.at(ts, numbers.totalCollateral);
+      const figures = accountFiguresOfNumbers(numbers, this.#exposureOf(numbers), dayStart);
+      return this.#keepFigures(undefined, undefined, numbers, ts, figures);
+    }
     if (
       kept.figures !== undefined &&
+      kept.numbers === undefined &&
       kept.account === view.account &&
       kept.liquidationPrice === view.liquidationPrice &&
       kept.ts === ts
@@ -198,9 +228,21 @@ export class GridRisk {
       exposure: this.#exposureOf(view.account),
       totalCollateral: equity,
     });
-    // taken again in place (no object per bar)
-    kept.account = view.account;
-    kept.liquidationPrice = view.liquidationPrice;
+    return this.#keepFigures(view.account, view.liquidationPrice, undefined, ts, figures);
+  }
+
+  /** Keeps the figures with what they were made from, in place (no object per bar). */
+  #keepFigures(
+    account: AccountState | undefined,
+    liquidationPrice: bigint | undefined,
+    numbers: AccountNumbers | undefined,
+    ts: number,
+    figures: AccountFigures,
+  ): AccountFigures {
+    const kept = this.#figures;
+    kept.account = account;
+    kept.liquidationPrice = liquidationPrice;
+    kept.numbers = numbers;
     kept.ts = ts;
     kept.figures = figures;
     return figures;
@@ -217,7 +259,7 @@ export class GridRisk {
   }
 
   /** This market's exposure of `account`, summed again only when its orders or position changed. */
-  #exposureOf(account: AccountState): MarketExposure {
+  #exposureOf(account: Holdings): MarketExposure {
     const marketIndex = this.#setup.market.marketIndex;
     let base = 0n;
     let quoteEntry = 0n;
@@ -245,3 +287,7 @@ export class GridRisk {
     return exposure;
   }
 }
+
+/** A view's total collateral in USDC: its numbers' where it has them, else converted from its account. */
+const equityOf = (view: AccountView): number =>
+  view.numbers !== undefined ? view.numbers.totalCollateral : quoteToNumber(view.account.totalCollateral);

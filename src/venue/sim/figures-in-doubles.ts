@@ -47,6 +47,15 @@ export class FiguresInDoubles implements MarginFigures {
     this.health = healthInDoubles(tc, mmr);
   }
 
+  /** totalCollateral in USDC: quoteToNumber(totalCollateral), without the BigInt. */
+  get totalCollateralUsd(): number {
+    return this.#tc / 1e6;
+  }
+  /** maintenanceMarginRequirement in USDC, as totalCollateralUsd. */
+  get maintenanceUsd(): number {
+    return this.#mmr / 1e6;
+  }
+
   get totalCollateral(): bigint {
     this.#totalCollateral ??= BigInt(this.#tc);
     return this.#totalCollateral;

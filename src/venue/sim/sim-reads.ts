@@ -3,10 +3,12 @@
  * computed from the engine's state. Split from SimExchange (which adds the commands and the market input) to
  * keep each file to one concern.
  */
-import type { AccountState, Order, Position, VenueEvent } from '../../domain/types.ts';
+import { priceToNumber, quoteToNumber } from '../../domain/precision.ts';
+import type { AccountNumbers, AccountState, Order, Position, VenueEvent } from '../../domain/types.ts';
 import type { L2Book } from '../port.ts';
 import { accountStateOf, toAccountState, toPosition } from './account-state.ts';
 import { modelBook } from './depth.ts';
+import { FiguresInDoubles } from './figures-in-doubles.ts';
 import type { PerpPositionState } from './ledger.ts';
 import type { MarginFigures } from './margin.ts';
 import { priceInteger } from './margin-doubles.ts';
@@ -40,6 +42,32 @@ export class SimReads extends SimEngine {
       this.#viewOrders(sub),
       this.figures(sub, this.#readMemo(sub)),
     );
+  }
+
+  /**
+   * accountView's lists and the figures a risk check reads, in USD (AccountNumbers), with `marketIndex`'s
+   * liquidation price: the same numbers quoteToNumber and priceToNumber make of accountView and
+   * liquidationPrice, without building the account or its BigInts (the figures' integers are exact doubles,
+   * and x / 1e6 of one is Number(BigInt(x)) / 1e6). The backtest's grid reads this on every bar.
+   */
+  accountNumbers(subaccountId: number, marketIndex: number): AccountNumbers {
+    const sub = this.sub(subaccountId);
+    const memo = this.#readMemo(sub);
+    const f = this.figures(sub, memo);
+    const inDoubles = f instanceof FiguresInDoubles;
+    const liquidation = this.liquidationPriceOf(sub, marketIndex, memo);
+    return {
+      positions: this.#viewPositions(sub),
+      openOrders: this.#viewOrders(sub),
+      collateral: quoteToNumber(sub.collateral),
+      totalCollateral: inDoubles ? f.totalCollateralUsd : quoteToNumber(f.totalCollateral),
+      maintenanceMarginRequirement: inDoubles
+        ? f.maintenanceUsd
+        : quoteToNumber(f.maintenanceMarginRequirement),
+      leverage: f.leverage,
+      health: f.health,
+      liquidationPrice: liquidation === undefined ? null : priceToNumber(liquidation),
+    };
   }
 
   /**
