@@ -91,13 +91,17 @@ export class GridBot {
   readonly #ladders = new LadderMemo();
   /** The levels of the mark and of the range's bounds, kept between bars (LevelFinder): asked on every bar. */
   readonly #markLevel = new LevelFinder();
-  /** The levels a decision looks up (decideGrid): the mark's is the one the trigger keeps (#markLevel). */
+  readonly #rangeLevels = { lo: new LevelFinder(), hi: new LevelFinder() };
+  /**
+   * The levels a decision looks up (decideGrid): the mark's and the range's are the ones the trigger keeps
+   * (declared after them: fields are set in order).
+   */
   readonly #decisionLevels: DecisionLevels = {
     mark: this.#markLevel,
     bid: new LevelFinder(),
     ask: new LevelFinder(),
+    range: this.#rangeLevels,
   };
-  readonly #rangeLevels = { lo: new LevelFinder(), hi: new LevelFinder() };
   /** The last decision that found its orders live, for skipping the same one again (quiet-plan.ts). */
   readonly #quietPlan = new QuietPlan();
   /** The last verdict, for observers between decisions. */

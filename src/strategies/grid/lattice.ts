@@ -93,9 +93,13 @@ export class LevelFinder {
   }
 }
 
-/** The levels a grid decision looks up (the mark's, and the book's either side), each kept between decisions. */
+/**
+ * The levels a grid decision looks up (the mark's, the book's either side, the range's bounds), each kept between
+ * decisions.
+ */
 export interface DecisionLevels {
   mark: LevelFinder;
   bid: LevelFinder;
   ask: LevelFinder;
+  range: { lo: LevelFinder; hi: LevelFinder };
 }

@@ -69,12 +69,14 @@ export function layRange(
   lattice: Lattice,
   input: { lo: number; hi: number } | undefined,
   state: GridState,
+  /** The range bounds' finders (snapRange), kept across decisions. */
+  finders?: { lo: LevelFinder; hi: LevelFinder },
 ): LaidRange {
   const sameLattice = state.lattice === lattice;
   let loIdx = sameLattice ? state.loIdx : Number.NaN;
   let hiIdx = sameLattice ? state.hiIdx : Number.NaN;
   if (input !== undefined && input.lo > 0 && input.hi >= input.lo) {
-    const fresh = snapRange(lattice, input);
+    const fresh = snapRange(lattice, input, finders);
     if (Number.isNaN(loIdx) || movedMaterially({ loIdx, hiIdx }, fresh)) {
       loIdx = fresh.loIdx;
       hiIdx = fresh.hiIdx;

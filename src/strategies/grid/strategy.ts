@@ -75,7 +75,7 @@ export function decideGrid(
   const lattice = latticeFor(state.lattice, mark, stepPct / 100);
   const zone =
     mark > 0 ? (levels ? levels.mark.atOrBelow(lattice, mark) : levelAtOrBelow(lattice, mark)) : Number.NaN;
-  const laid = layRange(lattice, range, state);
+  const laid = layRange(lattice, range, state, levels?.range);
   const haveRange = !Number.isNaN(laid.loIdx);
   const exitsOnly = !haveRange || snapshot.reduceOnly || !(mark > 0);
 
