@@ -129,6 +129,25 @@ export class BarColumnsBuilder {
     }
   }
 
+  /** push of a bar with the trade fields only (no oracle, staleness or funding): the same columns. */
+  pushBar(ts: number, open: number, high: number, low: number, close: number, volume: number): void {
+    if (this.#n === this.#cap) this.#grow();
+    const i = this.#n++;
+    const b = this.#base;
+    b[0][i] = ts;
+    b[1][i] = open;
+    b[2][i] = high;
+    b[3][i] = low;
+    b[4][i] = close;
+    b[5][i] = volume;
+    if (this.#hasOptional) {
+      for (const f of OPTIONAL) {
+        const col = this.#optional[f];
+        if (col !== undefined) col[i] = Number.NaN;
+      }
+    }
+  }
+
   finish(): BarColumns {
     const n = this.#n;
     const [ts, open, high, low, close, volume] = this.#base.map((col) => col.slice(0, n));

@@ -113,10 +113,17 @@ export function requireColumns<K extends string>(
 }
 
 /**
- * Calls `onRow` for every non-blank line from offset `from` (which is line `fromLine`) to the end. The row
- * object is reused: read what you need before returning. Blank lines carry no data and are passed over.
+ * Calls `onRow` for every non-blank line from offset `from` (which is line `fromLine`) to `to` (the end, or a
+ * line's start). The row object is reused: read what you need before returning. Blank lines carry no data and
+ * are passed over.
  */
-export function forEachRow(text: string, from: number, fromLine: number, onRow: (row: CsvRow) => void): void {
+export function forEachRow(
+  text: string,
+  from: number,
+  fromLine: number,
+  onRow: (row: CsvRow) => void,
+  to = text.length,
+): void {
   const quoted = text.includes('"');
   const row: CsvRow = {
     text,
@@ -126,11 +133,11 @@ export function forEachRow(text: string, from: number, fromLine: number, onRow: 
     line: fromLine - 1,
   };
   let pos = from;
-  while (pos < text.length) {
+  while (pos < to) {
     row.line++;
     const nl = text.indexOf('\n', pos);
-    let end = nl === -1 ? text.length : nl;
-    const next = nl === -1 ? text.length : nl + 1;
+    let end = nl === -1 || nl >= to ? to : nl;
+    const next = nl === -1 || nl >= to ? to : nl + 1;
     if (end > pos && text.charCodeAt(end - 1) === CR) end--;
     if (end === pos || (isSpace(text.charCodeAt(pos)) && isBlankRange(text, pos, end))) {
       pos = next;

@@ -7,6 +7,7 @@
 
 import { BarColumnsBuilder } from './bar-columns.ts';
 import {
+  type CsvRow,
   findColumn,
   firstLine,
   forEachRow,
@@ -20,9 +21,10 @@ import {
 } from './csv.ts';
 import { DataError } from './errors.ts';
 import { type CandleLoad, finishCandles, finishSortedBars } from './load-result.ts';
+import { type PlainLayout, scanPlainRows } from './plain-rows.ts';
 import { type DataPath, readDataFile } from './read-file.ts';
 import type { Candle } from './types.ts';
-import { candleProblem } from './validate.ts';
+import { candleProblem, tradeProblem } from './validate.ts';
 
 export const GENERIC_OHLCV_FORMAT = 'generic-ohlcv-csv';
 
@@ -38,7 +40,31 @@ export const GENERIC_COLUMNS = {
 export const GENERIC_ORACLE_COLUMNS = ['oracle', 'oracle_price', 'oracle_close'] as const;
 export const GENERIC_FUNDING_COLUMNS = ['funding_rate', 'funding'] as const;
 
-export function parseGenericOhlcv(text: string, file: string): CandleLoad {
+/**
+ * The plain-row reading of a file whose rows it can take (plain-rows.ts): the timestamp first, no oracle or
+ * funding column, and no quote anywhere (the general reader strips quotes around fields). Undefined otherwise.
+ */
+function plainLayout(
+  cols: Record<keyof typeof GENERIC_COLUMNS, number>,
+  oracleCol: number,
+  fundingCol: number,
+  needed: number,
+  text: string,
+): PlainLayout | undefined {
+  if (cols.time !== 0 || oracleCol !== -1 || fundingCol !== -1 || text.includes('"')) return undefined;
+  // field k's slot in [open, high, low, close, volume], −1 for a column nobody reads
+  const order = [cols.open, cols.high, cols.low, cols.close, cols.volume];
+  const slots: number[] = [];
+  for (let k = 1; k < needed; k++) slots.push(order.indexOf(k));
+  return { slots, needed };
+}
+
+/** `plainRows: false` reads every row the general way (the plain reading's tests compare the two). */
+export function parseGenericOhlcv(
+  text: string,
+  file: string,
+  options: { plainRows?: boolean } = {},
+): CandleLoad {
   const head = firstLine(text);
   if (!head) throw new DataError(file, 1, 'the file is empty');
   if (!looksLikeHeader(head.line)) {
@@ -59,7 +85,12 @@ export function parseGenericOhlcv(text: string, file: string): CandleLoad {
   const lineNos: number[] = [];
   let inOrder = true;
   let lastTs = Number.NEGATIVE_INFINITY;
-  forEachRow(text, head.next, head.lineNo + 1, (row) => {
+  const take = (ts: number, line: number): void => {
+    if (ts <= lastTs) inOrder = false;
+    lastTs = ts;
+    lineNos.push(line);
+  };
+  const readRow = (row: CsvRow): void => {
     requireFieldCount(file, row, needed);
     const candle: Candle = {
       ts: timestampField(file, row, cols.time, 'timestamp'),
@@ -79,11 +110,29 @@ export function parseGenericOhlcv(text: string, file: string): CandleLoad {
     }
     const problem = candleProblem(candle);
     if (problem) throw new DataError(file, row.line, problem);
-    if (candle.ts <= lastTs) inOrder = false;
-    lastTs = candle.ts;
+    take(candle.ts, row.line);
     bars.push(candle);
-    lineNos.push(row.line);
-  });
+  };
+  const plain =
+    options.plainRows !== false ? plainLayout(cols, oracleCol, fundingCol, needed, text) : undefined;
+  if (plain === undefined) {
+    forEachRow(text, head.next, head.lineNo + 1, readRow);
+  } else {
+    // most rows in one pass (plain-rows.ts); the others exactly as above
+    scanPlainRows(
+      text,
+      head.next,
+      head.lineNo + 1,
+      plain,
+      (ts, v, line) => {
+        const problem = tradeProblem(v[0], v[1], v[2], v[3], v[4]);
+        if (problem) throw new DataError(file, line, problem);
+        take(ts, line);
+        bars.pushBar(ts, v[0], v[1], v[2], v[3], v[4]);
+      },
+      (start, next, line) => forEachRow(text, start, line, readRow, next),
+    );
+  }
   if (bars.length === 0) throw new DataError(file, head.lineNo + 1, 'no data rows');
   if (inOrder) return finishSortedBars(file, GENERIC_OHLCV_FORMAT, bars.finish());
   return finishCandles(file, GENERIC_OHLCV_FORMAT, bars.finish().toCandles(), (idx) =>

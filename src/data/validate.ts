@@ -38,12 +38,25 @@ function ohlcProblem(
   return `${names[3]} ${close} is outside [${names[2]} ${low}, ${names[1]} ${high}]`;
 }
 
+/** The first rule a bar's trade figures break (candleProblem's first checks), or undefined when they are sound. */
+export function tradeProblem(
+  open: number,
+  high: number,
+  low: number,
+  close: number,
+  volume: number,
+): string | undefined {
+  const trade = ohlcProblem('', open, high, low, close);
+  if (trade) return trade;
+  if (!Number.isFinite(volume)) return `volume is not a number: ${volume}`;
+  if (volume < 0) return `volume must not be negative, got ${volume}`;
+  return undefined;
+}
+
 /** The first rule a candle breaks, as a sentence for the user, or undefined when it is sound. */
 export function candleProblem(c: Candle): string | undefined {
-  const trade = ohlcProblem('', c.open, c.high, c.low, c.close);
+  const trade = tradeProblem(c.open, c.high, c.low, c.close, c.volume);
   if (trade) return trade;
-  if (!Number.isFinite(c.volume)) return `volume is not a number: ${c.volume}`;
-  if (c.volume < 0) return `volume must not be negative, got ${c.volume}`;
   if (c.oracleOpen !== undefined && c.oracleHigh !== undefined && c.oracleLow !== undefined) {
     const oracle = ohlcProblem(
       'oracle',
