@@ -182,12 +182,18 @@ export function fieldText(row: CsvRow, col: number): string {
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
+/** Where a scanDecimal stopped: the first character it did not take. */
+export interface ScanStop {
+  at: number;
+}
+
 /**
- * Parses a decimal number from `text[s, e)` exactly as Number() would. Fast path for plain decimals of at most
- * 15 significant digits: the digits form an exact integer m, and m / 10^k is then correctly rounded by IEEE
- * division (both operands exact), which is the same double Number() returns. Anything else goes to Number().
+ * The plain decimal at the start of `text[s, e)`: an optional sign, digits, at most one '.'. Stops at the first
+ * other character (`stop.at`). NaN when it saw no digit or more than 15 significant digits or 15 decimals; else
+ * the double Number() gives for the text it took: the digits form an exact integer m, and m / 10^k is then
+ * correctly rounded by IEEE division (both operands exact).
  */
-export function parseNumberAt(text: string, s: number, e: number): number {
+export function scanDecimal(text: string, s: number, e: number, stop: ScanStop): number {
   let i = s;
   let neg = false;
   const first = text.charCodeAt(i);
@@ -208,11 +214,23 @@ export function parseNumberAt(text: string, s: number, e: number): number {
       if (mant !== 0) digits++;
       if (frac >= 0) frac++;
     } else if (c === 46 && frac < 0) frac = 0;
-    else return slowNumber(text, s, e);
+    else break;
   }
-  if (!sawDigit || digits > 15 || frac > 15) return slowNumber(text, s, e);
+  stop.at = i;
+  if (!sawDigit || digits > 15 || frac > 15) return Number.NaN;
   const v = frac > 0 ? mant / POW10[frac] : mant;
   return neg ? -v : v;
+}
+
+const STOP: ScanStop = { at: 0 };
+
+/**
+ * Parses a decimal number from `text[s, e)` exactly as Number() would: scanDecimal when the whole field is a plain
+ * decimal, else Number().
+ */
+export function parseNumberAt(text: string, s: number, e: number): number {
+  const v = scanDecimal(text, s, e, STOP);
+  return STOP.at === e && !Number.isNaN(v) ? v : slowNumber(text, s, e);
 }
 
 function slowNumber(text: string, s: number, e: number): number {

@@ -1,19 +1,20 @@
 /**
  * The common rows of a price file read in one pass over their characters (issue 17: reading is the floor the
  * backtest is measured against, and the general reader — field bounds first, then each field again — took most of
- * it). A plain row is a timestamp field (any form: parseTimestampAt reads it) and then fields of digits with at
- * most one '.' and an optional leading '-', of at most 15 significant digits and 15 decimals, which is exactly
- * where parseNumberAt's own fast path gives the double Number() gives. Any other row — a space, a letter, an
- * exponent, a '+', a field too long, too few fields, an empty field — is handed back to be read by the general
- * reader, which then reads it exactly as it reads every row (and names the line when it is bad).
+ * it). A plain row is a timestamp field (any form: parseTimestampAt reads it) and then fields that are plain
+ * decimals as scanDecimal (csv.ts) takes them — an optional sign, digits, at most one '.', at most 15
+ * significant digits and 15 decimals — which is the scan parseNumberAt makes of every field, giving the double
+ * Number() gives. Any other row — a space, a letter, an exponent, a field too long, too few fields, an empty
+ * field — is handed back to be read by the general reader, which then reads it exactly as it reads every row
+ * (and names the line when it is bad).
  */
+import { type ScanStop, scanDecimal } from './csv.ts';
 import { parseTimestampAt } from './timestamps.ts';
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+const stop: ScanStop = { at: 0 };
+
 const CR = 13;
 const COMMA = 44;
-const DOT = 46;
-const MINUS = 45;
 
 /** Where the fields a plain row must give are: the timestamp first, then `slots[k]` for field k (−1: ignored). */
 export interface PlainLayout {
@@ -89,31 +90,10 @@ function readFields(
       const comma = text.indexOf(',', i);
       fieldEnd = comma === -1 || comma > end ? end : comma;
     } else {
-      let mant = 0;
-      let digits = 0;
-      let frac = -1;
-      let sawDigit = false;
-      let neg = false;
-      if (i < end && text.charCodeAt(i) === MINUS) {
-        neg = true;
-        i++;
-      }
-      for (; i < end; i++) {
-        const c = text.charCodeAt(i);
-        if (c >= 48 && c <= 57) {
-          sawDigit = true;
-          mant = mant * 10 + (c - 48);
-          // leading zeros are not significant (parseNumberAt counts the same way)
-          if (mant !== 0) digits++;
-          if (frac >= 0) frac++;
-        } else if (c === DOT && frac < 0) frac = 0;
-        else if (c === COMMA) break;
-        else return false;
-      }
-      if (!sawDigit || digits > 15 || frac > 15) return false;
-      const v = frac > 0 ? mant / POW10[frac] : mant;
-      values[slot] = neg ? -v : v;
-      fieldEnd = i;
+      const v = scanDecimal(text, i, end, stop);
+      fieldEnd = stop.at;
+      if (Number.isNaN(v) || (fieldEnd < end && text.charCodeAt(fieldEnd) !== COMMA)) return false;
+      values[slot] = v;
     }
     k++;
     if (fieldEnd >= end) return k + 1 >= needed;
