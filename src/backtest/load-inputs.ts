@@ -44,7 +44,9 @@ function marketFor(arg: FileArg, markets: readonly MarketSpec[], flag: string): 
 function checkPriceScale(path: string, bars: BarColumns, m: MarketSpec): void {
   const tick = Number(m.tickSize) / 1e6;
   let low = Number.POSITIVE_INFINITY;
-  for (const v of bars.low) if (v < low) low = v;
+  // an index loop: a for…of over the column made an iterator result per bar while the loop ran unoptimised
+  const lows = bars.low;
+  for (let i = 0; i < lows.length; i++) if (lows[i] < low) low = lows[i];
   if (low < tick) {
     throw new UserError(
       `--data ${path}: prices go down to ${low}, below ${m.symbol}'s tick ${tick}: prices in other units, or a file for another market?`,
