@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { parseBotConfig } from '../config/bot-config.ts';
 import type { ExposureBand } from '../domain/intent.ts';
 import { quoteToInt } from '../domain/precision.ts';
+import { testOrder } from '../domain/test-support/accounts.ts';
 import type { AccountState } from '../domain/types.ts';
 import { approvedVerdict } from '../risk/governor.ts';
 import { snapshotAt } from '../strategies/grid/test-support/fixtures.ts';
@@ -93,6 +94,33 @@ describe('GridRisk: the pre-check and the decision share one bar’s figures', (
       dailyLossSince: null,
     });
     assert.equal(risk.decide(v, band(5), s).kind, 'REDUCE_ONLY'); // 60 below the restored start
+  });
+
+  it('the same lists keep their exposure; new lists with other orders are summed again', () => {
+    const risk = new GridRisk(setup(), { pause: false, reduceOnly: false });
+    const s = snapshotAt(150, { ts: T0 + 60_000 });
+    // 100 SOL of resting bids at 150: a worst-case notional of 15,000 USDC, over the 10,000 default maximum
+    const bids = [testOrder({ base: 100_000_000_000n, price: 150_000_000n })];
+    const withBids: AccountView = {
+      account: { ...account(1000), openOrders: bids },
+      liquidationPrice: undefined,
+    };
+    assert.equal(risk.decide(withBids, band(5), s).kind, 'CLAMP');
+    // another account object, the very same lists: the same exposure (and the same verdict)
+    const sameLists: AccountView = { account: { ...withBids.account }, liquidationPrice: undefined };
+    assert.equal(risk.decide(sameLists, band(5), s).kind, 'CLAMP');
+    // a new, empty list of orders: summed again, the bids are gone
+    const noBids: AccountView = {
+      account: { ...withBids.account, openOrders: [] },
+      liquidationPrice: undefined,
+    };
+    assert.equal(risk.decide(noBids, band(5), s).kind, 'APPROVE');
+    // back to a list holding the same order objects (a new list): summed again, the bids are back
+    const again: AccountView = {
+      account: { ...withBids.account, openOrders: [...bids] },
+      liquidationPrice: undefined,
+    };
+    assert.equal(risk.decide(again, band(5), s).kind, 'CLAMP');
   });
 
   it('property: pre-checking first never changes a decision’s verdict', () => {
