@@ -8,10 +8,10 @@
 // (bin/cli-bundle.js). ZERO_PERPS_SOURCE=ts runs the TypeScript whatever the bundle; DEBUG=1 says which ran.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import module from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUNDLE_DIR, BUNDLE_ENTRY, bundleStaleReason } from './cli-bundle.js';
+import { enableCompileCache } from './compile-cache.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const major = Number(process.versions.node.split('.')[0]);
@@ -36,9 +36,9 @@ if (process.env.DEBUG) {
     `zero-perps: ${runtime}, running ${stale === null ? 'the bundle' : `the TypeScript (${stale})`}`,
   );
 }
-// Node keeps the code it compiles for these modules on disk (its compile cache, in the OS temp directory) and
-// starts from it the next time: a backtest run after run skips most of its module compiling. Bun has no such call.
-module.enableCompileCache?.();
+// Node keeps the code it compiles for these modules on disk and starts from it the next time: a backtest run
+// after run skips most of its module compiling (bin/compile-cache.js: in a folder only this user can write).
+enableCompileCache();
 const { main } = await import(pathToFileURL(entry).href);
 // Exit as soon as the command is done: timers the Drift SDK leaves behind after a failed connection would
 // otherwise keep the process alive for half a minute after its error was printed.
