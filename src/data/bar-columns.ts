@@ -107,15 +107,8 @@ export class BarColumnsBuilder {
 
   /** The bar's fields are copied: the caller may reuse its object. */
   push(c: Candle): void {
-    if (this.#n === this.#cap) this.#grow();
-    const i = this.#n++;
-    const [ts, open, high, low, close, volume] = this.#base;
-    ts[i] = c.ts;
-    open[i] = c.open;
-    high[i] = c.high;
-    low[i] = c.low;
-    close[i] = c.close;
-    volume[i] = c.volume;
+    this.pushBar(c.ts, c.open, c.high, c.low, c.close, c.volume);
+    const i = this.#n - 1;
     // one call per field with the name written out, not a loop over OPTIONAL: the loop's `c[f]` was a keyed
     // load with five names at one site (megamorphic), five times per row of every file read
     this.#put('oracleOpen', c.oracleOpen, i);
@@ -129,7 +122,10 @@ export class BarColumnsBuilder {
     }
   }
 
-  /** push of a bar with the trade fields only (no oracle, staleness or funding): the same columns. */
+  /**
+   * A bar with the trade fields only (no oracle, staleness or funding): NaN in the optional columns there are.
+   * `push` starts with it, then sets the optional fields the candle has.
+   */
   pushBar(ts: number, open: number, high: number, low: number, close: number, volume: number): void {
     if (this.#n === this.#cap) this.#grow();
     const i = this.#n++;

@@ -72,20 +72,16 @@ export function worstCaseBaseOf(account: AccountState, marketIndex: number): num
 export function accountFigures(x: AccountFigureInputs): AccountFigures {
   const { account } = x;
   const e = x.exposure ?? exposureOf(account, x.marketIndex);
-  const totalCollateral = x.totalCollateral ?? quoteToNumber(account.totalCollateral);
-  const figures: AccountFigures = {
-    positionBase: e.positionBase,
-    entryPrice: e.entryPrice,
-    collateral: quoteToNumber(account.collateral),
-    totalCollateral,
-    maintenanceRequirement: quoteToNumber(account.maintenanceMarginRequirement),
-    health: account.health,
-    leverage: account.leverage,
-    liquidationPrice: x.liquidationPrice === undefined ? null : priceToNumber(x.liquidationPrice),
-    openBidBase: e.openBidBase,
-    openAskBase: e.openAskBase,
-    dailyPnl: totalCollateral - x.dayStartEquity,
-  };
+  const figures = figuresOf(
+    e,
+    quoteToNumber(account.collateral),
+    x.totalCollateral ?? quoteToNumber(account.totalCollateral),
+    quoteToNumber(account.maintenanceMarginRequirement),
+    account.health,
+    account.leverage,
+    x.liquidationPrice === undefined ? null : priceToNumber(x.liquidationPrice),
+    x.dayStartEquity,
+  );
   // set, not spread from a conditional object: this runs on every risk check
   if (x.otherNotional !== undefined) figures.otherNotional = x.otherNotional;
   return figures;
@@ -100,17 +96,43 @@ export function accountFiguresOfNumbers(
   exposure: MarketExposure,
   dayStartEquity: number,
 ): AccountFigures {
+  return figuresOf(
+    exposure,
+    n.collateral,
+    n.totalCollateral,
+    n.maintenanceMarginRequirement,
+    n.health,
+    n.leverage,
+    n.liquidationPrice,
+    dayStartEquity,
+  );
+}
+
+/**
+ * The figures object, made in one place for both readings of an account (the same fields in the same order).
+ * Positional: it runs on every risk check, and an object of its inputs would be one more per check.
+ */
+function figuresOf(
+  e: MarketExposure,
+  collateral: number,
+  totalCollateral: number,
+  maintenanceRequirement: number,
+  health: number,
+  leverage: number,
+  liquidationPrice: number | null,
+  dayStartEquity: number,
+): AccountFigures {
   return {
-    positionBase: exposure.positionBase,
-    entryPrice: exposure.entryPrice,
-    collateral: n.collateral,
-    totalCollateral: n.totalCollateral,
-    maintenanceRequirement: n.maintenanceMarginRequirement,
-    health: n.health,
-    leverage: n.leverage,
-    liquidationPrice: n.liquidationPrice,
-    openBidBase: exposure.openBidBase,
-    openAskBase: exposure.openAskBase,
-    dailyPnl: n.totalCollateral - dayStartEquity,
+    positionBase: e.positionBase,
+    entryPrice: e.entryPrice,
+    collateral,
+    totalCollateral,
+    maintenanceRequirement,
+    health,
+    leverage,
+    liquidationPrice,
+    openBidBase: e.openBidBase,
+    openAskBase: e.openAskBase,
+    dailyPnl: totalCollateral - dayStartEquity,
   };
 }

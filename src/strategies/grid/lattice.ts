@@ -103,3 +103,11 @@ export interface DecisionLevels {
   ask: LevelFinder;
   range: { lo: LevelFinder; hi: LevelFinder };
 }
+
+/** Finders for one decision's lookups, none kept yet (a caller that keeps none between decisions). */
+export const freshDecisionLevels = (): DecisionLevels => ({
+  mark: new LevelFinder(),
+  bid: new LevelFinder(),
+  ask: new LevelFinder(),
+  range: { lo: new LevelFinder(), hi: new LevelFinder() },
+});

@@ -17,14 +17,7 @@ import { normalizeIntent } from '../intent.ts';
 import { curveExtent, flatBounds, type LaidCurve, layCurve, targetAtLevel, targetAtPrice } from './curve.ts';
 import { buildLadder, type LadderReach, type LadderSpec, sideHoldsFrom, sideLevels } from './ladder.ts';
 import type { LadderMemo, SideHolds } from './ladder-memo.ts';
-import {
-  type DecisionLevels,
-  type Lattice,
-  latticeFor,
-  levelAbove,
-  levelAtOrBelow,
-  levelBelow,
-} from './lattice.ts';
+import { type DecisionLevels, freshDecisionLevels, type Lattice, latticeFor } from './lattice.ts';
 import type { GridParams } from './params.ts';
 import { type GridState, layRange } from './range-exit.ts';
 import { volatilityResponse } from './volatility.ts';
@@ -66,16 +59,15 @@ export function decideGrid(
   /** The grid's ladder memo (ladder-memo.ts): the same orders as building them, built only when an input moved. */
   ladders?: LadderMemo,
   /** Level lookups kept between decisions (LevelFinder: the same answers as the lattice's functions). */
-  levels?: DecisionLevels,
+  levels: DecisionLevels = freshDecisionLevels(),
 ): GridDecision {
   const mark = snapshot.mark;
   const q = position.base;
   const size = params.baseSizePerLevel;
   const { stepPct, cadenceFactor } = volatilityResponse(snapshot.vol, params.stepPct, params.volatility);
   const lattice = latticeFor(state.lattice, mark, stepPct / 100);
-  const zone =
-    mark > 0 ? (levels ? levels.mark.atOrBelow(lattice, mark) : levelAtOrBelow(lattice, mark)) : Number.NaN;
-  const laid = layRange(lattice, range, state, levels?.range);
+  const zone = mark > 0 ? levels.mark.atOrBelow(lattice, mark) : Number.NaN;
+  const laid = layRange(lattice, range, state, levels.range);
   const haveRange = !Number.isNaN(laid.loIdx);
   const exitsOnly = !haveRange || snapshot.reduceOnly || !(mark > 0);
 
@@ -153,10 +145,9 @@ export function decideGrid(
               ...common,
               lattice,
               curve,
-              bidFrom: levels ? levels.ask.below(lattice, snapshot.ask) : levelBelow(lattice, snapshot.ask),
-              askFrom: levels
-                ? levels.bid.atOrBelow(lattice, snapshot.bid) + 1
-                : levelAbove(lattice, snapshot.bid),
+              // the highest level below the ask, the lowest above the bid (levelBelow, levelAbove)
+              bidFrom: levels.ask.below(lattice, snapshot.ask),
+              askFrom: levels.bid.atOrBelow(lattice, snapshot.bid) + 1,
               market,
             },
             build,
