@@ -41,7 +41,8 @@ function naiveMatching(wanted: DesiredOrder[], live: Order[], r: MatchRules): [n
 
 const priceArb = (spread: number) =>
   fc.integer({ min: -spread, max: spread }).map((k) => BigInt(150_000_000 + k * 30_000));
-const baseArb = fc.constantFrom(500_000_000n, 1_000_000_000n);
+// two sizes past 2^53 one unit apart: Number() makes them the same double, yet they are different sizes
+const baseArb = fc.constantFrom(500_000_000n, 1_000_000_000n, 2n ** 60n, 2n ** 60n + 1n);
 
 /** `varied`: flags and sizes vary (few pairs); else they are alike, so most same-side pairs are admissible. */
 const desiredArb = (spread: number, varied = true) =>
@@ -133,6 +134,51 @@ describe('matchClosest', () => {
         (ws, ls, r) => check(ws, toOrders(ls), r),
       ),
       { numRuns: 400 },
+    );
+  });
+
+  it('tells apart sizes and prices that are one unit apart past 2^53 (where doubles cannot)', () => {
+    const big = 2n ** 60n;
+    const rules: MatchRules = { limitBps: 5 + 1e-9, ttlMs: 60_000, ts: TS, reduceOnly: false };
+    const want = (price: bigint, base: bigint): DesiredOrder => ({
+      marketIndex: 0,
+      side: 'buy',
+      price,
+      base,
+      postOnly: true,
+      reduceOnly: false,
+      level: 1,
+      taker: false,
+    });
+    const live = (price: bigint, base: bigint, age: number): LiveSpec => ({
+      side: 'buy',
+      price,
+      base,
+      reduceOnly: false,
+      postOnly: 'must',
+      age,
+      orderId: 7,
+    });
+    // the size differs by one unit: never kept
+    check([want(150_000_000n, big)], toOrders([live(150_000_000n, big + 1n, 0)]), rules);
+    assert.equal(
+      matchClosest([want(150_000_000n, big)], toOrders([live(150_000_000n, big + 1n, 0)]), rules).kept,
+      0,
+    );
+    assert.equal(
+      matchClosest([want(150_000_000n, big)], toOrders([live(150_000_000n, big, 0)]), rules).kept,
+      1,
+    );
+    // past its TTL only the exact price is kept: one unit off at 2^60 is not
+    check([want(big, 1_000_000_000n)], toOrders([live(big + 1n, 1_000_000_000n, 120_000)]), rules);
+    assert.equal(
+      matchClosest([want(big, 1_000_000_000n)], toOrders([live(big + 1n, 1_000_000_000n, 120_000)]), rules)
+        .kept,
+      0,
+    );
+    assert.equal(
+      matchClosest([want(big, 1_000_000_000n)], toOrders([live(big, 1_000_000_000n, 120_000)]), rules).kept,
+      1,
     );
   });
 

@@ -52,7 +52,11 @@ export interface MatchRules {
 const INSERTION_SORT_MAX = 64;
 
 let livePx = new Float64Array(64);
+let liveRemaining = new Float64Array(64);
 let liveOk = new Uint8Array(64);
+/** Live indexes by side, each in live order (pairs are made in (desired, live) order: ties keep it). */
+let bidIdx = new Int32Array(64);
+let askIdx = new Int32Array(64);
 let pairDi = new Int32Array(256);
 let pairLi = new Int32Array(256);
 let pairBps = new Float64Array(256);
@@ -70,7 +74,10 @@ function ensureSides(nLive: number, nWanted: number): void {
   if (livePx.length < nLive) {
     const n = grown(nLive, livePx.length);
     livePx = new Float64Array(n);
+    liveRemaining = new Float64Array(n);
     liveOk = new Uint8Array(n);
+    bidIdx = new Int32Array(n);
+    askIdx = new Int32Array(n);
     result.keptBy = new Int32Array(n);
     result.keptOrder = new Int32Array(n);
   }
@@ -123,6 +130,13 @@ function sortPairs(n: number, liveHere: readonly Order[]): void {
   }
 }
 
+/**
+ * Whether the doubles Number() made of two BigInts decide their equality: when both are safe integers, where
+ * Number() is exact (equal doubles are equal BigInts, different ones different); else the BigInts must be
+ * compared. (A test, not a comparison taking both forms: the BigInt side would be worked out eagerly.)
+ */
+const exactInDoubles = (a: number, b: number): boolean => Number.isSafeInteger(a) && Number.isSafeInteger(b);
+
 /** Which live orders are kept for which desired ones (module doc); the answer is valid until the next call. */
 export function matchClosest(
   wanted: readonly DesiredOrder[],
@@ -132,25 +146,45 @@ export function matchClosest(
   const nLive = liveHere.length;
   const nWanted = wanted.length;
   ensureSides(nLive, nWanted);
-  // Each live order's price as a float, converted once. The price test comes before the BigInt ones: of the
-  // ~n² same-side pairs of a ladder that moved a level, only ~n lie within the threshold.
+  // Each live order's price and remaining size as floats, converted once, and the live orders split by side
+  // (a desired order only pairs with its side). The float tests come before any BigInt one: of the ~n² pairs of
+  // a ladder that moved a level only ~n lie within the threshold, and their size and price are compared as
+  // floats where those are exact (exactInDoubles).
+  let nBids = 0;
+  let nAsks = 0;
   for (let li = 0; li < nLive; li++) {
     const l = liveHere[li] as Order;
     livePx[li] = Number(l.price);
-    liveOk[li] = !rules.reduceOnly || l.reduceOnly ? 1 : 0;
+    liveRemaining[li] = Number(remaining(l));
+    // compatible()'s tests that do not depend on the desired order, asked once
+    liveOk[li] = (!rules.reduceOnly || l.reduceOnly) && l.orderType === 'limit' && !l.ioc ? 1 : 0;
+    if (l.side === 'buy') bidIdx[nBids++] = li;
+    else askIdx[nAsks++] = li;
   }
   let pairs = 0;
   for (let di = 0; di < nWanted; di++) {
     const d = wanted[di] as DesiredOrder;
     if (d.taker) continue;
     const want = Number(d.price);
-    for (let li = 0; li < nLive; li++) {
+    const wantBase = Number(d.base);
+    const buy = d.side === 'buy';
+    const sideIdx = buy ? bidIdx : askIdx;
+    const n = buy ? nBids : nAsks;
+    for (let k = 0; k < n; k++) {
+      const li = sideIdx[k] as number;
+      if (liveOk[li] === 0) continue;
       const l = liveHere[li] as Order;
-      if (liveOk[li] === 0 || l.side !== d.side) continue;
       const bps = (Math.abs((livePx[li] as number) - want) * 10_000) / want;
-      if (!(bps <= rules.limitBps) || !compatible(l, d)) continue;
+      if (!(bps <= rules.limitBps)) continue;
+      const rem = liveRemaining[li] as number;
+      if (exactInDoubles(rem, wantBase) ? rem !== wantBase : remaining(l) !== d.base) continue;
+      if (l.reduceOnly !== d.reduceOnly || (l.postOnly !== 'none') !== d.postOnly) continue;
       // past its TTL only an exact match is kept (refreshed); within the threshold is not enough any more
-      if (rules.ts - l.placedTs < rules.ttlMs || l.price === d.price) {
+      const px = livePx[li] as number;
+      if (
+        rules.ts - l.placedTs < rules.ttlMs ||
+        (exactInDoubles(px, want) ? px === want : l.price === d.price)
+      ) {
         ensurePairs(pairs + 1);
         pairDi[pairs] = di;
         pairLi[pairs] = li;

@@ -48,6 +48,19 @@ describe('BotSeries', () => {
     inline.decisions.inc({ bot: 'grid-a', trigger: 'venueEvent' });
     assert.equal(await cached.value(cached.decisions, { bot: 'grid-a', trigger: 'venueEvent' }), 3);
     assert.equal(await cached.render(), await inline.render());
+    // more cycles than a series keeps before handing them over (64), then a read, then a few more
+    for (let k = 0; k < 150; k++) {
+      const s = (k % 13) * 0.004 + 0.0001;
+      inline.loopLatency.observe({ bot: 'grid-b' }, s);
+      b.loop(s);
+      if (k === 100) assert.equal(await cached.render(), await inline.render());
+    }
+    assert.equal(await cached.render(), await inline.render());
+    const count = async (m: RunnerMetrics) =>
+      (await m.loopLatency.get()).values.find(
+        (v) => v.metricName === 'zp_loop_latency_seconds_count' && v.labels.bot === 'grid-b',
+      )?.value;
+    assert.equal(await count(cached), 153);
     // a direct inc on a counter that also has tallies is kept
     cached.decisions.inc({ bot: 'grid-a', trigger: 'venueEvent' });
     assert.equal(await cached.value(cached.decisions, { bot: 'grid-a', trigger: 'venueEvent' }), 4);

@@ -3,16 +3,15 @@
  * label object per call and a histogram's `observe({ bot }, v)` a closure and a pair object too. A decision
  * cycle counts three or four series, so for 1,000 bots that was thousands of short-lived objects a bar, many of
  * them kept just long enough to be promoted. The counters are tallies (RunnerMetrics.tally: plain numbers added
- * to the counters when they are read) and the histogram a child holding its label object for the bot's life; the
- * series and their values are the same as with the inline calls.
+ * to the counters when they are read) and the histogram's observations are handed over when it is read
+ * (RunnerMetrics.observations); the series and their values are the same as with the inline calls.
  */
-import type { Histogram } from 'prom-client';
-import type { RunnerMetrics, Tally } from './metrics.ts';
+import type { PendingObservations, RunnerMetrics, Tally } from './metrics.ts';
 
 export class BotSeries {
   readonly #m: RunnerMetrics;
   readonly #bot: string;
-  readonly #loop: ReturnType<Histogram<string>['labels']>;
+  readonly #loop: PendingObservations;
   readonly #decisions = new Map<string, Tally>();
   readonly #verdicts = new Map<string, Tally>();
   readonly #ordersSent = new Map<string, Tally>();
@@ -22,7 +21,7 @@ export class BotSeries {
   constructor(metrics: RunnerMetrics, bot: string) {
     this.#m = metrics;
     this.#bot = bot;
-    this.#loop = metrics.loopLatency.labels({ bot });
+    this.#loop = metrics.observations(metrics.loopLatency, { bot });
   }
 
   decision(trigger: string): void {

@@ -83,12 +83,15 @@ export class RunnerMetrics {
     labelNames: ['channel', 'outcome'] as const,
     registers: this.#r,
   });
+  /** Hot-path observations not yet handed to their histograms (observations()). */
+  readonly #pending: PendingObservations[] = [];
   readonly loopLatency = new Histogram({
     name: 'zp_loop_latency_seconds',
     help: 'Time of one bot cycle: account read, decision, commands sent.',
     labelNames: ['bot'] as const,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: this.#r,
+    collect: () => this.#flushObservations(),
   });
   readonly flushLatency = new Histogram({
     name: 'zp_db_flush_seconds',
@@ -138,6 +141,23 @@ export class RunnerMetrics {
     return t;
   }
 
+  /**
+   * Observations for one labelled series of `histogram`, kept in a small buffer and handed to the histogram when
+   * it is read (a scrape) or when the buffer is full, in the order they came. For the per-cycle latency of a
+   * fleet: prom-client's `observe` checks and hashes the labels on every call (~3 µs), which was ~5% of a
+   * 1,000-bot fill bar; the bar is where latency counts, a scrape is not. The series' buckets, count and sum are
+   * the ones the direct calls make once read.
+   */
+  observations(histogram: Histogram<string>, labels: Record<string, string>): PendingObservations {
+    const p = new PendingObservations(histogram.labels(labels));
+    this.#pending.push(p);
+    return p;
+  }
+
+  #flushObservations(): void {
+    for (const p of this.#pending) p.flush();
+  }
+
   #flushTallies(): void {
     for (const t of this.#tallies) {
       if (t.n === t.added) continue;
@@ -158,4 +178,30 @@ export interface Tally {
   readonly labels: Record<string, string>;
   n: number;
   added: number;
+}
+
+/** How many observations a series keeps before it hands them over without waiting for a read. */
+const PENDING_OBSERVATIONS = 64;
+
+/** One labelled histogram series' observations not yet handed to it (RunnerMetrics.observations). */
+export class PendingObservations {
+  readonly #series: { observe(value: number): void };
+  readonly #values = new Float64Array(PENDING_OBSERVATIONS);
+  #n = 0;
+
+  constructor(series: { observe(value: number): void }) {
+    this.#series = series;
+  }
+
+  observe(value: number): void {
+    this.#values[this.#n++] = value;
+    if (this.#n === PENDING_OBSERVATIONS) this.flush();
+  }
+
+  flush(): void {
+    const n = this.#n;
+    // cleared first: an observe that throws (a non-finite value) must not be handed over again at every read
+    this.#n = 0;
+    for (let i = 0; i < n; i++) this.#series.observe(this.#values[i] as number);
+  }
 }

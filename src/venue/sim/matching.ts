@@ -44,6 +44,8 @@ export function barReaches(
 /**
  * Distance along the path (sum of absolute moves) at which the path first trades through (or touches) a
  * resting order, or -1 when it never does. 0 means the bar opened beyond the order (a gap): it fills first.
+ * Asked for every resting order of a bar that may fill one: the test is a plain function, not a closure made
+ * per call (a closure per order was most of a paper fleet's fill-bar garbage in the matcher, issue 17).
  */
 export function encounterDistance(
   path: readonly number[],
@@ -51,19 +53,23 @@ export function encounterDistance(
   price: number,
   rule: MakerFillRule,
 ): number {
-  const beyond =
-    side === 'buy'
-      ? (p: number) => (rule === 'touch' ? p <= price : p < price)
-      : (p: number) => (rule === 'touch' ? p >= price : p > price);
-  if (beyond(path[0])) return 0;
+  const buy = side === 'buy';
+  const touch = rule === 'touch';
+  if (isBeyond(path[0], buy, touch, price)) return 0;
   let travelled = 0;
   for (let i = 1; i < path.length; i++) {
     const a = path[i - 1];
     const b = path[i];
-    if (beyond(b)) return travelled + Math.abs(price - a);
+    if (isBeyond(b, buy, touch, price)) return travelled + Math.abs(price - a);
     travelled += Math.abs(b - a);
   }
   return -1;
+}
+
+/** Whether price `p` lies beyond a resting order at `price` (below a bid, above an ask; or at it on 'touch'). */
+function isBeyond(p: number, buy: boolean, touch: boolean, price: number): boolean {
+  if (buy) return touch ? p <= price : p < price;
+  return touch ? p >= price : p > price;
 }
 
 /**

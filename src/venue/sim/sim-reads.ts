@@ -100,7 +100,9 @@ export class SimReads extends SimEngine {
   /**
    * The positions of a view, kept as #viewOrders keeps its list, checked against the ledger states they were
    * copied from. A position's domain copy is made once per ledger state (the ledger replaces a position on every
-   * change and never mutates one; readers never change an account).
+   * change and never mutates one; readers never change an account): a state still in the last view keeps its
+   * copy. The last view's states are searched by identity (an account holds a few positions) rather than kept in
+   * a WeakMap: its lookups and the collector's work on its entries were a visible share of a paper fleet's fill bar.
    */
   #viewPositions(sub: SimSubaccount): Position[] {
     const view = sub.view;
@@ -122,12 +124,7 @@ export class SimReads extends SimEngine {
     const states: PerpPositionState[] = [];
     for (const p of sub.positions.values()) {
       if (p.base === 0n && p.quoteAsset === 0n) continue;
-      let d = this.#positionCopies.get(p);
-      if (d === undefined) {
-        d = toPosition(p);
-        this.#positionCopies.set(p, d);
-      }
-      positions.push(d);
+      positions.push(copyOf(p, view));
       states.push(p);
     }
     const v = this.#view(sub);
@@ -155,9 +152,6 @@ export class SimReads extends SimEngine {
     sub.view ??= { orders: undefined, positions: [], positionStates: [] };
     return sub.view;
   }
-
-  /** Each ledger position's domain copy (accountView), for as long as the ledger keeps that position state. */
-  readonly #positionCopies = new WeakMap<PerpPositionState, Position>();
 
   margin(subaccountId: number): MarginFigures {
     const sub = this.sub(subaccountId);
@@ -237,3 +231,12 @@ export class SimReads extends SimEngine {
 }
 
 const EMPTY: readonly VenueEvent[] = Object.freeze([]);
+
+/** The domain copy of ledger state `p`: the last view's, when it was made from this very state. */
+function copyOf(p: PerpPositionState, view: SimSubaccount['view']): Position {
+  if (view !== undefined) {
+    const from = view.positionStates;
+    for (let k = 0; k < from.length; k++) if (from[k] === p) return view.positions[k] as Position;
+  }
+  return toPosition(p);
+}
