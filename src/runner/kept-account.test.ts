@@ -37,6 +37,13 @@ describe('keepAccount', () => {
     }
   });
 
+  it('answers the view itself when it holds the very list the account kept (no copy of the account)', () => {
+    const orders = [order(1), order(2)];
+    const prev = keepAccount(account(orders), undefined);
+    const view = { ...account([]), openOrders: prev.openOrders, collateral: 7n };
+    assert.equal(keepAccount(view, prev), view);
+  });
+
   it('changes nothing else of the view', () => {
     const orders = [order(1)];
     const prev = keepAccount(account(orders), undefined);

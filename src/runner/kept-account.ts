@@ -12,6 +12,9 @@ import type { AccountState, Order } from '../domain/types.ts';
 /** `view`, with `previous`'s list of open orders when it holds the same order objects in the same order. */
 export function keepAccount(view: AccountState, previous: AccountState | undefined): AccountState {
   const before = previous?.openOrders;
+  // the venue's own list again (the simulator hands out its last list while no order changed): nothing to keep,
+  // and no copy of the account (most bars of most paper bots)
+  if (before === view.openOrders) return view;
   return before !== undefined && sameObjects(before, view.openOrders)
     ? { ...view, openOrders: before }
     : view;
