@@ -176,6 +176,8 @@ export function matchClosest(
       const l = liveHere[li] as Order;
       const bps = (Math.abs((livePx[li] as number) - want) * 10_000) / want;
       if (!(bps <= rules.limitBps)) continue;
+      // compatible()'s tests that depend on the desired order (its side is the list's): the remaining size,
+      // then the flags (pair-matching.test.ts holds the result to a model that asks compatible() itself)
       const rem = liveRemaining[li] as number;
       if (exactInDoubles(rem, wantBase) ? rem !== wantBase : remaining(l) !== d.base) continue;
       if (l.reduceOnly !== d.reduceOnly || (l.postOnly !== 'none') !== d.postOnly) continue;
