@@ -254,8 +254,9 @@ export class BotSession {
     if (e.ts > this.ts) this.ts = e.ts;
     switch (e.type) {
       case 'accepted': {
-        // one copy for both: neither map changes an order (a fill replaces the known one)
-        const order = { ...e.order };
+        // the event's order itself, in both maps: orders are values (VenuePort: a venue never changes an order it
+        // handed out), and neither map changes one (a fill or cancel replaces the known one)
+        const order = e.order;
         this.#known.set(order.orderId, order);
         this.#writes.orders.set(order.orderId, order);
         if (this.#cycleLog) this.#orderCid.set(order.orderId, this.#cycleLog.cid);

@@ -57,6 +57,10 @@ export interface VenuePort {
    * liquidity must then refuse, not assume depth).
    */
   orderBook(marketIndex: number): Promise<L2Book | undefined>;
-  /** Venue events (acks, rejects, cancels, fills, funding, liquidations); returns an unsubscribe function. */
+  /**
+   * Venue events (acks, rejects, cancels, fills, funding, liquidations); returns an unsubscribe function. An
+   * accepted event's order is a value, as accountView's are: the venue never changes it afterwards, so a listener
+   * may keep it as it is (the session does).
+   */
   subscribe(listener: (event: VenueEvent) => void): () => void;
 }

@@ -317,7 +317,8 @@ export class SimExchange extends SimReads {
       m.resting.push(so);
       refreshResting(m);
     }
-    this.emit({ type: 'accepted', ts, subaccountId: sub.id, order: { ...order } });
+    // the order itself: orders are values (a fill, cancel or reprice makes a new object), as accountView hands out
+    this.emit({ type: 'accepted', ts, subaccountId: sub.id, order });
     return { kind: 'placed', so, crosses: d.crosses };
   }
 

@@ -18,6 +18,16 @@ class Handed {
     for (const o of view) this.#seen.push([o, structuredClone(o)]);
     return view;
   }
+  /** The orders of the accepted events since the last drain (an accepted event hands out the order itself). */
+  accepted(ex: SimExchange): Order[] {
+    const out: Order[] = [];
+    for (const e of ex.drainEvents()) {
+      if (e.type !== 'accepted') continue;
+      this.#seen.push([e.order, structuredClone(e.order)]);
+      out.push(e.order);
+    }
+    return out;
+  }
   assertUnchanged(): void {
     for (const [o, copy] of this.#seen) assert.deepStrictEqual(o, copy, `order ${copy.orderId} changed`);
   }
@@ -53,6 +63,33 @@ describe('orders are values', () => {
     handed.read(ex, id);
     ex.onBar(0, bar(ts + MINUTE, 99.5, 99.5, 98, 99, { volume: 100 }), MINUTE); // the rest fills
     assert.equal(handed.read(ex, id).length, 0);
+    handed.assertUnchanged();
+  });
+
+  it("an accepted event's order is the venue's own object, and a fill, a cancel or a reprice leaves it as it was", () => {
+    const { ex, id, ts } = setup(0.1);
+    const handed = new Handed();
+    ex.execute(
+      id,
+      [
+        { kind: 'place', order: limit('buy', 3, 99) },
+        { kind: 'place', order: limit('sell', 1, 105) },
+        { kind: 'place', order: limit('buy', 1, 0, { oracleOffset: -usd(2) }) },
+      ],
+      ts,
+    );
+    const accepted = handed.accepted(ex);
+    assert.equal(accepted.length, 3);
+    const view = handed.read(ex, id);
+    assert.equal(view.length, 3);
+    for (const [i, o] of view.entries()) {
+      assert.equal(o, accepted[i], `order ${o.orderId}: the account view's own object`);
+    }
+    ex.onBar(0, bar(ts, 100, 103, 98, 102, { volume: 10 }), MINUTE); // a partial fill; the oracle moves
+    ex.execute(id, [{ kind: 'cancel', orderId: (accepted[1] as Order).orderId }], ts + MINUTE);
+    ex.onBar(0, bar(ts + MINUTE, 102, 102, 96, 97, { volume: 100 }), MINUTE); // the rest fills, reprices
+    handed.accepted(ex);
+    handed.read(ex, id);
     handed.assertUnchanged();
   });
 
