@@ -42,18 +42,20 @@ function setup(participation?: number) {
   return { ex, id, ts: T0 + MINUTE };
 }
 
+/** Places `orders` as one command each, at `ts`. */
+const placeAll = (ex: SimExchange, id: number, ts: number, orders: ReturnType<typeof limit>[]): void => {
+  ex.execute(
+    id,
+    orders.map((order) => ({ kind: 'place', order })),
+    ts,
+  );
+};
+
 describe('orders are values', () => {
   it('a partial fill, a full fill and a cancel leave the objects read before them as they were', () => {
     const { ex, id, ts } = setup(0.1);
     const handed = new Handed();
-    ex.execute(
-      id,
-      [
-        { kind: 'place', order: limit('buy', 3, 99) },
-        { kind: 'place', order: limit('sell', 1, 105) },
-      ],
-      ts,
-    );
+    placeAll(ex, id, ts, [limit('buy', 3, 99), limit('sell', 1, 105)]);
     const [bid, ask] = handed.read(ex, id);
     ex.onBar(0, bar(ts, 100, 100, 98, 99.5, { volume: 10 }), MINUTE); // 1 of the 3 fills
     const afterPartial = handed.read(ex, id);
@@ -69,15 +71,11 @@ describe('orders are values', () => {
   it("an accepted event's order is the venue's own object, and a fill, a cancel or a reprice leaves it as it was", () => {
     const { ex, id, ts } = setup(0.1);
     const handed = new Handed();
-    ex.execute(
-      id,
-      [
-        { kind: 'place', order: limit('buy', 3, 99) },
-        { kind: 'place', order: limit('sell', 1, 105) },
-        { kind: 'place', order: limit('buy', 1, 0, { oracleOffset: -usd(2) }) },
-      ],
-      ts,
-    );
+    placeAll(ex, id, ts, [
+      limit('buy', 3, 99),
+      limit('sell', 1, 105),
+      limit('buy', 1, 0, { oracleOffset: -usd(2) }),
+    ]);
     const accepted = handed.accepted(ex);
     assert.equal(accepted.length, 3);
     const view = handed.read(ex, id);
