@@ -10,7 +10,7 @@ import type { Verdict } from '../domain/intent.ts';
 import type { AccountState, Order, OrderCommand, VenueEvent } from '../domain/types.ts';
 import type { CycleLogger, Logger } from '../log/logger.ts';
 import type { LogCategory } from '../log/types.ts';
-import type { BotEvent, JournalEntry, RecordedFill, RecordedVerdict } from '../store/index.ts';
+import type { BotEvent, JournalEntry } from '../store/index.ts';
 import type { HealthState } from '../strategies/spread/health.ts';
 import type { VenuePort } from '../venue/port.ts';
 import type { BotEngine, DecisionBooks, EngineDecision } from './bot-engine.ts';
@@ -19,6 +19,9 @@ import { ChartHistory, type ChartHistoryOptions } from './chart-history.ts';
 import { type FundingBaseline, FundingBook } from './funding-book.ts';
 import { keepAccount } from './kept-account.ts';
 import type { RunnerMetrics } from './metrics.ts';
+import { anyWrites, emptyWrites, type PendingWrites, writesBefore } from './pending-writes.ts';
+
+export type { PendingWrites } from './pending-writes.ts';
 
 /**
  * 'degraded': the venue or its connection failed transiently; the bot backs off, then re-reads the account and
@@ -32,19 +35,6 @@ export function degradedBackoffMs(failures: number, random: () => number = Math.
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-export interface PendingWrites {
-  journal: JournalEntry[];
-  fills: RecordedFill[];
-  orders: Map<number, Order>;
-  verdicts: RecordedVerdict[];
-  events: BotEvent[];
-  snapshot: { ts: number; account: AccountState } | undefined;
-  /** Engine memory documents that changed this tick (key → value). */
-  memory: Map<string, unknown>;
-  /** Spread: the health to persist (its last change in the tick). */
-  health?: HealthState;
-}
-
 /** The answer of a cycle with nothing due and of a tick with nothing to wait for: one settled promise for all. */
 const NOTHING_DUE: Promise<undefined> = Promise.resolve(undefined);
 const SETTLED: Promise<void> = Promise.resolve();
@@ -56,16 +46,6 @@ const BARE_VERDICT_KEY: Record<Verdict['kind'], string> = {
   REDUCE_ONLY: 'REDUCE_ONLY|',
   PAUSE: 'PAUSE|',
 };
-
-const emptyWrites = (): PendingWrites => ({
-  journal: [],
-  fills: [],
-  orders: new Map(),
-  verdicts: [],
-  events: [],
-  snapshot: undefined,
-  memory: new Map(),
-});
 
 export interface SessionOptions {
   id: string;
@@ -215,28 +195,11 @@ export class BotSession {
 
   /** Puts writes back in front after a failed commit, so nothing is lost. */
   restoreWrites(w: PendingWrites): void {
-    const now = this.#writes;
-    this.#pending = {
-      journal: [...w.journal, ...now.journal],
-      fills: [...w.fills, ...now.fills],
-      orders: new Map([...w.orders, ...now.orders]),
-      verdicts: [...w.verdicts, ...now.verdicts],
-      events: [...w.events, ...now.events],
-      snapshot: now.snapshot ?? w.snapshot,
-      memory: new Map([...w.memory, ...now.memory]),
-      health: now.health ?? w.health,
-    };
+    this.#pending = writesBefore(w, this.#writes);
   }
 
   hasWrites(): boolean {
-    const w = this.#pending;
-    if (w === undefined) return false;
-    return (
-      w.journal.length + w.fills.length + w.orders.size + w.verdicts.length + w.events.length > 0 ||
-      w.snapshot !== undefined ||
-      w.memory.size > 0 ||
-      w.health !== undefined
-    );
+    return this.#pending !== undefined && anyWrites(this.#pending);
   }
 
   event(level: BotEvent['level'], kind: string, message: string, data?: Record<string, unknown>): void {
