@@ -8,12 +8,16 @@
  *   pino (whose transports run in worker threads by file name) must; the rest gain little and would tie the
  *   bundle's freshness to node_modules too.
  * - Subcommands stay lazily loaded: each dynamic import becomes its own chunk beside the entry.
- * - `import.meta.url` means "this source file" in src/ (package.json, web/dist, migrations, worker entries are
- *   found relative to it); in the bundle it is rewritten to that source file's URL, relative to the chunk, so
- *   the bundle finds the same files and still works when the checkout moves.
+ * - `import.meta.url` means "this source file" in src/ (package.json, web/dist, migrations are found relative
+ *   to it); in the bundle it is rewritten to that source file's URL, relative to the chunk, so the bundle finds
+ *   the same files and still works when the checkout moves.
+ * - A worker thread's entry (WORKER_ENTRIES) is bundled on its own, into one file beside the chunks, and the
+ *   `new URL('./<entry>.ts', import.meta.url)` that starts it points at that file. Left to load the TypeScript,
+ *   the range thread spent ~0.3 s of CPU stripping types before its first bar (issue 17): on a file of 60,000
+ *   bars the run waited for it and was slower with the thread than without.
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'rolldown';
 import { BUNDLE_DIR, BUNDLE_ENTRY, describeSource, MANIFEST } from '../bin/cli-bundle.js';
@@ -32,17 +36,42 @@ function isExternal(id: string): boolean {
   return !BUNDLED_PACKAGES.has(pkg);
 }
 
-/** Every chunk is written to outDir itself, so one relative path serves whichever chunk a module lands in. */
+/** Worker-thread entries (paths under src/), each bundled into `<name>.js` beside the chunks. */
+export const WORKER_ENTRIES = [
+  'marketdata/range-thread-worker.ts',
+  'research/parallel/worker-entry.ts',
+  'research/optimize/trial-handler.ts',
+  'research/monte-carlo/path-handler.ts',
+  'research/fill-models/fill-model-handler.ts',
+];
+
+/** The file a worker entry is bundled into (in outDir). */
+const workerFile = (entry: string): string => entry.split('/').at(-1)!.replace(/\.ts$/, '.js');
+
+/**
+ * Every chunk is written to outDir itself, so one relative path serves whichever chunk a module lands in. A
+ * worker entry's URL (`new URL('./x-worker.ts', import.meta.url)` beside it in src/) becomes its bundled file's.
+ */
 function sourceUrlPlugin(outDir: string): Plugin {
   return {
     name: 'source-import-meta-url',
     transform(code, id) {
       if (!id.startsWith(srcDir) || !code.includes('import.meta.url')) return null;
+      const workers: string[] = [];
+      let out = code;
+      for (const entry of WORKER_ENTRIES) {
+        const besideId = relative(dirname(id), join(srcDir, entry)).split(sep).join('/');
+        const url = `new URL('./${besideId}', import.meta.url)`;
+        if (!out.includes(url)) continue;
+        out = out.replaceAll(url, `__ZP_WORKER_${workers.length}__`);
+        workers.push(`new URL(${JSON.stringify(`./${workerFile(entry)}`)}, import.meta.url)`);
+      }
       const fromBundle = relative(outDir, id).split(sep).join('/');
-      return code.replaceAll(
-        'import.meta.url',
-        `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`,
-      );
+      out = out.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`);
+      workers.forEach((url, k) => {
+        out = out.replaceAll(`__ZP_WORKER_${k}__`, url);
+      });
+      return out;
     },
   };
 }
@@ -69,8 +98,21 @@ export async function buildCli(outDir = join(root, BUNDLE_DIR)): Promise<number>
     // store/db.ts is imported both ways on purpose (lazily by migrate and retention): not worth a warning.
     checks: { ineffectiveDynamicImport: false },
   });
+  const outputs = [out.output];
+  for (const entry of WORKER_ENTRIES) {
+    // its own build, in one file: a worker loads only what it runs, not the CLI's shared chunks
+    const worker = await build({
+      input: join(srcDir, entry),
+      platform: 'node',
+      external: isExternal,
+      plugins: [sourceUrlPlugin(outDir)],
+      output: { dir: outDir, format: 'esm', entryFileNames: workerFile(entry), codeSplitting: false },
+      logLevel: 'warn',
+    });
+    outputs.push(worker.output);
+  }
   const sources = new Set<string>();
-  for (const chunk of out.output) {
+  for (const chunk of outputs.flat()) {
     if (chunk.type !== 'chunk') continue;
     for (const id of chunk.moduleIds) if (id.startsWith(root)) sources.add(relative(root, id));
   }

@@ -11,6 +11,8 @@ import type { MarketEvent } from '../data/types.ts';
 import type { BlendedRangeConfig } from './blended-range.ts';
 import { allocateRangeSeries, RangeSeriesReader } from './range-series.ts';
 
+// The CLI bundle points this at its own bundled copy of the worker (scripts/build-cli.ts, WORKER_ENTRIES), so a
+// bundled run does not spend the thread's start-up stripping the TypeScript's types.
 const ENTRY = new URL('./range-thread-worker.ts', import.meta.url);
 
 /** Below this many bars the thread's start-up costs more than the range it takes off the run. */

@@ -12,6 +12,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   unlinkSync,
@@ -29,7 +30,9 @@ import {
   describeSource,
   MANIFEST,
 } from '../../bin/cli-bundle.js';
-import { buildCli } from '../../scripts/build-cli.ts';
+import { buildCli, WORKER_ENTRIES } from '../../scripts/build-cli.ts';
+import { formatGenericCsv, generateCandles } from '../../src/data/index.ts';
+import { RANGE_THREAD_MIN_BARS } from '../../src/marketdata/range-thread.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const bunBinary = join(root, 'node_modules', '.bin', 'bun');
@@ -217,6 +220,100 @@ describe('every runtime and build writes the same report (SOL month)', { timeout
       assertSameAsNodeTs('bun-run');
     },
   );
+});
+
+// The bundle starts the worker threads it bundled (scripts/build-cli.ts WORKER_ENTRIES), not the TypeScript
+// beside the sources, and they compute what the TypeScript's compute: the backtest's range thread (a file of
+// 55,000 bars, long enough to start it) and the research pool (optimize).
+describe('the bundle runs its own worker threads', { timeout: 300_000 }, () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'zp-runtimes-thread-'));
+  const data = join(tmp, 'bars.csv');
+  let bundle = '';
+  const args = (out: string) => [
+    'backtest',
+    '--config',
+    join(root, 'examples/sol-grid.yaml'),
+    '--data',
+    data,
+    '--out',
+    join(tmp, out),
+  ];
+  function run(cmd: string, argv: string[], env: Record<string, string> = {}): string {
+    const r = spawnSync(cmd, argv, {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, DEBUG: '1', ...env },
+    });
+    assert.equal(r.status, 0, `${cmd} ${argv.join(' ')} failed:\n${r.stderr}`);
+    return r.stderr;
+  }
+
+  before(async () => {
+    writeFileSync(
+      data,
+      formatGenericCsv(generateCandles(RANGE_THREAD_MIN_BARS + 5_000, { seed: 5, startPrice: 150 })),
+    );
+    mkdirSync(join(root, 'dist'), { recursive: true });
+    bundle = mkdtempSync(join(root, 'dist', 'test-'));
+    await buildCli(bundle);
+    writeFileSync(
+      join(bundle, 'run.mjs'),
+      `import { main } from './${BUNDLE_ENTRY}';\nprocess.exit(await main(process.argv.slice(2)));\n`,
+    );
+    run(process.execPath, [join(root, 'bin/zero-perps.js'), ...args('node-ts')], { ZERO_PERPS_SOURCE: 'ts' });
+  });
+  after(() => {
+    rmSync(tmp, { recursive: true, force: true });
+    if (bundle) rmSync(bundle, { recursive: true, force: true });
+  });
+
+  it('every worker entry is one bundled file that loads no TypeScript, and the bundle starts it', () => {
+    for (const entry of WORKER_ENTRIES) {
+      const file = entry.split('/').at(-1)?.replace(/\.ts$/, '.js') as string;
+      const worker = readFileSync(join(bundle, file), 'utf8');
+      assert.doesNotMatch(worker, /(from|import\()\s*["'][^"']*\.ts["']/, `${file} imports a .ts module`);
+      const starters = readdirSync(bundle).filter((f) =>
+        readFileSync(join(bundle, f), 'utf8').includes(`new URL("./${file}", import.meta.url)`),
+      );
+      assert.equal(starters.length, 1, `one chunk starts ${file} (${starters.join(', ')})`);
+    }
+    assert.match(readFileSync(join(bundle, 'range-thread-worker.js'), 'utf8'), /fillRangeSeries/);
+  });
+
+  it("on Node: the thread runs and the report is the TypeScript's", () => {
+    const stderr = run(process.execPath, [join(bundle, 'run.mjs'), ...args('node-bundle')]);
+    assert.match(stderr, /the blended range runs on a second thread/);
+    assert.equal(reportWithoutTimings(join(tmp, 'node-bundle')), reportWithoutTimings(join(tmp, 'node-ts')));
+  });
+
+  it("on Bun: the thread runs and the report is the TypeScript's", { skip: noBun }, () => {
+    const stderr = run(bunBinary, [join(bundle, 'run.mjs'), ...args('bun-bundle')]);
+    assert.match(stderr, /the blended range runs on a second thread/);
+    assert.equal(reportWithoutTimings(join(tmp, 'bun-bundle')), reportWithoutTimings(join(tmp, 'node-ts')));
+  });
+
+  it("the research pool from the bundle (optimize, two workers) gives the TypeScript's results", () => {
+    const space = join(tmp, 'space.yaml');
+    writeFileSync(space, 'grid.stepPct: [0.3, 0.5]\n');
+    const month = join(root, 'data/binance/SOLUSDT-spot-1m-2025-03.csv');
+    const optimize = (out: string) => [
+      'optimize',
+      ...['--config', join(root, 'examples/sol-grid.yaml'), '--data', month, '--space', space],
+      ...['--folds', '2', '--workers', '2', '--out', join(tmp, out)],
+    ];
+    run(process.execPath, [join(root, 'bin/zero-perps.js'), ...optimize('opt-ts')], {
+      ZERO_PERPS_SOURCE: 'ts',
+    });
+    run(process.execPath, [join(bundle, 'run.mjs'), ...optimize('opt-bundle')]);
+    // the timing figures (wall and CPU seconds) are the only fields that may differ
+    const results = (out: string) =>
+      readFileSync(join(tmp, out, 'results.json'), 'utf8').replace(
+        /"(\w*[sS]econds\w*)": ?[-0-9.e+]+/g,
+        '"$1":0',
+      );
+    assert.match(results('opt-ts'), /"trials": \[/);
+    assert.equal(results('opt-bundle'), results('opt-ts'));
+  });
 });
 
 describe('bin/zero-perps.js picks the bundle or the TypeScript', () => {
