@@ -147,40 +147,52 @@ function reportWithoutTimings(dir: string): string {
   return out;
 }
 
+/** The example grid's backtest of `data` into `out`. */
+const backtestArgs = (data: string, out: string): string[] => [
+  'backtest',
+  '--config',
+  join(root, 'examples/sol-grid.yaml'),
+  '--data',
+  data,
+  '--out',
+  out,
+];
+
+/** Runs a command in the project folder (DEBUG off unless `env` sets it); its stderr, after checking it exited 0. */
+function runIn(cmd: string, argv: string[], env: Record<string, string> = {}): string {
+  const r = spawnSync(cmd, argv, {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, DEBUG: '', ...env },
+  });
+  assert.equal(r.status, 0, `${cmd} ${argv.join(' ')} failed:\n${r.stderr}`);
+  return r.stderr;
+}
+
+/**
+ * A bundle of the sources as they are now, beside (not over) dist/cli/: inside the project, so that the packages
+ * it leaves external resolve from node_modules. `run.mjs` in it starts the CLI.
+ */
+async function testBundle(): Promise<string> {
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  const bundle = mkdtempSync(join(root, 'dist', 'test-'));
+  await buildCli(bundle);
+  writeFileSync(
+    join(bundle, 'run.mjs'),
+    `import { main } from './${BUNDLE_ENTRY}';\nprocess.exit(await main(process.argv.slice(2)));\n`,
+  );
+  return bundle;
+}
+
 describe('every runtime and build writes the same report (SOL month)', { timeout: 300_000 }, () => {
   const tmp = mkdtempSync(join(tmpdir(), 'zp-runtimes-'));
   let bundle = '';
-  const args = (out: string) => [
-    'backtest',
-    '--config',
-    join(root, 'examples/sol-grid.yaml'),
-    '--data',
-    join(root, 'data/binance/SOLUSDT-spot-1m-2025-03.csv'),
-    '--out',
-    join(tmp, out),
-  ];
-
-  /** Runs a command in the project folder; returns its stderr after checking it exited 0. */
-  function run(cmd: string, argv: string[], env: Record<string, string> = {}): string {
-    const r = spawnSync(cmd, argv, {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, DEBUG: '', ...env },
-    });
-    assert.equal(r.status, 0, `${cmd} ${argv.join(' ')} failed:\n${r.stderr}`);
-    return r.stderr;
-  }
+  const args = (out: string) =>
+    backtestArgs(join(root, 'data/binance/SOLUSDT-spot-1m-2025-03.csv'), join(tmp, out));
+  const run = runIn;
 
   before(async () => {
-    // A bundle of the sources as they are now, beside (not over) dist/cli/: inside the project, so that the
-    // packages it leaves external resolve from node_modules.
-    mkdirSync(join(root, 'dist'), { recursive: true });
-    bundle = mkdtempSync(join(root, 'dist', 'test-'));
-    await buildCli(bundle);
-    writeFileSync(
-      join(bundle, 'run.mjs'),
-      `import { main } from './${BUNDLE_ENTRY}';\nprocess.exit(await main(process.argv.slice(2)));\n`,
-    );
+    bundle = await testBundle();
     run(process.execPath, [join(root, 'bin/zero-perps.js'), ...args('node-ts')], { ZERO_PERPS_SOURCE: 'ts' });
   });
   after(() => {
@@ -229,37 +241,17 @@ describe('the bundle runs its own worker threads', { timeout: 300_000 }, () => {
   const tmp = mkdtempSync(join(tmpdir(), 'zp-runtimes-thread-'));
   const data = join(tmp, 'bars.csv');
   let bundle = '';
-  const args = (out: string) => [
-    'backtest',
-    '--config',
-    join(root, 'examples/sol-grid.yaml'),
-    '--data',
-    data,
-    '--out',
-    join(tmp, out),
-  ];
-  function run(cmd: string, argv: string[], env: Record<string, string> = {}): string {
-    const r = spawnSync(cmd, argv, {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, DEBUG: '1', ...env },
-    });
-    assert.equal(r.status, 0, `${cmd} ${argv.join(' ')} failed:\n${r.stderr}`);
-    return r.stderr;
-  }
+  const args = (out: string) => backtestArgs(data, join(tmp, out));
+  // DEBUG on: the backtest then says whether the range ran on its own thread
+  const run = (cmd: string, argv: string[], env: Record<string, string> = {}) =>
+    runIn(cmd, argv, { DEBUG: '1', ...env });
 
   before(async () => {
     writeFileSync(
       data,
       formatGenericCsv(generateCandles(RANGE_THREAD_MIN_BARS + 5_000, { seed: 5, startPrice: 150 })),
     );
-    mkdirSync(join(root, 'dist'), { recursive: true });
-    bundle = mkdtempSync(join(root, 'dist', 'test-'));
-    await buildCli(bundle);
-    writeFileSync(
-      join(bundle, 'run.mjs'),
-      `import { main } from './${BUNDLE_ENTRY}';\nprocess.exit(await main(process.argv.slice(2)));\n`,
-    );
+    bundle = await testBundle();
     run(process.execPath, [join(root, 'bin/zero-perps.js'), ...args('node-ts')], { ZERO_PERPS_SOURCE: 'ts' });
   });
   after(() => {
