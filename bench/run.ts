@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuTicks, stealPercent } from './host-steal.ts';
 
 export interface BenchFigure {
   name: string;
@@ -32,6 +33,7 @@ if (process.argv[2] === SUITE_FLAG) {
   for (const f of files) {
     const suite = basename(f, '.bench.ts');
     process.stderr.write(`running ${suite}…\n`);
+    const before = cpuTicks();
     // --expose-gc: the memory figures collect before they measure (without it globalThis.gc is undefined and
     // they measured whatever garbage happened to be there: negative bytes per chart history, once).
     const out = execFileSync(
@@ -45,6 +47,15 @@ if (process.argv[2] === SUITE_FLAG) {
     );
     const last = out.trim().split('\n').at(-1) ?? '[]';
     for (const fig of JSON.parse(last) as BenchFigure[]) all.push({ suite, ...fig });
+    const steal = stealPercent(before, cpuTicks());
+    if (steal !== undefined) {
+      all.push({
+        suite,
+        name: 'host steal while this suite ran (CPU time the host gave to other machines)',
+        value: steal,
+        unit: '% of CPU time',
+      });
+    }
   }
   const fmt = (v: number): string =>
     Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(4).replace(/\.?0+$/, '');

@@ -111,6 +111,9 @@ describe('rounding', () => {
           for (const value of [exact, exact + 1n, exact - 1n, other]) {
             assert.equal(isCountOf(value, count, unit), value === exact, `${value} vs ${count} × ${unit}`);
             assert.equal(isCountBelow(count, unit, value), exact < value, `${count} × ${unit} < ${value}`);
+            // with the units' numbers passed in, as the ladder passes them (made once per side it scans)
+            assert.equal(isCountOf(value, count, unit, Number(unit)), value === exact);
+            assert.equal(isCountBelow(count, unit, value, Number(unit), Number(value)), exact < value);
           }
         },
       ),

@@ -24,8 +24,13 @@ export function roundSizeToStep(size: bigint, step: bigint): bigint {
  */
 const snapTolerance = (ticks: number): number => 1e-9 + Math.abs(ticks) * 1e-13;
 
-function ticksOf(value: number, decimals: number, unit: bigint): number {
-  const x = (value * 10 ** decimals) / Number(unit);
+/** 10^decimals of the two precisions the float helpers scale by: the doubles `10 ** decimals` makes, made once. */
+const PRICE_SCALE = 10 ** PRICE_DECIMALS;
+const BASE_SCALE = 10 ** BASE_DECIMALS;
+
+/** `value` in whole `unit`s of a precision scaled by `scale`, snapped to a whole count within the tolerance. */
+function unitsOf(value: number, scale: number, unit: number): number {
+  const x = (value * scale) / unit;
   const r = Math.round(x);
   return Math.abs(x - r) <= snapTolerance(x) ? r : x;
 }
@@ -37,11 +42,12 @@ export function priceOnTick(price: number, tick: bigint, side: Side): bigint {
 
 /**
  * priceOnTick in whole ticks, as a number: `priceOnTick(price, tick, side) === BigInt(ticksOnTick(...)) * tick`.
- * For comparing a price with one already made without a BigInt (the grid ladder).
+ * For comparing a price with one already made without a BigInt (the grid ladder). `tickNumber` is Number(tick),
+ * passed by a caller that converts its market's units once for many levels (the ladder), here and below.
  */
-export function ticksOnTick(price: number, tick: bigint, side: Side): number {
+export function ticksOnTick(price: number, tick: bigint, side: Side, tickNumber = Number(tick)): number {
   if (!Number.isFinite(price)) throw new RangeError(`price ${price} is not a finite number`);
-  const t = ticksOf(price, PRICE_DECIMALS, tick);
+  const t = unitsOf(price, PRICE_SCALE, tickNumber);
   return side === 'buy' ? Math.floor(t) : Math.ceil(t);
 }
 
@@ -50,17 +56,22 @@ export function ticksOnTick(price: number, tick: bigint, side: Side): number {
  * integer: then a `value` at or past 2^53 converts to at least 2^53 and cannot compare equal), else by BigInt.
  * Saves the two BigInts a comparison would otherwise make (the grid ladder compares every level it lays).
  */
-export function isCountOf(value: bigint, count: number, unit: bigint): boolean {
-  const product = count * Number(unit);
+export function isCountOf(value: bigint, count: number, unit: bigint, unitNumber = Number(unit)): boolean {
+  const product = count * unitNumber;
   return Number.isSafeInteger(product) ? Number(value) === product : value === BigInt(count) * unit;
 }
 
 /** Whether `BigInt(count) * unit < limit`, in numbers where that is exact (both sides safe integers). */
-export function isCountBelow(count: number, unit: bigint, limit: bigint): boolean {
-  const product = count * Number(unit);
-  const l = Number(limit);
-  return Number.isSafeInteger(product) && Number.isSafeInteger(l)
-    ? product < l
+export function isCountBelow(
+  count: number,
+  unit: bigint,
+  limit: bigint,
+  unitNumber = Number(unit),
+  limitNumber = Number(limit),
+): boolean {
+  const product = count * unitNumber;
+  return Number.isSafeInteger(product) && Number.isSafeInteger(limitNumber)
+    ? product < limitNumber
     : BigInt(count) * unit < limit;
 }
 
@@ -74,9 +85,9 @@ export function sizeOnStep(size: number, step: bigint): bigint {
  * For sums of sizes without a BigInt per term (the grid ladder); a count of steps beyond 2^53 (nine million SOL at
  * the finest step) is refused, so the integer arithmetic on counts is exact.
  */
-export function stepsOnStep(size: number, step: bigint): number {
+export function stepsOnStep(size: number, step: bigint, stepNumber = Number(step)): number {
   if (!Number.isFinite(size)) throw new RangeError(`size ${size} is not a finite number`);
-  const steps = Math.floor(ticksOf(Math.abs(size), BASE_DECIMALS, step));
+  const steps = Math.floor(unitsOf(Math.abs(size), BASE_SCALE, stepNumber));
   if (!Number.isSafeInteger(steps)) throw new RangeError(`size ${size} is beyond 2^53 steps of ${step}`);
   return steps;
 }

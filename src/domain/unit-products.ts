@@ -15,21 +15,50 @@
 /** Counts remembered per unit before the table starts over. */
 export const MAX_PER_UNIT = 16_384;
 
-const tables = new Map<bigint, Map<number, bigint>>();
+/** One unit's products, kept by count (bounded: emptied at MAX_PER_UNIT counts). */
+export class UnitProducts {
+  readonly #unit: bigint;
+  readonly #byCount = new Map<number, bigint>();
+
+  constructor(unit: bigint) {
+    this.#unit = unit;
+  }
+
+  /** `BigInt(count) * unit`, the same object each time for the same count. */
+  of(count: number): bigint {
+    const table = this.#byCount;
+    let v = table.get(count);
+    if (v === undefined) {
+      v = BigInt(count) * this.#unit;
+      if (table.size >= MAX_PER_UNIT) table.clear();
+      table.set(count, v);
+    }
+    return v;
+  }
+
+  get size(): number {
+    return this.#byCount.size;
+  }
+}
+
+const tables = new Map<bigint, UnitProducts>();
+
+/**
+ * The products of `unit`, shared by every caller with the same unit. A caller making many products of one unit
+ * takes this once (the grid ladder: once per side scanned) rather than finding the unit's table by its BigInt
+ * for every product, a lookup that cost about as much as the product itself.
+ */
+export function productsOf(unit: bigint): UnitProducts {
+  let products = tables.get(unit);
+  if (products === undefined) {
+    products = new UnitProducts(unit);
+    tables.set(unit, products);
+  }
+  return products;
+}
 
 export function unitProduct(count: number, unit: bigint): bigint {
-  let table = tables.get(unit);
-  if (table === undefined) {
-    table = new Map();
-    tables.set(unit, table);
-  }
-  let v = table.get(count);
-  if (v === undefined) {
-    v = BigInt(count) * unit;
-    if (table.size >= MAX_PER_UNIT) table.clear();
-    table.set(count, v);
-  }
-  return v;
+  return productsOf(unit).of(count);
 }
 
 /** How many counts of `unit` are remembered now (for the test that the table stays bounded). */

@@ -24,7 +24,7 @@
 import type { MarketSpec } from '../../domain/markets.ts';
 import { isCountBelow, isCountOf, stepsOnStep, ticksOnTick } from '../../domain/rounding.ts';
 import type { DesiredOrder } from '../../domain/snapshot.ts';
-import { unitProduct } from '../../domain/unit-products.ts';
+import { productsOf, type UnitProducts } from '../../domain/unit-products.ts';
 import { type Lattice, levelAbove, levelBelow, levelPrice } from './lattice.ts';
 
 export interface LadderSpec {
@@ -120,20 +120,63 @@ const isOutside = (spec: LadderSpec, j: number): boolean =>
   spec.clip !== undefined && (j < spec.clip.loIdx || j > spec.clip.hiIdx);
 
 /** Whole steps the side's orders up to a level must add to take the position to `want` (0 when none). */
-function stepsTo(spec: LadderSpec, buy: boolean, want: number, stepSize: bigint): number {
+function stepsTo(spec: LadderSpec, buy: boolean, want: number, units: UnitNumbers): number {
   const gap = buy ? want - spec.position : spec.position - want;
-  return gap > 0 ? stepsOnStep(gap, stepSize) : 0;
+  return gap > 0 ? stepsOnStep(gap, units.step, units.stepNumber) : 0;
 }
+
+/**
+ * A market's tick, step and minimum order size, with each as a number (exact: they are far below 2^53). Taken once
+ * per side scanned: the rounding helpers converted them on every level, which with the unit products' lookups
+ * was about a third of building a ladder (issue 17, thirteenth round).
+ */
+interface UnitNumbers {
+  tick: bigint;
+  step: bigint;
+  minOrder: bigint;
+  tickNumber: number;
+  stepNumber: number;
+  minOrderNumber: number;
+  /** The prices and sizes the ladder's orders are made of (unit-products.ts), one BigInt object per value. */
+  tickProducts: UnitProducts;
+  stepProducts: UnitProducts;
+}
+
+/** Units by market spec (specs are never changed: a reload replaces one, which is then a new key). */
+const unitsByMarket = new WeakMap<MarketSpec, UnitNumbers>();
+
+function unitNumbersOf(market: MarketSpec): UnitNumbers {
+  let units = unitsByMarket.get(market);
+  if (units === undefined) {
+    units = makeUnitNumbers(market);
+    unitsByMarket.set(market, units);
+  }
+  return units;
+}
+
+const makeUnitNumbers = (market: MarketSpec): UnitNumbers => ({
+  tick: market.tickSize,
+  step: market.stepSize,
+  minOrder: market.minOrderSize,
+  tickNumber: Number(market.tickSize),
+  stepNumber: Number(market.stepSize),
+  minOrderNumber: Number(market.minOrderSize),
+  tickProducts: productsOf(market.tickSize),
+  stepProducts: productsOf(market.stepSize),
+});
+
+/** Whether `steps` steps are below the market's minimum order size (rounding.ts isCountBelow). */
+const belowMinimum = (steps: number, u: UnitNumbers): boolean =>
+  isCountBelow(steps, u.step, u.minOrder, u.stepNumber, u.minOrderNumber);
 
 /**
  * Whether level j, met by a scan that has placed nothing yet, places nothing and does not end the scan (the
  * same tests side() makes there).
  */
-export function levelIsQuiet(spec: LadderSpec, market: MarketSpec, dir: 'buy' | 'sell', j: number): boolean {
-  const buy = dir === 'buy';
+function levelIsQuiet(spec: LadderSpec, units: UnitNumbers, buy: boolean, j: number): boolean {
   const want = wantAt(spec, buy, j);
-  const cumulative = stepsTo(spec, buy, want, market.stepSize);
-  if (cumulative > 0 && !isCountBelow(cumulative, market.stepSize, market.minOrderSize)) return false;
+  const cumulative = stepsTo(spec, buy, want, units);
+  if (cumulative > 0 && !belowMinimum(cumulative, units)) return false;
   return !(want === (buy ? spec.maxBase : spec.minBase) && cumulative === 0);
 }
 
@@ -157,8 +200,9 @@ export function sideHoldsFrom(
   // inward: the new start lies on the stretch the scan passed quietly (or is the stop itself)
   if (buy ? start <= reach.from : start >= reach.from) return buy ? start >= reach.stop : start <= reach.stop;
   if (Math.abs(start - reach.from) > MAX_OUTWARD) return false;
+  const units = unitNumbersOf(market);
   for (let j = reach.from + step; buy ? j <= start : j >= start; j += step) {
-    if (!levelIsQuiet(spec, market, dir, j)) return false;
+    if (!levelIsQuiet(spec, units, buy, j)) return false;
   }
   return true;
 }
@@ -177,6 +221,7 @@ function reusable(
   reduceOnly: boolean,
   spec: LadderSpec,
   market: MarketSpec,
+  units: UnitNumbers,
 ): DesiredOrder | undefined {
   const r = reuse[i];
   if (
@@ -190,7 +235,8 @@ function reusable(
   ) {
     return undefined;
   }
-  return isCountOf(r.base, steps, market.stepSize) && isCountOf(r.price, ticks, market.tickSize)
+  return isCountOf(r.base, steps, units.step, units.stepNumber) &&
+    isCountOf(r.price, ticks, units.tick, units.tickNumber)
     ? r
     : undefined;
 }
@@ -204,7 +250,7 @@ function side(
   reach: SideReach | undefined,
 ): void {
   const { lattice } = spec;
-  const { tickSize, stepSize, minOrderSize } = market;
+  const units = unitNumbersOf(market);
   const buy = dir === 'buy';
   const live = buy ? spec.liveBids : spec.liveAsks;
   const cap = buy ? spec.maxBase : spec.minBase;
@@ -224,24 +270,35 @@ function side(
   let emittedCount = 0;
   for (; emittedCount < live && (buy ? j >= last : j <= last); j += buy ? -1 : 1) {
     const want = wantAt(spec, buy, j);
-    const cumulative = stepsTo(spec, buy, want, stepSize);
+    const cumulative = stepsTo(spec, buy, want, units);
     const steps = cumulative - emitted;
-    if (steps > 0 && !isCountBelow(steps, stepSize, minOrderSize)) {
+    if (steps > 0 && !belowMinimum(steps, units)) {
       if (reach !== undefined && emittedCount === 0) reach.stop = j;
       const raw = levelPrice(lattice, j);
-      const ticks = ticksOnTick(raw, tickSize, dir);
+      const ticks = ticksOnTick(raw, units.tick, dir, units.tickNumber);
       if (!(raw > 0) || ticks <= 0) return;
       emitted = cumulative;
       emittedCount++;
       const reduceOnly = spec.reduceOnly || isOutside(spec, j);
-      const kept = reusable(reuse, out.length, dir, emittedCount, steps, ticks, reduceOnly, spec, market);
+      const kept = reusable(
+        reuse,
+        out.length,
+        dir,
+        emittedCount,
+        steps,
+        ticks,
+        reduceOnly,
+        spec,
+        market,
+        units,
+      );
       out.push(
         kept ?? {
           marketIndex: market.marketIndex,
           side: dir,
           // the same BigInt object for the same price or size (unit-products.ts): ladders repeat them
-          price: unitProduct(ticks, tickSize),
-          base: unitProduct(steps, stepSize),
+          price: units.tickProducts.of(ticks),
+          base: units.stepProducts.of(steps),
           postOnly: spec.postOnly,
           reduceOnly,
           level: emittedCount,
