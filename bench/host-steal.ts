@@ -1,8 +1,9 @@
 /**
  * How much of the machine's CPU time the host took for other guests while a bench ran (Linux's "steal" column
- * in /proc/stat). On a shared virtual machine this moved the same build's figures by 20–40% within minutes
- * (docs/backtest.md, "Thirteenth round"): a figure measured with a large steal is a figure of the neighbours'
- * load as much as of our code, and the bench says so beside it.
+ * in /proc/stat). On the shared virtual machines we measure on, the same build's figures moved by up to 2.5×
+ * within the hour (docs/backtest.md, "Thirteenth round"). Steal is the part of that the host reports: a figure
+ * measured with a large steal is a figure of the neighbours' load as much as of our code, and the bench says so
+ * beside it. A small steal does not clear a figure (contention for memory and caches shows in no counter).
  */
 import { readFileSync } from 'node:fs';
 

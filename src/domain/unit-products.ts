@@ -56,12 +56,3 @@ export function productsOf(unit: bigint): UnitProducts {
   }
   return products;
 }
-
-export function unitProduct(count: number, unit: bigint): bigint {
-  return productsOf(unit).of(count);
-}
-
-/** How many counts of `unit` are remembered now (for the test that the table stays bounded). */
-export function rememberedCount(unit: bigint): number {
-  return tables.get(unit)?.size ?? 0;
-}

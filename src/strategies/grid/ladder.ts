@@ -126,7 +126,7 @@ function stepsTo(spec: LadderSpec, buy: boolean, want: number, units: UnitNumber
 }
 
 /**
- * A market's tick, step and minimum order size, with each as a number (exact: they are far below 2^53). Taken once
+ * A market's tick, step and minimum order size, with the Number() the rounding helpers make of each. Taken once
  * per side scanned: the rounding helpers converted them on every level, which with the unit products' lookups
  * was about a third of building a ladder (issue 17, thirteenth round).
  */
