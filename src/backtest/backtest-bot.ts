@@ -5,7 +5,7 @@
  */
 
 import { resolveGridSize, resolveSpreadSizes } from '../config/auto-size.ts';
-import type { BotConfig } from '../config/bot-config.ts';
+import type { BotConfig, GridBotConfig, SpreadBotConfig } from '../config/bot-config.ts';
 import type { MarketEventSeq } from '../data/event-tape.ts';
 import type { Candle, FundingRecord, MarketEvent } from '../data/types.ts';
 import type { Verdict, VerdictKind } from '../domain/intent.ts';
@@ -95,62 +95,76 @@ export function createBacktestBot(
   spreadBps: number,
   range?: RangeSource,
 ): BacktestBot {
-  if (config.strategy === 'grid') {
-    const market = config.markets[0];
-    const grid = resolveGridSize(config, firstClose(events, market.symbol));
-    let started = false;
-    const bot = new GridBot(
-      { market, grid, execution: config.execution, risk: config.risk, spreadBps, startTs: 0 },
-      range,
-    );
-    return {
-      onBar(m, candle, intervalMs) {
-        if (m !== market.symbol) return;
-        if (!started) {
-          started = true;
-          bot.restart(candle.ts + intervalMs);
-        }
-        bot.onBar(candle, intervalMs);
-      },
-      restart(ts) {
+  return config.strategy === 'grid'
+    ? gridBacktestBot(config, events, spreadBps, range)
+    : spreadBacktestBot(config, events, spreadBps);
+}
+
+/** A grid bot on the simulator: it starts (ramp-in) on its market's first bar and reads the account as numbers. */
+function gridBacktestBot(
+  config: GridBotConfig,
+  events: MarketEventSeq,
+  spreadBps: number,
+  range: RangeSource | undefined,
+): BacktestBot {
+  const market = config.markets[0];
+  const grid = resolveGridSize(config, firstClose(events, market.symbol));
+  let started = false;
+  const bot = new GridBot(
+    { market, grid, execution: config.execution, risk: config.risk, spreadBps, startTs: 0 },
+    range,
+  );
+  return {
+    onBar(m, candle, intervalMs) {
+      if (m !== market.symbol) return;
+      if (!started) {
         started = true;
-        bot.restart(ts);
-      },
-      warm(m, candle, intervalMs) {
-        if (m === market.symbol) bot.onBar(candle, intervalMs);
-      },
-      onFunding(m, record) {
-        if (m === market.symbol) bot.onFunding(record);
-      },
-      onVenueEvents(evs) {
-        for (const e of evs) {
-          if (e.type !== 'accepted' && e.type !== 'cancelled') {
-            bot.onVenueEvent();
-            return;
-          }
+        bot.restart(candle.ts + intervalMs);
+      }
+      bot.onBar(candle, intervalMs);
+    },
+    restart(ts) {
+      started = true;
+      bot.restart(ts);
+    },
+    warm(m, candle, intervalMs) {
+      if (m === market.symbol) bot.onBar(candle, intervalMs);
+    },
+    onFunding(m, record) {
+      if (m === market.symbol) bot.onFunding(record);
+    },
+    onVenueEvents(evs) {
+      for (const e of evs) {
+        if (e.type !== 'accepted' && e.type !== 'cancelled') {
+          bot.onVenueEvent();
+          return;
         }
-      },
-      decide(sim, sub, _ts, force) {
-        if (!(bot.snapshots.current.mark > 0)) return null;
-        // the account as numbers (no AccountState, no BigInts): GridBot reads it and lets go before the venue
-        // moves again
-        const view = new SimGridView(sim, sub, market.marketIndex);
-        const trigger = bot.due(view) ?? (force ? 'venue_event' : null);
-        if (trigger === null) return null;
-        return bot.decide(view, trigger);
-      },
-      verdictKind: () => bot.lastVerdict?.kind ?? 'APPROVE',
-      memory: () => ({ risk: bot.riskMemory() }),
-      restoreMemory(m) {
-        if (m.risk) bot.restoreRiskMemory(m.risk as GridRiskMemory);
-      },
-      dailyLossActive: () => hasDailyLoss(bot.lastVerdict),
-      timelineExtras: () => ({
-        rangeLo: Number.isNaN(bot.range.lo) ? null : bot.range.lo,
-        rangeHi: Number.isNaN(bot.range.hi) ? null : bot.range.hi,
-      }),
-    };
-  }
+      }
+    },
+    decide(sim, sub, _ts, force) {
+      if (!(bot.snapshots.current.mark > 0)) return null;
+      // the account as numbers (no AccountState, no BigInts): GridBot reads it and lets go before the venue
+      // moves again
+      const view = new SimGridView(sim, sub, market.marketIndex);
+      const trigger = bot.due(view) ?? (force ? 'venue_event' : null);
+      if (trigger === null) return null;
+      return bot.decide(view, trigger);
+    },
+    verdictKind: () => bot.lastVerdict?.kind ?? 'APPROVE',
+    memory: () => ({ risk: bot.riskMemory() }),
+    restoreMemory(m) {
+      if (m.risk) bot.restoreRiskMemory(m.risk as GridRiskMemory);
+    },
+    dailyLossActive: () => hasDailyLoss(bot.lastVerdict),
+    timelineExtras: () => ({
+      rangeLo: Number.isNaN(bot.range.lo) ? null : bot.range.lo,
+      rangeHi: Number.isNaN(bot.range.hi) ? null : bot.range.hi,
+    }),
+  };
+}
+
+/** A spread bot on the simulator: both legs' accounts and books, its refusals counted by cause. */
+function spreadBacktestBot(config: SpreadBotConfig, events: MarketEventSeq, spreadBps: number): BacktestBot {
   const [drift, kmno] = config.markets;
   const spread = resolveSpreadSizes(
     config,

@@ -36,7 +36,15 @@ const esc = (s: string): string =>
 /** JSON safe to place inside a <script> element. */
 const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
 
-export function renderReportHtml(report: BacktestReport, title: string): string {
+const VERDICT_COLOR: Record<string, string> = {
+  APPROVE: '#16a34a',
+  CLAMP: '#ca8a04',
+  REDUCE_ONLY: '#ea580c',
+  PAUSE: '#dc2626',
+};
+
+/** The charts' series: the report's chart rows as (time, value) points, and the fills as markers. */
+function chartData(report: BacktestReport) {
   // Already thinned by the backtest (chart-rows.ts): the same rows as thinning the full timeline.
   const rows = report.chart.toArray();
   const sec = (r: TimelineRow): number => Math.floor(r.ts / 1000);
@@ -54,13 +62,7 @@ export function renderReportHtml(report: BacktestReport, title: string): string 
     shape: f.liquidation ? 'square' : f.side === 'buy' ? 'arrowUp' : 'arrowDown',
     text: f.liquidation ? 'liquidation' : '',
   }));
-  const verdictColor: Record<string, string> = {
-    APPROVE: '#16a34a',
-    CLAMP: '#ca8a04',
-    REDUCE_ONLY: '#ea580c',
-    PAUSE: '#dc2626',
-  };
-  const data = {
+  return {
     mark: series((r) => r.mark),
     oracle: series((r) => r.oracle),
     rangeLo: series((r) => r.rangeLo),
@@ -76,27 +78,17 @@ export function renderReportHtml(report: BacktestReport, title: string): string 
     leverage: series((r) => r.leverage),
     liqDistance: series(liqDistance),
     base: series((r) => r.base),
-    verdict: rows.map((r) => ({ time: sec(r), value: 1, color: verdictColor[r.verdict] })),
+    verdict: rows.map((r) => ({ time: sec(r), value: 1, color: VERDICT_COLOR[r.verdict] })),
     fills: fills.sort((a, b) => a.time - b.time),
   };
-  const s = report.summary;
-  const research = researchSection(s, report.daily);
+}
+
+/** The headline figures as stat boxes. */
+function summaryStats(s: BacktestReport['summary']): string {
   const stat = (k: string, v: unknown): string =>
     `<div class="stat"><span>${esc(k)}</span><b>${esc(String(v))}</b></div>`;
   const n = (v: number | null, d = 2): string => (v === null ? '—' : v.toFixed(d));
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(title)} — zero-perps backtest</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
-<style>
-body{font:14px system-ui,sans-serif;margin:20px;color:#111;background:#fafafa}
-h1{font-size:20px;margin:0 0 12px} h2{font-size:15px;margin:18px 0 6px}
-.stats{display:flex;flex-wrap:wrap;gap:8px}.stat{background:#fff;border:1px solid #ddd;border-radius:6px;padding:6px 10px}
-.stat span{display:block;font-size:11px;color:#666}.chart{height:320px;background:#fff;border:1px solid #ddd}
-.small{height:180px}.legend{font-size:12px;color:#444}
-</style></head><body>
-<h1>${esc(title)}</h1>
-<div class="stats">
-${stat('bars', s.bars)}${stat('fills (maker/taker)', `${s.fills} (${s.makerFills}/${s.takerFills})`)}
+  return `${stat('bars', s.bars)}${stat('fills (maker/taker)', `${s.fills} (${s.makerFills}/${s.takerFills})`)}
 ${stat('total PnL', n(s.totalPnl))}${stat('realized', n(s.realizedPnl))}${stat('unrealized', n(s.unrealizedPnl))}
 ${stat('funding', n(s.fundingPnl))}${stat('fees paid', n(s.feesPaid))}${stat('max drawdown', n(s.maxDrawdown))}
 ${stat('max leverage', n(s.maxLeverage))}${stat('min liq distance %', n(s.minLiqDistancePct))}
@@ -115,7 +107,24 @@ ${s.refusals ? stat('legs refused (depth / no book / slippage)', `${s.refusals.d
   Object.entries(s.verdicts)
     .map(([k, v]) => `${k} ${v}`)
     .join(' · '),
-)}
+)}`;
+}
+
+export function renderReportHtml(report: BacktestReport, title: string): string {
+  const research = researchSection(report.summary, report.daily);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)} — zero-perps backtest</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
+<style>
+body{font:14px system-ui,sans-serif;margin:20px;color:#111;background:#fafafa}
+h1{font-size:20px;margin:0 0 12px} h2{font-size:15px;margin:18px 0 6px}
+.stats{display:flex;flex-wrap:wrap;gap:8px}.stat{background:#fff;border:1px solid #ddd;border-radius:6px;padding:6px 10px}
+.stat span{display:block;font-size:11px;color:#666}.chart{height:320px;background:#fff;border:1px solid #ddd}
+.small{height:180px}.legend{font-size:12px;color:#444}
+</style></head><body>
+<h1>${esc(title)}</h1>
+<div class="stats">
+${summaryStats(report.summary)}
 </div>
 ${research.stats}
 <h2>Price, range band, liquidation price and fills</h2>
@@ -131,7 +140,7 @@ ${research.stats}
 ${research.days}
 <script>${chartLibrary()}</script>
 <script>
-const D = ${scriptJson(data)};
+const D = ${scriptJson(chartData(report))};
 const LC = LightweightCharts;
 const opts = { autoSize: true, timeScale: { timeVisible: true, minBarSpacing: 0.01 }, layout: { attributionLogo: false } };
 function chart(id) { return LC.createChart(document.getElementById(id), opts); }

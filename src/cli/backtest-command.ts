@@ -4,64 +4,41 @@
  */
 import { existsSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { loadBacktestInputs, parseFileArg } from '../backtest/load-inputs.ts';
+import { type LoadedInputs, loadBacktestInputs, parseFileArg } from '../backtest/load-inputs.ts';
 import { renderReportHtml } from '../backtest/report-html.ts';
+import type { BacktestReport } from '../backtest/report-types.ts';
 import { runBacktest } from '../backtest/run-backtest.ts';
 import { reportChunks } from '../backtest/serialize-report.ts';
-import { parseBotConfig } from '../config/bot-config.ts';
+import { type BotConfig, parseBotConfig } from '../config/bot-config.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
+import type { EventTape } from '../data/event-tape.ts';
 import type { MarketEventSeq } from '../data/index.ts';
 import { specProblems } from '../domain/markets.ts';
 import { gridRangeConfig } from '../engine/grid-bot.ts';
 import { RangeThread, rangeThreadWanted } from '../marketdata/range-thread.ts';
 import { fillModelTable, runFillModels } from '../research/fill-models/compare-fill-models.ts';
-import { fillModelName, parseFillModel, parseFillModels } from '../research/fill-models/fill-model-names.ts';
+import { fillModelName } from '../research/fill-models/fill-model-names.ts';
 import { formatMonteCarlo } from '../research/monte-carlo/format.ts';
 import { runMonteCarlo } from '../research/monte-carlo/run-monte-carlo.ts';
 import { markLatest, newRunFolder, type RunMeta } from '../research/runs/run-folder.ts';
 import { makeFolders, writeFileAtomic, writeProblem } from './atomic-write.ts';
+import {
+  type BacktestArgs,
+  type BacktestRunFlags,
+  backtestRunFlags,
+  HELP,
+  parseBacktestArgs,
+} from './backtest-flags.ts';
 import { quietOldGeneration } from './gc-tuning.ts';
-import { parseTimeArg } from './parse-time.ts';
 import { progressBar } from './progress.ts';
 import { UserError } from './user-error.ts';
 
-const HELP = `usage: zero-perps backtest --config BOT.yaml --data [MARKET=]FILE [--data …] [--funding [MARKET=]FILE …]
-                          [--out DIR] [--from T] [--to T] [--timeline] [--sample N] [--spread-bps X]
-                          [--fill-model M] [--fill-models all|M,M] [--monte-carlo N [--seed S] [--block-bars B]]
-
-  --config       bot config (YAML or JSON), see examples/
-  --data         price data: Drift candle JSON, Binance kline CSV or generic OHLCV CSV; MARKET=FILE assigns a
-                 file to a market, a bare FILE goes to the config's only market; several files are merged
-  --funding      funding records (Drift funding JSON or a funding CSV); without it funding follows Drift's formula
-  --out          output folder (default out/<bot name>/<run id>, with out/<bot name>/latest pointing at it)
-  --from/--to    time window (ISO date/time, "YYYY-MM-DD HH:MM:SS" UTC, or epoch s/ms)
-  --timeline     put the per-bar timeline (every bar's mark, equity, position, verdict…) in report.json; without
-                 it report.json holds the summary, fills and daily rows, and report.html charts the run either way
-  --sample N     the timeline keeps every N-th bar (implies --timeline; the metrics use every bar)
-  --spread-bps   full simulated bid/ask spread around the mark (default 2)
-  --fill-model   when resting orders fill: touch, trade-through (default) or queue (trade-through + queue)
-  --queue-ahead  the queue model's volume ahead of a new order, in average bars of volume (default 0.5)
-  --fill-models  also run under each model (all, or a list) and print the headline figures side by side
-  --monte-carlo  N stationary-bootstrap paths of the run's length: P(liquidation), P(daily-loss), PnL quantiles
-  --seed         Monte Carlo seed (default 1; same seed, same result)
-  --block-bars   Monte Carlo mean block length in bars (default one day of bars)
-  --workers      worker threads for --fill-models and --monte-carlo (default: every core)`;
-
-function positiveInt(flag: string, text: string | undefined, fallback: number, min = 1): number {
-  if (text === undefined) return fallback;
-  const v = Number(text);
-  if (!Number.isInteger(v) || v < min)
-    throw new UserError(`${flag} must be a whole number ≥ ${min} (got ${text})`);
-  return v;
-}
-
 export async function backtestCommand(argv: string[]): Promise<number> {
   quietOldGeneration();
-  let values: ReturnType<typeof parse>['values'];
+  let values: BacktestArgs;
   try {
-    values = parse(argv).values;
+    values = parseBacktestArgs(argv).values;
   } catch (err) {
     throw new UserError(`${(err as Error).message}\n${HELP}`);
   }
@@ -73,31 +50,8 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   const config = parseBotConfig(readConfigFile(values.config), values.config);
   const unknownSpecs = specProblems(config.markets);
   if (unknownSpecs.length > 0) throw new ConfigError(values.config, unknownSpecs);
-  const from = parseTimeArg('--from', values.from);
-  const to = parseTimeArg('--to', values.to);
-  if (from !== undefined && to !== undefined && from >= to) {
-    throw new UserError(
-      `--from (${new Date(from).toISOString()}) must be before --to (${new Date(to).toISOString()})`,
-    );
-  }
-  const sample = positiveInt('--sample', values.sample, 1);
-  // A year of 1-minute bars is ~150 MB of timeline text and a third of the run's time: written only on request.
-  const keepTimeline = values.timeline === true || values.sample !== undefined;
-  const spreadBps = values['spread-bps'] === undefined ? 2 : Number(values['spread-bps']);
-  if (!(spreadBps >= 0 && spreadBps <= 1000))
-    throw new UserError(`--spread-bps must be between 0 and 1000 (got ${values['spread-bps']})`);
-  const fillModel = parseFillModel(values['fill-model'] ?? 'trade-through');
-  const queueAhead = values['queue-ahead'] === undefined ? undefined : Number(values['queue-ahead']);
-  if (queueAhead !== undefined && !(queueAhead >= 0 && queueAhead <= 1000))
-    throw new UserError(`--queue-ahead must be between 0 and 1000 bars (got ${values['queue-ahead']})`);
-  const queue = queueAhead === undefined ? undefined : { aheadBars: queueAhead };
-  const fillModels = values['fill-models'] === undefined ? undefined : parseFillModels(values['fill-models']);
-  const mcPaths =
-    values['monte-carlo'] === undefined ? 0 : positiveInt('--monte-carlo', values['monte-carlo'], 0);
-  const seed = positiveInt('--seed', values.seed, 1, 0);
-  const blockBars =
-    values['block-bars'] === undefined ? undefined : positiveInt('--block-bars', values['block-bars'], 1);
-  const workers = values.workers === undefined ? undefined : positiveInt('--workers', values.workers, 1, 0);
+  const flags = backtestRunFlags(values);
+  const { from, to, sample, keepTimeline, spreadBps, fillModel, queue } = flags;
 
   // The grid's blended range runs on a second thread (marketdata/range-thread.ts), started now so that its
   // start-up overlaps the reading of the files.
@@ -113,18 +67,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   // The output folder is checked before the run: a run of minutes must not end in "cannot write".
   const outBase = resolve(values.out ?? join('out', config.name));
   checkOutFolder(outBase, values.out ?? outBase);
-  for (const r of inputs.reports) {
-    const notes = [
-      r.steppedBack ? `rows out of order in ${r.steppedBack} places (sorted by time)` : '',
-      r.duplicatesDropped ? `${r.duplicatesDropped} duplicate rows dropped` : '',
-      r.superseded.length ? `${r.superseded.length} unfinished records superseded` : '',
-      r.gaps.length ? `${r.gaps.length} gaps` : '',
-      r.staleOracle.length
-        ? `${r.staleOracle.reduce((a, s) => a + s.bars, 0)} bars whose oracle was not observed (the bar's price is the estimate)`
-        : '',
-    ].filter(Boolean);
-    if (notes.length) console.error(`note: ${r.file}: ${notes.join(', ')}`);
-  }
+  printDataNotes(inputs.reports);
 
   const range =
     config.strategy === 'grid'
@@ -150,43 +93,55 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   writeRun(out, !values.out, {
     report: reportChunks(report),
     html: renderReportHtml(report, `${config.name} (${config.strategy})`),
-    meta: {
-      runId: basename(out),
-      bot: config.name,
-      strategy: config.strategy,
-      startedAt: new Date().toISOString(),
-      config: resolve(values.config),
-      data: (values.data ?? []).map((d) => d),
-      funding: (values.funding ?? []).map((d) => d),
-      options: {
-        fillModel: fillModelName(fillModel),
-        spreadBps,
-        timeline: keepTimeline,
-        sample,
-        ...(values.from ? { from: values.from } : {}),
-        ...(values.to ? { to: values.to } : {}),
-        ...(queue ? { queueAheadBars: queue.aheadBars } : {}),
-      },
-    },
+    meta: runMeta(out, config, values.config, values, flags),
   });
-  const s = report.summary;
-  console.log(
-    `${config.name}: ${s.bars} bars, ${s.fills} fills, total PnL ${s.totalPnl.toFixed(2)} USDC (realized ${s.realizedPnl.toFixed(2)}, unrealized ${s.unrealizedPnl.toFixed(2)}, funding ${s.fundingPnl.toFixed(2)}, fees ${s.feesPaid.toFixed(2)}), max drawdown ${s.maxDrawdown.toFixed(2)}, liquidations ${s.liquidations}, ${Math.round(s.barsPerSecond).toLocaleString('en-US')} bars/s`,
-  );
-  console.log(
-    `  return ${s.returnPct.toFixed(2)}% (buy & hold ${s.buyAndHoldReturnPct.toFixed(2)}%), max drawdown ${s.maxDrawdownPct.toFixed(2)}%, Sharpe ${fmt(s.sharpe)}, Sortino ${fmt(s.sortino)}, Calmar ${fmt(s.calmar)}, ${s.roundTrips} round trips (win rate ${fmt(s.winRatePct, 1)}%), grid ${s.gridPnl.toFixed(2)} / trend ${s.trendPnl.toFixed(2)} USDC`,
-  );
-  if (s.refusals) {
-    const r = s.refusals;
-    console.log(
-      `legs refused before sending: ${r.depth ?? 0} over the visible depth, ${r.noBook ?? 0} without a book, ${r.slippage ?? 0} on slippage, ${r.blocked ?? 0} blocked, ${r.withheld ?? 0} withheld with a partner`,
-    );
-  }
+  printSummary(config.name, report.summary);
   console.log(`wrote ${join(out, 'report.json')} and report.html`);
 
+  await runResearchExtras(out, { config, events, fundingGiven: inputs.fundingGiven }, flags);
+  return 0;
+}
+
+/** run.json: which bot, config, data and options made the run in `out`. */
+function runMeta(
+  out: string,
+  config: BotConfig,
+  configPath: string,
+  values: BacktestArgs,
+  flags: BacktestRunFlags,
+): RunMeta {
+  const { fillModel, spreadBps, keepTimeline, sample, queue } = flags;
+  return {
+    runId: basename(out),
+    bot: config.name,
+    strategy: config.strategy,
+    startedAt: new Date().toISOString(),
+    config: resolve(configPath),
+    data: (values.data ?? []).map((d) => d),
+    funding: (values.funding ?? []).map((d) => d),
+    options: {
+      fillModel: fillModelName(fillModel),
+      spreadBps,
+      timeline: keepTimeline,
+      sample,
+      ...(values.from ? { from: values.from } : {}),
+      ...(values.to ? { to: values.to } : {}),
+      ...(queue ? { queueAheadBars: queue.aheadBars } : {}),
+    },
+  };
+}
+
+/** The optional research after the run: the fill-model comparison and the Monte Carlo, written beside it. */
+async function runResearchExtras(
+  out: string,
+  run: { config: BotConfig; events: EventTape; fundingGiven: boolean },
+  flags: BacktestRunFlags,
+): Promise<void> {
+  const { config, events } = run;
+  const { fillModels, mcPaths, seed, blockBars, spreadBps, fillModel, queue, workers } = flags;
   if (fillModels) {
     const rows = await runFillModels(
-      { config, events: events.toArray(), replayFunding: inputs.fundingGiven, spreadBps, queue },
+      { config, events: events.toArray(), replayFunding: run.fundingGiven, spreadBps, queue },
       fillModels,
       workers,
     );
@@ -213,7 +168,38 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     );
     console.log(`\n${formatMonteCarlo(mc.summary, mc.pathsPerSecond)}\nwrote monte-carlo.json`);
   }
-  return 0;
+}
+
+/** What the data's loading noticed and repaired, one line per file. */
+function printDataNotes(reports: LoadedInputs['reports']): void {
+  for (const r of reports) {
+    const notes = [
+      r.steppedBack ? `rows out of order in ${r.steppedBack} places (sorted by time)` : '',
+      r.duplicatesDropped ? `${r.duplicatesDropped} duplicate rows dropped` : '',
+      r.superseded.length ? `${r.superseded.length} unfinished records superseded` : '',
+      r.gaps.length ? `${r.gaps.length} gaps` : '',
+      r.staleOracle.length
+        ? `${r.staleOracle.reduce((a, s) => a + s.bars, 0)} bars whose oracle was not observed (the bar's price is the estimate)`
+        : '',
+    ].filter(Boolean);
+    if (notes.length) console.error(`note: ${r.file}: ${notes.join(', ')}`);
+  }
+}
+
+/** The run's headline figures, as the user reads them after the run. */
+function printSummary(name: string, s: BacktestReport['summary']): void {
+  console.log(
+    `${name}: ${s.bars} bars, ${s.fills} fills, total PnL ${s.totalPnl.toFixed(2)} USDC (realized ${s.realizedPnl.toFixed(2)}, unrealized ${s.unrealizedPnl.toFixed(2)}, funding ${s.fundingPnl.toFixed(2)}, fees ${s.feesPaid.toFixed(2)}), max drawdown ${s.maxDrawdown.toFixed(2)}, liquidations ${s.liquidations}, ${Math.round(s.barsPerSecond).toLocaleString('en-US')} bars/s`,
+  );
+  console.log(
+    `  return ${s.returnPct.toFixed(2)}% (buy & hold ${s.buyAndHoldReturnPct.toFixed(2)}%), max drawdown ${s.maxDrawdownPct.toFixed(2)}%, Sharpe ${fmt(s.sharpe)}, Sortino ${fmt(s.sortino)}, Calmar ${fmt(s.calmar)}, ${s.roundTrips} round trips (win rate ${fmt(s.winRatePct, 1)}%), grid ${s.gridPnl.toFixed(2)} / trend ${s.trendPnl.toFixed(2)} USDC`,
+  );
+  if (s.refusals) {
+    const r = s.refusals;
+    console.log(
+      `legs refused before sending: ${r.depth ?? 0} over the visible depth, ${r.noBook ?? 0} without a book, ${r.slippage ?? 0} on slippage, ${r.blocked ?? 0} blocked, ${r.withheld ?? 0} withheld with a partner`,
+    );
+  }
 }
 
 function hasBar(events: MarketEventSeq): boolean {
@@ -266,31 +252,4 @@ export function checkOutFolder(dir: string, given: string): void {
       }
     }
   }
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      config: { type: 'string' },
-      data: { type: 'string', multiple: true },
-      funding: { type: 'string', multiple: true },
-      out: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      timeline: { type: 'boolean' },
-      sample: { type: 'string' },
-      'spread-bps': { type: 'string' },
-      'fill-model': { type: 'string' },
-      'queue-ahead': { type: 'string' },
-      'fill-models': { type: 'string' },
-      'monte-carlo': { type: 'string' },
-      seed: { type: 'string' },
-      'block-bars': { type: 'string' },
-      workers: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }

@@ -16,7 +16,7 @@ import type { PriceRange } from '../../marketdata/blended-range.ts';
 import { normalizeIntent } from '../intent.ts';
 import { curveExtent, flatBounds, type LaidCurve, layCurve, targetAtLevel, targetAtPrice } from './curve.ts';
 import { buildLadder, type LadderReach, type LadderSpec, sideHoldsFrom, sideLevels } from './ladder.ts';
-import type { LadderMemo, SideHolds } from './ladder-memo.ts';
+import type { LadderKey, LadderMemo, SideHolds } from './ladder-memo.ts';
 import { type DecisionLevels, freshDecisionLevels, type Lattice, latticeFor } from './lattice.ts';
 import type { GridParams } from './params.ts';
 import { type GridState, layRange } from './range-exit.ts';
@@ -78,19 +78,7 @@ export function decideGrid(
     curve = layCurve(params.curve, lattice, laid, extent, size);
     clip = exitsOnly ? EVERYWHERE_OUTSIDE : params.rangeMode === 'bounded' ? curve : undefined;
   } else {
-    // No range yet: a plain unwinding ladder, one size per level back to flat (a stepwise curve centred on the
-    // position, every level counted as outside so nothing can grow it).
-    const reach = Math.abs(q);
-    curve = {
-      kind: 'stepwise',
-      extent: { maxLong: reach, maxShort: reach },
-      sizePerLevel: size,
-      loIdx: Number.NaN,
-      hiIdx: Number.NaN,
-      lo: Number.NaN,
-      hi: Number.NaN,
-      zeroIdx: (Number.isNaN(zone) ? 0 : zone) + q / size,
-    };
+    curve = unwindingCurve(q, size, zone);
     clip = EVERYWHERE_OUTSIDE;
   }
 
@@ -103,8 +91,7 @@ export function decideGrid(
   );
 
   const sides = sideLevels(params.bias, params.biasSkew, params.liveLevelsPerSide);
-  // what the ladder is built from besides its lattice, curve and prices (the memo's key shares it)
-  const common = {
+  const common: LadderCommon = {
     position: q,
     minBase,
     maxBase,
@@ -114,6 +101,59 @@ export function decideGrid(
     postOnly: params.postOnly,
     reduceOnly: exitsOnly,
   };
+  const ladder = gridLadder(snapshot, market, lattice, curve, common, levels, ladders);
+
+  return {
+    band,
+    ladder,
+    state: laid.state,
+    lo: haveRange ? curve.lo : Number.NaN,
+    hi: haveRange ? curve.hi : Number.NaN,
+    exitsOnly,
+    stepPct,
+    cadenceFactor,
+    lattice,
+    zone,
+    loIdx: haveRange ? curve.loIdx : Number.NaN,
+    hiIdx: haveRange ? curve.hiIdx : Number.NaN,
+  };
+}
+
+/**
+ * No range yet: a plain unwinding ladder, one size per level back to flat (a stepwise curve centred on the
+ * position; the caller counts every level as outside, so nothing can grow it).
+ */
+function unwindingCurve(q: number, size: number, zone: number): LaidCurve {
+  const reach = Math.abs(q);
+  return {
+    kind: 'stepwise',
+    extent: { maxLong: reach, maxShort: reach },
+    sizePerLevel: size,
+    loIdx: Number.NaN,
+    hiIdx: Number.NaN,
+    lo: Number.NaN,
+    hi: Number.NaN,
+    zeroIdx: (Number.isNaN(zone) ? 0 : zone) + q / size,
+  };
+}
+
+/** What the ladder is built from besides its lattice, curve and prices (the memo's key shares it). */
+type LadderCommon = Omit<LadderKey, 'lattice' | 'curve' | 'bidFrom' | 'askFrom' | 'market'>;
+
+/**
+ * The desired maker ladder: from the memo when nothing it is built from moved, else built (buildLadder). None
+ * without a bid and an ask (buildLadder builds none without; the memo only ever sees priced markets).
+ */
+function gridLadder(
+  snapshot: MarketSnapshot,
+  market: MarketSpec,
+  lattice: Lattice,
+  curve: LaidCurve,
+  common: LadderCommon,
+  levels: DecisionLevels,
+  ladders: LadderMemo | undefined,
+): DesiredOrder[] {
+  if (!(snapshot.mark > 0 && snapshot.bid > 0 && snapshot.ask > 0)) return [];
   // the ladder's spec, made once per decision and only when a ladder is built or checked
   let spec: LadderSpec | undefined;
   const ladderSpec = (): LadderSpec => {
@@ -133,40 +173,19 @@ export function decideGrid(
   // `reuse`: the last ladder, whose equal orders are taken instead of made again (buildLadder)
   const build = (reuse?: readonly DesiredOrder[], reach?: LadderReach): DesiredOrder[] =>
     buildLadder(ladderSpec(), market, [], reuse, reach);
+  if (ladders === undefined) return build();
   const holds: SideHolds = (dir, reach, start) => sideHoldsFrom(ladderSpec(), market, dir, reach, start);
-  let ladder: DesiredOrder[] = [];
-  // a ladder needs a bid and an ask (buildLadder builds none without); the memo only ever sees priced markets
-  if (mark > 0 && snapshot.bid > 0 && snapshot.ask > 0) {
-    ladder =
-      ladders === undefined
-        ? build()
-        : ladders.ladder(
-            {
-              ...common,
-              lattice,
-              curve,
-              // the highest level below the ask, the lowest above the bid (levelBelow, levelAbove)
-              bidFrom: levels.ask.below(lattice, snapshot.ask),
-              askFrom: levels.bid.atOrBelow(lattice, snapshot.bid) + 1,
-              market,
-            },
-            build,
-            holds,
-          );
-  }
-
-  return {
-    band,
-    ladder,
-    state: laid.state,
-    lo: haveRange ? curve.lo : Number.NaN,
-    hi: haveRange ? curve.hi : Number.NaN,
-    exitsOnly,
-    stepPct,
-    cadenceFactor,
-    lattice,
-    zone,
-    loIdx: haveRange ? curve.loIdx : Number.NaN,
-    hiIdx: haveRange ? curve.hiIdx : Number.NaN,
-  };
+  return ladders.ladder(
+    {
+      ...common,
+      lattice,
+      curve,
+      // the highest level below the ask, the lowest above the bid (levelBelow, levelAbove)
+      bidFrom: levels.ask.below(lattice, snapshot.ask),
+      askFrom: levels.bid.atOrBelow(lattice, snapshot.bid) + 1,
+      market,
+    },
+    build,
+    holds,
+  );
 }
