@@ -2,8 +2,10 @@
  * What the API shows of a bot (shapes in docs/api.md): display numbers computed from the session's last venue
  * read, its engine's snapshots and verdict. Pure functions of the session; nothing here is a secret.
  */
+import type { Verdict } from '../domain/intent.ts';
 import type { MarketSpec } from '../domain/markets.ts';
-import type { Position } from '../domain/types.ts';
+import type { AccountState, Position } from '../domain/types.ts';
+import type { SpreadBot } from '../engine/spread-bot.ts';
 import type { BotSession } from '../runner/bot-session.ts';
 
 export type RiskState = 'normal' | 'reduce_only' | 'paused';
@@ -88,6 +90,8 @@ export function summaryView(s: BotSession): BotSummaryView {
   };
 }
 
+type PositionView = ReturnType<typeof positionView>;
+
 function positionView(s: BotSession, m: MarketSpec, p: Position | undefined) {
   const snap = s.engine.snapshot(m.marketIndex);
   const liq = p && p.base !== 0n ? s.liquidationPrice(m.marketIndex) : undefined;
@@ -101,21 +105,18 @@ function positionView(s: BotSession, m: MarketSpec, p: Position | undefined) {
   };
 }
 
-export function detailView(s: BotSession) {
-  const a = s.account;
-  const symbolOf = (i: number) => s.engine.markets.find((m) => m.marketIndex === i)?.symbol ?? String(i);
-  const positions = s.engine.markets.map((m) =>
-    positionView(
-      s,
-      m,
-      a?.positions.find((p) => p.marketIndex === m.marketIndex),
-    ),
-  );
-  const primary = positions[0] ?? positionView(s, s.engine.markets[0] as MarketSpec, undefined);
-  const verdict = s.engine.lastVerdict();
-  const reasons: { rule: string; action: string; message: string; measured: number; limit: number }[] = (
-    verdict?.reasons ?? []
-  ).map((r) => ({
+/** One line of the detail view's `riskReasons`: why the bot is held back. */
+interface RiskReasonView {
+  rule: string;
+  action: string;
+  message: string;
+  measured: number;
+  limit: number;
+}
+
+/** The verdict's reasons, plus the operator's reduce-only and pause and a storage halt when the verdict omits them. */
+function riskReasonsOf(s: BotSession, verdict: Verdict | undefined): RiskReasonView[] {
+  const reasons: RiskReasonView[] = (verdict?.reasons ?? []).map((r) => ({
     rule: r.rule,
     action: r.action,
     message: r.message,
@@ -149,6 +150,65 @@ export function detailView(s: BotSession) {
       limit: 0,
     });
   }
+  return reasons;
+}
+
+/** The account's open orders for display, remaining size and fill in base units. */
+function openOrdersView(s: BotSession, a: AccountState | undefined) {
+  const symbolOf = (i: number) => s.engine.markets.find((m) => m.marketIndex === i)?.symbol ?? String(i);
+  return (a?.openOrders ?? []).map((o) => ({
+    id: o.orderId,
+    userOrderId: o.userOrderId,
+    market: symbolOf(o.marketIndex),
+    side: o.side,
+    price: usd(o.price),
+    base: base(o.base - o.filledBase),
+    filledBase: base(o.filledBase),
+    reduceOnly: o.reduceOnly,
+    postOnly: o.postOnly !== 'none',
+  }));
+}
+
+/** A grid bot's range, null until it has a finite one. */
+function gridRangeView(s: BotSession): { lo: number; hi: number } | null {
+  const range = s.lastDecision?.range;
+  return range && Number.isFinite(range.lo) && Number.isFinite(range.hi)
+    ? { lo: range.lo, hi: range.hi }
+    : null;
+}
+
+/** A spread bot's signal, direction, health and legs (positions in the engine's market order: DRIFT, KMNO). */
+function spreadView(spread: SpreadBot, positions: PositionView[]) {
+  const st = spread.state;
+  const p = spread.setup.spread;
+  const intended = [st.intended.driftBase, st.intended.kmnoBase];
+  return {
+    zScore: st.lastStats ? r6(st.lastStats.z) : null,
+    direction: st.holding,
+    health: st.health.status,
+    healthReason: st.health.reason,
+    legs: positions.map((pos, i) => ({
+      market: pos.market,
+      quantity: i === 0 ? p.driftQuantity : p.kmnoQuantity,
+      base: pos.base,
+      markPrice: pos.markPrice,
+      intendedBase: intended[i] ?? 0,
+    })),
+  };
+}
+
+export function detailView(s: BotSession) {
+  const a = s.account;
+  const positions = s.engine.markets.map((m) =>
+    positionView(
+      s,
+      m,
+      a?.positions.find((p) => p.marketIndex === m.marketIndex),
+    ),
+  );
+  const primary = positions[0] ?? positionView(s, s.engine.markets[0] as MarketSpec, undefined);
+  const verdict = s.engine.lastVerdict();
+  const reasons = riskReasonsOf(s, verdict);
   const liqDistancePct =
     primary.liqPrice !== null && primary.markPrice > 0
       ? r6((Math.abs(primary.markPrice - primary.liqPrice) / primary.markPrice) * 100)
@@ -164,41 +224,14 @@ export function detailView(s: BotSession) {
     riskReasons: reasons,
     verdict: verdict?.kind ?? null,
     manual: { ...s.engine.manual },
-    openOrders: (a?.openOrders ?? []).map((o) => ({
-      id: o.orderId,
-      userOrderId: o.userOrderId,
-      market: symbolOf(o.marketIndex),
-      side: o.side,
-      price: usd(o.price),
-      base: base(o.base - o.filledBase),
-      filledBase: base(o.filledBase),
-      reduceOnly: o.reduceOnly,
-      postOnly: o.postOnly !== 'none',
-    })),
+    openOrders: openOrdersView(s, a),
     params: s.engine.params(),
     objectiveVersion: s.objectiveVersion,
   };
   if (s.engine.strategy === 'grid') {
-    const range = s.lastDecision?.range;
-    out.range =
-      range && Number.isFinite(range.lo) && Number.isFinite(range.hi) ? { lo: range.lo, hi: range.hi } : null;
+    out.range = gridRangeView(s);
   } else if (s.engine.spread) {
-    const st = s.engine.spread.state;
-    const p = s.engine.spread.setup.spread;
-    const intended = [st.intended.driftBase, st.intended.kmnoBase];
-    out.spread = {
-      zScore: st.lastStats ? r6(st.lastStats.z) : null,
-      direction: st.holding,
-      health: st.health.status,
-      healthReason: st.health.reason,
-      legs: positions.map((pos, i) => ({
-        market: pos.market,
-        quantity: i === 0 ? p.driftQuantity : p.kmnoQuantity,
-        base: pos.base,
-        markPrice: pos.markPrice,
-        intendedBase: intended[i] ?? 0,
-      })),
-    };
+    out.spread = spreadView(s.engine.spread, positions);
   }
   return out;
 }

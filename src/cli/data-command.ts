@@ -24,6 +24,9 @@ const HELP = `usage:
 options: --out DIR (default data/downloads), --base-url URL (another server, e.g. a mirror)
 Downloads resume: run the same command again after an interruption.`;
 
+type DataFlags = ReturnType<typeof parse>['values'];
+type DownloadBar = ReturnType<typeof progressBar>;
+
 export async function dataCommand(argv: string[]): Promise<number> {
   const [verb, source, kind, ...rest] = argv;
   if (!verb || verb === '--help' || verb === '-h') {
@@ -31,7 +34,7 @@ export async function dataCommand(argv: string[]): Promise<number> {
     return verb ? 0 : 2;
   }
   if (verb !== 'download') throw new UserError(`unknown data command "${verb}"\n${HELP}`);
-  let values: ReturnType<typeof parse>['values'];
+  let values: DataFlags;
   try {
     values = parse(rest).values;
   } catch (err) {
@@ -41,63 +44,9 @@ export async function dataCommand(argv: string[]): Promise<number> {
   const bar = progressBar(`download ${source} ${kind}`);
   let results: DownloadResult[];
   if (source === 'drift' && (kind === 'candles' || kind === 'funding')) {
-    if (!values.market) throw new UserError('--market is required (e.g. SOL-PERP)');
-    let market: ReturnType<typeof getMarket>;
-    try {
-      market = getMarket(values.market.toUpperCase());
-    } catch (err) {
-      throw new UserError(`--market: ${(err as Error).message}`);
-    }
-    if (kind === 'funding') {
-      results = [
-        await downloadDriftFunding({
-          base: values['base-url'] ?? DEFAULT_BASES.driftData,
-          market: market.symbol,
-          out,
-        }),
-      ];
-    } else {
-      const resolution = values.resolution ?? '60';
-      try {
-        resolutionMs(resolution);
-      } catch (err) {
-        throw new UserError(`--resolution: ${(err as Error).message}`);
-      }
-      const from = parseTimeArg('--from', values.from);
-      const to = parseTimeArg('--to', values.to);
-      if (from === undefined || to === undefined) throw new UserError('--from and --to are required');
-      if (to <= from) throw new UserError('--to must be after --from');
-      results = [
-        await downloadDriftCandles({
-          base: values['base-url'] ?? DEFAULT_BASES.drift,
-          market: market.symbol,
-          marketIndex: market.marketIndex,
-          resolution,
-          from,
-          to,
-          out,
-          onProgress: (d, t) => bar.update(d, t),
-        }),
-      ];
-    }
+    results = await downloadFromDrift(kind, values, out, bar);
   } else if (source === 'binance' && (kind === 'klines' || kind === 'funding')) {
-    if (!values.symbol) throw new UserError('--symbol is required (e.g. SOLUSDT)');
-    if (!values.from || !values.to) throw new UserError('--from and --to are required (months, YYYY-MM)');
-    try {
-      results = await downloadBinance({
-        base: values['base-url'] ?? DEFAULT_BASES.binance,
-        kind,
-        symbol: values.symbol.toUpperCase(),
-        interval: values.interval ?? '1m',
-        fromMonth: values.from,
-        toMonth: values.to,
-        out,
-        onProgress: (d, t) => bar.update(d, t),
-      });
-    } catch (err) {
-      if (err instanceof RangeError) throw new UserError(`--from/--to: ${err.message}`);
-      throw err;
-    }
+    results = await downloadFromBinance(kind, values, out, bar);
   } else {
     throw new UserError(
       `unknown source "${source ?? ''} ${kind ?? ''}" (drift candles|funding, binance klines|funding)\n${HELP}`,
@@ -116,6 +65,79 @@ export async function dataCommand(argv: string[]): Promise<number> {
     );
   }
   return 0;
+}
+
+/** `data download drift candles|funding`: the market checked, then its candles (a span) or its funding. */
+async function downloadFromDrift(
+  kind: 'candles' | 'funding',
+  values: DataFlags,
+  out: string,
+  bar: DownloadBar,
+): Promise<DownloadResult[]> {
+  if (!values.market) throw new UserError('--market is required (e.g. SOL-PERP)');
+  let market: ReturnType<typeof getMarket>;
+  try {
+    market = getMarket(values.market.toUpperCase());
+  } catch (err) {
+    throw new UserError(`--market: ${(err as Error).message}`);
+  }
+  if (kind === 'funding') {
+    return [
+      await downloadDriftFunding({
+        base: values['base-url'] ?? DEFAULT_BASES.driftData,
+        market: market.symbol,
+        out,
+      }),
+    ];
+  }
+  const resolution = values.resolution ?? '60';
+  try {
+    resolutionMs(resolution);
+  } catch (err) {
+    throw new UserError(`--resolution: ${(err as Error).message}`);
+  }
+  const from = parseTimeArg('--from', values.from);
+  const to = parseTimeArg('--to', values.to);
+  if (from === undefined || to === undefined) throw new UserError('--from and --to are required');
+  if (to <= from) throw new UserError('--to must be after --from');
+  return [
+    await downloadDriftCandles({
+      base: values['base-url'] ?? DEFAULT_BASES.drift,
+      market: market.symbol,
+      marketIndex: market.marketIndex,
+      resolution,
+      from,
+      to,
+      out,
+      onProgress: (d, t) => bar.update(d, t),
+    }),
+  ];
+}
+
+/** `data download binance klines|funding`: monthly archives of a symbol; a bad month is the user's error. */
+async function downloadFromBinance(
+  kind: 'klines' | 'funding',
+  values: DataFlags,
+  out: string,
+  bar: DownloadBar,
+): Promise<DownloadResult[]> {
+  if (!values.symbol) throw new UserError('--symbol is required (e.g. SOLUSDT)');
+  if (!values.from || !values.to) throw new UserError('--from and --to are required (months, YYYY-MM)');
+  try {
+    return await downloadBinance({
+      base: values['base-url'] ?? DEFAULT_BASES.binance,
+      kind,
+      symbol: values.symbol.toUpperCase(),
+      interval: values.interval ?? '1m',
+      fromMonth: values.from,
+      toMonth: values.to,
+      out,
+      onProgress: (d, t) => bar.update(d, t),
+    });
+  } catch (err) {
+    if (err instanceof RangeError) throw new UserError(`--from/--to: ${err.message}`);
+    throw err;
+  }
 }
 
 function parse(argv: string[]) {

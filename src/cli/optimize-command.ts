@@ -7,15 +7,17 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadBacktestInputs, parseFileArg } from '../backtest/load-inputs.ts';
-import { parseBotConfig } from '../config/bot-config.ts';
+import { type BotConfig, parseBotConfig } from '../config/bot-config.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
 import { eventTime } from '../data/index.ts';
 import { parseFillModel } from '../research/fill-models/fill-model-names.ts';
-import { optimize } from '../research/optimize/optimize.ts';
+import { type OptimizeResults, optimize } from '../research/optimize/optimize.ts';
 import { renderResultsHtml } from '../research/optimize/results-html.ts';
-import { parseSpace, spaceSize } from '../research/optimize/space.ts';
+import type { Selector } from '../research/optimize/scores.ts';
+import { parseSpace, type Space, spaceSize } from '../research/optimize/space.ts';
 import { defaultWorkers } from '../research/parallel/pool.ts';
 import { formatTable } from '../research/runs/compare.ts';
+import type { MakerFillRule } from '../venue/sim/matching.ts';
 import { parseTimeArg } from './parse-time.ts';
 import { etaProgress, fmtTime } from './progress-eta.ts';
 import { UserError } from './user-error.ts';
@@ -42,8 +44,10 @@ function wholeNumber(flag: string, text: string | undefined, fallback: number | 
   return v;
 }
 
+type OptimizeFlags = ReturnType<typeof parse>['values'];
+
 export async function optimizeCommand(argv: string[]): Promise<number> {
-  let values: ReturnType<typeof parse>['values'];
+  let values: OptimizeFlags;
   try {
     values = parse(argv).values;
   } catch (err) {
@@ -53,6 +57,73 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  const settings = readOptimizeSettings(values);
+  const { folds, select, maxTrials, seed, workers, spreadBps, fillModel, from, to } = settings;
+
+  const data = (values.data ?? []).map(parseFileArg);
+  const funding = (values.funding ?? []).map(parseFileArg);
+  const inputs = await loadBacktestInputs(data, funding, settings.config.markets);
+  const events = inputs.events.toArray().filter((e) => {
+    const t = eventTime(e);
+    return (from === undefined || t >= from) && (to === undefined || t <= to);
+  });
+  const out = resolve(settings.out);
+  mkdirSync(out, { recursive: true });
+  const trialCount = Math.min(spaceSize(settings.space), maxTrials ?? Number.POSITIVE_INFINITY);
+  console.error(
+    `optimize: ${trialCount} trials × ${folds + 1} segments, ${workers === 0 ? 'inline' : `${workers ?? defaultWorkers()} worker threads`}`,
+  );
+  const fileKey = [...data, ...funding].map((f) => {
+    const st = statSync(f.path);
+    return `${f.market ?? ''}=${resolve(f.path)}:${st.size}:${st.mtimeMs}`;
+  });
+  const progress = etaProgress('optimize: segment runs');
+  const results = await optimize({
+    rawConfig: settings.rawConfig,
+    configSource: settings.configSource,
+    space: settings.space,
+    events,
+    replayFunding: inputs.fundingGiven,
+    out,
+    folds,
+    warmupMs: settings.warmupHours * 3_600_000,
+    select,
+    maxTrials,
+    seed,
+    spreadBps,
+    fillModel,
+    workers,
+    inputsKey: JSON.stringify({ fileKey, from, to, spreadBps, fillModel, select, maxTrials, seed }),
+    onProgress: (d, t, skipped) => progress.update(d, t, skipped),
+  });
+  progress.done();
+  writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
+  writeFileSync(join(out, 'results.html'), renderResultsHtml(results));
+  printOptimizeResults(results, out);
+  return 0;
+}
+
+/** What the flags ask for, checked; the bot config parsed and the space read. */
+interface OptimizeSettings {
+  configSource: string;
+  out: string;
+  rawConfig: unknown;
+  config: BotConfig;
+  space: Space;
+  folds: number;
+  warmupHours: number;
+  select: Selector;
+  maxTrials: number | undefined;
+  seed: number;
+  workers: number | undefined;
+  spreadBps: number;
+  fillModel: MakerFillRule;
+  from: number | undefined;
+  to: number | undefined;
+}
+
+/** The flags checked, the config and the space read, in the order a user fixes them; each failure one line. */
+function readOptimizeSettings(values: OptimizeFlags): OptimizeSettings {
   if (!values.config) throw new UserError('--config is required');
   if (!values.space)
     throw new UserError('--space is required (a YAML file of config keys and values to try)');
@@ -76,47 +147,27 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
   const fillModel = parseFillModel(values['fill-model'] ?? 'trade-through');
   const from = parseTimeArg('--from', values.from);
   const to = parseTimeArg('--to', values.to);
-
-  const data = (values.data ?? []).map(parseFileArg);
-  const funding = (values.funding ?? []).map(parseFileArg);
-  const inputs = await loadBacktestInputs(data, funding, config.markets);
-  const events = inputs.events.toArray().filter((e) => {
-    const t = eventTime(e);
-    return (from === undefined || t >= from) && (to === undefined || t <= to);
-  });
-  const out = resolve(values.out);
-  mkdirSync(out, { recursive: true });
-  const trialCount = Math.min(spaceSize(space), maxTrials ?? Number.POSITIVE_INFINITY);
-  console.error(
-    `optimize: ${trialCount} trials × ${folds + 1} segments, ${workers === 0 ? 'inline' : `${workers ?? defaultWorkers()} worker threads`}`,
-  );
-  const fileKey = [...data, ...funding].map((f) => {
-    const st = statSync(f.path);
-    return `${f.market ?? ''}=${resolve(f.path)}:${st.size}:${st.mtimeMs}`;
-  });
-  const progress = etaProgress('optimize: segment runs');
-  const results = await optimize({
-    rawConfig,
+  return {
     configSource: values.config,
+    out: values.out,
+    rawConfig,
+    config,
     space,
-    events,
-    replayFunding: inputs.fundingGiven,
-    out,
     folds,
-    warmupMs: warmupHours * 3_600_000,
+    warmupHours,
     select,
     maxTrials,
     seed,
+    workers,
     spreadBps,
     fillModel,
-    workers,
-    inputsKey: JSON.stringify({ fileKey, from, to, spreadBps, fillModel, select, maxTrials, seed }),
-    onProgress: (d, t, skipped) => progress.update(d, t, skipped),
-  });
-  progress.done();
-  writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
-  writeFileSync(join(out, 'results.html'), renderResultsHtml(results));
+    from,
+    to,
+  };
+}
 
+/** The trials as a table, then the overfitting statistics and the run's cost. */
+function printOptimizeResults(results: OptimizeResults, out: string): void {
   const keys = Object.keys(results.space);
   const f = (v: number | null, d = 2) => (v === null || !Number.isFinite(v) ? '—' : v.toFixed(d));
   console.log(
@@ -145,7 +196,6 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
   console.log(
     `${results.runs.total} segment runs (${results.runs.resumed} resumed) in ${fmtTime(results.wallSeconds)}, ${results.cpuSecondsPerTrial.toFixed(2)} s of backtest per trial; wrote ${join(out, 'results.json')} and results.html`,
   );
-  return 0;
 }
 
 function parse(argv: string[]) {

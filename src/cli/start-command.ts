@@ -14,6 +14,8 @@ import type { LogLevel } from '../log/types.ts';
 import { notifyConfigFromEnv } from '../notify/config.ts';
 import { checkUniqueNames } from '../runner/config-sync.ts';
 import { loadSigningKey, type SigningKeypair } from '../runner/keys.ts';
+import type { runProcess } from '../runner/process.ts';
+import type { Db } from '../store/index.ts';
 import { parseAge } from '../store/retention.ts';
 import { runnerHeap } from './gc-tuning.ts';
 import { UserError } from './user-error.ts';
@@ -185,7 +187,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   const env = process.env;
   notifyConfigFromEnv(env); // a bad notification setting is one line before anything opens
   const isTty = Boolean(process.stdin.isTTY && process.stderr.isTTY);
-  let live: ReturnType<typeof checkLive> | undefined;
+  let live: LiveAccess | undefined;
   if (args.mode === 'live') {
     live = checkLive(args, env, isTty);
     if (isTty && !args.yes && !(await confirmOnTerminal(live.keypair.publicKey))) {
@@ -200,58 +202,13 @@ export async function startCommand(argv: string[]): Promise<number> {
   const { runProcess } = await import('../runner/process.ts');
   const db = await openDb();
   try {
-    let started: Awaited<ReturnType<typeof runProcess>>;
+    let started: StartedRunner;
     if (live) {
-      const { openLiveMode } = await import('../modes/live.ts');
-      const m = await openLiveMode({ db, rpcUrl: live.rpcUrl, keypair: live.keypair, configs });
-      started = await runProcess({
-        db,
-        mode: 'live',
-        openBot: m.openBot,
-        configs,
-        exactly: args.configs.length > 0,
-        host: args.host,
-        port: args.port,
-        banner: `zero-perps: LIVE on Drift as ${live.keypair.publicKey}`,
-        logFile: args.logFile,
-        logLevel: args.logLevel,
-        retainMs: args.retainMs,
-        tickMs: 1000,
-        onStopped: m.close,
-      });
+      started = await startLive(runProcess, db, args, live, configs);
     } else if (rpcUrl && !args.replay) {
-      const { openPaperLiveMode } = await import('../modes/live.ts');
-      const m = await openPaperLiveMode({ db, rpcUrl, configs });
-      started = await runProcess({
-        db,
-        mode: 'paper',
-        openBot: m.openBot,
-        configs,
-        exactly: args.configs.length > 0,
-        host: args.host,
-        port: args.port,
-        banner: 'zero-perps: paper mode on Drift live prices (fills simulated)',
-        logFile: args.logFile,
-        logLevel: args.logLevel,
-        retainMs: args.retainMs,
-        tickMs: 1000,
-        onStopped: m.close,
-      });
+      started = await startPaperOnLivePrices(runProcess, db, args, rpcUrl, configs);
     } else {
-      const { paperReplayFactory } = await import('../modes/paper.ts');
-      started = await runProcess({
-        db,
-        mode: 'paper',
-        openBot: paperReplayFactory({ speed: args.speed, loop: args.loop }),
-        configs,
-        exactly: args.configs.length > 0,
-        host: args.host,
-        port: args.port,
-        banner: `zero-perps: paper mode, replaying data/ at ${args.speed}× (no RPC_URL)`,
-        logFile: args.logFile,
-        logLevel: args.logLevel,
-        retainMs: args.retainMs,
-      });
+      started = await startPaperReplay(runProcess, db, args, configs);
     }
     const code = await started.done;
     // Leftover handles (SDK sockets, pools) must not keep a stopped runner alive.
@@ -260,4 +217,87 @@ export async function startCommand(argv: string[]): Promise<number> {
     await db.close().catch(() => {});
     throw err;
   }
+}
+
+type LiveAccess = ReturnType<typeof checkLive>;
+/** runProcess, imported by startCommand only once the configs are good (it loads the whole runner). */
+type RunProcess = typeof runProcess;
+type StartedRunner = Awaited<ReturnType<RunProcess>>;
+type BotConfigFiles = ReturnType<typeof readConfigs>;
+
+/** Live: the runner trades real funds on Drift with the checked key. */
+async function startLive(
+  runProcess: RunProcess,
+  db: Db,
+  args: StartArgs,
+  live: LiveAccess,
+  configs: BotConfigFiles,
+): Promise<StartedRunner> {
+  const { openLiveMode } = await import('../modes/live.ts');
+  const m = await openLiveMode({ db, rpcUrl: live.rpcUrl, keypair: live.keypair, configs });
+  return await runProcess({
+    db,
+    mode: 'live',
+    openBot: m.openBot,
+    configs,
+    exactly: args.configs.length > 0,
+    host: args.host,
+    port: args.port,
+    banner: `zero-perps: LIVE on Drift as ${live.keypair.publicKey}`,
+    logFile: args.logFile,
+    logLevel: args.logLevel,
+    retainMs: args.retainMs,
+    tickMs: 1000,
+    onStopped: m.close,
+  });
+}
+
+/** Paper on Drift's live prices (RPC_URL set): the fills are simulated. */
+async function startPaperOnLivePrices(
+  runProcess: RunProcess,
+  db: Db,
+  args: StartArgs,
+  rpcUrl: string,
+  configs: BotConfigFiles,
+): Promise<StartedRunner> {
+  const { openPaperLiveMode } = await import('../modes/live.ts');
+  const m = await openPaperLiveMode({ db, rpcUrl, configs });
+  return await runProcess({
+    db,
+    mode: 'paper',
+    openBot: m.openBot,
+    configs,
+    exactly: args.configs.length > 0,
+    host: args.host,
+    port: args.port,
+    banner: 'zero-perps: paper mode on Drift live prices (fills simulated)',
+    logFile: args.logFile,
+    logLevel: args.logLevel,
+    retainMs: args.retainMs,
+    tickMs: 1000,
+    onStopped: m.close,
+  });
+}
+
+/** Paper on a replay of data/ at --speed× (the demo). */
+async function startPaperReplay(
+  runProcess: RunProcess,
+  db: Db,
+  args: StartArgs,
+  configs: BotConfigFiles,
+): Promise<StartedRunner> {
+  const { paperReplayFactory } = await import('../modes/paper.ts');
+  return await runProcess({
+    db,
+    mode: 'paper',
+    openBot: paperReplayFactory({ speed: args.speed, loop: args.loop }),
+    configs,
+    exactly: args.configs.length > 0,
+    host: args.host,
+    port: args.port,
+    banner: `zero-perps: paper mode, replaying data/ at ${args.speed}× (no RPC_URL)`,
+    logFile: args.logFile,
+    logLevel: args.logLevel,
+    retainMs: args.retainMs,
+  });
 }

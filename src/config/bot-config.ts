@@ -193,79 +193,104 @@ export function parseBotConfig(raw: unknown, source: string): BotConfig {
   const risk = parseRiskLimits(raw.risk ?? {});
   if (!risk.ok) problems.push(...risk.errors);
 
+  const shared: SharedSections = { name, collateral, fees, specs, execution, risk };
   let result: BotConfig | undefined;
   if (strategy === 'grid') {
-    if (raw.markets !== undefined) problems.push('markets: grid bots trade one market; use `market:`');
-    if (raw.spread !== undefined) problems.push('spread: only for `strategy: spread`');
-    if (raw.market === undefined)
-      problems.push(
-        `market: required for grid bots (a Drift perp market, e.g. ${tableSymbols().slice(0, 6).join(', ')})`,
-      );
-    const market =
-      raw.market === undefined ? undefined : resolveMarket(raw.market, 'market', fees, problems, specs);
-    const gridRaw = raw.grid === undefined ? {} : raw.grid;
-    const auto = isObject(gridRaw) && isAuto(gridRaw.baseSizePerLevel);
-    const grid = parseGridParams(auto ? { ...gridRaw, baseSizePerLevel: 1 } : gridRaw);
-    if (!grid.ok) problems.push(...grid.errors);
-    if (market && grid.ok && execution.ok && risk.ok) {
-      result = {
-        name: name as string,
-        strategy,
-        collateral: collateral as number,
-        markets: [market],
-        grid: { ...grid.params, baseSizePerLevel: auto ? 'auto' : grid.params.baseSizePerLevel },
-        execution: execution.policy,
-        risk: risk.limits,
-        fees,
-      };
-    }
+    result = parseGridBotConfig(raw, shared, problems);
   } else if (strategy === 'spread') {
-    if (raw.market !== undefined)
-      problems.push('market: spread bots trade two markets; use `markets: [DRIFT-PERP, KMNO-PERP]`');
-    if (raw.grid !== undefined) problems.push('grid: only for `strategy: grid`');
-    const list = raw.markets ?? SPREAD_MARKETS;
-    const ok =
-      Array.isArray(list) &&
-      list.length === 2 &&
-      SPREAD_MARKETS.every((m) => list.some((x) => typeof x === 'string' && x.toUpperCase() === m));
-    if (!ok) problems.push(`markets: must be [DRIFT-PERP, KMNO-PERP] (got ${show(list)})`);
-    const spreadRaw = raw.spread === undefined ? {} : raw.spread;
-    // Spread legs have seed defaults (100 / 1000): only an explicit 'auto' sizes them from the price.
-    const autoDrift = isObject(spreadRaw) && spreadRaw.driftQuantity === 'auto';
-    const autoKmno = isObject(spreadRaw) && spreadRaw.kmnoQuantity === 'auto';
-    const spread = parseSpreadParams(
-      isObject(spreadRaw)
-        ? {
-            ...spreadRaw,
-            ...(autoDrift ? { driftQuantity: 1 } : {}),
-            ...(autoKmno ? { kmnoQuantity: 1 } : {}),
-          }
-        : spreadRaw,
-    );
-    if (!spread.ok) problems.push(...spread.errors);
-    if (ok && spread.ok && execution.ok && risk.ok) {
-      const markets = SPREAD_MARKETS.map(
-        (m) => resolveMarket(m, 'markets', fees, problems, specs) as MarketSpec,
-      );
-      result = {
-        name: name as string,
-        strategy,
-        collateral: collateral as number,
-        markets,
-        spread: {
-          ...spread.params,
-          driftQuantity: autoDrift ? 'auto' : spread.params.driftQuantity,
-          kmnoQuantity: autoKmno ? 'auto' : spread.params.kmnoQuantity,
-        },
-        execution: execution.policy,
-        risk: risk.limits,
-        fees,
-      };
-    }
+    result = parseSpreadBotConfig(raw, shared, problems);
   } else {
     problems.push(`strategy: required, "grid" or "spread" (got ${show(strategy)})`);
   }
   if (result) checkOrderSizes(result, problems);
   if (problems.length > 0 || !result) throw new ConfigError(source, problems);
   return result;
+}
+
+/** The sections both strategies share, as parsed (name and collateral as given: checked already). */
+interface SharedSections {
+  name: unknown;
+  collateral: unknown;
+  fees: FeeConfig;
+  specs: Record<string, MarketOverrides>;
+  execution: ReturnType<typeof parseExecutionPolicy>;
+  risk: ReturnType<typeof parseRiskLimits>;
+}
+
+/** A grid bot's own fields: one `market`, the `grid` section (its size may be 'auto'). */
+function parseGridBotConfig(
+  raw: Record<string, unknown>,
+  { name, collateral, fees, specs, execution, risk }: SharedSections,
+  problems: string[],
+): GridBotConfig | undefined {
+  if (raw.markets !== undefined) problems.push('markets: grid bots trade one market; use `market:`');
+  if (raw.spread !== undefined) problems.push('spread: only for `strategy: spread`');
+  if (raw.market === undefined)
+    problems.push(
+      `market: required for grid bots (a Drift perp market, e.g. ${tableSymbols().slice(0, 6).join(', ')})`,
+    );
+  const market =
+    raw.market === undefined ? undefined : resolveMarket(raw.market, 'market', fees, problems, specs);
+  const gridRaw = raw.grid === undefined ? {} : raw.grid;
+  const auto = isObject(gridRaw) && isAuto(gridRaw.baseSizePerLevel);
+  const grid = parseGridParams(auto ? { ...gridRaw, baseSizePerLevel: 1 } : gridRaw);
+  if (!grid.ok) problems.push(...grid.errors);
+  if (!(market && grid.ok && execution.ok && risk.ok)) return undefined;
+  return {
+    name: name as string,
+    strategy: 'grid',
+    collateral: collateral as number,
+    markets: [market],
+    grid: { ...grid.params, baseSizePerLevel: auto ? 'auto' : grid.params.baseSizePerLevel },
+    execution: execution.policy,
+    risk: risk.limits,
+    fees,
+  };
+}
+
+/** A spread bot's own fields: `markets` (DRIFT-PERP and KMNO-PERP), the `spread` section (legs may be 'auto'). */
+function parseSpreadBotConfig(
+  raw: Record<string, unknown>,
+  { name, collateral, fees, specs, execution, risk }: SharedSections,
+  problems: string[],
+): SpreadBotConfig | undefined {
+  if (raw.market !== undefined)
+    problems.push('market: spread bots trade two markets; use `markets: [DRIFT-PERP, KMNO-PERP]`');
+  if (raw.grid !== undefined) problems.push('grid: only for `strategy: grid`');
+  const list = raw.markets ?? SPREAD_MARKETS;
+  const ok =
+    Array.isArray(list) &&
+    list.length === 2 &&
+    SPREAD_MARKETS.every((m) => list.some((x) => typeof x === 'string' && x.toUpperCase() === m));
+  if (!ok) problems.push(`markets: must be [DRIFT-PERP, KMNO-PERP] (got ${show(list)})`);
+  const spreadRaw = raw.spread === undefined ? {} : raw.spread;
+  // Spread legs have seed defaults (100 / 1000): only an explicit 'auto' sizes them from the price.
+  const autoDrift = isObject(spreadRaw) && spreadRaw.driftQuantity === 'auto';
+  const autoKmno = isObject(spreadRaw) && spreadRaw.kmnoQuantity === 'auto';
+  const spread = parseSpreadParams(
+    isObject(spreadRaw)
+      ? {
+          ...spreadRaw,
+          ...(autoDrift ? { driftQuantity: 1 } : {}),
+          ...(autoKmno ? { kmnoQuantity: 1 } : {}),
+        }
+      : spreadRaw,
+  );
+  if (!spread.ok) problems.push(...spread.errors);
+  if (!(ok && spread.ok && execution.ok && risk.ok)) return undefined;
+  const markets = SPREAD_MARKETS.map((m) => resolveMarket(m, 'markets', fees, problems, specs) as MarketSpec);
+  return {
+    name: name as string,
+    strategy: 'spread',
+    collateral: collateral as number,
+    markets,
+    spread: {
+      ...spread.params,
+      driftQuantity: autoDrift ? 'auto' : spread.params.driftQuantity,
+      kmnoQuantity: autoKmno ? 'auto' : spread.params.kmnoQuantity,
+    },
+    execution: execution.policy,
+    risk: risk.limits,
+    fees,
+  };
 }

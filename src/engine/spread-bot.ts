@@ -23,10 +23,10 @@ import {
   requestShutdown,
   resetHealth,
   type SpreadBotState,
-  spreadCycle,
-} from '../strategies/spread/cycle.ts';
+} from '../strategies/spread/bot-state.ts';
+import { spreadCycle } from '../strategies/spread/cycle.ts';
 import type { HealthState } from '../strategies/spread/health.ts';
-import type { RejectionCause } from '../strategies/spread/legs.ts';
+import type { LegBatch, LegRejection, RejectionCause } from '../strategies/spread/legs.ts';
 import type { SpreadParams } from '../strategies/spread/params.ts';
 import { updateSignal } from '../strategies/spread/signal.ts';
 import type { LegOrderResult, SpreadSnapshot } from '../strategies/spread/types.ts';
@@ -220,9 +220,50 @@ export class SpreadBot {
   }
 
   decide(view: SpreadAccountView, ts: number): SpreadDecisionOut {
-    const { markets, spread, risk, execution } = this.setup;
+    const { markets, spread } = this.setup;
     // Orders still unverified (a caller that did not verify after sending): the venue's positions now decide.
     const early = this.verifyFills(view.account);
+    const finalVerdict = manualVerdict(this.pairVerdict(view, ts), this.manual);
+    const withBook = (i: number): SpreadSnapshot => {
+      const book = view.books?.[i];
+      return book ? { ...this.snapshots[i].current, book } : this.snapshots[i].current;
+    };
+    const healthBefore = this.state.health.status;
+    const r = spreadCycle(
+      this.state,
+      {
+        ts,
+        drift: withBook(0),
+        kmno: withBook(1),
+        positions: view.account.positions,
+        lastOrderResults: this.pending,
+        verdict: finalVerdict,
+        markets,
+      },
+      spread,
+    );
+    this.pending = [];
+    this.state = r.state;
+    this.lastVerdict = finalVerdict;
+    this.nextCycleTs = ts + spread.cycleIntervalSec * 1000;
+    if (r.state.health.status !== healthBefore) this.onHealthChange?.(r.state.health);
+    const commands = this.placeAndTakeCommands(r.batches, view.account);
+    return {
+      ts,
+      verdict: finalVerdict,
+      commands,
+      log: [...early, ...r.log],
+      shutdownComplete: r.shutdownComplete,
+      refused: refusedByCause(r.rejected),
+    };
+  }
+
+  /**
+   * One risk evaluation per leg, the account's other leg and other markets counted, each leg's governor state
+   * carried to the next decision; the stricter verdict governs the pair.
+   */
+  private pairVerdict(view: SpreadAccountView, ts: number): Verdict {
+    const { markets, spread, risk } = this.setup;
     const equity = Number(view.account.totalCollateral) / 1e6;
     const dayStart = this.dayStart.at(ts, equity);
     const qtys = [spread.driftQuantity, spread.kmnoQuantity];
@@ -270,38 +311,23 @@ export class SpreadBot {
       this.governors[i] = e.state;
       if (!verdict || VERDICT_RANK[e.verdict.kind] > VERDICT_RANK[verdict.kind]) verdict = e.verdict;
     }
-    const finalVerdict = manualVerdict(verdict as Verdict, this.manual);
-    const withBook = (i: number): SpreadSnapshot => {
-      const book = view.books?.[i];
-      return book ? { ...this.snapshots[i].current, book } : this.snapshots[i].current;
-    };
-    const healthBefore = this.state.health.status;
-    const r = spreadCycle(
-      this.state,
-      {
-        ts,
-        drift: withBook(0),
-        kmno: withBook(1),
-        positions: view.account.positions,
-        lastOrderResults: this.pending,
-        verdict: finalVerdict,
-        markets,
-      },
-      spread,
-    );
-    this.pending = [];
-    this.state = r.state;
-    this.lastVerdict = finalVerdict;
-    this.nextCycleTs = ts + spread.cycleIntervalSec * 1000;
-    if (r.state.health.status !== healthBefore) this.onHealthChange?.(r.state.health);
+    return verdict as Verdict;
+  }
+
+  /**
+   * Each batch of the cycle's orders as one placeAndTake command, every order with a fresh userOrderId; what is
+   * sent is kept in flight for verifyFills.
+   */
+  private placeAndTakeCommands(batches: readonly LegBatch[], account: AccountState): OrderCommand[] {
+    const { execution } = this.setup;
     const commands: OrderCommand[] = [];
-    const before = new Map(view.account.positions.map((p) => [p.marketIndex, p.base]));
+    const before = new Map(account.positions.map((p) => [p.marketIndex, p.base]));
     const flight: InFlight = { before, orders: [] };
     // Ids in use: the venue's open orders and the ones handed out in this decision.
-    const open: { userOrderId: number }[] = view.account.openOrders.map((o) => ({
+    const open: { userOrderId: number }[] = account.openOrders.map((o) => ({
       userOrderId: o.userOrderId,
     }));
-    for (const batch of r.batches) {
+    for (const batch of batches) {
       const orders = batch.orders.map((d) => {
         const uid = this.uids.next(open);
         open.push({ userOrderId: uid });
@@ -317,15 +343,13 @@ export class SpreadBot {
       commands.push({ kind: 'placeAndTake', orders, requireFullFill: batch.allOrNothing });
     }
     if (flight.orders.length > 0) this.inflight = flight;
-    const refused: Partial<Record<RejectionCause, number>> = {};
-    for (const x of r.rejected) refused[x.cause] = (refused[x.cause] ?? 0) + 1;
-    return {
-      ts,
-      verdict: finalVerdict,
-      commands,
-      log: [...early, ...r.log],
-      shutdownComplete: r.shutdownComplete,
-      refused,
-    };
+    return commands;
   }
+}
+
+/** Legs refused before sending, counted by cause (the backtest report sums them). */
+function refusedByCause(rejected: readonly LegRejection[]): Partial<Record<RejectionCause, number>> {
+  const refused: Partial<Record<RejectionCause, number>> = {};
+  for (const x of rejected) refused[x.cause] = (refused[x.cause] ?? 0) + 1;
+  return refused;
 }

@@ -19,11 +19,11 @@
 import type { Verdict } from '../domain/intent.ts';
 import type { DesiredOrder } from '../domain/snapshot.ts';
 import type { Order, OrderCommand, OrderParams, Side } from '../domain/types.ts';
-import { packCommands } from './command-packing.ts';
+import { type PlannedCommands, packCommands } from './command-packing.ts';
 import { compatible, matchClosest } from './pair-matching.ts';
+import { dropLowestPriorityKept, unmatchedByPriority } from './placement-priority.ts';
 import type { ExecutionPolicy } from './policy.ts';
-
-const MAX_USER_ORDER_ID = 255;
+import { type UserOrderIds, userOrderIds } from './user-order-ids.ts';
 
 const absBig = (v: bigint): bigint => (v < 0n ? -v : v);
 
@@ -74,9 +74,6 @@ function enforceReduceOnly(desired: DesiredOrder[], positionBase: bigint | undef
   }
   return out;
 }
-
-/** Placement priority: level 0 (defense, reduction) first, taker before maker, then nearest level. */
-const priority = (o: DesiredOrder): number => (o.level === 0 ? (o.taker ? 0 : 1) : 1 + o.level);
 
 export function toOrderParams(d: DesiredOrder, policy: ExecutionPolicy, userOrderId: number): OrderParams {
   return {
@@ -206,7 +203,6 @@ function plan(
   if (askFastPath && exactlyLive(wanted, liveHere, reduceOnly)) return [];
 
   const nLive = liveHere.length;
-  const nWanted = wanted.length;
   const { keptBy, matchedD, keptOrder, kept } = matchClosest(wanted, liveHere, {
     limitBps: policy.requoteThresholdBps + 1e-9,
     ttlMs: policy.ttlSec * 1000,
@@ -216,86 +212,104 @@ function plan(
 
   // Open-order cap: kept + new ≤ maxOpenOrders; drop the lowest-priority kept orders only if they alone exceed it.
   const cap = policy.maxOpenOrders;
-  if (kept > cap) {
-    const byPriority = Array.from(keptOrder.subarray(0, kept));
-    byPriority.sort(
-      (a, b) =>
-        priority(wanted[keptBy[a] as number] as DesiredOrder) -
-        priority(wanted[keptBy[b] as number] as DesiredOrder),
-    );
-    for (let k = cap; k < byPriority.length; k++) keptBy[byPriority[k] as number] = -1;
-  }
+  if (kept > cap) dropLowestPriorityKept(wanted, keptBy, keptOrder, kept, cap);
   const keptCount = Math.min(kept, cap);
-  let toPlace: DesiredOrder[] = [];
-  for (let di = 0; di < nWanted; di++) if (matchedD[di] === 0) toPlace.push(wanted[di] as DesiredOrder);
-  sortByPriority(toPlace);
-  const room = Math.max(0, cap - keptCount);
-  if (toPlace.length > room) toPlace = toPlace.slice(0, room);
+  const toPlace = unmatchedByPriority(wanted, matchedD, Math.max(0, cap - keptCount));
   const toCancel: Order[] = [];
   for (let li = 0; li < nLive; li++) if ((keptBy[li] as number) < 0) toCancel.push(liveHere[li] as Order);
 
   // userOrderIds: avoid every id still live (a cancel may land after the place), smallest first.
   const ids = userOrderIds(live);
-  const cancels: number[] = [];
-  const atomics: Extract<OrderCommand, { kind: 'cancelAndPlace' }>[] = [];
-  const modifies: OrderCommand[] = [];
-  const takerPlaces: OrderCommand[] = [];
-  const makerPlaces: OrderParams[] = [];
-
+  const planned: PlannedCommands = {
+    cancels: [],
+    takerPlaces: [],
+    atomics: [],
+    modifies: [],
+    makerPlaces: [],
+  };
   for (const o of toPlace) {
     if (!o.taker) continue;
     const id = ids.take();
-    if (id !== undefined) takerPlaces.push({ kind: 'place', order: toOrderParams(o, policy, id) });
+    if (id !== undefined) planned.takerPlaces.push({ kind: 'place', order: toOrderParams(o, policy, id) });
   }
-  for (const side of SIDES) {
-    let nPlaces = 0;
-    let nCancels = 0;
-    for (const d of toPlace) if (d.side === side && !d.taker) nPlaces++;
-    for (const l of toCancel) if (l.side === side) nCancels++;
-    if (nPlaces >= policy.manyLevelsMovedThreshold && nCancels > 0) {
-      const params: OrderParams[] = [];
-      for (const d of toPlace) {
-        if (d.side !== side || d.taker) continue;
-        const id = ids.take();
-        if (id !== undefined) params.push(toOrderParams(d, policy, id));
-      }
-      const cancelOrderIds: number[] = [];
-      for (const l of toCancel) if (l.side === side) cancelOrderIds.push(l.orderId);
-      atomics.push({ kind: 'cancelAndPlace', cancelOrderIds, place: params });
-      continue;
-    }
-    // Fuse a cancel and a place into one modify when only price/size differ (unfilled orders only: Drift's modify
-    // of a partial fill makes the new size ambiguous). Each place takes the first cancel of its side still free.
-    const fused = nPlaces > 0 && nCancels > 0 ? new Uint8Array(toCancel.length) : undefined;
-    for (const d of toPlace) {
-      if (d.side !== side || d.taker) continue;
-      let i = -1;
-      if (fused) {
-        for (let k = 0; k < toCancel.length; k++) {
-          const l = toCancel[k] as Order;
-          if (fused[k] === 0 && l.side === side && fusable(l, d)) {
-            i = k;
-            break;
-          }
-        }
-      }
-      if (fused && i >= 0) {
-        fused[i] = 1;
-        const l = toCancel[i] as Order;
-        modifies.push({ kind: 'modify', orderId: l.orderId, price: d.price, base: d.base });
-      } else {
-        const id = ids.take();
-        if (id !== undefined) makerPlaces.push(toOrderParams(d, policy, id));
-      }
-    }
-    for (let k = 0; k < toCancel.length; k++) {
-      const l = toCancel[k] as Order;
-      if (l.side === side && fused?.[k] !== 1) cancels.push(l.orderId);
-    }
-  }
+  for (const side of SIDES) planSide(side, toPlace, toCancel, policy, ids, planned);
   // Cancels first so their slots are free before anything new lands; bound to the placements when those need
   // the slots, and split to what one transaction carries (command-packing.ts).
-  return packCommands({ cancels, takerPlaces, atomics, modifies, makerPlaces }, nLive, cap);
+  return packCommands(planned, nLive, cap);
+}
+
+/**
+ * One side's resting placements and cancels: with ≥ manyLevelsMovedThreshold places and something to cancel,
+ * one atomic cancelAndPlace; otherwise modifies where a cancel and a place fuse, and plain places and cancels.
+ */
+function planSide(
+  side: Side,
+  toPlace: readonly DesiredOrder[],
+  toCancel: readonly Order[],
+  policy: ExecutionPolicy,
+  ids: UserOrderIds,
+  planned: PlannedCommands,
+): void {
+  let nPlaces = 0;
+  let nCancels = 0;
+  for (const d of toPlace) if (d.side === side && !d.taker) nPlaces++;
+  for (const l of toCancel) if (l.side === side) nCancels++;
+  if (nPlaces >= policy.manyLevelsMovedThreshold && nCancels > 0) {
+    planned.atomics.push(cancelAndPlaceSide(side, toPlace, toCancel, policy, ids));
+    return;
+  }
+  // Fuse a cancel and a place into one modify when only price/size differ (unfilled orders only: Drift's modify
+  // of a partial fill makes the new size ambiguous). Each place takes the first cancel of its side still free.
+  const fused = nPlaces > 0 && nCancels > 0 ? new Uint8Array(toCancel.length) : undefined;
+  for (const d of toPlace) {
+    if (d.side !== side || d.taker) continue;
+    const i = fused ? firstFusableCancel(toCancel, fused, side, d) : -1;
+    if (fused && i >= 0) {
+      fused[i] = 1;
+      const l = toCancel[i] as Order;
+      planned.modifies.push({ kind: 'modify', orderId: l.orderId, price: d.price, base: d.base });
+    } else {
+      const id = ids.take();
+      if (id !== undefined) planned.makerPlaces.push(toOrderParams(d, policy, id));
+    }
+  }
+  for (let k = 0; k < toCancel.length; k++) {
+    const l = toCancel[k] as Order;
+    if (l.side === side && fused?.[k] !== 1) planned.cancels.push(l.orderId);
+  }
+}
+
+/** A side whose levels moved: every resting placement and cancel of it in one atomic command. */
+function cancelAndPlaceSide(
+  side: Side,
+  toPlace: readonly DesiredOrder[],
+  toCancel: readonly Order[],
+  policy: ExecutionPolicy,
+  ids: UserOrderIds,
+): Extract<OrderCommand, { kind: 'cancelAndPlace' }> {
+  const params: OrderParams[] = [];
+  for (const d of toPlace) {
+    if (d.side !== side || d.taker) continue;
+    const id = ids.take();
+    if (id !== undefined) params.push(toOrderParams(d, policy, id));
+  }
+  const cancelOrderIds: number[] = [];
+  for (const l of toCancel) if (l.side === side) cancelOrderIds.push(l.orderId);
+  return { kind: 'cancelAndPlace', cancelOrderIds, place: params };
+}
+
+/** The index of the first cancel of `side` not yet fused that a modify can turn into `d`; −1 when none. */
+function firstFusableCancel(
+  toCancel: readonly Order[],
+  fused: Uint8Array,
+  side: Side,
+  d: DesiredOrder,
+): number {
+  for (let k = 0; k < toCancel.length; k++) {
+    const l = toCancel[k] as Order;
+    if (fused[k] === 0 && l.side === side && fusable(l, d)) return k;
+  }
+  return -1;
 }
 
 /** A live order a modify can turn into `d`: an unfilled resting limit order with the same flags. */
@@ -306,49 +320,8 @@ const fusable = (l: Order, d: DesiredOrder): boolean =>
   l.reduceOnly === d.reduceOnly &&
   (l.postOnly !== 'none') === d.postOnly;
 
-/**
- * The smallest userOrderIds in 1..255 not used by any open order of `live`, handed out in turn: a bit set of
- * 8 int32 words (a Set, or a 256-slot array, cost more than the rest of the plan).
- */
-function userOrderIds(live: readonly Order[]): { take(): number | undefined } {
-  const used = [0, 0, 0, 0, 0, 0, 0, 0];
-  for (const o of live) {
-    const id = o.userOrderId;
-    if (o.status === 'open' && Number.isInteger(id) && id >= 0 && id <= MAX_USER_ORDER_ID)
-      used[id >> 5] |= 1 << (id & 31);
-  }
-  let next = 1;
-  return {
-    take(): number | undefined {
-      while (next <= MAX_USER_ORDER_ID && (used[next >> 5] & (1 << (next & 31))) !== 0) next++;
-      if (next > MAX_USER_ORDER_ID) return undefined;
-      used[next >> 5] |= 1 << (next & 31);
-      return next;
-    },
-  };
-}
-
 const SIDES = ['buy', 'sell'] as const;
 
-/**
- * Stable in-place sort by placement priority, as `Array.prototype.sort` with a priority comparator would give;
- * a plain insertion sort with the keys computed once is cheaper for the ≤ 64 orders of a plan.
- */
-function sortByPriority(orders: DesiredOrder[]): void {
-  const keys = orders.map(priority);
-  for (let i = 1; i < orders.length; i++) {
-    const o = orders[i];
-    const k = keys[i];
-    let j = i - 1;
-    while (j >= 0 && keys[j] > k) {
-      orders[j + 1] = orders[j];
-      keys[j + 1] = keys[j];
-      j--;
-    }
-    orders[j + 1] = o;
-    keys[j + 1] = k;
-  }
-}
 /**
  * Simulates a plan on a live set: cancels remove, places rest as new open orders (taker/IOC orders do not rest:
  * they fill or die at once), a modify re-places the order under a new orderId with the same userOrderId.

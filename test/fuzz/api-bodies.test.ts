@@ -1,58 +1,31 @@
 /**
- * Bad API request bodies of every shape — random JSON, mutated valid configs, damaged JSON text, random bytes,
- * wrong content types, huge and deeply nested bodies — sent to every route that reads a body (POST /api/bots,
+ * Bad API request bodies that are JSON documents — random JSON, mutated valid configs, objective patches and
+ * command bodies with wrong values and junk keys — sent to every route that reads a body (POST /api/bots,
  * PUT /api/bots/:id/objective, POST pause / resume / reduce-only) must end in a 4xx `{error, field?}`
  * (a 400 names the field at fault, `body` when it is the whole body), never a 500 or a dropped connection,
  * and never a partial write: after a rejection the bots, their records, objective versions and operator
- * switches in the database, and what the API shows, are exactly as before.
+ * switches in the database, and what the API shows, are exactly as before. Bodies that are not JSON, too big
+ * or too deep, or sent without the token: api-malformed-bodies.test.ts.
  *
- * The API runs in-process on a real Runner (paper replay, PGlite in memory), as src/api/server.test.ts does.
+ * The API runs in-process on a real Runner (paper replay, PGlite in memory; test-support/fuzzed-api.ts).
  * Seeds are fixed; a failure prints the seed and the shrunk counterexample.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { type ApiServer, startApiServer } from '../../src/api/server.ts';
-import { BOT_CONFIG_KEYS, parseBotConfig } from '../../src/config/bot-config.ts';
-import { readConfigFile } from '../../src/config/read-config-file.ts';
-import { createLogger } from '../../src/log/logger.ts';
-import { paperReplayFactory } from '../../src/modes/paper.ts';
-import { RunnerMetrics } from '../../src/runner/metrics.ts';
-import { Runner } from '../../src/runner/runner.ts';
-import { type TestDb, testDb } from '../../src/store/test-support/test-db.ts';
-import { mutate, mutationArb } from '../test-support/mutations.ts';
-
-const TOKEN = 'fuzz-token-0123456789';
-const examples = new URL('../../examples/', import.meta.url);
-const GRID = readConfigFile(new URL('sol-grid.yaml', examples).pathname) as Record<string, unknown>;
-const SPREAD = readConfigFile(new URL('drift-kmno-spread.yaml', examples).pathname) as Record<
-  string,
-  unknown
->;
-const TOP_KEYS = BOT_CONFIG_KEYS;
-const OBJECTIVE_KEYS = ['params', 'execution', 'risk', 'note'];
-
-interface Reply {
-  status: number;
-  contentType: string;
-  text: string;
-  json: unknown;
-}
-
-interface Sent {
-  body?: string | Uint8Array;
-  contentType?: string | null;
-  token?: string | null;
-}
-
-/** The state a rejected request must not touch: database rows and what the API reports. */
-interface State {
-  db: string;
-  api: string;
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+import { parseBotConfig } from '../../src/config/bot-config.ts';
+import {
+  check,
+  created,
+  GRID,
+  isObject,
+  OBJECTIVE_KEYS,
+  runner,
+  SPREAD,
+  send,
+  TOP_KEYS,
+  useFuzzedApi,
+} from '../test-support/fuzzed-api.ts';
 
 /** Sets (or, with `undefined`, deletes) the value at a path inside a deep copy of `doc`. */
 function setPath(doc: unknown, path: readonly string[], value: unknown): unknown {
@@ -141,166 +114,8 @@ function applyEdits(base: Record<string, unknown>, edits: readonly ConfigEdit[])
   return doc;
 }
 
-/** A body that is not a JSON document of the right shape, sent as bytes with some content type. */
-const contentTypeArb = fc.constantFrom(
-  'application/json',
-  'application/json; charset=utf-8',
-  'text/plain',
-  'application/x-www-form-urlencoded',
-  'multipart/form-data; boundary=x',
-  'application/octet-stream',
-  'application/json; charset=latin1',
-  null,
-);
-
-const rawBodyArb: fc.Arbitrary<string | Uint8Array> = fc.oneof(
-  fc.string({ maxLength: 60 }),
-  fc.string({ unit: 'binary', maxLength: 60 }),
-  fc.uint8Array({ maxLength: 80 }),
-  fc.constantFrom(
-    '{',
-    '}',
-    '[',
-    '{"a":',
-    '{"name": "x",}',
-    "{'name': 'x'}",
-    'name=x&strategy=grid',
-    'null',
-    'true',
-    '0',
-    '"text"',
-    '[]',
-    '[{}]',
-    'NaN',
-    '\uFEFF{}',
-    '{"on": tru}',
-    '\u0000',
-  ),
-);
-
-/** Damaged JSON text of a valid body: cut, bytes inserted or replaced (the shared file-damage mutations). */
-const damagedJsonArb = (base: unknown) =>
-  fc
-    .array(mutationArb, { minLength: 1, maxLength: 3 })
-    .map((ms) => mutate(JSON.stringify(base, null, 1), ms));
-
 describe('fuzz: API request bodies', () => {
-  let t: TestDb;
-  let runner: Runner;
-  let api: ApiServer;
-  let created = 0;
-
-  const send = async (method: string, path: string, s: Sent = {}): Promise<Reply> => {
-    const headers: Record<string, string> = {};
-    const ct = s.contentType === undefined ? 'application/json' : s.contentType;
-    if (ct !== null) headers['content-type'] = ct;
-    const token = s.token === undefined ? TOKEN : s.token;
-    if (token !== null) headers.authorization = `Bearer ${token}`;
-    let r: Response;
-    try {
-      const body = typeof s.body === 'string' || s.body === undefined ? s.body : Buffer.from(s.body);
-      r = await fetch(`${api.url}${path}`, { method, headers, body });
-    } catch (err) {
-      // A dropped connection is a crash as far as the client can tell.
-      throw new Error(`${method} ${path}: no HTTP answer (${(err as Error).cause ?? err})`);
-    }
-    const text = await r.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: r.status, contentType: r.headers.get('content-type') ?? '', text, json };
-  };
-
-  const state = async (): Promise<State> => {
-    const rows = await t.db.query<{ s: string }>(
-      `select concat_ws(' | ',
-         (select string_agg(id || ':' || name || ':' || strategy || ':' || mode, ',' order by id) from bots),
-         (select string_agg(bot_id || ':' || config::text || ':' || manual::text || ':' || deposited::text, ','
-                            order by bot_id) from runner_bots),
-         (select string_agg(bot_id || ':' || version || ':' || params::text || execution_policy::text
-                            || risk_limits::text, ',' order by bot_id, version) from perps_objectives)) as s`,
-    );
-    const sessions = runner.sessions().map((s) => ({
-      id: s.id,
-      version: s.objectiveVersion,
-      manual: { ...s.engine.manual },
-      config: JSON.stringify(s.config, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)),
-    }));
-    return { db: rows[0]?.s ?? '', api: JSON.stringify(sessions) };
-  };
-
-  /** The reply is a rejection in the documented shape; `known` are the field names the route accepts. */
-  const expectRejected = (r: Reply, known: readonly string[], body: unknown, what: string) => {
-    const ctx = `${what} → ${r.status} ${r.text.slice(0, 300)}`;
-    assert.ok(r.status >= 400 && r.status < 500, `expected a 4xx: ${ctx}`);
-    assert.match(r.contentType, /^application\/json/, ctx);
-    assert.ok(isObject(r.json), `error body is a JSON object: ${ctx}`);
-    const e = r.json as Record<string, unknown>;
-    assert.equal(typeof e.error, 'string', ctx);
-    assert.ok((e.error as string).length > 0, ctx);
-    if (e.field !== undefined) assert.equal(typeof e.field, 'string', `field is text when present: ${ctx}`);
-    if (r.status === 400) {
-      assert.equal(typeof e.field, 'string', `a 400 names the field at fault: ${ctx}`);
-      const field = e.field as string;
-      const named = [...known, 'body', ...(isObject(body) ? Object.keys(body) : [])];
-      assert.ok(
-        named.some((k) => field === k || field.startsWith(`${k}.`) || field.startsWith(`${k}[`)),
-        `field ${JSON.stringify(field)} is the body or one of its fields: ${ctx}`,
-      );
-    }
-  };
-
-  before(async () => {
-    t = await testDb();
-    runner = new Runner({
-      db: t.db,
-      mode: 'paper',
-      openBot: paperReplayFactory({ speed: 3600, loop: true }),
-      metrics: new RunnerMetrics(),
-      logger: (botId) => createLogger({ write: () => {}, botId }),
-    });
-    await runner.ensureBots([
-      { raw: GRID, source: 'sol-grid.yaml' },
-      { raw: SPREAD, source: 'drift-kmno-spread.yaml' },
-    ]);
-    await runner.openAll();
-    api = await startApiServer({ runner, token: TOKEN, port: 0, webDist: '/nonexistent' });
-  });
-
-  after(async () => {
-    await api?.close();
-    await runner?.stop();
-    await t?.drop();
-  });
-
-  /**
-   * Sends one request and checks the outcome: a rejection leaves everything as it was; `accepted` decides
-   * whether a 2xx is legitimate for this body (then the caller's expectation of the new state is checked).
-   */
-  const check = async (
-    method: string,
-    path: string,
-    s: Sent,
-    known: readonly string[],
-    parsedBody: unknown,
-    accepted: (r: Reply) => boolean,
-  ) => {
-    const before = await state();
-    const r = await send(method, path, s);
-    const what = `${method} ${path} ${s.contentType ?? ''} ${describeBody(s.body)}`;
-    assert.notEqual(r.status, 500, `never a 500: ${what}: ${r.text.slice(0, 300)}`);
-    if (r.status >= 200 && r.status < 300) {
-      if (r.status === 201) created++;
-      assert.ok(accepted(r), `unexpected ${r.status} for ${what}: ${r.text.slice(0, 300)}`);
-      return r;
-    }
-    expectRejected(r, known, parsedBody, what);
-    assert.deepEqual(await state(), before, `no partial write after ${what}`);
-    return r;
-  };
+  useFuzzedApi();
 
   it('POST /api/bots: random and mutated configs are rejected with the field named, or create exactly one bot', async () => {
     const bodyArb = fc.oneof(
@@ -396,122 +211,6 @@ describe('fuzz: API request bodies', () => {
     );
   });
 
-  it('non-JSON, damaged JSON, random bytes and wrong content types are refused on every body route', async () => {
-    const routes = fc.constantFrom(
-      ['POST', '/api/bots', TOP_KEYS],
-      ['PUT', '/api/bots/sol-grid/objective', OBJECTIVE_KEYS],
-      ['POST', '/api/bots/sol-grid/reduce-only', ['on']],
-      ['POST', '/api/bots/sol-grid/pause', []],
-      ['POST', '/api/bots/drift-kmno-spread/resume', []],
-    ) as fc.Arbitrary<[string, string, string[]]>;
-    const bodyArb = fc.oneof(
-      rawBodyArb,
-      damagedJsonArb({ ...GRID, name: 'fz-damaged' }),
-      damagedJsonArb({ params: { stepPct: 0.7 }, risk: { maxLeverage: 2 } }),
-      damagedJsonArb({ on: true }),
-    );
-    await fc.assert(
-      fc.asyncProperty(routes, bodyArb, contentTypeArb, async ([method, path, known], body, ct) => {
-        let parsed: unknown;
-        const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
-        try {
-          parsed = JSON.parse(text.trim());
-        } catch {
-          parsed = undefined;
-        }
-        await check(method, path, { body, contentType: ct }, known, parsed, () => {
-          // Some damage leaves a valid document (e.g. whitespace, or a cut that ends at a value, or an
-          // unchanged body whose name exists → not 2xx); a 2xx must then be for a body a route accepts.
-          return text.trim() === '' || isObject(parsed);
-        });
-      }),
-      { seed: 4104, numRuns: 300 },
-    );
-  });
-
-  it('huge and deeply nested bodies get a 4xx, and the server keeps answering', async () => {
-    const bodies: [string, string][] = [
-      ['over 64 KiB', JSON.stringify({ ...GRID, name: 'fz-huge', pad: 'x'.repeat(70_000) })],
-      ['1 MiB', 'x'.repeat(1 << 20)],
-      ['64 KiB of JSON just under the limit', JSON.stringify({ note: 'y'.repeat(65_000) })],
-      ['nested arrays 30k deep', `${'['.repeat(30_000)}${']'.repeat(30_000)}`],
-      ['nested objects 10k deep', `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`],
-      ['nested under a known field', `{"params":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`],
-      ['nested under risk', `{"risk":{"maxLeverage":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`],
-      [
-        'nested grid value',
-        deepIn('{"name":"fz-deep","strategy":"grid","market":"SOL-PERP","collateral":1,"grid":{"levels":#}}'),
-      ],
-      [
-        'nested spread value',
-        deepIn('{"name":"fz-deep","strategy":"spread","collateral":1,"spread":{"window":#}}'),
-      ],
-      ['nested execution value', deepIn('{"params":{"stepPct":1},"execution":{"ttlSec":#}}')],
-      [
-        'nested fee',
-        deepIn(
-          '{"name":"fz-deep","strategy":"grid","market":"SOL-PERP","collateral":1,"fees":{"takerBps":#}}',
-        ),
-      ],
-      [
-        'nested collateral',
-        deepIn('{"name":"fz-deep","strategy":"grid","market":"SOL-PERP","collateral":#}'),
-      ],
-      ['nested params value', deepIn('{"params":{"levels":#}}')],
-      ['nested on', deepIn('{"on":#}')],
-      ['many keys', JSON.stringify(Object.fromEntries(Array.from({ length: 4000 }, (_, i) => [`k${i}`, i])))],
-    ];
-    const routes: [string, string, string[]][] = [
-      ['POST', '/api/bots', TOP_KEYS],
-      ['PUT', '/api/bots/sol-grid/objective', OBJECTIVE_KEYS],
-      ['POST', '/api/bots/sol-grid/reduce-only', ['on']],
-      ['POST', '/api/bots/sol-grid/pause', []],
-    ];
-    const statuses: number[] = [];
-    for (const [what, body] of bodies) {
-      for (const [method, path, known] of routes) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(body);
-        } catch {
-          parsed = undefined;
-        }
-        const r = await check(method, path, { body }, known, parsed, () => false);
-        if (body.length > 64 * 1024) assert.equal(r.status, 413, `${what} on ${path}`);
-        statuses.push(r.status);
-      }
-    }
-    assert.ok(statuses.every((s) => s >= 400 && s < 500));
-    const health = await send('GET', '/api/health');
-    assert.equal(health.status, 200);
-  });
-
-  it('without the token every body is refused with 401 before it is read, and nothing changes', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(
-          ['POST', '/api/bots'],
-          ['PUT', '/api/bots/sol-grid/objective'],
-          ['POST', '/api/bots/sol-grid/pause'],
-          ['POST', '/api/bots/sol-grid/resume'],
-          ['POST', '/api/bots/sol-grid/reduce-only'],
-        ) as fc.Arbitrary<[string, string]>,
-        fc.oneof(
-          fc.constant(JSON.stringify({ ...GRID, name: 'fz-no-token' })),
-          fc.constant('{"on": true}'),
-          fc.constant('{"params": {"stepPct": 0.9}}'),
-          rawBodyArb.map((b) => (typeof b === 'string' ? b : Buffer.from(b).toString('latin1'))),
-        ),
-        fc.constantFrom(null, '', 'wrong', `${TOKEN}x`, TOKEN.slice(0, -1), TOKEN.toUpperCase()),
-        async ([method, path], body, token) => {
-          const r = await check(method, path, { body, token }, [], undefined, () => false);
-          assert.equal(r.status, 401);
-        },
-      ),
-      { seed: 4105, numRuns: 120 },
-    );
-  });
-
   it('no request above produced a 500 or an internal error count', async () => {
     assert.equal(
       await runner.metrics.value(runner.metrics.apiErrors),
@@ -522,16 +221,3 @@ describe('fuzz: API request bodies', () => {
     assert.equal(bots.length, 2 + created, 'the bot list holds the seeds plus what was validly created');
   });
 });
-
-/** `template` with `#` replaced by an array nested 15,000 deep (just under the 64 KiB body limit). */
-function deepIn(template: string): string {
-  return template.replace('#', `${'['.repeat(15_000)}${']'.repeat(15_000)}`);
-}
-
-function describeBody(body: string | Uint8Array | undefined): string {
-  if (body === undefined) return '(no body)';
-  const text = typeof body === 'string' ? body : `bytes ${Buffer.from(body).toString('hex')}`;
-  return text.length > 200
-    ? `${JSON.stringify(text.slice(0, 200))}… (${text.length} chars)`
-    : JSON.stringify(text);
-}

@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,9 +23,10 @@ import {
   startChild,
   waitFor,
 } from '../../src/runner/test-support/child-runner.ts';
-import { openDb } from '../../src/store/index.ts';
 import { chromiumMissing, launchChromium } from '../test-support/chromium.ts';
+import { checkCsp } from '../test-support/csp-check.ts';
 import { dummyKey, findLeaks, wholeForms, windowsOf } from '../test-support/dummy-key.ts';
+import { corpusReaders, filesUnder } from '../test-support/leak-corpus.ts';
 
 const KEY_SEED = 0x5ec12e7;
 const key = dummyKey(KEY_SEED);
@@ -38,108 +39,9 @@ const logFile = join(dir, 'runner.log');
 /** Everything the grep looks at: [where it came from, text]. */
 const corpus: [string, string][] = [];
 const extraNeedles: [string, string][] = [];
+const { call, readEvents, dumpDatabase } = corpusReaders(corpus, TOKEN);
 
 const BOT_ROUTES = ['sol-grid', 'drift-kmno-spread'];
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
-async function call(
-  base: string,
-  method: string,
-  path: string,
-  body?: string,
-  token: string | null = TOKEN,
-): Promise<Answer> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token !== null) headers.authorization = `Bearer ${token}`;
-  const r = await fetch(`${base}${path}`, { method, headers, body });
-  const text = await r.text();
-  const head = [...r.headers].map(([k, v]) => `${k}: ${v}`).join('\n');
-  corpus.push([`${method} ${path} → ${r.status}`, `${head}\n\n${text}`]);
-  return { status: r.status, headers: r.headers, text };
-}
-
-/** A short read of the SSE stream (it never ends by itself). */
-async function readEvents(base: string, ms: number): Promise<string> {
-  const ac = new AbortController();
-  const r = await fetch(`${base}/api/events`, { signal: ac.signal });
-  const reader = (r.body as ReadableStream<Uint8Array>).getReader();
-  let text = '';
-  const timer = setTimeout(() => ac.abort(), ms);
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
-    }
-  } catch {
-    // aborted: the read is over
-  } finally {
-    clearTimeout(timer);
-  }
-  corpus.push([
-    'GET /api/events (SSE)',
-    `${[...r.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${text}`,
-  ]);
-  return text;
-}
-
-/** Every row of every table, as PostgreSQL prints it. */
-async function dumpDatabase(dataDir: string, label: string): Promise<number> {
-  const db = await openDb({ url: '', dataDir, migrate: false });
-  let rows = 0;
-  try {
-    const tables = await db.query<{ s: string; t: string }>(
-      `select table_schema as s, table_name as t from information_schema.tables
-       where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
-    );
-    assert.ok(tables.length >= 10, `${label}: found the runner's tables`);
-    for (const { s, t } of tables) {
-      const out = await db.query<{ r: string }>(`select x::text as r from "${s}"."${t}" x`);
-      rows += out.length;
-      corpus.push([`${label} table ${s}.${t}`, out.map((o) => o.r).join('\n')]);
-    }
-  } finally {
-    await db.close();
-  }
-  return rows;
-}
-
-function filesUnder(path: string): string[] {
-  return readdirSync(path, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? filesUnder(join(path, e.name)) : [join(path, e.name)],
-  );
-}
-
-/** The CSP must allow nothing beyond this origin: no eval, no wildcard, default 'self'/'none', no framing. */
-function checkCsp(csp: string | null, where: string): void {
-  assert.ok(csp, `${where}: has a Content-Security-Policy`);
-  const directives = new Map<string, string[]>();
-  for (const part of csp.split(';')) {
-    const [name, ...sources] = part.trim().split(/\s+/);
-    if (name) directives.set(name.toLowerCase(), sources);
-  }
-  const def = directives.get('default-src');
-  assert.ok(
-    def && def.length === 1 && ["'self'", "'none'"].includes(def[0] as string),
-    `${where}: default-src: ${csp}`,
-  );
-  assert.deepEqual(directives.get('frame-ancestors'), ["'none'"], `${where}: frame-ancestors 'none'`);
-  for (const [name, sources] of directives) {
-    for (const s of sources) {
-      assert.notEqual(s.toLowerCase(), "'unsafe-eval'", `${where}: ${name} allows eval`);
-      assert.ok(!s.includes('*'), `${where}: ${name} has a wildcard source ${s}`);
-      assert.ok(!/^(https?|wss?):$/i.test(s), `${where}: ${name} allows a whole scheme ${s}`);
-    }
-  }
-  const scripts = directives.get('script-src') ?? def;
-  assert.ok(!scripts?.includes("'unsafe-inline'"), `${where}: scripts may not be inline`);
-  assert.ok(!scripts?.includes('data:'), `${where}: scripts may not come from data: URLs`);
-}
 
 /** Runs `zero-perps start` to its (failing) end without a network: returns all it printed and its exit. */
 function runToFailure(args: string[], env: Record<string, string>): { code: number | null; out: string } {

@@ -86,14 +86,7 @@ export async function optimize(o: OptimizeOptions): Promise<OptimizeResults> {
   const folds = o.folds ?? 4;
   const select = o.select ?? 'pnl';
   const params = trialsOf(o.space, o.maxTrials, o.seed);
-  const configs: BotConfig[] = params.map((p, i) => {
-    try {
-      return parseBotConfig(applyParams(o.rawConfig, p), `${o.configSource} (trial ${i}: ${describe(p)})`);
-    } catch (err) {
-      if (err instanceof ConfigError) throw new UserError(`space gives an invalid config: ${err.message}`);
-      throw err;
-    }
-  });
+  const configs = trialConfigs(o, params);
   const bars = o.events.filter((e) => e.type === 'bar');
   if (bars.length === 0) throw new UserError('no price bars to optimise on');
   const firstTs = eventTime(bars[0]);
@@ -103,49 +96,9 @@ export async function optimize(o: OptimizeOptions): Promise<OptimizeResults> {
     .update(JSON.stringify({ config: o.rawConfig, params, folds, warmup: o.warmupMs, inputs: o.inputsKey }))
     .digest('hex');
   const log = new ResumeLog(o.out, runKey);
-
-  const tasks: TrialTask[] = [];
-  for (let t = 0; t < params.length; t++) {
-    for (const s of segments) {
-      if (!log.done.has(ResumeLog.key(t, s.index)))
-        tasks.push({ trial: t, segment: s.index, config: configs[t] });
-    }
-  }
-  const total = params.length * segments.length;
-  const resumed = total - tasks.length;
-  let done = resumed;
-  o.onProgress?.(done, total, resumed);
-  if (tasks.length > 0) {
-    await runPool<TrialInit, TrialTask, SegmentResult>({
-      handler: HANDLER,
-      init: {
-        events: o.events,
-        replayFunding: o.replayFunding,
-        spreadBps: o.spreadBps ?? 2,
-        fillModel: o.fillModel,
-        segments,
-      },
-      tasks,
-      workers: o.workers,
-      onResult: (_i, r) => {
-        log.add(r);
-        o.onProgress?.(++done, total, resumed);
-      },
-    });
-  }
+  const { total, resumed } = await runSegments(o, configs, segments, log);
   const resultOf = (t: number, s: number) => log.done.get(ResumeLog.key(t, s)) as SegmentResult;
-  const isSegs = foldsOf(folds).map((f) => f.inSample);
-  const oosSegs = foldsOf(folds).map((f) => f.outOfSample);
-  const trials: TrialResult[] = params.map((p, t) => ({
-    id: t,
-    params: p,
-    inSample: scoreOf(isSegs.map((s) => resultOf(t, s))),
-    outOfSample: scoreOf(oosSegs.map((s) => resultOf(t, s))),
-    segments: segments.map((s) => {
-      const { hourly: _h, trial: _t, ...rest } = resultOf(t, s.index);
-      return rest;
-    }),
-  }));
+  const trials = trialResults(params, folds, segments, resultOf);
   const cpu = segments.reduce(
     (a, s) => a + params.reduce((b, _p, t) => b + resultOf(t, s.index).seconds, 0),
     0,
@@ -172,6 +125,81 @@ export async function optimize(o: OptimizeOptions): Promise<OptimizeResults> {
     wallSeconds: (performance.now() - started) / 1000,
     cpuSecondsPerTrial: cpu / params.length,
   };
+}
+
+/** Each trial's bot config: the space's values applied to the raw config; an invalid one is the user's error. */
+function trialConfigs(o: OptimizeOptions, params: readonly Params[]): BotConfig[] {
+  return params.map((p, i) => {
+    try {
+      return parseBotConfig(applyParams(o.rawConfig, p), `${o.configSource} (trial ${i}: ${describe(p)})`);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new UserError(`space gives an invalid config: ${err.message}`);
+      throw err;
+    }
+  });
+}
+
+/**
+ * Backtests every trial on every segment the resume log does not hold yet (worker threads), logging each
+ * result as it comes. Returns the run count and how many of them were resumed.
+ */
+async function runSegments(
+  o: OptimizeOptions,
+  configs: readonly BotConfig[],
+  segments: Segment[],
+  log: ResumeLog,
+): Promise<{ total: number; resumed: number }> {
+  const tasks: TrialTask[] = [];
+  for (let t = 0; t < configs.length; t++) {
+    for (const s of segments) {
+      if (!log.done.has(ResumeLog.key(t, s.index)))
+        tasks.push({ trial: t, segment: s.index, config: configs[t] });
+    }
+  }
+  const total = configs.length * segments.length;
+  const resumed = total - tasks.length;
+  let done = resumed;
+  o.onProgress?.(done, total, resumed);
+  if (tasks.length > 0) {
+    await runPool<TrialInit, TrialTask, SegmentResult>({
+      handler: HANDLER,
+      init: {
+        events: o.events,
+        replayFunding: o.replayFunding,
+        spreadBps: o.spreadBps ?? 2,
+        fillModel: o.fillModel,
+        segments,
+      },
+      tasks,
+      workers: o.workers,
+      onResult: (_i, r) => {
+        log.add(r);
+        o.onProgress?.(++done, total, resumed);
+      },
+    });
+  }
+  return { total, resumed };
+}
+
+/** Each trial scored in sample and out of sample over the folds, with its segment results. */
+function trialResults(
+  params: readonly Params[],
+  folds: number,
+  segments: readonly Segment[],
+  resultOf: ResultOf,
+): TrialResult[] {
+  const isSegs = foldsOf(folds).map((f) => f.inSample);
+  const oosSegs = foldsOf(folds).map((f) => f.outOfSample);
+  return params.map((p, t) => ({
+    id: t,
+    params: p,
+    inSample: scoreOf(isSegs.map((s) => resultOf(t, s))),
+    outOfSample: scoreOf(oosSegs.map((s) => resultOf(t, s))),
+    segments: segments.map((s) => {
+      const { hourly: _h, trial: _t, ...rest } = resultOf(t, s.index);
+      return rest;
+    }),
+  }));
 }
 
 const iso = (t: number): string => new Date(t).toISOString();

@@ -54,8 +54,31 @@ export function probabilityOfOverfitting(returns: readonly (readonly number[])[]
   let s = Math.min(partitions, t - (t % 2));
   if (s % 2 === 1) s--;
   if (s < 2) throw new RangeError(`PBO: too few periods (${t}) to split`);
+  const blocks = blockStatsOf(returns, s, t);
+  const combos = combinations(s, s / 2);
+  const logits: number[] = [];
+  let overfit = 0;
+  let oosLoss = 0;
+  for (const isBlocks of combos) {
+    const { lambda, oosMean } = splitLogit(blocks, returns, isBlocks, s);
+    logits.push(lambda);
+    if (lambda <= 0) overfit++;
+    if (oosMean < 0) oosLoss++;
+  }
+  logits.sort((a, b) => a - b);
+  const q = (p: number) => logits[Math.min(logits.length - 1, Math.floor(p * logits.length))];
+  return {
+    pbo: overfit / combos.length,
+    partitions: s,
+    combinations: combos.length,
+    probOosLoss: oosLoss / combos.length,
+    logitQuantiles: { p5: q(0.05), p50: q(0.5), p95: q(0.95) },
+  };
+}
+
+/** Per block, per trial: count, Σr, Σr² over `s` blocks of T periods (the last block takes the remainder). */
+function blockStatsOf(returns: readonly (readonly number[])[], s: number, t: number): BlockStats[][] {
   const size = Math.floor(t / s);
-  // per block, per trial: count, Σr, Σr² (the last block takes the remainder)
   const blocks: BlockStats[][] = [];
   for (let b = 0; b < s; b++) {
     const from = b * size;
@@ -72,59 +95,61 @@ export function probabilityOfOverfitting(returns: readonly (readonly number[])[]
       }),
     );
   }
-  const sharpe = (chosen: readonly number[], trial: number): { sr: number; mean: number } => {
-    let cnt = 0;
-    let sum = 0;
-    let sumSq = 0;
-    for (const b of chosen) {
-      const st = blocks[b][trial];
-      cnt += st.n;
-      sum += st.sum;
-      sumSq += st.sumSq;
-    }
-    const mean = sum / cnt;
-    const v = cnt > 1 ? (sumSq - cnt * mean * mean) / (cnt - 1) : 0;
-    return { sr: v > 0 ? mean / Math.sqrt(v) : 0, mean };
-  };
-  const combos = combinations(s, s / 2);
-  const logits: number[] = [];
-  let overfit = 0;
-  let oosLoss = 0;
-  for (const isBlocks of combos) {
-    const inSet = new Set(isBlocks);
-    const oosBlocks = [...Array(s).keys()].filter((b) => !inSet.has(b));
-    let best = 0;
-    let bestSr = Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < n; k++) {
-      const sr = sharpe(isBlocks, k).sr;
-      if (sr > bestSr) {
-        bestSr = sr;
-        best = k;
-      }
-    }
-    const oos = returns.map((_, k) => sharpe(oosBlocks, k));
-    const mine = oos[best].sr;
-    // rank 1..N ascending; ties share the average rank
-    let below = 0;
-    let equal = 0;
-    for (const o of oos) {
-      if (o.sr < mine) below++;
-      else if (o.sr === mine) equal++;
-    }
-    const rank = below + (equal + 1) / 2;
-    const w = rank / (n + 1);
-    const lambda = Math.log(w / (1 - w));
-    logits.push(lambda);
-    if (lambda <= 0) overfit++;
-    if (oos[best].mean < 0) oosLoss++;
+  return blocks;
+}
+
+/** A trial's Sharpe ratio and mean return over the chosen blocks. */
+function sharpeOver(
+  blocks: readonly BlockStats[][],
+  chosen: readonly number[],
+  trial: number,
+): { sr: number; mean: number } {
+  let cnt = 0;
+  let sum = 0;
+  let sumSq = 0;
+  for (const b of chosen) {
+    const st = blocks[b][trial];
+    cnt += st.n;
+    sum += st.sum;
+    sumSq += st.sumSq;
   }
-  logits.sort((a, b) => a - b);
-  const q = (p: number) => logits[Math.min(logits.length - 1, Math.floor(p * logits.length))];
-  return {
-    pbo: overfit / combos.length,
-    partitions: s,
-    combinations: combos.length,
-    probOosLoss: oosLoss / combos.length,
-    logitQuantiles: { p5: q(0.05), p50: q(0.5), p95: q(0.95) },
-  };
+  const mean = sum / cnt;
+  const v = cnt > 1 ? (sumSq - cnt * mean * mean) / (cnt - 1) : 0;
+  return { sr: v > 0 ? mean / Math.sqrt(v) : 0, mean };
+}
+
+/**
+ * One split (`isBlocks` in sample, the other blocks out of sample): λ of the in-sample winner's out-of-sample
+ * rank among the trials, and its mean out-of-sample return.
+ */
+function splitLogit(
+  blocks: readonly BlockStats[][],
+  returns: readonly (readonly number[])[],
+  isBlocks: readonly number[],
+  s: number,
+): { lambda: number; oosMean: number } {
+  const n = returns.length;
+  const inSet = new Set(isBlocks);
+  const oosBlocks = [...Array(s).keys()].filter((b) => !inSet.has(b));
+  let best = 0;
+  let bestSr = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < n; k++) {
+    const sr = sharpeOver(blocks, isBlocks, k).sr;
+    if (sr > bestSr) {
+      bestSr = sr;
+      best = k;
+    }
+  }
+  const oos = returns.map((_, k) => sharpeOver(blocks, oosBlocks, k));
+  const mine = oos[best].sr;
+  // rank 1..N ascending; ties share the average rank
+  let below = 0;
+  let equal = 0;
+  for (const o of oos) {
+    if (o.sr < mine) below++;
+    else if (o.sr === mine) equal++;
+  }
+  const rank = below + (equal + 1) / 2;
+  const w = rank / (n + 1);
+  return { lambda: Math.log(w / (1 - w)), oosMean: oos[best].mean };
 }

@@ -1,3 +1,4 @@
+export * from './bot-state.ts';
 export * from './cycle.ts';
 export * from './health.ts';
 export * from './intents.ts';

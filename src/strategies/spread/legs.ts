@@ -184,17 +184,65 @@ export function planLegOrders(
   options: LegPlanOptions = {},
 ): LegPlan {
   const rejected: LegRejection[] = [];
-  const reject = (c: Candidate, reason: string, cause: RejectionCause) =>
-    rejected.push({
-      marketIndex: c.spec.marketIndex,
-      market: c.spec.symbol,
-      side: c.side,
-      base: c.base,
-      opening: c.opening,
-      reason,
-      cause,
-    });
+  const candidates = candidatesForTargets(targets, positions, markets, rejected);
 
+  const paired = (options.closes ?? 'paired') === 'paired';
+  const closes: CheckedCandidate[] = [];
+  const opens: CheckedCandidate[] = [];
+  for (const c of candidates) {
+    const snap = snapshots.find((s) => s.marketIndex === c.spec.marketIndex);
+    const cap = c.opening ? params.maxSlippageBps : params.closeMaxSlippageBps;
+    const check = checkCandidate(c, snap, cap, options, paired);
+    const entry = check.ok ? { c, order: takerOrder(c, check.price) } : { c };
+    if (!check.ok) rejectCandidate(rejected, c, check.reason, check.cause);
+    (c.opening ? opens : closes).push(entry);
+  }
+
+  withholdUnpaired(closes, opens, paired, rejected);
+
+  const orders = [...sent(closes), ...sent(opens)];
+  // One transaction per batch. Paired: everything at once, all or nothing. Independent: each close alone (one
+  // that cannot fill must not stop another), then the openings together, all or nothing.
+  const batches: LegBatch[] = [];
+  if (paired) {
+    if (orders.length > 0) batches.push({ orders, allOrNothing: true });
+  } else {
+    for (const o of sent(closes)) batches.push({ orders: [o], allOrNothing: false });
+    if (sent(opens).length > 0) batches.push({ orders: sent(opens), allOrNothing: true });
+  }
+  return { orders, batches, rejected };
+}
+
+/** A candidate after validation, with the order it becomes unless it failed or was withheld. */
+interface CheckedCandidate {
+  c: Candidate;
+  order?: DesiredOrder;
+}
+
+function rejectCandidate(
+  rejected: LegRejection[],
+  c: Candidate,
+  reason: string,
+  cause: RejectionCause,
+): void {
+  rejected.push({
+    marketIndex: c.spec.marketIndex,
+    market: c.spec.symbol,
+    side: c.side,
+    base: c.base,
+    opening: c.opening,
+    reason,
+    cause,
+  });
+}
+
+/** Each target's candidates (step-rounded); a target without a market spec is rejected instead. */
+function candidatesForTargets(
+  targets: readonly TargetPosition[],
+  positions: readonly LegPosition[],
+  markets: readonly MarketSpec[],
+  rejected: LegRejection[],
+): Candidate[] {
   const candidates: Candidate[] = [];
   for (const t of targets) {
     const spec = markets.find((m) => m.marketIndex === t.marketIndex);
@@ -220,81 +268,85 @@ export function planLegOrders(
     }
     candidates.push(...candidatesFor(spec, current, t.base < 0 ? -size : size));
   }
+  return candidates;
+}
 
-  const paired = (options.closes ?? 'paired') === 'paired';
-  const closes: { c: Candidate; order?: DesiredOrder }[] = [];
-  const opens: { c: Candidate; order?: DesiredOrder }[] = [];
-  for (const c of candidates) {
-    const snap = snapshots.find((s) => s.marketIndex === c.spec.marketIndex);
-    const cap = c.opening ? params.maxSlippageBps : params.closeMaxSlippageBps;
-    let failure: { reason: string; cause: RejectionCause } | undefined;
-    let price = 0n;
-    if (!snap) failure = { reason: 'no market snapshot', cause: 'invalid' };
-    else if (c.opening && options.openingBlocked) {
-      failure = { reason: `opening blocked: ${options.openingBlocked}`, cause: 'blocked' };
-    } else if (c.opening && snap.reduceOnly) {
-      failure = { reason: 'market is reduce-only on the venue', cause: 'blocked' };
-    } else if (c.opening && c.base < c.spec.minOrderSize) {
-      failure = {
-        reason: `size ${baseToNumber(c.base)} below the minimum order ${baseToNumber(c.spec.minOrderSize)}`,
-        cause: 'blocked',
-      };
-    } else {
-      // Openings and paired closes must find their size in the book; safety closes only need a sane price.
-      const check = checkTaker(snap, c.spec, c.side, c.base, cap, c.opening || paired);
-      if (check.ok) price = check.price;
-      else failure = check;
-    }
-    const entry = failure
-      ? { c }
-      : {
-          c,
-          order: {
-            marketIndex: c.spec.marketIndex,
-            side: c.side,
-            price,
-            base: c.base,
-            postOnly: false,
-            reduceOnly: !c.opening,
-            level: 0,
-            taker: true,
-          },
-        };
-    if (failure) reject(c, failure.reason, failure.cause);
-    (c.opening ? opens : closes).push(entry);
+/** Validates one candidate: its snapshot, what blocks an opening, then its price (and depth) against the cap. */
+function checkCandidate(
+  c: Candidate,
+  snap: SpreadSnapshot | undefined,
+  cap: number,
+  options: LegPlanOptions,
+  paired: boolean,
+): TakerCheck {
+  if (!snap) return { ok: false, reason: 'no market snapshot', cause: 'invalid' };
+  if (c.opening && options.openingBlocked) {
+    return { ok: false, reason: `opening blocked: ${options.openingBlocked}`, cause: 'blocked' };
   }
+  if (c.opening && snap.reduceOnly) {
+    return { ok: false, reason: 'market is reduce-only on the venue', cause: 'blocked' };
+  }
+  if (c.opening && c.base < c.spec.minOrderSize) {
+    return {
+      ok: false,
+      reason: `size ${baseToNumber(c.base)} below the minimum order ${baseToNumber(c.spec.minOrderSize)}`,
+      cause: 'blocked',
+    };
+  }
+  // Openings and paired closes must find their size in the book; safety closes only need a sane price.
+  return checkTaker(snap, c.spec, c.side, c.base, cap, c.opening || paired);
+}
 
-  const withhold = (group: { c: Candidate; order?: DesiredOrder }[], why: string) => {
-    for (const g of group) {
-      if (g.order) reject(g.c, `withheld: ${why}`, 'withheld');
-      g.order = undefined;
-    }
+function takerOrder(c: Candidate, price: bigint): DesiredOrder {
+  return {
+    marketIndex: c.spec.marketIndex,
+    side: c.side,
+    price,
+    base: c.base,
+    postOnly: false,
+    reduceOnly: !c.opening,
+    level: 0,
+    taker: true,
   };
-  const failedMarkets = (group: { c: Candidate; order?: DesiredOrder }[]) =>
-    group.filter((g) => !g.order).map((g) => g.c.spec.symbol);
+}
 
+/** Holds back every order of a group that would go out without its partners; says why in `rejected`. */
+function withhold(group: CheckedCandidate[], why: string, rejected: LegRejection[]): void {
+  for (const g of group) {
+    if (g.order) rejectCandidate(rejected, g.c, `withheld: ${why}`, 'withheld');
+    g.order = undefined;
+  }
+}
+
+const failedMarkets = (group: CheckedCandidate[]) =>
+  group.filter((g) => !g.order).map((g) => g.c.spec.symbol);
+
+const sent = (group: { order?: DesiredOrder }[]) => group.flatMap((g) => (g.order ? [g.order] : []));
+
+/** The pairing rules: paired closes all or nothing, opens only after their closes, opens both legs or neither. */
+function withholdUnpaired(
+  closes: CheckedCandidate[],
+  opens: CheckedCandidate[],
+  paired: boolean,
+  rejected: LegRejection[],
+): void {
   if (paired && failedMarkets(closes).length > 0) {
-    withhold(closes, `closing ${failedMarkets(closes).join(', ')} failed validation (closes are paired)`);
+    withhold(
+      closes,
+      `closing ${failedMarkets(closes).join(', ')} failed validation (closes are paired)`,
+      rejected,
+    );
   }
   // An opening must not stack on a position whose close did not go out (the far side of a flip).
   const openMarkets = new Set(opens.map((g) => g.c.spec.symbol));
   const blocking = failedMarkets(closes).filter((m) => paired || openMarkets.has(m));
   if (blocking.length > 0) {
-    withhold(opens, `closing ${blocking.join(', ')} did not go out (opens follow closes)`);
+    withhold(opens, `closing ${blocking.join(', ')} did not go out (opens follow closes)`, rejected);
   } else if (failedMarkets(opens).length > 0) {
-    withhold(opens, `opening ${failedMarkets(opens).join(', ')} failed validation (both legs or neither)`);
+    withhold(
+      opens,
+      `opening ${failedMarkets(opens).join(', ')} failed validation (both legs or neither)`,
+      rejected,
+    );
   }
-
-  const sent = (group: { order?: DesiredOrder }[]) => group.flatMap((g) => (g.order ? [g.order] : []));
-  const orders = [...sent(closes), ...sent(opens)];
-  // One transaction per batch. Paired: everything at once, all or nothing. Independent: each close alone (one
-  // that cannot fill must not stop another), then the openings together, all or nothing.
-  const batches: LegBatch[] = [];
-  if (paired) {
-    if (orders.length > 0) batches.push({ orders, allOrNothing: true });
-  } else {
-    for (const o of sent(closes)) batches.push({ orders: [o], allOrNothing: false });
-    if (sent(opens).length > 0) batches.push({ orders: sent(opens), allOrNothing: true });
-  }
-  return { orders, batches, rejected };
 }

@@ -12,12 +12,15 @@
 import type { OrderCommand, OrderParams, RejectReason, VenueEvent } from '../../domain/types.ts';
 import type { CommandResult, L2Book, VenuePort, WithdrawResult } from '../port.ts';
 import type { AccountReader, DriftAccountState } from './account-reader.ts';
+import { placesOf, precheckCommand, userOrderIdInUse } from './command-checks.ts';
+import { isCommandApplied, orderIdsOf } from './command-effects.ts';
 import { ConnectionHealth, type HealthState } from './connection-health.ts';
 import { diffAccountStates } from './events.ts';
 import type { DriftIxBuilder } from './ix-builder.ts';
 import { nextSubaccountId } from './provisioning.ts';
 import type { SendOptions, SendOutcome, TxSender } from './tx-sender.ts';
 import { MAX_TRANSACTION_BYTES, transactionBytes } from './tx-size.ts';
+import { resolveUnknownSends, type UnknownSend } from './unknown-sends.ts';
 import { UserOrderIdBook } from './user-order-ids.ts';
 
 /** A push source of venue events (Drift's EventSubscriber records, or the simulator in tests). */
@@ -39,14 +42,11 @@ export interface DriftVenueDeps {
   orderBook?: (marketIndex: number) => Promise<L2Book | undefined>;
 }
 
-const placesOf = (c: OrderCommand): OrderParams[] =>
-  c.kind === 'place'
-    ? [c.order]
-    : c.kind === 'cancelAndPlace'
-      ? c.place
-      : c.kind === 'placeAndTake'
-        ? c.orders
-        : [];
+/** One command's result and the account read it leaves (the base of the next command's checks). */
+interface CommandOutcome {
+  result: CommandResult;
+  account: DriftAccountState;
+}
 
 export class DriftVenue implements VenuePort {
   readonly name = 'drift';
@@ -65,7 +65,7 @@ export class DriftVenue implements VenuePort {
   /** Per subaccount, the slot of our last landed transaction: a read from an older slot cannot show it yet. */
   readonly #minSlot = new Map<number, number>();
   /** Sends whose outcome is unknown, until resolved (landed / failed / expired) by a heartbeat. */
-  readonly #unknownSends: { sub: number; signature?: string; lastValidBlockHeight?: number }[] = [];
+  readonly #unknownSends: UnknownSend[] = [];
 
   constructor(deps: DriftVenueDeps) {
     this.#d = deps;
@@ -210,7 +210,7 @@ export class DriftVenue implements VenuePort {
     return this.health.beat(
       () => this.#d.reader.ping(),
       async () => {
-        await this.#resolveUnknownSends();
+        await resolveUnknownSends(this.#d.sender, this.#unknownSends);
         const subs = new Set([...this.#last.keys(), ...this.book.subaccountsWithUnknown()]);
         for (const sub of subs) {
           // A subaccount seen for the first time (an unknown send on it) has no base to diff against yet.
@@ -242,17 +242,9 @@ export class DriftVenue implements VenuePort {
     return () => clearInterval(timer);
   }
 
-  async #executeOne(
-    sub: number,
-    command: OrderCommand,
-    before: DriftAccountState,
-  ): Promise<{ result: CommandResult; account: DriftAccountState }> {
-    const fail = (reason: RejectReason, detail: string, orders: OrderParams[] = []) => {
-      for (const order of orders) {
-        this.#emit({ type: 'rejected', ts: this.#clock(), subaccountId: sub, order, reason, detail });
-      }
-      return { result: { ok: false as const, command, reason, detail }, account: before };
-    };
+  async #executeOne(sub: number, command: OrderCommand, before: DriftAccountState): Promise<CommandOutcome> {
+    const fail = (reason: RejectReason, detail: string, orders: OrderParams[] = []) =>
+      this.#refuse(sub, command, before, reason, detail, orders);
     // Orders a cancelAndPlace cancels are gone before its placements run (one transaction, in order), so
     // their userOrderIds are free for the new orders.
     const cancelled = new Set(command.kind === 'cancelAndPlace' ? command.cancelOrderIds : []);
@@ -260,12 +252,7 @@ export class DriftVenue implements VenuePort {
     let cmd = command;
     const places = placesOf(command);
     if (places.length > 0) {
-      const inUse = places.find(
-        (p, i) =>
-          p.userOrderId !== 0 &&
-          (open.some((o) => o.userOrderId === p.userOrderId) ||
-            places.findIndex((q) => q.userOrderId === p.userOrderId) !== i),
-      );
+      const inUse = userOrderIdInUse(places, open);
       if (inUse)
         return fail('UserOrderIdAlreadyInUse', `userOrderId ${inUse.userOrderId} is in use`, [inUse]);
       const assigned = this.book.assign(sub, places, open);
@@ -277,7 +264,7 @@ export class DriftVenue implements VenuePort {
             ? { ...command, orders: assigned }
             : ({ ...command, place: assigned } as OrderCommand);
     }
-    const precheck = this.#precheck(cmd, before);
+    const precheck = precheckCommand(cmd, before);
     if (precheck) return fail(precheck.reason, precheck.detail);
 
     let ixs: Awaited<ReturnType<DriftIxBuilder['forCommand']>>;
@@ -292,6 +279,17 @@ export class DriftVenue implements VenuePort {
       const detail = `one transaction cannot carry this ${cmd.kind} (over ${MAX_TRANSACTION_BYTES} bytes): split it`;
       return fail('InvalidOrder', detail, placesOf(cmd));
     }
+    return this.#sendCommand(sub, command, cmd, ixs, before);
+  }
+
+  /** Sends the command's transaction; a landed one is read back for the order ids it made. */
+  async #sendCommand(
+    sub: number,
+    command: OrderCommand,
+    cmd: OrderCommand,
+    ixs: Awaited<ReturnType<DriftIxBuilder['forCommand']>>,
+    before: DriftAccountState,
+  ): Promise<CommandOutcome> {
     const uoids = placesOf(cmd).map((p) => p.userOrderId);
     this.book.sending(sub, placesOf(cmd));
     this.#collecting = [];
@@ -299,7 +297,7 @@ export class DriftVenue implements VenuePort {
     const out = await this.#send(ixs, () => this.#applied(sub, cmd, before));
     if (out.status === 'rejected') {
       this.#collecting = undefined;
-      return fail(out.error.reason, out.detail, placesOf(cmd));
+      return this.#refuse(sub, command, before, out.error.reason, out.detail, placesOf(cmd));
     }
     if (out.status === 'failed' || out.status === 'unknown') {
       this.#collecting = undefined;
@@ -319,93 +317,29 @@ export class DriftVenue implements VenuePort {
     const after = await this.#refresh(sub).catch(() => undefined);
     const seen = this.#collecting ?? [];
     this.#collecting = undefined;
-    const orderIds = this.#orderIdsOf(sub, cmd, before, after ?? before, seen);
+    const orderIds = orderIdsOf(sub, cmd, before, after ?? before, seen);
     return { result: { ok: true, command, orderIds }, account: after ?? before };
   }
 
-  /** Checks the venue would refuse anyway, answered without spending a transaction. */
-  #precheck(c: OrderCommand, acct: DriftAccountState): { reason: RejectReason; detail: string } | undefined {
-    const isOpen = (id: number) => acct.openOrders.some((o) => o.orderId === id);
-    switch (c.kind) {
-      case 'cancel':
-      case 'modify':
-        return isOpen(c.orderId)
-          ? undefined
-          : { reason: 'OrderNotFound', detail: `no open order ${c.orderId}` };
-      case 'cancelByUserOrderId':
-        return c.userOrderId > 0 && acct.openOrders.some((o) => o.userOrderId === c.userOrderId)
-          ? undefined
-          : { reason: 'OrderNotFound', detail: `no open userOrderId ${c.userOrderId}` };
-      default:
-        return undefined;
+  /** A refused command: a `rejected` event per order it would have placed, and the account unchanged. */
+  #refuse(
+    sub: number,
+    command: OrderCommand,
+    before: DriftAccountState,
+    reason: RejectReason,
+    detail: string,
+    orders: OrderParams[] = [],
+  ): CommandOutcome {
+    for (const order of orders) {
+      this.#emit({ type: 'rejected', ts: this.#clock(), subaccountId: sub, order, reason, detail });
     }
+    return { result: { ok: false as const, command, reason, detail }, account: before };
   }
 
   /** Whether a command's effect is visible on the venue (asked before a fresh retry; see tx-sender.ts). */
   async #applied(sub: number, c: OrderCommand, before: DriftAccountState): Promise<boolean> {
     const now = await this.#d.reader.read(sub);
-    const openIds = new Set(now.openOrders.map((o) => o.orderId));
-    const openUoids = new Set(now.openOrders.map((o) => o.userOrderId));
-    switch (c.kind) {
-      case 'place':
-      case 'cancelAndPlace':
-        return placesOf(c).length > 0
-          ? placesOf(c).every((p) => openUoids.has(p.userOrderId))
-          : c.kind === 'cancelAndPlace' && c.cancelOrderIds.every((id) => !openIds.has(id));
-      case 'cancel':
-      case 'modify':
-        return !openIds.has(c.orderId);
-      case 'cancelByUserOrderId':
-        return !openUoids.has(c.userOrderId);
-      case 'cancelAll':
-        return before.openOrders.every(
-          (o) => (c.marketIndex !== undefined && o.marketIndex !== c.marketIndex) || !openIds.has(o.orderId),
-        );
-      case 'placeAndTake': {
-        // Taker orders leave nothing open: the trace of a landed transaction is a position that moved.
-        const baseOf = (a: DriftAccountState, i: number) =>
-          a.positions.find((p) => p.marketIndex === i)?.base ?? 0n;
-        return c.orders.some((o) => baseOf(now, o.marketIndex) !== baseOf(before, o.marketIndex));
-      }
-    }
-  }
-
-  #orderIdsOf(
-    sub: number,
-    c: OrderCommand,
-    before: DriftAccountState,
-    after: DriftAccountState,
-    seen: VenueEvent[],
-  ): number[] {
-    switch (c.kind) {
-      case 'cancel':
-        return [c.orderId];
-      case 'cancelByUserOrderId':
-        return before.openOrders.filter((o) => o.userOrderId === c.userOrderId).map((o) => o.orderId);
-      case 'cancelAll':
-        return before.openOrders
-          .filter((o) => c.marketIndex === undefined || o.marketIndex === c.marketIndex)
-          .map((o) => o.orderId);
-      default: {
-        // New orders: accepted events of this subaccount seen during the command (program records or diffs),
-        // else orders now open that were not before and carry one of our userOrderIds.
-        const uoids = new Set(
-          c.kind === 'modify'
-            ? before.openOrders.filter((o) => o.orderId === c.orderId).map((o) => o.userOrderId)
-            : placesOf(c).map((p) => p.userOrderId),
-        );
-        const fromEvents = seen.flatMap((e) =>
-          e.type === 'accepted' && e.subaccountId === sub && uoids.has(e.order.userOrderId)
-            ? [e.order.orderId]
-            : [],
-        );
-        if (fromEvents.length > 0) return fromEvents;
-        const old = new Set(before.openOrders.map((o) => o.orderId));
-        return after.openOrders
-          .filter((o) => !old.has(o.orderId) && uoids.has(o.userOrderId))
-          .map((o) => o.orderId);
-      }
-    }
+    return isCommandApplied(c, before, now);
   }
 
   async #send(
@@ -428,22 +362,6 @@ export class DriftVenue implements VenuePort {
 
   #expectSlot(sub: number, slot: number): void {
     if (slot > (this.#minSlot.get(sub) ?? 0)) this.#minSlot.set(sub, slot);
-  }
-
-  /** Throws while any unknown send is still pending (the heartbeat then stays degraded). */
-  async #resolveUnknownSends(): Promise<void> {
-    const resolve = this.#d.sender.resolve?.bind(this.#d.sender);
-    for (let i = this.#unknownSends.length - 1; i >= 0; i--) {
-      const u = this.#unknownSends[i];
-      // A sender that cannot tell (tests' in-memory layers): the fresh read below is the answer.
-      const r = resolve ? await resolve(u) : 'expired';
-      if (r === 'pending') {
-        throw new Error(
-          `a transaction of unknown outcome may still land (valid until block height ${u.lastValidBlockHeight ?? '?'}); waiting`,
-        );
-      }
-      this.#unknownSends.splice(i, 1);
-    }
   }
 
   /**

@@ -63,20 +63,8 @@ export function crossesBook(
 
 export function checkPlacement(params: OrderParams, ctx: PlacementContext): PlacementDecision {
   const { spec } = ctx;
-  if (ctx.openOrderCount >= ctx.maxOpenOrders) {
-    return reject('MaxNumberOfOrders', `the subaccount already has ${ctx.openOrderCount} open orders`);
-  }
-  if (!Number.isInteger(params.userOrderId) || params.userOrderId < 0 || params.userOrderId > 255) {
-    return reject('InvalidOrder', `userOrderId ${params.userOrderId} is not an integer in 0..255`);
-  }
-  if (params.userOrderId > 0 && ctx.userOrderIdInUse) {
-    return reject('UserOrderIdAlreadyInUse', `userOrderId ${params.userOrderId} belongs to an open order`);
-  }
-  if (!ctx.hasPositionSlot && ctx.usedPositionSlots >= MAX_PERP_POSITIONS) {
-    return reject('InvalidOrder', `a subaccount may use at most ${MAX_PERP_POSITIONS} perp markets`);
-  }
-  if (params.side !== 'buy' && params.side !== 'sell')
-    return reject('InvalidOrder', 'side must be buy or sell');
+  const slots = slotsRejection(params, ctx);
+  if (slots) return slots;
 
   let base = params.base;
   if (base <= 0n) return reject('OrderAmountTooSmall', 'order size must be positive');
@@ -135,6 +123,32 @@ export function checkPlacement(params: OrderParams, ctx: PlacementContext): Plac
     }
   }
 
+  const reduceOnly = reduceOnlyRejection(params, ctx);
+  if (reduceOnly) return reduceOnly;
+  return { kind: 'accept', base, price, crosses };
+}
+
+/** The first checks, before size and price: order slots, the userOrderId, perp position slots, the side. */
+function slotsRejection(params: OrderParams, ctx: PlacementContext): PlacementDecision | undefined {
+  if (ctx.openOrderCount >= ctx.maxOpenOrders) {
+    return reject('MaxNumberOfOrders', `the subaccount already has ${ctx.openOrderCount} open orders`);
+  }
+  if (!Number.isInteger(params.userOrderId) || params.userOrderId < 0 || params.userOrderId > 255) {
+    return reject('InvalidOrder', `userOrderId ${params.userOrderId} is not an integer in 0..255`);
+  }
+  if (params.userOrderId > 0 && ctx.userOrderIdInUse) {
+    return reject('UserOrderIdAlreadyInUse', `userOrderId ${params.userOrderId} belongs to an open order`);
+  }
+  if (!ctx.hasPositionSlot && ctx.usedPositionSlots >= MAX_PERP_POSITIONS) {
+    return reject('InvalidOrder', `a subaccount may use at most ${MAX_PERP_POSITIONS} perp markets`);
+  }
+  if (params.side !== 'buy' && params.side !== 'sell')
+    return reject('InvalidOrder', 'side must be buy or sell');
+  return undefined;
+}
+
+/** The last check (ours): a reduce-only order must be against the position. */
+function reduceOnlyRejection(params: OrderParams, ctx: PlacementContext): PlacementDecision | undefined {
   if (params.reduceOnly) {
     const reduces = params.side === 'buy' ? ctx.positionBase < 0n : ctx.positionBase > 0n;
     if (!reduces) {
@@ -144,7 +158,7 @@ export function checkPlacement(params: OrderParams, ctx: PlacementContext): Plac
       );
     }
   }
-  return { kind: 'accept', base, price, crosses };
+  return undefined;
 }
 
 /**

@@ -1,257 +1,22 @@
 /**
- * The SimExchange's internals: market/subaccount state, order bookkeeping, fills, funding settlement and
- * liquidation. SimExchange (exchange.ts) adds the public API on top. Every change of a position goes through
- * `storePosition`, which settles a flat position's pnl into collateral and keeps holder lists and float
- * shadows in step.
+ * The SimExchange's internals: order bookkeeping (cancels, expiries), fills, the bar's maker matching, funding
+ * settlement and liquidation, on the state and bookkeeping of SimCore (sim-core.ts). SimExchange (exchange.ts)
+ * adds the public API on top. Every change of a position goes through `storePosition` (sim-core.ts), which
+ * settles a flat position's pnl into collateral and keeps holder lists and float shadows in step.
  */
 
 import type { Candle } from '../../data/types.ts';
 import { feeFor } from '../../domain/fees.ts';
-import type { MarketSpec } from '../../domain/markets.ts';
-import type { Order, Side, VenueEvent } from '../../domain/types.ts';
-import { DEFAULT_DEPTH, type DepthModelParams } from './depth.ts';
-import { newFundingClock } from './funding-clock.ts';
-import {
-  applyFill,
-  isPositionEmpty,
-  type PerpPositionState,
-  settleFunding,
-  settlePnl,
-  trackOrderReduced,
-} from './ledger.ts';
-import {
-  type LiquidationParams,
-  liquidationCloseBase,
-  liquidationDeficit,
-  pickLiquidationTarget,
-} from './liquidation.ts';
-import {
-  isLiquidatable,
-  liquidationPrice,
-  type MarginFigures,
-  type MarginInputs,
-  meetsMaintenanceWithBuffer,
-} from './margin.ts';
-import { liquidationPriceAt, type MarginPlan } from './margin-doubles.ts';
-import { currentMemo, type MarginMemo, planOf } from './margin-memo.ts';
-import { barPath, encounterDistance, type MakerFillRule, participationCap, quoteOf } from './matching.ts';
-import { QueueModel, type QueueModelParams } from './queue-model.ts';
-import {
-  marginOf,
-  refreshPrices,
-  refreshResting,
-  type SimMarket,
-  type SimOrder,
-  type SimSubaccount,
-  syncHolder,
-} from './state.ts';
+import type { Order, Side } from '../../domain/types.ts';
+import { applyFill, type PerpPositionState, settleFunding, trackOrderReduced } from './ledger.ts';
+import { liquidationCloseBase, liquidationDeficit, pickLiquidationTarget } from './liquidation.ts';
+import { isLiquidatable, meetsMaintenanceWithBuffer } from './margin.ts';
+import { barPath, encounterDistance, participationCap, quoteOf } from './matching.ts';
+import { SimCore } from './sim-core.ts';
+import { refreshResting, type SimMarket, type SimOrder, type SimSubaccount } from './state.ts';
 
-export interface SavedSubaccount {
-  collateral: bigint;
-  positions: Map<number, PerpPositionState>;
-  orders: SimOrder[];
-  /** Each saved order's object as it was (a cancel replaces it, see SimOrder.order): restored as is. */
-  orderStates: Order[];
-  nextOrderId: number;
-  events: number;
-}
-
-export class SimEngine {
-  protected readonly byIndex: (SimMarket | undefined)[] = [];
-  protected readonly bySymbol = new Map<string, SimMarket>();
-  protected readonly subs: SimSubaccount[] = [];
-  protected events: VenueEvent[] = [];
-  protected seq = 0;
-  /** Latest time the exchange has seen (epoch ms): bar ends and command times. */
-  now = 0;
-  protected readonly spreadNum: bigint;
-  protected readonly makerFill: MakerFillRule;
-  protected readonly participation: number;
-  protected readonly liquidationParams: LiquidationParams;
-  /** The queue model, when makerFill is 'queue'. */
-  protected readonly queue: QueueModel | undefined;
-  /** The depth model behind orderBook and place-and-take fills (depth.ts). */
-  protected readonly depth: DepthModelParams;
+export class SimEngine extends SimCore {
   readonly #path: number[] = [0, 0, 0, 0];
-  /**
-   * Bumped on entry to each public mutator (SimExchange.generation): between two mutators the state is fixed,
-   * so the public reads check the margin memo once per generation (SimReads).
-   */
-  protected generationCounter = 0;
-
-  constructor(
-    markets: MarketSpec[],
-    spreadNum: bigint,
-    makerFill: MakerFillRule,
-    participation: number,
-    liquidation: LiquidationParams,
-    queue?: Partial<QueueModelParams>,
-    depth: DepthModelParams = DEFAULT_DEPTH,
-  ) {
-    for (const spec of markets) {
-      if (this.byIndex[spec.marketIndex])
-        throw new Error(`SimExchange: market ${spec.marketIndex} given twice`);
-      const m: SimMarket = {
-        spec,
-        markNum: Number.NaN,
-        oracleNum: Number.NaN,
-        freshOracleNum: Number.NaN,
-        volumePerHour: Number.NaN,
-        bookCache: undefined,
-        pricesDirty: true,
-        mark: 0n,
-        oracle: 0n,
-        bid: 0n,
-        ask: 0n,
-        restingBidNum: Number.NEGATIVE_INFINITY,
-        restingAskNum: Number.POSITIVE_INFINITY,
-        minMaxTs: Number.POSITIVE_INFINITY,
-        resting: [],
-        holders: [],
-        funding: newFundingClock(spec.fundingPeriodSec),
-        cumulative: { long: 0n, short: 0n },
-        lastFundingRate: 0n,
-      };
-      this.byIndex[spec.marketIndex] = m;
-      this.bySymbol.set(spec.symbol, m);
-    }
-    this.spreadNum = spreadNum;
-    this.makerFill = makerFill;
-    this.participation = participation;
-    this.liquidationParams = liquidation;
-    this.queue = makerFill === 'queue' ? new QueueModel(queue) : undefined;
-    this.depth = depth;
-  }
-
-  protected sub(id: number): SimSubaccount {
-    const s = this.subs[id];
-    if (!s) throw new Error(`SimExchange: unknown subaccount ${id}`);
-    return s;
-  }
-
-  protected readonly marketOf = (marketIndex: number): SimMarket => {
-    const m = this.byIndex[marketIndex];
-    if (!m) throw new Error(`SimExchange: unknown market ${marketIndex}`);
-    return m;
-  };
-
-  protected readonly ensurePrices = (m: SimMarket): void => refreshPrices(m, this.spreadNum);
-
-  /** `memo`: the subaccount's memo when the caller has made it current (SimReads does, once per generation). */
-  protected figures(sub: SimSubaccount, memo = this.memoOf(sub)): MarginFigures {
-    memo.figures ??= marginOf(sub, this.marketOf, this.ensurePrices, this.#planOf(sub, memo));
-    return memo.figures;
-  }
-
-  /** Drift's liquidation price for one market (PRICE), undefined when there is none; memoised as figures. */
-  protected liquidationPriceOf(
-    sub: SimSubaccount,
-    marketIndex: number,
-    memo = this.memoOf(sub),
-  ): bigint | undefined {
-    if (memo.liquidationStamp[marketIndex] !== memo.stamp) {
-      // the same integer in doubles where it is provably exact (almost always), else in BigInt
-      const plan = this.#planOf(sub, memo);
-      const fast = plan === undefined ? Number.NaN : liquidationPriceAt(plan, marketIndex);
-      memo.liquidationPrices[marketIndex] = Number.isNaN(fast)
-        ? liquidationPrice(this.marginInputs(sub), marketIndex)
-        : fast < 0
-          ? undefined
-          : BigInt(fast);
-      memo.liquidationStamp[marketIndex] = memo.stamp;
-    }
-    return memo.liquidationPrices[marketIndex];
-  }
-
-  /** The plan of the memo's account state (margin-doubles.ts): priced at each oracle, made once per state. */
-  #planOf(sub: SimSubaccount, memo: MarginMemo): MarginPlan | undefined {
-    return planOf(memo, sub.collateral, sub.positions, this.marketOf);
-  }
-
-  /** The subaccount's margin memo, made current for the state now. */
-  protected memoOf(sub: SimSubaccount): MarginMemo {
-    sub.marginMemo = currentMemo(sub.marginMemo, sub.collateral, sub.positions, this.marketOf);
-    return sub.marginMemo;
-  }
-
-  protected marginInputs(sub: SimSubaccount): MarginInputs {
-    return {
-      collateral: sub.collateral,
-      positions: [...sub.positions.values()],
-      oraclePrice: this.#oraclePrice,
-      market: this.#specOf,
-      cumulativeFunding: this.#cumulativeOf,
-    };
-  }
-
-  // made once: margin inputs are built for every liquidation price asked (each bar of each bot in a fleet)
-  readonly #oraclePrice = (i: number): bigint => {
-    const m = this.marketOf(i);
-    this.ensurePrices(m);
-    return m.oracle;
-  };
-  readonly #specOf = (i: number): MarketSpec => this.marketOf(i).spec;
-  readonly #cumulativeOf = (i: number) => this.marketOf(i).cumulative;
-
-  protected emit(e: VenueEvent): void {
-    this.events.push(e);
-  }
-
-  protected save(sub: SimSubaccount): SavedSubaccount {
-    return {
-      collateral: sub.collateral,
-      positions: new Map(sub.positions),
-      orders: sub.orders.slice(),
-      orderStates: sub.orders.map((o) => o.order),
-      nextOrderId: sub.nextOrderId,
-      events: this.events.length,
-    };
-  }
-
-  /** Undoes everything since `save` (only cancels and placements happen in between, no fills). */
-  protected restore(sub: SimSubaccount, s: SavedSubaccount): void {
-    const touched = new Set<SimMarket>();
-    for (const o of sub.orders) touched.add(o.market);
-    for (let i = 0; i < s.orders.length; i++) {
-      const o = s.orders[i];
-      o.order = s.orderStates[i];
-      touched.add(o.market);
-    }
-    for (const i of sub.positions.keys()) touched.add(this.marketOf(i));
-    for (const i of s.positions.keys()) touched.add(this.marketOf(i));
-    sub.collateral = s.collateral;
-    sub.positions = s.positions;
-    sub.orders = s.orders;
-    sub.nextOrderId = s.nextOrderId;
-    this.events.length = s.events;
-    for (const m of touched) {
-      const rest = m.resting.filter((o) => o.sub !== sub);
-      for (const o of s.orders) {
-        if (o.market === m && o.order.orderType === 'limit' && !o.order.ioc) rest.push(o);
-      }
-      rest.sort((a, b) => a.seq - b.seq);
-      m.resting = rest;
-      refreshResting(m);
-      this.touched(sub, m);
-    }
-  }
-
-  protected touched(sub: SimSubaccount, m: SimMarket): void {
-    syncHolder(m, sub);
-    sub.shadowDirty = true;
-  }
-
-  /** Stores a position; a flat one has its quote (realized pnl, fees, funding) settled into collateral. */
-  protected storePosition(sub: SimSubaccount, m: SimMarket, pos: PerpPositionState): void {
-    if (pos.base === 0n && pos.quoteAsset !== 0n) {
-      const s = settlePnl(sub.collateral, pos, 0n);
-      sub.collateral = s.collateral;
-      pos = s.pos;
-    }
-    if (isPositionEmpty(pos)) sub.positions.delete(pos.marketIndex);
-    else sub.positions.set(pos.marketIndex, pos);
-    this.touched(sub, m);
-  }
 
   protected cancelOrder(so: SimOrder, ts: number, status: 'cancelled' | 'expired', reason: string): void {
     const { sub, market: m, order } = so;
@@ -411,10 +176,6 @@ export class SimEngine {
   }
 
   /**
-   * Cancels all the subaccount's orders, then closes positions at the oracle (largest notional first), each
-   * just enough to clear maintenance + buffer, with the liquidation fee. Emits one `liquidated` per close.
-   */
-  /**
    * Drift's validate_user_not_being_liquidated (controller/orders.rs, before placing): an account flagged by a
    * liquidation leaves that status once its total collateral clears maintenance plus the liquidation buffer;
    * until then its new orders are refused. Returns the refusal's detail, or undefined when it may trade.
@@ -428,6 +189,10 @@ export class SimEngine {
     return 'the account is being liquidated: below maintenance + the liquidation buffer';
   }
 
+  /**
+   * Cancels all the subaccount's orders, then closes positions at the oracle (largest notional first), each
+   * just enough to clear maintenance + buffer, with the liquidation fee. Emits one `liquidated` per close.
+   */
   protected liquidate(sub: SimSubaccount, ts: number): void {
     for (const o of sub.orders.slice()) this.cancelOrder(o, ts, 'cancelled', 'liquidation');
     let f = this.figures(sub);

@@ -1,7 +1,7 @@
 /**
  * The simulator's read side: account, margin, positions, open orders, prices, funding and drained events,
- * computed from the engine's state. Split from SimExchange (which adds the commands and the market input) to
- * keep each file to one concern.
+ * computed from the engine's state. The order commands (SimOrderCommands, order-commands.ts) and the market input
+ * (SimExchange, exchange.ts) are layered on top, each file one concern.
  */
 import { priceToNumber, quoteToNumber } from '../../domain/precision.ts';
 import type { AccountNumbers, AccountState, Order, Position, VenueEvent } from '../../domain/types.ts';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { type PreviewResult, previewBot } from '../api.ts';
-import { fmtUsd } from '../format.ts';
+import { PreviewResultTable } from './preview-result-table.tsx';
 
 /** An example to start from: the shipped SOL grid (JSON, as the API takes it). */
 const EXAMPLE = JSON.stringify(
@@ -15,8 +15,6 @@ const EXAMPLE = JSON.stringify(
   null,
   2,
 );
-
-const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
 
 /**
  * "What could this config do?" before it is started: a Monte Carlo of the config on resampled recent market
@@ -70,44 +68,7 @@ export function PreviewPanel() {
           </span>
         )}
       </div>
-      {mc && result && (
-        <table data-testid="preview-result">
-          <tbody>
-            <tr>
-              <td>Probability of liquidation</td>
-              <td class={`num ${mc.liquidation.p > 0 ? 'neg' : ''}`} data-testid="preview-liquidation">
-                {pct(mc.liquidation.p)} ({mc.liquidation.count}/{mc.paths}; 95% {pct(mc.liquidation.low)}–
-                {pct(mc.liquidation.high)})
-              </td>
-            </tr>
-            <tr>
-              <td>Probability the daily-loss limit trips</td>
-              <td class="num" data-testid="preview-daily-loss">
-                {pct(mc.dailyLossTrip.p)} ({mc.dailyLossTrip.count}/{mc.paths})
-              </td>
-            </tr>
-            <tr>
-              <td>PnL: 5% · median · 95%</td>
-              <td class="num" data-testid="preview-pnl">
-                {fmtUsd(mc.pnlQuantiles.p5)} · {fmtUsd(mc.pnlQuantiles.p50)} · {fmtUsd(mc.pnlQuantiles.p95)}
-              </td>
-            </tr>
-            <tr>
-              <td>Max drawdown: median · 95%</td>
-              <td class="num">
-                {mc.maxDrawdownPctQuantiles.p50.toFixed(2)}% · {mc.maxDrawdownPctQuantiles.p95.toFixed(2)}%
-              </td>
-            </tr>
-            <tr>
-              <td>Data</td>
-              <td class="num">
-                {result.markets.join(' / ')} {result.window.from.slice(0, 10)} →{' '}
-                {result.window.to.slice(0, 10)} ({result.window.bars} bars)
-              </td>
-            </tr>
-          </tbody>
-        </table>
-      )}
+      {mc && result && <PreviewResultTable result={result} />}
     </section>
   );
 }

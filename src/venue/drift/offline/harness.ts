@@ -20,7 +20,7 @@ import {
   UserStatus,
   Wallet,
 } from '@drift-labs/sdk';
-import { Connection, Keypair } from '@solana/web3.js';
+import { Connection, Keypair, type PublicKey } from '@solana/web3.js';
 import { getMarket, type MarketSpec } from '../../../domain/markets.ts';
 import { PRICE_PRECISION } from '../../../domain/precision.ts';
 import type { CumulativeFunding, PerpPositionState } from '../../sim/ledger.ts';
@@ -172,39 +172,10 @@ export function createOfflineDrift(): OfflineDrift {
   });
   user.isSubscribed = true;
 
-  function load(state: OfflineState): void {
-    served.perp.clear();
-    served.perpOracles.clear();
-    const indexes = new Set([
-      ...state.positions.map((p) => p.marketIndex),
-      ...Object.keys(state.oraclePrices).map(Number),
-    ]);
-    for (const i of indexes) {
-      const price = state.oraclePrices[i];
-      if (price === undefined)
-        throw new Error(`offline state has a position in market ${i} but no oracle price`);
-      const spec = state.markets?.[i] ?? getMarket(i);
-      served.perp.set(
-        i,
-        perpMarketAccount({
-          spec,
-          oraclePrice: price,
-          funding: state.cumulativeFunding?.[i] ?? ZERO_FUNDING,
-          weights: state.pnlWeights?.[i] ?? DRIFT_DEFAULT_PNL_WEIGHTS,
-        }),
-      );
-      served.perpOracles.set(i, oraclePriceData(price));
-    }
-    served.user = {
-      ...userAccount(authority.publicKey, state.collateral, state.positions),
-      status: state.beingLiquidated ? UserStatus.BEING_LIQUIDATED : 0,
-    };
-  }
-
   return {
     user,
     evaluate(state) {
-      load(state);
+      serveState(served, authority.publicKey, state);
       const liquidationPrices: Record<number, bigint | undefined> = {};
       for (const p of state.positions) {
         const liq = big(user.liquidationPrice(p.marketIndex));
@@ -228,5 +199,35 @@ export function createOfflineDrift(): OfflineDrift {
         liquidationPrices,
       };
     },
+  };
+}
+
+/** Loads `state` into the served accounts: a PerpMarket and oracle per market it names, and its UserAccount. */
+function serveState(served: Served, authority: PublicKey, state: OfflineState): void {
+  served.perp.clear();
+  served.perpOracles.clear();
+  const indexes = new Set([
+    ...state.positions.map((p) => p.marketIndex),
+    ...Object.keys(state.oraclePrices).map(Number),
+  ]);
+  for (const i of indexes) {
+    const price = state.oraclePrices[i];
+    if (price === undefined)
+      throw new Error(`offline state has a position in market ${i} but no oracle price`);
+    const spec = state.markets?.[i] ?? getMarket(i);
+    served.perp.set(
+      i,
+      perpMarketAccount({
+        spec,
+        oraclePrice: price,
+        funding: state.cumulativeFunding?.[i] ?? ZERO_FUNDING,
+        weights: state.pnlWeights?.[i] ?? DRIFT_DEFAULT_PNL_WEIGHTS,
+      }),
+    );
+    served.perpOracles.set(i, oraclePriceData(price));
+  }
+  served.user = {
+    ...userAccount(authority, state.collateral, state.positions),
+    status: state.beingLiquidated ? UserStatus.BEING_LIQUIDATED : 0,
   };
 }

@@ -1,8 +1,9 @@
 /**
  * The in-memory Drift layer as a chain a JSON-RPC server can serve: Drift's accounts (State, every perp market
  * of the spec table, USDC spot market 0, Pyth price accounts, UserStats, Users) encoded byte for byte with the
- * SDK's coder from the simulator's state, and signed transactions decoded and applied to the simulator
- * (SimDriftLayer: one transaction = one atomic simulator command; refusals are Drift error codes).
+ * SDK's coder from the simulator's state (the accounts' fields: chain-accounts.ts), and signed transactions
+ * decoded and applied to the simulator (SimDriftLayer: one transaction = one atomic simulator command; refusals
+ * are Drift error codes).
  *
  * A chain, not a mock of the client: signatures are verified (ed25519), blockhashes expire after 150 slots,
  * a signature lands at most once, and every account keeps its history per slot so a lagging RPC node can be
@@ -10,36 +11,29 @@
  */
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import {
-  ContractTier,
-  ContractType,
-  encodeName,
   getPerpMarketPublicKeySync,
   getSpotMarketPublicKeySync,
   getUserAccountPublicKeySync,
   getUserStatsAccountPublicKey,
-  MarketStatus,
-  MarketType,
-  OracleSource,
-  OrderStatus,
-  OrderTriggerCondition,
-  OrderType,
-  PositionDirection,
-  SpotBalanceType,
 } from '@drift-labs/sdk';
 import { PublicKey, SystemProgram, TransactionInstruction, VersionedTransaction } from '@solana/web3.js';
 import type { Candle } from '../../../../data/types.ts';
 import type { MarketSpec } from '../../../../domain/markets.ts';
-import type { Order } from '../../../../domain/types.ts';
 import { encodeBase58 } from '../../../../runner/keys.ts';
-import { DRIFT_DEFAULT_PNL_WEIGHTS } from '../../../sim/margin.ts';
 import { programErrorFromCode } from '../../drift-errors.ts';
 import { decodeInstructionData } from '../../ix-decoder.ts';
-import { bn, keyFor, perpOracleKey } from '../../offline/sdk-accounts.ts';
+import { perpOracleKey } from '../../offline/sdk-accounts.ts';
 import { createOfflineClient } from '../offline-client.ts';
 import { PYTH_PUSH_PROGRAM_ID, pythPriceAccount } from '../pyth-account.ts';
 import { SimDriftLayer } from '../sim-layer.ts';
 import { AccountCodec } from './account-codec.ts';
 import { type ChainAccount, type LoopbackChain, PreflightError } from './chain.ts';
+import {
+  chainPerpMarket,
+  chainStateAccount,
+  chainUsdcSpotMarket,
+  chainUserAccount,
+} from './chain-accounts.ts';
 
 export interface SimChainOptions {
   /** Perp markets that exist on this chain. */
@@ -56,8 +50,6 @@ export interface SimChainOptions {
 /** Blockhashes live this many slots (Solana's MAX_PROCESSING_AGE). */
 const BLOCKHASH_VALID_SLOTS = 150;
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-/** Reserves of the served vAMM (AMM_RESERVE_PRECISION 1e9): deep enough that one order barely moves it. */
-const AMM_RESERVE = 10n ** 18n;
 
 interface Version {
   slot: number;
@@ -238,11 +230,28 @@ export class SimChain implements LoopbackChain {
       this.#history.set(k, versions);
     };
     const pid = this.programId;
-    put(getDriftStateAccountPublicKeySync(pid), pid, this.#codec.encode('State', this.#state()));
-    put(getSpotMarketPublicKeySync(pid, 0), pid, this.#codec.encode('SpotMarket', this.#usdc()));
+    put(
+      getDriftStateAccountPublicKeySync(pid),
+      pid,
+      this.#codec.encode('State', chainStateAccount(this.#codec, this.markets)),
+    );
+    put(
+      getSpotMarketPublicKeySync(pid, 0),
+      pid,
+      this.#codec.encode('SpotMarket', chainUsdcSpotMarket(this.#codec, pid)),
+    );
     for (const spec of this.markets) {
       const i = spec.marketIndex;
-      put(getPerpMarketPublicKeySync(pid, i), pid, this.#codec.encode('PerpMarket', this.#perpMarket(spec)));
+      const perp = chainPerpMarket(
+        this.#codec,
+        pid,
+        this.layer,
+        spec,
+        this.#oracles.get(i)?.price ?? 0n,
+        this.#status.get(i),
+        this.#spreadBps,
+      );
+      put(getPerpMarketPublicKeySync(pid, i), pid, this.#codec.encode('PerpMarket', perp));
       const o = this.#oracles.get(i);
       if (o) put(perpOracleKey(i), PYTH_PUSH_PROGRAM_ID, pythPriceAccount(o.price, BigInt(o.slot)));
     }
@@ -257,223 +266,15 @@ export class SimChain implements LoopbackChain {
       put(
         getUserAccountPublicKeySync(pid, this.authority, driftSub),
         pid,
-        this.#codec.encode('User', this.#user(driftSub, simSub, slot)),
+        this.#codec.encode(
+          'User',
+          chainUserAccount(this.#codec, this.layer, this.authority, driftSub, simSub, slot),
+        ),
       );
     }
     // The authority's system account (its SOL balance pays fees).
     put(this.authority, SystemProgram.programId, Buffer.alloc(0));
   }
-
-  #state(): Record<string, unknown> {
-    const s = this.#codec.blank<Record<string, unknown>>('State');
-    s.numberOfMarkets = Math.max(0, ...this.markets.map((m) => m.marketIndex + 1));
-    s.numberOfSpotMarkets = 1;
-    s.oracleGuardRails = {
-      priceDivergence: {
-        markOraclePercentDivergence: bn(100_000),
-        oracleTwap5MinPercentDivergence: bn(500_000),
-      },
-      validity: {
-        slotsBeforeStaleForAmm: bn(10),
-        slotsBeforeStaleForMargin: bn(120),
-        confidenceIntervalMaxSize: bn(20_000),
-        tooVolatileRatio: bn(5),
-      },
-    };
-    const fees = s.perpFeeStructure as { feeTiers: Record<string, unknown>[] };
-    const taker = this.markets[0]?.takerFeeBps ?? 3.5;
-    const maker = this.markets[0]?.makerFeeBps ?? -0.25;
-    // Fee tier 0 in Drift's units: numerator / denominator of the notional (bps × 10 / 100_000).
-    fees.feeTiers[0] = {
-      ...fees.feeTiers[0],
-      feeNumerator: Math.round(taker * 10),
-      feeDenominator: 100_000,
-      makerRebateNumerator: Math.round(-maker * 100),
-      makerRebateDenominator: 1_000_000,
-    };
-    return s;
-  }
-
-  #usdc(): Record<string, unknown> {
-    const s = this.#codec.blank<Record<string, unknown>>('SpotMarket');
-    const one = bn(10_000_000_000n); // SPOT_MARKET_CUMULATIVE_INTEREST_PRECISION
-    Object.assign(s, {
-      pubkey: getSpotMarketPublicKeySync(this.programId, 0),
-      mint: keyFor(501),
-      vault: keyFor(502),
-      // USDC is the quote asset: no oracle account (the SDK prices it at exactly 1).
-      oracle: PublicKey.default,
-      oracleSource: OracleSource.QUOTE_ASSET,
-      status: MarketStatus.ACTIVE,
-      marketIndex: 0,
-      decimals: 6,
-      name: encodeName('USDC'),
-      cumulativeDepositInterest: one,
-      cumulativeBorrowInterest: one,
-      initialAssetWeight: 10_000,
-      maintenanceAssetWeight: 10_000,
-      initialLiabilityWeight: 10_000,
-      maintenanceLiabilityWeight: 10_000,
-      orderStepSize: bn(1),
-      orderTickSize: bn(1),
-      historicalOracleData: oracleHistory(1_000_000n),
-    });
-    return s;
-  }
-
-  #perpMarket(spec: MarketSpec): Record<string, unknown> {
-    const m = this.#codec.blank<Record<string, unknown>>('PerpMarket');
-    const i = spec.marketIndex;
-    const oracle = this.#oracles.get(i)?.price ?? 0n;
-    const q = this.layer.exchange.quote(i);
-    const funding = this.layer.exchange.funding(i);
-    const amm = m.amm as Record<string, unknown>;
-    const spread = Math.round(this.#spreadBps * 100); // BID_ASK_SPREAD_PRECISION 1e6: 1 bp = 100
-    Object.assign(amm, {
-      oracle: perpOracleKey(i),
-      oracleSource: OracleSource.PYTH,
-      historicalOracleData: oracleHistory(oracle),
-      lastOracleNormalisedPrice: bn(oracle),
-      cumulativeFundingRateLong: bn(funding.long),
-      cumulativeFundingRateShort: bn(funding.short),
-      lastFundingRate: bn(funding.lastRate),
-      lastFundingRateLong: bn(funding.lastRate),
-      lastFundingRateShort: bn(funding.lastRate),
-      fundingPeriod: bn(spec.fundingPeriodSec),
-      orderStepSize: bn(spec.stepSize),
-      orderTickSize: bn(spec.tickSize),
-      minOrderSize: bn(spec.minOrderSize),
-      // A vAMM priced at the simulator's mark with its spread: base = quote reserves, peg = mark.
-      baseAssetReserve: bn(AMM_RESERVE),
-      quoteAssetReserve: bn(AMM_RESERVE),
-      sqrtK: bn(AMM_RESERVE),
-      terminalQuoteAssetReserve: bn(AMM_RESERVE),
-      minBaseAssetReserve: bn(AMM_RESERVE / 2n),
-      maxBaseAssetReserve: bn(AMM_RESERVE * 2n),
-      pegMultiplier: bn(q?.mark ?? oracle),
-      concentrationCoef: bn(1_414_200),
-      baseSpread: spread,
-      maxSpread: spread * 10,
-      longSpread: spread / 2,
-      shortSpread: spread / 2,
-      maxFillReserveFraction: 100,
-      maxSlippageRatio: 50,
-      curveUpdateIntensity: 0,
-      lastMarkPriceTwap: bn(q?.mark ?? oracle),
-      lastMarkPriceTwap5Min: bn(q?.mark ?? oracle),
-    });
-    Object.assign(m, {
-      pubkey: getPerpMarketPublicKeySync(this.programId, i),
-      marketIndex: i,
-      name: encodeName(spec.symbol),
-      status: this.#status.get(i) ?? MarketStatus.ACTIVE,
-      contractType: ContractType.PERPETUAL,
-      contractTier: TIERS[spec.contractTier],
-      marginRatioInitial: spec.marginRatioInitial,
-      marginRatioMaintenance: spec.marginRatioMaintenance,
-      imfFactor: spec.imfFactor ?? 0,
-      unrealizedPnlImfFactor: 0,
-      unrealizedPnlInitialAssetWeight: DRIFT_DEFAULT_PNL_WEIGHTS.initial,
-      unrealizedPnlMaintenanceAssetWeight: DRIFT_DEFAULT_PNL_WEIGHTS.maintenance,
-      quoteSpotMarketIndex: 0,
-    });
-    return m;
-  }
-
-  #user(driftSub: number, simSub: number, slot: number): Record<string, unknown> {
-    const u = this.#codec.blank<Record<string, unknown>>('User');
-    const ex = this.layer.exchange;
-    const account = ex.account(simSub);
-    const totals = this.layer.userTotals(driftSub);
-    const positions = ex.ledgerPositions(simSub);
-    const perp = u.perpPositions as Record<string, unknown>[];
-    positions.forEach((p, k) => {
-      Object.assign(perp[k], {
-        marketIndex: p.marketIndex,
-        baseAssetAmount: bn(p.base),
-        quoteAssetAmount: bn(p.quoteAsset),
-        quoteEntryAmount: bn(p.quoteEntry),
-        quoteBreakEvenAmount: bn(p.quoteBreakEven),
-        lastCumulativeFundingRate: bn(p.lastCumulativeFundingRate),
-        openOrders: p.openOrders,
-        openBids: bn(p.openBids),
-        openAsks: bn(p.openAsks),
-      });
-    });
-    const spot = u.spotPositions as Record<string, unknown>[];
-    const c = account.collateral;
-    Object.assign(spot[0], {
-      marketIndex: 0,
-      balanceType: c < 0n ? SpotBalanceType.BORROW : SpotBalanceType.DEPOSIT,
-      // SPOT_MARKET_BALANCE_PRECISION 1e9 over USDC's 1e6, at interest index 1.0
-      scaledBalance: bn((c < 0n ? -c : c) * 1000n),
-      cumulativeDeposits: bn(totals.netDeposits),
-    });
-    const orders = u.orders as Record<string, unknown>[];
-    account.openOrders.forEach((o, k) => {
-      Object.assign(orders[k], driftOrder(o, slot));
-    });
-    const open = account.openOrders.length;
-    Object.assign(u, {
-      authority: this.authority,
-      subAccountId: driftSub,
-      name: encodeName(`sub ${driftSub}`),
-      nextOrderId: Math.max(1, ...account.openOrders.map((o) => o.orderId + 1)),
-      settledPerpPnl: bn(totals.settledPerpPnl),
-      cumulativePerpFunding: bn(totals.cumulativePerpFunding),
-      totalDeposits: bn(totals.netDeposits > 0n ? totals.netDeposits : 0n),
-      openOrders: open,
-      hasOpenOrder: open > 0,
-      isMarginTradingEnabled: true,
-      lastActiveSlot: bn(slot),
-    });
-    return u;
-  }
-}
-
-const TIERS: Record<MarketSpec['contractTier'], unknown> = {
-  A: ContractTier.A,
-  B: ContractTier.B,
-  C: ContractTier.C,
-  Speculative: ContractTier.SPECULATIVE,
-  HighlySpeculative: ContractTier.HIGHLY_SPECULATIVE,
-  Isolated: ContractTier.ISOLATED,
-};
-
-function oracleHistory(price: bigint): Record<string, unknown> {
-  return {
-    lastOraclePrice: bn(price),
-    lastOracleConf: bn(0),
-    lastOracleDelay: bn(0),
-    lastOraclePriceTwap: bn(price),
-    lastOraclePriceTwap5Min: bn(price),
-    lastOraclePriceTwapTs: bn(0),
-  };
-}
-
-/** Our open order as Drift's Order struct (maxTs in unix seconds; oracle offset orders float). */
-function driftOrder(o: Order, slot: number): Record<string, unknown> {
-  return {
-    status: OrderStatus.OPEN,
-    orderType: o.orderType === 'market' ? OrderType.MARKET : OrderType.LIMIT,
-    marketType: MarketType.PERP,
-    slot: bn(slot),
-    orderId: o.orderId,
-    userOrderId: o.userOrderId,
-    marketIndex: o.marketIndex,
-    price: o.oracleOffset === undefined ? bn(o.price) : bn(0),
-    baseAssetAmount: bn(o.base),
-    baseAssetAmountFilled: bn(o.filledBase),
-    quoteAssetAmountFilled: bn((o.filledBase * o.price) / 1_000_000_000n),
-    direction: o.side === 'buy' ? PositionDirection.LONG : PositionDirection.SHORT,
-    existingPositionDirection: PositionDirection.LONG,
-    triggerCondition: OrderTriggerCondition.ABOVE,
-    reduceOnly: o.reduceOnly,
-    postOnly: o.postOnly !== 'none',
-    immediateOrCancel: o.ioc,
-    maxTs: bn(o.maxTs === undefined ? 0 : Math.floor(o.maxTs / 1000)),
-    oraclePriceOffset: o.oracleOffset === undefined ? 0 : Number(o.oracleOffset),
-  };
 }
 
 function verifySignatures(tx: VersionedTransaction): void {
