@@ -63,7 +63,7 @@ export type FullBacktestReport = BacktestReport & { timeline: Timeline };
 
 /** The run's parts every stage reads: the venue and account, the bot, the books and the report's fill list. */
 interface Run {
-  o: BacktestOptions;
+  options: BacktestOptions;
   sim: SimExchange;
   sub: number;
   bot: BacktestBot;
@@ -91,7 +91,7 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
   sim.deposit(sub, deposit);
   const book = new PnlBook();
   const run: Run = {
-    o,
+    options: o,
     sim,
     sub,
     bot: createBacktestBot(config, o.events, o.spreadBps ?? 2, o.range),
@@ -136,7 +136,7 @@ function consume(run: Run, events: readonly VenueEvent[]): void {
 
 /** A funding record: replayed by the venue when records were given, and always seen by the bot. */
 function onFunding(run: Run, ev: Extract<MarketEvent, { type: 'funding' }>): void {
-  if (run.o.replayFunding) run.sim.applyFundingRecord(ev.market, ev.record);
+  if (run.options.replayFunding) run.sim.applyFundingRecord(ev.market, ev.record);
   run.bot.onFunding(ev.market, ev.record);
   consume(run, run.sim.drainEvents());
 }
@@ -146,7 +146,7 @@ function onFunding(run: Run, ev: Extract<MarketEvent, { type: 'funding' }>): voi
  * (re)starts its ramp-in when they end. Returns the index of the first event to trade on.
  */
 function warmUp(run: Run): number {
-  const { o, sim, bot } = run;
+  const { options: o, sim, bot } = run;
   if (o.warmupUntil === undefined) return 0;
   let i = 0;
   for (; i < o.events.length; i++) {
@@ -166,7 +166,7 @@ function warmUp(run: Run): number {
 
 /** The events from `first` on: each bar moves the venue, then the bot decides, then the account is measured. */
 function trade(run: Run, first: number, measures: BarMeasures): void {
-  const { o, sim, sub, bot } = run;
+  const { options: o, sim, sub, bot } = run;
   const primary = o.config.markets[0].symbol;
   const total = o.events.length;
   const progressEvery = Math.max(1, Math.floor(total / 200));
@@ -200,7 +200,7 @@ function assembleReport(
   estimated: Record<string, number>,
   elapsedSeconds: () => number,
 ): BacktestReport {
-  const { o, sim, book, bot } = run;
+  const { options: o, sim, book, bot } = run;
   const oracleOf = (i: number): bigint => sim.quote(i)?.oracle ?? 0n;
   const realized = book.realized();
   const unrealized = book.unrealized(oracleOf);
