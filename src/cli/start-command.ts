@@ -225,6 +225,19 @@ type RunProcess = typeof runProcess;
 type StartedRunner = Awaited<ReturnType<RunProcess>>;
 type BotConfigFiles = ReturnType<typeof readConfigs>;
 
+/** What every mode's runner takes from the flags: the bots, the API's address, the log and the retention. */
+function runnerSettings(args: StartArgs, configs: BotConfigFiles) {
+  return {
+    configs,
+    exactly: args.configs.length > 0,
+    host: args.host,
+    port: args.port,
+    logFile: args.logFile,
+    logLevel: args.logLevel,
+    retainMs: args.retainMs,
+  };
+}
+
 /** Live: the runner trades real funds on Drift with the checked key. */
 async function startLive(
   runProcess: RunProcess,
@@ -239,14 +252,8 @@ async function startLive(
     db,
     mode: 'live',
     openBot: m.openBot,
-    configs,
-    exactly: args.configs.length > 0,
-    host: args.host,
-    port: args.port,
+    ...runnerSettings(args, configs),
     banner: `zero-perps: LIVE on Drift as ${live.keypair.publicKey}`,
-    logFile: args.logFile,
-    logLevel: args.logLevel,
-    retainMs: args.retainMs,
     tickMs: 1000,
     onStopped: m.close,
   });
@@ -266,14 +273,8 @@ async function startPaperOnLivePrices(
     db,
     mode: 'paper',
     openBot: m.openBot,
-    configs,
-    exactly: args.configs.length > 0,
-    host: args.host,
-    port: args.port,
+    ...runnerSettings(args, configs),
     banner: 'zero-perps: paper mode on Drift live prices (fills simulated)',
-    logFile: args.logFile,
-    logLevel: args.logLevel,
-    retainMs: args.retainMs,
     tickMs: 1000,
     onStopped: m.close,
   });
@@ -291,13 +292,7 @@ async function startPaperReplay(
     db,
     mode: 'paper',
     openBot: paperReplayFactory({ speed: args.speed, loop: args.loop }),
-    configs,
-    exactly: args.configs.length > 0,
-    host: args.host,
-    port: args.port,
+    ...runnerSettings(args, configs),
     banner: `zero-perps: paper mode, replaying data/ at ${args.speed}× (no RPC_URL)`,
-    logFile: args.logFile,
-    logLevel: args.logLevel,
-    retainMs: args.retainMs,
   });
 }
