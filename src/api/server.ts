@@ -10,7 +10,8 @@ import { UserError } from '../cli/user-error.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { Fill } from '../domain/types.ts';
 import { ArchiveRefused } from '../runner/bot-shutdown.ts';
-import { HealthResetError, type Runner, type RunnerEvent } from '../runner/runner.ts';
+import { HealthResetError } from '../runner/operator-switches.ts';
+import type { Runner, RunnerEvent } from '../runner/runner.ts';
 import { currentObjective, getBot } from '../store/index.ts';
 import { allowedHosts, type HostPolicy, hostAllowed } from './host-check.ts';
 import {
