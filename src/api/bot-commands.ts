@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigError } from '../config/config-error.ts';
 import type { BotSession } from '../runner/bot-session.ts';
-import { HealthResetError, type Runner } from '../runner/runner.ts';
+import { HealthResetError } from '../runner/operator-switches.ts';
+import type { Runner } from '../runner/runner.ts';
 import { fieldOfProblem, HttpError, readJson, sendJson } from './http-util.ts';
 import { detailView } from './views.ts';
 

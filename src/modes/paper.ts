@@ -9,8 +9,8 @@ import { ConfigError } from '../config/config-error.ts';
 import { generateCandles, loadMarketFile, type MarketEventInput, mergeMarketEvents } from '../data/index.ts';
 import type { MarketEvent } from '../data/types.ts';
 import { specProblems } from '../domain/markets.ts';
+import type { OpenBot } from '../runner/bot-driver.ts';
 import { openPaperReplay } from '../runner/paper-driver.ts';
-import type { OpenBot } from '../runner/runner.ts';
 
 export const EXAMPLES_DATA = fileURLToPath(new URL('../../data/', import.meta.url));
 

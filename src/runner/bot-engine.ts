@@ -145,8 +145,6 @@ function gridEngine(
     { market, grid, execution: config.execution, risk: config.risk, spreadBps, startTs },
     shared,
   );
-  let dueView: AccountView | undefined;
-  let memory: { risk: GridRiskMemory } | undefined;
   return {
     strategy: 'grid',
     markets: config.markets,
@@ -162,29 +160,13 @@ function gridEngine(
       if (m === market.symbol) bot.onFunding(record);
     },
     onVenueMarket(m, v) {
-      if (m !== market.symbol) return;
-      const s = bot.snapshots.current;
-      // A status change is news for the risk rules: decide at the next opportunity.
-      if (s.reduceOnly !== v.reduceOnly || (s.marketPaused ?? false) !== v.paused) bot.onVenueEvent();
-      bot.snapshots.setReduceOnly(v.reduceOnly);
-      bot.snapshots.setMarketPaused(v.paused);
-      if (v.spec) bot.setup.market = v.spec;
+      if (m === market.symbol) gridVenueMarket(bot, v);
     },
     onVenueEvents(events) {
       // Acks and cancels we caused ourselves need no new decision; fills, funding, rejects do.
       if (events.some((e) => e.type !== 'accepted' && e.type !== 'cancelled')) bot.onVenueEvent();
     },
-    due(_ts, account, liq) {
-      if (!account) return bot.due(undefined);
-      // one view object per engine, filled in place: the check runs on every bar and keeps nothing of it
-      const liquidationPrice = liq?.(market.marketIndex);
-      if (dueView === undefined) dueView = { account, liquidationPrice };
-      else {
-        dueView.account = account;
-        dueView.liquidationPrice = liquidationPrice;
-      }
-      return bot.due(dueView);
-    },
+    due: gridDue(bot, market.marketIndex),
     decide(account, liq, _ts, trigger) {
       const d = bot.decide(
         { account, liquidationPrice: liq(market.marketIndex) },
@@ -205,12 +187,7 @@ function gridEngine(
     nudge: () => bot.onVenueEvent(),
     requestShutdown() {},
     adopt() {},
-    memory() {
-      // the same object while the risk memory is (the session then skips the whole comparison)
-      const risk = bot.riskMemory();
-      if (memory?.risk !== risk) memory = { risk };
-      return memory;
-    },
+    memory: gridMemory(bot),
     restoreMemory(m) {
       if (m.risk) bot.restoreRiskMemory(m.risk as GridRiskMemory);
     },
@@ -228,6 +205,42 @@ function gridEngine(
       bot.setup.risk = next.risk;
       bot.onVenueEvent();
     },
+  };
+}
+
+/** The grid's market as the venue has it now (BotEngine.onVenueMarket). */
+function gridVenueMarket(bot: GridBot, v: VenueMarket): void {
+  const s = bot.snapshots.current;
+  // A status change is news for the risk rules: decide at the next opportunity.
+  if (s.reduceOnly !== v.reduceOnly || (s.marketPaused ?? false) !== v.paused) bot.onVenueEvent();
+  bot.snapshots.setReduceOnly(v.reduceOnly);
+  bot.snapshots.setMarketPaused(v.paused);
+  if (v.spec) bot.setup.market = v.spec;
+}
+
+/** The grid's due check (BotEngine.due) on the market `marketIndex`. */
+function gridDue(bot: GridBot, marketIndex: number): BotEngine['due'] {
+  // one view object per engine, filled in place: the check runs on every bar and keeps nothing of it
+  let view: AccountView | undefined;
+  return (_ts, account, liq) => {
+    if (!account) return bot.due(undefined);
+    const liquidationPrice = liq?.(marketIndex);
+    if (view === undefined) view = { account, liquidationPrice };
+    else {
+      view.account = account;
+      view.liquidationPrice = liquidationPrice;
+    }
+    return bot.due(view);
+  };
+}
+
+/** The grid's memory (BotEngine.memory): the same object while the risk memory is (the session skips it then). */
+function gridMemory(bot: GridBot): BotEngine['memory'] {
+  let memory: { risk: GridRiskMemory } | undefined;
+  return () => {
+    const risk = bot.riskMemory();
+    if (memory?.risk !== risk) memory = { risk };
+    return memory;
   };
 }
 
@@ -255,13 +268,7 @@ function spreadEngine(
     spread: bot,
     onBar: (m, c, i) => bot.onBar(m, c, i),
     onFunding: (m, r) => bot.onFunding(m, r),
-    onVenueMarket(m, v) {
-      const i = bot.setup.markets.findIndex((x) => x.symbol === m);
-      if (i < 0) return;
-      bot.snapshots[i].setReduceOnly(v.reduceOnly);
-      bot.snapshots[i].setMarketPaused(v.paused);
-      if (v.spec) bot.setup.markets[i] = v.spec;
-    },
+    onVenueMarket: (m, v) => spreadVenueMarket(bot, m, v),
     onVenueEvents(events) {
       pending.push(...events);
     },
@@ -288,25 +295,7 @@ function spreadEngine(
     requestShutdown: () => bot.shutdown(),
     memory: () => NO_MEMORY,
     restoreMemory() {},
-    adopt(account) {
-      const base = (i: number) =>
-        baseToNumber(account.positions.find((p) => p.marketIndex === i)?.base ?? 0n);
-      const d = base(drift.marketIndex);
-      const k = base(kmno.marketIndex);
-      const near = (a: number, b: number) => Math.abs(a - b) <= Math.abs(b) * 0.05 + 1e-9;
-      let holding: SpreadDirection = 'FLAT';
-      for (const dir of ['LONG', 'SHORT'] as const) {
-        const legs = legsFor(dir, bot.setup.spread);
-        if (near(d, legs.driftBase) && near(k, legs.kmnoBase)) holding = dir;
-      }
-      // Unrecognised positions stay with holding FLAT: the cycle's reconcile closes them.
-      bot.state = {
-        ...bot.state,
-        holding,
-        intended: legsFor(holding, bot.setup.spread),
-        confirm: { confirmed: holding, candidate: null, streak: 0 },
-      };
-    },
+    adopt: (account) => adoptSpread(bot, account, drift.marketIndex, kmno.marketIndex),
     warm: (m, candle, intervalMs) => bot.warm(m, candle, intervalMs),
     snapshot: (i) =>
       i === drift.marketIndex
@@ -328,5 +317,37 @@ function spreadEngine(
       bot.setup.execution = next.execution;
       bot.setup.risk = next.risk;
     },
+  };
+}
+
+/** A leg's market as the venue has it now (BotEngine.onVenueMarket); other markets are ignored. */
+function spreadVenueMarket(bot: SpreadBot, market: string, v: VenueMarket): void {
+  const i = bot.setup.markets.findIndex((x) => x.symbol === market);
+  if (i < 0) return;
+  bot.snapshots[i].setReduceOnly(v.reduceOnly);
+  bot.snapshots[i].setMarketPaused(v.paused);
+  if (v.spec) bot.setup.markets[i] = v.spec;
+}
+
+/**
+ * After a restart the spread bot holds what the venue shows (BotEngine.adopt): the direction whose legs (on the
+ * markets `driftIndex`, `kmnoIndex`) match both positions within 5%; unrecognised positions stay with holding
+ * FLAT, and the cycle's reconcile closes them.
+ */
+function adoptSpread(bot: SpreadBot, account: AccountState, driftIndex: number, kmnoIndex: number): void {
+  const base = (i: number) => baseToNumber(account.positions.find((p) => p.marketIndex === i)?.base ?? 0n);
+  const d = base(driftIndex);
+  const k = base(kmnoIndex);
+  const near = (a: number, b: number) => Math.abs(a - b) <= Math.abs(b) * 0.05 + 1e-9;
+  let holding: SpreadDirection = 'FLAT';
+  for (const dir of ['LONG', 'SHORT'] as const) {
+    const legs = legsFor(dir, bot.setup.spread);
+    if (near(d, legs.driftBase) && near(k, legs.kmnoBase)) holding = dir;
+  }
+  bot.state = {
+    ...bot.state,
+    holding,
+    intended: legsFor(holding, bot.setup.spread),
+    confirm: { confirmed: holding, candidate: null, streak: 0 },
   };
 }

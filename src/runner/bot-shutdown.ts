@@ -2,11 +2,28 @@
  * Stopping one bot's trading: what shutdown and archiving do per bot (grid: cancel every order, keep the
  * position; spread with closeOnShutdown: closing cycles first, retried until shutdownTimeoutSec).
  */
+import type { Logger } from '../log/logger.ts';
+import type { Bot, Db } from '../store/index.ts';
 import type { BotSession } from './bot-session.ts';
 
 /** Archiving a bot that cannot be stopped cleanly from here (a 409 for the API). */
 export class ArchiveRefused extends Error {
   override name = 'ArchiveRefused';
+}
+
+/**
+ * Whether archiving `bot`, which this runner does not drive, must open it first: the database records orders of
+ * it as open, so they are to be cancelled. ArchiveRefused when they rest on the venue of another mode.
+ */
+export async function mustOpenToArchive(db: Db, bot: Bot, mode: 'paper' | 'live'): Promise<boolean> {
+  const open = await db.query("select 1 from orders where bot_id = $1 and status = 'open' limit 1", [bot.id]);
+  if (open.length === 0) return false;
+  if (bot.mode !== mode) {
+    throw new ArchiveRefused(
+      `bot "${bot.id}" has open orders on its ${bot.mode} venue; archive it from a ${bot.mode} runner, which cancels them first`,
+    );
+  }
+  return true;
 }
 
 /** What a bot still held when its shutdown ended. */
@@ -79,4 +96,18 @@ export async function shutdownSession(
     positions: open.length,
   });
   return { botId: s.id, closing, open: closing ? open : [] };
+}
+
+/**
+ * The runner's stop of one bot: marked 'stopping', then shutdownSession; a step that throws is logged (`log`: the
+ * runner's) and reported in the outcome, not thrown, so the other bots still stop.
+ */
+export async function stopTrading(s: BotSession, clock: () => number, log: Logger): Promise<ShutdownOutcome> {
+  s.status = 'stopping';
+  try {
+    return await shutdownSession(s, clock);
+  } catch (err) {
+    log.error('SYSTEM', `bot ${s.id}: shutdown step failed`, { error: String(err) });
+    return { botId: s.id, closing: s.engine.shutdownMode === 'close', open: [], error: String(err) };
+  }
 }

@@ -5,6 +5,8 @@
  * bucket, else dropped: older points are recorded points, never averages, so each value is one the bot had.
  * At the defaults a bot's history is 1,032 points in 59 KB of typed arrays, allocated once.
  */
+import type { AccountState } from '../domain/types.ts';
+import type { BotEngine } from './bot-engine.ts';
 import { type HistoryPoint, HistoryRing } from './history-ring.ts';
 
 export interface ChartHistoryOptions {
@@ -69,4 +71,30 @@ export class ChartHistory {
   #bucket(ts: number): number {
     return Math.floor(ts / this.#olderEveryMs);
   }
+}
+
+/**
+ * A bot's chart point at `ts`: its primary market's mark, position and liquidation price, its equity, and the
+ * range of its last decision (the grid's; null where it is not a number, absent without one).
+ */
+export function chartPoint(
+  ts: number,
+  engine: BotEngine,
+  account: AccountState,
+  liquidationPrice: (account: AccountState, marketIndex: number) => bigint | undefined,
+  range: { lo: number; hi: number } | undefined,
+): HistoryPoint {
+  const primary = engine.markets[0];
+  const snap = primary ? engine.snapshot(primary.marketIndex) : undefined;
+  const pos = primary ? account.positions.find((p) => p.marketIndex === primary.marketIndex) : undefined;
+  const liq = primary ? liquidationPrice(account, primary.marketIndex) : undefined;
+  return {
+    ts,
+    mark: snap && snap.mark > 0 ? snap.mark : null,
+    equity: Number(account.totalCollateral) / 1e6,
+    base: pos ? Number(pos.base) / 1e9 : 0,
+    liqPrice: liq === undefined ? null : Number(liq) / 1e6,
+    lo: range ? (Number.isNaN(range.lo) ? null : range.lo) : undefined,
+    hi: range ? (Number.isNaN(range.hi) ? null : range.hi) : undefined,
+  };
 }

@@ -7,9 +7,10 @@
  */
 import { basename } from 'node:path';
 import { parseBotConfig } from '../config/bot-config.ts';
-import { diffConfigs, type FieldChange } from '../config/config-diff.ts';
+import { describeChanges, diffConfigs, type FieldChange } from '../config/config-diff.ts';
 import { ConfigError } from '../config/config-error.ts';
-import { type Db, decodeJson, encodeJson, saveObjective } from '../store/index.ts';
+import type { Logger } from '../log/logger.ts';
+import { type Db, decodeJson, encodeJson, recordBotEvent, saveObjective } from '../store/index.ts';
 import { loadBotRecord, objectiveOf, registerBot } from './bot-records.ts';
 
 export interface ConfigFile {
@@ -108,4 +109,32 @@ export async function syncConfigFile(db: Db, file: ConfigFile, mode: 'paper' | '
     return saveObjective(tx, row.id, objectiveOf(file.raw, `edited in ${shortSource}`));
   });
   return { id: row.id, created: false, version, changes };
+}
+
+/**
+ * Syncs every file (after checking that no two name the same bot): an edited file's diff is logged (`logger`: a
+ * bot's logger by id) and recorded as a bot event. Returns the bots' ids in file order.
+ */
+export async function syncConfigFiles(
+  db: Db,
+  files: readonly ConfigFile[],
+  mode: 'paper' | 'live',
+  logger: (botId: string) => Logger,
+): Promise<string[]> {
+  checkUniqueNames(files);
+  const ids: string[] = [];
+  for (const f of files) {
+    const r = await syncConfigFile(db, f, mode);
+    ids.push(r.id);
+    if (r.changes.length === 0) continue;
+    const message = `objective v${r.version} from ${basename(f.source)}: ${describeChanges(r.changes)}`;
+    logger(r.id).info('SYSTEM', message, { version: r.version });
+    await recordBotEvent(db, r.id, {
+      level: 'info',
+      kind: 'objective',
+      message,
+      data: { version: r.version, changes: r.changes },
+    });
+  }
+  return ids;
 }

@@ -13,9 +13,10 @@ import { readConfigFile } from '../config/read-config-file.ts';
 import { createLogger } from '../log/index.ts';
 import { paperReplayFactory } from '../modes/paper.ts';
 import { type TestDb, testDb } from '../store/test-support/test-db.ts';
+import type { BotDriver, OpenBot } from './bot-driver.ts';
 import type { BotSession } from './bot-session.ts';
 import { RunnerMetrics } from './metrics.ts';
-import { type BotDriver, type OpenBot, Runner } from './runner.ts';
+import { Runner } from './runner.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

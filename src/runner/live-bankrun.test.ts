@@ -27,12 +27,12 @@ import {
 } from '../venue/drift/test-support/bankrun-participants.ts';
 import { realProgramSkip, startSolPerpBank } from '../venue/drift/test-support/bankrun-suite.ts';
 import { type BankrunVenue, bankrunVenue } from '../venue/drift/test-support/bankrun-venue.ts';
+import type { BotDriver } from './bot-driver.ts';
 import { loadBotRecord, registerBot, saveDeposited } from './bot-records.ts';
 import { shutdownSession } from './bot-shutdown.ts';
 import { openLivePriced } from './live-priced-driver.ts';
 import { RunnerMetrics } from './metrics.ts';
 import { flushWrites } from './persist.ts';
-import type { BotDriver } from './runner.ts';
 
 const why = await realProgramSkip('live-on-bankrun suite');
 

@@ -8,19 +8,18 @@
  */
 import type { Candle } from '../data/types.ts';
 import type { MarketSpec } from '../domain/markets.ts';
-import { quoteToInt } from '../domain/precision.ts';
 import type { AccountState } from '../domain/types.ts';
-import { decodeJson } from '../store/index.ts';
-import type { DriftMarketFeed } from '../venue/drift/market-feed.ts';
+import type { DriftMarketFeed, DriftQuote } from '../venue/drift/market-feed.ts';
 import type { VenuePort } from '../venue/port.ts';
 import { SimVenue } from '../venue/sim/sim-venue.ts';
-import { createEngine } from './bot-engine.ts';
-import { fundingBaselines, pnlTotals, type RunnerBotRecord, saveDeposited } from './bot-records.ts';
-import { BotSession } from './bot-session.ts';
+import type { BotDriver, OpenBotContext } from './bot-driver.ts';
+import { type BotEngine, createEngine } from './bot-engine.ts';
+import type { RunnerBotRecord } from './bot-records.ts';
+import type { BotSession } from './bot-session.ts';
+import { fundSubaccount, openSession, savedPaperVenue } from './driver-setup.ts';
 import { DurableSimExchange, type DurableSimState } from './durable-sim.ts';
 import type { PaperVenueRow } from './persist.ts';
 import { reconcileSession } from './reconcile.ts';
-import type { BotDriver, OpenBotContext } from './runner.ts';
 
 export type LiveVenueChoice =
   | { kind: 'paper' }
@@ -69,74 +68,83 @@ const pickFees = (m: MarketSpec) => ({ takerFeeBps: m.takerFeeBps, makerFeeBps: 
 
 export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
   const { record, ctx, feed } = o;
-  const { config } = record;
   const now = o.now ?? Date.now;
-  const barMs = o.barMs ?? 15_000;
   const priceOf = (symbol: string): number => {
-    const m = config.markets.find((x) => x.symbol === symbol);
+    const m = record.config.markets.find((x) => x.symbol === symbol);
     const q = m && feed.quote(m.marketIndex);
     if (!q || !(q.mark > 0)) throw new Error(`no live price yet for ${symbol}`);
     return q.mark;
   };
-  const engine = createEngine(config, priceOf, now());
-  let venue: VenuePort;
-  let subaccountId: number;
-  let liquidationPrice: (account: AccountState, marketIndex: number) => bigint | undefined;
-  let exchange: DurableSimExchange | undefined;
-  let deposited = record.deposited;
-  if (o.venue.kind === 'paper') {
-    exchange = new DurableSimExchange({ markets: config.markets, spreadBps: 2, fundingMode: 'formula' });
-    const rows = await ctx.db.query<{ state: unknown }>('select state from paper_venues where bot_id = $1', [
-      record.id,
-    ]);
-    const saved = rows[0]
-      ? decodeJson<{ venue: DurableSimState; subaccountId: number }>(rows[0].state)
-      : undefined;
-    if (saved) {
-      exchange.importState(saved.venue);
-      subaccountId = saved.subaccountId;
-    } else {
-      subaccountId = exchange.createSubaccount(config.name);
-      deposited = quoteToInt(config.collateral);
-      exchange.deposit(subaccountId, deposited);
-      await saveDeposited(ctx.db, record.id, deposited);
-    }
-    const ex = exchange;
-    const sub = subaccountId;
-    venue = new SimVenue(ex);
-    liquidationPrice = (_a, i) => ex.liquidationPrice(sub, i);
-  } else {
-    venue = o.venue.venue;
-    subaccountId = o.venue.subaccountId;
-    liquidationPrice = o.venue.liquidationPrice;
-  }
-  const totals = await pnlTotals(ctx.db, record.id);
-  const baselines = await fundingBaselines(ctx.db, record.id);
-  const session = new BotSession({
-    id: record.id,
-    name: config.name,
+  const engine = createEngine(record.config, priceOf, now());
+  const v = await openVenue(o);
+  const session = await openSession(ctx, record, {
     mode: o.venue.kind,
-    config,
-    objectiveVersion: record.objectiveVersion,
     engine,
-    venue,
-    subaccountId,
-    liquidationPrice,
-    leaseHeld: ctx.leaseHeld,
-    metrics: ctx.metrics,
-    log: ctx.log,
-    deposited,
-    fundingTotal: totals.funding,
-    fundingBaselines: baselines,
-    feesTotal: totals.fees,
+    venue: v.venue,
+    subaccountId: v.subaccountId,
+    liquidationPrice: v.liquidationPrice,
+    deposited: v.deposited,
     snapshotCadenceMs: 60_000,
   });
   const unsubscribe =
     o.venue.kind === 'paper'
-      ? venue.subscribe((e) => session.onVenueEvent(e))
-      : o.venue.route(subaccountId, session);
+      ? v.venue.subscribe((e) => session.onVenueEvent(e))
+      : o.venue.route(v.subaccountId, session);
   await reconcileSession(ctx.db, session, now());
+  return livePricedDriver(o, { ...v, engine, session, unsubscribe });
+}
 
+/** The bot's venue and subaccount: given (live), or its own simulated exchange (paper on live prices). */
+interface OpenedVenue {
+  venue: VenuePort;
+  subaccountId: number;
+  liquidationPrice: (account: AccountState, marketIndex: number) => bigint | undefined;
+  deposited: bigint;
+  /** Paper: the simulated exchange, whose state is durable (paper_venues). */
+  exchange?: DurableSimExchange;
+}
+
+/** Paper: the simulated exchange as the last commit saved it, or a new one with the subaccount funded. */
+async function openVenue(o: LivePricedOptions): Promise<OpenedVenue> {
+  const { record, ctx } = o;
+  if (o.venue.kind === 'live') {
+    const { venue, subaccountId, liquidationPrice } = o.venue;
+    return { venue, subaccountId, liquidationPrice, deposited: record.deposited };
+  }
+  const exchange = new DurableSimExchange({
+    markets: record.config.markets,
+    spreadBps: 2,
+    fundingMode: 'formula',
+  });
+  const saved = await savedPaperVenue<{ venue: DurableSimState; subaccountId: number }>(ctx, record);
+  let subaccountId: number;
+  let deposited = record.deposited;
+  if (saved) {
+    exchange.importState(saved.venue);
+    subaccountId = saved.subaccountId;
+  } else {
+    ({ subaccountId, deposited } = await fundSubaccount(ctx, record, exchange));
+  }
+  const sub = subaccountId;
+  const liquidationPrice = (_a: AccountState, i: number) => exchange.liquidationPrice(sub, i);
+  return { venue: new SimVenue(exchange), subaccountId, liquidationPrice, deposited, exchange };
+}
+
+/** An opened bot on live prices. */
+interface LivePriced extends OpenedVenue {
+  engine: BotEngine;
+  session: BotSession;
+  unsubscribe: () => void;
+}
+
+/**
+ * The driver: every `barMs` of wall time a bar from the latest quotes; a forced decision at the next tick; the
+ * account re-read every tick (the heartbeat); live, positive pnl settled at its period.
+ */
+function livePricedDriver(o: LivePricedOptions, r: LivePriced): BotDriver {
+  const { engine, session, subaccountId, exchange } = r;
+  const now = o.now ?? Date.now;
+  const barMs = o.barMs ?? 15_000;
   const lastClose = new Map<number, number>();
   const settle = o.settle ?? DEFAULT_SETTLE;
   let nextSettle = now() + settle.everyMs;
@@ -155,40 +163,8 @@ export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
       if (wall >= nextBar) {
         const ts = nextBar;
         nextBar = Math.floor(wall / barMs) * barMs + barMs;
-        let stepped = false;
-        await feed.refresh();
-        for (const m of config.markets) {
-          const q = feed.quote(m.marketIndex);
-          if (!q || !(q.mark > 0)) continue;
-          // The market as the chain has it: status always (rules F/G); live also trades on its spec.
-          const fees = o.venue.kind === 'live' ? o.venue.fees?.(m.marketIndex) : undefined;
-          engine.onVenueMarket(m.symbol, {
-            reduceOnly: q.market.reduceOnly,
-            paused: q.market.paused,
-            spec: o.venue.kind === 'live' ? { ...q.market.spec, ...(fees ?? pickFees(m)) } : undefined,
-          });
-          const open = lastClose.get(m.marketIndex) ?? q.mark;
-          lastClose.set(m.marketIndex, q.mark);
-          const candle: Candle = {
-            ts: ts - barMs,
-            open,
-            high: Math.max(open, q.mark),
-            low: Math.min(open, q.mark),
-            close: q.mark,
-            volume: 0,
-            oracleClose: q.oracle,
-            // A live oracle is stale when its slot lags (rule F: its age against maxOracleAgeSec), not when a
-            // bar repeats it: the feed's age is the slot lag plus the time since it last heard from the RPC.
-            oracleLagMs: q.oracleAgeMs,
-            fundingRate: q.fundingRate,
-            bid: q.bid,
-            ask: q.ask,
-          };
-          if (venue instanceof SimVenue) venue.onBar(m.symbol, candle, barMs);
-          engine.onBar(m.symbol, candle, barMs);
-          stepped = true;
-        }
-        if (stepped) await session.cycle(ts);
+        await o.feed.refresh();
+        if (feedBars(o, r, lastClose, ts, barMs)) await session.cycle(ts);
       }
       if (forced) {
         const reason = forced;
@@ -204,11 +180,62 @@ export async function openLivePriced(o: LivePricedOptions): Promise<BotDriver> {
     },
     durable(): PaperVenueRow | undefined {
       if (!exchange) return undefined;
-      return { botId: record.id, state: { venue: exchange.exportState(), subaccountId }, dataTs: now() };
+      return { botId: o.record.id, state: { venue: exchange.exportState(), subaccountId }, dataTs: now() };
     },
     async close() {
-      unsubscribe();
+      r.unsubscribe();
     },
+  };
+}
+
+/**
+ * One bar at `ts` of each market that has a price (open = its previous close, `lastClose`), fed to the simulated
+ * venue (paper) and the engine with the market as the chain has it. False when no market had a price.
+ */
+function feedBars(
+  o: LivePricedOptions,
+  r: LivePriced,
+  lastClose: Map<number, number>,
+  ts: number,
+  barMs: number,
+): boolean {
+  let stepped = false;
+  for (const m of o.record.config.markets) {
+    const q = o.feed.quote(m.marketIndex);
+    if (!q || !(q.mark > 0)) continue;
+    // The market as the chain has it: status always (rules F/G); live also trades on its spec.
+    const fees = o.venue.kind === 'live' ? o.venue.fees?.(m.marketIndex) : undefined;
+    r.engine.onVenueMarket(m.symbol, {
+      reduceOnly: q.market.reduceOnly,
+      paused: q.market.paused,
+      spec: o.venue.kind === 'live' ? { ...q.market.spec, ...(fees ?? pickFees(m)) } : undefined,
+    });
+    const open = lastClose.get(m.marketIndex) ?? q.mark;
+    lastClose.set(m.marketIndex, q.mark);
+    const candle = quoteBar(q, open, ts, barMs);
+    if (r.venue instanceof SimVenue) r.venue.onBar(m.symbol, candle, barMs);
+    r.engine.onBar(m.symbol, candle, barMs);
+    stepped = true;
+  }
+  return stepped;
+}
+
+/** The bar ending at `ts` from a quote: open given, close = mark, high/low their extremes, Drift's oracle. */
+function quoteBar(q: DriftQuote, open: number, ts: number, barMs: number): Candle {
+  return {
+    ts: ts - barMs,
+    open,
+    high: Math.max(open, q.mark),
+    low: Math.min(open, q.mark),
+    close: q.mark,
+    volume: 0,
+    oracleClose: q.oracle,
+    // A live oracle is stale when its slot lags (rule F: its age against maxOracleAgeSec), not when a bar repeats
+    // it: the feed's age is the slot lag plus the time since it last heard from the RPC.
+    oracleLagMs: q.oracleAgeMs,
+    fundingRate: q.fundingRate,
+    bid: q.bid,
+    ask: q.ask,
   };
 }
 

@@ -7,12 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import { type ApiServer, startApiServer } from '../api/server.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
-import { openLogSink } from '../log/sink.ts';
+import { type LogSink, openLogSink } from '../log/sink.ts';
 import type { LogLevel } from '../log/types.ts';
-import { startNotifications } from '../notify/start.ts';
+import { type Notifications, startNotifications } from '../notify/start.ts';
 import type { Db } from '../store/index.ts';
+import type { OpenBot } from './bot-driver.ts';
+import type { ShutdownOutcome } from './bot-shutdown.ts';
 import { RunnerMetrics } from './metrics.ts';
-import { type OpenBot, Runner } from './runner.ts';
+import { Runner } from './runner.ts';
 
 export interface RunProcessOptions {
   db: Db;
@@ -78,6 +80,13 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
     throw err;
   }
   runner.start();
+  announce(o, runner, api, token, log);
+  const done = onSignals(log, () => shutDown({ o, runner, api, notifications, log, sink }));
+  return { runner, api, log, done };
+}
+
+/** Tells the humans on stderr the mode, the API's address (and token when generated), and logs the start. */
+function announce(o: RunProcessOptions, runner: Runner, api: ApiServer, token: string, log: Logger): void {
   process.stderr.write(`${o.banner}\n`);
   if (api.exposed) {
     const w = `warning: the API listens on ${o.host}, beyond this machine's loopback: anyone who can reach it can read every bot (commands still need the token)`;
@@ -91,7 +100,13 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
     bots: runner.sessions().map((s) => s.id),
     url: api.url,
   });
+}
 
+/**
+ * The first SIGINT/SIGTERM runs `shutDown`, and the promise returned resolves with its exit code; a second signal
+ * exits at once (130).
+ */
+function onSignals(log: Logger, shutDown: () => Promise<number>): Promise<number> {
   let resolveDone: (code: number) => void = () => {};
   const done = new Promise<number>((r) => {
     resolveDone = r;
@@ -104,42 +119,60 @@ export async function runProcess(o: RunProcessOptions): Promise<StartedProcess> 
     }
     signalled = true;
     log.info('SYSTEM', `${signal}: shutting down (again to exit at once)`);
-    void (async () => {
-      let code = 0;
-      try {
-        const outcomes = await runner.stop();
-        // A bot that was to close its positions and could not: exit non-zero, naming what is still open.
-        const left = outcomes.filter((x) => x.closing && x.open.length > 0);
-        if (left.length > 0) {
-          code = 3;
-          const what = left
-            .map(
-              (x) =>
-                `${x.botId}: ${x.open.map((p) => `${p.market} ${p.base > 0 ? '+' : ''}${p.base}`).join(', ')}`,
-            )
-            .join('; ');
-          log.error('POSITION', `shutdown left positions open: ${what}`);
-          process.stderr.write(`zero-perps: shutdown left positions open — ${what}\n`);
-        }
-        await notifications.stop();
-        await api.close();
-        await o.onStopped?.();
-      } catch (err) {
-        code = 1;
-        log.error('SYSTEM', 'shutdown failed', { error: String(err) });
-      }
-      try {
-        await o.db.close();
-      } catch (err) {
-        code = 1;
-        log.error('SYSTEM', 'closing the database failed', { error: String(err) });
-      }
-      log.info('SYSTEM', 'shutdown complete', { code });
-      await sink.close();
-      resolveDone(code);
-    })();
+    void shutDown().then(resolveDone);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return { runner, api, log, done };
+  return done;
+}
+
+/** What the shutdown closes, in order. */
+interface Running {
+  o: RunProcessOptions;
+  runner: Runner;
+  api: ApiServer;
+  notifications: Notifications;
+  log: Logger;
+  sink: LogSink;
+}
+
+/**
+ * Stops the bots, then the notifications, the API, what `onStopped` closes, and the database; returns the exit
+ * code: 0, 3 when positions that were to be closed are still open, 1 when a step failed.
+ */
+async function shutDown({ o, runner, api, notifications, log, sink }: Running): Promise<number> {
+  let code = 0;
+  try {
+    const outcomes = await runner.stop();
+    if (reportLeftOpen(outcomes, log)) code = 3;
+    await notifications.stop();
+    await api.close();
+    await o.onStopped?.();
+  } catch (err) {
+    code = 1;
+    log.error('SYSTEM', 'shutdown failed', { error: String(err) });
+  }
+  try {
+    await o.db.close();
+  } catch (err) {
+    code = 1;
+    log.error('SYSTEM', 'closing the database failed', { error: String(err) });
+  }
+  log.info('SYSTEM', 'shutdown complete', { code });
+  await sink.close();
+  return code;
+}
+
+/** A bot that was to close its positions and could not: logged and named on stderr; true when there is one. */
+function reportLeftOpen(outcomes: readonly ShutdownOutcome[], log: Logger): boolean {
+  const left = outcomes.filter((x) => x.closing && x.open.length > 0);
+  if (left.length === 0) return false;
+  const what = left
+    .map(
+      (x) => `${x.botId}: ${x.open.map((p) => `${p.market} ${p.base > 0 ? '+' : ''}${p.base}`).join(', ')}`,
+    )
+    .join('; ');
+  log.error('POSITION', `shutdown left positions open: ${what}`);
+  process.stderr.write(`zero-perps: shutdown left positions open — ${what}\n`);
+  return true;
 }

@@ -9,69 +9,30 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { basename } from 'node:path';
-import { parseBotConfig } from '../config/bot-config.ts';
-import { describeChanges } from '../config/config-diff.ts';
 import type { ManualControls } from '../engine/manual-controls.ts';
 import type { Logger } from '../log/logger.ts';
 import { MarketDataHub } from '../marketdata/market-data-hub.ts';
-import { type Db, getBot, LeaseKeeper, recordBotEvent, saveObjective, setBotStatus } from '../store/index.ts';
+import { type Db, getBot, recordBotEvent, setBotStatus } from '../store/index.ts';
+import type { BotDriver, OpenBot } from './bot-driver.ts';
 import { registerBotGauges } from './bot-gauges.ts';
-import {
-  loadBotRecord,
-  objectiveOf,
-  type RunnerBotRecord,
-  registerBot,
-  runnableBotIds,
-  saveManual,
-  withResolvedSizes,
-} from './bot-records.ts';
+import { type OpenedBot, openDriver, takeOverDeadRunner } from './bot-opening.ts';
+import { loadBotRecord, registerBot, runnableBotIds } from './bot-records.ts';
 import type { BotSession } from './bot-session.ts';
-import { ArchiveRefused, type ShutdownOutcome, shutdownSession } from './bot-shutdown.ts';
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export type { ShutdownOutcome } from './bot-shutdown.ts';
-
-import { type ConfigFile, checkUniqueNames, syncConfigFile } from './config-sync.ts';
+import { mustOpenToArchive, type ShutdownOutcome, stopTrading } from './bot-shutdown.ts';
+import { type ConfigFile, syncConfigFiles } from './config-sync.ts';
 import type { RunnerMetrics } from './metrics.ts';
+import { editObjective, type ObjectivePatch } from './objective-edits.ts';
+import { resetHealth, setManual } from './operator-switches.ts';
 import { flushWrites, type PaperVenueRow } from './persist.ts';
 import { DEFAULT_RETAIN_MS, RetentionKeeper } from './retention-keeper.ts';
 import {
   describeStorageError,
   pauseForStorage,
+  resumeAfterStorage,
   StorageFault,
   type StorageFaultView,
 } from './storage-fault.ts';
-
-export interface BotDriver {
-  readonly session: BotSession;
-  /** Advance to wall time `now` (ms): feed market data, run the cycles that are due. */
-  tick(now: number): Promise<void>;
-  /** Paper mode: the venue's durable row, committed with the tick's writes. */
-  durable(): PaperVenueRow | undefined;
-  /** Decide at the next tick even if nothing is due (an operator command). */
-  requestDecision(reason: string): void;
-  /** The bot's clock (paper replay: the data's time; live: wall time). */
-  clock(): number;
-  close(): Promise<void>;
-}
-
-export interface OpenBotContext {
-  db: Db;
-  leaseHeld: () => boolean;
-  metrics: RunnerMetrics;
-  log: Logger;
-  /** Market data shared by the process's bots (the grid's blended range); absent = each bot owns its own. */
-  marketData?: MarketDataHub;
-}
-
-export type OpenBot = (record: RunnerBotRecord, ctx: OpenBotContext) => Promise<BotDriver>;
-
-/** A health reset asked of a bot that has none (a grid bot). */
-export class HealthResetError extends Error {
-  override name = 'HealthResetError';
-}
+import { tickFailed } from './tick-failure.ts';
 
 export interface RunnerOptions {
   db: Db;
@@ -99,11 +60,6 @@ export type RunnerEvent =
   /** The bot was archived: stopped (orders cancelled) and hidden. */
   | { kind: 'archived'; botId: string };
 
-interface Entry {
-  driver: BotDriver;
-  lease: LeaseKeeper;
-}
-
 export class Runner {
   readonly db: Db;
   readonly mode: 'paper' | 'live';
@@ -112,7 +68,7 @@ export class Runner {
   /** One blended range per market, settings and stream for all bots (docs/runner.md, shared market data). */
   readonly marketData = new MarketDataHub();
   readonly #o: RunnerOptions;
-  readonly #bots = new Map<string, Entry>();
+  readonly #bots = new Map<string, OpenedBot>();
   readonly #listeners = new Set<(e: RunnerEvent) => void>();
   readonly #log: Logger;
   #stopping = false;
@@ -170,19 +126,7 @@ export class Runner {
    */
   async openAll(ids?: readonly string[]): Promise<void> {
     const open = ids ?? (await runnableBotIds(this.db, this.mode));
-    // PGlite is single-process (a lock file guards its folder), so a lease still held in it belongs to a
-    // runner that died: hand it over at once instead of waiting out its ttl. Bots that runner left marked
-    // running but this one does not open are stopped.
-    if (this.db.engine === 'pglite') {
-      await this.db.query(
-        "update leases set expires_at = now() - interval '1 millisecond' where expires_at >= now()",
-      );
-      await this.db.query(
-        `update bots set status = 'stopped', updated_at = now()
-         where mode = $1 and status in ('starting', 'running', 'paused', 'stopping', 'error') and not (id = any($2))`,
-        [this.mode, [...open]],
-      );
-    }
+    await takeOverDeadRunner(this.db, this.mode, open);
     for (const id of open) await this.openBot(id);
   }
 
@@ -191,99 +135,29 @@ export class Runner {
    * edited file becomes a new objective version (its diff logged and recorded as a bot event). Returns the
    * bots' ids in file order. Two files with one name are an error naming both.
    */
-  async ensureBots(configs: readonly ConfigFile[]): Promise<string[]> {
-    checkUniqueNames(configs);
-    const ids: string[] = [];
-    for (const c of configs) {
-      const r = await syncConfigFile(this.db, c, this.mode);
-      ids.push(r.id);
-      if (r.changes.length === 0) continue;
-      const message = `objective v${r.version} from ${basename(c.source)}: ${describeChanges(r.changes)}`;
-      this.#o.logger(r.id).info('SYSTEM', message, { version: r.version });
-      await recordBotEvent(this.db, r.id, {
-        level: 'info',
-        kind: 'objective',
-        message,
-        data: { version: r.version, changes: r.changes },
-      });
-    }
-    return ids;
+  ensureBots(configs: readonly ConfigFile[]): Promise<string[]> {
+    return syncConfigFiles(this.db, configs, this.mode, this.#o.logger);
   }
 
   async openBot(id: string, opts: { wait?: boolean } = {}): Promise<BotSession> {
-    const record = await loadBotRecord(this.db, id);
-    if (!record) throw new Error(`bot ${id} has no runner record`);
-    const log = this.#o.logger(id);
-    const ttl = this.#o.leaseTtlMs ?? 15_000;
-    let driver: BotDriver | undefined;
-    const lease = new LeaseKeeper({
+    const opened = await openDriver(id, {
       db: this.db,
-      botId: id,
+      openBot: this.#o.openBot,
+      metrics: this.metrics,
+      log: this.#o.logger(id),
+      marketData: this.marketData,
       owner: this.owner,
-      ttlMs: ttl,
-      onLost: (reason) => {
-        this.metrics.leaseLost.inc({ bot: id });
-        log.error('SYSTEM', `lease lost (${reason}): no more orders from this runner for the bot`);
-      },
+      leaseTtlMs: this.#o.leaseTtlMs ?? 15_000,
+      wait: opts.wait !== false,
     });
-    for (let attempt = 0; !(await lease.acquire()); attempt++) {
-      if (opts.wait === false) throw new Error(`bot ${id}: another runner holds its lease`);
-      if (attempt === 0) log.warn('SYSTEM', 'waiting for the bot lease (another runner holds it)');
-      if (attempt > 40) throw new Error(`bot ${id}: another runner holds its lease`);
-      await sleep(ttl / 3);
-    }
-    try {
-      driver = await this.#o.openBot(record, {
-        db: this.db,
-        leaseHeld: () => lease.isHeld(),
-        metrics: this.metrics,
-        log,
-        marketData: this.marketData,
-      });
-    } catch (err) {
-      await lease.release();
-      throw err;
-    }
-    const session = driver.session;
-    for (const k of Object.keys(record.manual) as (keyof ManualControls)[]) {
-      session.engine.manual[k] = record.manual[k];
-    }
-    await this.#fixAutoSizes(record.raw, session, 'opened');
-    const spread = session.engine.spread;
-    if (spread) {
-      // EMERGENCY survives a restart: the bot stays flat until an operator resets it.
-      if (record.health?.status === 'EMERGENCY') {
-        spread.restoreHealth(record.health);
-        session.event(
-          'error',
-          'health',
-          `restarted in EMERGENCY (${record.health.reason}): reset to trade again`,
-          {
-            status: 'EMERGENCY',
-          },
-        );
-      }
-      spread.onHealthChange = (h) => session.recordHealth(h);
-    }
+    const session = opened.driver.session;
     session.onChange = (kind, data) =>
       this.#emit(kind === 'bot' ? { kind, botId: id } : { kind, botId: id, data });
     session.status = 'running';
     await setBotStatus(this.db, id, 'running');
-    this.#bots.set(id, { driver, lease });
+    this.#bots.set(id, opened);
     this.#emit({ kind: 'status', botId: id });
     return session;
-  }
-
-  /** `auto` spread sizes were just resolved by the engine: fix them in a new objective version. */
-  async #fixAutoSizes(raw: Record<string, unknown>, session: BotSession, when: string): Promise<boolean> {
-    const fixed = withResolvedSizes(raw, session.engine.params());
-    if (!fixed) return false;
-    const config = parseBotConfig(fixed.raw, `bot ${session.id}`);
-    const version = await saveObjective(this.db, session.id, objectiveOf(fixed.raw, fixed.note));
-    session.config = config;
-    session.objectiveVersion = version;
-    session.event('info', 'objective', `${fixed.note} (objective version ${version}, ${when})`, { version });
-    return true;
   }
 
   /** Creates a bot from a config (API) and starts it. Throws ConfigError for bad input. */
@@ -293,44 +167,11 @@ export class Runner {
   }
 
   /** Merges a partial objective over the current one, validates it, saves a new version, applies it. */
-  async updateObjective(
-    id: string,
-    patch: {
-      params?: Record<string, unknown>;
-      execution?: Record<string, unknown>;
-      risk?: Record<string, unknown>;
-      note?: string;
-    },
-  ): Promise<number> {
+  async updateObjective(id: string, patch: ObjectivePatch): Promise<number> {
     const session = this.session(id);
     const record = await loadBotRecord(this.db, id);
     if (!session || !record) throw new Error(`unknown bot ${id}`);
-    const section = record.config.strategy;
-    const raw: Record<string, unknown> = {
-      ...record.raw,
-      [section]: { ...(record.raw[section] as object), ...(patch.params ?? {}) },
-      execution: { ...(record.raw.execution as object), ...(patch.execution ?? {}) },
-      risk: { ...(record.raw.risk as object), ...(patch.risk ?? {}) },
-    };
-    const config = parseBotConfig(raw, 'request body');
-    session.engine.apply(config);
-    let version: number;
-    const fixed = withResolvedSizes(raw, session.engine.params());
-    if (fixed) {
-      // `auto` asked for again: sized now, at the current prices, and fixed in this version.
-      version = await saveObjective(
-        this.db,
-        id,
-        objectiveOf(fixed.raw, `${patch.note ?? 'edited via the API'}; ${fixed.note}`),
-      );
-      session.config = parseBotConfig(fixed.raw, 'request body');
-    } else {
-      version = await saveObjective(this.db, id, objectiveOf(raw, patch.note ?? 'edited via the API'));
-      session.config = config;
-    }
-    session.objectiveVersion = version;
-    session.journal(this.#driverClock(id), 'note', { objectiveVersion: version });
-    session.event('info', 'objective', `objective version ${version} applied`, { version });
+    const version = await editObjective(this.db, session, record, patch, () => this.#driverClock(id));
     this.driver(id)?.requestDecision('objective');
     this.#emit({ kind: 'status', botId: id });
     return version;
@@ -344,19 +185,10 @@ export class Runner {
   async setManual(id: string, change: Partial<ManualControls>): Promise<ManualControls> {
     const session = this.session(id);
     if (!session) throw new Error(`unknown bot ${id}`);
-    const manual = session.engine.manual;
-    if (change.pause !== undefined) manual.pause = change.pause;
-    if (change.reduceOnly !== undefined) manual.reduceOnly = change.reduceOnly;
-    await saveManual(this.db, id, manual);
-    session.journal(this.#driverClock(id), 'note', { manual: { ...manual } });
-    session.event('info', 'manual', `operator: pause=${manual.pause} reduceOnly=${manual.reduceOnly}`, {
-      pause: manual.pause,
-      reduceOnly: manual.reduceOnly,
-    });
-    session.engine.nudge();
+    const manual = await setManual(this.db, session, change, () => this.#driverClock(id));
     this.driver(id)?.requestDecision('operator');
     this.#emit({ kind: 'status', botId: id });
-    return { ...manual };
+    return manual;
   }
 
   /**
@@ -366,15 +198,7 @@ export class Runner {
   async resetHealth(id: string): Promise<void> {
     const session = this.session(id);
     if (!session) throw new Error(`unknown bot ${id}`);
-    const spread = session.engine.spread;
-    if (!spread)
-      throw new HealthResetError(
-        `bot ${id} is a ${session.engine.strategy} bot: only spread bots have a health state to reset`,
-      );
-    const before = spread.health.status;
-    spread.resetHealth();
-    session.journal(this.#driverClock(id), 'note', { healthReset: { from: before } });
-    session.event('info', 'manual', `operator: health reset (was ${before})`, { from: before });
+    resetHealth(session, () => this.#driverClock(id));
     this.#emit({ kind: 'status', botId: id });
   }
 
@@ -388,20 +212,7 @@ export class Runner {
     return this.#exclusive(async () => {
       const bot = await getBot(this.db, id);
       if (!bot || bot.status === 'archived') return false;
-      if (!this.#bots.has(id)) {
-        const open = await this.db.query(
-          "select 1 from orders where bot_id = $1 and status = 'open' limit 1",
-          [id],
-        );
-        if (open.length > 0) {
-          if (bot.mode !== this.mode) {
-            throw new ArchiveRefused(
-              `bot "${id}" has open orders on its ${bot.mode} venue; archive it from a ${bot.mode} runner, which cancels them first`,
-            );
-          }
-          await this.openBot(id);
-        }
-      }
+      if (!this.#bots.has(id) && (await mustOpenToArchive(this.db, bot, this.mode))) await this.openBot(id);
       const e = this.#bots.get(id);
       if (e) await this.#stopOne(id, e);
       await setBotStatus(this.db, id, 'archived');
@@ -413,14 +224,9 @@ export class Runner {
   }
 
   /** Stops one bot as `stop()` stops all of them, and forgets it. */
-  async #stopOne(id: string, e: Entry): Promise<void> {
+  async #stopOne(id: string, e: OpenedBot): Promise<void> {
     const s = e.driver.session;
-    s.status = 'stopping';
-    try {
-      await shutdownSession(s, () => e.driver.clock());
-    } catch (err) {
-      this.#log.error('SYSTEM', `bot ${id}: shutdown step failed`, { error: String(err) });
-    }
+    await stopTrading(s, () => e.driver.clock(), this.#log);
     const row = e.driver.durable();
     await flushWrites(this.db, [s], row ? [row] : [], this.metrics);
     s.status = 'stopped';
@@ -480,7 +286,7 @@ export class Runner {
       try {
         await e.driver.tick(now);
       } catch (err) {
-        await this.#failed(id, s, now, err);
+        if (await tickFailed(s, now, err, this.#log)) this.#emit({ kind: 'status', botId: id });
       }
       if (wasDegraded !== (s.status === 'degraded')) this.#emit({ kind: 'status', botId: id });
     }
@@ -488,34 +294,6 @@ export class Runner {
     if (!this.#fault && !this.#stopping) {
       this.#retention.maybePrune([...this.#bots].map(([id, e]) => [id, e.driver.clock()]));
     }
-  }
-
-  /**
-   * A tick threw. I/O trouble (RPC down, rate limits, timeouts, a degraded venue) degrades the bot: it backs
-   * off and recovers by itself. A bug stops it ('error'), but only once its orders are cancelled: a bot that
-   * cannot decide must not leave orders resting on the venue; while they cannot be cancelled it stays degraded
-   * and tries again.
-   */
-  async #failed(id: string, s: BotSession, now: number, err: unknown): Promise<void> {
-    const message = err instanceof Error ? err.message : String(err);
-    if (!isBug(err)) {
-      s.degrade(now, message);
-      this.#log.warn('SYSTEM', `bot ${id} degraded`, { error: message });
-      return;
-    }
-    this.#log.error('SYSTEM', `bot ${id} failed`, { error: String((err as Error).stack ?? err) });
-    try {
-      const account = await s.readAccount();
-      if (account.openOrders.length > 0) await s.send(now, [{ kind: 'cancelAll' }], `${s.name}-error`);
-      const after = await s.readAccount();
-      if (after.openOrders.length > 0) throw new Error(`${after.openOrders.length} order(s) still open`);
-    } catch (cleanup) {
-      s.degrade(now, `${message}; cancelling its orders failed (${(cleanup as Error).message})`);
-      return;
-    }
-    s.status = 'error';
-    s.event('error', 'error', `bot stopped after an error (its orders are cancelled): ${message}`);
-    this.#emit({ kind: 'status', botId: id });
   }
 
   /** Commits what the bots owe the database; a failure pauses every bot (storage fault). */
@@ -578,24 +356,20 @@ export class Runner {
     this.#log.info('SYSTEM', 'database writes work again: bots resume', {
       pausedMs: Date.now() - fault.view.since,
     });
-    for (const [id, e] of [...this.#bots]) {
-      if (e.lease.isHeld()) {
-        e.driver.session.halted = undefined;
-        e.driver.requestDecision('storage recovered');
-        this.#emit({ kind: 'status', botId: id });
-        continue;
-      }
-      // The lease lapsed during the outage: start the bot again the crash-only way (from the database and
-      // the venue), unless another runner took it meanwhile.
-      this.#bots.delete(id);
-      await e.driver.close().catch(() => {});
-      try {
-        await this.openBot(id, { wait: false });
-        this.#log.info('SYSTEM', `bot ${id} re-opened after its lease lapsed`);
-      } catch (openErr) {
-        this.#log.error('SYSTEM', `bot ${id} not resumed: ${(openErr as Error).message}`);
-      }
-    }
+    await resumeAfterStorage(
+      [...this.#bots],
+      (id) => this.#reopen(id),
+      this.#log,
+      (id) => this.#emit({ kind: 'status', botId: id }),
+    );
+  }
+
+  /** Forgets bot `id` (its lease lapsed) and opens it again, unless another runner holds its lease now. */
+  async #reopen(id: string): Promise<void> {
+    const e = this.#bots.get(id);
+    this.#bots.delete(id);
+    await e?.driver.close().catch(() => {});
+    await this.openBot(id, { wait: false });
   }
 
   /**
@@ -612,16 +386,7 @@ export class Runner {
     await this.#retention.idle();
     return this.#exclusive(async () => {
       const outcomes = await Promise.all(
-        [...this.#bots].map(async ([id, e]): Promise<ShutdownOutcome> => {
-          const s = e.driver.session;
-          s.status = 'stopping';
-          try {
-            return await shutdownSession(s, () => e.driver.clock());
-          } catch (err) {
-            this.#log.error('SYSTEM', `bot ${id}: shutdown step failed`, { error: String(err) });
-            return { botId: id, closing: s.engine.shutdownMode === 'close', open: [], error: String(err) };
-          }
-        }),
+        [...this.#bots.values()].map((e) => stopTrading(e.driver.session, () => e.driver.clock(), this.#log)),
       );
       await this.flush();
       for (const [id, e] of this.#bots) {
@@ -633,19 +398,4 @@ export class Runner {
       return outcomes;
     });
   }
-}
-
-/**
- * Programming errors (a TypeError from our own code, a RangeError on bad maths) as opposed to I/O failures;
- * fetch's "fetch failed" is a TypeError too but means the network.
- */
-function isBug(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  if (/fetch failed|network|socket|ECONN|timed? ?out/i.test(err.message)) return false;
-  return (
-    err instanceof TypeError ||
-    err instanceof RangeError ||
-    err instanceof ReferenceError ||
-    err instanceof SyntaxError
-  );
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger.ts';
+import type { OpenedBot } from './bot-opening.ts';
 import type { BotSession } from './bot-session.ts';
 
 /**
@@ -75,5 +76,32 @@ export async function pauseForStorage(
       log.error('SYSTEM', `bot ${id}: cancelling orders failed`, { error: String(err) });
     }
     changed(id);
+  }
+}
+
+/**
+ * Database writes work again: a bot that still holds its lease decides at its next tick; one whose lease lapsed
+ * during the outage is started again the crash-only way (`reopen`: from the database and the venue), unless
+ * another runner took it meanwhile.
+ */
+export async function resumeAfterStorage(
+  bots: readonly [string, OpenedBot][],
+  reopen: (id: string) => Promise<void>,
+  log: Logger,
+  changed: (id: string) => void,
+): Promise<void> {
+  for (const [id, e] of bots) {
+    if (e.lease.isHeld()) {
+      e.driver.session.halted = undefined;
+      e.driver.requestDecision('storage recovered');
+      changed(id);
+      continue;
+    }
+    try {
+      await reopen(id);
+      log.info('SYSTEM', `bot ${id} re-opened after its lease lapsed`);
+    } catch (openErr) {
+      log.error('SYSTEM', `bot ${id} not resumed: ${(openErr as Error).message}`);
+    }
   }
 }
