@@ -72,8 +72,29 @@ export async function openDriver(id: string, o: OpenSettings): Promise<OpenedBot
     await lease.release();
     throw err;
   }
-  await restoreSession(o.db, record, driver.session);
-  return { driver, lease };
+  const opened = { driver, lease };
+  try {
+    await restoreSession(o.db, record, driver.session);
+  } catch (err) {
+    await abandonOpened(opened, o.log);
+    throw err;
+  }
+  return opened;
+}
+
+/**
+ * Lets go of a bot whose opening failed after its driver opened (a database write that failed, say): the driver
+ * closed and the lease released, so neither keeps running for a bot the runner does not drive — a kept lease
+ * renews itself and would bar every runner, this one's next attempt included, from the bot. Failures here are
+ * logged, not thrown: the caller rethrows the error that stopped the opening, which is the one to act on.
+ */
+export async function abandonOpened(opened: OpenedBot, log: Logger): Promise<void> {
+  await opened.driver.close().catch((err: unknown) => {
+    log.warn('SYSTEM', `closing the bot after a failed start: ${(err as Error).message}`);
+  });
+  await opened.lease.release().catch((err: unknown) => {
+    log.warn('SYSTEM', `releasing the bot's lease after a failed start: ${(err as Error).message}`);
+  });
 }
 
 async function acquireLease(id: string, o: OpenSettings): Promise<LeaseKeeper> {

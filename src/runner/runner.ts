@@ -15,7 +15,7 @@ import { MarketDataHub } from '../marketdata/market-data-hub.ts';
 import { type Db, getBot, recordBotEvent, setBotStatus } from '../store/index.ts';
 import type { BotDriver, OpenBot } from './bot-driver.ts';
 import { registerBotGauges } from './bot-gauges.ts';
-import { type OpenedBot, openDriver, takeOverDeadRunner } from './bot-opening.ts';
+import { abandonOpened, type OpenedBot, openDriver, takeOverDeadRunner } from './bot-opening.ts';
 import { loadBotRecord, registerBot, runnableBotIds } from './bot-records.ts';
 import type { BotSession } from './bot-session.ts';
 import { mustOpenToArchive, type ShutdownOutcome, stopTrading } from './bot-shutdown.ts';
@@ -151,10 +151,15 @@ export class Runner {
       wait: opts.wait !== false,
     });
     const session = opened.driver.session;
+    try {
+      await setBotStatus(this.db, id, 'running');
+    } catch (err) {
+      await abandonOpened(opened, this.#o.logger(id));
+      throw err;
+    }
     session.onChange = (kind, data) =>
       this.#emit(kind === 'bot' ? { kind, botId: id } : { kind, botId: id, data });
     session.status = 'running';
-    await setBotStatus(this.db, id, 'running');
     this.#bots.set(id, opened);
     this.#emit({ kind: 'status', botId: id });
     return session;
