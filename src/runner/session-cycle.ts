@@ -43,22 +43,22 @@ export interface CycleParts {
 export class SessionCycles {
   /** The logger of the cycle being run (its lines carry the cycle's cid and duration), if one is. */
   current: CycleLogger | undefined;
-  readonly #s: BotSession;
-  readonly #p: CycleParts;
+  readonly #session: BotSession;
+  readonly #parts: CycleParts;
   #count = 0;
   #verdictKey = '';
   #leaseWarned = false;
 
   constructor(session: BotSession, parts: CycleParts) {
-    this.#s = session;
-    this.#p = parts;
+    this.#session = session;
+    this.#parts = parts;
   }
 
   /** Runs a cycle at `ts` (the bot's clock) for `trigger`; returns its decision. */
   async run(ts: number, trigger: string): Promise<EngineDecision> {
     const started = performance.now();
-    const cid = `${this.#s.name}-${++this.#count}`;
-    const log = this.#p.log.cycle(cid);
+    const cid = `${this.#session.name}-${++this.#count}`;
+    const log = this.#parts.log.cycle(cid);
     this.current = log;
     try {
       return await this.#run(ts, trigger, cid, log, started);
@@ -74,29 +74,29 @@ export class SessionCycles {
     log: CycleLogger,
     started: number,
   ): Promise<EngineDecision> {
-    const s = this.#s;
-    let account = this.#p.account.current();
+    const s = this.#session;
+    let account = this.#parts.account.current();
     if (account instanceof Promise) account = await account;
     const pendingBooks = this.#books();
     const books = pendingBooks === undefined ? undefined : await pendingBooks;
-    const d = s.engine.decide(account, (i) => this.#p.liquidationPrice(account, i), ts, trigger, books);
+    const d = s.engine.decide(account, (i) => this.#parts.liquidationPrice(account, i), ts, trigger, books);
     s.lastDecision = d;
     if (d.ts > s.ts) s.ts = d.ts;
-    this.#p.series.decision(trigger);
-    this.#p.series.verdict(d.verdict.kind);
+    this.#parts.series.decision(trigger);
+    this.#parts.series.verdict(d.verdict.kind);
     if (d.log.length > 0) log.events(d.log);
     this.#recordVerdict(d.ts, d.verdict, cid, log);
-    this.#p.memory.note(s.engine.memory(), this.#p.writes);
+    this.#parts.memory.note(s.engine.memory(), this.#parts.writes);
     if (d.commands.length > 0) {
       await this.send(d.ts, d.commands, cid);
       // The venue is the truth: re-read it and let the engine check what the commands did (spread: fills).
-      let after = this.#p.account.current();
+      let after = this.#parts.account.current();
       if (after instanceof Promise) after = await after;
       const checked = s.engine.afterSend(after);
       if (checked.length > 0) log.events(checked);
     }
     const ms = performance.now() - started;
-    this.#p.series.loop(ms / 1000);
+    this.#parts.series.loop(ms / 1000);
     // One closing line per cycle with its `duration` (ms): info for the spread bot, debug for the grid's frequent
     // event-driven cycles (--log-level debug shows them; below it, not even its fields are made).
     const level = s.engine.cycleLogLevel;
@@ -112,7 +112,7 @@ export class SessionCycles {
 
   /** The logger for lines of cycle `cid`: the running cycle's own, else a child stamped with that id. */
   #lineLog(cid: string): Logger {
-    return this.current?.cid === cid ? this.current : this.#p.log.cycle(cid);
+    return this.current?.cid === cid ? this.current : this.#parts.log.cycle(cid);
   }
 
   /**
@@ -120,12 +120,12 @@ export class SessionCycles {
    * promise when it checks none (the grid: every decision of every bot).
    */
   #books(): Promise<DecisionBooks> | undefined {
-    const markets = this.#s.engine.bookMarkets;
+    const markets = this.#session.engine.bookMarkets;
     if (markets.length === 0) return undefined;
     return Promise.all(
       markets.map((i) =>
-        this.#s.venue.orderBook(i).catch((err) => {
-          this.#p.metrics.rpcErrors.inc({ bot: this.#s.name });
+        this.#session.venue.orderBook(i).catch((err) => {
+          this.#parts.metrics.rpcErrors.inc({ bot: this.#session.name });
           this.current?.warn('ORDER', `order book of market ${i} unavailable: ${String(err)}`);
           return undefined;
         }),
@@ -135,9 +135,9 @@ export class SessionCycles {
 
   /** Sends commands (journaled first, so the journal order is command → its events → its result). */
   async send(ts: number, commands: OrderCommand[], cid: string): Promise<boolean> {
-    const s = this.#s;
-    const metrics = this.#p.metrics;
-    if (!this.#p.leaseHeld()) {
+    const s = this.#session;
+    const metrics = this.#parts.metrics;
+    if (!this.#parts.leaseHeld()) {
       if (!this.#leaseWarned) {
         this.#leaseWarned = true;
         metrics.leaseLost.inc({ bot: s.name });
@@ -147,7 +147,7 @@ export class SessionCycles {
     }
     for (const c of commands) {
       s.journal(ts, 'command', { cid, command: c });
-      this.#p.series.orderSent(c.kind);
+      this.#parts.series.orderSent(c.kind);
     }
     let results: Awaited<ReturnType<VenuePort['execute']>>;
     try {
@@ -169,7 +169,7 @@ export class SessionCycles {
 
   /** Journals the verdict; records it (a row, a log line, the API told) when it differs from the last one. */
   #recordVerdict(ts: number, v: Verdict, cid: string, log: Logger): void {
-    this.#s.journal(ts, 'verdict', { cid, kind: v.kind, band: v.band, reasons: v.reasons });
+    this.#session.journal(ts, 'verdict', { cid, kind: v.kind, band: v.band, reasons: v.reasons });
     // a verdict without reasons (almost every decision) has its key ready: no string made per decision
     const key =
       v.reasons.length === 0
@@ -178,10 +178,10 @@ export class SessionCycles {
     if (key === this.#verdictKey) return;
     this.#verdictKey = key;
     const row = { ts, ...v };
-    this.#p.writes().verdicts.push(row);
+    this.#parts.writes().verdicts.push(row);
     log.info('RISK', `verdict ${v.kind}`, {
       reasons: v.reasons.map((r) => `${r.rule}: ${r.message}`),
     });
-    this.#s.onChange?.('verdict', { botId: this.#s.id, verdict: row });
+    this.#session.onChange?.('verdict', { botId: this.#session.id, verdict: row });
   }
 }
