@@ -52,32 +52,13 @@ function measure(
   for (let i = 0; i < warmup + decisions; i++) {
     const ts = 1_700_000_000_000 + i * 1000;
     mark *= 1 + (rand() - 0.5) * 0.004;
-    // fills: resting orders the mark crossed
-    const still: Order[] = [];
-    for (const o of live) {
-      const crossed = o.side === 'buy' ? mark <= Number(o.price) / 1e6 : mark >= Number(o.price) / 1e6;
-      if (crossed) position += o.side === 'buy' ? o.base : -o.base;
-      else still.push(o);
-    }
-    live = still;
+    const filled = fillCrossed(live, mark);
+    position += filled.baseDelta;
+    live = filled.still;
     const ladder = makeLadder(SOL, Math.round(mark * 2) / 2, levelsPerSide, 0.4, 0.5);
 
     const t0 = process.hrtime.bigint();
-    const snapshot: MarketSnapshot = {
-      ts,
-      marketIndex: 0,
-      mark,
-      bid: mark - 0.005,
-      ask: mark + 0.005,
-      oracle: mark * 1.0005,
-      oracleAgeMs: 0,
-      oracleStale: false,
-      fundingRate: 0.00001,
-      nextFundingTs: ts + 3_600_000,
-      divergence: -0.0005,
-      vol: 0.8,
-      reduceOnly: false,
-    };
+    const snapshot = snapshotAt(ts, mark);
     const open = openBaseBySide(live, 0);
     const q = baseToNumber(position);
     const r = evaluateRisk(
@@ -112,10 +93,49 @@ function measure(
       total += t1 - t0;
     }
   }
+  return latencySummary(lat, total);
+}
+
+/** Resting orders the mark crossed fill (the simplest fill rule): the base they add, and the orders left. */
+function fillCrossed(live: readonly Order[], mark: number): { still: Order[]; baseDelta: bigint } {
+  const still: Order[] = [];
+  let baseDelta = 0n;
+  for (const o of live) {
+    const crossed = o.side === 'buy' ? mark <= Number(o.price) / 1e6 : mark >= Number(o.price) / 1e6;
+    if (crossed) baseDelta += o.side === 'buy' ? o.base : -o.base;
+    else still.push(o);
+  }
+  return { still, baseDelta };
+}
+
+/** A snapshot at `mark`: a 1-cent spread, the oracle 5 bps above, calm funding and volatility. */
+function snapshotAt(ts: number, mark: number): MarketSnapshot {
+  return {
+    ts,
+    marketIndex: 0,
+    mark,
+    bid: mark - 0.005,
+    ask: mark + 0.005,
+    oracle: mark * 1.0005,
+    oracleAgeMs: 0,
+    oracleStale: false,
+    fundingRate: 0.00001,
+    nextFundingTs: ts + 3_600_000,
+    divergence: -0.0005,
+    vol: 0.8,
+    reduceOnly: false,
+  };
+}
+
+/** Decisions per second over the measured ones (`totalNs`), and their latency percentiles (µs). */
+function latencySummary(
+  lat: Float64Array,
+  totalNs: bigint,
+): { perSec: number; p50: number; p99: number; max: number } {
   const sorted = Array.from(lat).sort((a, b) => a - b);
   const pct = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
   return {
-    perSec: decisions / (Number(total) / 1e9),
+    perSec: lat.length / (Number(totalNs) / 1e9),
     p50: pct(0.5),
     p99: pct(0.99),
     max: sorted[sorted.length - 1],

@@ -20,10 +20,10 @@ import type { Verdict } from '../domain/intent.ts';
 import type { DesiredOrder } from '../domain/snapshot.ts';
 import type { Order, OrderCommand, OrderParams, Side } from '../domain/types.ts';
 import { type PlannedCommands, packCommands } from './command-packing.ts';
+import { type UserOrderIds, userOrderIds } from './free-user-order-ids.ts';
 import { compatible, matchClosest } from './pair-matching.ts';
 import { dropLowestPriorityKept, unmatchedByPriority } from './placement-priority.ts';
 import type { ExecutionPolicy } from './policy.ts';
-import { type UserOrderIds, userOrderIds } from './user-order-ids.ts';
 
 const absBig = (v: bigint): bigint => (v < 0n ? -v : v);
 

@@ -180,8 +180,8 @@ function replayDriver(o: PaperReplayOptions, r: Replay): BotDriver {
           'the replay data ended; the bot idles (use --loop to start over)',
         );
       }
-      if (n > 0 || forced !== undefined) await session.afterTick(exchange.now);
-      else if (session.hasWrites()) await session.afterTick(exchange.now);
+      // a forced cycle above that sent anything has writes: it is checked after the tick like any replayed bar
+      if (n > 0 || session.hasWrites()) await session.afterTick(exchange.now);
     },
     durable(): PaperVenueRow {
       const state: SavedPaper = { venue: exchange.exportState(), cursor: feed.cursor, subaccountId };

@@ -1,4 +1,7 @@
-/** The userOrderIds a plan hands to its new orders: the smallest ids in 1..255 that no open order uses. */
+/**
+ * The userOrderIds a plan hands to its new orders: the smallest ids in 1..255 that no open order uses. (The
+ * engine's round-robin picker is another one: src/engine/user-order-ids.ts.)
+ */
 import type { Order } from '../domain/types.ts';
 
 const MAX_USER_ORDER_ID = 255;
