@@ -179,6 +179,16 @@ export type OrderCommand =
    */
   | { kind: 'placeAndTake'; orders: OrderParams[]; requireFullFill: boolean };
 
+/** The orders a command places (none for cancels and modify). */
+export const placesOf = (c: OrderCommand): OrderParams[] =>
+  c.kind === 'place'
+    ? [c.order]
+    : c.kind === 'cancelAndPlace'
+      ? c.place
+      : c.kind === 'placeAndTake'
+        ? c.orders
+        : [];
+
 export type VenueEvent =
   | { type: 'accepted'; ts: number; subaccountId: number; order: Order }
   | {

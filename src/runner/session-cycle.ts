@@ -5,13 +5,12 @@
  * cycle logs carries its correlation id (cid), its closing line the cycle's duration.
  */
 import type { Verdict } from '../domain/intent.ts';
-import type { AccountState, OrderCommand } from '../domain/types.ts';
+import type { OrderCommand } from '../domain/types.ts';
 import type { CycleLogger, Logger } from '../log/logger.ts';
 import type { VenuePort } from '../venue/port.ts';
 import type { DecisionBooks, EngineDecision } from './bot-engine.ts';
 import type { BotSeries } from './bot-series.ts';
-import type { BotSession } from './bot-session.ts';
-import type { RunnerMetrics } from './metrics.ts';
+import type { BotSession, SessionOptions } from './bot-session.ts';
 import type { PendingWrites } from './pending-writes.ts';
 import type { AccountReader } from './session-account.ts';
 import type { MemoryNotes } from './session-memory.ts';
@@ -24,16 +23,14 @@ const BARE_VERDICT_KEY: Record<Verdict['kind'], string> = {
   PAUSE: 'PAUSE|',
 };
 
-/** The parts of its session a cycle works with beyond the session's own surface. */
-export interface CycleParts {
+/**
+ * The parts of its session a cycle works with beyond the session's own surface: the session's options it reads
+ * (as SessionOptions documents them), its account reader and series, and its memory notes and write buffer.
+ */
+export interface CycleParts
+  extends Pick<SessionOptions, 'liquidationPrice' | 'leaseHeld' | 'metrics' | 'log'> {
   account: AccountReader;
   series: BotSeries;
-  /** The venue's liquidation price for a market (PRICE), undefined when none. */
-  liquidationPrice: (account: AccountState, marketIndex: number) => bigint | undefined;
-  /** Checked before every command batch; false → the batch is not sent (lease lost). */
-  leaseHeld: () => boolean;
-  metrics: RunnerMetrics;
-  log: Logger;
   /** The engine memory documents the session has written. */
   memory: MemoryNotes;
   /** The session's write buffer (made on first use). */

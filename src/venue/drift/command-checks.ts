@@ -6,16 +6,6 @@
 import type { Order, OrderCommand, OrderParams, RejectReason } from '../../domain/types.ts';
 import type { DriftAccountState } from './account-reader.ts';
 
-/** The orders a command places (none for cancels and modify). */
-export const placesOf = (c: OrderCommand): OrderParams[] =>
-  c.kind === 'place'
-    ? [c.order]
-    : c.kind === 'cancelAndPlace'
-      ? c.place
-      : c.kind === 'placeAndTake'
-        ? c.orders
-        : [];
-
 /** The first placement whose non-zero userOrderId an open order or an earlier placement already carries. */
 export function userOrderIdInUse(places: OrderParams[], open: Order[]): OrderParams | undefined {
   return places.find(

@@ -2,9 +2,8 @@
  * What a sent OrderCommand did, told from the account reads before and after it: whether its effect is visible
  * (asked before a fresh retry, see tx-sender.ts) and the order ids it made or cancelled.
  */
-import type { OrderCommand, VenueEvent } from '../../domain/types.ts';
+import { type OrderCommand, placesOf, type VenueEvent } from '../../domain/types.ts';
 import type { DriftAccountState } from './account-reader.ts';
-import { placesOf } from './command-checks.ts';
 
 /** Whether a command's effect shows in `now`, a read taken after it was sent (`before`: the read before). */
 export function isCommandApplied(

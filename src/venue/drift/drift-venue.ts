@@ -9,10 +9,16 @@
  *   and settles unknown sends by userOrderId (see user-order-ids.ts and tx-sender.ts).
  * - Each OrderCommand is one transaction; results are values (program errors map to RejectReason).
  */
-import type { OrderCommand, OrderParams, RejectReason, VenueEvent } from '../../domain/types.ts';
+import {
+  type OrderCommand,
+  type OrderParams,
+  placesOf,
+  type RejectReason,
+  type VenueEvent,
+} from '../../domain/types.ts';
 import type { CommandResult, L2Book, VenuePort, WithdrawResult } from '../port.ts';
 import type { AccountReader, DriftAccountState } from './account-reader.ts';
-import { placesOf, precheckCommand, userOrderIdInUse } from './command-checks.ts';
+import { precheckCommand, userOrderIdInUse } from './command-checks.ts';
 import { isCommandApplied, orderIdsOf } from './command-effects.ts';
 import { ConnectionHealth, type HealthState } from './connection-health.ts';
 import { diffAccountStates } from './events.ts';

@@ -7,7 +7,7 @@
  *   - dropped, duplicated and delayed events on the way to the bot (EventFaults).
  * Partial fills come from the exchange's own `participation` cap (no hook needed).
  */
-import type { OrderCommand, RejectReason, VenueEvent } from '../../../domain/types.ts';
+import { type OrderCommand, placesOf, type RejectReason, type VenueEvent } from '../../../domain/types.ts';
 import type { CommandResult } from '../../port.ts';
 import type { SimExchange } from '../exchange.ts';
 import { ConnectionFaults } from './connection.ts';
@@ -66,14 +66,7 @@ export class FaultyExchange {
         const reason = this.#prng.pick(INJECTED_REASONS);
         const detail = 'injected fault';
         results.push({ ok: false, command: c, reason, detail });
-        const orders =
-          c.kind === 'place'
-            ? [c.order]
-            : c.kind === 'cancelAndPlace'
-              ? c.place
-              : c.kind === 'placeAndTake'
-                ? c.orders
-                : [];
+        const orders = placesOf(c);
         for (const order of orders) {
           this.#injected.push({ type: 'rejected', ts, subaccountId, order, reason, detail });
         }

@@ -8,7 +8,13 @@
  *   - reject: a command is refused as a value (not applied) with a `rejected` event for placements;
  *   - dropped, duplicated and delayed events to subscribers.
  */
-import type { AccountState, OrderCommand, RejectReason, VenueEvent } from '../../../domain/types.ts';
+import {
+  type AccountState,
+  type OrderCommand,
+  placesOf,
+  type RejectReason,
+  type VenueEvent,
+} from '../../../domain/types.ts';
 import type { CommandResult, L2Book, VenuePort, WithdrawResult } from '../../port.ts';
 import { ConnectionFaults } from './connection.ts';
 import { EventFaults } from './event-faults.ts';
@@ -115,14 +121,7 @@ export class FaultyVenue implements VenuePort {
         this.counts.reject++;
         const reason = this.#prng.pick(INJECTED_REASONS);
         results.push({ ok: false, command: c, reason, detail: 'injected fault' });
-        const orders =
-          c.kind === 'place'
-            ? [c.order]
-            : c.kind === 'cancelAndPlace'
-              ? c.place
-              : c.kind === 'placeAndTake'
-                ? c.orders
-                : [];
+        const orders = placesOf(c);
         const ts = this.#clock();
         for (const order of orders) {
           this.#emit([{ type: 'rejected', ts, subaccountId, order, reason, detail: 'injected fault' }]);
