@@ -142,18 +142,7 @@ export class SimOrderCommands extends SimReads {
     const placed: { so: SimOrder; crosses: boolean }[] = [];
     for (const p of places) {
       const r = this.#placeOne(sub, p, ts);
-      if (r.kind === 'reject') {
-        if (saved) this.restore(sub, saved);
-        this.emit({
-          type: 'rejected',
-          ts,
-          subaccountId: sub.id,
-          order: p,
-          reason: r.reason,
-          detail: r.detail,
-        });
-        return { ok: false, command, reason: r.reason, detail: r.detail };
-      }
+      if (r.kind === 'reject') return this.#refuse(sub, command, saved, [p], r.reason, r.detail, ts);
       if (r.kind === 'placed') placed.push(r);
     }
     for (const { so, crosses } of placed) this.#afterPlace(so, crosses, ts);
@@ -292,18 +281,7 @@ export class SimOrderCommands extends SimReads {
     const placed: SimOrder[] = [];
     for (const p of command.orders) {
       const r = this.#placeOne(sub, p, ts);
-      if (r.kind === 'reject') {
-        this.restore(sub, saved);
-        this.emit({
-          type: 'rejected',
-          ts,
-          subaccountId: sub.id,
-          order: p,
-          reason: r.reason,
-          detail: r.detail,
-        });
-        return { ok: false, command, reason: r.reason, detail: r.detail };
-      }
+      if (r.kind === 'reject') return this.#refuse(sub, command, saved, [p], r.reason, r.detail, ts);
       if (r.kind === 'placed') placed.push(r.so);
     }
     // Plan every take before booking any, so a failed full-fill condition can still undo the placements.
@@ -357,29 +335,38 @@ export class SimOrderCommands extends SimReads {
     ts: number,
   ): CommandResult | undefined {
     const short = plans.filter((p) => p.got < p.so.order.base);
-    if (short.length > 0) {
-      this.restore(sub, saved);
-      const detail = short
-        .map((p) => `${p.so.market.spec.symbol} ${p.got} of ${p.so.order.base} within ${p.so.order.price}`)
-        .join('; ');
-      for (const p of command.orders) {
-        this.emit({
-          type: 'rejected',
-          ts,
-          subaccountId: sub.id,
-          order: p,
-          reason: 'PlaceAndTakeOrderSuccessConditionFailed',
-          detail: `no full fill: ${detail}`,
-        });
-      }
-      return {
-        ok: false,
-        command,
-        reason: 'PlaceAndTakeOrderSuccessConditionFailed',
-        detail: `no full fill: ${detail}`,
-      };
-    }
-    return undefined;
+    if (short.length === 0) return undefined;
+    const detail = short
+      .map((p) => `${p.so.market.spec.symbol} ${p.got} of ${p.so.order.base} within ${p.so.order.price}`)
+      .join('; ');
+    return this.#refuse(
+      sub,
+      command,
+      saved,
+      command.orders,
+      'PlaceAndTakeOrderSuccessConditionFailed',
+      `no full fill: ${detail}`,
+      ts,
+    );
+  }
+
+  /**
+   * A refused command: the account put back as it was saved (an all-or-nothing command saves it first), each of
+   * `orders` reported rejected for `reason`, and the command's failed result.
+   */
+  #refuse(
+    sub: SimSubaccount,
+    command: OrderCommand,
+    saved: SavedSubaccount | undefined,
+    orders: readonly OrderParams[],
+    reason: RejectReason,
+    detail: string,
+    ts: number,
+  ): CommandResult {
+    if (saved) this.restore(sub, saved);
+    for (const order of orders)
+      this.emit({ type: 'rejected', ts, subaccountId: sub.id, order, reason, detail });
+    return { ok: false, command, reason, detail };
   }
 
   /** Crossing orders take at the venue's bid/ask; market and IOC leftovers are cancelled. */
