@@ -37,7 +37,7 @@ import {
 import { type GridTrigger, type GridTriggerConfig, gridTrigger, type LastDecision } from './grid-trigger.ts';
 import { type ManualControls, manualVerdict } from './manual-controls.ts';
 import { type PlanInputs, QuietPlan } from './quiet-plan.ts';
-import { verdictSignature } from './verdict-signature.ts';
+import { hasSignature, verdictSignature } from './verdict-signature.ts';
 
 export interface GridBotSetup {
   market: MarketSpec;
@@ -260,7 +260,13 @@ export class GridBot {
     );
     this.lastVerdict = verdict;
     this.venueEventPending = false;
-    const verdictKey = verdictSignature(riskVerdict, this.setup);
+    // the last decision's signature when this verdict has it (mostly): a signature is only ever compared part by
+    // part (hasSignature), so the kept one serves as a new one would, without its objects
+    const kept = this.last?.verdictKey;
+    const verdictKey =
+      kept !== undefined && hasSignature(riskVerdict, kept, this.setup)
+        ? kept
+        : verdictSignature(riskVerdict, this.setup);
     this.last = {
       ts,
       mark: snapshot.mark,

@@ -102,9 +102,14 @@ export function targetAtLevel(c: LaidCurve, lattice: Lattice, j: number): number
   return linearAt(c, levelPrice(lattice, j));
 }
 
-/** The position the curve wants at a price between levels (the band's preferred base). */
-export function targetAtPrice(c: LaidCurve, lattice: Lattice, price: number): number {
-  if (c.kind === 'stepwise' || c.hiIdx === c.loIdx) return stepwiseAt(c, levelAtOrBelow(lattice, price));
+/**
+ * The position the curve wants at a price between levels (the band's preferred base). `level`: the level at or
+ * below the price when the caller has it (levelAtOrBelow's answer), else it is looked up.
+ */
+export function targetAtPrice(c: LaidCurve, lattice: Lattice, price: number, level?: number): number {
+  if (c.kind === 'stepwise' || c.hiIdx === c.loIdx) {
+    return stepwiseAt(c, level ?? levelAtOrBelow(lattice, price));
+  }
   return linearAt(c, price);
 }
 

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { MARKETS } from '../../domain/markets.ts';
 import type { DesiredOrder } from '../../domain/snapshot.ts';
-import { layCurve } from './curve.ts';
+import { type CurveKind, type LaidCurve, layCurve } from './curve.ts';
+import { buildLadder } from './ladder.ts';
 import { type LadderKey, LadderMemo } from './ladder-memo.ts';
 import { makeLattice } from './lattice.ts';
 import { mustParseGridParams } from './params.ts';
@@ -131,6 +132,39 @@ describe('ladder memo', () => {
     );
   });
 
+  it('lays the curve layCurve lays, the kept object again for the same inputs (property)', () => {
+    const lay = fc.record({
+      kind: fc.constantFrom<CurveKind>('stepwise', 'linear'),
+      // the same lattice object, an equal one made again, or another step
+      lattice: fc.constantFrom(0, 0, 1, 2),
+      loIdx: fc.integer({ min: -4, max: -2 }),
+      width: fc.constantFrom(0, 4, 5),
+      maxLong: fc.constantFrom(4, 4, 2),
+      maxShort: fc.constantFrom(4, 4, 3),
+      size: fc.constantFrom(0.5, 0.5, 1),
+    });
+    fc.assert(
+      fc.property(fc.array(lay, { minLength: 1, maxLength: 30 }), (lays) => {
+        const lattices = [makeLattice(150, 0.005), makeLattice(150, 0.005), makeLattice(150, 0.01)];
+        const memo = new LadderMemo();
+        let last: { args: string; curve: LaidCurve } | undefined;
+        for (const l of lays) {
+          const lattice = lattices[l.lattice];
+          const range = { loIdx: l.loIdx, hiIdx: l.loIdx + l.width };
+          const extent = { maxLong: l.maxLong, maxShort: l.maxShort };
+          const curve = memo.curve(l.kind, lattice, range, extent, l.size);
+          assert.deepStrictEqual(curve, layCurve(l.kind, lattice, range, extent, l.size));
+          // the kept object exactly when the lattice is the same object and every other input is equal (an equal
+          // lattice made again counts as another: lattices are compared by identity)
+          const args = JSON.stringify(l);
+          if (last !== undefined) assert.equal(curve === last.curve, args === last.args);
+          last = { args, curve };
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('reuses the ladder when nothing it is built from moved, and builds again when one input did', () => {
     const params = mustParseGridParams({ levels: 8, stepPct: 0.5, baseSizePerLevel: 0.5 });
     const memo = new LadderMemo();
@@ -143,6 +177,35 @@ describe('ladder memo', () => {
     const filled = decideGrid(snapshotAt(150.01), range, { base: 0.5 }, params, SOL, first.state, memo);
     assert.notEqual(filled.ladder, first.ladder);
     assert.notDeepStrictEqual(filled.ladder, first.ladder);
+  });
+
+  it('keeps the ladder without building it when only its starts moved over quiet levels', () => {
+    // the position at the curve's target in the price's zone: the nearest bid rests a level below the zone and
+    // the nearest ask a level above it, so the price crossing the level between them (without a fill) moves the
+    // scans' starts over a level where the position already holds the target
+    const params = mustParseGridParams({ levels: 8, stepPct: 0.5, baseSizePerLevel: 0.5 });
+    let builds = 0;
+    const memo = new LadderMemo((spec, market, reuse, reach) => {
+      builds++;
+      return buildLadder(spec, market, [], reuse, reach);
+    });
+    const range = { lo: 140, hi: 160 };
+    const origin = 150.3; // the first mark: the lattice's level 0
+    const first = decideGrid(snapshotAt(origin), range, { base: 0 }, params, SOL, initialGridState(), memo);
+    const position = { base: first.band.preferredBase };
+    let state = first.state;
+    let kept: DesiredOrder[] | undefined;
+    for (const zone of [0, -1, 0, -1, -1, 0]) {
+      const snap = snapshotAt(origin * 1.005 ** (zone + 0.5));
+      const d = decideGrid(snap, range, position, params, SOL, state, memo);
+      assert.equal(d.zone, zone);
+      assert.deepStrictEqual(d.ladder, decideGrid(snap, range, position, params, SOL, state).ladder);
+      kept ??= d.ladder;
+      assert.equal(d.ladder, kept);
+      state = d.state;
+    }
+    // the first decision's, and the one after the position moved to the target
+    assert.equal(builds, 2);
   });
 
   it('hands the kept array back for a build equal to it order for order, and only then', () => {
@@ -173,11 +236,17 @@ describe('ladder memo', () => {
       reduceOnly: false,
       market: SOL,
     });
-    const memo = new LadderMemo();
-    const kept = memo.ladder(key(0), () => [order]);
+    // each build hands out what `next` says (and fills in no reach, so no key keeps the ladder without a build)
+    let next: () => DesiredOrder[] = () => [order];
+    const memo = new LadderMemo(() => next());
+    const ladder = (k: LadderKey, build: () => DesiredOrder[]): DesiredOrder[] => {
+      next = build;
+      return memo.ladder(k, 150, 150.1);
+    };
+    const kept = ladder(key(0), () => [order]);
     // the key moved (another first level), the orders did not: the same array back
     assert.equal(
-      memo.ladder(key(1), () => [{ ...order }]),
+      ladder(key(1), () => [{ ...order }]),
       kept,
     );
     // any field of an order differing: the new build (every field of DesiredOrder is compared)
@@ -196,15 +265,15 @@ describe('ladder memo', () => {
     for (const change of changes) {
       const other = [{ ...order, ...change }];
       assert.equal(
-        memo.ladder(key(k++), () => other),
+        ladder(key(k++), () => other),
         other,
         Object.keys(change)[0],
       );
-      memo.ladder(key(k++), () => [order]); // back to the first orders for the next change
+      ladder(key(k++), () => [order]); // back to the first orders for the next change
     }
     const longer = [order, order];
     assert.equal(
-      memo.ladder(key(k++), () => longer),
+      ladder(key(k++), () => longer),
       longer,
     );
   });

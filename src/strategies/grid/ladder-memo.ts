@@ -5,11 +5,21 @@
  * without building them again. Most decisions are such: a level crossed or a heartbeat with no fill between
  * (in the example year, 137,000 of 154,000 decisions sent nothing), and a ladder costs BigInt sizes and prices
  * per level. Orders are immutable values, so handing the same array out twice is safe.
+ *
+ * It keeps the laid curve too (`curve`): a curve laid from the same inputs is the kept object, so the key
+ * compares it by identity and its level prices are not computed again.
  */
 import type { MarketSpec } from '../../domain/markets.ts';
 import type { DesiredOrder } from '../../domain/snapshot.ts';
-import type { LaidCurve } from './curve.ts';
-import type { LadderReach, SideReach } from './ladder.ts';
+import {
+  type CurveExtent,
+  type CurveKind,
+  flatBounds,
+  type LaidCurve,
+  layCurve,
+  targetAtLevel,
+} from './curve.ts';
+import { buildLadder, type LadderReach, type LadderSpec, type SideReach, sideHoldsFrom } from './ladder.ts';
 import type { Lattice } from './lattice.ts';
 
 /** What a ladder is built from, but its `target` function: the curve and lattice stand for it. */
@@ -95,8 +105,37 @@ function unknown(r: SideReach): void {
   r.last = Number.NaN;
 }
 
-/** Whether one side, scanned from `start` instead of `reach.from`, gives the same orders (ladder.ts sideHoldsFrom). */
-export type SideHolds = (dir: 'buy' | 'sell', reach: SideReach, start: number) => boolean;
+/** What buildLadder reads for a key and the book (the key's starts are where its scans start from the book). */
+export function ladderSpecOf(key: LadderKey, bid: number, ask: number): LadderSpec {
+  const { lattice, curve } = key;
+  const flat = flatBounds(curve);
+  return {
+    lattice,
+    target: (j) => targetAtLevel(curve, lattice, j),
+    flatBelow: flat.below,
+    flatAbove: flat.above,
+    bid,
+    ask,
+    position: key.position,
+    minBase: key.minBase,
+    maxBase: key.maxBase,
+    clip: key.clip,
+    liveBids: key.liveBids,
+    liveAsks: key.liveAsks,
+    postOnly: key.postOnly,
+    reduceOnly: key.reduceOnly,
+  };
+}
+
+/** Builds a ladder into a new list (buildLadder's), taking `reuse`'s equal orders and filling in `reach`. */
+export type LadderBuild = (
+  spec: LadderSpec,
+  market: MarketSpec,
+  reuse: readonly DesiredOrder[],
+  reach: LadderReach,
+) => DesiredOrder[];
+
+const buildAfresh: LadderBuild = (spec, market, reuse, reach) => buildLadder(spec, market, [], reuse, reach);
 
 export class LadderMemo {
   #key: LadderKey | undefined;
@@ -106,31 +145,72 @@ export class LadderMemo {
     bid: { from: 0, stop: 0, last: 0 },
     ask: { from: 0, stop: 0, last: 0 },
   };
+  /**
+   * The spec of the last build, which is what a key equal but for its starts has (sideHoldsFrom reads no book
+   * price, the one part of it that may have moved since).
+   */
+  #spec: LadderSpec | undefined;
+  /** The last curve laid, with its lattice (curve). */
+  #curve: LaidCurve | undefined;
+  #curveLattice: Lattice | undefined;
+  readonly #build: LadderBuild;
+
+  /** `build`: how a ladder is built (buildLadder; a test may count or replace the builds). */
+  constructor(build: LadderBuild = buildAfresh) {
+    this.#build = build;
+  }
 
   /**
-   * The ladder for `key`: the kept one when the key is the last one's, else `build()` (then kept). A build
-   * equal order for order to the kept ladder hands the kept array back: the key is wider than the ladder (the
-   * price crossing a level whose target the position already holds moves `bidFrom` and adds no order — most
-   * of a year's level crossings), and the array's identity is what the engine's quiet-plan memo checks. The
-   * build is handed the kept ladder to take its equal orders from (buildLadder's `reuse`), and fills in what its
-   * scans saw (`reach`). With `holds`, a key that moved only its starts keeps the ladder without building when
-   * both sides hold from the new starts (ladder.ts SideReach): a level crossed without a fill, mostly.
+   * layCurve's curve for these inputs: the kept object when they are the last ones (layCurve reads nothing else,
+   * and curves are values), else laid and kept.
    */
-  ladder(
-    key: LadderKey,
-    build: (reuse: readonly DesiredOrder[], reach: LadderReach) => DesiredOrder[],
-    holds?: SideHolds,
-  ): DesiredOrder[] {
+  curve(
+    kind: CurveKind,
+    lattice: Lattice,
+    range: { loIdx: number; hiIdx: number },
+    extent: CurveExtent,
+    sizePerLevel: number,
+  ): LaidCurve {
+    const c = this.#curve;
+    if (
+      c !== undefined &&
+      this.#curveLattice === lattice &&
+      c.kind === kind &&
+      c.loIdx === range.loIdx &&
+      c.hiIdx === range.hiIdx &&
+      c.extent.maxLong === extent.maxLong &&
+      c.extent.maxShort === extent.maxShort &&
+      c.sizePerLevel === sizePerLevel
+    ) {
+      return c;
+    }
+    this.#curveLattice = lattice;
+    this.#curve = layCurve(kind, lattice, range, extent, sizePerLevel);
+    return this.#curve;
+  }
+
+  /**
+   * The ladder for `key` at the book's `bid` and `ask` (the key's starts are their levels): the kept one when
+   * the key is the last one's, else built (then kept). A build equal order for order to the kept ladder hands
+   * the kept array back: the key is wider than the ladder (the price crossing a level whose target the position
+   * already holds moves `bidFrom` and adds no order — most of a year's level crossings), and the array's
+   * identity is what the engine's quiet-plan memo checks. The build is handed the kept ladder to take its equal
+   * orders from (buildLadder's `reuse`), and fills in what its scans saw (`reach`). A key that moved only its
+   * starts keeps the ladder without building when both sides hold from the new starts (ladder.ts SideReach): a
+   * level crossed without a fill, mostly.
+   */
+  ladder(key: LadderKey, bid: number, ask: number): DesiredOrder[] {
     const kept = this.#key;
     if (kept !== undefined && sameKey(kept, key)) return this.#ladder;
     const reach = this.#reach;
+    const spec = this.#spec;
     // only the starts moved (a level crossed, no fill): the kept ladder stands if both sides hold from the new ones
     if (
       kept !== undefined &&
-      holds !== undefined &&
+      spec !== undefined &&
       sameButStarts(kept, key) &&
-      holds('buy', reach.bid, key.bidFrom) &&
-      holds('sell', reach.ask, key.askFrom)
+      sideHoldsFrom(spec, key.market, 'buy', reach.bid, key.bidFrom) &&
+      sideHoldsFrom(spec, key.market, 'sell', reach.ask, key.askFrom)
     ) {
       reach.bid.from = key.bidFrom;
       reach.ask.from = key.askFrom;
@@ -140,9 +220,11 @@ export class LadderMemo {
     // unknown until the build fills it in (a build that does not leaves NaN, and nothing holds against NaN)
     unknown(reach.bid);
     unknown(reach.ask);
-    const built = build(this.#ladder, reach);
+    const fresh = ladderSpecOf(key, bid, ask);
+    const built = this.#build(fresh, key.market, this.#ladder, reach);
     if (!sameOrders(built, this.#ladder)) this.#ladder = built;
     this.#key = key;
+    this.#spec = fresh;
     return this.#ladder;
   }
 }

@@ -62,7 +62,9 @@ export function levelAtOrAbove(l: Lattice, price: number): number {
  * levelAtOrBelow and levelAtOrAbove with the last answer kept, for one price series (the mark, a range bound):
  * such a price stays between the same two levels for many bars, and each bar's answer cost a logarithm and two
  * or three exponentials. A price inside the kept level's [price, next level's price) has that level as its
- * answer — the only one, as levels rise with j — so the kept answer is exactly what levelAtOrBelow gives.
+ * answer — the only one, as levels rise with j — so the kept answer is exactly what levelAtOrBelow gives. A
+ * price that left it for the level next to it (a level crossed: most misses) is found the same way, by that
+ * level's bracket: its two prices are the kept one and one more exponential.
  */
 export class LevelFinder {
   #lattice: Lattice | undefined;
@@ -72,12 +74,30 @@ export class LevelFinder {
   #ceiling = Number.NaN;
 
   atOrBelow(l: Lattice, price: number): number {
-    if (l === this.#lattice && price >= this.#floor && price < this.#ceiling) return this.#level;
+    if (l === this.#lattice) {
+      if (price >= this.#floor) {
+        if (price < this.#ceiling) return this.#level;
+        // one level up (a level crossed): one exponential instead of a logarithm and two or three
+        const above = levelPrice(l, this.#level + 2);
+        if (price < above) return this.#keep(this.#level + 1, this.#ceiling, above);
+      } else if (price < this.#floor) {
+        const below = levelPrice(l, this.#level - 1);
+        if (price >= below) return this.#keep(this.#level - 1, below, this.#floor);
+      }
+    }
     const j = levelAtOrBelow(l, price);
     this.#lattice = l;
     this.#level = j;
     this.#floor = levelPrice(l, j);
     this.#ceiling = levelPrice(l, j + 1);
+    return j;
+  }
+
+  /** Keeps level j of the kept lattice with its price and the next one's. */
+  #keep(j: number, floor: number, ceiling: number): number {
+    this.#level = j;
+    this.#floor = floor;
+    this.#ceiling = ceiling;
     return j;
   }
 

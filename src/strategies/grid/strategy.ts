@@ -14,9 +14,9 @@ import type { MarketSpec } from '../../domain/markets.ts';
 import type { DesiredOrder, MarketSnapshot } from '../../domain/snapshot.ts';
 import type { PriceRange } from '../../marketdata/blended-range.ts';
 import { normalizeIntent } from '../intent.ts';
-import { curveExtent, flatBounds, type LaidCurve, layCurve, targetAtLevel, targetAtPrice } from './curve.ts';
-import { buildLadder, type LadderReach, type LadderSpec, sideHoldsFrom, sideLevels } from './ladder.ts';
-import type { LadderKey, LadderMemo, SideHolds } from './ladder-memo.ts';
+import { curveExtent, type LaidCurve, layCurve, targetAtPrice } from './curve.ts';
+import { buildLadder, sideLevels } from './ladder.ts';
+import { type LadderKey, type LadderMemo, ladderSpecOf } from './ladder-memo.ts';
 import { type DecisionLevels, freshDecisionLevels, type Lattice, latticeFor } from './lattice.ts';
 import type { GridParams } from './params.ts';
 import { type GridState, layRange } from './range-exit.ts';
@@ -75,7 +75,9 @@ export function decideGrid(
   let curve: LaidCurve;
   let clip: { loIdx: number; hiIdx: number } | undefined;
   if (haveRange) {
-    curve = layCurve(params.curve, lattice, laid, extent, size);
+    curve = ladders
+      ? ladders.curve(params.curve, lattice, laid, extent, size)
+      : layCurve(params.curve, lattice, laid, extent, size);
     clip = exitsOnly ? EVERYWHERE_OUTSIDE : params.rangeMode === 'bounded' ? curve : undefined;
   } else {
     curve = unwindingCurve(q, size, zone);
@@ -84,24 +86,15 @@ export function decideGrid(
 
   const minBase = exitsOnly ? Math.min(0, q) : -extent.maxShort;
   const maxBase = exitsOnly ? Math.max(0, q) : extent.maxLong;
-  const preferred = haveRange && mark > 0 ? targetAtPrice(curve, lattice, mark) : 0;
+  // the zone is the level at or below the mark (LevelFinder: levelAtOrBelow's answer)
+  const preferred = haveRange && mark > 0 ? targetAtPrice(curve, lattice, mark, zone) : 0;
   const band = normalizeIntent(
     { kind: 'band', marketIndex: market.marketIndex, minBase, maxBase, preferredBase: preferred },
     preferred,
   );
 
-  const sides = sideLevels(params.bias, params.biasSkew, params.liveLevelsPerSide);
-  const common: LadderCommon = {
-    position: q,
-    minBase,
-    maxBase,
-    clip,
-    liveBids: sides.liveBids,
-    liveAsks: sides.liveAsks,
-    postOnly: params.postOnly,
-    reduceOnly: exitsOnly,
-  };
-  const ladder = gridLadder(snapshot, market, lattice, curve, common, levels, ladders);
+  const limits = { position: q, minBase, maxBase, clip, reduceOnly: exitsOnly };
+  const ladder = gridLadder(snapshot, market, params, lattice, curve, limits, levels, ladders);
 
   return {
     band,
@@ -137,8 +130,8 @@ function unwindingCurve(q: number, size: number, zone: number): LaidCurve {
   };
 }
 
-/** What the ladder is built from besides its lattice, curve and prices (the memo's key shares it). */
-type LadderCommon = Omit<LadderKey, 'lattice' | 'curve' | 'bidFrom' | 'askFrom' | 'market'>;
+/** What bounds the ladder's orders: the position, the band, the clip and the exits-only flag. */
+type LadderLimits = Pick<LadderKey, 'position' | 'minBase' | 'maxBase' | 'clip' | 'reduceOnly'>;
 
 /**
  * The desired maker ladder: from the memo when nothing it is built from moved, else built (buildLadder). None
@@ -147,45 +140,32 @@ type LadderCommon = Omit<LadderKey, 'lattice' | 'curve' | 'bidFrom' | 'askFrom' 
 function gridLadder(
   snapshot: MarketSnapshot,
   market: MarketSpec,
+  params: GridParams,
   lattice: Lattice,
   curve: LaidCurve,
-  common: LadderCommon,
+  limits: LadderLimits,
   levels: DecisionLevels,
   ladders: LadderMemo | undefined,
 ): DesiredOrder[] {
-  if (!(snapshot.mark > 0 && snapshot.bid > 0 && snapshot.ask > 0)) return [];
-  // the ladder's spec, made once per decision and only when a ladder is built or checked
-  let spec: LadderSpec | undefined;
-  const ladderSpec = (): LadderSpec => {
-    if (spec !== undefined) return spec;
-    const flat = flatBounds(curve);
-    spec = {
-      ...common,
-      lattice,
-      target: (j) => targetAtLevel(curve, lattice, j),
-      flatBelow: flat.below,
-      flatAbove: flat.above,
-      bid: snapshot.bid,
-      ask: snapshot.ask,
-    };
-    return spec;
+  const { bid, ask } = snapshot;
+  if (!(snapshot.mark > 0 && bid > 0 && ask > 0)) return [];
+  const sides = sideLevels(params.bias, params.biasSkew, params.liveLevelsPerSide);
+  const key: LadderKey = {
+    lattice,
+    curve,
+    // the highest level below the ask, the lowest above the bid (levelBelow, levelAbove: buildLadder's starts,
+    // which it finds itself from the book: only the memo reads them here)
+    bidFrom: ladders ? levels.ask.below(lattice, ask) : Number.NaN,
+    askFrom: ladders ? levels.bid.atOrBelow(lattice, bid) + 1 : Number.NaN,
+    position: limits.position,
+    minBase: limits.minBase,
+    maxBase: limits.maxBase,
+    clip: limits.clip,
+    liveBids: sides.liveBids,
+    liveAsks: sides.liveAsks,
+    postOnly: params.postOnly,
+    reduceOnly: limits.reduceOnly,
+    market,
   };
-  // `reuse`: the last ladder, whose equal orders are taken instead of made again (buildLadder)
-  const build = (reuse?: readonly DesiredOrder[], reach?: LadderReach): DesiredOrder[] =>
-    buildLadder(ladderSpec(), market, [], reuse, reach);
-  if (ladders === undefined) return build();
-  const holds: SideHolds = (dir, reach, start) => sideHoldsFrom(ladderSpec(), market, dir, reach, start);
-  return ladders.ladder(
-    {
-      ...common,
-      lattice,
-      curve,
-      // the highest level below the ask, the lowest above the bid (levelBelow, levelAbove)
-      bidFrom: levels.ask.below(lattice, snapshot.ask),
-      askFrom: levels.bid.atOrBelow(lattice, snapshot.bid) + 1,
-      market,
-    },
-    build,
-    holds,
-  );
+  return ladders ? ladders.ladder(key, bid, ask) : buildLadder(ladderSpecOf(key, bid, ask), market);
 }
