@@ -83,11 +83,13 @@ export class BarMeasures {
     if (f.leverage > this.maxLeverage) this.maxLeverage = f.leverage;
     if (f.health < this.minHealth) this.minHealth = f.health;
     const base = book.base(primary.marketIndex);
-    // the PRICE integers in doubles: priceToNumber(sim.quote(…).mark) without making the BigInts
+    // the PRICE integers in doubles: priceToNumber(sim.quote(…).mark) without making the BigInts (both NaN, or
+    // neither, before the market's first bar)
     const markInt = sim.markInteger(primary.marketIndex);
     const priced = !Number.isNaN(markInt);
+    const oracleInt = priced ? sim.oracleInteger(primary.marketIndex) : 0;
     const mark = priced ? markInt / 1e6 : close;
-    tape.onBar(ts, open, equity, mark, verdict, bot.dailyLossActive());
+    tape.onBar(ts, open, equity, mark, oracleInt / 1e6, base !== 0n, verdict, bot.dailyLossActive());
     const liqPrice = this.#liquidationPrice(base, mark);
     const row = (this.bars - 1) / this.#sample;
     const charted = Number.isInteger(row) && isChartRow(row, this.#rowCount, this.#stride);
@@ -95,7 +97,7 @@ export class BarMeasures {
     const figures: TimelineInput = {
       ts,
       mark,
-      oracle: priced ? sim.oracleInteger(primary.marketIndex) / 1e6 : close,
+      oracle: priced ? oracleInt / 1e6 : close,
       base: baseToNumber(base),
       collateral: quoteToNumber(f.initialTotalCollateral),
       equity,

@@ -18,14 +18,9 @@ export function computeResearchMetrics(input: MetricsInput): {
   const split = pnlSplit(input);
   const gridPnl = split.grid.reduce((a, g) => a + g, 0);
   const tradedNotional = input.trades.reduce((a, t) => a + Math.abs(t.price * t.base), 0);
-  let exposed = 0;
-  for (let i = 0; i < timeline.length; i++) {
-    const legs = timeline.legs(i);
-    if (timeline.base[i] !== 0 || (legs !== undefined && Object.values(legs).some((l) => l.base !== 0)))
-      exposed++;
-  }
+  const exposed = timeline.exposedRows;
   const gross = input.realizedPnl + input.unrealizedPnl;
-  const lastMark = timeline.length > 0 ? timeline.mark[timeline.length - 1] : undefined;
+  const lastMark = timeline.lastMark;
   const daily = dailyTable(input, trips, split);
   return {
     metrics: {

@@ -1,7 +1,10 @@
 /**
  * The per-bar figures the research metrics read, stored by column. The research tape records one row at every
  * bar (a year of 1-minute bars is 525,600); as row objects they were a large share of the backtest's memory and
- * garbage collection (issue 17), as typed-array columns they are flat memory read by index.
+ * garbage collection (issue 17), as typed-array columns they are flat memory read by index. Only what the
+ * metrics read by row is a column (time, equity, oracle, verdict); of the mark they read the last, of the
+ * position only whether there was one, so those are kept as a value and a count (two columns fewer to write and
+ * page in on every bar).
  */
 import type { VerdictKind } from '../../domain/intent.ts';
 
@@ -12,9 +15,11 @@ export interface MetricsTimeline {
   readonly length: number;
   readonly ts: ArrayLike<number>;
   readonly equity: ArrayLike<number>;
-  readonly mark: ArrayLike<number>;
   readonly oracle: ArrayLike<number>;
-  readonly base: ArrayLike<number>;
+  /** The last row's mark; undefined without rows. */
+  readonly lastMark: number | undefined;
+  /** How many rows hold a position: a base other than 0, or in a spread run a leg's. */
+  readonly exposedRows: number;
   verdict(i: number): VerdictKind;
   /** Spread runs: every leg's base and oracle at row i; undefined for a single-market run. */
   legs(i: number): LegFigures | undefined;
@@ -32,7 +37,7 @@ export interface MetricsRow {
 
 const VERDICTS: readonly VerdictKind[] = ['APPROVE', 'CLAMP', 'REDUCE_ONLY', 'PAUSE'];
 const CODE: Record<VerdictKind, number> = { APPROVE: 0, CLAMP: 1, REDUCE_ONLY: 2, PAUSE: 3 };
-const NUMERIC = ['ts', 'equity', 'mark', 'oracle', 'base'] as const;
+const NUMERIC = ['ts', 'equity', 'oracle'] as const;
 
 /** Grows by doubling as rows are pushed; `view()` reads what was pushed so far. */
 export class MetricsTimelineBuilder {
@@ -40,30 +45,35 @@ export class MetricsTimelineBuilder {
   #cols: Record<(typeof NUMERIC)[number], Float64Array>;
   #verdict: Uint8Array;
   readonly #legs: (LegFigures | undefined)[] = [];
+  #lastMark = Number.NaN;
+  #exposedRows = 0;
 
   constructor(expected = 1024) {
     const cap = Math.max(16, expected);
     this.#cols = {
       ts: new Float64Array(cap),
       equity: new Float64Array(cap),
-      mark: new Float64Array(cap),
       oracle: new Float64Array(cap),
-      base: new Float64Array(cap),
     };
     this.#verdict = new Uint8Array(cap);
   }
 
   push(r: MetricsRow): void {
-    this.pushFigures(r.ts, r.equity, r.mark, r.oracle, r.base, r.verdict, r.legs);
+    const legs = r.legs;
+    const exposed = r.base !== 0 || (legs !== undefined && Object.values(legs).some((l) => l.base !== 0));
+    this.pushFigures(r.ts, r.equity, r.mark, r.oracle, exposed, r.verdict, legs);
   }
 
-  /** `push` of the row's fields (the backtest's every-bar call: no row object made to be taken apart). */
+  /**
+   * `push` of the row's fields (the backtest's every-bar call: no row object made to be taken apart);
+   * `exposed`: whether the row holds a position (its base, or a leg's, is not 0).
+   */
   pushFigures(
     ts: number,
     equity: number,
     mark: number,
     oracle: number,
-    base: number,
+    exposed: boolean,
     verdict: VerdictKind,
     legs: LegFigures | undefined,
   ): void {
@@ -72,9 +82,9 @@ export class MetricsTimelineBuilder {
     const c = this.#cols;
     c.ts[i] = ts;
     c.equity[i] = equity;
-    c.mark[i] = mark;
     c.oracle[i] = oracle;
-    c.base[i] = base;
+    this.#lastMark = mark;
+    if (exposed) this.#exposedRows++;
     // APPROVE (almost every bar) without the keyed lookup
     this.#verdict[i] = verdict === 'APPROVE' ? 0 : CODE[verdict];
     if (legs !== undefined) this.#legs[i] = legs;
@@ -89,9 +99,9 @@ export class MetricsTimelineBuilder {
       length: n,
       ts: c.ts.subarray(0, n),
       equity: c.equity.subarray(0, n),
-      mark: c.mark.subarray(0, n),
       oracle: c.oracle.subarray(0, n),
-      base: c.base.subarray(0, n),
+      lastMark: n > 0 ? this.#lastMark : undefined,
+      exposedRows: this.#exposedRows,
       verdict: (i) => VERDICTS[verdict[i]],
       legs: (i) => legs[i],
     };

@@ -43,29 +43,35 @@ export class ResearchTape {
   }
 
   /**
-   * At the end of each primary bar (`ts` = its end): its open price, the account's equity, the primary mark,
-   * the verdict in force and whether rule C is among its reasons.
+   * At the end of each primary bar (`ts` = its end): its open price, the account's equity, the primary mark and
+   * oracle (USD, the oracle 0 while unpriced), whether the primary position is open, the verdict in force and
+   * whether rule C is among its reasons. The caller has the primary's figures at hand; the other legs of a
+   * spread run are read through the constructor's functions.
    */
   onBar(
     ts: number,
     open: number,
     equity: number,
     mark: number,
+    oracle: number,
+    holding: boolean,
     verdict: VerdictKind,
     dailyLossActive: boolean,
   ): void {
     if (Number.isNaN(this.#startPrice)) this.#startPrice = open;
     if (dailyLossActive) this.#dailyLossDates.add(tradingDate(ts));
     const markets = this.#markets;
-    const primary = markets[0].marketIndex;
     let legs: LegFigures | undefined;
+    let exposed = holding;
     if (markets.length > 1) {
       legs = {};
       for (const m of markets) {
-        legs[m.symbol] = { base: this.#base(m.marketIndex), oracle: this.#oracle(m.marketIndex) };
+        const base = this.#base(m.marketIndex);
+        if (base !== 0) exposed = true;
+        legs[m.symbol] = { base, oracle: this.#oracle(m.marketIndex) };
       }
     }
-    this.#rows.pushFigures(ts, equity, mark, this.#oracle(primary), this.#base(primary), verdict, legs);
+    this.#rows.pushFigures(ts, equity, mark, oracle, exposed, verdict, legs);
   }
 
   finish(

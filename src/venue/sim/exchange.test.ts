@@ -298,6 +298,29 @@ describe('floating (oracle-offset) orders', () => {
     ex.onBar(0, flat(ts, 102), MINUTE);
     assert.equal(ex.openOrders(id)[0].price, usd(99));
   });
+
+  it('the market counts its floating orders: one cancelled stops moving, one placed again moves', () => {
+    const { ex, id, ts } = setup();
+    const floating = () => limit('buy', 1, 0, { oracleOffset: -usd(1) });
+    ex.execute(id, [{ kind: 'place', order: floating() }], ts);
+    ex.execute(id, [{ kind: 'place', order: limit('buy', 1, 98) }], ts);
+    const [first] = ex.openOrders(id);
+    ex.execute(id, [{ kind: 'cancel', orderId: first.orderId }], ts);
+    ex.onBar(0, flat(ts, 102), MINUTE);
+    ex.onBar(0, flat(ts + MINUTE, 103), MINUTE);
+    assert.deepEqual(
+      ex.openOrders(id).map((o) => o.price),
+      [usd(98)],
+    );
+    ex.execute(id, [{ kind: 'place', order: floating() }], ts + 2 * MINUTE);
+    ex.onBar(0, flat(ts + 2 * MINUTE, 105), MINUTE);
+    ex.onBar(0, flat(ts + 3 * MINUTE, 106), MINUTE);
+    // placed at 103 − 1, moved to the oracle the last bar opened with (105) − 1
+    assert.deepEqual(
+      ex.openOrders(id).map((o) => o.price),
+      [usd(98), usd(104)],
+    );
+  });
 });
 
 describe('generation', () => {

@@ -5,7 +5,8 @@
  * settlement; the order commands are SimOrderCommands' (order-commands.ts).
  *
  * Hot-path discipline: `onBar` touches only floats unless the bar can reach a resting order (cached best
- * resting bid/ask), an order expires, funding settles, or an account is near liquidation (float pre-filter).
+ * resting bid/ask), an order expires, funding settles, or an account is near liquidation (a one-position
+ * account's bound, made once per state, else the float pre-filter).
  */
 import type { Candle, FundingRecord } from '../../data/types.ts';
 import type { MarketSpec } from '../../domain/markets.ts';
@@ -15,6 +16,7 @@ import { type DepthModelParams, nextVolumePerHour } from './depth.ts';
 import { accumulate, fundingRate, nextBoundary, replayedRate, takeTwaps } from './funding-clock.ts';
 import { settleFunding, settlePnl as settleLedgerPnl } from './ledger.ts';
 import type { LiquidationParams } from './liquidation.ts';
+import { holdersSafeAlong } from './liquidation-bound.ts';
 import { isLiquidatable } from './margin.ts';
 import { barReaches, type MakerFillRule } from './matching.ts';
 import { SimOrderCommands } from './order-commands.ts';
@@ -166,6 +168,7 @@ export class SimExchange extends SimOrderCommands {
 
   /** Moves every resting floating order of a market to the current oracle plus its offset. */
   #repriceFloating(m: SimMarket): void {
+    if (m.floatingOrders === 0) return;
     let moved = false;
     for (const so of m.resting) {
       const offset = so.order.oracleOffset;
@@ -196,6 +199,9 @@ export class SimExchange extends SimOrderCommands {
       path[n++] = up ? candle.high : candle.low;
     }
     path[n++] = oracle;
+    // Where the exact check would find every holder solvent at every point, it is not run: the bar leaves the
+    // market's oracle at `oracle`, as onBar set it (liquidation-bound.ts).
+    if (holdersSafeAlong(m, path, n)) return;
     for (let k = 0; k < n; k++) {
       m.oracleNum = path[k];
       m.pricesDirty = true;

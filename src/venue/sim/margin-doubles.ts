@@ -185,6 +185,13 @@ const pricePnlOf = (x: PlannedPosition, price: number): number =>
   x.base === 0 ? x.quoteAsset : term(truncMulDiv(x.base, price, BASE)) + x.quoteAsset;
 
 /**
+ * pricePnlOf at a price ≥ 0 from the position's notional there (liability(base, price)): truncMulDiv(base, price)
+ * is floorMulDiv(|base|, price) signed as the base, and `term` bounds both alike (NaN stays NaN).
+ */
+const pnlOfNotional = (x: PlannedPosition, notional: number): number =>
+  x.base === 0 ? x.quoteAsset : (x.base < 0 ? 0 - notional : notional) + x.quoteAsset;
+
+/**
  * computeMargin in doubles; undefined where it cannot promise the BigInt path's integers. The simulator's
  * markets carry Drift's default pnl weights (0% initial, 100% maintenance), which this assumes.
  */
@@ -225,7 +232,9 @@ export function marginAt(plan: MarginPlan): MarginFigures | undefined {
       term(floorMulDiv(worstValue, asksWorse ? x.maintenanceAsks : x.maintenanceBids, MARGIN)) +
       x.ordersMargin;
 
-    const positionPnl = pricePnlOf(x, price);
+    // |base| × price / 1e9 once: the notional, and signed the price pnl (truncMulDiv's quotient at a price ≥ 0)
+    const notional = liability(x.base, price);
+    const positionPnl = price >= 0 ? pnlOfNotional(x, notional) : pricePnlOf(x, price);
     const pnl = positionPnl + x.funding;
     // initial weight 0: positive pnl counts nothing, negative in full (DRIFT_DEFAULT_PNL_WEIGHTS)
     initialTotalCollateral += pnl > 0 ? 0 : pnl;
@@ -233,7 +242,6 @@ export function marginAt(plan: MarginPlan): MarginFigures | undefined {
     pricePnl += positionPnl;
     pnlUnweighted += pnl;
     worstLiability += worstValue;
-    const notional = liability(x.base, price);
     totalNotional += notional;
     // kept for liquidationPriceAt at these oracles (the backtest asks both every bar)
     x.pricedOracle = x.market.oracleNum;

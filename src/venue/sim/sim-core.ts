@@ -85,6 +85,7 @@ export class SimCore {
         restingBidNum: Number.NEGATIVE_INFINITY,
         restingAskNum: Number.POSITIVE_INFINITY,
         minMaxTs: Number.POSITIVE_INFINITY,
+        floatingOrders: 0,
         resting: [],
         holders: [],
         funding: newFundingClock(spec.fundingPeriodSec),

@@ -9,6 +9,7 @@ import type { Order, Position } from '../../domain/types.ts';
 import type { L2Book } from '../port.ts';
 import type { FundingClock } from './funding-clock.ts';
 import type { CumulativeFunding, PerpPositionState } from './ledger.ts';
+import type { LiquidationBound } from './liquidation-bound.ts';
 import { computeMargin, type MarginFigures, type MarginInputs } from './margin.ts';
 import { type MarginPlan, marginAt, priceInteger } from './margin-doubles.ts';
 import type { MarginMemo } from './margin-memo.ts';
@@ -36,6 +37,8 @@ export interface SimMarket {
   restingAskNum: number;
   /** Earliest maxTs among resting orders (Infinity when none). */
   minMaxTs: number;
+  /** How many resting orders float at an oracle offset (the others are never repriced). */
+  floatingOrders: number;
   resting: SimOrder[];
   /** Subaccounts with a position or open orders here (the ones funding and liquidation must look at). */
   holders: SimSubaccount[];
@@ -78,6 +81,8 @@ export interface SimSubaccount {
   collateralNum: number;
   /** The last margin figures with the inputs they came from (margin-memo.ts). */
   marginMemo?: MarginMemo;
+  /** The oracle prices at which its last one-position state was not liquidatable (liquidation-bound.ts). */
+  liquidationBound?: LiquidationBound;
   /** The generation at which a public read last checked `marginMemo` (SimReads). */
   memoReadAt?: number;
   /**
@@ -136,12 +141,17 @@ export function refreshPrices(m: SimMarket, spreadNum: bigint): void {
   m.pricesDirty = false;
 }
 
-/** Recomputes the cached best resting prices and earliest expiry of a market. */
+/**
+ * Recomputes the cached best resting prices, earliest expiry and floating count of a market: called after every
+ * change of `m.resting`.
+ */
 export function refreshResting(m: SimMarket): void {
   let bid = Number.NEGATIVE_INFINITY;
   let ask = Number.POSITIVE_INFINITY;
   let maxTs = Number.POSITIVE_INFINITY;
+  let floating = 0;
   for (const o of m.resting) {
+    if (o.order.oracleOffset !== undefined) floating++;
     if (o.order.side === 'buy') {
       if (o.priceNum > bid) bid = o.priceNum;
     } else if (o.priceNum < ask) ask = o.priceNum;
@@ -151,6 +161,7 @@ export function refreshResting(m: SimMarket): void {
   m.restingBidNum = bid;
   m.restingAskNum = ask;
   m.minMaxTs = maxTs;
+  m.floatingOrders = floating;
 }
 
 /** Keeps `m.holders` equal to the subaccounts with a position slot in the market. */
