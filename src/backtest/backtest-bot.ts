@@ -61,21 +61,40 @@ function firstClose(events: MarketEventSeq, market: string): number {
 
 /**
  * A grid's view of a simulated account: its numbers (SimExchange.accountNumbers), which is all the grid reads,
- * with the account and the liquidation price made from the venue only if something asks for them. Made per bar
- * (a class, so its getters are no closures per bar).
+ * with the account and the liquidation price made from the venue only if something asks for them, and the
+ * account's stamp and oracle for the risk certificate (engine/risk-certificate.ts) — on a quiet bar the
+ * pre-check reads only those, and the numbers are never made. Made per bar (a class, so its getters are no
+ * closures per bar).
  */
 class SimGridView implements AccountView {
-  readonly numbers: AccountNumbers;
   readonly #sim: SimExchange;
   readonly #sub: number;
   readonly #marketIndex: number;
+  #numbers: AccountNumbers | undefined;
   #account: AccountState | undefined;
 
-  constructor(sim: SimExchange, sub: number, marketIndex: number) {
+  readonly #certify: boolean;
+
+  /** `certify` false: no stamp, so every risk pre-check reads the account (the certificate's cross-check). */
+  constructor(sim: SimExchange, sub: number, marketIndex: number, certify: boolean) {
     this.#sim = sim;
     this.#sub = sub;
     this.#marketIndex = marketIndex;
-    this.numbers = sim.accountNumbers(sub, marketIndex);
+    this.#certify = certify;
+  }
+
+  get numbers(): AccountNumbers {
+    this.#numbers ??= this.#sim.accountNumbers(this.#sub, this.#marketIndex);
+    return this.#numbers;
+  }
+
+  get stamp(): number | undefined {
+    return this.#certify ? this.#sim.accountStamp(this.#sub) : undefined;
+  }
+
+  /** The oracle's PRICE integer in USD: what the account's figures are priced at. */
+  get figureOracle(): number {
+    return this.#sim.oracleInteger(this.#marketIndex) / 1e6;
   }
 
   get account(): AccountState {
@@ -88,15 +107,19 @@ class SimGridView implements AccountView {
   }
 }
 
-/** `range`: a grid's blended range computed elsewhere (BacktestOptions.range); ignored by the spread bot. */
+/**
+ * `range`: a grid's blended range computed elsewhere (BacktestOptions.range); ignored by the spread bot.
+ * `certify`: BacktestOptions.riskCertificate.
+ */
 export function createBacktestBot(
   config: BotConfig,
   events: MarketEventSeq,
   spreadBps: number,
   range?: RangeSource,
+  certify = true,
 ): BacktestBot {
   return config.strategy === 'grid'
-    ? gridBacktestBot(config, events, spreadBps, range)
+    ? gridBacktestBot(config, events, spreadBps, range, certify)
     : spreadBacktestBot(config, events, spreadBps);
 }
 
@@ -106,6 +129,7 @@ function gridBacktestBot(
   events: MarketEventSeq,
   spreadBps: number,
   range: RangeSource | undefined,
+  certify: boolean,
 ): BacktestBot {
   const market = config.markets[0];
   const grid = resolveGridSize(config, firstClose(events, market.symbol));
@@ -145,7 +169,7 @@ function gridBacktestBot(
       if (!(bot.snapshots.current.mark > 0)) return null;
       // the account as numbers (no AccountState, no BigInts): GridBot reads it and lets go before the venue
       // moves again
-      const view = new SimGridView(sim, sub, market.marketIndex);
+      const view = new SimGridView(sim, sub, market.marketIndex, certify);
       const trigger = bot.due(view) ?? (force ? 'venue_event' : null);
       if (trigger === null) return null;
       return bot.decide(view, trigger);

@@ -56,6 +56,12 @@ export interface BacktestOptions {
    * grid's market in `events`, in order, with the grid's percentiles and weights. Default: the bot's own.
    */
   range?: RangeSource;
+  /**
+   * A grid's risk pre-check may answer a quiet bar from its certificate (engine/risk-certificate.ts) instead of
+   * reading the account (default true). False reads the account on every bar: the same report, slower — the
+   * certificate's cross-check.
+   */
+  riskCertificate?: boolean;
 }
 
 /** A report that kept its per-bar timeline (the default). */
@@ -94,7 +100,7 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
     options: o,
     sim,
     sub,
-    bot: createBacktestBot(config, o.events, o.spreadBps ?? 2, o.range),
+    bot: createBacktestBot(config, o.events, o.spreadBps ?? 2, o.range, o.riskCertificate !== false),
     book,
     tape: new ResearchTape(
       config.markets,

@@ -29,6 +29,7 @@ import {
 import { DayStartEquity, type DayStartMemory } from './day-start-equity.ts';
 import { LiveOrdersRecord } from './live-orders-record.ts';
 import type { ManualControls } from './manual-controls.ts';
+import { type CertifiableView, RiskCertificate } from './risk-certificate.ts';
 import { hasSignature, type VerdictSignature } from './verdict-signature.ts';
 
 /** What the risk side reads of the bot's setup, at each check (a reload replaces its parts). */
@@ -39,7 +40,7 @@ export interface GridRiskSetup {
 }
 
 /** The account as a grid reads it. */
-export interface AccountView {
+export interface AccountView extends CertifiableView {
   account: AccountState;
   /** Liquidation price of this market's position (PRICE), undefined when none. */
   liquidationPrice: bigint | undefined;
@@ -107,6 +108,13 @@ export class GridRisk {
     ts: Number.NaN,
     figures: undefined,
   };
+  /**
+   * That no rule can trip while the account stays as it is and the prices in a box (risk-certificate.ts): the
+   * pre-check's answer on a quiet bar without reading the account.
+   */
+  readonly #certificate = new RiskCertificate();
+  /** Whether the day's start is still `m` (made once: asked on every quiet bar). */
+  readonly #dayStartIs = (m: DayStartMemory): boolean => this.#dayStart.is(m);
   /** The last memory handed out (riskMemory), given again while nothing in it changed. */
   #memory: GridRiskMemory | undefined;
 
@@ -128,15 +136,42 @@ export class GridRisk {
    */
   changedSince(last: RiskBaseline, view: AccountView, snapshot: MarketSnapshot): boolean {
     const setup = this.#setup;
+    if (
+      this.#certificate.rulesQuiet(
+        view,
+        last.band,
+        snapshot,
+        this.#governor,
+        setup,
+        this.#dayStartIs,
+        this.#manual.reduceOnly,
+      )
+    ) {
+      return !this.#approvedKeeps(last);
+    }
     const inputs = this.#inputs(view, last.band, snapshot);
     if (!anyRuleTrips(inputs, setup.risk)) {
-      const grid = setup.grid;
-      if (last.quiet?.grid !== grid) {
-        last.quiet = { grid, keeps: hasSignature(approvedVerdict(last.band), last.verdictKey, setup) };
-      }
-      return !last.quiet.keeps;
+      this.#certificate.issue(
+        view,
+        holdingsOf(view),
+        inputs,
+        setup.risk,
+        setup.market,
+        this.#dayStart.memory(),
+      );
+      return !this.#approvedKeeps(last);
     }
     return !hasSignature(evaluateRisk(inputs, setup.risk).verdict, last.verdictKey, setup);
+  }
+
+  /** Whether a check that trips no rule on the baseline's band keeps its signature (noted on the baseline). */
+  #approvedKeeps(last: RiskBaseline): boolean {
+    const setup = this.#setup;
+    const grid = setup.grid;
+    if (last.quiet?.grid !== grid) {
+      last.quiet = { grid, keeps: hasSignature(approvedVerdict(last.band), last.verdictKey, setup) };
+    }
+    return last.quiet.keeps;
   }
 
   /**

@@ -6,10 +6,11 @@
 import { priceToNumber, quoteToNumber } from '../../domain/precision.ts';
 import type { AccountNumbers, AccountState, Order, Position, VenueEvent } from '../../domain/types.ts';
 import type { L2Book } from '../port.ts';
+import { accountStamp } from './account-stamp.ts';
 import { accountStateOf, toAccountState, toPosition } from './account-state.ts';
 import { modelBook } from './depth.ts';
 import { FiguresInDoubles } from './figures-in-doubles.ts';
-import type { PerpPositionState } from './ledger.ts';
+import type { CumulativeFunding, PerpPositionState } from './ledger.ts';
 import type { MarginFigures } from './margin.ts';
 import { priceInteger } from './margin-doubles.ts';
 import type { MarginMemo } from './margin-memo.ts';
@@ -43,6 +44,17 @@ export class SimReads extends SimEngine {
       this.figures(sub, this.#readMemo(sub)),
     );
   }
+
+  /**
+   * A number that changes whenever anything in the subaccount's figures changed but the prices
+   * (account-stamp.ts): what the grid's risk certificate is held against on a quiet bar.
+   */
+  accountStamp(subaccountId: number): number {
+    return accountStamp(this.sub(subaccountId), this.#cumulativeOf);
+  }
+
+  /** A market's cumulative funding (made once: the stamp is read on every bar). */
+  readonly #cumulativeOf = (marketIndex: number): CumulativeFunding => this.marketOf(marketIndex).cumulative;
 
   /**
    * accountView's lists and the figures a risk check reads, in USD (AccountNumbers), with `marketIndex`'s

@@ -7,6 +7,7 @@
 import type { MarketSpec } from '../../domain/markets.ts';
 import type { Order, Position } from '../../domain/types.ts';
 import type { L2Book } from '../port.ts';
+import type { AccountStampKey } from './account-stamp.ts';
 import type { FundingClock } from './funding-clock.ts';
 import type { CumulativeFunding, PerpPositionState } from './ledger.ts';
 import type { LiquidationBound } from './liquidation-bound.ts';
@@ -90,6 +91,8 @@ export interface SimSubaccount {
    * objects and ledger positions; `positionStates` are the ledger states `positions` were copied from.
    */
   view?: { orders: Order[] | undefined; positions: Position[]; positionStates: PerpPositionState[] };
+  /** What the account's stamp was last taken of (account-stamp.ts). */
+  stampKey?: AccountStampKey;
 }
 
 export interface PositionShadow {
