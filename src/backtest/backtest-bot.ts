@@ -11,6 +11,7 @@ import type { Candle, FundingRecord, MarketEvent } from '../data/types.ts';
 import type { Verdict, VerdictKind } from '../domain/intent.ts';
 import { baseToNumber, priceToNumber } from '../domain/precision.ts';
 import type { AccountNumbers, AccountState, OrderCommand, VenueEvent } from '../domain/types.ts';
+import type { Holdings } from '../engine/account-figures.ts';
 import { GridBot } from '../engine/grid-bot.ts';
 import type { AccountView, GridRiskMemory } from '../engine/grid-risk.ts';
 import { SpreadBot } from '../engine/spread-bot.ts';
@@ -71,6 +72,7 @@ class SimGridView implements AccountView {
   readonly #sub: number;
   readonly #marketIndex: number;
   #numbers: AccountNumbers | undefined;
+  #holdings: Holdings | undefined;
   #account: AccountState | undefined;
 
   readonly #certify: boolean;
@@ -86,6 +88,11 @@ class SimGridView implements AccountView {
   get numbers(): AccountNumbers {
     this.#numbers ??= this.#sim.accountNumbers(this.#sub, this.#marketIndex);
     return this.#numbers;
+  }
+
+  get holdings(): Holdings {
+    this.#holdings ??= this.#numbers ?? this.#sim.holdings(this.#sub);
+    return this.#holdings;
   }
 
   get stamp(): number | undefined {

@@ -28,6 +28,11 @@ export class DayStartEquity {
     return this.equity;
   }
 
+  /** Whether `ts` falls on another UTC day than the start kept (then `at` keeps the equity it is given). */
+  isNewDay(ts: number): boolean {
+    return Math.floor(ts / DAY_MS) !== this.day;
+  }
+
   /** Capital moved in or out: today's baseline moves with it. */
   adjust(delta: number): void {
     this.equity += delta;

@@ -50,10 +50,18 @@ export interface AccountView extends CertifiableView {
    * make those two only when asked (the backtest's: the grid then never asks).
    */
   numbers?: AccountNumbers;
+  /**
+   * The same account's positions and open orders alone, where the venue has them cheaper than its numbers (the
+   * simulator: SimExchange.holdings): what a decision reads when its risk check needs no figures.
+   */
+  holdings?: Holdings;
 }
 
-/** The positions and open orders of a view: its numbers' lists where it has them (the same lists). */
-export const holdingsOf = (view: AccountView): Holdings => view.numbers ?? view.account;
+/**
+ * The positions and open orders of a view: its holdings or its numbers' lists where it has them (the same
+ * lists as its account's).
+ */
+export const holdingsOf = (view: AccountView): Holdings => view.holdings ?? view.numbers ?? view.account;
 
 /** What survives a restart of the bot's risk memory (persisted by the runner, see docs/risk.md). */
 export interface GridRiskMemory {
@@ -126,7 +134,8 @@ export class GridRisk {
 
   /** Notes the day's starting equity on a new day's first look (the one lasting effect of a check). */
   noteDay(ts: number, view: AccountView): void {
-    this.#dayStart.at(ts, equityOf(view));
+    // the equity is read only on a new day's first look (the one time `at` keeps it)
+    if (this.#dayStart.isNewDay(ts)) this.#dayStart.at(ts, equityOf(view));
   }
 
   /**
@@ -136,19 +145,7 @@ export class GridRisk {
    */
   changedSince(last: RiskBaseline, view: AccountView, snapshot: MarketSnapshot): boolean {
     const setup = this.#setup;
-    if (
-      this.#certificate.rulesQuiet(
-        view,
-        last.band,
-        snapshot,
-        this.#governor,
-        setup,
-        this.#dayStartIs,
-        this.#manual.reduceOnly,
-      )
-    ) {
-      return !this.#approvedKeeps(last);
-    }
+    if (this.#rulesQuiet(view, last.band, snapshot)) return !this.#approvedKeeps(last);
     const inputs = this.#inputs(view, last.band, snapshot);
     if (!anyRuleTrips(inputs, setup.risk)) {
       this.#certificate.issue(
@@ -162,6 +159,19 @@ export class GridRisk {
       return !this.#approvedKeeps(last);
     }
     return !hasSignature(evaluateRisk(inputs, setup.risk).verdict, last.verdictKey, setup);
+  }
+
+  /** The certificate's answer for `band` on this bar: true when no rule can trip (risk-certificate.ts). */
+  #rulesQuiet(view: AccountView, band: ExposureBand, snapshot: MarketSnapshot): boolean {
+    return this.#certificate.rulesQuiet(
+      view,
+      band,
+      snapshot,
+      this.#governor,
+      this.#setup,
+      this.#dayStartIs,
+      this.#manual.reduceOnly,
+    );
   }
 
   /** Whether a check that trips no rule on the baseline's band keeps its signature (noted on the baseline). */
@@ -180,6 +190,9 @@ export class GridRisk {
    * which a decision does not read.
    */
   decide(view: AccountView, band: ExposureBand, snapshot: MarketSnapshot): Verdict {
+    // the certificate holds for this band (the same bounds as the pre-check's, mostly): no rule trips, and the
+    // governor's state is already the initial one (a condition of the certificate)
+    if (this.#rulesQuiet(view, band, snapshot)) return approvedVerdict(band);
     const inputs = this.#inputs(view, band, snapshot);
     const risk = this.#setup.risk;
     if (!anyRuleTrips(inputs, risk)) {

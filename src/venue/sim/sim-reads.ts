@@ -46,6 +46,15 @@ export class SimReads extends SimEngine {
   }
 
   /**
+   * accountView's positions and open orders alone (the same lists), without its figures: what a decision reads
+   * of the account when its risk check needs no figures (the grid's certificate, engine/risk-certificate.ts).
+   */
+  holdings(subaccountId: number): { positions: Position[]; openOrders: Order[] } {
+    const sub = this.sub(subaccountId);
+    return { positions: this.#viewPositions(sub), openOrders: this.#viewOrders(sub) };
+  }
+
+  /**
    * A number that changes whenever anything in the subaccount's figures changed but the prices
    * (account-stamp.ts): what the grid's risk certificate is held against on a quiet bar.
    */
