@@ -7,19 +7,13 @@ import { holdersSafeAlong, liquidationBoundOf, safeFromLiquidation } from './liq
 import { computeMargin, isLiquidatable } from './margin.ts';
 import { priceInteger } from './margin-doubles.ts';
 import type { SimMarket, SimSubaccount } from './state.ts';
+import { int, openAsksArb, openBidsArb, scaled } from './test-support/integer-arbitraries.ts';
 
 /** Without and with a size premium (imf), so both margin-ratio paths are taken. */
 const SPECS: MarketSpec[] = [
   getMarket('SOL-PERP', { marginRatioInitial: 1000, marginRatioMaintenance: 500, imfFactor: 0 }),
   getMarket('BTC-PERP', { marginRatioInitial: 500, marginRatioMaintenance: 300, imfFactor: 450 }),
 ];
-
-const int = (max: bigint) => fc.bigInt({ min: -max, max });
-// values spread over magnitudes: small accounts, large ones, and accounts near the edge
-const scaled = (maxDigits: number) =>
-  fc
-    .tuple(fc.integer({ min: 0, max: maxDigits }), fc.bigInt({ min: -999n, max: 999n }))
-    .map(([digits, lead]) => lead * 10n ** BigInt(digits));
 
 interface Case {
   collateral: bigint;
@@ -34,14 +28,8 @@ const caseArb: fc.Arbitrary<Case> = fc
     collateral: scaled(11),
     base: scaled(13),
     quoteAsset: scaled(12),
-    openBids: fc.oneof(
-      fc.constant(0n),
-      scaled(12).map((v) => (v < 0n ? -v : v)),
-    ),
-    openAsks: fc.oneof(
-      fc.constant(0n),
-      scaled(12).map((v) => (v > 0n ? -v : v)),
-    ),
+    openBids: openBidsArb,
+    openAsks: openAsksArb,
     openOrders: fc.integer({ min: 0, max: 32 }),
     last: int(10n ** 12n),
     long: int(10n ** 12n),

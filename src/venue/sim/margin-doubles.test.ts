@@ -13,6 +13,7 @@ import {
   planMargin,
   priceInteger,
 } from './margin-doubles.ts';
+import { int, openAsksArb, openBidsArb, scaled } from './test-support/integer-arbitraries.ts';
 
 /** Two markets: one without a size premium, one with (imf), so both margin-ratio paths are taken. */
 const SPECS: MarketSpec[] = [
@@ -26,26 +27,13 @@ interface Case {
   markets: DoublesMarket[];
 }
 
-const int = (max: bigint) => fc.bigInt({ min: -max, max });
-// sizes spread over magnitudes, so both small accounts and the limits are reached
-const scaled = (maxDigits: number) =>
-  fc
-    .tuple(fc.integer({ min: 0, max: maxDigits }), fc.bigInt({ min: -999n, max: 999n }))
-    .map(([digits, lead]) => lead * 10n ** BigInt(digits));
-
 const positionArb = (marketIndex: number) =>
   fc
     .record({
       base: fc.oneof(scaled(13), int(2n ** 50n)),
       quoteAsset: fc.oneof(scaled(12), int(2n ** 50n)),
-      openBids: fc.oneof(
-        fc.constant(0n),
-        scaled(12).map((v) => (v < 0n ? -v : v)),
-      ),
-      openAsks: fc.oneof(
-        fc.constant(0n),
-        scaled(12).map((v) => (v > 0n ? -v : v)),
-      ),
+      openBids: openBidsArb,
+      openAsks: openAsksArb,
       openOrders: fc.integer({ min: 0, max: 32 }),
       last: int(10n ** 12n),
     })
