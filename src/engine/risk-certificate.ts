@@ -23,7 +23,11 @@ import { volatilityTrips } from '../risk/rules/v-volatility.ts';
 import type { Holdings } from './account-figures.ts';
 import type { DayStartMemory } from './day-start-equity.ts';
 
-/** What a view tells the certificate; both absent on views that cannot say them cheaply. */
+/**
+ * What a view tells the certificate; both absent on views that cannot say them cheaply. A view that gives them
+ * promises figures made as Drift's margin makes them with the maintenance pnl weight at 100% (the simulator's):
+ * the bounds of risk/quiet-box.ts rest on that.
+ */
 export interface CertifiableView {
   /** Changes whenever anything in the account but the prices changed (SimExchange.accountStamp). */
   readonly stamp?: number;
