@@ -6,9 +6,10 @@
 
 import type { VerdictKind } from '../domain/intent.ts';
 import type { MarketSpec } from '../domain/markets.ts';
-import { baseToNumber, priceToNumber, quoteToNumber } from '../domain/precision.ts';
+import { baseToNumber, quoteToNumber } from '../domain/precision.ts';
 import type { ResearchTape } from '../research/metrics/research-tape.ts';
 import type { SimExchange } from '../venue/sim/exchange.ts';
+import { initialTotalCollateralUsd } from '../venue/sim/figures-in-doubles.ts';
 import type { BacktestBot } from './backtest-bot.ts';
 import { chartStride, isChartRow } from './chart-rows.ts';
 import { Drawdown } from './drawdown.ts';
@@ -99,7 +100,7 @@ export class BarMeasures {
       mark,
       oracle: priced ? oracleInt / 1e6 : close,
       base: baseToNumber(base),
-      collateral: quoteToNumber(f.initialTotalCollateral),
+      collateral: initialTotalCollateralUsd(f),
       equity,
       leverage: f.leverage,
       health: f.health,
@@ -138,9 +139,8 @@ export class BarMeasures {
   #liquidationPrice(base: bigint, mark: number): number | null {
     if (base === 0n) return null;
     const { sim, sub, primary } = this.#run;
-    const lp = sim.liquidationPrice(sub, primary.marketIndex);
-    if (lp === undefined) return null;
-    const liqPrice = priceToNumber(lp);
+    const liqPrice = sim.liquidationPriceUsd(sub, primary.marketIndex);
+    if (liqPrice === null) return null;
     const d = (Math.abs(mark - liqPrice) / mark) * 100;
     if (this.minLiqDistancePct === null || d < this.minLiqDistancePct) this.minLiqDistancePct = d;
     return liqPrice;

@@ -1,5 +1,5 @@
 /**
- * accountNumbers is accountView and liquidationPrice read as numbers: at every bar of a random walk with a
+ * accountNumbers (and liquidationPriceUsd, initialTotalCollateralUsd) is accountView and liquidationPrice read as numbers: at every bar of a random walk with a
  * ladder that fills, flips and is re-placed, each of its fields is exactly what the conversions of the other two
  * give (the backtest's grid reads only the numbers, so its decisions rest on this).
  */
@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { priceToNumber, quoteToNumber } from '../../domain/precision.ts';
 import { SimExchange } from './exchange.ts';
-import { FiguresInDoubles } from './figures-in-doubles.ts';
+import { FiguresInDoubles, initialTotalCollateralUsd } from './figures-in-doubles.ts';
 import { bar, limit, MINUTE, SOL, T0, usd } from './test-support/fixtures.ts';
 
 function assertSameAccount(ex: SimExchange, id: number): void {
@@ -23,6 +23,10 @@ function assertSameAccount(ex: SimExchange, id: number): void {
   assert.equal(n.leverage, a.leverage);
   assert.equal(n.health, a.health);
   assert.equal(n.liquidationPrice, liq === undefined ? null : priceToNumber(liq));
+  // the report row's reads: the same numbers without the BigInts
+  assert.equal(ex.liquidationPriceUsd(id, SOL.marketIndex), n.liquidationPrice);
+  const f = ex.margin(id);
+  assert.equal(initialTotalCollateralUsd(f), quoteToNumber(f.initialTotalCollateral));
 }
 
 /** A random walk with a ladder re-laid now and then (fills, flips, resting orders), checked at every bar. */

@@ -3,6 +3,7 @@
  * on every bar mostly wants the leverage and health (numbers) and a few of the integers, so each BigInt is made
  * when first read.
  */
+import { quoteToNumber } from '../../domain/precision.ts';
 import type { MarginFigures } from './margin.ts';
 
 const LEVERAGE = 1e4;
@@ -50,6 +51,10 @@ export class FiguresInDoubles implements MarginFigures {
   /** totalCollateral in USDC: quoteToNumber(totalCollateral), without the BigInt. */
   get totalCollateralUsd(): number {
     return this.#tc / 1e6;
+  }
+  /** initialTotalCollateral in USDC, as totalCollateralUsd. */
+  get initialTotalCollateralUsd(): number {
+    return this.#itc / 1e6;
   }
   /** maintenanceMarginRequirement in USDC, as totalCollateralUsd. */
   get maintenanceUsd(): number {
@@ -116,3 +121,7 @@ function healthInDoubles(totalCollateral: number, maintenanceRequirement: number
   const h = (1 - maintenanceRequirement / totalCollateral) * 100;
   return Math.round(Math.min(100, Math.max(0, h)));
 }
+
+/** quoteToNumber(f.initialTotalCollateral), without the BigInt where the figures are in doubles. */
+export const initialTotalCollateralUsd = (f: MarginFigures): number =>
+  f instanceof FiguresInDoubles ? f.initialTotalCollateralUsd : quoteToNumber(f.initialTotalCollateral);

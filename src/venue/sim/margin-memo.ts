@@ -28,10 +28,12 @@ export interface MarginMemo {
   plan: MarginPlan | undefined;
   planned: boolean;
   /**
-   * Liquidation price by market index, valid where `liquidationStamp[i] === stamp` (so refilling the memo
-   * forgets them all without clearing anything).
+   * Liquidation price by market index as its PRICE integer in a double (−1 when there is none), valid where
+   * `liquidationStamp[i] === stamp` (so refilling the memo forgets them all without clearing anything); the
+   * BigInt beside it, null until asked (the backtest reads the double on every bar).
    */
-  liquidationPrices: (bigint | undefined)[];
+  liquidationInts: number[];
+  liquidationPrices: (bigint | undefined | null)[];
   liquidationStamp: number[];
   stamp: number;
 }
@@ -87,6 +89,7 @@ export function currentMemo(
     figures: undefined,
     plan: undefined,
     planned: false,
+    liquidationInts: [],
     liquidationPrices: [],
     liquidationStamp: [],
     stamp: 0,

@@ -129,18 +129,36 @@ export class SimCore {
     marketIndex: number,
     memo = this.memoOf(sub),
   ): bigint | undefined {
-    if (memo.liquidationStamp[marketIndex] !== memo.stamp) {
-      // the same integer in doubles where it is provably exact (almost always), else in BigInt
-      const plan = this.#planOf(sub, memo);
-      const fast = plan === undefined ? Number.NaN : liquidationPriceAt(plan, marketIndex);
-      memo.liquidationPrices[marketIndex] = Number.isNaN(fast)
-        ? liquidationPrice(this.marginInputs(sub), marketIndex)
-        : fast < 0
-          ? undefined
-          : BigInt(fast);
-      memo.liquidationStamp[marketIndex] = memo.stamp;
+    this.#liquidation(sub, marketIndex, memo);
+    const kept = memo.liquidationPrices[marketIndex];
+    if (kept !== null) return kept;
+    const v = memo.liquidationInts[marketIndex];
+    const made = v < 0 ? undefined : BigInt(v);
+    memo.liquidationPrices[marketIndex] = made;
+    return made;
+  }
+
+  /** liquidationPriceOf's PRICE integer in a double, −1 when there is none: the same number, no BigInt made. */
+  protected liquidationIntegerOf(sub: SimSubaccount, marketIndex: number, memo = this.memoOf(sub)): number {
+    this.#liquidation(sub, marketIndex, memo);
+    return memo.liquidationInts[marketIndex];
+  }
+
+  /** Fills the memo's liquidation price of a market for its state and oracles, when stale. */
+  #liquidation(sub: SimSubaccount, marketIndex: number, memo: MarginMemo): void {
+    if (memo.liquidationStamp[marketIndex] === memo.stamp) return;
+    // the same integer in doubles where it is provably exact (almost always), else in BigInt
+    const plan = this.#planOf(sub, memo);
+    const fast = plan === undefined ? Number.NaN : liquidationPriceAt(plan, marketIndex);
+    if (Number.isNaN(fast)) {
+      const exact = liquidationPrice(this.marginInputs(sub), marketIndex);
+      memo.liquidationInts[marketIndex] = exact === undefined ? -1 : Number(exact);
+      memo.liquidationPrices[marketIndex] = exact;
+    } else {
+      memo.liquidationInts[marketIndex] = fast < 0 ? -1 : fast;
+      memo.liquidationPrices[marketIndex] = null;
     }
-    return memo.liquidationPrices[marketIndex];
+    memo.liquidationStamp[marketIndex] = memo.stamp;
   }
 
   /** The plan of the memo's account state (margin-doubles.ts): priced at each oracle, made once per state. */

@@ -3,7 +3,7 @@
  * computed from the engine's state. The order commands (SimOrderCommands, order-commands.ts) and the market input
  * (SimExchange, exchange.ts) are layered on top, each file one concern.
  */
-import { priceToNumber, quoteToNumber } from '../../domain/precision.ts';
+import { quoteToNumber } from '../../domain/precision.ts';
 import type { AccountNumbers, AccountState, Order, Position, VenueEvent } from '../../domain/types.ts';
 import type { L2Book } from '../port.ts';
 import { accountStamp } from './account-stamp.ts';
@@ -76,7 +76,7 @@ export class SimReads extends SimEngine {
     const memo = this.#readMemo(sub);
     const f = this.figures(sub, memo);
     const inDoubles = f instanceof FiguresInDoubles;
-    const liquidation = this.liquidationPriceOf(sub, marketIndex, memo);
+    const liquidation = this.liquidationIntegerOf(sub, marketIndex, memo);
     return {
       positions: this.#viewPositions(sub),
       openOrders: this.#viewOrders(sub),
@@ -87,7 +87,7 @@ export class SimReads extends SimEngine {
         : quoteToNumber(f.maintenanceMarginRequirement),
       leverage: f.leverage,
       health: f.health,
-      liquidationPrice: liquidation === undefined ? null : priceToNumber(liquidation),
+      liquidationPrice: liquidation < 0 ? null : liquidation / 1e6,
     };
   }
 
@@ -183,6 +183,16 @@ export class SimReads extends SimEngine {
   liquidationPrice(subaccountId: number, marketIndex: number): bigint | undefined {
     const sub = this.sub(subaccountId);
     return this.liquidationPriceOf(sub, marketIndex, this.#readMemo(sub));
+  }
+
+  /**
+   * priceToNumber(liquidationPrice(…)), null where that is undefined: the same number without the BigInt (the
+   * backtest's report row reads it on every bar).
+   */
+  liquidationPriceUsd(subaccountId: number, marketIndex: number): number | null {
+    const sub = this.sub(subaccountId);
+    const v = this.liquidationIntegerOf(sub, marketIndex, this.#readMemo(sub));
+    return v < 0 ? null : v / 1e6;
   }
 
   positions(subaccountId: number): Position[] {
