@@ -7,7 +7,7 @@ import { holdersSafeAlong, liquidationBoundOf, safeFromLiquidation } from './liq
 import { computeMargin, isLiquidatable } from './margin.ts';
 import { priceInteger } from './margin-doubles.ts';
 import type { SimMarket, SimSubaccount } from './state.ts';
-import { int, openAsksArb, openBidsArb, scaled } from './test-support/integer-arbitraries.ts';
+import { int, openAsksArb, openBidsArb, positionFrom, scaled } from './test-support/integer-arbitraries.ts';
 
 /** Without and with a size premium (imf), so both margin-ratio paths are taken. */
 const SPECS: MarketSpec[] = [
@@ -39,16 +39,7 @@ const caseArb: fc.Arbitrary<Case> = fc
     collateral: r.collateral,
     spec: r.spec,
     cumulative: { long: r.long, short: r.short },
-    pos: {
-      ...emptyPosition(r.spec.marketIndex, r.last),
-      base: r.base,
-      quoteAsset: r.quoteAsset,
-      quoteEntry: r.quoteAsset,
-      quoteBreakEven: r.quoteAsset,
-      openBids: r.openBids,
-      openAsks: r.openAsks,
-      openOrders: r.openOrders,
-    },
+    pos: positionFrom(r.spec.marketIndex, r),
   }));
 
 /** The simulator's full check, in BigInt (margin.ts): total collateral below the maintenance requirement. */

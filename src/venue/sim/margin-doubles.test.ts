@@ -13,7 +13,7 @@ import {
   planMargin,
   priceInteger,
 } from './margin-doubles.ts';
-import { int, openAsksArb, openBidsArb, scaled } from './test-support/integer-arbitraries.ts';
+import { int, openAsksArb, openBidsArb, positionFrom, scaled } from './test-support/integer-arbitraries.ts';
 
 /** Two markets: one without a size premium, one with (imf), so both margin-ratio paths are taken. */
 const SPECS: MarketSpec[] = [
@@ -37,18 +37,7 @@ const positionArb = (marketIndex: number) =>
       openOrders: fc.integer({ min: 0, max: 32 }),
       last: int(10n ** 12n),
     })
-    .map(
-      (r): PerpPositionState => ({
-        ...emptyPosition(marketIndex, r.last),
-        base: r.base,
-        quoteAsset: r.quoteAsset,
-        quoteEntry: r.quoteAsset,
-        quoteBreakEven: r.quoteAsset,
-        openBids: r.openBids,
-        openAsks: r.openAsks,
-        openOrders: r.openOrders,
-      }),
-    );
+    .map((r): PerpPositionState => positionFrom(marketIndex, r));
 
 const caseArb: fc.Arbitrary<Case> = fc
   .record({
