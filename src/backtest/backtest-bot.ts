@@ -73,6 +73,7 @@ class SimGridView implements AccountView {
   readonly #marketIndex: number;
   #numbers: AccountNumbers | undefined;
   #holdings: Holdings | undefined;
+  #stamp: number | undefined;
   #account: AccountState | undefined;
 
   readonly #certify: boolean;
@@ -95,8 +96,14 @@ class SimGridView implements AccountView {
     return this.#holdings;
   }
 
+  /**
+   * Read once per view: a decision bar asks it in the pre-check and again in the decision's risk check, and the
+   * account does not change between the two (commands go out after the decision).
+   */
   get stamp(): number | undefined {
-    return this.#certify ? this.#sim.accountStamp(this.#sub) : undefined;
+    if (!this.#certify) return undefined;
+    this.#stamp ??= this.#sim.accountStamp(this.#sub);
+    return this.#stamp;
   }
 
   /** The oracle's PRICE integer in USD: what the account's figures are priced at. */
