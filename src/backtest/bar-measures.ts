@@ -2,6 +2,8 @@
  * What the backtest measures of the account at the end of every primary bar: the verdict counts, equity and its
  * drawdown, the worst leverage, health and liquidation distance, the research tape's bar, and the report's rows
  * (every sampled bar when the timeline is kept, the chart's rows always). Read-only on the venue and the bot.
+ * A bar that writes no row reads the margin and liquidation price only for the extremes: inside the extremes
+ * certificate's box (extremes-certificate.ts) it reads neither.
  */
 
 import type { VerdictKind } from '../domain/intent.ts';
@@ -13,6 +15,7 @@ import { initialTotalCollateralUsd } from '../venue/sim/figures-in-doubles.ts';
 import type { BacktestBot } from './backtest-bot.ts';
 import { chartStride, isChartRow } from './chart-rows.ts';
 import { Drawdown } from './drawdown.ts';
+import { type BoundsOver, ExtremesCertificate, extremesBox } from './extremes-certificate.ts';
 import type { PnlBook } from './pnl-book.ts';
 import { Timeline, type TimelineInput } from './timeline.ts';
 
@@ -59,9 +62,15 @@ export class BarMeasures {
   readonly #rowCount: number;
   readonly #stride: number;
   readonly #depositInt: number;
+  /** Undefined when the run reads the margin on every bar (BacktestOptions.extremesCertificate false). */
+  readonly #certificate: ExtremesCertificate | undefined;
+  readonly #boundsOver: BoundsOver;
 
-  constructor(run: MeasuredRun, rows: RowPlan) {
+  /** `certify`: BacktestOptions.extremesCertificate. */
+  constructor(run: MeasuredRun, rows: RowPlan, certify = true) {
     this.#run = run;
+    this.#certificate = certify ? new ExtremesCertificate() : undefined;
+    this.#boundsOver = (lo, hi) => run.sim.figureBounds(run.sub, run.primary.marketIndex, lo, hi);
     this.#sample = rows.sample;
     this.#rowCount = rows.rowCount;
     this.#stride = chartStride(rows.rowCount);
@@ -79,10 +88,7 @@ export class BarMeasures {
     this.bars++;
     const verdict = bot.verdictKind();
     this.verdicts[verdict]++;
-    const f = sim.margin(sub);
     const equity = this.#equity();
-    if (f.leverage > this.maxLeverage) this.maxLeverage = f.leverage;
-    if (f.health < this.minHealth) this.minHealth = f.health;
     const base = book.base(primary.marketIndex);
     // the PRICE integers in doubles: priceToNumber(sim.quote(…).mark) without making the BigInts (both NaN, or
     // neither, before the market's first bar)
@@ -91,10 +97,20 @@ export class BarMeasures {
     const oracleInt = priced ? sim.oracleInteger(primary.marketIndex) : 0;
     const mark = priced ? markInt / 1e6 : close;
     tape.onBar(ts, open, equity, mark, oracleInt / 1e6, base !== 0n, verdict, bot.dailyLossActive());
-    const liqPrice = this.#liquidationPrice(base, mark);
     const row = (this.bars - 1) / this.#sample;
     const charted = Number.isInteger(row) && isChartRow(row, this.#rowCount, this.#stride);
-    if (!Number.isInteger(row) || (this.timeline === undefined && !charted)) return;
+    const writes = Number.isInteger(row) && (this.timeline !== undefined || charted);
+    // a bar without a row reads the margin and liquidation price for the extremes alone: not at all when the
+    // certificate says none can move, else read and a certificate issued for the bars after
+    const certificate = writes ? undefined : this.#certificate;
+    const stamp = certificate === undefined ? Number.NaN : sim.accountStamp(sub);
+    if (certificate?.holds(stamp, oracleInt, markInt)) return;
+    const f = sim.margin(sub);
+    if (f.leverage > this.maxLeverage) this.maxLeverage = f.leverage;
+    if (f.health < this.minHealth) this.minHealth = f.health;
+    const liqPrice = this.#liquidationPrice(base, mark);
+    certificate?.issue(stamp, extremesBox(this.#boundsOver, oracleInt, markInt, this));
+    if (!writes) return;
     const figures: TimelineInput = {
       ts,
       mark,

@@ -62,6 +62,12 @@ export interface BacktestOptions {
    * certificate's cross-check.
    */
   riskCertificate?: boolean;
+  /**
+   * A bar that writes no report row may skip reading the margin and liquidation price when the extremes
+   * certificate (extremes-certificate.ts) proves they cannot move the run's extremes (default true). False reads
+   * them on every bar: the same report, slower — the certificate's cross-check.
+   */
+  extremesCertificate?: boolean;
 }
 
 /** A report that kept its per-bar timeline (the default). */
@@ -119,6 +125,7 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
   const measures = new BarMeasures(
     { sim, sub, bot: run.bot, book, tape: run.tape, primary, deposit },
     { sample, rowCount: Math.ceil(primaryBars / sample), keepTimeline: o.timeline !== false },
+    o.extremesCertificate !== false,
   );
   trade(run, first, measures);
   // Book funding accrued since the last settlement so the books and the venue agree to the micro-USDC.

@@ -59,8 +59,9 @@ const ROOM = 1e-9;
 /** Box half-widths tried, widest first (relative to the prices): a wider box lasts longer, a narrower one fits more accounts. */
 const WIDTHS = [0.02, 0.005, 0.001] as const;
 
-/** a ≤ b with room for rounding on both sides. */
-const clearlyAtMost = (a: number, b: number): boolean => a <= b - ROOM * (Math.abs(a) + Math.abs(b)) - 1e-12;
+/** a ≤ b with room for rounding on both sides (a relative 1e-9 of both, and 1e-12). */
+export const clearlyAtMost = (a: number, b: number): boolean =>
+  a <= b - ROOM * (Math.abs(a) + Math.abs(b)) - 1e-12;
 
 /** The widest box the price rules hold in, or undefined (none of the widths, or the account is out of scope). */
 export function quietBox(x: QuietBoxInputs, limits: RiskLimits): QuietBox | undefined {

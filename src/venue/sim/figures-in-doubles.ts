@@ -115,7 +115,7 @@ export class FiguresInDoubles implements MarginFigures {
 }
 
 /** margin.ts healthOf on the same integers (Number of an exact BigInt is the double itself). */
-function healthInDoubles(totalCollateral: number, maintenanceRequirement: number): number {
+export function healthInDoubles(totalCollateral: number, maintenanceRequirement: number): number {
   if (maintenanceRequirement === 0 && totalCollateral >= 0) return 100;
   if (totalCollateral <= 0) return 0;
   const h = (1 - maintenanceRequirement / totalCollateral) * 100;

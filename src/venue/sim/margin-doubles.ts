@@ -23,7 +23,7 @@ const INPUT_LIMIT = 2 ** 48;
 const MAX_POSITIONS = 8;
 
 /** A term of a sum: itself when below INPUT_LIMIT, else NaN. */
-const term = (x: number): number => bounded(x, INPUT_LIMIT);
+export const term = (x: number): number => bounded(x, INPUT_LIMIT);
 const BASE = 1e9;
 const QUOTE = 1e6;
 const MARGIN = 1e4;
@@ -44,7 +44,8 @@ function ratioFor(ratio: number, imfFactor: number | undefined, sizeAbs: number)
 }
 
 /** |base| × price / 1e9, truncated (margin.ts liabilityValue). */
-const liability = (base: number, price: number): number => term(floorMulDiv(Math.abs(base), price, BASE));
+export const liability = (base: number, price: number): number =>
+  term(floorMulDiv(Math.abs(base), price, BASE));
 
 const isActive = (p: PerpPositionState): boolean =>
   p.base !== 0n || p.quoteAsset !== 0n || p.openOrders !== 0;
@@ -66,7 +67,7 @@ export const priceInteger = (usd: number): number => Math.round(usd * 1e6);
  * cumulative funding) and priced at each oracle: the oracle moves every bar, the state seldom, so the ratios'
  * square roots and the lookups of the position's integers happen once per state instead of once per bar.
  */
-interface PlannedPosition {
+export interface PlannedPosition {
   marketIndex: number;
   /** Read for its oracle at each pricing (the simulator's market record, kept for the run). */
   market: DoublesMarket;
@@ -181,7 +182,7 @@ function liquidationDeltaOf(base: number, maintenanceRatio: number): number {
 }
 
 /** Price pnl (truncated toward zero) plus the quote asset: ledger.ts unrealizedPnl. */
-const pricePnlOf = (x: PlannedPosition, price: number): number =>
+export const pricePnlOf = (x: PlannedPosition, price: number): number =>
   x.base === 0 ? x.quoteAsset : term(truncMulDiv(x.base, price, BASE)) + x.quoteAsset;
 
 /**

@@ -12,8 +12,9 @@ import { modelBook } from './depth.ts';
 import { FiguresInDoubles } from './figures-in-doubles.ts';
 import type { CumulativeFunding, PerpPositionState } from './ledger.ts';
 import type { MarginFigures } from './margin.ts';
+import { type FigureBounds, figureBoundsOver } from './margin-bounds.ts';
 import { priceInteger } from './margin-doubles.ts';
-import type { MarginMemo } from './margin-memo.ts';
+import { type MarginMemo, planOf } from './margin-memo.ts';
 import { SimEngine } from './sim-engine.ts';
 import type { SimSubaccount } from './state.ts';
 
@@ -56,10 +57,16 @@ export class SimReads extends SimEngine {
 
   /**
    * A number that changes whenever anything in the subaccount's figures changed but the prices
-   * (account-stamp.ts): what the grid's risk certificate is held against on a quiet bar.
+   * (account-stamp.ts): what the grid's risk certificate and the backtest's extremes certificate are held
+   * against on a quiet bar. Checked once per generation, as the margin memo is (#readMemo): both certificates
+   * ask it on every bar, mostly in one generation.
    */
   accountStamp(subaccountId: number): number {
-    return accountStamp(this.sub(subaccountId), this.#cumulativeOf);
+    const sub = this.sub(subaccountId);
+    const key = sub.stampKey;
+    if (key !== undefined && sub.stampReadAt === this.generationCounter) return key.stamp;
+    sub.stampReadAt = this.generationCounter;
+    return accountStamp(sub, this.#cumulativeOf);
   }
 
   /** A market's cumulative funding (made once: the stamp is read on every bar). */
@@ -193,6 +200,17 @@ export class SimReads extends SimEngine {
     const sub = this.sub(subaccountId);
     const v = this.liquidationIntegerOf(sub, marketIndex, this.#readMemo(sub));
     return v < 0 ? null : v / 1e6;
+  }
+
+  /**
+   * The worst the margin figures and `marketIndex`'s liquidation price can be while the account stays as it is
+   * and that market's oracle PRICE integer stays in [lo, hi] (margin-bounds.ts); undefined where that cannot be
+   * said cheaply (positions on other markets, numbers beyond the doubles' exact range).
+   */
+  figureBounds(subaccountId: number, marketIndex: number, lo: number, hi: number): FigureBounds | undefined {
+    const sub = this.sub(subaccountId);
+    const plan = planOf(this.#readMemo(sub), sub.collateral, sub.positions, this.marketOf);
+    return plan === undefined ? undefined : figureBoundsOver(plan, marketIndex, lo, hi);
   }
 
   positions(subaccountId: number): Position[] {

@@ -93,6 +93,8 @@ export interface SimSubaccount {
   view?: { orders: Order[] | undefined; positions: Position[]; positionStates: PerpPositionState[] };
   /** What the account's stamp was last taken of (account-stamp.ts). */
   stampKey?: AccountStampKey;
+  /** The generation at which a public read last checked `stampKey` (SimReads.accountStamp). */
+  stampReadAt?: number;
 }
 
 export interface PositionShadow {
