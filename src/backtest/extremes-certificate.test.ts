@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { getMarket, type MarketSpec } from '../domain/markets.ts';
+import type { MarketSpec } from '../domain/markets.ts';
 import type { CumulativeFunding, PerpPositionState } from '../venue/sim/ledger.ts';
 import { computeMargin, liquidationPrice, type MarginInputs } from '../venue/sim/margin.ts';
 import { figureBoundsOver } from '../venue/sim/margin-bounds.ts';
@@ -9,10 +9,10 @@ import { planMargin } from '../venue/sim/margin-doubles.ts';
 import { gridCollateral, gridPosition } from '../venue/sim/test-support/grid-accounts.ts';
 import {
   int,
-  openAsksArb,
-  openBidsArb,
+  marginSpecs,
   positionFrom,
   scaled,
+  wildPositionArb,
 } from '../venue/sim/test-support/integer-arbitraries.ts';
 import {
   type Extremes,
@@ -22,11 +22,8 @@ import {
   inExtremesBox,
 } from './extremes-certificate.ts';
 
-/** The primary market without and with a size premium (imf), so both margin-ratio paths are taken. */
-const SPECS: MarketSpec[] = [
-  getMarket('SOL-PERP', { marginRatioInitial: 1000, marginRatioMaintenance: 500, imfFactor: 0 }),
-  getMarket('SOL-PERP', { marginRatioInitial: 500, marginRatioMaintenance: 300, imfFactor: 450 }),
-];
+/** Without and with a size premium (imf), so both margin-ratio paths are taken. */
+const SPECS: MarketSpec[] = marginSpecs('SOL-PERP');
 
 /** An account on the primary market and the bar that issues a certificate for it. */
 interface Case {
@@ -43,16 +40,7 @@ interface Case {
   points: [number, number][];
 }
 
-const wildPosition = fc
-  .record({
-    base: scaled(13),
-    quoteAsset: scaled(12),
-    openBids: openBidsArb,
-    openAsks: openAsksArb,
-    openOrders: fc.integer({ min: 0, max: 32 }),
-    last: int(10n ** 12n),
-  })
-  .map((r) => positionFrom(0, r));
+const wildPosition = wildPositionArb(0);
 
 /** A fraction in 0..1, evenly (fc.double favours its edges and the tiniest values). */
 const unit = fc.integer({ min: 0, max: 10_000 }).map((k) => k / 10_000);

@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { getMarket, type MarketSpec } from '../../domain/markets.ts';
+import type { MarketSpec } from '../../domain/markets.ts';
 import { type CumulativeFunding, emptyPosition, type PerpPositionState } from './ledger.ts';
 import { holdersSafeAlong, liquidationBoundOf, safeFromLiquidation } from './liquidation-bound.ts';
 import { computeMargin, isLiquidatable } from './margin.ts';
 import { priceInteger } from './margin-doubles.ts';
 import type { SimMarket, SimSubaccount } from './state.ts';
-import { int, openAsksArb, openBidsArb, positionFrom, scaled } from './test-support/integer-arbitraries.ts';
+import { int, marginSpecs, scaled, wildPositionArb } from './test-support/integer-arbitraries.ts';
 
 /** Without and with a size premium (imf), so both margin-ratio paths are taken. */
-const SPECS: MarketSpec[] = [
-  getMarket('SOL-PERP', { marginRatioInitial: 1000, marginRatioMaintenance: 500, imfFactor: 0 }),
-  getMarket('BTC-PERP', { marginRatioInitial: 500, marginRatioMaintenance: 300, imfFactor: 450 }),
-];
+const SPECS: MarketSpec[] = marginSpecs();
 
 interface Case {
   collateral: bigint;
@@ -26,21 +23,17 @@ const caseArb: fc.Arbitrary<Case> = fc
   .record({
     spec: fc.constantFrom(...SPECS),
     collateral: scaled(11),
-    base: scaled(13),
-    quoteAsset: scaled(12),
-    openBids: openBidsArb,
-    openAsks: openAsksArb,
-    openOrders: fc.integer({ min: 0, max: 32 }),
-    last: int(10n ** 12n),
     long: int(10n ** 12n),
     short: int(10n ** 12n),
   })
-  .map((r) => ({
-    collateral: r.collateral,
-    spec: r.spec,
-    cumulative: { long: r.long, short: r.short },
-    pos: positionFrom(r.spec.marketIndex, r),
-  }));
+  .chain((r) =>
+    wildPositionArb(r.spec.marketIndex).map((pos) => ({
+      collateral: r.collateral,
+      spec: r.spec,
+      cumulative: { long: r.long, short: r.short },
+      pos,
+    })),
+  );
 
 /** The simulator's full check, in BigInt (margin.ts): total collateral below the maintenance requirement. */
 function liquidatableAt(c: Case, price: bigint): boolean {

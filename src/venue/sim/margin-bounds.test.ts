@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { getMarket, type MarketSpec } from '../../domain/markets.ts';
+import type { MarketSpec } from '../../domain/markets.ts';
 import { type CumulativeFunding, emptyPosition, type PerpPositionState } from './ledger.ts';
 import { computeMargin, liquidationPrice, type MarginInputs } from './margin.ts';
 import { type FigureBounds, figureBoundsOver } from './margin-bounds.ts';
 import { type DoublesMarket, planMargin } from './margin-doubles.ts';
 import { gridCollateral, gridPosition } from './test-support/grid-accounts.ts';
-import { int, openAsksArb, openBidsArb, positionFrom, scaled } from './test-support/integer-arbitraries.ts';
+import { int, marginSpecs, scaled, wildPositionArb } from './test-support/integer-arbitraries.ts';
 
 /** Without and with a size premium (imf), so both margin-ratio paths are taken. */
-const SPECS: MarketSpec[] = [
-  getMarket('SOL-PERP', { marginRatioInitial: 1000, marginRatioMaintenance: 500, imfFactor: 0 }),
-  getMarket('BTC-PERP', { marginRatioInitial: 500, marginRatioMaintenance: 300, imfFactor: 450 }),
-];
+const SPECS: MarketSpec[] = marginSpecs();
 
 interface Case {
   collateral: bigint;
@@ -29,17 +26,7 @@ interface Case {
 }
 
 /** A position of any magnitude (the margin property tests' integers). */
-const wildPosition = (marketIndex: number) =>
-  fc
-    .record({
-      base: scaled(13),
-      quoteAsset: scaled(12),
-      openBids: openBidsArb,
-      openAsks: openAsksArb,
-      openOrders: fc.integer({ min: 0, max: 32 }),
-      last: int(10n ** 12n),
-    })
-    .map((r) => positionFrom(marketIndex, r));
+const wildPosition = wildPositionArb;
 
 const caseArb: fc.Arbitrary<Case> = fc
   .record({

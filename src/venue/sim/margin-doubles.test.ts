@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { getMarket, type MarketSpec } from '../../domain/markets.ts';
+import type { MarketSpec } from '../../domain/markets.ts';
 import { emptyPosition, type PerpPositionState } from './ledger.ts';
 import { computeMargin, liquidationPrice, type MarginFigures, type MarginInputs } from './margin.ts';
 import {
@@ -13,13 +13,17 @@ import {
   planMargin,
   priceInteger,
 } from './margin-doubles.ts';
-import { int, openAsksArb, openBidsArb, positionFrom, scaled } from './test-support/integer-arbitraries.ts';
+import {
+  int,
+  marginSpecs,
+  openAsksArb,
+  openBidsArb,
+  positionFrom,
+  scaled,
+} from './test-support/integer-arbitraries.ts';
 
-/** Two markets: one without a size premium, one with (imf), so both margin-ratio paths are taken. */
-const SPECS: MarketSpec[] = [
-  getMarket('SOL-PERP', { marginRatioInitial: 1000, marginRatioMaintenance: 500, imfFactor: 0 }),
-  getMarket('BTC-PERP', { marginRatioInitial: 500, marginRatioMaintenance: 300, imfFactor: 450 }),
-];
+/** Without and with a size premium (imf), so both margin-ratio paths are taken. */
+const SPECS: MarketSpec[] = marginSpecs();
 
 interface Case {
   collateral: bigint;

@@ -1,6 +1,16 @@
 /** fast-check arbitraries of the simulator's integers, shared by the margin property tests. */
 import fc from 'fast-check';
+import { getMarket, type MarketSpec } from '../../../domain/markets.ts';
 import { emptyPosition, type PerpPositionState } from '../ledger.ts';
+
+/**
+ * Two markets, SOL-PERP without a size premium and `withImf` with one (imf), so both margin-ratio paths are
+ * taken.
+ */
+export const marginSpecs = (withImf = 'BTC-PERP'): MarketSpec[] => [
+  getMarket('SOL-PERP', { marginRatioInitial: 1000, marginRatioMaintenance: 500, imfFactor: 0 }),
+  getMarket(withImf, { marginRatioInitial: 500, marginRatioMaintenance: 300, imfFactor: 450 }),
+];
 
 /** A BigInt in [−max, max]. */
 export const int = (max: bigint) => fc.bigInt({ min: -max, max });
@@ -44,3 +54,16 @@ export const positionFrom = (marketIndex: number, r: DrawnPosition): PerpPositio
   openAsks: r.openAsks,
   openOrders: r.openOrders,
 });
+
+/** A position on `marketIndex` of any magnitude (the fields above). */
+export const wildPositionArb = (marketIndex: number): fc.Arbitrary<PerpPositionState> =>
+  fc
+    .record({
+      base: scaled(13),
+      quoteAsset: scaled(12),
+      openBids: openBidsArb,
+      openAsks: openAsksArb,
+      openOrders: fc.integer({ min: 0, max: 32 }),
+      last: int(10n ** 12n),
+    })
+    .map((r) => positionFrom(marketIndex, r));
