@@ -66,6 +66,8 @@ const liveArb = (spread: number, varied = true) =>
     postOnly: varied ? fc.constantFrom('must' as const, 'none' as const) : fc.constant('must' as const),
     age: fc.integer({ min: 0, max: 600_000 }),
     orderId: fc.integer({ min: 1, max: 500 }),
+    // partly filled orders: what is left (not the order's size) must match the desired size
+    filledBase: varied ? fc.constantFrom(0n, 0n, 500_000_000n) : fc.constant(0n),
   });
 
 interface LiveSpec {
@@ -76,6 +78,7 @@ interface LiveSpec {
   postOnly: 'must' | 'none';
   age: number;
   orderId: number;
+  filledBase: bigint;
 }
 
 const toOrders = (ls: LiveSpec[]): Order[] =>
@@ -90,7 +93,7 @@ const toOrders = (ls: LiveSpec[]): Order[] =>
     ioc: false,
     userOrderId: 1,
     orderId: l.orderId,
-    filledBase: 0n,
+    filledBase: l.filledBase,
     status: 'open',
     placedTs: TS - l.age,
   }));
@@ -158,6 +161,7 @@ describe('matchClosest', () => {
       postOnly: 'must',
       age,
       orderId: 7,
+      filledBase: 0n,
     });
     // the size differs by one unit: never kept
     check([want(150_000_000n, big)], toOrders([live(150_000_000n, big + 1n, 0)]), rules);

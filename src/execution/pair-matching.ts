@@ -52,7 +52,6 @@ export interface MatchRules {
 const INSERTION_SORT_MAX = 64;
 
 let livePx = new Float64Array(64);
-let liveRemaining = new Float64Array(64);
 let liveOk = new Uint8Array(64);
 /** Live indexes by side, each in live order (pairs are made in (desired, live) order: ties keep it). */
 let bidIdx = new Int32Array(64);
@@ -74,7 +73,6 @@ function ensureSides(nLive: number, nWanted: number): void {
   if (livePx.length < nLive) {
     const n = grown(nLive, livePx.length);
     livePx = new Float64Array(n);
-    liveRemaining = new Float64Array(n);
     liveOk = new Uint8Array(n);
     bidIdx = new Int32Array(n);
     askIdx = new Int32Array(n);
@@ -146,16 +144,15 @@ export function matchClosest(
   const nLive = liveHere.length;
   const nWanted = wanted.length;
   ensureSides(nLive, nWanted);
-  // Each live order's price and remaining size as floats, converted once, and the live orders split by side
-  // (a desired order only pairs with its side). The float tests come before any BigInt one: of the ~n² pairs of
-  // a ladder that moved a level only ~n lie within the threshold, and their size and price are compared as
-  // floats where those are exact (exactInDoubles).
+  // Each live order's price as a float, converted once, and the live orders split by side (a desired order only
+  // pairs with its side). The float test comes before any BigInt one: of the ~n² pairs of a ladder that moved a
+  // level only ~n lie within the threshold. Only those compare their remaining size, as BigInts: converting
+  // every live and desired size to a float up front cost more than the few exact comparisons it spared.
   let nBids = 0;
   let nAsks = 0;
   for (let li = 0; li < nLive; li++) {
     const l = liveHere[li] as Order;
     livePx[li] = Number(l.price);
-    liveRemaining[li] = Number(remaining(l));
     // compatible()'s tests that do not depend on the desired order, asked once
     liveOk[li] = (!rules.reduceOnly || l.reduceOnly) && l.orderType === 'limit' && !l.ioc ? 1 : 0;
     if (l.side === 'buy') bidIdx[nBids++] = li;
@@ -166,7 +163,6 @@ export function matchClosest(
     const d = wanted[di] as DesiredOrder;
     if (d.taker) continue;
     const want = Number(d.price);
-    const wantBase = Number(d.base);
     const buy = d.side === 'buy';
     const sideIdx = buy ? bidIdx : askIdx;
     const n = buy ? nBids : nAsks;
@@ -178,8 +174,7 @@ export function matchClosest(
       if (!(bps <= rules.limitBps)) continue;
       // compatible()'s tests that depend on the desired order (its side is the list's): the remaining size,
       // then the flags (pair-matching.test.ts holds the result to a model that asks compatible() itself)
-      const rem = liveRemaining[li] as number;
-      if (exactInDoubles(rem, wantBase) ? rem !== wantBase : remaining(l) !== d.base) continue;
+      if (remaining(l) !== d.base) continue;
       if (l.reduceOnly !== d.reduceOnly || (l.postOnly !== 'none') !== d.postOnly) continue;
       // past its TTL only an exact match is kept (refreshed); within the threshold is not enough any more
       const px = livePx[li] as number;
