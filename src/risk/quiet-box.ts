@@ -22,6 +22,14 @@
  *
  * Only for a governor with no rule active (no hysteresis in force, no daily-loss latch) and no notional on other
  * markets: the caller checks both.
+ *
+ * The requirement's slope rests on one worst side over the whole box. Drift picks the side by the larger
+ * liability ⌊|size|·o/1e9⌋, the asks on a tie, and with a size premium (imf) the two sides' ratios differ: a tie
+ * at the check's oracle and none above it would switch to the side with the larger ratio, a jump of about
+ * liability/1e4 that QUOTE_SLACK does not cover. Sizes are on the market's step, so two sides of different
+ * sizes differ by a step at least, and their liabilities then never tie where step·o ≥ 1e9 (BASE × PRICE
+ * units: below $0.01 for every market in the table); equal sizes have equal ratios. The caller
+ * (engine/risk-certificate.ts premiumSideFixed) issues no box where the premium applies and that may fail.
  */
 import type { ExposureBand } from '../domain/intent.ts';
 import { type AccountFigures, bandExtent, worstCaseBase } from './inputs.ts';
