@@ -12,12 +12,12 @@ import { type BotConfig, parseBotConfig } from '../config/bot-config.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
 import { generateCandles } from '../data/synthetic.ts';
 import type { MarketEvent } from '../data/types.ts';
-import { getMarket, MARKETS } from '../domain/markets.ts';
+import { MARKETS } from '../domain/markets.ts';
 import type { OrderCommand } from '../domain/types.ts';
 import { INITIAL_GOVERNOR_STATE, type RiskInputs } from '../risk/inputs.ts';
 import { RISK_LIMIT_DEFAULTS } from '../risk/limits.ts';
 import { snapshotAt } from '../risk/test-support/fixtures.ts';
-import { premiumSideFixed, RiskCertificate } from './risk-certificate.ts';
+import { RiskCertificate } from './risk-certificate.ts';
 
 const EXAMPLE = new URL('../../examples/sol-grid.yaml', import.meta.url).pathname;
 
@@ -132,17 +132,5 @@ describe('risk certificate', () => {
       noStamp.rulesQuiet(view, band, inputs.snapshot, INITIAL_GOVERNOR_STATE, setup, () => true, false),
       false,
     );
-  });
-
-  it('issues no box where a size premium could switch the margin to a side with a larger ratio', () => {
-    const plain = getMarket('SOL-PERP', { imfFactor: 0 });
-    const premium = getMarket('SOL-PERP', { imfFactor: 450 });
-    // no premium: both sides' ratios are alike at any price
-    assert.equal(premiumSideFixed(plain, 1e-9), true);
-    // SOL's step is 0.01 (1e7 BASE): sides of different sizes never tie at or above $0.0001
-    assert.equal(Number(premium.stepSize), 1e7);
-    assert.equal(premiumSideFixed(premium, 150), true);
-    assert.equal(premiumSideFixed(premium, 0.0001), true);
-    assert.equal(premiumSideFixed(premium, 0.00009), false);
   });
 });

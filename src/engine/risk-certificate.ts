@@ -42,17 +42,6 @@ function holdsOtherMarkets(h: Holdings, marketIndex: number): boolean {
   return false;
 }
 
-/**
- * Whether the margin's worst side cannot switch to a larger ratio inside a box whose oracle is at least
- * `oracleLo` (USD): no size premium (both sides' ratios alike), or the market's step large enough that sides
- * of different sizes never tie (risk/quiet-box.ts, the module comment's last paragraph).
- */
-export function premiumSideFixed(market: MarketSpec, oracleLo: number): boolean {
-  if (!((market.imfFactor ?? 0) > 0)) return true;
-  // step (BASE) × oracle (PRICE = USD × 1e6) ≥ 1e9: then ⌊|a|·o/1e9⌋ and ⌊|b|·o/1e9⌋ differ for |a| ≠ |b|
-  return Number(market.stepSize) * oracleLo * 1e6 >= 1e9;
-}
-
 export class RiskCertificate {
   #box: QuietBox | undefined;
   #stamp = Number.NaN;
@@ -83,7 +72,7 @@ export class RiskCertificate {
     if (stamp === undefined || oracle === undefined || dayStart === undefined) return;
     if (inputs.previous !== INITIAL_GOVERNOR_STATE || (inputs.account.otherNotional ?? 0) !== 0) return;
     if (holdsOtherMarkets(holdings, market.marketIndex)) return;
-    const box = quietBox(
+    this.#box = quietBox(
       {
         figures: inputs.account,
         mark: inputs.snapshot.mark,
@@ -91,10 +80,10 @@ export class RiskCertificate {
         band: inputs.band,
         dayStartEquity: dayStart.equity,
         mmr: inputs.market.maintenanceMarginRatio,
+        market,
       },
       limits,
     );
-    this.#box = box !== undefined && premiumSideFixed(market, box.oracleLo) ? box : undefined;
     this.#stamp = stamp;
     this.#dayStart = dayStart;
     this.#minBase = inputs.band.minBase;

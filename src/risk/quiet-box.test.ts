@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { MARKETS, type MarketSpec } from '../domain/markets.ts';
+import { getMarket, MARKETS, type MarketSpec } from '../domain/markets.ts';
 import type { PerpPositionState } from '../venue/sim/ledger.ts';
 import { computeMargin, liquidationPrice } from '../venue/sim/margin.ts';
 import { type AccountFigures, INITIAL_GOVERNOR_STATE, type RiskInputs, worstCaseBase } from './inputs.ts';
 import { RISK_LIMIT_DEFAULTS, type RiskLimits } from './limits.ts';
-import { inQuietBox, type QuietBox, quietBox } from './quiet-box.ts';
+import { inQuietBox, premiumSideFixed, type QuietBox, quietBox } from './quiet-box.ts';
 import { liqDistancePct, liquidationBufferTrips } from './rules/a-liquidation-buffer.ts';
 import { leverageTrips } from './rules/b-leverage.ts';
 import { dailyLossTrips } from './rules/c-daily-loss.ts';
@@ -149,7 +149,10 @@ describe('quietBox', () => {
         const limits = limitsNear(f, mark, dayStart0, r.slack, r.hysteresisPct);
         if (priceRuleTrips(inputsOf(f, mark, oracle, b), limits)) return;
         const mmr = MARKETS['SOL-PERP'].marginRatioMaintenance / 10_000;
-        const box = quietBox({ figures: f, mark, oracle, band: b, dayStartEquity: dayStart0, mmr }, limits);
+        const box = quietBox(
+          { figures: f, mark, oracle, band: b, dayStartEquity: dayStart0, mmr, market: account.spec },
+          limits,
+        );
         if (box === undefined) return;
         issued++;
         const corners: [number, number][] = [
@@ -206,10 +209,32 @@ describe('quietBox', () => {
       150,
       100,
     );
-    const x = { figures: f, mark: 150, oracle: 150, band: band(-1, 1), dayStartEquity: 100, mmr: 0.03 };
+    const x = {
+      figures: f,
+      mark: 150,
+      oracle: 150,
+      band: band(-1, 1),
+      dayStartEquity: 100,
+      mmr: 0.03,
+      market: MARKETS['SOL-PERP'],
+    };
     // 750 USDC of notional on 100 of collateral: 7.5x
     assert.equal(quietBox(x, { ...RISK_LIMIT_DEFAULTS, maxLeverage: 3 }), undefined);
-    assert.ok(quietBox(x, { ...RISK_LIMIT_DEFAULTS, maxLeverage: 20, minLiqDistancePct: 5, minHealth: 10 }));
+    const roomy = { ...RISK_LIMIT_DEFAULTS, maxLeverage: 20, minLiqDistancePct: 5, minHealth: 10 };
+    assert.ok(quietBox(x, roomy));
+    // a size premium on a step so fine that sides of different sizes may tie at this price: no box
+    assert.equal(quietBox({ ...x, market: { stepSize: 1n, imfFactor: 450 } }, roomy), undefined);
     assert.equal(quietBox({ ...x, mark: 0 }, { ...RISK_LIMIT_DEFAULTS, maxLeverage: 20 }), undefined);
+  });
+  it('issues no box where a size premium could switch the margin to a side with a larger ratio', () => {
+    const plain = getMarket('SOL-PERP', { imfFactor: 0 });
+    const premium = getMarket('SOL-PERP', { imfFactor: 450 });
+    // no premium: both sides' ratios are alike at any price
+    assert.equal(premiumSideFixed(plain, 1e-9), true);
+    // SOL's step is 0.01 (1e7 BASE): sides of different sizes never tie at or above $0.0001
+    assert.equal(Number(premium.stepSize), 1e7);
+    assert.equal(premiumSideFixed(premium, 150), true);
+    assert.equal(premiumSideFixed(premium, 0.0001), true);
+    assert.equal(premiumSideFixed(premium, 0.00009), false);
   });
 });

@@ -28,10 +28,11 @@
  * at the check's oracle and none above it would switch to the side with the larger ratio, a jump of about
  * liability/1e4 that QUOTE_SLACK does not cover. Sizes are on the market's step, so two sides of different
  * sizes differ by a step at least, and their liabilities then never tie where step·o ≥ 1e9 (BASE × PRICE
- * units: below $0.01 for every market in the table); equal sizes have equal ratios. The caller
- * (engine/risk-certificate.ts premiumSideFixed) issues no box where the premium applies and that may fail.
+ * units: below $0.01 for every market in the table); equal sizes have equal ratios. No box is issued where
+ * the premium applies and that may fail (premiumSideFixed).
  */
 import type { ExposureBand } from '../domain/intent.ts';
+import type { MarketSpec } from '../domain/markets.ts';
 import { type AccountFigures, bandExtent, worstCaseBase } from './inputs.ts';
 import type { RiskLimits } from './limits.ts';
 
@@ -55,6 +56,8 @@ export interface QuietBoxInputs {
   dayStartEquity: number;
   /** The market's maintenance margin ratio (MarketFacts), as the liquidation rule models new exposure. */
   mmr: number;
+  /** The market's step and size premium: whether the margin's worst side stays fixed (premiumSideFixed). */
+  market: Pick<MarketSpec, 'stepSize' | 'imfFactor'>;
 }
 
 /** USDC the venue's truncations may move a figure by (a few micro-USDC), with room to spare. */
@@ -82,9 +85,23 @@ export function quietBox(x: QuietBoxInputs, limits: RiskLimits): QuietBox | unde
       oracleLo: oracle * (1 - w),
       oracleHi: oracle * (1 + w),
     };
-    if (priceRulesHold(x, limits, box)) return box;
+    if (premiumSideFixed(x.market, box.oracleLo) && priceRulesHold(x, limits, box)) return box;
   }
   return undefined;
+}
+
+/**
+ * Whether the margin's worst side cannot switch to a larger ratio inside a box whose oracle is at least
+ * `oracleLo` (USD): no size premium (both sides' ratios alike), or a step large enough that sides of different
+ * sizes never tie (the module comment's last paragraph).
+ */
+export function premiumSideFixed(
+  market: Pick<MarketSpec, 'stepSize' | 'imfFactor'>,
+  oracleLo: number,
+): boolean {
+  if (!((market.imfFactor ?? 0) > 0)) return true;
+  // step (BASE) × oracle (PRICE = USD × 1e6) ≥ 1e9: then ⌊|a|·o/1e9⌋ and ⌊|b|·o/1e9⌋ differ for |a| ≠ |b|
+  return Number(market.stepSize) * oracleLo * 1e6 >= 1e9;
 }
 
 /** Whether (mark, oracle) lies in the box. */
