@@ -64,10 +64,10 @@ function firstClose(events: MarketEventSeq, market: string): number {
  * A grid's view of a simulated account: its numbers (SimExchange.accountNumbers), which is all the grid reads,
  * with the account and the liquidation price made from the venue only if something asks for them, and the
  * account's stamp and oracle for the risk certificate (engine/risk-certificate.ts) — on a quiet bar the
- * pre-check reads only those, and the numbers are never made. Made per bar (a class, so its getters are no
- * closures per bar).
+ * pre-check reads only those, and the numbers are never made. One per bot, emptied at each bar (`reset`): what
+ * it read belongs to the account as it stood on that bar, and GridBot lets go of the view before the venue moves.
  */
-class SimGridView implements AccountView {
+export class SimGridView implements AccountView {
   readonly #sim: SimExchange;
   readonly #sub: number;
   readonly #marketIndex: number;
@@ -84,6 +84,20 @@ class SimGridView implements AccountView {
     this.#sub = sub;
     this.#marketIndex = marketIndex;
     this.#certify = certify;
+  }
+
+  /** Whether this is the view of `sim`'s account `sub`. */
+  isOf(sim: SimExchange, sub: number): boolean {
+    return this.#sim === sim && this.#sub === sub;
+  }
+
+  /** Forgets what was read: the next bar reads the account afresh. */
+  reset(): this {
+    this.#numbers = undefined;
+    this.#holdings = undefined;
+    this.#stamp = undefined;
+    this.#account = undefined;
+    return this;
   }
 
   get numbers(): AccountNumbers {
@@ -148,6 +162,7 @@ function gridBacktestBot(
   const market = config.markets[0];
   const grid = resolveGridSize(config, firstClose(events, market.symbol));
   let started = false;
+  let view: SimGridView | undefined;
   const bot = new GridBot(
     { market, grid, execution: config.execution, risk: config.risk, spreadBps, startTs: 0 },
     range,
@@ -182,11 +197,15 @@ function gridBacktestBot(
     decide(sim, sub, _ts, force) {
       if (!(bot.snapshots.current.mark > 0)) return null;
       // the account as numbers (no AccountState, no BigInts): GridBot reads it and lets go before the venue
-      // moves again
-      const view = new SimGridView(sim, sub, market.marketIndex, certify);
-      const trigger = bot.due(view) ?? (force ? 'venue_event' : null);
+      // moves again. One view for the run's venue and account (the loop passes the same two on every bar),
+      // emptied per bar.
+      if (view === undefined || !view.isOf(sim, sub)) {
+        view = new SimGridView(sim, sub, market.marketIndex, certify);
+      }
+      const fresh = view.reset();
+      const trigger = bot.due(fresh) ?? (force ? 'venue_event' : null);
       if (trigger === null) return null;
-      return bot.decide(view, trigger);
+      return bot.decide(fresh, trigger);
     },
     verdictKind: () => bot.lastVerdict?.kind ?? 'APPROVE',
     memory: () => ({ risk: bot.riskMemory() }),

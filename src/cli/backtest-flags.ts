@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { parseFillModel, parseFillModels } from '../research/fill-models/fill-model-names.ts';
 import type { MakerFillRule } from '../venue/sim/matching.ts';
+import { INPUT_OPTIONS } from './input-options.ts';
 import { parseTimeArg } from './parse-time.ts';
 import { UserError } from './user-error.ts';
 
@@ -105,9 +106,7 @@ export function parseBacktestArgs(argv: string[]) {
     strict: true,
     allowPositionals: false,
     options: {
-      config: { type: 'string' },
-      data: { type: 'string', multiple: true },
-      funding: { type: 'string', multiple: true },
+      ...INPUT_OPTIONS,
       out: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
@@ -121,7 +120,6 @@ export function parseBacktestArgs(argv: string[]) {
       seed: { type: 'string' },
       'block-bars': { type: 'string' },
       workers: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
 }

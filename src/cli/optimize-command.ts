@@ -18,6 +18,7 @@ import { parseSpace, type Space, spaceSize } from '../research/optimize/space.ts
 import { defaultWorkers } from '../research/parallel/pool.ts';
 import { formatTable } from '../research/runs/compare.ts';
 import type { MakerFillRule } from '../venue/sim/matching.ts';
+import { INPUT_OPTIONS } from './input-options.ts';
 import { parseTimeArg } from './parse-time.ts';
 import { etaProgress, fmtTime } from './progress-eta.ts';
 import { UserError } from './user-error.ts';
@@ -204,9 +205,7 @@ function parse(argv: string[]) {
     strict: true,
     allowPositionals: false,
     options: {
-      config: { type: 'string' },
-      data: { type: 'string', multiple: true },
-      funding: { type: 'string', multiple: true },
+      ...INPUT_OPTIONS,
       space: { type: 'string' },
       out: { type: 'string' },
       folds: { type: 'string' },
@@ -219,7 +218,6 @@ function parse(argv: string[]) {
       'fill-model': { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
 }

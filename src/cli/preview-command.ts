@@ -10,6 +10,7 @@ import { readConfigFile } from '../config/read-config-file.ts';
 import { replayEvents } from '../modes/paper.ts';
 import { formatMonteCarlo } from '../research/monte-carlo/format.ts';
 import { previewConfig } from '../research/preview/preview.ts';
+import { INPUT_OPTIONS } from './input-options.ts';
 import { progressBar } from './progress.ts';
 import { UserError } from './user-error.ts';
 
@@ -86,14 +87,11 @@ function parse(argv: string[]) {
     strict: true,
     allowPositionals: false,
     options: {
-      config: { type: 'string' },
-      data: { type: 'string', multiple: true },
-      funding: { type: 'string', multiple: true },
+      ...INPUT_OPTIONS,
       paths: { type: 'string' },
       seed: { type: 'string' },
       days: { type: 'string' },
       json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
 }

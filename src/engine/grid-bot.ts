@@ -24,9 +24,9 @@ import type { RiskLimits } from '../risk/limits.ts';
 import { LadderMemo } from '../strategies/grid/ladder-memo.ts';
 import { type DecisionLevels, LevelFinder, makeLattice } from '../strategies/grid/lattice.ts';
 import type { GridParams } from '../strategies/grid/params.ts';
-import { movedMaterially, snapRange } from '../strategies/grid/range-exit.ts';
+import { movedMaterially, snapRangeInto } from '../strategies/grid/range-exit.ts';
 import { decideGrid, type GridState, initialGridState } from '../strategies/grid/strategy.ts';
-import { volatilityResponse } from '../strategies/grid/volatility.ts';
+import { volatilityStepPct } from '../strategies/grid/volatility.ts';
 import {
   type AccountView,
   GridRisk,
@@ -92,6 +92,8 @@ export class GridBot {
   /** The levels of the mark and of the range's bounds, kept between bars (LevelFinder): asked on every bar. */
   readonly #markLevel = new LevelFinder();
   readonly #rangeLevels = { lo: new LevelFinder(), hi: new LevelFinder() };
+  /** The blended range snapped to the lattice on this bar (due's check), written in place: no object per bar. */
+  readonly #freshRange = { loIdx: Number.NaN, hiIdx: Number.NaN };
   /**
    * The levels a decision looks up (decideGrid): the mark's and the range's are the ones the trigger keeps
    * (declared after them: fields are set in order).
@@ -178,7 +180,7 @@ export class GridBot {
       if (lattice && input) {
         rangeMoved =
           Number.isNaN(last.loIdx) ||
-          movedMaterially(last, snapRange(lattice, input, this.#rangeLevels)) ||
+          movedMaterially(last, snapRangeInto(lattice, input, this.#rangeLevels, this.#freshRange)) ||
           this.latticeStale();
       }
     }
@@ -335,7 +337,7 @@ export class GridBot {
     const lattice = this.gridState.lattice;
     if (!lattice) return false;
     const { grid } = this.setup;
-    const want = volatilityResponse(this.snapshots.current.vol, grid.stepPct, grid.volatility).stepPct / 100;
+    const want = volatilityStepPct(this.snapshots.current.vol, grid.stepPct, grid.volatility) / 100;
     return Math.abs(lattice.stepFraction - want) > 0.2 * want;
   }
 

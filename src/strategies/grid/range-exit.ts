@@ -42,11 +42,27 @@ export function snapRange(
   /** Finders kept for the range's two bounds across calls (the per-bar check), else computed afresh. */
   finders?: { lo: LevelFinder; hi: LevelFinder },
 ): { loIdx: number; hiIdx: number } {
+  return snapRangeInto(lattice, range, finders, { loIdx: 0, hiIdx: 0 });
+}
+
+/** snapRange written into `out` (returned): the every-bar check (GridBot.due) makes no object per bar. */
+export function snapRangeInto<T extends { loIdx: number; hiIdx: number }>(
+  lattice: Lattice,
+  range: { lo: number; hi: number },
+  finders: { lo: LevelFinder; hi: LevelFinder } | undefined,
+  out: T,
+): T {
   const loIdx = finders ? finders.lo.atOrAbove(lattice, range.lo) : levelAtOrAbove(lattice, range.lo);
   const hiIdx = finders ? finders.hi.atOrBelow(lattice, range.hi) : levelAtOrBelow(lattice, range.hi);
-  if (hiIdx >= loIdx) return { loIdx, hiIdx };
+  if (hiIdx >= loIdx) {
+    out.loIdx = loIdx;
+    out.hiIdx = hiIdx;
+    return out;
+  }
   const mid = levelAtOrBelow(lattice, Math.sqrt(range.lo * range.hi));
-  return { loIdx: mid, hiIdx: mid };
+  out.loIdx = mid;
+  out.hiIdx = mid;
+  return out;
 }
 
 /** True when the fresh range has left the laid one (no overlap) or its width doubled or halved. */

@@ -20,7 +20,7 @@ import { type LadderKey, type LadderMemo, ladderSpecOf } from './ladder-memo.ts'
 import { type DecisionLevels, freshDecisionLevels, type Lattice, latticeFor } from './lattice.ts';
 import type { GridParams } from './params.ts';
 import { type GridState, layRange } from './range-exit.ts';
-import { volatilityResponse } from './volatility.ts';
+import { volatilityCadenceFactor, volatilityStepPct } from './volatility.ts';
 
 export type { GridState } from './range-exit.ts';
 export { initialGridState } from './range-exit.ts';
@@ -64,7 +64,9 @@ export function decideGrid(
   const mark = snapshot.mark;
   const q = position.base;
   const size = params.baseSizePerLevel;
-  const { stepPct, cadenceFactor } = volatilityResponse(snapshot.vol, params.stepPct, params.volatility);
+  // the two parts apart: no response object per decision
+  const stepPct = volatilityStepPct(snapshot.vol, params.stepPct, params.volatility);
+  const cadenceFactor = volatilityCadenceFactor(snapshot.vol, params.volatility);
   const lattice = latticeFor(state.lattice, mark, stepPct / 100);
   const zone = mark > 0 ? levels.mark.atOrBelow(lattice, mark) : Number.NaN;
   const laid = layRange(lattice, range, state, levels.range);

@@ -23,11 +23,25 @@ export function volatilityResponse(
   baseStepPct: number,
   settings: VolatilitySettings,
 ): VolatilityResponse {
-  const ratio = vol / settings.referenceVol;
-  if (!(ratio > 1)) return { stepPct: baseStepPct, cadenceFactor: 1 };
-  const widened = Math.min(baseStepPct * ratio, settings.maxStepPct);
   return {
-    stepPct: Math.max(baseStepPct, widened),
-    cadenceFactor: Math.max(1, Math.min(ratio, settings.maxCadenceFactor)),
+    stepPct: volatilityStepPct(vol, baseStepPct, settings),
+    cadenceFactor: volatilityCadenceFactor(vol, settings),
   };
+}
+
+/**
+ * The response's step alone, percent: what the every-bar check of the lattice reads (GridBot.latticeStale), with
+ * no object made per bar.
+ */
+export function volatilityStepPct(vol: number, baseStepPct: number, settings: VolatilitySettings): number {
+  const ratio = vol / settings.referenceVol;
+  if (!(ratio > 1)) return baseStepPct;
+  return Math.max(baseStepPct, Math.min(baseStepPct * ratio, settings.maxStepPct));
+}
+
+/** The response's cadence multiplier alone (≥ 1). */
+export function volatilityCadenceFactor(vol: number, settings: VolatilitySettings): number {
+  const ratio = vol / settings.referenceVol;
+  if (!(ratio > 1)) return 1;
+  return Math.max(1, Math.min(ratio, settings.maxCadenceFactor));
 }
