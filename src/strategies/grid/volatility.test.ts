@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { volatilityResponse } from './volatility.ts';
+import { volatilityCadenceFactor, volatilityStepPct } from './volatility.ts';
 
 const settings = { referenceVol: 0.8, maxStepPct: 2, maxCadenceFactor: 4 };
+
+/** Both parts of the response at once, as the assertions compare them. */
+const volatilityResponse = (vol: number, base: number, s: typeof settings) => ({
+  stepPct: volatilityStepPct(vol, base, s),
+  cadenceFactor: volatilityCadenceFactor(vol, s),
+});
 
 describe('mild volatility response', () => {
   it('leaves step and cadence alone at or below the reference', () => {

@@ -13,25 +13,9 @@ export interface VolatilitySettings {
   maxCadenceFactor: number;
 }
 
-export interface VolatilityResponse {
-  stepPct: number;
-  cadenceFactor: number;
-}
-
-export function volatilityResponse(
-  vol: number,
-  baseStepPct: number,
-  settings: VolatilitySettings,
-): VolatilityResponse {
-  return {
-    stepPct: volatilityStepPct(vol, baseStepPct, settings),
-    cadenceFactor: volatilityCadenceFactor(vol, settings),
-  };
-}
-
 /**
- * The response's step alone, percent: what the every-bar check of the lattice reads (GridBot.latticeStale), with
- * no object made per bar.
+ * The widened step, percent (≥ the configured one). Step and cadence are two functions, not one response object:
+ * the every-bar check of the lattice (GridBot.latticeStale) needs only the step, and makes no object per bar.
  */
 export function volatilityStepPct(vol: number, baseStepPct: number, settings: VolatilitySettings): number {
   const ratio = vol / settings.referenceVol;
@@ -39,7 +23,7 @@ export function volatilityStepPct(vol: number, baseStepPct: number, settings: Vo
   return Math.max(baseStepPct, Math.min(baseStepPct * ratio, settings.maxStepPct));
 }
 
-/** The response's cadence multiplier alone (≥ 1). */
+/** The decision cadence's multiplier (≥ 1). */
 export function volatilityCadenceFactor(vol: number, settings: VolatilitySettings): number {
   const ratio = vol / settings.referenceVol;
   if (!(ratio > 1)) return 1;
