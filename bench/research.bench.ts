@@ -31,7 +31,7 @@ export async function run(): Promise<BenchFigure[]> {
       rawConfig: raw,
       configSource: 'sol-grid.yaml',
       space: parseSpace(readConfigFile(join(root, 'examples/sol-grid-space.yaml'))),
-      events: inputs.events.toArray(),
+      events: inputs.events,
       replayFunding: false,
       out: dir,
       inputsKey: 'bench',

@@ -141,7 +141,7 @@ async function runResearchExtras(
   const { fillModels, mcPaths, seed, blockBars, spreadBps, fillModel, queue, workers } = flags;
   if (fillModels) {
     const rows = await runFillModels(
-      { config, events: events.toArray(), replayFunding: run.fundingGiven, spreadBps, queue },
+      { config, events: events.toWire(), replayFunding: run.fundingGiven, spreadBps, queue },
       fillModels,
       workers,
     );

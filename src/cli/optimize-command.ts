@@ -9,7 +9,6 @@ import { parseArgs } from 'node:util';
 import { loadBacktestInputs, parseFileArg } from '../backtest/load-inputs.ts';
 import { type BotConfig, parseBotConfig } from '../config/bot-config.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
-import { eventTime } from '../data/index.ts';
 import { parseFillModel } from '../research/fill-models/fill-model-names.ts';
 import { type OptimizeResults, optimize } from '../research/optimize/optimize.ts';
 import { renderResultsHtml } from '../research/optimize/results-html.ts';
@@ -64,10 +63,7 @@ export async function optimizeCommand(argv: string[]): Promise<number> {
   const data = (values.data ?? []).map(parseFileArg);
   const funding = (values.funding ?? []).map(parseFileArg);
   const inputs = await loadBacktestInputs(data, funding, settings.config.markets);
-  const events = inputs.events.toArray().filter((e) => {
-    const t = eventTime(e);
-    return (from === undefined || t >= from) && (to === undefined || t <= to);
-  });
+  const events = inputs.events.window(from, to);
   const out = resolve(settings.out);
   mkdirSync(out, { recursive: true });
   const trialCount = Math.min(spaceSize(settings.space), maxTrials ?? Number.POSITIVE_INFINITY);

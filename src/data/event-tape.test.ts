@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { BarColumns } from './bar-columns.ts';
+import { EventTape } from './event-tape.ts';
 import { eventTime, mergeEventTape } from './merge.ts';
 import type { Candle, FundingRecord } from './types.ts';
 
@@ -55,6 +56,49 @@ describe('EventTape', () => {
           for (let i = 0; i < all.length; i++) assert.equal(tape.timeAt(i), eventTime(all[i]));
         },
       ),
+    );
+  });
+
+  it('a slice between two indexAtOrAfter is the events known in [from, to)', () => {
+    fc.assert(
+      fc.property(
+        inputsArb,
+        fc.integer({ min: -5, max: 130 }),
+        fc.integer({ min: -5, max: 130 }),
+        (inputs, a, b) => {
+          const tape = mergeEventTape(inputs);
+          const [from, to] = [T0 + Math.min(a, b) * M, T0 + Math.max(a, b) * M];
+          const kept = tape.toArray().filter((e) => eventTime(e) >= from && eventTime(e) < to);
+          assert.deepStrictEqual(
+            tape.slice(tape.indexAtOrAfter(from), tape.indexAtOrAfter(to)).toArray(),
+            kept,
+          );
+        },
+      ),
+    );
+  });
+
+  it('crosses to another thread as plain data (toWire, a structured clone, fromWire) with every event kept', () => {
+    fc.assert(
+      fc.property(inputsArb, fc.integer({ min: -5, max: 130 }), (inputs, fromMin) => {
+        // optional columns too: an observed oracle on one market, an estimated one now and then
+        const withOracle = inputs.map((input) =>
+          'candles' in input && input.candles !== undefined
+            ? {
+                ...input,
+                candles: input.candles.map((c, i) => ({
+                  ...c,
+                  oracleClose: c.close + 1,
+                  oracleStale: i % 3 === 0,
+                })),
+              }
+            : input,
+        );
+        const window = mergeEventTape(withOracle).window(T0 + fromMin * M);
+        const wire = structuredClone(window.toWire());
+        assert.equal(wire.row.buffer.byteLength, window.length * 4, 'only the window crosses');
+        assert.deepStrictEqual(EventTape.fromWire(wire).toArray(), window.toArray());
+      }),
     );
   });
 

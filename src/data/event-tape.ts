@@ -4,7 +4,7 @@
  * of 1-minute bars never exists as half a million event and candle objects (~145 MB of heap); funding events
  * (a few thousand) are kept as objects.
  */
-import type { BarColumns } from './bar-columns.ts';
+import { BarColumns } from './bar-columns.ts';
 import type { MarketEvent } from './types.ts';
 
 /** What the backtest reads: an array of events, or a tape. */
@@ -19,6 +19,16 @@ export type TapeStream =
   | { kind: 'funding'; events: readonly FundingEvent[] };
 
 type FundingEvent = Extract<MarketEvent, { type: 'funding' }>;
+
+/**
+ * A tape as plain data for a worker thread (EventTape.toWire): its columns are typed arrays, each copied in one
+ * piece, where a tape made into an array of events is half a million objects to copy and rebuild per worker.
+ */
+export interface EventTapeWire {
+  streams: TapeStream[];
+  stream: Uint8Array;
+  row: Int32Array;
+}
 
 export class EventTape implements MarketEventSeq {
   readonly #streams: readonly TapeStream[];
@@ -82,9 +92,28 @@ export class EventTape implements MarketEventSeq {
 
   /** The events known in [from, to] (either bound optional): a contiguous stretch, since times never decrease. */
   window(from?: number, to?: number): EventTape {
-    const lo = from === undefined ? 0 : this.#firstAtOrAfter(from);
-    const hi = to === undefined ? this.length : this.#firstAtOrAfter(to, true);
+    const lo = from === undefined ? 0 : this.indexAtOrAfter(from);
+    const hi = to === undefined ? this.length : this.indexAtOrAfter(to, true);
+    return this.slice(lo, hi);
+  }
+
+  /** Events lo to hi − 1 (indices, as Array.slice), sharing this tape's columns. */
+  slice(lo: number, hi: number): EventTape {
     return new EventTape(this.#streams, this.#stream.subarray(lo, hi), this.#row.subarray(lo, hi));
+  }
+
+  /** This tape as plain data for another thread (EventTape.fromWire makes it a tape again). */
+  toWire(): EventTapeWire {
+    // a window's index columns are views of the whole tape's: copied, so only the window crosses
+    return { streams: [...this.#streams], stream: this.#stream.slice(), row: this.#row.slice() };
+  }
+
+  /** The tape a toWire gave, after a structured clone (its BarColumns arrive as plain objects). */
+  static fromWire(w: EventTapeWire): EventTape {
+    const streams = w.streams.map(
+      (s): TapeStream => (s.kind === 'bar' ? { ...s, bars: new BarColumns(s.bars) } : s),
+    );
+    return new EventTape(streams, w.stream, w.row);
   }
 
   /** Every event as an object (small streams, and consumers that need an array). */
@@ -95,7 +124,7 @@ export class EventTape implements MarketEventSeq {
   }
 
   /** The first index whose time is ≥ t (or > t when `after`), by binary search. */
-  #firstAtOrAfter(t: number, after = false): number {
+  indexAtOrAfter(t: number, after = false): number {
     let lo = 0;
     let hi = this.length;
     while (lo < hi) {

@@ -10,6 +10,8 @@
  * it is fed against the series' own, so a series fed other bars fails loudly instead of trading on them.
  */
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import { EventTape, type MarketEventSeq } from '../data/event-tape.ts';
+import type { MarketEvent } from '../data/types.ts';
 import { BlendedRange, type BlendedRangeConfig, type RangeSource } from './blended-range.ts';
 
 /**
@@ -39,6 +41,38 @@ export function allocateRangeSeries(n: number): RangeSeriesBuffers {
     hi: shared(n),
     progress: new Int32Array(new SharedArrayBuffer(8)),
   };
+}
+
+/**
+ * Buffers holding the bars of `market` in `events`, in order, as a bot's range is fed them: (known-at time,
+ * close), which is the snapshot's (ts, mark) (snapshot-builder.ts). Their lo and hi are still to be computed.
+ */
+export function rangeSamples(events: MarketEventSeq, market: string): RangeSeriesBuffers {
+  if (events instanceof EventTape) {
+    // a tape answers by column: counted, then copied, without building a bar
+    let n = 0;
+    events.forEachBarOf(market, () => n++);
+    const b = allocateRangeSeries(n);
+    let i = 0;
+    events.forEachBarOf(market, (t, close) => {
+      b.ts[i] = t;
+      b.price[i] = close;
+      i++;
+    });
+    return b;
+  }
+  const ts: number[] = [];
+  const price: number[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events.at(i) as MarketEvent;
+    if (e.type !== 'bar' || e.market !== market) continue;
+    ts.push(e.candle.ts + e.intervalMs);
+    price.push(e.candle.close);
+  }
+  const b = allocateRangeSeries(ts.length);
+  b.ts.set(ts);
+  b.price.set(price);
+  return b;
 }
 
 /**

@@ -6,10 +6,8 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MarketEventSeq } from '../data/event-tape.ts';
-import { EventTape } from '../data/event-tape.ts';
-import type { MarketEvent } from '../data/types.ts';
 import type { BlendedRangeConfig } from './blended-range.ts';
-import { allocateRangeSeries, RangeSeriesReader } from './range-series.ts';
+import { RangeSeriesReader, rangeSamples } from './range-series.ts';
 
 // The CLI bundle points this at its own bundled copy of the worker (scripts/build-cli.ts, WORKER_ENTRIES), so a
 // bundled run does not spend the thread's start-up stripping the TypeScript's types.
@@ -24,20 +22,6 @@ export const RANGE_THREAD_MIN_BARS = 50_000;
  */
 export const rangeThreadWanted = (): boolean =>
   process.env.ZERO_PERPS_RANGE_THREAD !== '0' && availableParallelism() > 1;
-
-/** The bars of `market` in order as (known-at time, close): what the bot's range is fed. */
-function markSamples(events: MarketEventSeq, market: string): { ts: number[]; price: number[] } | EventTape {
-  if (events instanceof EventTape) return events;
-  const ts: number[] = [];
-  const price: number[] = [];
-  for (let i = 0; i < events.length; i++) {
-    const e = events.at(i) as MarketEvent;
-    if (e.type !== 'bar' || e.market !== market) continue;
-    ts.push(e.candle.ts + e.intervalMs);
-    price.push(e.candle.close);
-  }
-  return { ts, price };
-}
 
 export class RangeThread {
   readonly #worker: Worker;
@@ -64,25 +48,10 @@ export class RangeThread {
   series(config: BlendedRangeConfig, events: MarketEventSeq, market: string): RangeSeriesReader | undefined {
     if (this.#used) throw new Error('a RangeThread computes one series');
     this.#used = true;
-    const samples = markSamples(events, market);
-    let n = 0;
-    if (samples instanceof EventTape) samples.forEachBarOf(market, () => n++);
-    else n = samples.ts.length;
-    if (n < RANGE_THREAD_MIN_BARS) {
+    const buffers = rangeSamples(events, market);
+    if (buffers.ts.length < RANGE_THREAD_MIN_BARS) {
       this.close();
       return undefined;
-    }
-    const buffers = allocateRangeSeries(n);
-    if (samples instanceof EventTape) {
-      let i = 0;
-      samples.forEachBarOf(market, (t, close) => {
-        buffers.ts[i] = t;
-        buffers.price[i] = close;
-        i++;
-      });
-    } else {
-      buffers.ts.set(samples.ts);
-      buffers.price.set(samples.price);
     }
     const { port1, port2 } = new MessageChannel();
     this.#worker.postMessage({ buffers, config, errors: port2 }, [port2]);

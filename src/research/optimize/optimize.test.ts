@@ -106,9 +106,8 @@ describe('optimize on the shipped SOL data (6 trials, 4 folds)', () => {
       [],
       config.markets,
     );
-    const events = inputs.events
-      .toArray()
-      .filter((e) => e.type === 'bar' && e.candle.ts < Date.parse('2025-03-11'));
+    // the bars known by 2025-03-11 00:00: those that start before it
+    const events = inputs.events.window(undefined, Date.parse('2025-03-11'));
     return optimize({
       rawConfig: raw,
       configSource: 'sol-grid.yaml',

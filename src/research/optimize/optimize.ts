@@ -8,7 +8,7 @@ import { UserError } from '../../cli/user-error.ts';
 import type { BotConfig } from '../../config/bot-config.ts';
 import { parseBotConfig } from '../../config/bot-config.ts';
 import { ConfigError } from '../../config/config-error.ts';
-import { eventTime } from '../../data/merge.ts';
+import type { EventTape } from '../../data/event-tape.ts';
 import type { MarketEvent } from '../../data/types.ts';
 import type { SimExchangeOptions } from '../../venue/sim/exchange.ts';
 import { runPool } from '../parallel/pool.ts';
@@ -24,7 +24,8 @@ export interface OptimizeOptions {
   rawConfig: unknown;
   configSource: string;
   space: Space;
-  events: MarketEvent[];
+  /** The events to optimise on (their --from/--to window). */
+  events: EventTape;
   replayFunding: boolean;
   out: string;
   folds?: number;
@@ -81,16 +82,23 @@ export interface OptimizeResults {
 
 const HANDLER = new URL('./trial-handler.ts', import.meta.url);
 
+/** When the first bar from index `from` on (step 1) or back (step −1) becomes known; NaN when there is none. */
+function barTime(events: EventTape, from: number, step: 1 | -1): number {
+  for (let i = from; i >= 0 && i < events.length; i += step) {
+    if ((events.at(i) as MarketEvent).type === 'bar') return events.timeAt(i);
+  }
+  return Number.NaN;
+}
+
 export async function optimize(o: OptimizeOptions): Promise<OptimizeResults> {
   const started = performance.now();
   const folds = o.folds ?? 4;
   const select = o.select ?? 'pnl';
   const params = trialsOf(o.space, o.maxTrials, o.seed);
   const configs = trialConfigs(o, params);
-  const bars = o.events.filter((e) => e.type === 'bar');
-  if (bars.length === 0) throw new UserError('no price bars to optimise on');
-  const firstTs = eventTime(bars[0]);
-  const lastTs = eventTime(bars[bars.length - 1]);
+  const firstTs = barTime(o.events, 0, 1);
+  const lastTs = barTime(o.events, o.events.length - 1, -1);
+  if (Number.isNaN(firstTs)) throw new UserError('no price bars to optimise on');
   const segments = segmentsOf(firstTs, lastTs, folds, o.warmupMs ?? 86_400_000);
   const runKey = createHash('sha256')
     .update(JSON.stringify({ config: o.rawConfig, params, folds, warmup: o.warmupMs, inputs: o.inputsKey }))
@@ -164,7 +172,7 @@ async function runSegments(
     await runPool<TrialInit, TrialTask, SegmentResult>({
       handler: HANDLER,
       init: {
-        events: o.events,
+        events: o.events.toWire(),
         replayFunding: o.replayFunding,
         spreadBps: o.spreadBps ?? 2,
         fillModel: o.fillModel,

@@ -5,13 +5,15 @@
 import { runBacktest } from '../../backtest/run-backtest.ts';
 import type { Timeline } from '../../backtest/timeline.ts';
 import type { BotConfig } from '../../config/bot-config.ts';
-import { eventTime } from '../../data/merge.ts';
-import type { MarketEvent } from '../../data/types.ts';
+import { EventTape, type EventTapeWire } from '../../data/event-tape.ts';
+import { gridRangeConfig } from '../../engine/grid-bot.ts';
+import { RangeSeriesCache } from '../../marketdata/range-series-cache.ts';
 import type { SimExchangeOptions } from '../../venue/sim/exchange.ts';
 import type { Segment } from './folds.ts';
 
 export interface TrialInit {
-  events: MarketEvent[];
+  /** The run's events (EventTape.toWire): columns, copied to each worker in a few pieces. */
+  events: EventTapeWire;
   replayFunding: boolean;
   spreadBps: number;
   fillModel?: SimExchangeOptions['makerFill'];
@@ -41,17 +43,6 @@ export interface SegmentResult {
 
 const HOUR = 3_600_000;
 
-function firstAtOrAfter(events: readonly MarketEvent[], t: number): number {
-  let lo = 0;
-  let hi = events.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (eventTime(events[mid]) < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Hourly returns from an equity curve that starts at `start` (rows stamped at bar ends). */
 /** The timeline's (ts, equity) pairs straight from its columns, without building whole rows. */
 function* equityRows(t: Timeline): Generator<{ ts: number; equity: number }> {
@@ -79,14 +70,26 @@ export function hourlyReturns(start: number, rows: Iterable<{ ts: number; equity
 }
 
 export function createHandler(init: TrialInit): (task: TrialTask) => SegmentResult {
+  // the trials on one segment mostly share the range's settings: its series is computed once per segment
+  const ranges = new RangeSeriesCache();
+  const tape = EventTape.fromWire(init.events);
   return (task) => {
     const started = performance.now();
     const seg = init.segments[task.segment];
-    const events = init.events.slice(
-      firstAtOrAfter(init.events, seg.warmupFrom),
-      firstAtOrAfter(init.events, seg.to),
-    );
+    // the segment's events known in [warmupFrom, to)
+    const events = tape.slice(tape.indexAtOrAfter(seg.warmupFrom), tape.indexAtOrAfter(seg.to));
+    const { config } = task;
+    const range =
+      config.strategy === 'grid'
+        ? ranges.reader(
+            `segment ${task.segment}`,
+            events,
+            config.markets[0].symbol,
+            gridRangeConfig(config.grid),
+          )
+        : undefined;
     const r = runBacktest({
+      range,
       config: task.config,
       events,
       replayFunding: init.replayFunding,
