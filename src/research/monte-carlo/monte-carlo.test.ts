@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseBotConfig } from '../../config/bot-config.ts';
-import { mergeMarketEvents } from '../../data/index.ts';
+import { generateCandles, mergeMarketEvents } from '../../data/index.ts';
 import { seededRandom } from '../../data/synthetic.ts';
 import { pathSeed, stationaryBootstrap } from './bootstrap.ts';
 import { buildPath, movesOf, seriesOf } from './paths.ts';
@@ -57,6 +57,60 @@ describe('stationary bootstrap', () => {
     assert.ok(last?.type === 'bar' && orig);
     assert.ok(Math.abs(last.candle.close / orig.close - 1) < 1e-9);
     assert.equal(last.candle.ts, orig.ts);
+  });
+
+  it('an identity path of two markets is their merged bars again, field for field', () => {
+    // one market with an observed oracle on every bar (every 5th stale), one without oracle fields
+    const withOracle = generateCandles(500, { seed: 1, startPrice: 150, intervalMs: 60_000 }).map((c, i) => ({
+      ...c,
+      oracleOpen: c.open * 1.001,
+      oracleHigh: c.high * 1.001,
+      oracleLow: c.low * 0.999,
+      oracleClose: c.close * 1.0005,
+      oracleStale: i % 5 === 0,
+    }));
+    const original = mergeMarketEvents([
+      { market: 'SOL-PERP', candles: withOracle, intervalMs: 60_000 },
+      {
+        market: 'BTC-PERP',
+        candles: generateCandles(500, { seed: 2, startPrice: 90_000 }),
+        intervalMs: 60_000,
+      },
+    ]);
+    const moves = movesOf(seriesOf(original, ['SOL-PERP', 'BTC-PERP']));
+    const path = buildPath(
+      moves,
+      Int32Array.from({ length: 499 }, (_, i) => i),
+    ).toArray();
+    assert.equal(path.length, original.length);
+    const near = (a: number | undefined, b: number | undefined) =>
+      a === b || (a !== undefined && b !== undefined && Math.abs(a / b - 1) < 1e-9);
+    const fields = [
+      'open',
+      'high',
+      'low',
+      'close',
+      'volume',
+      'oracleOpen',
+      'oracleHigh',
+      'oracleLow',
+      'oracleClose',
+    ];
+    for (let i = 0; i < path.length; i++) {
+      const [p, o] = [path[i], original[i]];
+      assert.ok(p.type === 'bar' && o.type === 'bar');
+      assert.equal(p.market, o.market, `event ${i}: the merge order`);
+      assert.equal(p.candle.ts, o.candle.ts);
+      assert.deepEqual(
+        Object.keys(p.candle).sort(),
+        Object.keys(o.candle).sort(),
+        `event ${i}: the same fields`,
+      );
+      for (const f of fields as (keyof typeof p.candle)[]) {
+        assert.ok(near(p.candle[f] as number, o.candle[f] as number), `event ${i} ${f}`);
+      }
+      assert.equal(p.candle.oracleStale, o.candle.oracleStale, `event ${i} stale`);
+    }
   });
 
   it('path seeds differ per path and per run seed', () => {

@@ -7,6 +7,9 @@
  */
 
 import { UserError } from '../../cli/user-error.ts';
+import { type BarColumns, BarColumnsBuilder } from '../../data/bar-columns.ts';
+import type { EventTape } from '../../data/event-tape.ts';
+import { mergeEventTape } from '../../data/merge.ts';
 import type { Candle, MarketEvent } from '../../data/types.ts';
 
 export interface MarketSeries {
@@ -97,48 +100,45 @@ export function movesOf(series: readonly MarketSeries[]): Moves[] {
   });
 }
 
-/** Rebuilds one path: the first real bar, then one resampled move per index. Bars keep the data's spacing. */
-export function buildPath(moves: readonly Moves[], indices: Int32Array): MarketEvent[] {
-  const out: MarketEvent[] = [];
-  const state = moves.map((mv) => ({ close: mv.first.close, oracle: mv.first.oracleClose }));
-  moves.forEach((mv) => {
-    out.push({ type: 'bar', market: mv.market, candle: mv.first, intervalMs: mv.intervalMs });
-  });
+/**
+ * Rebuilds one path: the first real bar, then one resampled move per index. Bars keep the data's spacing. The path
+ * is a tape of columns (a month's path as objects was ~45,000 events living through the whole run, most of the
+ * Monte Carlo's garbage collection), merged as the data's own bars are (mergeEventTape).
+ */
+export function buildPath(moves: readonly Moves[], indices: Int32Array): EventTape {
+  return mergeEventTape(
+    moves.map((mv) => ({ market: mv.market, intervalMs: mv.intervalMs, bars: pathBars(mv, indices) })),
+  );
+}
+
+/** One market's bars along the path, as columns. */
+function pathBars(mv: Moves, indices: Int32Array): BarColumns {
+  const out = new BarColumnsBuilder(indices.length + 1);
+  out.push(mv.first);
+  let c = mv.first.close;
+  let oracle = mv.first.oracleClose;
   for (let t = 0; t < indices.length; t++) {
     const j = indices[t];
-    moves.forEach((mv, k) => {
-      const s = state[k];
-      const c = s.close;
-      const ts = mv.first.ts + (t + 1) * mv.intervalMs;
-      const close = c * mv.close[j];
-      const candle: Candle = {
-        ts,
-        open: c * mv.open[j],
-        high: c * mv.high[j],
-        low: c * mv.low[j],
-        close,
-        volume: mv.volume[j],
-      };
-      if (s.oracle !== undefined && !Number.isNaN(mv.oClose[j])) {
-        const o = s.oracle;
-        candle.oracleClose = o * mv.oClose[j];
-        if (!Number.isNaN(mv.oOpen[j])) candle.oracleOpen = o * mv.oOpen[j];
-        if (!Number.isNaN(mv.oHigh[j])) candle.oracleHigh = o * mv.oHigh[j];
-        if (!Number.isNaN(mv.oLow[j])) candle.oracleLow = o * mv.oLow[j];
-        candle.oracleStale = mv.stale[j] === 1;
-        s.oracle = candle.oracleClose;
-      }
-      s.close = close;
-      out.push({ type: 'bar', market: mv.market, candle, intervalMs: mv.intervalMs });
-    });
+    const close = c * mv.close[j];
+    // the builder copies the bar's fields: a short-lived object per bar
+    const candle: Candle = {
+      ts: mv.first.ts + (t + 1) * mv.intervalMs,
+      open: c * mv.open[j],
+      high: c * mv.high[j],
+      low: c * mv.low[j],
+      close,
+      volume: mv.volume[j],
+    };
+    if (oracle !== undefined && !Number.isNaN(mv.oClose[j])) {
+      candle.oracleClose = oracle * mv.oClose[j];
+      if (!Number.isNaN(mv.oOpen[j])) candle.oracleOpen = oracle * mv.oOpen[j];
+      if (!Number.isNaN(mv.oHigh[j])) candle.oracleHigh = oracle * mv.oHigh[j];
+      if (!Number.isNaN(mv.oLow[j])) candle.oracleLow = oracle * mv.oLow[j];
+      candle.oracleStale = mv.stale[j] === 1;
+      oracle = candle.oracleClose;
+    }
+    c = close;
+    out.push(candle);
   }
-  // merge order: bars of equal end time by market name (as mergeMarketEvents does)
-  if (moves.length > 1) {
-    out.sort((a, b) => {
-      const ta = (a as { candle: Candle }).candle.ts;
-      const tb = (b as { candle: Candle }).candle.ts;
-      return ta - tb || (a.market < b.market ? -1 : a.market > b.market ? 1 : 0);
-    });
-  }
-  return out;
+  return out.finish();
 }
