@@ -72,24 +72,32 @@ function historicalOracle(price: bigint) {
   };
 }
 
+/**
+ * The State's oracle guard rails both the offline accounts and the served chain's carry: mark/oracle divergence,
+ * TWAP divergence and the oracle validity limits, in Drift's units (BN).
+ */
+export function oracleGuardRails(): StateAccount['oracleGuardRails'] {
+  return {
+    priceDivergence: {
+      markOraclePercentDivergence: bn(100_000),
+      oracleTwap5MinPercentDivergence: bn(500_000),
+    },
+    validity: {
+      slotsBeforeStaleForAmm: bn(10),
+      slotsBeforeStaleForMargin: bn(120),
+      confidenceIntervalMaxSize: bn(20_000),
+      tooVolatileRatio: bn(5),
+    },
+  };
+}
+
 export function stateAccount(): StateAccount {
   return {
     admin: PublicKey.default,
     whitelistMint: PublicKey.default,
     discountMint: PublicKey.default,
     exchangeStatus: 0,
-    oracleGuardRails: {
-      priceDivergence: {
-        markOraclePercentDivergence: bn(100_000),
-        oracleTwap5MinPercentDivergence: bn(500_000),
-      },
-      validity: {
-        slotsBeforeStaleForAmm: bn(10),
-        slotsBeforeStaleForMargin: bn(120),
-        confidenceIntervalMaxSize: bn(20_000),
-        tooVolatileRatio: bn(5),
-      },
-    },
+    oracleGuardRails: oracleGuardRails(),
     liquidationMarginBufferRatio: 200,
     perpFeeStructure: {
       feeTiers: [{ feeNumerator: 35, feeDenominator: 100_000 }],

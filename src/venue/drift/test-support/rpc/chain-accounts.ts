@@ -22,7 +22,7 @@ import { PublicKey } from '@solana/web3.js';
 import type { MarketSpec } from '../../../../domain/markets.ts';
 import type { Order } from '../../../../domain/types.ts';
 import { DRIFT_DEFAULT_PNL_WEIGHTS } from '../../../sim/margin.ts';
-import { bn, keyFor, perpOracleKey } from '../../offline/sdk-accounts.ts';
+import { bn, keyFor, oracleGuardRails, perpOracleKey } from '../../offline/sdk-accounts.ts';
 import type { SimDriftLayer } from '../sim-layer.ts';
 import type { AccountCodec } from './account-codec.ts';
 
@@ -34,18 +34,7 @@ export function chainStateAccount(codec: AccountCodec, markets: MarketSpec[]): R
   const s = codec.blank<Record<string, unknown>>('State');
   s.numberOfMarkets = Math.max(0, ...markets.map((m) => m.marketIndex + 1));
   s.numberOfSpotMarkets = 1;
-  s.oracleGuardRails = {
-    priceDivergence: {
-      markOraclePercentDivergence: bn(100_000),
-      oracleTwap5MinPercentDivergence: bn(500_000),
-    },
-    validity: {
-      slotsBeforeStaleForAmm: bn(10),
-      slotsBeforeStaleForMargin: bn(120),
-      confidenceIntervalMaxSize: bn(20_000),
-      tooVolatileRatio: bn(5),
-    },
-  };
+  s.oracleGuardRails = oracleGuardRails();
   const fees = s.perpFeeStructure as { feeTiers: Record<string, unknown>[] };
   const taker = markets[0]?.takerFeeBps ?? 3.5;
   const maker = markets[0]?.makerFeeBps ?? -0.25;
