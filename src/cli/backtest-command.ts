@@ -152,7 +152,7 @@ async function runResearchExtras(
     const mcBar = progressBar('monte carlo');
     const mc = await runMonteCarlo({
       config,
-      events: events.toArray(),
+      events,
       paths: mcPaths,
       seed,
       meanBlockBars: blockBars,

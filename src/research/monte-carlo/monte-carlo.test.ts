@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseBotConfig } from '../../config/bot-config.ts';
-import { generateCandles, mergeMarketEvents } from '../../data/index.ts';
+import { BarColumns } from '../../data/bar-columns.ts';
+import { generateCandles, mergeEventTape, mergeMarketEvents } from '../../data/index.ts';
 import { seededRandom } from '../../data/synthetic.ts';
 import { pathSeed, stationaryBootstrap } from './bootstrap.ts';
 import { buildPath, movesOf, seriesOf } from './paths.ts';
@@ -53,8 +54,9 @@ describe('stationary bootstrap', () => {
     const identity = Int32Array.from({ length: moves[0].close.length }, (_, i) => i);
     const path = buildPath(moves, identity);
     const last = path.at(-1);
-    const orig = series[0].bars.at(-1);
-    assert.ok(last?.type === 'bar' && orig);
+    const bars = series[0].bars;
+    const orig = bars.candle(bars.length - 1);
+    assert.ok(last?.type === 'bar');
     assert.ok(Math.abs(last.candle.close / orig.close - 1) < 1e-9);
     assert.equal(last.candle.ts, orig.ts);
   });
@@ -110,6 +112,55 @@ describe('stationary bootstrap', () => {
         assert.ok(near(p.candle[f] as number, o.candle[f] as number), `event ${i} ${f}`);
       }
       assert.equal(p.candle.oracleStale, o.candle.oracleStale, `event ${i} stale`);
+    }
+  });
+
+  it('a tape gives the moves its events as an array give, oracle and staleness included', () => {
+    const inputs = [
+      {
+        market: 'SOL-PERP',
+        bars: BarColumns.fromCandles(
+          generateCandles(400, { seed: 4, startPrice: 150 }).map((c, i) =>
+            // an oracle on most bars, missing on some, stale on others: each branch of the oracle's moves
+            i % 7 === 3
+              ? c
+              : { ...c, oracleOpen: c.open, oracleClose: c.close * 1.001, oracleStale: i % 11 === 0 },
+          ),
+        ),
+        intervalMs: 60_000,
+      },
+      {
+        market: 'BTC-PERP',
+        bars: BarColumns.fromCandles(generateCandles(400, { seed: 5, startPrice: 9e4 })),
+        intervalMs: 60_000,
+      },
+    ];
+    const tape = mergeEventTape(inputs);
+    const fromTape = movesOf(seriesOf(tape, ['SOL-PERP', 'BTC-PERP']));
+    const fromArray = movesOf(seriesOf(tape.toArray(), ['SOL-PERP', 'BTC-PERP']));
+    assert.deepEqual(fromTape, fromArray);
+    const sol = fromTape[0];
+    assert.ok(sol.stale.includes(1), 'stale bars kept');
+    assert.ok(
+      sol.oClose.some(Number.isNaN) && sol.oClose.some((v) => !Number.isNaN(v)),
+      'oracle moves where known',
+    );
+    assert.ok(sol.oHigh.every(Number.isNaN), 'no oracle high in the data: none in the moves');
+    assert.ok(fromTape[1].oClose.every(Number.isNaN), 'a market without oracle: no oracle moves');
+    // each move from the bars as objects: the oracle's over the previous bar's oracle, none where either
+    // lacks one (every 7th bar has none), staleness as the bar says
+    const solBars = tape
+      .toArray()
+      .flatMap((e) => (e.type === 'bar' && e.market === 'SOL-PERP' ? [e.candle] : []));
+    for (let k = 1; k < solBars.length; k++) {
+      const [prev, bar] = [solBars[k - 1], solBars[k]];
+      const po = prev.oracleClose;
+      const has = po !== undefined && bar.oracleClose !== undefined;
+      const expect = (v: number | undefined) => (has && v !== undefined ? v / (po as number) : Number.NaN);
+      assert.equal(sol.close[k - 1], bar.close / prev.close, `bar ${k} close`);
+      assert.equal(sol.oClose[k - 1], expect(bar.oracleClose), `bar ${k} oracle close`);
+      assert.equal(sol.oOpen[k - 1], expect(bar.oracleOpen), `bar ${k} oracle open`);
+      assert.equal(sol.stale[k - 1], bar.oracleStale ? 1 : 0, `bar ${k} stale`);
     }
   });
 

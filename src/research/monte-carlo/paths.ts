@@ -8,14 +8,14 @@
 
 import { UserError } from '../../cli/user-error.ts';
 import { type BarColumns, BarColumnsBuilder } from '../../data/bar-columns.ts';
-import type { EventTape } from '../../data/event-tape.ts';
+import type { EventTape, MarketEventSeq } from '../../data/event-tape.ts';
 import { mergeEventTape } from '../../data/merge.ts';
 import type { Candle, MarketEvent } from '../../data/types.ts';
 
 export interface MarketSeries {
   market: string;
   intervalMs: number;
-  bars: Candle[];
+  bars: BarColumns;
 }
 
 /** One market's moves: for bar k ≥ 1, each field divided by the previous bar's close (oracle: its oracle). */
@@ -36,26 +36,34 @@ export interface Moves {
   stale: Uint8Array;
 }
 
-/** The bars of each market in `events`, in order (funding records are left out). */
-export function seriesOf(events: readonly MarketEvent[], markets: readonly string[]): MarketSeries[] {
+/**
+ * The bars of each market in `events` (an array, or the CLI's tape), in order, as columns (funding records are
+ * left out): a year's bars as Candle objects were ~116 MB held through the whole Monte Carlo.
+ */
+export function seriesOf(events: MarketEventSeq, markets: readonly string[]): MarketSeries[] {
   return markets.map((market) => {
-    const bars: Candle[] = [];
+    const bars = new BarColumnsBuilder(events.length);
     let intervalMs = 0;
-    for (const e of events) {
+    for (let i = 0; i < events.length; i++) {
+      const e = events.at(i) as MarketEvent;
       if (e.type === 'bar' && e.market === market) {
         bars.push(e.candle);
         intervalMs = e.intervalMs;
       }
     }
     if (bars.length < 3) throw new UserError(`Monte Carlo: ${market} has too few bars (${bars.length})`);
-    return { market, intervalMs, bars };
+    return { market, intervalMs, bars: bars.finish() };
   });
 }
 
+/** Column `c` at row i, NaN where the column is missing (a source without that field) or the bar lacks it. */
+const at = (c: Float64Array | undefined, i: number): number => (c === undefined ? Number.NaN : c[i]);
+
 export function movesOf(series: readonly MarketSeries[]): Moves[] {
-  const n = series[0].bars.length;
+  const lead = series[0].bars;
+  const n = lead.length;
   for (const s of series) {
-    if (s.bars.length !== n || s.bars.some((b, i) => b.ts !== series[0].bars[i].ts)) {
+    if (s.bars.length !== n || s.bars.ts.some((t, i) => t !== lead.ts[i])) {
       throw new UserError(
         `Monte Carlo: ${s.market} and ${series[0].market} must have bars at the same times (resampled together)`,
       );
@@ -64,10 +72,11 @@ export function movesOf(series: readonly MarketSeries[]): Moves[] {
   return series.map((s) => {
     const m = n - 1;
     const f = () => new Float64Array(m);
+    const b = s.bars;
     const mv: Moves = {
       market: s.market,
       intervalMs: s.intervalMs,
-      first: s.bars[0],
+      first: b.candle(0),
       open: f(),
       high: f(),
       low: f(),
@@ -79,22 +88,23 @@ export function movesOf(series: readonly MarketSeries[]): Moves[] {
       oClose: f(),
       stale: new Uint8Array(m),
     };
+    const { oracleOpen, oracleHigh, oracleLow, oracleClose } = b.optional;
     for (let k = 1; k < n; k++) {
-      const prev = s.bars[k - 1];
-      const b = s.bars[k];
+      const prevClose = b.close[k - 1];
       const j = k - 1;
-      mv.open[j] = b.open / prev.close;
-      mv.high[j] = b.high / prev.close;
-      mv.low[j] = b.low / prev.close;
-      mv.close[j] = b.close / prev.close;
-      mv.volume[j] = b.volume;
-      const po = prev.oracleClose;
-      const has = po !== undefined && b.oracleClose !== undefined && po > 0;
-      mv.oClose[j] = has ? (b.oracleClose as number) / po : Number.NaN;
-      mv.oOpen[j] = has && b.oracleOpen !== undefined ? b.oracleOpen / po : Number.NaN;
-      mv.oHigh[j] = has && b.oracleHigh !== undefined ? b.oracleHigh / po : Number.NaN;
-      mv.oLow[j] = has && b.oracleLow !== undefined ? b.oracleLow / po : Number.NaN;
-      mv.stale[j] = b.oracleStale ? 1 : 0;
+      mv.open[j] = b.open[k] / prevClose;
+      mv.high[j] = b.high[k] / prevClose;
+      mv.low[j] = b.low[k] / prevClose;
+      mv.close[j] = b.close[k] / prevClose;
+      mv.volume[j] = b.volume[k];
+      // NaN compares false: no previous oracle, or none on this bar, leaves the oracle's moves NaN
+      const po = at(oracleClose, k - 1);
+      const has = po > 0 && !Number.isNaN(at(oracleClose, k));
+      mv.oClose[j] = has ? at(oracleClose, k) / po : Number.NaN;
+      mv.oOpen[j] = has ? at(oracleOpen, k) / po : Number.NaN;
+      mv.oHigh[j] = has ? at(oracleHigh, k) / po : Number.NaN;
+      mv.oLow[j] = has ? at(oracleLow, k) / po : Number.NaN;
+      mv.stale[j] = b.oracleStale?.[k] === 2 ? 1 : 0;
     }
     return mv;
   });

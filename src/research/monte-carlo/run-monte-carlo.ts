@@ -3,7 +3,7 @@
  * bot run on each (worker threads on every core), summarised as probabilities and quantiles.
  */
 import type { BotConfig } from '../../config/bot-config.ts';
-import type { MarketEvent } from '../../data/types.ts';
+import type { MarketEventSeq } from '../../data/event-tape.ts';
 import type { SimExchangeOptions } from '../../venue/sim/exchange.ts';
 import { runPool } from '../parallel/pool.ts';
 import type { PathInit, PathResult } from './path-handler.ts';
@@ -12,7 +12,8 @@ import { type MonteCarloSummary, summarize } from './summarize.ts';
 
 export interface MonteCarloOptions {
   config: BotConfig;
-  events: readonly MarketEvent[];
+  /** The run's events: an array, or the CLI's tape (read bar by bar, never made an array). */
+  events: MarketEventSeq;
   paths: number;
   seed?: number;
   /** Mean block length in bars; default: one day of bars (at least 10). */
