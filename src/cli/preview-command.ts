@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadBacktestInputs, parseFileArg } from '../backtest/load-inputs.ts';
 import { parseBotConfig } from '../config/bot-config.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
+import type { MarketEventSeq } from '../data/event-tape.ts';
 import { replayEvents } from '../modes/paper.ts';
 import { formatMonteCarlo } from '../research/monte-carlo/format.ts';
 import { previewConfig } from '../research/preview/preview.ts';
@@ -42,7 +43,7 @@ export async function previewCommand(argv: string[]): Promise<number> {
   const paths = num('--paths', values.paths, 100, 5, 100_000);
   const seed = num('--seed', values.seed, 1, 0, 2 ** 31 - 1);
   const days = num('--days', values.days, 7, 1, 3650);
-  let events: Awaited<ReturnType<typeof replayEvents>>['events'];
+  let events: MarketEventSeq;
   let funding: boolean;
   if (values.data && values.data.length > 0) {
     const inputs = await loadBacktestInputs(
@@ -50,7 +51,7 @@ export async function previewCommand(argv: string[]): Promise<number> {
       (values.funding ?? []).map(parseFileArg),
       config.markets,
     );
-    events = inputs.events.toArray();
+    events = inputs.events;
     funding = inputs.fundingGiven;
   } else {
     ({ events, funding } = await replayEvents(config.markets.map((m) => m.symbol)));

@@ -5,6 +5,7 @@
  */
 import { runBacktest } from '../../backtest/run-backtest.ts';
 import type { BotConfig } from '../../config/bot-config.ts';
+import { EventTape, type MarketEventSeq } from '../../data/event-tape.ts';
 import { eventTime } from '../../data/merge.ts';
 import type { MarketEvent } from '../../data/types.ts';
 import { runMonteCarlo } from '../monte-carlo/run-monte-carlo.ts';
@@ -12,7 +13,8 @@ import type { MonteCarloSummary } from '../monte-carlo/summarize.ts';
 
 export interface PreviewOptions {
   config: BotConfig;
-  events: readonly MarketEvent[];
+  /** The data, in time order: an array, or a loaded file's tape (only the last days' stretch is read). */
+  events: MarketEventSeq;
   fundingReplay: boolean;
   paths: number;
   seed?: number;
@@ -42,10 +44,14 @@ export interface PreviewResult {
 
 export async function previewConfig(o: PreviewOptions): Promise<PreviewResult> {
   const days = o.days ?? 7;
-  const last = eventTime(o.events[o.events.length - 1]);
+  const last = eventTime(o.events.at(-1) as MarketEvent);
   const from = last - days * 86_400_000;
-  const events = o.events.filter((e) => eventTime(e) >= from);
-  const bars = events.filter((e) => e.type === 'bar' && e.market === o.config.markets[0].symbol);
+  const events = sinceTime(o.events, from);
+  const bars: Extract<MarketEvent, { type: 'bar' }>[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events.at(i) as MarketEvent;
+    if (e.type === 'bar' && e.market === o.config.markets[0].symbol) bars.push(e);
+  }
   const report = runBacktest({ config: o.config, events, replayFunding: o.fundingReplay, timeline: false });
   const s = report.summary;
   const mc = await runMonteCarlo({
@@ -61,9 +67,7 @@ export async function previewConfig(o: PreviewOptions): Promise<PreviewResult> {
     strategy: o.config.strategy,
     markets: o.config.markets.map((m) => m.symbol),
     window: {
-      from: new Date(
-        bars.length > 0 ? (bars[0] as { candle: { ts: number } }).candle.ts : from,
-      ).toISOString(),
+      from: new Date(bars.length > 0 ? bars[0].candle.ts : from).toISOString(),
       to: new Date(last).toISOString(),
       bars: bars.length,
     },
@@ -79,4 +83,15 @@ export async function previewConfig(o: PreviewOptions): Promise<PreviewResult> {
     monteCarlo: mc.summary,
     pathsPerSecond: mc.pathsPerSecond,
   };
+}
+
+/** The events known at `from` or later: a tape's stretch (no copy), or an array's. */
+function sinceTime(events: MarketEventSeq, from: number): MarketEventSeq {
+  if (events instanceof EventTape) return events.window(from);
+  const out: MarketEvent[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events.at(i) as MarketEvent;
+    if (eventTime(e) >= from) out.push(e);
+  }
+  return out;
 }
