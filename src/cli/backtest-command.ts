@@ -36,12 +36,7 @@ import { UserError } from './user-error.ts';
 
 export async function backtestCommand(argv: string[]): Promise<number> {
   quietOldGeneration();
-  let values: BacktestArgs;
-  try {
-    values = parseBacktestArgs(argv).values;
-  } catch (err) {
-    throw new UserError(`${(err as Error).message}\n${HELP}`);
-  }
+  const values = parseBacktestArgs(argv);
   if (values.help) {
     console.log(HELP);
     return 0;

@@ -2,10 +2,9 @@
  * The `zero-perps backtest` command's flags: its usage text, the parser, and the checks that turn the run's
  * options into values (each bad value a UserError naming its flag).
  */
-import { parseArgs } from 'node:util';
 import { parseFillModel, parseFillModels } from '../research/fill-models/fill-model-names.ts';
 import type { MakerFillRule } from '../venue/sim/matching.ts';
-import { INPUT_OPTIONS } from './input-options.ts';
+import { parseReplayArgs, spreadBpsFlag, wholeNumberFlag } from './input-options.ts';
 import { parseTimeArg } from './parse-time.ts';
 import { UserError } from './user-error.ts';
 
@@ -31,15 +30,7 @@ export const HELP = `usage: zero-perps backtest --config BOT.yaml --data [MARKET
   --block-bars   Monte Carlo mean block length in bars (default one day of bars)
   --workers      worker threads for --fill-models and --monte-carlo (default: every core)`;
 
-export function positiveInt(flag: string, text: string | undefined, fallback: number, min = 1): number {
-  if (text === undefined) return fallback;
-  const v = Number(text);
-  if (!Number.isInteger(v) || v < min)
-    throw new UserError(`${flag} must be a whole number ≥ ${min} (got ${text})`);
-  return v;
-}
-
-export type BacktestArgs = ReturnType<typeof parseBacktestArgs>['values'];
+export type BacktestArgs = ReturnType<typeof parseBacktestArgs>;
 
 /** The run's options, checked, in the order a user sees their errors (after the config's). */
 export interface BacktestRunFlags {
@@ -66,24 +57,20 @@ export function backtestRunFlags(values: BacktestArgs): BacktestRunFlags {
       `--from (${new Date(from).toISOString()}) must be before --to (${new Date(to).toISOString()})`,
     );
   }
-  const sample = positiveInt('--sample', values.sample, 1);
+  const sample = wholeNumberFlag('--sample', values.sample, 1, 1);
   // A year of 1-minute bars is ~150 MB of timeline text and a third of the run's time: written only on request.
   const keepTimeline = values.timeline === true || values.sample !== undefined;
-  const spreadBps = values['spread-bps'] === undefined ? 2 : Number(values['spread-bps']);
-  if (!(spreadBps >= 0 && spreadBps <= 1000))
-    throw new UserError(`--spread-bps must be between 0 and 1000 (got ${values['spread-bps']})`);
+  const spreadBps = spreadBpsFlag(values['spread-bps']);
   const fillModel = parseFillModel(values['fill-model'] ?? 'trade-through');
   const queueAhead = values['queue-ahead'] === undefined ? undefined : Number(values['queue-ahead']);
   if (queueAhead !== undefined && !(queueAhead >= 0 && queueAhead <= 1000))
     throw new UserError(`--queue-ahead must be between 0 and 1000 bars (got ${values['queue-ahead']})`);
   const queue = queueAhead === undefined ? undefined : { aheadBars: queueAhead };
   const fillModels = values['fill-models'] === undefined ? undefined : parseFillModels(values['fill-models']);
-  const mcPaths =
-    values['monte-carlo'] === undefined ? 0 : positiveInt('--monte-carlo', values['monte-carlo'], 0);
-  const seed = positiveInt('--seed', values.seed, 1, 0);
-  const blockBars =
-    values['block-bars'] === undefined ? undefined : positiveInt('--block-bars', values['block-bars'], 1);
-  const workers = values.workers === undefined ? undefined : positiveInt('--workers', values.workers, 1, 0);
+  const mcPaths = wholeNumberFlag('--monte-carlo', values['monte-carlo'], 0, 1);
+  const seed = wholeNumberFlag('--seed', values.seed, 1, 0);
+  const blockBars = wholeNumberFlag('--block-bars', values['block-bars'], undefined, 1);
+  const workers = wholeNumberFlag('--workers', values.workers, undefined, 0);
   return {
     from,
     to,
@@ -101,12 +88,9 @@ export function backtestRunFlags(values: BacktestArgs): BacktestRunFlags {
 }
 
 export function parseBacktestArgs(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      ...INPUT_OPTIONS,
+  return parseReplayArgs(
+    argv,
+    {
       out: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
@@ -121,5 +105,6 @@ export function parseBacktestArgs(argv: string[]) {
       'block-bars': { type: 'string' },
       workers: { type: 'string' },
     },
-  });
+    HELP,
+  );
 }

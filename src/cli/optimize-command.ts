@@ -5,7 +5,6 @@
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadBacktestInputs, parseFileArg } from '../backtest/load-inputs.ts';
 import { type BotConfig, parseBotConfig } from '../config/bot-config.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
@@ -17,7 +16,7 @@ import { parseSpace, type Space, spaceSize } from '../research/optimize/space.ts
 import { defaultWorkers } from '../research/parallel/pool.ts';
 import { formatTable } from '../research/runs/compare.ts';
 import type { MakerFillRule } from '../venue/sim/matching.ts';
-import { INPUT_OPTIONS } from './input-options.ts';
+import { parseReplayArgs, spreadBpsFlag, wholeNumberFlag } from './input-options.ts';
 import { parseTimeArg } from './parse-time.ts';
 import { etaProgress, fmtTime } from './progress-eta.ts';
 import { UserError } from './user-error.ts';
@@ -36,23 +35,10 @@ const HELP = `usage: zero-perps optimize --config BOT.yaml --data [MARKET=]FILE 
   --max-trials   try a seeded random subset of a larger space
   --workers      worker threads (default: every core)`;
 
-function wholeNumber(flag: string, text: string | undefined, fallback: number | undefined, min: number) {
-  if (text === undefined) return fallback;
-  const v = Number(text);
-  if (!Number.isInteger(v) || v < min)
-    throw new UserError(`${flag} must be a whole number ≥ ${min} (got ${text})`);
-  return v;
-}
-
-type OptimizeFlags = ReturnType<typeof parse>['values'];
+type OptimizeFlags = ReturnType<typeof parse>;
 
 export async function optimizeCommand(argv: string[]): Promise<number> {
-  let values: OptimizeFlags;
-  try {
-    values = parse(argv).values;
-  } catch (err) {
-    throw new UserError(`${(err as Error).message}\n${HELP}`);
-  }
+  const values = parse(argv);
   if (values.help) {
     console.log(HELP);
     return 0;
@@ -128,19 +114,17 @@ function readOptimizeSettings(values: OptimizeFlags): OptimizeSettings {
   const rawConfig = readConfigFile(values.config);
   const config = parseBotConfig(rawConfig, values.config);
   const space = parseSpace(readConfigFile(values.space));
-  const folds = wholeNumber('--folds', values.folds, 4, 1) as number;
+  const folds = wholeNumberFlag('--folds', values.folds, 4, 1);
   const warmupHours = values['warmup-hours'] === undefined ? 24 : Number(values['warmup-hours']);
   if (!(warmupHours >= 0 && warmupHours <= 24 * 365))
     throw new UserError(`--warmup-hours must be between 0 and 8760 (got ${values['warmup-hours']})`);
   const select = values.select ?? 'pnl';
   if (select !== 'pnl' && select !== 'sharpe')
     throw new UserError(`--select must be pnl or sharpe (got ${select})`);
-  const maxTrials = wholeNumber('--max-trials', values['max-trials'], undefined, 2);
-  const seed = wholeNumber('--seed', values.seed, 1, 0) as number;
-  const workers = wholeNumber('--workers', values.workers, undefined, 0);
-  const spreadBps = values['spread-bps'] === undefined ? 2 : Number(values['spread-bps']);
-  if (!(spreadBps >= 0 && spreadBps <= 1000))
-    throw new UserError(`--spread-bps must be between 0 and 1000 (got ${values['spread-bps']})`);
+  const maxTrials = wholeNumberFlag('--max-trials', values['max-trials'], undefined, 2);
+  const seed = wholeNumberFlag('--seed', values.seed, 1, 0);
+  const workers = wholeNumberFlag('--workers', values.workers, undefined, 0);
+  const spreadBps = spreadBpsFlag(values['spread-bps']);
   const fillModel = parseFillModel(values['fill-model'] ?? 'trade-through');
   const from = parseTimeArg('--from', values.from);
   const to = parseTimeArg('--to', values.to);
@@ -196,12 +180,9 @@ function printOptimizeResults(results: OptimizeResults, out: string): void {
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      ...INPUT_OPTIONS,
+  return parseReplayArgs(
+    argv,
+    {
       space: { type: 'string' },
       out: { type: 'string' },
       folds: { type: 'string' },
@@ -215,5 +196,6 @@ function parse(argv: string[]) {
       from: { type: 'string' },
       to: { type: 'string' },
     },
-  });
+    HELP,
+  );
 }

@@ -3,7 +3,6 @@
  * last days of the market data (the shipped replay data unless --data is given). The same as the dashboard's
  * preview (POST /api/bots/preview).
  */
-import { parseArgs } from 'node:util';
 import { loadBacktestInputs, parseFileArg } from '../backtest/load-inputs.ts';
 import { parseBotConfig } from '../config/bot-config.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
@@ -11,7 +10,7 @@ import type { MarketEventSeq } from '../data/event-tape.ts';
 import { replayEvents } from '../modes/paper.ts';
 import { formatMonteCarlo } from '../research/monte-carlo/format.ts';
 import { previewConfig } from '../research/preview/preview.ts';
-import { INPUT_OPTIONS } from './input-options.ts';
+import { parseReplayArgs, wholeNumberFlag } from './input-options.ts';
 import { progressBar } from './progress.ts';
 import { UserError } from './user-error.ts';
 
@@ -21,28 +20,25 @@ const HELP = `usage: zero-perps preview --config BOT.yaml [--data [MARKET=]FILE 
   the market's data and prints the probability of liquidation, of the daily-loss limit, and PnL quantiles.`;
 
 export async function previewCommand(argv: string[]): Promise<number> {
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    values = parse(argv).values;
-  } catch (err) {
-    throw new UserError(`${(err as Error).message}\n${HELP}`);
-  }
+  const values = parseReplayArgs(
+    argv,
+    {
+      paths: { type: 'string' },
+      seed: { type: 'string' },
+      days: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    HELP,
+  );
   if (values.help) {
     console.log(HELP);
     return 0;
   }
   if (!values.config) throw new UserError('--config is required');
   const config = parseBotConfig(readConfigFile(values.config), values.config);
-  const num = (flag: string, text: string | undefined, fallback: number, min: number, max: number) => {
-    if (text === undefined) return fallback;
-    const v = Number(text);
-    if (!Number.isInteger(v) || v < min || v > max)
-      throw new UserError(`${flag} must be a whole number ${min}..${max} (got ${text})`);
-    return v;
-  };
-  const paths = num('--paths', values.paths, 100, 5, 100_000);
-  const seed = num('--seed', values.seed, 1, 0, 2 ** 31 - 1);
-  const days = num('--days', values.days, 7, 1, 3650);
+  const paths = wholeNumberFlag('--paths', values.paths, 100, 5, 100_000);
+  const seed = wholeNumberFlag('--seed', values.seed, 1, 0, 2 ** 31 - 1);
+  const days = wholeNumberFlag('--days', values.days, 7, 1, 3650);
   let events: MarketEventSeq;
   let funding: boolean;
   if (values.data && values.data.length > 0) {
@@ -80,19 +76,4 @@ export async function previewCommand(argv: string[]): Promise<number> {
   );
   console.log(formatMonteCarlo(r.monteCarlo, r.pathsPerSecond));
   return 0;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      ...INPUT_OPTIONS,
-      paths: { type: 'string' },
-      seed: { type: 'string' },
-      days: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-  });
 }
