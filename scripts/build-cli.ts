@@ -39,6 +39,7 @@ function isExternal(id: string): boolean {
 /** Worker-thread entries (paths under src/), each bundled into `<name>.js` beside the chunks. */
 export const WORKER_ENTRIES = [
   'marketdata/range-thread-worker.ts',
+  'backtest/streamed-load-worker.ts',
   'research/parallel/worker-entry.ts',
   'research/optimize/trial-handler.ts',
   'research/monte-carlo/path-handler.ts',

@@ -6,6 +6,7 @@
 import { EventTape, type MarketEventSeq } from '../data/event-tape.ts';
 import { eventTime } from '../data/merge.ts';
 import type { MarketEvent } from '../data/types.ts';
+import { StreamedTape } from './streamed-tape.ts';
 
 /**
  * Bars per market whose oracle was not observed (an export gap: the venue and the bot used the bar's price
@@ -23,6 +24,11 @@ export function scanEvents(
     if (oracleStale) estimated[market] = (estimated[market] ?? 0) + 1;
     if (market === primary && (warmupUntil === undefined || knownAt >= warmupUntil)) primaryBars++;
   };
+  // a streamed load's bars are known before they are read: one market's rows, none of them with an oracle field
+  // (streamed-columns.ts takes no such row)
+  if (events instanceof StreamedTape && warmupUntil === undefined) {
+    return { estimated, primaryBars: events.market.symbol === primary ? events.length : 0 };
+  }
   // a tape answers by column (a year's bars need not be built twice)
   if (events instanceof EventTape) {
     events.forEachBar(count);

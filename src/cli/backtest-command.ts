@@ -4,19 +4,15 @@
  */
 import { existsSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { type LoadedInputs, loadBacktestInputs, parseFileArg } from '../backtest/load-inputs.ts';
+import { parseFileArg } from '../backtest/load-inputs.ts';
 import { renderReportHtml } from '../backtest/report-html.ts';
 import type { BacktestReport } from '../backtest/report-types.ts';
-import { runBacktest } from '../backtest/run-backtest.ts';
 import { reportChunks } from '../backtest/serialize-report.ts';
 import { type BotConfig, parseBotConfig } from '../config/bot-config.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
 import type { EventTape } from '../data/event-tape.ts';
-import type { MarketEventSeq } from '../data/index.ts';
 import { specProblems } from '../domain/markets.ts';
-import { gridRangeConfig } from '../engine/grid-bot.ts';
-import { RangeThread, rangeThreadWanted } from '../marketdata/range-thread.ts';
 import { fillModelTable, runFillModels } from '../research/fill-models/compare-fill-models.ts';
 import { fillModelName } from '../research/fill-models/fill-model-names.ts';
 import { formatMonteCarlo } from '../research/monte-carlo/format.ts';
@@ -30,6 +26,7 @@ import {
   HELP,
   parseBacktestArgs,
 } from './backtest-flags.ts';
+import { loadAndRun } from './backtest-load-and-run.ts';
 import { quietOldGeneration } from './gc-tuning.ts';
 import { progressBar } from './progress.ts';
 import { UserError } from './user-error.ts';
@@ -46,43 +43,14 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   const unknownSpecs = specProblems(config.markets);
   if (unknownSpecs.length > 0) throw new ConfigError(values.config, unknownSpecs);
   const flags = backtestRunFlags(values);
-  const { from, to, sample, keepTimeline, spreadBps, fillModel, queue } = flags;
-
-  // The grid's blended range runs on a second thread (marketdata/range-thread.ts), started now so that its
-  // start-up overlaps the reading of the files.
-  const rangeThread = config.strategy === 'grid' && rangeThreadWanted() ? RangeThread.start() : undefined;
-  const inputs = await loadBacktestInputs(
-    (values.data ?? []).map(parseFileArg),
-    (values.funding ?? []).map(parseFileArg),
-    config.markets,
-  );
-  // Events are in time order, so the --from/--to window is one stretch of the tape (no copy).
-  const events = inputs.events.window(from, to);
-  if (!hasBar(events)) throw new UserError('no price bars inside the --from/--to window');
-  // The output folder is checked before the run: a run of minutes must not end in "cannot write".
   const outBase = resolve(values.out ?? join('out', config.name));
-  checkOutFolder(outBase, values.out ?? outBase);
-  printDataNotes(inputs.reports);
-
-  const range =
-    config.strategy === 'grid'
-      ? rangeThread?.series(gridRangeConfig(config.grid), events, config.markets[0].symbol)
-      : undefined;
-  if (process.env.DEBUG && range) console.error('zero-perps: the blended range runs on a second thread');
-  const bar = progressBar('backtest');
-  const report = runBacktest({
-    range,
+  const { report, inputs, events } = await loadAndRun({
     config,
-    events,
-    replayFunding: inputs.fundingGiven,
-    sample,
-    timeline: keepTimeline,
-    spreadBps,
-    fillModel,
-    queue,
-    onProgress: (d, t) => bar.update(d, t),
+    data: (values.data ?? []).map(parseFileArg),
+    funding: (values.funding ?? []).map(parseFileArg),
+    flags,
+    checkOut: () => checkOutFolder(outBase, values.out ?? outBase),
   });
-  bar.done();
 
   const out = values.out ? outBase : newRunFolder(resolve('out'), config.name);
   writeRun(out, !values.out, {
@@ -165,22 +133,6 @@ async function runResearchExtras(
   }
 }
 
-/** What the data's loading noticed and repaired, one line per file. */
-function printDataNotes(reports: LoadedInputs['reports']): void {
-  for (const r of reports) {
-    const notes = [
-      r.steppedBack ? `rows out of order in ${r.steppedBack} places (sorted by time)` : '',
-      r.duplicatesDropped ? `${r.duplicatesDropped} duplicate rows dropped` : '',
-      r.superseded.length ? `${r.superseded.length} unfinished records superseded` : '',
-      r.gaps.length ? `${r.gaps.length} gaps` : '',
-      r.staleOracle.length
-        ? `${r.staleOracle.reduce((a, s) => a + s.bars, 0)} bars whose oracle was not observed (the bar's price is the estimate)`
-        : '',
-    ].filter(Boolean);
-    if (notes.length) console.error(`note: ${r.file}: ${notes.join(', ')}`);
-  }
-}
-
 /** The run's headline figures, as the user reads them after the run. */
 function printSummary(name: string, s: BacktestReport['summary']): void {
   console.log(
@@ -195,11 +147,6 @@ function printSummary(name: string, s: BacktestReport['summary']): void {
       `legs refused before sending: ${r.depth ?? 0} over the visible depth, ${r.noBook ?? 0} without a book, ${r.slippage ?? 0} on slippage, ${r.blocked ?? 0} blocked, ${r.withheld ?? 0} withheld with a partner`,
     );
   }
-}
-
-function hasBar(events: MarketEventSeq): boolean {
-  for (let i = 0; i < events.length; i++) if (events.at(i)?.type === 'bar') return true;
-  return false;
 }
 
 const fmt = (v: number | null, d = 2): string => (v === null ? '—' : v.toFixed(d));

@@ -86,8 +86,22 @@ export class BarColumns {
   }
 }
 
+/**
+ * Where a parser puts its rows, in file order: a BarColumnsBuilder, or a streamed load's shared columns
+ * (streamed-columns.ts), which a backtest reads while the parse goes on.
+ */
+export interface BarSink {
+  readonly length: number;
+  /** The bar's fields are copied: the caller may reuse its object. */
+  push(c: Candle): void;
+  /** A bar with the trade fields only. */
+  pushBar(ts: number, open: number, high: number, low: number, close: number, volume: number): void;
+  /** The rows as columns, trimmed to length. */
+  finish(): BarColumns;
+}
+
 /** Grows the columns as bars arrive (a parser's rows), then hands them over trimmed to length. */
-export class BarColumnsBuilder {
+export class BarColumnsBuilder implements BarSink {
   #n = 0;
   #cap: number;
   #base: Float64Array[];

@@ -5,7 +5,7 @@
  * offset is given. Empty optional cells mean "no value"; empty required cells are errors.
  */
 
-import { BarColumnsBuilder } from './bar-columns.ts';
+import { BarColumnsBuilder, type BarSink } from './bar-columns.ts';
 import {
   type CsvRow,
   findColumn,
@@ -59,11 +59,35 @@ function plainLayout(
   return { slots, needed };
 }
 
-/** `plainRows: false` reads every row the general way (the plain reading's tests compare the two). */
+/**
+ * Whether a CSV header is one the generic reader takes (as format detection decides: detect.ts) with no oracle
+ * and no funding column: a file whose rows give the trade fields only, and so one a backtest can start on while
+ * the rest is read (streamed-load.ts).
+ */
+export function tradeOnlyGenericHeader(line: string): boolean {
+  if (!looksLikeHeader(line)) return false;
+  const header = parseHeader(line);
+  const has = (names: readonly string[]): boolean => findColumn(header, names) !== -1;
+  return (
+    !has(['open_time']) &&
+    has(GENERIC_COLUMNS.time) &&
+    has(GENERIC_COLUMNS.open) &&
+    has(GENERIC_COLUMNS.high) &&
+    has(GENERIC_COLUMNS.low) &&
+    has(GENERIC_COLUMNS.close) &&
+    !has(GENERIC_ORACLE_COLUMNS) &&
+    !has(GENERIC_FUNDING_COLUMNS)
+  );
+}
+
+/**
+ * `plainRows: false` reads every row the general way (the plain reading's tests compare the two); `bars`: where
+ * the rows go (default a BarColumnsBuilder; a streamed load's shared columns).
+ */
 export function parseGenericOhlcv(
   text: string,
   file: string,
-  options: { plainRows?: boolean } = {},
+  options: { plainRows?: boolean; bars?: BarSink } = {},
 ): CandleLoad {
   const head = firstLine(text);
   if (!head) throw new DataError(file, 1, 'the file is empty');
@@ -81,7 +105,7 @@ export function parseGenericOhlcv(
   const needed = Math.max(cols.time, cols.open, cols.high, cols.low, cols.close, cols.volume) + 1;
   // Rows go straight into columns (a year of 1-minute bars as objects would be ~116 MB); a file out of time
   // order is rare and is sorted and deduplicated through finishCandles from Candle objects.
-  const bars = new BarColumnsBuilder(Math.ceil(text.length / 48));
+  const bars = options.bars ?? new BarColumnsBuilder(Math.ceil(text.length / 48));
   const lineNos: number[] = [];
   let inOrder = true;
   let lastTs = Number.NEGATIVE_INFINITY;

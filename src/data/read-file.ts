@@ -22,14 +22,39 @@ export function kindOf(info: import('node:fs').Stats): string {
 /** Reads a whole data file as UTF-8 text (BOM stripped); a missing or unreadable file becomes a DataError. */
 export async function readDataFile(path: DataPath): Promise<{ file: string; text: string }> {
   const file = displayPath(path);
-  let text: string;
+  let text = await readChecked(file, path, readText);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { file, text };
+}
+
+/**
+ * Reads a whole data file as bytes (a streamed load decodes them on its own thread: decodeDataText), with the
+ * same checks and errors as readDataFile.
+ */
+export async function readDataBytes(path: DataPath): Promise<{ file: string; bytes: Buffer }> {
+  const file = displayPath(path);
+  return { file, bytes: await readChecked(file, path, (p) => readFile(p)) };
+}
+
+/** The text of a data file's bytes, as readDataFile gives it (UTF-8, BOM stripped). */
+export function decodeDataText(bytes: Uint8Array): string {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** `read` of a regular file; a missing or unreadable one (or a FIFO, a device…) becomes a DataError. */
+async function readChecked<T>(
+  file: string,
+  path: DataPath,
+  read: (path: DataPath) => Promise<T>,
+): Promise<T> {
   try {
     // Only a regular file: reading a FIFO or a device (/dev/stdin) would wait for a writer that never comes.
     const info = await stat(path);
     if (!info.isFile() && !info.isDirectory()) {
       throw new DataError(file, 0, `is ${kindOf(info)}, not a data file; pass a regular file`);
     }
-    text = await readText(path);
+    return await read(path);
   } catch (err) {
     if (err instanceof DataError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
@@ -43,8 +68,6 @@ export async function readDataFile(path: DataPath): Promise<{ file: string; text
             : `cannot read the file (${(err as Error).message})`;
     throw new DataError(file, 0, reason);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { file, text };
 }
 
 /**

@@ -5,10 +5,12 @@
  */
 import { type MessagePort, parentPort } from 'node:worker_threads';
 import type { BlendedRangeConfig } from './blended-range.ts';
+import { yieldToTheRun } from './helper-thread.ts';
 import type { RangeSeriesBuffers } from './range-series.ts';
 
 const port = parentPort;
 if (!port) throw new Error('range-thread-worker.ts runs only as a worker thread');
+yieldToTheRun();
 const loading = import('./range-series.ts');
 // a failed load is reported when the series arrives (there is nowhere to flag it before)
 loading.catch(() => {});

@@ -45,20 +45,25 @@ function reportOf(out: string): unknown {
   return report;
 }
 
-// The CLI computes a long grid run's blended range on a second thread (marketdata/range-thread.ts): the report
-// must be the one the run's own range gives. Skipped on a one-core machine, where the thread is never started.
+// The CLI computes a long grid run's blended range on a second thread: the thread that reads a generic CSV while
+// the run goes on (backtest/streamed-load.ts), else the range thread (marketdata/range-thread.ts). Either way the
+// report must be the one the run's own range gives. Skipped on a one-core machine, where neither is started.
 describe('zero-perps backtest with the range on a second thread', () => {
   const onTwoCores = availableParallelism() > 1 ? it : it.skip;
-  onTwoCores('writes the report the one-thread run writes', () => {
+  onTwoCores('writes the report the one-thread run writes, streamed or after the whole load', () => {
     const data = join(tmp, 'bars.csv');
     const candles = generateCandles(RANGE_THREAD_MIN_BARS + 5_000, { seed: 21, startPrice: 150 });
     writeFileSync(data, formatGenericCsv(candles));
-    const threaded = backtest(join(tmp, 'threaded'), data, { DEBUG: '1' });
+    const streamed = backtest(join(tmp, 'streamed'), data, { DEBUG: '1' });
+    const threaded = backtest(join(tmp, 'threaded'), data, { DEBUG: '1', ZERO_PERPS_STREAMED_LOAD: '0' });
     const single = backtest(join(tmp, 'single'), data, { DEBUG: '1', ZERO_PERPS_RANGE_THREAD: '0' });
+    assert.match(streamed, /the file is read on a second thread while the run goes on/);
+    assert.doesNotMatch(streamed, /gave way/);
     assert.match(threaded, /the blended range runs on a second thread/);
     assert.doesNotMatch(single, /second thread/);
     const report = reportOf(join(tmp, 'threaded')) as { summary: { fills: number } };
     assert.ok(report.summary.fills > 100, `a run that trades (${report.summary.fills} fills)`);
     assert.deepEqual(report, reportOf(join(tmp, 'single')));
+    assert.deepEqual(reportOf(join(tmp, 'streamed')), report);
   });
 });

@@ -235,8 +235,9 @@ describe('every runtime and build writes the same report (SOL month)', { timeout
 });
 
 // The bundle starts the worker threads it bundled (scripts/build-cli.ts WORKER_ENTRIES), not the TypeScript
-// beside the sources, and they compute what the TypeScript's compute: the backtest's range thread (a file of
-// 55,000 bars, long enough to start it) and the research pool (optimize).
+// beside the sources, and they compute what the TypeScript's compute: the thread that reads a generic CSV while
+// the run goes on and the range thread (a file of 55,000 bars, long enough to start them) and the research pool
+// (optimize).
 describe('the bundle runs its own worker threads', { timeout: 300_000 }, () => {
   const tmp = mkdtempSync(join(tmpdir(), 'zp-runtimes-thread-'));
   const data = join(tmp, 'bars.csv');
@@ -270,19 +271,29 @@ describe('the bundle runs its own worker threads', { timeout: 300_000 }, () => {
       assert.equal(starters.length, 1, `one chunk starts ${file} (${starters.join(', ')})`);
     }
     assert.match(readFileSync(join(bundle, 'range-thread-worker.js'), 'utf8'), /fillRangeSeries/);
+    assert.match(readFileSync(join(bundle, 'streamed-load-worker.js'), 'utf8'), /runStreamedParse/);
   });
 
-  it("on Node: the thread runs and the report is the TypeScript's", () => {
-    const stderr = run(process.execPath, [join(bundle, 'run.mjs'), ...args('node-bundle')]);
-    assert.match(stderr, /the blended range runs on a second thread/);
-    assert.equal(reportWithoutTimings(join(tmp, 'node-bundle')), reportWithoutTimings(join(tmp, 'node-ts')));
-  });
+  /** The bundle's run on `cmd`: streamed (the default for this file), then with the range thread. */
+  const threadsRun = (cmd: string, name: string) => {
+    const streamed = run(cmd, [join(bundle, 'run.mjs'), ...args(`${name}-streamed`)]);
+    assert.match(streamed, /the file is read on a second thread while the run goes on/);
+    assert.doesNotMatch(streamed, /gave way/);
+    const ranged = run(cmd, [join(bundle, 'run.mjs'), ...args(`${name}-range`)], {
+      ZERO_PERPS_STREAMED_LOAD: '0',
+    });
+    assert.match(ranged, /the blended range runs on a second thread/);
+    for (const out of [`${name}-streamed`, `${name}-range`]) {
+      assert.equal(reportWithoutTimings(join(tmp, out)), reportWithoutTimings(join(tmp, 'node-ts')), out);
+    }
+  };
 
-  it("on Bun: the thread runs and the report is the TypeScript's", { skip: noBun }, () => {
-    const stderr = run(bunBinary, [join(bundle, 'run.mjs'), ...args('bun-bundle')]);
-    assert.match(stderr, /the blended range runs on a second thread/);
-    assert.equal(reportWithoutTimings(join(tmp, 'bun-bundle')), reportWithoutTimings(join(tmp, 'node-ts')));
-  });
+  it("on Node: the threads run and the report is the TypeScript's", () =>
+    threadsRun(process.execPath, 'node'));
+
+  it("on Bun: the threads run and the report is the TypeScript's", { skip: noBun }, () =>
+    threadsRun(bunBinary, 'bun'),
+  );
 
   it("the research pool from the bundle (optimize, two workers) gives the TypeScript's results", () => {
     const space = join(tmp, 'space.yaml');

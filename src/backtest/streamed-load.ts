@@ -1,0 +1,223 @@
+/**
+ * A backtest that starts on a price file's first rows while a second thread reads the rest (issue 17: reading a
+ * year of 1-minute bars took a fifth of the CLI's time, all of it before the first bar).
+ *
+ * The run's thread reads the file's bytes and counts its rows (lines), then hands both to the thread
+ * (streamed-load-worker.ts), which parses them into shared columns with the generic CSV reader and computes the
+ * grid's blended range of each chunk before publishing it. The run reads bar i as soon as it is published
+ * (StreamedTape). What the run assumed before the file was read — how many rows, the bar interval — is checked
+ * when the parse ends, with everything else the usual load checks (the prices' scale); where anything differs,
+ * or the file turns out bad or not streamable (rows out of order, repeated times, oracle fields), the run is
+ * thrown away and the file loaded the usual way (StreamFallback), which then says what the usual load says. A
+ * streamed run therefore gives the very report the usual one gives; only its data notes come after the run.
+ *
+ * Used for one generic OHLCV CSV without oracle or funding columns, a one-market bot, no time window, a
+ * machine with a second core, and a file long enough to be worth a thread (the bench's year is such a file).
+ */
+import { open, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { BotConfig } from '../config/bot-config.ts';
+import { firstLine } from '../data/csv.ts';
+import { tradeOnlyGenericHeader } from '../data/generic-ohlcv.ts';
+import { mergeEventTape } from '../data/merge.ts';
+import { decodeDataText, readDataBytes } from '../data/read-file.ts';
+import {
+  allocateStream,
+  publishedColumns,
+  ROWS,
+  STATUS,
+  STATUS_RUNNING,
+  type StreamBuffers,
+} from '../data/streamed-columns.ts';
+import type { MarketSpec } from '../domain/markets.ts';
+import { gridRangeConfig } from '../engine/grid-bot.ts';
+import { allocateRangeSeries, RangeSeriesReader } from '../marketdata/range-series.ts';
+import type { FileArg, LoadedInputs } from './load-inputs.ts';
+import type { StreamedLoadEnd, StreamedLoadJob } from './streamed-parse.ts';
+import { describeEnd, STALL_MS, StreamedTape, StreamFallback } from './streamed-tape.ts';
+
+export { StreamFallback } from './streamed-tape.ts';
+
+// The CLI bundle points this at its own bundled copy of the worker (scripts/build-cli.ts, WORKER_ENTRIES).
+const ENTRY = new URL('./streamed-load-worker.ts', import.meta.url);
+
+/** Below this many rows the thread's start-up costs more than the read it takes off the run. */
+export const STREAMED_LOAD_MIN_ROWS = 50_000;
+
+/** What a run asks for: its config, data and funding files, and time window. */
+export interface StreamedLoadRequest {
+  config: BotConfig;
+  data: readonly FileArg[];
+  funding: readonly FileArg[];
+  windowed: boolean;
+  /** Fewer rows than this load the usual way (default STREAMED_LOAD_MIN_ROWS; tests stream small files). */
+  minRows?: number;
+}
+
+/** The shortest row a generic CSV can hold ("1,1,1,1,1,1" and its newline): a file's size bounds its rows. */
+const SHORTEST_ROW_BYTES = 12;
+
+/**
+ * Starts a streamed load when the run suits one (the module comment); undefined when it does not (then load the
+ * usual way). A file that cannot be read is left to the usual load to report.
+ */
+export async function startStreamedLoad(req: StreamedLoadRequest): Promise<StreamedLoad | undefined> {
+  const market = req.config.markets.length === 1 ? req.config.markets[0] : undefined;
+  const arg = req.data.length === 1 ? req.data[0] : undefined;
+  if (!market || !arg || req.funding.length > 0 || req.windowed || !streamedLoadWanted()) return undefined;
+  if (arg.market !== undefined && arg.market !== market.symbol) return undefined;
+  const minRows = req.minRows ?? STREAMED_LOAD_MIN_ROWS;
+  const head = await readHead(arg.path, minRows * SHORTEST_ROW_BYTES);
+  if (head === undefined || !tradeOnlyGenericHeader(head)) return undefined;
+  // the thread starts before the file is read, so that loading its code overlaps the read
+  const worker = new Worker(ENTRY);
+  worker.unref();
+  // a failure is said in the shared state; this only keeps an error from going unheard
+  worker.on('error', () => {});
+  let read: Awaited<ReturnType<typeof readDataBytes>> | undefined;
+  try {
+    read = await readDataBytes(arg.path);
+  } catch {
+    read = undefined;
+  }
+  const rows = read === undefined ? 0 : countRows(read.bytes);
+  if (read === undefined || rows < minRows) {
+    void worker.terminate();
+    return undefined;
+  }
+  const buffers = allocateStream(rows);
+  const range =
+    req.config.strategy === 'grid'
+      ? { config: gridRangeConfig(req.config.grid), buffers: allocateRangeSeries(rows) }
+      : undefined;
+  const { port1, port2 } = new MessageChannel();
+  port1.unref();
+  // the bytes move to the thread (no copy) when they are a buffer of their own
+  const { bytes } = read;
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const sent = own ? bytes : new Uint8Array(bytes);
+  const job: StreamedLoadJob = { file: read.file, bytes: sent, buffers, range, port: port2 };
+  worker.postMessage(job, [port2, sent.buffer as ArrayBuffer]);
+  return new StreamedLoad(
+    worker,
+    port1,
+    buffers,
+    market,
+    read.file,
+    range && new RangeSeriesReader(range.buffers),
+  );
+}
+
+/** Whether runs may stream their load: a second core, and not switched off (ZERO_PERPS_STREAMED_LOAD=0). */
+export const streamedLoadWanted = (): boolean =>
+  process.env.ZERO_PERPS_STREAMED_LOAD !== '0' &&
+  process.env.ZERO_PERPS_RANGE_THREAD !== '0' &&
+  availableParallelism() > 1;
+
+/**
+ * The header line of a file at least `minBytes` long (the first non-blank line of its first 64 KiB, decoded as
+ * the loaders decode it); undefined for a shorter file, one without such a line, or one that cannot be read.
+ */
+async function readHead(path: FileArg['path'], minBytes: number): Promise<string | undefined> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    // looked at before it is opened: opening a FIFO waits for a writer (the usual load refuses it)
+    const info = await stat(path);
+    if (!info.isFile() || info.size < minBytes) return undefined;
+    handle = await open(path, 'r');
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(65_536), 0, 65_536, 0);
+    return firstLine(decodeDataText(buffer.subarray(0, bytesRead)))?.line;
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** A CSV's rows: its non-empty lines (a line of "\r" alone is empty, as the readers take it), the header not counted. */
+export function countRows(bytes: Uint8Array): number {
+  let lines = 0;
+  for (let pos = 0; pos < bytes.length; ) {
+    const nl = bytes.indexOf(10, pos);
+    let end = nl === -1 ? bytes.length : nl;
+    if (end > pos && bytes[end - 1] === 13) end--;
+    if (end > pos) lines++;
+    pos = nl === -1 ? bytes.length : nl + 1;
+  }
+  return Math.max(0, lines - 1);
+}
+
+export class StreamedLoad {
+  readonly tape: StreamedTape;
+  /** The grid's blended range, computed on the thread (undefined for other strategies). */
+  readonly range: RangeSeriesReader | undefined;
+  readonly #worker: Worker;
+  readonly #port: MessagePort;
+  readonly #b: StreamBuffers;
+  readonly #market: MarketSpec;
+  #end: StreamedLoadEnd | undefined;
+
+  constructor(
+    worker: Worker,
+    port: MessagePort,
+    buffers: StreamBuffers,
+    market: MarketSpec,
+    file: string,
+    range: RangeSeriesReader | undefined,
+  ) {
+    this.#worker = worker;
+    this.#port = port;
+    this.#b = buffers;
+    this.#market = market;
+    this.range = range;
+    this.tape = new StreamedTape(buffers, market, () => this.#ended(), file);
+  }
+
+  /**
+   * After the run: waits for the parse's end, checks what the run assumed, and returns the load as the usual one
+   * gives it (the tape by column, the file's report). Throws StreamFallback where the run cannot stand.
+   */
+  finish(): LoadedInputs {
+    const b = this.#b;
+    for (let waited = 0; Atomics.load(b.state, STATUS) === STATUS_RUNNING; ) {
+      const seen = Atomics.load(b.state, ROWS);
+      const r = Atomics.wait(b.state, ROWS, seen, 1000);
+      waited = r === 'timed-out' && Atomics.load(b.state, ROWS) === seen ? waited + 1000 : 0;
+      if (waited >= STALL_MS) throw new StreamFallback('the reading thread stopped answering');
+    }
+    const end = this.#ended();
+    if (end.kind !== 'done') throw new StreamFallback(describeEnd(end));
+    const rows = Atomics.load(b.state, ROWS);
+    if (rows !== b.capacity) throw new StreamFallback(`${rows} rows read of ${b.capacity} lines counted`);
+    if (end.report.intervalMs !== b.meta[0]) {
+      throw new StreamFallback(
+        `the bar interval is ${end.report.intervalMs} ms, the first rows said ${b.meta[0]}`,
+      );
+    }
+    const bars = publishedColumns(b, rows);
+    // the usual load's check of the prices' scale (load-inputs.ts), left to it to word
+    const tick = Number(this.#market.tickSize) / 1e6;
+    for (let i = 0; i < rows; i++) if (bars.low[i] < tick) throw new StreamFallback('prices below the tick');
+    this.close();
+    return {
+      events: mergeEventTape([{ market: this.#market.symbol, bars, intervalMs: end.report.intervalMs }]),
+      reports: [end.report],
+      fundingGiven: false,
+    };
+  }
+
+  /** Stops the thread (after the load, or a run that ended early). */
+  close(): void {
+    void this.#worker.terminate();
+  }
+
+  /** How the parse ended (it has: the state says so), read from the port once. */
+  #ended(): StreamedLoadEnd {
+    this.#end ??= (receiveMessageOnPort(this.#port)?.message as StreamedLoadEnd | undefined) ?? {
+      kind: 'error',
+      message: 'the reading thread ended without a word',
+    };
+    return this.#end;
+  }
+}

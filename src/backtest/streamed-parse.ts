@@ -1,0 +1,84 @@
+/**
+ * A streamed load's parse (run on its own thread by streamed-load-worker.ts; in process by tests): the file's
+ * rows into the shared columns, the grid's blended range of each chunk computed before the chunk is published,
+ * and the parse's end said on the port and in the shared state.
+ */
+
+import type { MessagePort } from 'node:worker_threads';
+import { DataError } from '../data/errors.ts';
+import { parseGenericOhlcv } from '../data/generic-ohlcv.ts';
+import { inferIntervalMs } from '../data/normalize.ts';
+import { decodeDataText } from '../data/read-file.ts';
+import {
+  endStream,
+  NotStreamable,
+  STATUS_DONE,
+  STATUS_FAILED,
+  STATUS_NOT_STREAMABLE,
+  type StreamBuffers,
+  StreamedColumns,
+} from '../data/streamed-columns.ts';
+import type { LoadReport } from '../data/types.ts';
+import { BlendedRange, type BlendedRangeConfig } from '../marketdata/blended-range.ts';
+import type { RangeSeriesBuffers } from '../marketdata/range-series.ts';
+
+/** What the run's thread sends: the file, the buffers it allocated, and the range to compute (grid runs). */
+export interface StreamedLoadJob {
+  file: string;
+  bytes: Uint8Array;
+  buffers: StreamBuffers;
+  range: { config: BlendedRangeConfig; buffers: RangeSeriesBuffers } | undefined;
+  port: MessagePort;
+}
+
+/** What the port says when the parse ends. */
+export type StreamedLoadEnd =
+  | { kind: 'done'; report: LoadReport }
+  | { kind: 'failed'; file: string; line: number; reason: string }
+  | { kind: 'error'; message: string }
+  | { kind: 'not-streamable'; reason: string };
+
+/** range-series.ts's layout: progress[0] bars done, progress[1] failed. */
+const RANGE_DONE = 0;
+const RANGE_FAILED = 1;
+
+export function runStreamedParse(job: StreamedLoadJob): void {
+  const { buffers, range } = job;
+  const end = (message: StreamedLoadEnd, status: number): void => {
+    job.port.postMessage(message);
+    if (range && status !== STATUS_DONE) {
+      Atomics.store(range.buffers.progress, RANGE_FAILED, 1);
+      Atomics.notify(range.buffers.progress, RANGE_DONE);
+    }
+    endStream(buffers, status);
+  };
+  try {
+    const text = decodeDataText(job.bytes);
+    const blended = range ? new BlendedRange(range.config) : undefined;
+    const bars = new StreamedColumns(buffers, (from, to) => {
+      // the interval the first rows show: what the run's bars are timed by (checked against the whole file's
+      // when the parse ends); a bar becomes known at its close
+      if (from === 0) buffers.meta[0] = inferIntervalMs(buffers.ts.subarray(0, to));
+      if (!blended || !range) return;
+      const interval = buffers.meta[0];
+      const r = range.buffers;
+      for (let i = from; i < to; i++) {
+        r.ts[i] = buffers.ts[i] + interval;
+        r.price[i] = buffers.close[i];
+        blended.update(r.ts[i], r.price[i]);
+        r.lo[i] = blended.lo;
+        r.hi[i] = blended.hi;
+      }
+      Atomics.store(r.progress, RANGE_DONE, to);
+      Atomics.notify(r.progress, RANGE_DONE);
+    });
+    const load = parseGenericOhlcv(text, job.file, { bars });
+    end({ kind: 'done', report: load.report }, STATUS_DONE);
+  } catch (err) {
+    if (err instanceof NotStreamable)
+      end({ kind: 'not-streamable', reason: err.message }, STATUS_NOT_STREAMABLE);
+    else if (err instanceof DataError)
+      end({ kind: 'failed', file: err.file, line: err.line, reason: err.reason }, STATUS_FAILED);
+    else end({ kind: 'error', message: err instanceof Error ? err.message : String(err) }, STATUS_FAILED);
+  }
+}

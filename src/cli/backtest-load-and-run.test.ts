@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parseFileArg } from '../backtest/load-inputs.ts';
+import type { BacktestReport } from '../backtest/report-types.ts';
+import { parseBotConfig } from '../config/bot-config.ts';
+import { readConfigFile } from '../config/read-config-file.ts';
+import { formatGenericCsv, generateCandles } from '../data/index.ts';
+import { backtestRunFlags, parseBacktestArgs } from './backtest-flags.ts';
+import { type LoadAndRun, loadAndRun } from './backtest-load-and-run.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'zp-streamed-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const config = parseBotConfig(
+  readConfigFile(new URL('../../examples/sol-grid.yaml', import.meta.url).pathname),
+  'sol-grid.yaml',
+);
+/** Two days of 1-minute bars: streamed from 1,000 rows here (the CLI streams from 50,000). */
+const lines = formatGenericCsv(generateCandles(2880, { seed: 5, startPrice: 150 })).split('\n');
+
+function file(name: string, rows: readonly string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, rows.join('\n'));
+  return path;
+}
+
+function run(path: string, streaming: LoadAndRun['streaming'], args: string[] = []) {
+  return loadAndRun({
+    config,
+    data: [parseFileArg(path)],
+    funding: [],
+    flags: backtestRunFlags(parseBacktestArgs(['--config', 'x', ...args])),
+    checkOut: () => {},
+    streaming,
+  });
+}
+
+/** A report without its timings (the only fields two runs of the same data may differ in). */
+function untimed(r: BacktestReport): unknown {
+  const { wallSeconds: _w, barsPerSecond: _b, ...summary } = r.summary;
+  return { ...r, summary };
+}
+
+describe('the backtest read while the file loads', () => {
+  it('gives the report, the load and the events the usual run gives', async () => {
+    const path = file('clean.csv', lines);
+    for (const args of [[], ['--timeline']]) {
+      const streamed = await run(path, { minRows: 1000 }, args);
+      const usual = await run(path, false, args);
+      assert.equal(streamed.streamed, true, 'streamed');
+      assert.equal(usual.streamed, false);
+      assert.ok(streamed.report.fills.length > 0, 'a run that trades');
+      assert.deepEqual(untimed(streamed.report), untimed(usual.report), `report ${args}`);
+      assert.deepEqual(streamed.inputs.reports, usual.inputs.reports);
+      assert.deepEqual(streamed.events.toArray(), usual.events.toArray());
+    }
+  });
+
+  it('gives way to the usual run where the file is not as the run assumed, with its report', async () => {
+    const cases: [string, string[]][] = [
+      ['rows out of order', [...lines.slice(0, 2000), lines[2001], lines[2000], ...lines.slice(2002)]],
+      ['a repeated row', [...lines.slice(0, 1500), lines[1500], ...lines.slice(1500)]],
+      ['a line of spaces', [...lines.slice(0, 2500), '   ', ...lines.slice(2500)]],
+      // the first rows 2 minutes apart: the interval the run starts with is not the file's
+      [
+        'another interval first',
+        [lines[0], ...lines.slice(1, 201).filter((_, i) => i % 2 === 0), ...lines.slice(201)],
+      ],
+    ];
+    for (const [name, rows] of cases) {
+      const path = file(`${name}.csv`, rows);
+      const gaveWay = await run(path, { minRows: 1000 });
+      const usual = await run(path, false);
+      assert.equal(gaveWay.streamed, false, `${name}: not streamed`);
+      assert.deepEqual(untimed(gaveWay.report), untimed(usual.report), name);
+      assert.deepEqual(gaveWay.inputs.reports, usual.inputs.reports, name);
+    }
+  });
+
+  it('fails as the usual run fails on a bad row or prices in other units', async () => {
+    const badRow = [...lines];
+    badRow[2200] = badRow[2200].replace(/,[^,]*$/, ',-5');
+    const cents = lines.map((l, i) =>
+      i === 0 || l === ''
+        ? l
+        : l.replace(
+            /,([\d.]+),([\d.]+),([\d.]+),([\d.]+),/,
+            (_, ...p) =>
+              `,${p
+                .slice(0, 4)
+                .map((v: string) => Number(v) / 1e7)
+                .join(',')},`,
+          ),
+    );
+    for (const [name, rows] of [
+      ['bad row', badRow],
+      ['tiny prices', cents],
+    ] as const) {
+      const path = file(`${name}.csv`, rows);
+      const usual = await run(path, false).then(
+        () => assert.fail(`${name}: the usual run refuses it`),
+        (err: Error) => err,
+      );
+      await assert.rejects(run(path, { minRows: 1000 }), (err: Error) => {
+        assert.equal(err.message, usual.message, name);
+        assert.equal(err.name, usual.name, name);
+        return true;
+      });
+    }
+  });
+});

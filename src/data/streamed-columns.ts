@@ -1,0 +1,157 @@
+/**
+ * A price file's bars in shared memory, written by the thread that parses the file and read by a backtest while
+ * the parse goes on (issue 17: the run starts on the first rows instead of after the whole file). The reading
+ * side allocates the columns for the rows it counted in the file; the writing side (StreamedColumns, a BarSink
+ * the parser fills) publishes how many rows are done, a chunk at a time, and says how the parse ended.
+ *
+ * The rows are the parser's own, in file order: a row the parser would have to sort, merge or give optional
+ * fields (a step back in time, a repeated time, an oracle value) is not streamed — the writer stops with
+ * NotStreamable, and the reader loads the file the usual way instead (streamed-load.ts).
+ */
+import { BarColumns, type BarSink } from './bar-columns.ts';
+import type { Candle } from './types.ts';
+
+/** state[ROWS]: rows published; state[STATUS]: how the parse stands (the STATUS_ values). */
+export const ROWS = 0;
+export const STATUS = 1;
+export const STATUS_RUNNING = 0;
+/** Every row is published and the file's report sent. */
+export const STATUS_DONE = 1;
+/** The file is bad (a DataError, sent with its line), or reading it failed. */
+export const STATUS_FAILED = 2;
+/** The file is fine but not streamable (NotStreamable's reason sent): load it the usual way. */
+export const STATUS_NOT_STREAMABLE = 3;
+
+/** The shared parts: six columns of `capacity` rows, the state, and the bar interval once known (meta[0]). */
+export interface StreamBuffers {
+  capacity: number;
+  ts: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+  state: Int32Array;
+  /** meta[0]: the bar interval (ms) the first rows show, written before the first rows are published. */
+  meta: Float64Array;
+}
+
+const shared = (n: number): Float64Array => new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
+
+export function allocateStream(capacity: number): StreamBuffers {
+  return {
+    capacity,
+    ts: shared(capacity),
+    open: shared(capacity),
+    high: shared(capacity),
+    low: shared(capacity),
+    close: shared(capacity),
+    volume: shared(capacity),
+    state: new Int32Array(new SharedArrayBuffer(8)),
+    meta: shared(1),
+  };
+}
+
+/** The rows published so far, as columns sharing the buffers (no copy). */
+export function publishedColumns(b: StreamBuffers, rows: number): BarColumns {
+  return new BarColumns({
+    length: rows,
+    ts: b.ts.subarray(0, rows),
+    open: b.open.subarray(0, rows),
+    high: b.high.subarray(0, rows),
+    low: b.low.subarray(0, rows),
+    close: b.close.subarray(0, rows),
+    volume: b.volume.subarray(0, rows),
+  });
+}
+
+/** A row the streamed columns cannot take as it comes: the file is read the usual way instead. */
+export class NotStreamable extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'NotStreamable';
+  }
+}
+
+/**
+ * Rows published at a time: the first chunks small (the reader waits for the first rows from the start), then
+ * doubling up to CHUNK.
+ */
+const FIRST_CHUNK = 64;
+const CHUNK = 4096;
+
+/**
+ * The writing side: the parser's BarSink. Every chunk of rows it calls `beforePublish(from, to)` (the streamed
+ * load computes the blended range of those rows there, so a bar's range is ready when the bar is), then
+ * publishes them.
+ */
+export class StreamedColumns implements BarSink {
+  readonly #b: StreamBuffers;
+  readonly #beforePublish: (from: number, to: number) => void;
+  #n = 0;
+  #published = 0;
+  #nextPublish = FIRST_CHUNK;
+  #chunk = FIRST_CHUNK;
+
+  constructor(buffers: StreamBuffers, beforePublish: (from: number, to: number) => void) {
+    this.#b = buffers;
+    this.#beforePublish = beforePublish;
+  }
+
+  get length(): number {
+    return this.#n;
+  }
+
+  push(c: Candle): void {
+    if (
+      c.oracleOpen !== undefined ||
+      c.oracleHigh !== undefined ||
+      c.oracleLow !== undefined ||
+      c.oracleClose !== undefined ||
+      c.oracleStale !== undefined ||
+      c.fundingRate !== undefined
+    ) {
+      throw new NotStreamable('a row with oracle or funding fields');
+    }
+    this.pushBar(c.ts, c.open, c.high, c.low, c.close, c.volume);
+  }
+
+  pushBar(ts: number, open: number, high: number, low: number, close: number, volume: number): void {
+    const b = this.#b;
+    const i = this.#n;
+    if (i === b.capacity) throw new NotStreamable(`more rows than the ${b.capacity} lines counted`);
+    if (i > 0 && !(ts > b.ts[i - 1])) throw new NotStreamable('rows out of time order, or a repeated time');
+    b.ts[i] = ts;
+    b.open[i] = open;
+    b.high[i] = high;
+    b.low[i] = low;
+    b.close[i] = close;
+    b.volume[i] = volume;
+    this.#n = i + 1;
+    if (this.#n === this.#nextPublish) this.publish();
+  }
+
+  /** Publishes the rows written since the last time (the parse's end publishes what is left). */
+  publish(): void {
+    const to = this.#n;
+    if (to > this.#published) {
+      this.#beforePublish(this.#published, to);
+      this.#published = to;
+      Atomics.store(this.#b.state, ROWS, to);
+      Atomics.notify(this.#b.state, ROWS);
+    }
+    this.#chunk = Math.min(CHUNK, this.#chunk * 2);
+    this.#nextPublish = to + this.#chunk;
+  }
+
+  finish(): BarColumns {
+    this.publish();
+    return publishedColumns(this.#b, this.#n);
+  }
+}
+
+/** Sets the parse's end (a STATUS_ value) and wakes a reader waiting for rows. */
+export function endStream(b: StreamBuffers, status: number): void {
+  Atomics.store(b.state, STATUS, status);
+  Atomics.notify(b.state, ROWS);
+}
