@@ -13,11 +13,13 @@ import {
   STATUS_FAILED,
   STATUS_NOT_STREAMABLE,
 } from '../data/streamed-columns.ts';
+import { getMarket } from '../domain/markets.ts';
 import { BlendedRange } from '../marketdata/blended-range.ts';
 import { allocateRangeSeries } from '../marketdata/range-series.ts';
 import { countRows } from './streamed-load.ts';
 import type { StreamedLoadEnd } from './streamed-parse.ts';
 import { runStreamedParse } from './streamed-parse.ts';
+import { StreamedTape, StreamFallback } from './streamed-tape.ts';
 
 const bytesOf = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
 
@@ -104,5 +106,36 @@ describe('a streamed parse', () => {
         err.line === end.line &&
         err.reason === end.reason,
     );
+  });
+});
+
+describe('a streamed tape', () => {
+  const text = formatGenericCsv(generateCandles(500, { seed: 3, startPrice: 150 }));
+
+  it('reads the published bars as events, from either end', () => {
+    const { buffers, end } = streamParse(text, false);
+    const tape = new StreamedTape(buffers, getMarket('SOL-PERP'), () => end, 'bars.csv');
+    const usual = parseGenericOhlcv(text, 'bars.csv');
+    assert.equal(tape.length, 500);
+    const last = tape.at(-1);
+    assert.ok(last?.type === 'bar');
+    assert.deepEqual(last.candle, usual.bars.candle(499));
+    assert.equal(last.intervalMs, usual.report.intervalMs);
+    assert.deepEqual(tape.at(0), { ...last, candle: usual.bars.candle(0) });
+    assert.equal(tape.at(500), undefined);
+    assert.equal(tape.at(-501), undefined);
+  });
+
+  it('gives way when the parse ends before the bar asked for', () => {
+    // a line of spaces is counted as a row but read as none: the parse ends one row short
+    const lines = text.split('\n');
+    const { buffers, end } = streamParse(
+      [...lines.slice(0, 300), '  ', ...lines.slice(300)].join('\n'),
+      false,
+    );
+    const tape = new StreamedTape(buffers, getMarket('SOL-PERP'), () => end, 'bars.csv');
+    assert.equal(tape.length, 501);
+    assert.ok(tape.at(499));
+    assert.throws(() => tape.at(500), StreamFallback);
   });
 });

@@ -58,20 +58,22 @@ export class StreamedTape implements MarketEventSeq {
     this.#file = file;
   }
 
+  /** Event i (from the end when negative, as Array.at), waiting for it to be published. */
   at(i: number): MarketEvent | undefined {
-    if (!(i >= 0 && i < this.length)) return undefined;
-    if (i >= this.#ready) this.#await(i);
+    const k = i < 0 ? this.length + i : i;
+    if (!(k >= 0 && k < this.length)) return undefined;
+    if (k >= this.#ready) this.#await(k);
     const b = this.#b;
     return {
       type: 'bar',
       market: this.market.symbol,
       candle: {
-        ts: b.ts[i],
-        open: b.open[i],
-        high: b.high[i],
-        low: b.low[i],
-        close: b.close[i],
-        volume: b.volume[i],
+        ts: b.ts[k],
+        open: b.open[k],
+        high: b.high[k],
+        low: b.low[k],
+        close: b.close[k],
+        volume: b.volume[k],
       },
       intervalMs: this.#intervalMs,
     };
