@@ -15,7 +15,9 @@
  * "Capacity"): a fleet's bar allocates ~28 MiB (1,000 bots), and with Node's defaults the young generation grew
  * to 64 MiB semi-spaces (128 MiB committed) while the old one filled to ~4× its live size before a full
  * collection. RSS stays at the high-water mark of both, 380–430 MiB for 1,000 bots; with 16 MiB semi-spaces and
- * the old generation grown by 30% over its live size, 250–275 MiB.
+ * the old generation grown by 30% over its live size, 250–275 MiB when chosen, 283–302 MiB later (the bots hold
+ * more now); with 8 MiB semi-spaces 266–276 MiB, the slowest bars (p99) 54–60 ms against 46–58 (docs/runner.md,
+ * "Issue 17, eighteenth round").
  */
 import { setFlagsFromString } from 'node:v8';
 
@@ -24,7 +26,7 @@ export function quietOldGeneration(): void {
 }
 
 /** The young generation's semi-space size: V8 reads it only when the process starts. */
-export const RUNNER_SEMI_SPACE_FLAG = '--max-semi-space-size=16';
+export const RUNNER_SEMI_SPACE_FLAG = '--max-semi-space-size=8';
 /** Old-generation growth before the next full collection (V8 reads it at each collection). */
 const RUNNER_HEAP_GROWING_FLAG = '--heap-growing-percent=30';
 
