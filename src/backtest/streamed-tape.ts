@@ -4,8 +4,16 @@
  * thread) so that what reads a tape does not bring the thread's start with it.
  */
 
+import type { BarColumns } from '../data/bar-columns.ts';
 import type { MarketEventSeq } from '../data/event-tape.ts';
-import { ROWS, STATUS, STATUS_DONE, STATUS_RUNNING, type StreamBuffers } from '../data/streamed-columns.ts';
+import {
+  publishedColumns,
+  ROWS,
+  STATUS,
+  STATUS_DONE,
+  STATUS_RUNNING,
+  type StreamBuffers,
+} from '../data/streamed-columns.ts';
 import type { MarketEvent } from '../data/types.ts';
 import type { MarketSpec } from '../domain/markets.ts';
 import type { StreamedLoadEnd } from './streamed-parse.ts';
@@ -44,6 +52,8 @@ export class StreamedTape implements MarketEventSeq {
   readonly length: number;
   readonly market: MarketSpec;
   readonly #b: StreamBuffers;
+  /** The columns over every row to come (a row is read only once published). */
+  readonly #columns: BarColumns;
   readonly #ended: () => StreamedLoadEnd;
   readonly #file: string;
   /** Rows known to be published (a copy of state[ROWS], so most reads touch no shared memory). */
@@ -52,6 +62,7 @@ export class StreamedTape implements MarketEventSeq {
 
   constructor(buffers: StreamBuffers, market: MarketSpec, ended: () => StreamedLoadEnd, file: string) {
     this.#b = buffers;
+    this.#columns = publishedColumns(buffers, buffers.capacity);
     this.length = buffers.capacity;
     this.market = market;
     this.#ended = ended;
@@ -63,18 +74,10 @@ export class StreamedTape implements MarketEventSeq {
     const k = i < 0 ? this.length + i : i;
     if (!(k >= 0 && k < this.length)) return undefined;
     if (k >= this.#ready) this.#await(k);
-    const b = this.#b;
     return {
       type: 'bar',
       market: this.market.symbol,
-      candle: {
-        ts: b.ts[k],
-        open: b.open[k],
-        high: b.high[k],
-        low: b.low[k],
-        close: b.close[k],
-        volume: b.volume[k],
-      },
+      candle: this.#columns.candle(k),
       intervalMs: this.#intervalMs,
     };
   }
