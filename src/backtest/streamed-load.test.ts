@@ -30,7 +30,7 @@ function streamParse(text: string, withRange = true) {
   const config = { percentiles: [10, 90] as [number, number] };
   const range = withRange ? { config, buffers: allocateRangeSeries(buffers.capacity) } : undefined;
   const { port1, port2 } = new MessageChannel();
-  runStreamedParse({ file: 'bars.csv', bytes, buffers, range, port: port2 });
+  runStreamedParse({ files: [{ file: 'bars.csv', bytes, reader: 'generic' }], buffers, range, port: port2 });
   const end = receiveMessageOnPort(port1)?.message as StreamedLoadEnd;
   port1.close();
   return { buffers, range, end, config };
@@ -57,7 +57,7 @@ describe('a streamed parse', () => {
     assert.equal(Atomics.load(buffers.state, ROWS), 3000);
     const usual = parseGenericOhlcv(text, 'bars.csv');
     assert.deepEqual(publishedColumns(buffers, 3000), usual.bars);
-    assert.deepEqual(end.kind === 'done' && end.report, usual.report);
+    assert.deepEqual(end.kind === 'done' && end.reports, [usual.report]);
     assert.equal(buffers.meta[0], usual.report.intervalMs);
     // the range of each bar as a bot's own would give it: fed (close time, close) in order
     const blended = new BlendedRange(config);

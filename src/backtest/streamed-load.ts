@@ -1,25 +1,28 @@
 /**
- * A backtest that starts on a price file's first rows while a second thread reads the rest (issue 17: reading a
+ * A backtest that starts on its price files' first rows while a second thread reads the rest (issue 17: reading a
  * year of 1-minute bars took a fifth of the CLI's time, all of it before the first bar).
  *
- * The run's thread reads the file's bytes and counts its rows (lines), then hands both to the thread
- * (streamed-load-worker.ts), which parses them into shared columns with the generic CSV reader and computes the
- * grid's blended range of each chunk before publishing it. The run reads bar i as soon as it is published
- * (StreamedTape). What the run assumed before the file was read — how many rows, the bar interval — is checked
- * when the parse ends, with everything else the usual load checks (the prices' scale); where anything differs,
- * or the file turns out bad or not streamable (rows out of order, repeated times, oracle fields), the run is
- * thrown away and the file loaded the usual way (StreamFallback), which then says what the usual load says. A
- * streamed run therefore gives the very report the usual one gives; only its data notes come after the run.
+ * The run's thread reads the files' bytes and counts their rows (lines), then hands them to the thread
+ * (streamed-load-worker.ts), which parses them one after the other with the usual readers (generic CSV, Binance
+ * klines) into shared columns and computes the grid's blended range of each chunk before publishing it. The run
+ * reads bar i as soon as it is published (StreamedTape). What the run assumed before the files were read — how
+ * many rows, the bar interval — is checked when the parse ends, with everything else the usual load checks (the
+ * prices' scale); where anything differs, or a file turns out bad or not streamable (rows out of order or
+ * overlapping another file's, repeated times, oracle fields), the run is thrown away and the files loaded the
+ * usual way (StreamFallback), which then says what the usual load says. A streamed run therefore gives the very
+ * report the usual one gives; only its data notes come after the run.
  *
- * Used for one generic OHLCV CSV without oracle or funding columns, a one-market bot, no time window, a
- * machine with a second core, and a file long enough to be worth a thread (the bench's year is such a file).
+ * Used for price CSVs whose rows give the trade fields only (data/detect.ts streamableCsv: a generic OHLCV CSV
+ * without oracle or funding columns, Binance klines; one file or several, as `data download` writes a month
+ * each), a one-market bot without funding files or a time window, a machine with a second core, and files long
+ * enough to be worth a thread (the bench's year is such a file).
  */
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { BotConfig } from '../config/bot-config.ts';
 import { firstLine } from '../data/csv.ts';
-import { tradeOnlyGenericHeader } from '../data/generic-ohlcv.ts';
+import { type StreamableCsv, streamableCsv } from '../data/detect.ts';
 import { mergeEventTape } from '../data/merge.ts';
 import { decodeDataText, readDataBytes } from '../data/read-file.ts';
 import {
@@ -34,7 +37,7 @@ import type { MarketSpec } from '../domain/markets.ts';
 import { gridRangeConfig } from '../engine/grid-bot.ts';
 import { allocateRangeSeries, RangeSeriesReader } from '../marketdata/range-series.ts';
 import type { FileArg, LoadedInputs } from './load-inputs.ts';
-import type { StreamedLoadEnd, StreamedLoadJob } from './streamed-parse.ts';
+import type { StreamedFile, StreamedLoadEnd, StreamedLoadJob } from './streamed-parse.ts';
 import { describeEnd, STALL_MS, StreamedTape, StreamFallback } from './streamed-tape.ts';
 
 export { StreamFallback } from './streamed-tape.ts';
@@ -64,25 +67,24 @@ const SHORTEST_ROW_BYTES = 12;
  */
 export async function startStreamedLoad(req: StreamedLoadRequest): Promise<StreamedLoad | undefined> {
   const market = req.config.markets.length === 1 ? req.config.markets[0] : undefined;
-  const arg = req.data.length === 1 ? req.data[0] : undefined;
-  if (!market || !arg || req.funding.length > 0 || req.windowed || !streamedLoadWanted()) return undefined;
-  if (arg.market !== undefined && arg.market !== market.symbol) return undefined;
+  if (!market || req.data.length === 0 || req.funding.length > 0 || req.windowed || !streamedLoadWanted()) {
+    return undefined;
+  }
+  if (req.data.some((arg) => arg.market !== undefined && arg.market !== market.symbol)) return undefined;
   const minRows = req.minRows ?? STREAMED_LOAD_MIN_ROWS;
-  const head = await readHead(arg.path, minRows * SHORTEST_ROW_BYTES);
-  if (head === undefined || !tradeOnlyGenericHeader(head)) return undefined;
-  // the thread starts before the file is read, so that loading its code overlaps the read
+  // every file's first line says how it is read; together they must be long enough to be worth the thread
+  const heads = await Promise.all(req.data.map((arg) => readHead(arg.path)));
+  const kinds = heads.map((h) => (h === undefined ? undefined : streamableCsv(h.line)));
+  const size = heads.reduce((sum, h) => sum + (h?.size ?? 0), 0);
+  if (kinds.some((k) => k === undefined) || size < minRows * SHORTEST_ROW_BYTES) return undefined;
+  // the thread starts before the files are read, so that loading its code overlaps the reads
   const worker = new Worker(ENTRY);
   worker.unref();
   // a failure is said in the shared state; this only keeps an error from going unheard
   worker.on('error', () => {});
-  let read: Awaited<ReturnType<typeof readDataBytes>> | undefined;
-  try {
-    read = await readDataBytes(arg.path);
-  } catch {
-    read = undefined;
-  }
-  const rows = read === undefined ? 0 : countRows(read.bytes);
-  if (read === undefined || rows < minRows) {
+  const files = await readAll(req.data, kinds as StreamableCsv[]);
+  const rows = files?.reduce((sum, f) => sum + f.rows, 0) ?? 0;
+  if (files === undefined || rows < minRows) {
     void worker.terminate();
     return undefined;
   }
@@ -93,20 +95,42 @@ export async function startStreamedLoad(req: StreamedLoadRequest): Promise<Strea
       : undefined;
   const { port1, port2 } = new MessageChannel();
   port1.unref();
-  // the bytes move to the thread (no copy) when they are a buffer of their own
-  const { bytes } = read;
-  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  const sent = own ? bytes : new Uint8Array(bytes);
-  const job: StreamedLoadJob = { file: read.file, bytes: sent, buffers, range, port: port2 };
-  worker.postMessage(job, [port2, sent.buffer as ArrayBuffer]);
+  const job: StreamedLoadJob = {
+    files: files.map(({ file, bytes, reader }) => ({ file, bytes, reader })),
+    buffers,
+    range,
+    port: port2,
+  };
+  worker.postMessage(job, [port2, ...files.map((f) => f.bytes.buffer as ArrayBuffer)]);
+  const names = files.map((f) => f.file).join(', ');
   return new StreamedLoad(
     worker,
     port1,
     buffers,
     market,
-    read.file,
+    names,
     range && new RangeSeriesReader(range.buffers),
   );
+}
+
+/**
+ * The files' bytes, each with its reader and rows (the bytes move to the thread without a copy when they are a
+ * buffer of their own); undefined when one cannot be read.
+ */
+async function readAll(
+  args: readonly FileArg[],
+  kinds: readonly StreamableCsv[],
+): Promise<(StreamedFile & { rows: number })[] | undefined> {
+  try {
+    const read = await Promise.all(args.map((arg) => readDataBytes(arg.path)));
+    return read.map(({ file, bytes }, k) => {
+      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+      const sent = own ? bytes : new Uint8Array(bytes);
+      return { file, bytes: sent, reader: kinds[k].reader, rows: countRows(sent, kinds[k].header) };
+    });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether runs may stream their load: a second core, and not switched off (ZERO_PERPS_STREAMED_LOAD=0). */
@@ -116,18 +140,19 @@ export const streamedLoadWanted = (): boolean =>
   availableParallelism() > 1;
 
 /**
- * The header line of a file at least `minBytes` long (the first non-blank line of its first 64 KiB, decoded as
- * the loaders decode it); undefined for a shorter file, one without such a line, or one that cannot be read.
+ * A file's first non-blank line (in its first 64 KiB, decoded as the loaders decode it) and its size; undefined
+ * for a file without such a line, or one that is not a regular file or cannot be read.
  */
-async function readHead(path: FileArg['path'], minBytes: number): Promise<string | undefined> {
+async function readHead(path: FileArg['path']): Promise<{ line: string; size: number } | undefined> {
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     // looked at before it is opened: opening a FIFO waits for a writer (the usual load refuses it)
     const info = await stat(path);
-    if (!info.isFile() || info.size < minBytes) return undefined;
+    if (!info.isFile()) return undefined;
     handle = await open(path, 'r');
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(65_536), 0, 65_536, 0);
-    return firstLine(decodeDataText(buffer.subarray(0, bytesRead)))?.line;
+    const line = firstLine(decodeDataText(buffer.subarray(0, bytesRead)))?.line;
+    return line === undefined ? undefined : { line, size: info.size };
   } catch {
     return undefined;
   } finally {
@@ -135,8 +160,11 @@ async function readHead(path: FileArg['path'], minBytes: number): Promise<string
   }
 }
 
-/** A CSV's rows: its non-empty lines (a line of "\r" alone is empty, as the readers take it), the header not counted. */
-export function countRows(bytes: Uint8Array): number {
+/**
+ * A CSV's rows: its non-empty lines (a line of "\r" alone is empty, as the readers take it), less the header
+ * when it has one.
+ */
+export function countRows(bytes: Uint8Array, header = true): number {
   let lines = 0;
   for (let pos = 0; pos < bytes.length; ) {
     const nl = bytes.indexOf(10, pos);
@@ -145,7 +173,7 @@ export function countRows(bytes: Uint8Array): number {
     if (end > pos) lines++;
     pos = nl === -1 ? bytes.length : nl + 1;
   }
-  return Math.max(0, lines - 1);
+  return Math.max(0, header ? lines - 1 : lines);
 }
 
 export class StreamedLoad {
@@ -190,10 +218,13 @@ export class StreamedLoad {
     if (end.kind !== 'done') throw new StreamFallback(describeEnd(end));
     const rows = Atomics.load(b.state, ROWS);
     if (rows !== b.capacity) throw new StreamFallback(`${rows} rows read of ${b.capacity} lines counted`);
-    if (end.report.intervalMs !== b.meta[0]) {
-      throw new StreamFallback(
-        `the bar interval is ${end.report.intervalMs} ms, the first rows said ${b.meta[0]}`,
-      );
+    const intervalMs = b.meta[0];
+    for (const r of end.reports) {
+      if (r.intervalMs !== intervalMs) {
+        throw new StreamFallback(
+          `${r.file}: the bar interval is ${r.intervalMs} ms, the first rows said ${intervalMs}`,
+        );
+      }
     }
     const bars = publishedColumns(b, rows);
     // the usual load's check of the prices' scale (load-inputs.ts), left to it to word
@@ -201,8 +232,8 @@ export class StreamedLoad {
     for (let i = 0; i < rows; i++) if (bars.low[i] < tick) throw new StreamFallback('prices below the tick');
     this.close();
     return {
-      events: mergeEventTape([{ market: this.#market.symbol, bars, intervalMs: end.report.intervalMs }]),
-      reports: [end.report],
+      events: mergeEventTape([{ market: this.#market.symbol, bars, intervalMs }]),
+      reports: end.reports,
       fundingGiven: false,
     };
   }

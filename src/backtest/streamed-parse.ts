@@ -5,6 +5,8 @@
  */
 
 import type { MessagePort } from 'node:worker_threads';
+import { parseBinanceKlines } from '../data/binance-klines.ts';
+import type { StreamableCsv } from '../data/detect.ts';
 import { DataError } from '../data/errors.ts';
 import { parseGenericOhlcv } from '../data/generic-ohlcv.ts';
 import { inferIntervalMs } from '../data/normalize.ts';
@@ -22,10 +24,19 @@ import type { LoadReport } from '../data/types.ts';
 import { BlendedRange, type BlendedRangeConfig } from '../marketdata/blended-range.ts';
 import type { RangeSeriesBuffers } from '../marketdata/range-series.ts';
 
-/** What the run's thread sends: the file, the buffers it allocated, and the range to compute (grid runs). */
-export interface StreamedLoadJob {
+/** One file of a load: its name, bytes and reader (data/detect.ts streamableCsv). */
+export interface StreamedFile {
   file: string;
   bytes: Uint8Array;
+  reader: StreamableCsv['reader'];
+}
+
+/**
+ * What the run's thread sends: the files (read one after the other into the same columns), the buffers it
+ * allocated, and the range to compute (grid runs).
+ */
+export interface StreamedLoadJob {
+  files: StreamedFile[];
   buffers: StreamBuffers;
   range: { config: BlendedRangeConfig; buffers: RangeSeriesBuffers } | undefined;
   port: MessagePort;
@@ -33,7 +44,7 @@ export interface StreamedLoadJob {
 
 /** What the port says when the parse ends. */
 export type StreamedLoadEnd =
-  | { kind: 'done'; report: LoadReport }
+  | { kind: 'done'; reports: LoadReport[] }
   | { kind: 'failed'; file: string; line: number; reason: string }
   | { kind: 'error'; message: string }
   | { kind: 'not-streamable'; reason: string };
@@ -53,11 +64,10 @@ export function runStreamedParse(job: StreamedLoadJob): void {
     endStream(buffers, status);
   };
   try {
-    const text = decodeDataText(job.bytes);
     const blended = range ? new BlendedRange(range.config) : undefined;
     const bars = new StreamedColumns(buffers, (from, to) => {
-      // the interval the first rows show: what the run's bars are timed by (checked against the whole file's
-      // when the parse ends); a bar becomes known at its close
+      // the interval the first rows show: what the run's bars are timed by (checked against each file's when
+      // the parse ends); a bar becomes known at its close
       if (from === 0) buffers.meta[0] = inferIntervalMs(buffers.ts.subarray(0, to));
       if (!blended || !range) return;
       const interval = buffers.meta[0];
@@ -72,8 +82,14 @@ export function runStreamedParse(job: StreamedLoadJob): void {
       Atomics.store(r.progress, RANGE_DONE, to);
       Atomics.notify(r.progress, RANGE_DONE);
     });
-    const load = parseGenericOhlcv(text, job.file, { bars });
-    end({ kind: 'done', report: load.report }, STATUS_DONE);
+    const reports: LoadReport[] = [];
+    for (const f of job.files) {
+      bars.beginFile();
+      const text = decodeDataText(f.bytes);
+      const parse = f.reader === 'generic' ? parseGenericOhlcv : parseBinanceKlines;
+      reports.push(parse(text, f.file, { bars }).report);
+    }
+    end({ kind: 'done', reports }, STATUS_DONE);
   } catch (err) {
     if (err instanceof NotStreamable)
       end({ kind: 'not-streamable', reason: err.message }, STATUS_NOT_STREAMABLE);

@@ -27,10 +27,10 @@ function file(name: string, rows: readonly string[]): string {
   return path;
 }
 
-function run(path: string, streaming: LoadAndRun['streaming'], args: string[] = []) {
+function run(path: string | string[], streaming: LoadAndRun['streaming'], args: string[] = []) {
   return loadAndRun({
     config,
-    data: [parseFileArg(path)],
+    data: (Array.isArray(path) ? path : [path]).map(parseFileArg),
     funding: [],
     flags: backtestRunFlags(parseBacktestArgs(['--config', 'x', ...args])),
     checkOut: () => {},
@@ -59,6 +59,36 @@ describe('the backtest read while the file loads', () => {
     }
   });
 
+  it('reads several files, generic or Binance klines, as the usual run merges them', async () => {
+    const candles = generateCandles(2880, { seed: 8, startPrice: 150 });
+    const kline = (c: (typeof candles)[number]) =>
+      `${c.ts},${c.open},${c.high},${c.low},${c.close},${c.volume},${c.ts + 59_999},0,0,0,0,0`;
+    const KLINE_HEADER =
+      'open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore';
+    const cases: [string, string[]][] = [
+      [
+        'two generic halves',
+        [file('a1.csv', lines.slice(0, 1500)), file('a2.csv', [lines[0], ...lines.slice(1500)])],
+      ],
+      [
+        'Binance klines, with and without a header',
+        [
+          file('k1.csv', [KLINE_HEADER, ...candles.slice(0, 1000).map(kline)]),
+          file('k2.csv', candles.slice(1000).map(kline)),
+        ],
+      ],
+    ];
+    for (const [name, paths] of cases) {
+      const streamed = await run(paths, { minRows: 1000 });
+      const usual = await run(paths, false);
+      assert.equal(streamed.streamed, true, `${name}: streamed`);
+      assert.ok(streamed.report.fills.length > 0, `${name}: a run that trades`);
+      assert.deepEqual(untimed(streamed.report), untimed(usual.report), name);
+      assert.deepEqual(streamed.inputs.reports, usual.inputs.reports, name);
+      assert.deepEqual(streamed.events.toArray(), usual.events.toArray(), name);
+    }
+  });
+
   it('gives way to the usual run where the file is not as the run assumed, with its report', async () => {
     const cases: [string, string[]][] = [
       ['rows out of order', [...lines.slice(0, 2000), lines[2001], lines[2000], ...lines.slice(2002)]],
@@ -70,8 +100,25 @@ describe('the backtest read while the file loads', () => {
         [lines[0], ...lines.slice(1, 201).filter((_, i) => i % 2 === 0), ...lines.slice(201)],
       ],
     ];
-    for (const [name, rows] of cases) {
-      const path = file(`${name}.csv`, rows);
+    // two files of one market: the first 1,500 rows (or 1,600), and the rest under the header
+    const pair = (name: string, first: string[], rest: string[]) => [
+      file(`${name} 1.csv`, first),
+      file(`${name} 2.csv`, [lines[0], ...rest]),
+    ];
+    const files: [string, string[]][] = [
+      ...cases.map(([name, rows]): [string, string[]] => [name, [file(`${name}.csv`, rows)]]),
+      ['files overlapping', pair('overlap', lines.slice(0, 1600), lines.slice(1500))],
+      ['files in the wrong order', pair('order', lines.slice(0, 1500), lines.slice(1500)).reverse()],
+      [
+        'files of two intervals',
+        pair(
+          'two',
+          lines.slice(0, 1500),
+          lines.slice(1500).filter((_, i) => i % 5 === 0),
+        ),
+      ],
+    ];
+    for (const [name, path] of files) {
       const gaveWay = await run(path, { minRows: 1000 });
       const usual = await run(path, false);
       assert.equal(gaveWay.streamed, false, `${name}: not streamed`);

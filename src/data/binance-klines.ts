@@ -3,6 +3,8 @@
  * quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore`, with or without that header line. open_time
  * is epoch ms (µs in newer spot dumps; told apart by magnitude). Columns after volume are ignored.
  */
+
+import { BarColumnsBuilder, type BarSink } from './bar-columns.ts';
 import {
   firstLine,
   forEachRow,
@@ -14,7 +16,7 @@ import {
   timestampField,
 } from './csv.ts';
 import { DataError } from './errors.ts';
-import { type CandleLoad, finishCandles } from './load-result.ts';
+import { type CandleLoad, finishCandles, finishSortedBars } from './load-result.ts';
 import { type DataPath, readDataFile } from './read-file.ts';
 import type { Candle } from './types.ts';
 import { candleProblem } from './validate.ts';
@@ -23,7 +25,11 @@ export const BINANCE_KLINES_FORMAT = 'binance-klines-csv';
 /** The column count of a headerless kline dump (used by format detection). */
 export const BINANCE_KLINE_COLUMNS = 12;
 
-export function parseBinanceKlines(text: string, file: string): CandleLoad {
+/**
+ * `bars`: where the rows go (default a BarColumnsBuilder; a streamed load's shared columns). Rows go straight into
+ * columns, as the generic reader's do; a file out of time order is sorted and deduplicated from Candle objects.
+ */
+export function parseBinanceKlines(text: string, file: string, options: { bars?: BarSink } = {}): CandleLoad {
   const head = firstLine(text);
   if (!head) throw new DataError(file, 1, 'the file is empty');
   let cols = { time: 0, open: 1, high: 2, low: 3, close: 4, volume: 5 };
@@ -42,8 +48,10 @@ export function parseBinanceKlines(text: string, file: string): CandleLoad {
     fromLine = head.lineNo + 1;
   }
   const needed = Math.max(cols.time, cols.open, cols.high, cols.low, cols.close, cols.volume) + 1;
-  const parsed: Candle[] = [];
+  const bars = options.bars ?? new BarColumnsBuilder(Math.ceil(text.length / 96));
   const lineNos: number[] = [];
+  let inOrder = true;
+  let lastTs = Number.NEGATIVE_INFINITY;
   forEachRow(text, from, fromLine, (row) => {
     requireFieldCount(file, row, needed);
     const candle: Candle = {
@@ -56,11 +64,16 @@ export function parseBinanceKlines(text: string, file: string): CandleLoad {
     };
     const problem = candleProblem(candle);
     if (problem) throw new DataError(file, row.line, problem);
-    parsed.push(candle);
+    if (candle.ts <= lastTs) inOrder = false;
+    lastTs = candle.ts;
     lineNos.push(row.line);
+    bars.push(candle);
   });
-  if (parsed.length === 0) throw new DataError(file, fromLine, 'no data rows');
-  return finishCandles(file, BINANCE_KLINES_FORMAT, parsed, (idx) => idx.map((i) => lineNos[i]));
+  if (bars.length === 0) throw new DataError(file, fromLine, 'no data rows');
+  if (inOrder) return finishSortedBars(file, BINANCE_KLINES_FORMAT, bars.finish());
+  return finishCandles(file, BINANCE_KLINES_FORMAT, bars.finish().toCandles(), (idx) =>
+    idx.map((i) => lineNos[i]),
+  );
 }
 
 /** Loads a Binance USD-M kline CSV (with or without header), sorted and deduplicated, with a report. */

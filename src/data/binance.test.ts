@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { inferFundingPeriodHours, parseBinanceFunding } from './binance-funding.ts';
 import { parseBinanceKlines } from './binance-klines.ts';
 import { parseMarketText } from './detect.ts';
+import { finishCandles } from './load-result.ts';
 
 const HEADER =
   'open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore';
@@ -26,6 +27,25 @@ describe('Binance USD-M klines', () => {
     assert.equal(without.report.format, 'binance-klines-csv');
     assert.equal(without.report.intervalMs, 60_000);
     assert.deepEqual(without.report.gaps, [{ from: 1740787260000, to: 1740787380000, missingBars: 1 }]);
+  });
+
+  it('reports what the sorting tail of the loaders reports, in order or not', () => {
+    // in time order the rows are the columns as read (finishSortedBars); the report is the one finishCandles
+    // makes of the same candles, which is what every file went through before
+    const inOrder = parseBinanceKlines(ROWS.join('\n'), 'k.csv');
+    const viaObjects = finishCandles(
+      'k.csv',
+      'binance-klines-csv',
+      EXPECTED.map((c) => ({ ...c })),
+      (i) => i,
+    );
+    assert.deepEqual(inOrder.report, viaObjects.report);
+    assert.deepEqual(inOrder.bars, viaObjects.bars);
+    // out of order, with a repeated row: sorted, deduplicated, and said so
+    const messy = parseBinanceKlines([ROWS[2], ROWS[0], ROWS[1], ROWS[0]].join('\n'), 'k.csv');
+    assert.deepStrictEqual(messy.bars.toCandles(), EXPECTED);
+    assert.equal(messy.report.duplicatesDropped, 1);
+    assert.ok((messy.report.steppedBack ?? 0) > 0);
   });
 
   it('reads microsecond open times (newer dumps) as milliseconds', () => {

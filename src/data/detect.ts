@@ -14,7 +14,7 @@ import { findColumn, firstLine, looksLikeHeader, parseHeader, splitFields } from
 import { driftCandlesFromJson } from './drift-candles.ts';
 import { driftFundingFromJson } from './drift-funding.ts';
 import { DataError } from './errors.ts';
-import { GENERIC_COLUMNS, parseGenericOhlcv } from './generic-ohlcv.ts';
+import { GENERIC_COLUMNS, parseGenericOhlcv, tradeOnlyGenericHeader } from './generic-ohlcv.ts';
 import { isRecord } from './json-fields.ts';
 import { parseJsonText } from './json-source.ts';
 import type { CandleLoad, FundingLoad } from './load-result.ts';
@@ -75,4 +75,27 @@ export function parseMarketText(text: string, file: string): MarketFile {
 export async function loadMarketFile(path: DataPath): Promise<MarketFile> {
   const { file, text } = await readDataFile(path);
   return parseMarketText(text, file);
+}
+
+/** A price CSV's reader, and whether its first line is a header: what a streamed load needs to know of it. */
+export interface StreamableCsv {
+  reader: 'generic' | 'binance';
+  header: boolean;
+}
+
+/**
+ * How a file whose first non-blank line is `line` would be read, when it is a price CSV whose rows give the trade
+ * fields only (Binance klines, or a generic OHLCV CSV without oracle or funding columns): the same decision
+ * parseMarketText makes, taken from the first line alone (backtest/streamed-load.ts reads the rest on a second
+ * thread). Undefined for anything else (JSON, funding, oracle columns, an unknown header).
+ */
+export function streamableCsv(line: string): StreamableCsv | undefined {
+  const start = line.trimStart().charCodeAt(0);
+  if (start === 123 || start === 91) return undefined;
+  if (!looksLikeHeader(line)) {
+    const count = splitFields(line.trimEnd()).length;
+    return count === BINANCE_KLINE_COLUMNS ? { reader: 'binance', header: false } : undefined;
+  }
+  if (findColumn(parseHeader(line), ['open_time']) !== -1) return { reader: 'binance', header: true };
+  return tradeOnlyGenericHeader(line) ? { reader: 'generic', header: true } : undefined;
 }

@@ -1,6 +1,7 @@
 /**
- * A price file's bars in shared memory, written by the thread that parses the file and read by a backtest while
- * the parse goes on (issue 17: the run starts on the first rows instead of after the whole file). The reading
+ * Price files' bars in shared memory, written by the thread that parses the files (one after the other) and read
+ * by a backtest while the parse goes on (issue 17: the run starts on the first rows instead of after the whole
+ * load). The reading
  * side allocates the columns for the rows it counted in the file; the writing side (StreamedColumns, a BarSink
  * the parser fills) publishes how many rows are done, a chunk at a time, and says how the parse ended.
  *
@@ -52,16 +53,16 @@ export function allocateStream(capacity: number): StreamBuffers {
   };
 }
 
-/** The rows published so far, as columns sharing the buffers (no copy). */
-export function publishedColumns(b: StreamBuffers, rows: number): BarColumns {
+/** Rows `from` to `to` − 1 (published ones), as columns sharing the buffers (no copy). */
+export function publishedColumns(b: StreamBuffers, to: number, from = 0): BarColumns {
   return new BarColumns({
-    length: rows,
-    ts: b.ts.subarray(0, rows),
-    open: b.open.subarray(0, rows),
-    high: b.high.subarray(0, rows),
-    low: b.low.subarray(0, rows),
-    close: b.close.subarray(0, rows),
-    volume: b.volume.subarray(0, rows),
+    length: to - from,
+    ts: b.ts.subarray(from, to),
+    open: b.open.subarray(from, to),
+    high: b.high.subarray(from, to),
+    low: b.low.subarray(from, to),
+    close: b.close.subarray(from, to),
+    volume: b.volume.subarray(from, to),
   });
 }
 
@@ -89,6 +90,8 @@ export class StreamedColumns implements BarSink {
   readonly #b: StreamBuffers;
   readonly #beforePublish: (from: number, to: number) => void;
   #n = 0;
+  /** The first row of the file being read (a load of several files reads them one after the other). */
+  #fileStart = 0;
   #published = 0;
   #nextPublish = FIRST_CHUNK;
   #chunk = FIRST_CHUNK;
@@ -98,8 +101,9 @@ export class StreamedColumns implements BarSink {
     this.#beforePublish = beforePublish;
   }
 
+  /** The rows of the file being read. */
   get length(): number {
-    return this.#n;
+    return this.#n - this.#fileStart;
   }
 
   push(c: Candle): void {
@@ -144,9 +148,15 @@ export class StreamedColumns implements BarSink {
     this.#nextPublish = to + this.#chunk;
   }
 
+  /** The next rows are another file's (its parser's `finish` gives its rows alone). */
+  beginFile(): void {
+    this.#fileStart = this.#n;
+  }
+
+  /** The file's rows (those since beginFile) as columns sharing the buffers; every row so far is published. */
   finish(): BarColumns {
     this.publish();
-    return publishedColumns(this.#b, this.#n);
+    return publishedColumns(this.#b, this.#n, this.#fileStart);
   }
 }
 
