@@ -1,9 +1,9 @@
 /**
  * Price files' bars in shared memory, written by the thread that parses the files (one after the other) and read
  * by a backtest while the parse goes on (issue 17: the run starts on the first rows instead of after the whole
- * load). The reading
- * side allocates the columns for the rows it counted in the file; the writing side (StreamedColumns, a BarSink
- * the parser fills) publishes how many rows are done, a chunk at a time, and says how the parse ended.
+ * load). The reading side allocates the columns for the rows it counted in the files; the writing side
+ * (StreamedColumns, a BarSink the parsers fill) publishes how many rows are done, a chunk at a time, and says how
+ * the parse ended.
  *
  * The rows are the parser's own, in file order: a row the parser would have to sort, merge or give optional
  * fields (a step back in time, a repeated time, an oracle value) is not streamed — the writer stops with
