@@ -131,7 +131,12 @@ describe('dashboard on a 390 px phone (real runner, headless Chromium)', { skip:
     for (let x = box.width * 0.9; x > 10 && !/mark \d/.test(tip); x -= 15) {
       await page.mouse.move(box.x + x, box.y + box.height / 2);
       const t = page.locator('[data-testid="price-chart"] [data-testid="chart-tooltip"]');
-      tip = (await t.isVisible()) ? await t.innerText() : '';
+      // visibility and text read together: the next crosshair event may hide the tip between two reads, and a
+      // hidden element's innerText has no line breaks
+      tip =
+        (await t.count()) > 0
+          ? await t.evaluate((el) => ((el as HTMLElement).hidden ? '' : (el as HTMLElement).innerText))
+          : '';
     }
     assert.match(tip, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\nmark \d[\d,]*\.\d{2,4}/);
     assert.deepEqual(await rawFloats(page), []);
