@@ -1,12 +1,12 @@
 /**
  * The backtest command's load and run: streamed where the run suits it (backtest/streamed-load.ts: the run
- * starts on the file's first rows), else the usual way (the whole load, then the run). Both give the same report
+ * starts on the files' first rows), else the usual way (the whole load, then the run). Both give the same report
  * and the same load; a streamed run that cannot stand is thrown away and run again the usual way.
  */
 import { type FileArg, type LoadedInputs, loadBacktestInputs } from '../backtest/load-inputs.ts';
 import type { BacktestReport } from '../backtest/report-types.ts';
 import { type BacktestOptions, runBacktest } from '../backtest/run-backtest.ts';
-import { StreamFallback, startStreamedLoad } from '../backtest/streamed-load.ts';
+import { type StreamedLoad, StreamFallback, startStreamedLoad } from '../backtest/streamed-load.ts';
 import type { BotConfig } from '../config/bot-config.ts';
 import type { EventTape, MarketEventSeq } from '../data/event-tape.ts';
 import { gridRangeConfig } from '../engine/grid-bot.ts';
@@ -34,7 +34,7 @@ export interface Ran {
   inputs: LoadedInputs;
   /** The run's events: the load's, inside the --from/--to window. */
   events: EventTape;
-  /** Whether the run read the file as it went (streamed-load.ts), or after the whole load. */
+  /** Whether the run read its files as it went (streamed-load.ts), or after the whole load. */
   streamed: boolean;
 }
 
@@ -102,7 +102,7 @@ async function streamedRun(o: LoadAndRun): Promise<Ran | undefined> {
  * Whether the streamed load itself stood (read whole, as the run assumed): a run that failed on a load that did
  * not stand failed on data the usual load would have refused or read otherwise, so the usual run decides.
  */
-function streamStood(load: NonNullable<Awaited<ReturnType<typeof startStreamedLoad>>>): boolean {
+function streamStood(load: StreamedLoad): boolean {
   try {
     load.finish();
     return true;
