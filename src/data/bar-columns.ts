@@ -13,6 +13,16 @@ import type { Candle } from './types.ts';
 const OPTIONAL = ['oracleOpen', 'oracleHigh', 'oracleLow', 'oracleClose', 'fundingRate'] as const;
 type OptionalField = (typeof OPTIONAL)[number];
 
+/** The trade fields of a run of bars, a column each. */
+export interface TradeColumns {
+  ts: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
 export class BarColumns {
   readonly length: number;
   readonly ts: Float64Array;
@@ -24,17 +34,13 @@ export class BarColumns {
   readonly optional: Partial<Record<OptionalField, Float64Array>>;
   readonly oracleStale: Uint8Array | undefined;
 
-  constructor(c: {
-    length: number;
-    ts: Float64Array;
-    open: Float64Array;
-    high: Float64Array;
-    low: Float64Array;
-    close: Float64Array;
-    volume: Float64Array;
-    optional?: Partial<Record<OptionalField, Float64Array>>;
-    oracleStale?: Uint8Array;
-  }) {
+  constructor(
+    c: TradeColumns & {
+      length: number;
+      optional?: Partial<Record<OptionalField, Float64Array>>;
+      oracleStale?: Uint8Array;
+    },
+  ) {
     this.length = c.length;
     this.ts = c.ts;
     this.open = c.open;

@@ -9,7 +9,7 @@
  * fields (a step back in time, a repeated time, an oracle value) is not streamed — the writer stops with
  * NotStreamable, and the reader loads the file the usual way instead (streamed-load.ts).
  */
-import { BarColumns, type BarSink } from './bar-columns.ts';
+import { BarColumns, type BarSink, type TradeColumns } from './bar-columns.ts';
 import type { Candle } from './types.ts';
 
 /** state[ROWS]: rows published; state[STATUS]: how the parse stands (the STATUS_ values). */
@@ -24,14 +24,8 @@ export const STATUS_FAILED = 2;
 export const STATUS_NOT_STREAMABLE = 3;
 
 /** The shared parts: six columns of `capacity` rows, the state, and the bar interval once known (meta[0]). */
-export interface StreamBuffers {
+export interface StreamBuffers extends TradeColumns {
   capacity: number;
-  ts: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
   state: Int32Array;
   /** meta[0]: the bar interval (ms) the first rows show, written before the first rows are published. */
   meta: Float64Array;
