@@ -14,20 +14,21 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readConfigFile } from '../config/read-config-file.ts';
 import { MARKETS } from '../domain/markets.ts';
-import type { Order } from '../domain/types.ts';
-import { createLogger } from '../log/index.ts';
-import { saveDeposited } from '../runner/bot-records.ts';
 import type { BotSession } from '../runner/bot-session.ts';
-import { RunnerMetrics } from '../runner/metrics.ts';
-import { Runner } from '../runner/runner.ts';
-import { linkPerpsAccount, listFills } from '../store/index.ts';
+import type { Runner } from '../runner/runner.ts';
+import { listFills } from '../store/index.ts';
 import { type TestDb, testDb } from '../store/test-support/test-db.ts';
 import type { DriftAccountState } from '../venue/drift/account-reader.ts';
 import { connectLiveDrift, type LiveDrift } from '../venue/drift/live.ts';
 import { realProgramSkip } from '../venue/drift/test-support/bankrun-suite.ts';
 import { type BankrunRpcNet, startBankrunRpc } from '../venue/drift/test-support/rpc/bankrun-net.ts';
 import type { FaultKind } from '../venue/drift/test-support/rpc/rpc-server.ts';
-import { type ModeHandle, openLiveMode } from './live.ts';
+import type { ModeHandle } from './live.ts';
+import {
+  assertBooksEqualAccount,
+  assertNoDuplicateOrders,
+  openLiveRunner,
+} from './test-support/live-runner.ts';
 
 const why = await realProgramSkip('live-over-rpc-on-bankrun suite');
 
@@ -87,28 +88,18 @@ describe(
       // constant and would lay a range of zero width, where a bounded grid has no level to quote. A fixed range
       // around the peg gives the faults a ladder to work on.
       const raw = { ...example, grid: { ...(example.grid as object), range: { lo: 97, hi: 103 } } };
-      const configs = [{ raw, source: 'sol-grid.yaml' }];
-      mode = await openLiveMode({
-        db: t.db,
+      ({ mode, runner, session } = await openLiveRunner({
+        t,
         rpcUrl: net.server.url,
         keypair: net.keypair,
-        configs,
+        raw,
         drift: FAST,
         barMs: MINUTE,
         now: () => nowMs,
-      });
-      runner = new Runner({
-        db: t.db,
-        mode: 'live',
-        openBot: mode.openBot,
-        metrics: new RunnerMetrics(),
-        logger: (botId) => createLogger({ write: (l) => logs.push(l), botId, now: () => nowMs }),
-      });
-      await runner.ensureBots(configs);
-      await linkPerpsAccount(t.db, 'sol-grid', { authority: net.keypair.publicKey, subaccountId: sub });
-      await saveDeposited(t.db, 'sol-grid', COLLATERAL);
-      await runner.openAll();
-      session = runner.session('sol-grid') as BotSession;
+        sub,
+        collateral: COLLATERAL,
+        logs,
+      }));
     });
 
     after(async () => {
@@ -157,23 +148,8 @@ describe(
       assert.equal(session.status, 'running', `recovered (${session.degradedReason ?? ''})`);
       assert.ok(!statuses.has('error'));
       const a = await account();
-      const levels = a.openOrders.map((o: Order) => `${o.side}@${o.price}`);
-      assert.equal(new Set(levels).size, levels.length, `no two orders at one level: ${levels.join(' ')}`);
-      const rows = await t.db.query<{ order_id: string }>(
-        "select order_id from orders where bot_id = 'sol-grid' and status = 'open' order by order_id",
-      );
-      assert.deepEqual(
-        rows.map((r) => Number(r.order_id)),
-        a.openOrders.map((o) => o.orderId).sort((x, y) => x - y),
-      );
-      const cash = fills.reduce((s, f) => s + (f.side === 'buy' ? -f.quote : f.quote) - f.fee, 0n);
-      assert.equal(
-        COLLATERAL + cash + session.fundingTotal,
-        a.collateral + a.positions.reduce((s, p) => s + p.quoteAsset, 0n),
-        'books = USDC + positions quote, to the micro-USDC',
-      );
-      const base = fills.reduce((s, f) => s + (f.side === 'buy' ? f.base : -f.base), 0n);
-      assert.equal(base, a.positions.find((p) => p.marketIndex === SOL.marketIndex)?.base ?? 0n);
+      await assertNoDuplicateOrders(t, a.openOrders);
+      assertBooksEqualAccount(fills, a, COLLATERAL, session.fundingTotal, SOL.marketIndex);
     });
   },
 );

@@ -16,18 +16,19 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readConfigFile } from '../config/read-config-file.ts';
 import { MARKETS } from '../domain/markets.ts';
-import type { Order } from '../domain/types.ts';
-import { createLogger } from '../log/index.ts';
-import { saveDeposited } from '../runner/bot-records.ts';
 import type { BotSession } from '../runner/bot-session.ts';
-import { RunnerMetrics } from '../runner/metrics.ts';
-import { Runner } from '../runner/runner.ts';
-import { linkPerpsAccount, listFills } from '../store/index.ts';
+import type { Runner } from '../runner/runner.ts';
+import { listFills } from '../store/index.ts';
 import { type TestDb, testDb } from '../store/test-support/test-db.ts';
 import { connectLiveDrift } from '../venue/drift/live.ts';
 import { type Loopback, startLoopback } from '../venue/drift/test-support/rpc/loopback.ts';
 import type { FaultKind } from '../venue/drift/test-support/rpc/rpc-server.ts';
-import { type ModeHandle, openLiveMode } from './live.ts';
+import type { ModeHandle } from './live.ts';
+import {
+  assertBooksEqualAccount,
+  assertNoDuplicateOrders,
+  openLiveRunner,
+} from './test-support/live-runner.ts';
 
 const SOL = MARKETS['SOL-PERP'];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -95,29 +96,18 @@ describe('live mode over the loopback rpc server (in-memory Drift layer, seeded 
     // 1% divergence limit would read as a PAUSE (seen once in a full-suite run). Mainnet's SOL book is deep;
     // divergence is not what these tests are about.
     const raw = { ...example, risk: { ...example.risk, maxDivergencePct: 3 } };
-    const configs = [{ raw, source: 'sol-grid.yaml' }];
-    const metrics = new RunnerMetrics();
-    mode = await openLiveMode({
-      db: t.db,
+    ({ mode, runner, session } = await openLiveRunner({
+      t,
       rpcUrl: net.server.url,
       keypair: net.keypair,
-      configs,
+      raw,
       drift: FAST,
       barMs: MINUTE,
       now: () => nowMs,
-    });
-    runner = new Runner({
-      db: t.db,
-      mode: 'live',
-      openBot: mode.openBot,
-      metrics,
-      logger: (botId) => createLogger({ write: (l) => logs.push(l), botId, now: () => nowMs }),
-    });
-    await runner.ensureBots(configs);
-    await linkPerpsAccount(t.db, 'sol-grid', { authority: net.keypair.publicKey, subaccountId: sub });
-    await saveDeposited(t.db, 'sol-grid', COLLATERAL);
-    await runner.openAll();
-    session = runner.session('sol-grid') as BotSession;
+      sub,
+      collateral: COLLATERAL,
+      logs,
+    }));
   });
 
   after(async () => {
@@ -186,20 +176,10 @@ describe('live mode over the loopback rpc server (in-memory Drift layer, seeded 
     );
     assert.ok(!statuses.has('error'), 'never in error');
     // No duplicate: one order per price level and side, each known to the runner's orders table.
-    const open = chainAccount().openOrders;
-    const levels = open.map((o: Order) => `${o.side}@${o.price}`);
-    assert.equal(new Set(levels).size, levels.length, `no two orders at one level: ${levels.join(' ')}`);
-    const rows = await t.db.query<{ order_id: string }>(
-      "select order_id from orders where bot_id = 'sol-grid' and status = 'open' order by order_id",
-    );
-    assert.deepEqual(
-      rows.map((r) => Number(r.order_id)),
-      open.map((o) => o.orderId).sort((a, b) => a - b),
-    );
+    await assertNoDuplicateOrders(t, chainAccount().openOrders);
     // Books: deposit + fills' cash − fees + funding = USDC balance + positions' quote, to the micro-USDC.
     const fills = await listFills(t.db, 'sol-grid');
     assert.ok(fills.length > 0, 'the swing filled orders');
-    const cash = fills.reduce((s, f) => s + (f.side === 'buy' ? -f.quote : f.quote) - f.fee, 0n);
     const a = chainAccount();
     if (process.env.RPC_TEST_LOG) {
       for (const f of fills) console.log('FILL', f.ts, f.orderId, f.side, f.price, f.base, f.quote, f.fee);
@@ -210,12 +190,7 @@ describe('live mode over the loopback rpc server (in-memory Drift layer, seeded 
       );
       console.log('FUNDING', session.fundingTotal, 'FEES', session.feesTotal);
     }
-    assert.equal(
-      COLLATERAL + cash + session.fundingTotal,
-      a.collateral + a.positions.reduce((s, p) => s + p.quoteAsset, 0n),
-    );
-    const base = fills.reduce((s, f) => s + (f.side === 'buy' ? f.base : -f.base), 0n);
-    assert.equal(base, a.positions.find((p) => p.marketIndex === SOL.marketIndex)?.base ?? 0n);
+    assertBooksEqualAccount(fills, a, COLLATERAL, session.fundingTotal, SOL.marketIndex);
   });
 
   it("follows the market's status on chain: reduce-only → REDUCE_ONLY (rule G), fills paused → PAUSE (rule F)", async () => {
