@@ -28,6 +28,7 @@ import {
 } from './backtest-flags.ts';
 import { loadAndRun } from './backtest-load-and-run.ts';
 import { quietOldGeneration } from './gc-tuning.ts';
+import { groupDigits } from './group-digits.ts';
 import { progressBar } from './progress.ts';
 import { UserError } from './user-error.ts';
 
@@ -136,7 +137,7 @@ async function runResearchExtras(
 /** The run's headline figures, as the user reads them after the run. */
 function printSummary(name: string, s: BacktestReport['summary']): void {
   console.log(
-    `${name}: ${s.bars} bars, ${s.fills} fills, total PnL ${s.totalPnl.toFixed(2)} USDC (realized ${s.realizedPnl.toFixed(2)}, unrealized ${s.unrealizedPnl.toFixed(2)}, funding ${s.fundingPnl.toFixed(2)}, fees ${s.feesPaid.toFixed(2)}), max drawdown ${s.maxDrawdown.toFixed(2)}, liquidations ${s.liquidations}, ${Math.round(s.barsPerSecond).toLocaleString('en-US')} bars/s`,
+    `${name}: ${s.bars} bars, ${s.fills} fills, total PnL ${s.totalPnl.toFixed(2)} USDC (realized ${s.realizedPnl.toFixed(2)}, unrealized ${s.unrealizedPnl.toFixed(2)}, funding ${s.fundingPnl.toFixed(2)}, fees ${s.feesPaid.toFixed(2)}), max drawdown ${s.maxDrawdown.toFixed(2)}, liquidations ${s.liquidations}, ${groupDigits(s.barsPerSecond)} bars/s`,
   );
   console.log(
     `  return ${s.returnPct.toFixed(2)}% (buy & hold ${s.buyAndHoldReturnPct.toFixed(2)}%), max drawdown ${s.maxDrawdownPct.toFixed(2)}%, Sharpe ${fmt(s.sharpe)}, Sortino ${fmt(s.sortino)}, Calmar ${fmt(s.calmar)}, ${s.roundTrips} round trips (win rate ${fmt(s.winRatePct, 1)}%), grid ${s.gridPnl.toFixed(2)} / trend ${s.trendPnl.toFixed(2)} USDC`,

@@ -46,8 +46,15 @@ export function dailyTable(input: MetricsInput, trips: readonly RoundTrip[], spl
     return r;
   };
   const t = input.timeline;
+  // the rows are in time order: a day's row is looked up when the day starts, not at every bar
+  let day = Number.NaN;
+  let r: DailyRow | undefined;
   for (let i = 0; i < t.length; i++) {
-    const r = row(tradingDate(t.ts[i]));
+    const ts = t.ts[i];
+    if (r === undefined || Math.floor((ts - 1) / DAY_MS) !== day) {
+      day = Math.floor((ts - 1) / DAY_MS);
+      r = row(tradingDate(ts));
+    }
     r.equity = t.equity[i];
     r.gridPnl += split.grid[i];
     r.trendPnl += split.trend[i];
