@@ -166,11 +166,13 @@ export class BarColumnsBuilder implements BarSink {
 
   finish(): BarColumns {
     const n = this.#n;
-    const [ts, open, high, low, close, volume] = this.#base.map((col) => col.slice(0, n));
+    // a column already of its length is handed over as it is (no second copy of a year's columns at the peak)
+    const trim = (col: Float64Array): Float64Array => (col.length === n ? col : col.slice(0, n));
+    const [ts, open, high, low, close, volume] = this.#base.map(trim);
     const optional: Partial<Record<OptionalField, Float64Array>> = {};
     for (const f of OPTIONAL) {
       const col = this.#optional[f];
-      if (col !== undefined) optional[f] = col.slice(0, n);
+      if (col !== undefined) optional[f] = trim(col);
     }
     return new BarColumns({
       length: n,
@@ -181,7 +183,8 @@ export class BarColumnsBuilder implements BarSink {
       close,
       volume,
       optional,
-      oracleStale: this.#stale?.slice(0, n),
+      oracleStale:
+        this.#stale === undefined || this.#stale.length === n ? this.#stale : this.#stale.slice(0, n),
     });
   }
 
@@ -205,8 +208,16 @@ export class BarColumnsBuilder implements BarSink {
     return col;
   }
 
-  #grow(): void {
-    this.#cap *= 2;
+  /**
+   * Room for `rows` rows in all, when a parser can tell how many are coming: the columns then grow once to it
+   * instead of doubling past it (a year's doubling held twice its columns at the copy).
+   */
+  reserve(rows: number): void {
+    if (rows > this.#cap) this.#grow(rows);
+  }
+
+  #grow(to = this.#cap * 2): void {
+    this.#cap = to;
     const grown = (col: Float64Array): Float64Array => {
       const b = new Float64Array(this.#cap);
       b.set(col);

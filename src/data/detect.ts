@@ -12,20 +12,24 @@ import { FUNDING_RATE_COLUMNS, FUNDING_TIME_COLUMNS, parseBinanceFunding } from 
 import { BINANCE_KLINE_COLUMNS, parseBinanceKlines } from './binance-klines.ts';
 import { findColumn, firstLine, looksLikeHeader, parseHeader, splitFields } from './csv.ts';
 import { driftCandlesFromJson } from './drift-candles.ts';
+import { readDriftCandleBytesInPieces, readDriftCandlesInPieces } from './drift-candles-chunked.ts';
 import { driftFundingFromJson } from './drift-funding.ts';
 import { DataError } from './errors.ts';
 import { GENERIC_COLUMNS, parseGenericOhlcv, tradeOnlyGenericHeader } from './generic-ohlcv.ts';
 import { isRecord } from './json-fields.ts';
 import { parseJsonText } from './json-source.ts';
 import type { CandleLoad, FundingLoad } from './load-result.ts';
-import { type DataPath, readDataFile } from './read-file.ts';
+import { type DataPath, decodeDataText, readDataBytes, readDataFile, releaseBytes } from './read-file.ts';
 
 export type MarketFile = ({ kind: 'candles' } & CandleLoad) | ({ kind: 'funding' } & FundingLoad);
 
 const EXPECTED =
   'expected Drift candle or funding JSON, a Binance kline or funding CSV, or a generic OHLCV CSV with header timestamp,open,high,low,close,volume';
 
-function fromJson(file: string, text: string): MarketFile {
+/** `pieces`: try reading Drift candles a piece at a time first (drift-candles-chunked.ts: the same load). */
+function fromJson(file: string, text: string, pieces = true): MarketFile {
+  const read = pieces ? readDriftCandlesInPieces(file, text) : undefined;
+  if (read !== undefined) return { kind: 'candles', ...read };
   const root = parseJsonText(file, text);
   if (isRecord(root) && Array.isArray(root.candles))
     return { kind: 'candles', ...driftCandlesFromJson(file, text, root) };
@@ -73,8 +77,34 @@ export function parseMarketText(text: string, file: string): MarketFile {
 
 /** Reads a market data file of any supported format; the result says whether it held candles or funding. */
 export async function loadMarketFile(path: DataPath): Promise<MarketFile> {
-  const { file, text } = await readDataFile(path);
+  // Bun decodes a file whole anyway (read-file.ts readText)
+  if (process.versions.bun !== undefined) {
+    const { file, text } = await readDataFile(path);
+    return parseMarketText(text, file);
+  }
+  // A Drift candle file a piece at a time from its bytes, its text never held whole (drift-candles-chunked.ts);
+  // the bytes are freed as soon as they are read (a year's file is up to ~200 MB of them)
+  const { file, bytes } = await readDataBytes(path);
+  let text = '';
+  if (firstByteOpensJson(bytes)) {
+    const pieces = readDriftCandleBytesInPieces(file, bytes, (gaveWay) => {
+      if (gaveWay) text = decodeDataText(bytes);
+      releaseBytes(bytes);
+    });
+    return pieces !== undefined ? { kind: 'candles', ...pieces } : fromJson(file, text, false);
+  }
+  text = decodeDataText(bytes);
+  releaseBytes(bytes);
   return parseMarketText(text, file);
+}
+
+/** Whether the first byte after whitespace is `{` or `[` (what parseMarketText takes for JSON). */
+function firstByteOpensJson(bytes: Uint8Array): boolean {
+  for (const b of bytes) {
+    if (b === 32 || b === 9 || b === 10 || b === 13) continue;
+    return b === 123 || b === 91;
+  }
+  return false;
 }
 
 /** A price CSV's reader, and whether its first line is a header: what a streamed load needs to know of it. */

@@ -1,0 +1,269 @@
+/**
+ * Drift candle JSON read a few thousand records at a time (issue 17). Parsed whole, a year of 1-minute Drift
+ * candles — 146 MB of JSON — became half a million objects of twelve strings each, ~600 MB of heap that lived
+ * until the last record was read: the load peaked at ~780 MB and the collector spent over a second on it, where
+ * the same bars as CSV load within ~250 MB.
+ *
+ * The "candles" array is cut after records — at a `}` followed by a `,` — and each piece parsed by JSON.parse as
+ * an array of its own. A cut anywhere but between two records leaves a string or an object open in its piece,
+ * which JSON.parse refuses (the piece is then taken on to the next such `}`); so when every piece parses, the
+ * pieces' records are the array's records, in order, with the values JSON.parse gives the whole. What follows the array is parsed too (after a placeholder member in
+ * its place, so a second "candles" member, which would win in the whole, shows). Each record is read by the record
+ * path's own driftCandleOf. Rows in time order go straight to columns (finishSortedBars: what finishCandles makes
+ * of such rows); once a time steps back or repeats, the rows become candles for finishCandles (sorting, duplicates,
+ * superseded records with their lines), as the record path gives them.
+ *
+ * Only for the layout this project writes and Drift's export has: the document opens with its "candles" member.
+ * Any other layout, a piece JSON.parse refuses, an empty array or a bad record gives way (undefined): the caller
+ * parses the whole text as before, which then loads it the same or names the error and its line
+ * (drift-candles-chunked.test.ts compares the two).
+ */
+import { BarColumnsBuilder } from './bar-columns.ts';
+import { driftCandleOf } from './drift-candles.ts';
+import { isRecord, type JsonRecordRef } from './json-fields.ts';
+import { elementLines } from './json-source.ts';
+import { type CandleLoad, finishCandles, finishSortedBars } from './load-result.ts';
+import type { Candle } from './types.ts';
+
+const FORMAT = 'drift-candles-json';
+const KEY = 'candles';
+/** Records per piece: small enough that a piece's objects die young, large enough that JSON.parse dominates. */
+export const RECORDS_PER_PIECE = 2048;
+
+/** The document's opening up to its "candles" array, JSON's whitespace allowed between (sticky: at 0 only). */
+const OPENING = /[ \t\n\r]*\{[ \t\n\r]*"candles"[ \t\n\r]*:[ \t\n\r]*\[/y;
+/** How far into the document its opening may reach (whitespace beyond this gives way). */
+const OPENING_REACH = 4096;
+
+/** Gave way: the text is not read here (see the module comment). */
+class GiveWay {}
+const GIVE_WAY = new GiveWay();
+
+/**
+ * The document, as text or as its UTF-8 bytes (a file's, so that its text is never held whole: a piece's bytes
+ * decode to the same characters as in the whole, since pieces are cut before ASCII characters).
+ */
+interface JsonSource {
+  readonly length: number;
+  /** The character (text) or byte at i; −1 past the end. */
+  code(i: number): number;
+  /** The offset of the next `}` at or after `at`, −1 when none. */
+  nextClose(at: number): number;
+  /** The text of [from, to). */
+  text(from: number, to: number): string;
+  /** The whole text (for the lines of superseded records only). */
+  whole(): string;
+}
+
+function textSource(t: string): JsonSource {
+  return {
+    length: t.length,
+    code: (i) => (i < t.length ? t.charCodeAt(i) : -1),
+    nextClose: (at) => t.indexOf('}', at),
+    text: (from, to) => t.slice(from, to),
+    whole: () => t,
+  };
+}
+
+/** A data file's bytes, decoded as decodeDataText decodes them (a BOM gives way: the whole text strips it). */
+function bytesSource(b: Buffer): JsonSource {
+  let whole: string | undefined;
+  return {
+    length: b.length,
+    code: (i) => (i < b.length ? (b[i] as number) : -1),
+    nextClose: (at) => b.indexOf(125, at),
+    text: (from, to) => b.toString('utf8', from, to),
+    whole: () => {
+      whole ??= b.toString('utf8');
+      return whole;
+    },
+  };
+}
+
+/**
+ * The file's candles loaded as driftCandlesFromJson loads them, or undefined where this reader gives way (then
+ * parse the text whole). `perPiece`: records per JSON.parse (tests cut small pieces).
+ */
+export function readDriftCandlesInPieces(
+  file: string,
+  text: string,
+  perPiece = RECORDS_PER_PIECE,
+): CandleLoad | undefined {
+  return readPieces(file, textSource(text), perPiece);
+}
+
+/**
+ * readDriftCandlesInPieces from a file's bytes (read-file.ts readDataBytes): its text is never made whole.
+ * `release(gaveWay)` is called once, as soon as the bytes are no longer read (before the columns are copied out,
+ * where no line needs finding).
+ */
+export function readDriftCandleBytesInPieces(
+  file: string,
+  bytes: Buffer,
+  release: (gaveWay: boolean) => void,
+  perPiece = RECORDS_PER_PIECE,
+): CandleLoad | undefined {
+  let released = false;
+  const once = (gaveWay: boolean): void => {
+    if (released) return;
+    released = true;
+    release(gaveWay);
+  };
+  return readPieces(file, bytesSource(bytes), perPiece, once);
+}
+
+function readPieces(
+  file: string,
+  src: JsonSource,
+  perPiece: number,
+  release: (gaveWay: boolean) => void = () => {},
+): CandleLoad | undefined {
+  const rows = new Rows(file, src);
+  OPENING.lastIndex = 0;
+  try {
+    if (!OPENING.test(src.text(0, Math.min(src.length, OPENING_REACH)))) throw GIVE_WAY;
+    const end = readArray(src, OPENING.lastIndex, perPiece, rows);
+    if (rows.count === 0 || !closesAsJson(src, end)) throw GIVE_WAY;
+  } catch (err) {
+    if (err !== GIVE_WAY) throw err;
+    release(true);
+    return undefined;
+  }
+  // rows in time order need no more of the text (no lines to find): let it go before the columns are copied
+  if (rows.sorted) release(false);
+  const load = rows.finish();
+  release(false);
+  return load;
+}
+
+/** Times a piece is taken further when JSON.parse refuses it, before the whole text is parsed instead. */
+const MAX_RETRIES = 64;
+
+/**
+ * The records from `from` (just inside the array's `[`) to the array's end, a piece at a time into `rows`; returns
+ * the offset just past the array's `]`.
+ */
+function readArray(src: JsonSource, from: number, perPiece: number, rows: Rows): number {
+  let pos = from;
+  for (;;) {
+    let [cut, last] = pieceEnd(src, pos, perPiece);
+    let records = parsePiece(src, pos, cut);
+    for (let retry = 0; records === undefined; retry++) {
+      // the cut fell in a string or a nested value (a `}` there): take the piece on to the next candidate
+      if (retry === MAX_RETRIES) throw GIVE_WAY;
+      [cut, last] = pieceEnd(src, cut + 1, 1);
+      records = parsePiece(src, pos, cut);
+    }
+    for (const rec of records) rows.add(rec);
+    if (last) return cut + 1;
+    // the rows to come, guessed from the first piece's bytes a record (a little over: the columns grow once)
+    if (pos === from)
+      rows.expect(Math.ceil(((src.length - from) / (cut + 1 - from)) * records.length * 1.02));
+    pos = cut + 1;
+  }
+}
+
+/** The records of [pos, cut) as a JSON array, undefined when JSON.parse refuses it. */
+function parsePiece(src: JsonSource, pos: number, cut: number): unknown[] | undefined {
+  try {
+    const records = JSON.parse(`[${src.text(pos, cut)}]`) as unknown;
+    return Array.isArray(records) ? records : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a piece whose search starts at `at` ends: the offset of the `,` after the `perPiece`-th `}` followed by
+ * one, or of a `]` after a `}` (`last`: the array's end). A guess where a `}` sits in a string or a nested
+ * object: JSON.parse then refuses the piece, and the search goes on from there.
+ */
+function pieceEnd(src: JsonSource, at: number, perPiece: number): [number, boolean] {
+  let records = 0;
+  let from = at;
+  for (;;) {
+    const close = src.nextClose(from);
+    if (close === -1) throw GIVE_WAY;
+    let next = close + 1;
+    for (let c = src.code(next); c === 32 || c === 10 || c === 13 || c === 9; c = src.code(++next));
+    const c = src.code(next);
+    if (c === 93) return [next, true];
+    if (c === 44 && ++records === perPiece) return [next, false];
+    from = close + 1;
+  }
+}
+
+/**
+ * Whether the text after the array (from `end`) closes the document as JSON, with no second "candles" member
+ * (the whole's JSON.parse would take that one): parsed after a placeholder member in the array's place.
+ */
+function closesAsJson(src: JsonSource, end: number): boolean {
+  try {
+    const rest = JSON.parse(`{"":0${src.text(end, src.length)}`) as unknown;
+    return isRecord(rest) && !Object.hasOwn(rest, KEY);
+  } catch {
+    return false;
+  }
+}
+
+/** The records as read: columns while their times rise, candles once one does not. */
+class Rows {
+  readonly #file: string;
+  readonly #src: JsonSource;
+  readonly #ref: JsonRecordRef;
+  readonly #bars = new BarColumnsBuilder(4096);
+  #candles: Candle[] | undefined;
+  #last = Number.NEGATIVE_INFINITY;
+  count = 0;
+
+  constructor(file: string, src: JsonSource) {
+    this.#file = file;
+    this.#src = src;
+    // a bad record gives way before its line is looked up (driftCandleOf reads `text` only to name the line)
+    this.#ref = { file, text: '', arrayKey: KEY, index: 0 };
+  }
+
+  add(rec: unknown): void {
+    this.#ref.index = this.count++;
+    let candle: Candle;
+    try {
+      candle = driftCandleOf(this.#ref, rec);
+    } catch {
+      // the record path names the record and its line
+      throw GIVE_WAY;
+    }
+    if (this.#candles !== undefined) {
+      this.#candles.push(candle);
+      return;
+    }
+    if (candle.ts > this.#last) {
+      this.#last = candle.ts;
+      this.#bars.push(candle);
+      return;
+    }
+    // a time that steps back or repeats: the rows so far as the candles they were (BarColumns.candle gives the
+    // fields and values they had), then candles from here on
+    const so = this.#bars.finish();
+    this.#candles = [];
+    for (let i = 0; i < so.length; i++) this.#candles.push(so.candle(i));
+    this.#candles.push(candle);
+  }
+
+  /** About how many rows the array holds (the columns' room: a guess, never a limit). */
+  expect(rows: number): void {
+    this.#bars.reserve(rows);
+  }
+
+  /** Whether every time so far rose (the rows are columns, not candles). */
+  get sorted(): boolean {
+    return this.#candles === undefined;
+  }
+
+  finish(): CandleLoad {
+    const src = this.#src;
+    if (this.#candles === undefined) return finishSortedBars(this.#file, FORMAT, this.#bars.finish());
+    return finishCandles(this.#file, FORMAT, this.#candles, (idx) =>
+      idx.length === 0 ? [] : elementLines(src.whole(), KEY, idx),
+    );
+  }
+}
