@@ -132,7 +132,7 @@ export function runBacktest(o: BacktestOptions): BacktestReport {
   sim.settleAllFunding(sub);
   consume(run, sim.drainEvents());
   o.onProgress?.(o.events.length, o.events.length);
-  return assembleReport(run, measures, estimated, () => (now() - started) / 1000);
+  return assembleReport(run, measures, estimated(), () => (now() - started) / 1000);
 }
 
 /** Books a batch of venue events (PnL, research tape, the report's fills), then tells the bot. */

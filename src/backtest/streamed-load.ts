@@ -22,7 +22,8 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { BotConfig } from '../config/bot-config.ts';
 import { firstLine } from '../data/csv.ts';
-import { type StreamableCsv, streamableCsv } from '../data/detect.ts';
+import { streamableCsv } from '../data/detect.ts';
+import { opensDriftCandles } from '../data/drift-candles-chunked.ts';
 import { mergeEventTape } from '../data/merge.ts';
 import { decodeDataText, readDataBytes } from '../data/read-file.ts';
 import {
@@ -37,7 +38,7 @@ import type { MarketSpec } from '../domain/markets.ts';
 import { gridRangeConfig } from '../engine/grid-bot.ts';
 import { allocateRangeSeries, RangeSeriesReader } from '../marketdata/range-series.ts';
 import type { FileArg, LoadedInputs } from './load-inputs.ts';
-import type { StreamedFile, StreamedLoadEnd, StreamedLoadJob } from './streamed-parse.ts';
+import type { StreamedFile, StreamedLoadEnd, StreamedLoadJob, StreamedReader } from './streamed-parse.ts';
 import { describeEnd, STALL_MS, StreamedTape, StreamFallback } from './streamed-tape.ts';
 
 export { StreamFallback } from './streamed-tape.ts';
@@ -74,21 +75,24 @@ export async function startStreamedLoad(req: StreamedLoadRequest): Promise<Strea
   const minRows = req.minRows ?? STREAMED_LOAD_MIN_ROWS;
   // every file's first line says how it is read; together they must be long enough to be worth the thread
   const heads = await Promise.all(req.data.map((arg) => readHead(arg.path)));
-  const kinds = heads.map((h) => (h === undefined ? undefined : streamableCsv(h.line)));
+  const kinds = heads.map((h) => (h === undefined ? undefined : streamedKind(h)));
   const size = heads.reduce((sum, h) => sum + (h?.size ?? 0), 0);
   if (kinds.some((k) => k === undefined) || size < minRows * SHORTEST_ROW_BYTES) return undefined;
+  // Drift candles bring the oracle's columns: every file must, or none
+  const oracle = kinds.some((k) => k?.reader === 'drift-json');
+  if (oracle && kinds.some((k) => k?.reader !== 'drift-json')) return undefined;
   // the thread starts before the files are read, so that loading its code overlaps the reads
   const worker = new Worker(ENTRY);
   worker.unref();
   // a failure is said in the shared state; this only keeps an error from going unheard
   worker.on('error', () => {});
-  const files = await readAll(req.data, kinds as StreamableCsv[]);
+  const files = await readAll(req.data, kinds as StreamedKind[]);
   const rows = files?.reduce((sum, f) => sum + f.rows, 0) ?? 0;
   if (files === undefined || rows < minRows) {
     void worker.terminate();
     return undefined;
   }
-  const buffers = allocateStream(rows);
+  const buffers = allocateStream(rows, oracle);
   const range =
     req.config.strategy === 'grid'
       ? { config: gridRangeConfig(req.config.grid), buffers: allocateRangeSeries(rows) }
@@ -119,14 +123,16 @@ export async function startStreamedLoad(req: StreamedLoadRequest): Promise<Strea
  */
 async function readAll(
   args: readonly FileArg[],
-  kinds: readonly StreamableCsv[],
+  kinds: readonly StreamedKind[],
 ): Promise<(StreamedFile & { rows: number })[] | undefined> {
   try {
     const read = await Promise.all(args.map((arg) => readDataBytes(arg.path)));
     return read.map(({ file, bytes }, k) => {
       const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
       const sent = own ? bytes : new Uint8Array(bytes);
-      return { file, bytes: sent, reader: kinds[k].reader, rows: countRows(sent, kinds[k].header) };
+      const kind = kinds[k];
+      const rows = kind.reader === 'drift-json' ? countDriftRecords(sent) : countRows(sent, kind.header);
+      return { file, bytes: sent, reader: kind.reader, rows };
     });
   } catch {
     return undefined;
@@ -143,7 +149,7 @@ export const streamedLoadWanted = (): boolean =>
  * A file's first non-blank line (in its first 64 KiB, decoded as the loaders decode it) and its size; undefined
  * for a file without such a line, or one that is not a regular file or cannot be read.
  */
-async function readHead(path: FileArg['path']): Promise<{ line: string; size: number } | undefined> {
+async function readHead(path: FileArg['path']): Promise<Head | undefined> {
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     // looked at before it is opened: opening a FIFO waits for a writer (the usual load refuses it)
@@ -151,14 +157,47 @@ async function readHead(path: FileArg['path']): Promise<{ line: string; size: nu
     if (!info.isFile()) return undefined;
     handle = await open(path, 'r');
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(65_536), 0, 65_536, 0);
-    const line = firstLine(decodeDataText(buffer.subarray(0, bytesRead)))?.line;
-    return line === undefined ? undefined : { line, size: info.size };
+    const text = decodeDataText(buffer.subarray(0, bytesRead));
+    const line = firstLine(text)?.line;
+    return line === undefined ? undefined : { line, text, size: info.size };
   } catch {
     return undefined;
   } finally {
     await handle?.close();
   }
 }
+
+/** A file's first 64 KiB as text, its first non-blank line, and its size. */
+interface Head {
+  line: string;
+  text: string;
+  size: number;
+}
+
+/** How a file is read on the thread, and whether its first line is a header (a CSV's). */
+interface StreamedKind {
+  reader: StreamedReader;
+  header: boolean;
+}
+
+/** How a file is read on the thread: a price CSV's reader by its first line, or Drift candles in pieces. */
+function streamedKind(h: Head): StreamedKind | undefined {
+  return (
+    streamableCsv(h.line) ?? (opensDriftCandles(h.text) ? { reader: 'drift-json', header: false } : undefined)
+  );
+}
+
+/**
+ * A Drift candle file's records, counted by their `"start"` keys: what the run assumes, checked when the parse ends
+ * (a file that holds the key elsewhere too is then loaded the usual way).
+ */
+export function countDriftRecords(bytes: Uint8Array): number {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let n = 0;
+  for (let at = b.indexOf(START_KEY); at !== -1; at = b.indexOf(START_KEY, at + START_KEY.length)) n++;
+  return n;
+}
+const START_KEY = Buffer.from('"start"');
 
 /**
  * A CSV's rows: its non-empty lines (a line of "\r" alone is empty, as the readers take it), less the header

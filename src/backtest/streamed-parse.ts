@@ -7,6 +7,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { parseBinanceKlines } from '../data/binance-klines.ts';
 import type { StreamableCsv } from '../data/detect.ts';
+import { RECORDS_PER_PIECE, readDriftCandleBytesInPieces } from '../data/drift-candles-chunked.ts';
 import { DataError } from '../data/errors.ts';
 import { parseGenericOhlcv } from '../data/generic-ohlcv.ts';
 import { inferIntervalMs } from '../data/normalize.ts';
@@ -24,11 +25,14 @@ import type { LoadReport } from '../data/types.ts';
 import { BlendedRange, type BlendedRangeConfig } from '../marketdata/blended-range.ts';
 import type { RangeSeriesBuffers } from '../marketdata/range-series.ts';
 
-/** One file of a load: its name, bytes and reader (data/detect.ts streamableCsv). */
+/** How a file is read: a price CSV's reader (data/detect.ts streamableCsv), or Drift candle JSON in pieces. */
+export type StreamedReader = StreamableCsv['reader'] | 'drift-json';
+
+/** One file of a load: its name, bytes and reader. */
 export interface StreamedFile {
   file: string;
   bytes: Uint8Array;
-  reader: StreamableCsv['reader'];
+  reader: StreamedReader;
 }
 
 /**
@@ -85,6 +89,10 @@ export function runStreamedParse(job: StreamedLoadJob): void {
     const reports: LoadReport[] = [];
     for (const f of job.files) {
       bars.beginFile();
+      if (f.reader === 'drift-json') {
+        reports.push(driftJsonReport(f, bars));
+        continue;
+      }
       const text = decodeDataText(f.bytes);
       const parse = f.reader === 'generic' ? parseGenericOhlcv : parseBinanceKlines;
       reports.push(parse(text, f.file, { bars }).report);
@@ -97,4 +105,13 @@ export function runStreamedParse(job: StreamedLoadJob): void {
       end({ kind: 'failed', file: err.file, line: err.line, reason: err.reason }, STATUS_FAILED);
     else end({ kind: 'error', message: err instanceof Error ? err.message : String(err) }, STATUS_FAILED);
   }
+}
+
+/** A Drift candle file read a piece at a time into the shared columns (drift-candles-chunked.ts). */
+function driftJsonReport(f: StreamedFile, bars: StreamedColumns): LoadReport {
+  const bytes = Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
+  const load = readDriftCandleBytesInPieces(f.file, bytes, () => {}, RECORDS_PER_PIECE, bars);
+  // where the pieces give way (another layout, a bad record) the usual load reads it, or names the error
+  if (load === undefined) throw new NotStreamable('the candle JSON is not read a piece at a time');
+  return load.report;
 }

@@ -82,6 +82,17 @@ export class StreamedTape implements MarketEventSeq {
     };
   }
 
+  /**
+   * The bars whose oracle was not observed (Drift candles without fills), by market: empty for rows without an
+   * oracle. Asked after the run, when every row has been read (so published).
+   */
+  estimatedOracleBars(): Record<string, number> {
+    const stale = this.#b.oracle?.stale;
+    let n = 0;
+    if (stale !== undefined) for (let i = 0; i < this.length; i++) if (stale[i] === 2) n++;
+    return n > 0 ? { [this.market.symbol]: n } : {};
+  }
+
   /** Blocks until row i is published; StreamFallback when the parse ended without it. */
   #await(i: number): void {
     const state = this.#b.state;

@@ -159,3 +159,76 @@ describe('the backtest read while the file loads', () => {
     }
   });
 });
+
+describe('Drift candle JSON read while the run goes on', () => {
+  const candles = generateCandles(2880, { seed: 9, startPrice: 150 });
+  /** A Drift export's record: prices as text, a zero volume now and then (its oracle then not observed). */
+  const record = (c: (typeof candles)[number], i: number, extra = ''): string =>
+    JSON.stringify({
+      start: String(c.ts),
+      fillOpen: String(c.open),
+      fillClose: String(c.close),
+      fillHigh: String(c.high),
+      fillLow: String(c.low),
+      oracleOpen: String(c.open),
+      oracleClose: String(c.close),
+      oracleHigh: String(c.high),
+      oracleLow: String(c.low),
+      quoteVolume: String(c.volume * c.close),
+      baseVolume: i % 7 === 3 ? '0' : String(c.volume),
+      resolution: '1',
+    }).replace(/}$/, `${extra}}`);
+  const json = (name: string, records: string[], tail = ''): string =>
+    file(name, [`{\n  "candles": [\n    ${records.join(',\n    ')}\n  ]${tail}\n}\n`]);
+
+  it('gives the report, the load and the events the usual run gives, estimated oracles counted', async () => {
+    const path = json(
+      'drift.json',
+      candles.map((c, i) => record(c, i)),
+      ',\n  "beyondMaxLookback": false',
+    );
+    const streamed = await run(path, { minRows: 1000 });
+    const usual = await run(path, false);
+    assert.equal(streamed.streamed, true, 'streamed');
+    assert.ok(streamed.report.fills.length > 0, 'a run that trades');
+    assert.ok(
+      (streamed.report.summary.oracleEstimatedBars?.['SOL-PERP'] ?? 0) > 0,
+      'estimated oracles noted',
+    );
+    assert.deepEqual(untimed(streamed.report), untimed(usual.report));
+    assert.deepEqual(streamed.inputs.reports, usual.inputs.reports);
+    assert.deepEqual(streamed.events.toArray(), usual.events.toArray());
+  });
+
+  it('gives way to the usual run where the file is not as the run assumed, with the same report', async () => {
+    const records = candles.map((c, i) => record(c, i));
+    // [name, file, whether the streamed run stood]
+    const cases: [string, string, boolean][] = [
+      ['a repeated time', json('repeat.json', [...records.slice(0, 1500), ...records.slice(1499)]), false],
+      [
+        'a step back',
+        json('back.json', [...records.slice(0, 2000), records[2001], records[2000], ...records.slice(2002)]),
+        false,
+      ],
+      ['a "start" key elsewhere', json('key.json', records, ',\n  "lastTradeSeen": {"start": "0"}'), false],
+      [
+        'a record with a nested value',
+        json('nested.json', [
+          ...records.slice(0, 10),
+          record(candles[10], 10, ',"x":{"y":[1]}'),
+          ...records.slice(11),
+        ]),
+        // JSON.parse reads a piece whatever its records hold: nothing to give way for
+        true,
+      ],
+    ];
+    for (const [name, path, stood] of cases) {
+      const streamed = await run(path, { minRows: 1000 });
+      const usual = await run(path, false);
+      assert.equal(streamed.streamed, stood, `${name}: streamed`);
+      assert.ok(streamed.report.fills.length > 0, `${name}: a run that trades`);
+      assert.deepEqual(untimed(streamed.report), untimed(usual.report), name);
+      assert.deepEqual(streamed.inputs.reports, usual.inputs.reports, name);
+    }
+  });
+});

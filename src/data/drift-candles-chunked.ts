@@ -18,11 +18,12 @@
  * parses the whole text as before, which then loads it the same or names the error and its line
  * (drift-candles-chunked.test.ts compares the two).
  */
-import { BarColumnsBuilder } from './bar-columns.ts';
+import { BarColumnsBuilder, type BarSink } from './bar-columns.ts';
 import { driftCandleOf } from './drift-candles.ts';
 import { isRecord, type JsonRecordRef } from './json-fields.ts';
 import { elementLines } from './json-source.ts';
 import { type CandleLoad, finishCandles, finishSortedBars } from './load-result.ts';
+import { NotStreamable } from './streamed-columns.ts';
 import type { Candle } from './types.ts';
 
 const FORMAT = 'drift-candles-json';
@@ -34,6 +35,12 @@ export const RECORDS_PER_PIECE = 2048;
 const OPENING = /[ \t\n\r]*\{[ \t\n\r]*"candles"[ \t\n\r]*:[ \t\n\r]*\[/y;
 /** How far into the document its opening may reach (whitespace beyond this gives way). */
 const OPENING_REACH = 4096;
+
+/** Whether a document's first characters (its first 64 KiB, say) open it with its "candles" array. */
+export function opensDriftCandles(head: string): boolean {
+  OPENING.lastIndex = 0;
+  return OPENING.test(head.length > OPENING_REACH ? head.slice(0, OPENING_REACH) : head);
+}
 
 /** Gave way: the text is not read here (see the module comment). */
 class GiveWay {}
@@ -95,13 +102,15 @@ export function readDriftCandlesInPieces(
 /**
  * readDriftCandlesInPieces from a file's bytes (read-file.ts readDataBytes): its text is never made whole.
  * `release(gaveWay)` is called once, as soon as the bytes are no longer read (before the columns are copied out,
- * where no line needs finding).
+ * where no line needs finding). `sink`: the rows go there (a streamed load's shared columns) and must rise in
+ * time (else NotStreamable).
  */
 export function readDriftCandleBytesInPieces(
   file: string,
   bytes: Buffer,
   release: (gaveWay: boolean) => void,
   perPiece = RECORDS_PER_PIECE,
+  sink?: BarSink,
 ): CandleLoad | undefined {
   let released = false;
   const once = (gaveWay: boolean): void => {
@@ -109,7 +118,7 @@ export function readDriftCandleBytesInPieces(
     released = true;
     release(gaveWay);
   };
-  return readPieces(file, bytesSource(bytes), perPiece, once);
+  return readPieces(file, bytesSource(bytes), perPiece, once, sink);
 }
 
 function readPieces(
@@ -117,16 +126,17 @@ function readPieces(
   src: JsonSource,
   perPiece: number,
   release: (gaveWay: boolean) => void = () => {},
+  sink?: BarSink,
 ): CandleLoad | undefined {
-  const rows = new Rows(file, src);
+  const rows = new Rows(file, src, sink);
   OPENING.lastIndex = 0;
   try {
     if (!OPENING.test(src.text(0, Math.min(src.length, OPENING_REACH)))) throw GIVE_WAY;
     const end = readArray(src, OPENING.lastIndex, perPiece, rows);
     if (rows.count === 0 || !closesAsJson(src, end)) throw GIVE_WAY;
   } catch (err) {
-    if (err !== GIVE_WAY) throw err;
     release(true);
+    if (err !== GIVE_WAY) throw err;
     return undefined;
   }
   // rows in time order need no more of the text (no lines to find): let it go before the columns are copied
@@ -211,14 +221,18 @@ class Rows {
   readonly #file: string;
   readonly #src: JsonSource;
   readonly #ref: JsonRecordRef;
-  readonly #bars = new BarColumnsBuilder(4096);
+  readonly #bars: BarSink;
+  /** A sink that takes rows only in time order (a streamed load's): a step back is NotStreamable. */
+  readonly #streamed: boolean;
   #candles: Candle[] | undefined;
   #last = Number.NEGATIVE_INFINITY;
   count = 0;
 
-  constructor(file: string, src: JsonSource) {
+  constructor(file: string, src: JsonSource, sink: BarSink | undefined) {
     this.#file = file;
     this.#src = src;
+    this.#bars = sink ?? new BarColumnsBuilder(4096);
+    this.#streamed = sink !== undefined;
     // a bad record gives way before its line is looked up (driftCandleOf reads `text` only to name the line)
     this.#ref = { file, text: '', arrayKey: KEY, index: 0 };
   }
@@ -241,6 +255,7 @@ class Rows {
       this.#bars.push(candle);
       return;
     }
+    if (this.#streamed) throw new NotStreamable('rows out of time order, or a repeated time');
     // a time that steps back or repeats: the rows so far as the candles they were (BarColumns.candle gives the
     // fields and values they had), then candles from here on
     const so = this.#bars.finish();
@@ -251,7 +266,7 @@ class Rows {
 
   /** About how many rows the array holds (the columns' room: a guess, never a limit). */
   expect(rows: number): void {
-    this.#bars.reserve(rows);
+    if (this.#bars instanceof BarColumnsBuilder) this.#bars.reserve(rows);
   }
 
   /** Whether every time so far rose (the rows are columns, not candles). */

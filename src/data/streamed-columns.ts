@@ -6,8 +6,9 @@
  * the parse ended.
  *
  * The rows are the parser's own, in file order: a row the parser would have to sort, merge or give optional
- * fields (a step back in time, a repeated time, an oracle value) is not streamed — the writer stops with
- * NotStreamable, and the reader loads the file the usual way instead (streamed-load.ts).
+ * fields (a step back in time, a repeated time, an oracle value in a CSV) is not streamed — the writer stops with
+ * NotStreamable, and the reader loads the file the usual way instead (streamed-load.ts). Drift candles, whose
+ * every row has the oracle's fields, stream with columns for those.
  */
 import { BarColumns, type BarSink, type TradeColumns } from './bar-columns.ts';
 import type { Candle } from './types.ts';
@@ -23,9 +24,22 @@ export const STATUS_FAILED = 2;
 /** The file is fine but not streamable (NotStreamable's reason sent): load it the usual way. */
 export const STATUS_NOT_STREAMABLE = 3;
 
-/** The shared parts: six columns of `capacity` rows, the state, and the bar interval once known (meta[0]). */
+/** A Drift candle's oracle fields, a column each; `stale` as BarColumns keeps it (1 false, 2 true). */
+export interface OracleColumns {
+  oracleOpen: Float64Array;
+  oracleHigh: Float64Array;
+  oracleLow: Float64Array;
+  oracleClose: Float64Array;
+  stale: Uint8Array;
+}
+
+/**
+ * The shared parts: six columns of `capacity` rows (and the oracle's, for files whose every row has one: Drift
+ * candles), the state, and the bar interval once known (meta[0]).
+ */
 export interface StreamBuffers extends TradeColumns {
   capacity: number;
+  oracle?: OracleColumns;
   state: Int32Array;
   /** meta[0]: the bar interval (ms) the first rows show, written before the first rows are published. */
   meta: Float64Array;
@@ -33,7 +47,8 @@ export interface StreamBuffers extends TradeColumns {
 
 const shared = (n: number): Float64Array => new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
 
-export function allocateStream(capacity: number): StreamBuffers {
+/** `oracle`: every row will carry the oracle's fields (Drift candles). */
+export function allocateStream(capacity: number, oracle = false): StreamBuffers {
   return {
     capacity,
     ts: shared(capacity),
@@ -42,6 +57,17 @@ export function allocateStream(capacity: number): StreamBuffers {
     low: shared(capacity),
     close: shared(capacity),
     volume: shared(capacity),
+    ...(oracle
+      ? {
+          oracle: {
+            oracleOpen: shared(capacity),
+            oracleHigh: shared(capacity),
+            oracleLow: shared(capacity),
+            oracleClose: shared(capacity),
+            stale: new Uint8Array(new SharedArrayBuffer(Math.max(1, capacity))),
+          },
+        }
+      : {}),
     state: new Int32Array(new SharedArrayBuffer(8)),
     meta: shared(1),
   };
@@ -49,6 +75,7 @@ export function allocateStream(capacity: number): StreamBuffers {
 
 /** Rows `from` to `to` − 1 (published ones), as columns sharing the buffers (no copy). */
 export function publishedColumns(b: StreamBuffers, to: number, from = 0): BarColumns {
+  const o = b.oracle;
   return new BarColumns({
     length: to - from,
     ts: b.ts.subarray(from, to),
@@ -57,6 +84,17 @@ export function publishedColumns(b: StreamBuffers, to: number, from = 0): BarCol
     low: b.low.subarray(from, to),
     close: b.close.subarray(from, to),
     volume: b.volume.subarray(from, to),
+    ...(o
+      ? {
+          optional: {
+            oracleOpen: o.oracleOpen.subarray(from, to),
+            oracleHigh: o.oracleHigh.subarray(from, to),
+            oracleLow: o.oracleLow.subarray(from, to),
+            oracleClose: o.oracleClose.subarray(from, to),
+          },
+          oracleStale: o.stale.subarray(from, to),
+        }
+      : {}),
   });
 }
 
@@ -101,6 +139,30 @@ export class StreamedColumns implements BarSink {
   }
 
   push(c: Candle): void {
+    const o = this.#b.oracle;
+    if (o !== undefined) {
+      // columns with the oracle take rows with every oracle field (Drift candles): set before the row is published
+      const i = this.#n;
+      if (
+        c.oracleOpen === undefined ||
+        c.oracleHigh === undefined ||
+        c.oracleLow === undefined ||
+        c.oracleClose === undefined ||
+        c.oracleStale === undefined ||
+        c.fundingRate !== undefined
+      ) {
+        throw new NotStreamable('a row without the oracle fields the others have');
+      }
+      if (i < this.#b.capacity) {
+        o.oracleOpen[i] = c.oracleOpen;
+        o.oracleHigh[i] = c.oracleHigh;
+        o.oracleLow[i] = c.oracleLow;
+        o.oracleClose[i] = c.oracleClose;
+        o.stale[i] = c.oracleStale ? 2 : 1;
+      }
+      this.#pushTrade(c.ts, c.open, c.high, c.low, c.close, c.volume);
+      return;
+    }
     if (
       c.oracleOpen !== undefined ||
       c.oracleHigh !== undefined ||
@@ -111,10 +173,16 @@ export class StreamedColumns implements BarSink {
     ) {
       throw new NotStreamable('a row with oracle or funding fields');
     }
-    this.pushBar(c.ts, c.open, c.high, c.low, c.close, c.volume);
+    this.#pushTrade(c.ts, c.open, c.high, c.low, c.close, c.volume);
   }
 
   pushBar(ts: number, open: number, high: number, low: number, close: number, volume: number): void {
+    if (this.#b.oracle !== undefined)
+      throw new NotStreamable('a row without the oracle fields the others have');
+    this.#pushTrade(ts, open, high, low, close, volume);
+  }
+
+  #pushTrade(ts: number, open: number, high: number, low: number, close: number, volume: number): void {
     const b = this.#b;
     const i = this.#n;
     if (i === b.capacity) throw new NotStreamable(`more rows than the ${b.capacity} lines counted`);
