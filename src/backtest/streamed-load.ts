@@ -13,9 +13,11 @@
  * report the usual one gives; only its data notes come after the run.
  *
  * Used for price CSVs whose rows give the trade fields only (data/detect.ts streamableCsv: a generic OHLCV CSV
- * without oracle or funding columns, Binance klines; one file or several, as `data download` writes a month
- * each), a one-market bot without funding files or a time window, a machine with a second core, and files long
- * enough to be worth a thread (the bench's year is such a file).
+ * without oracle or funding columns, Binance klines) and for Drift candle JSON that opens with its "candles" array
+ * (read in pieces, data/drift-candles-chunked.ts, into columns that carry the oracle's fields too); one file or
+ * several of one kind, as `data download` writes a month each; a one-market bot without funding files or a time
+ * window, a machine with a second core, and files long enough to be worth a thread (the bench's year is such a
+ * file).
  */
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
