@@ -10,8 +10,8 @@ import { StreamedTape } from './streamed-tape.ts';
 
 /**
  * Bars per market whose oracle was not observed (an export gap: the venue and the bot used the bar's price
- * instead; asked for after the run), and the primary market's bars after the warm-up (the report's rows). Events are in time order, so
- * "after the warm-up" is "known at or after warmupUntil".
+ * instead; asked for after the run), and the primary market's bars after the warm-up (the report's rows).
+ * Events are in time order, so "after the warm-up" is "known at or after warmupUntil".
  */
 export function scanEvents(
   events: MarketEventSeq,

@@ -1,20 +1,24 @@
 /**
  * Drift candle JSON read a few thousand records at a time (issue 17). Parsed whole, a year of 1-minute Drift
- * candles — 146 MB of JSON — became half a million objects of twelve strings each, ~600 MB of heap that lived
- * until the last record was read: the load peaked at ~780 MB and the collector spent over a second on it, where
- * the same bars as CSV load within ~250 MB.
+ * candles as `data download drift candles` writes it — 201 MB of JSON — became half a million objects of twelve
+ * strings each, which lived until the last record was read: the backtest peaked at 832–849 MB, where the same bars
+ * as CSV load within ~250 MB.
  *
  * The "candles" array is cut after records — at a `}` followed by a `,` — and each piece parsed by JSON.parse as
  * an array of its own. A cut anywhere but between two records leaves a string or an object open in its piece,
  * which JSON.parse refuses (the piece is then taken on to the next such `}`); so when every piece parses, the
- * pieces' records are the array's records, in order, with the values JSON.parse gives the whole. What follows the array is parsed too (after a placeholder member in
- * its place, so a second "candles" member, which would win in the whole, shows). Each record is read by the record
- * path's own driftCandleOf. Rows in time order go straight to columns (finishSortedBars: what finishCandles makes
- * of such rows); once a time steps back or repeats, the rows become candles for finishCandles (sorting, duplicates,
- * superseded records with their lines), as the record path gives them.
+ * pieces' records are the array's records, in order, with the values JSON.parse gives the whole. What follows the
+ * array is parsed too (after a placeholder member in its place, so that a second "candles" member, which would win
+ * in the whole, shows). Each record is read by the record path's own driftCandleOf. Rows in time order go straight
+ * to columns (finishSortedBars: what finishCandles makes of such rows); once a time steps back or repeats, the rows
+ * become candles for finishCandles (sorting, duplicates, superseded records with their lines), as the record path
+ * gives them — or, for a streamed load's shared columns, the load gives way (NotStreamable).
+ *
+ * Read from a file's bytes, the text is never held whole: a piece's bytes decode to the characters they are in the
+ * whole, as pieces are cut before ASCII characters.
  *
  * Only for the layout this project writes and Drift's export has: the document opens with its "candles" member.
- * Any other layout, a piece JSON.parse refuses, an empty array or a bad record gives way (undefined): the caller
+ * Any other layout, 64 refused tries at one piece, an empty array or a bad record gives way (undefined): the caller
  * parses the whole text as before, which then loads it the same or names the error and its line
  * (drift-candles-chunked.test.ts compares the two).
  */
