@@ -26,8 +26,9 @@ import type { BotConfig } from '../config/bot-config.ts';
 import { firstLine } from '../data/csv.ts';
 import { streamableCsv } from '../data/detect.ts';
 import { opensDriftCandles } from '../data/drift-candles-chunked.ts';
+import type { FileWindow } from '../data/file-window.ts';
 import { mergeEventTape } from '../data/merge.ts';
-import { decodeDataText, readDataBytes } from '../data/read-file.ts';
+import { decodeDataText, displayPath, openDataWindow, readDataBytes } from '../data/read-file.ts';
 import {
   allocateStream,
   publishedColumns,
@@ -102,12 +103,13 @@ export async function startStreamedLoad(req: StreamedLoadRequest): Promise<Strea
   const { port1, port2 } = new MessageChannel();
   port1.unref();
   const job: StreamedLoadJob = {
-    files: files.map(({ file, bytes, reader }) => ({ file, bytes, reader })),
+    files: files.map(({ rows: _rows, ...f }) => f),
     buffers,
     range,
     port: port2,
   };
-  worker.postMessage(job, [port2, ...files.map((f) => f.bytes.buffer as ArrayBuffer)]);
+  const transfer = files.flatMap((f) => ('bytes' in f ? [f.bytes.buffer as ArrayBuffer] : []));
+  worker.postMessage(job, [port2, ...transfer]);
   const names = files.map((f) => f.file).join(', ');
   return new StreamedLoad(
     worker,
@@ -128,14 +130,29 @@ async function readAll(
   kinds: readonly StreamedKind[],
 ): Promise<(StreamedFile & { rows: number })[] | undefined> {
   try {
-    const read = await Promise.all(args.map((arg) => readDataBytes(arg.path)));
-    return read.map(({ file, bytes }, k) => {
-      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-      const sent = own ? bytes : new Uint8Array(bytes);
-      const kind = kinds[k];
-      const rows = kind.reader === 'drift-json' ? countDriftRecords(sent) : countRows(sent, kind.header);
-      return { file, bytes: sent, reader: kind.reader, rows };
-    });
+    return await Promise.all(
+      args.map(async (arg, k): Promise<StreamedFile & { rows: number }> => {
+        const kind = kinds[k];
+        if (kind.reader === 'drift-json') {
+          // counted through a window, read again by the thread: neither holds the file whole
+          const { file, window } = await openDataWindow(arg.path);
+          try {
+            return {
+              file,
+              reader: 'drift-json',
+              path: displayPath(arg.path),
+              rows: countDriftRecords(window),
+            };
+          } finally {
+            window.close();
+          }
+        }
+        const { file, bytes } = await readDataBytes(arg.path);
+        const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+        const sent = own ? bytes : new Uint8Array(bytes);
+        return { file, bytes: sent, reader: kind.reader, rows: countRows(sent, kind.header) };
+      }),
+    );
   } catch {
     return undefined;
   }
@@ -193,10 +210,16 @@ function streamedKind(h: Head): StreamedKind | undefined {
  * A Drift candle file's records, counted by their `"start"` keys: what the run assumes, checked when the parse ends
  * (a file that holds the key elsewhere too is then loaded the usual way).
  */
-export function countDriftRecords(bytes: Uint8Array): number {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export function countDriftRecords(window: FileWindow): number {
   let n = 0;
-  for (let at = b.indexOf(START_KEY); at !== -1; at = b.indexOf(START_KEY, at + START_KEY.length)) n++;
+  for (
+    let at = window.indexOf(START_KEY, 0);
+    at !== -1;
+    at = window.indexOf(START_KEY, at + START_KEY.length)
+  ) {
+    n++;
+    window.release(at);
+  }
   return n;
 }
 const START_KEY = Buffer.from('"start"');

@@ -7,8 +7,9 @@
 import type { MessagePort } from 'node:worker_threads';
 import { parseBinanceKlines } from '../data/binance-klines.ts';
 import type { StreamableCsv } from '../data/detect.ts';
-import { RECORDS_PER_PIECE, readDriftCandleBytesInPieces } from '../data/drift-candles-chunked.ts';
+import { RECORDS_PER_PIECE, readDriftCandleFileInPieces } from '../data/drift-candles-chunked.ts';
 import { DataError } from '../data/errors.ts';
+import { FileWindow } from '../data/file-window.ts';
 import { parseGenericOhlcv } from '../data/generic-ohlcv.ts';
 import { inferIntervalMs } from '../data/normalize.ts';
 import { decodeDataText } from '../data/read-file.ts';
@@ -28,12 +29,13 @@ import type { RangeSeriesBuffers } from '../marketdata/range-series.ts';
 /** How a file is read: a price CSV's reader (data/detect.ts streamableCsv), or Drift candle JSON in pieces. */
 export type StreamedReader = StreamableCsv['reader'] | 'drift-json';
 
-/** One file of a load: its name, bytes and reader. */
-export interface StreamedFile {
-  file: string;
-  bytes: Uint8Array;
-  reader: StreamedReader;
-}
+/**
+ * One file of a load: its name, reader, and its bytes (a CSV's) or its path (Drift JSON, read through a window:
+ * the thread never holds it whole).
+ */
+export type StreamedFile =
+  | { file: string; reader: StreamableCsv['reader']; bytes: Uint8Array }
+  | { file: string; reader: 'drift-json'; path: string };
 
 /**
  * What the run's thread sends: the files (read one after the other into the same columns), the buffers it
@@ -108,10 +110,14 @@ export function runStreamedParse(job: StreamedLoadJob): void {
 }
 
 /** A Drift candle file read a piece at a time into the shared columns (drift-candles-chunked.ts). */
-function driftJsonReport(f: StreamedFile, bars: StreamedColumns): LoadReport {
-  const bytes = Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
-  const load = readDriftCandleBytesInPieces(f.file, bytes, () => {}, RECORDS_PER_PIECE, bars);
-  // where the pieces give way (another layout, a bad record) the usual load reads it, or names the error
-  if (load === undefined) throw new NotStreamable('the candle JSON is not read a piece at a time');
-  return load.report;
+function driftJsonReport(f: { file: string; path: string }, bars: StreamedColumns): LoadReport {
+  const window = new FileWindow(f.path);
+  try {
+    const load = readDriftCandleFileInPieces(f.file, window, RECORDS_PER_PIECE, bars);
+    // where the pieces give way (another layout, a bad record) the usual load reads it, or names the error
+    if (load === undefined) throw new NotStreamable('the candle JSON is not read a piece at a time');
+    return load.report;
+  } finally {
+    window.close();
+  }
 }

@@ -115,6 +115,8 @@ describe('unreadable files', () => {
     const d = join(dir, 'a-directory');
     mkdirSync(d);
     await expectDataError(loadDriftFunding(d), d, 0, /is a directory/);
+    // the backtest's loader opens a file to look at its first bytes (a Drift candle file is read through a window)
+    await expectDataError(loadMarketFile(d), d, 0, /is a directory/);
   });
 
   it(

@@ -12,14 +12,15 @@ import { FUNDING_RATE_COLUMNS, FUNDING_TIME_COLUMNS, parseBinanceFunding } from 
 import { BINANCE_KLINE_COLUMNS, parseBinanceKlines } from './binance-klines.ts';
 import { findColumn, firstLine, looksLikeHeader, parseHeader, splitFields } from './csv.ts';
 import { driftCandlesFromJson } from './drift-candles.ts';
-import { readDriftCandleBytesInPieces, readDriftCandlesInPieces } from './drift-candles-chunked.ts';
+import { readDriftCandleFileInPieces, readDriftCandlesInPieces } from './drift-candles-chunked.ts';
 import { driftFundingFromJson } from './drift-funding.ts';
 import { DataError } from './errors.ts';
+import type { FileWindow } from './file-window.ts';
 import { GENERIC_COLUMNS, parseGenericOhlcv, tradeOnlyGenericHeader } from './generic-ohlcv.ts';
 import { isRecord } from './json-fields.ts';
 import { parseJsonText } from './json-source.ts';
 import type { CandleLoad, FundingLoad } from './load-result.ts';
-import { type DataPath, decodeDataText, readDataBytes, readDataFile, releaseBytes } from './read-file.ts';
+import { type DataPath, openDataWindow, readDataFile } from './read-file.ts';
 
 export type MarketFile = ({ kind: 'candles' } & CandleLoad) | ({ kind: 'funding' } & FundingLoad);
 
@@ -82,25 +83,25 @@ export async function loadMarketFile(path: DataPath): Promise<MarketFile> {
     const { file, text } = await readDataFile(path);
     return parseMarketText(text, file);
   }
-  // A Drift candle file a piece at a time from its bytes, its text never held whole (drift-candles-chunked.ts);
-  // the bytes are freed as soon as they are read (a year's file is up to ~200 MB of them)
-  const { file, bytes } = await readDataBytes(path);
-  let text = '';
-  if (firstByteOpensJson(bytes)) {
-    const pieces = readDriftCandleBytesInPieces(file, bytes, (gaveWay) => {
-      if (gaveWay) text = decodeDataText(bytes);
-      releaseBytes(bytes);
-    });
-    return pieces !== undefined ? { kind: 'candles', ...pieces } : fromJson(file, text, false);
+  // A Drift candle file a piece at a time through a window (drift-candles-chunked.ts): its text never held whole
+  const { file, window } = await openDataWindow(path);
+  let pieces: CandleLoad | undefined;
+  let json: boolean;
+  try {
+    json = opensJson(window);
+    pieces = json ? readDriftCandleFileInPieces(file, window) : undefined;
+  } finally {
+    window.close();
   }
-  text = decodeDataText(bytes);
-  releaseBytes(bytes);
-  return parseMarketText(text, file);
+  if (pieces !== undefined) return { kind: 'candles', ...pieces };
+  const { text } = await readDataFile(path);
+  return json ? fromJson(file, text, false) : parseMarketText(text, file);
 }
 
 /** Whether the first byte after whitespace is `{` or `[` (what parseMarketText takes for JSON). */
-function firstByteOpensJson(bytes: Uint8Array): boolean {
-  for (const b of bytes) {
+function opensJson(window: FileWindow): boolean {
+  for (let i = 0; i < window.length; i++) {
+    const b = window.code(i);
     if (b === 32 || b === 9 || b === 10 || b === 13) continue;
     return b === 123 || b === 91;
   }

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { loadMarketFile } from './detect.ts';
 import { driftCandlesFromJson } from './drift-candles.ts';
-import { readDriftCandleBytesInPieces, readDriftCandlesInPieces } from './drift-candles-chunked.ts';
+import { readDriftCandleFileInPieces, readDriftCandlesInPieces } from './drift-candles-chunked.ts';
+import { FileWindow } from './file-window.ts';
 import type { CandleLoad } from './load-result.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -21,17 +22,25 @@ function whole(file: string, text: string): CandleLoad | string {
   }
 }
 
-/** The bytes route, checking that the bytes are let go exactly once. */
-function fromBytes(file: string, text: string, perPiece: number): CandleLoad | undefined {
-  let released = 0;
-  const load = readDriftCandleBytesInPieces(file, Buffer.from(text), () => released++, perPiece);
-  assert.equal(released, 1, 'the bytes are released once');
-  return load;
+const scratch = mkdtempSync(join(tmpdir(), 'zp-drift-pieces-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+let written = 0;
+
+/** The file route: the text written to a file, read through a window of `readBytes` a read (small: many reads). */
+function fromFile(file: string, text: string, perPiece: number, readBytes = 97): CandleLoad | undefined {
+  const path = join(scratch, `f${written++}.json`);
+  writeFileSync(path, text);
+  const window = new FileWindow(path, readBytes);
+  try {
+    return readDriftCandleFileInPieces(file, window, perPiece);
+  } finally {
+    window.close();
+  }
 }
 
 describe('Drift candles read a piece at a time', () => {
   for (const name of REAL) {
-    it(`${name}: the same load as the whole file's parse, in pieces of any size, from text or bytes`, () => {
+    it(`${name}: the same load as the whole file's parse, in pieces of any size, from text or a file`, () => {
       const file = `data/drift/price/${name}`;
       const text = readFileSync(join(root, file), 'utf8');
       const expected = whole(file, text);
@@ -42,23 +51,18 @@ describe('Drift candles read a piece at a time', () => {
           expected,
           `text, ${perPiece} a piece`,
         );
-        assert.deepEqual(fromBytes(file, text, perPiece), expected, `bytes, ${perPiece} a piece`);
+        assert.deepEqual(fromFile(file, text, perPiece), expected, `file, ${perPiece} a piece`);
       }
     });
   }
 
-  it('loads a Drift file as before through loadMarketFile (its bytes read in pieces)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zp-drift-pieces-'));
-    try {
-      const text = readFileSync(join(root, 'data/drift/price/drift_15m_90days.json'), 'utf8');
-      const path = join(dir, 'drift.json');
-      writeFileSync(path, text);
-      const loaded = await loadMarketFile(path);
-      assert.equal(loaded.kind, 'candles');
-      assert.deepEqual(loaded, { kind: 'candles', ...(whole(path, text) as CandleLoad) });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it('loads a Drift file as before through loadMarketFile (read in pieces through a window)', async () => {
+    const text = readFileSync(join(root, 'data/drift/price/drift_15m_90days.json'), 'utf8');
+    const path = join(scratch, 'drift.json');
+    writeFileSync(path, text);
+    const loaded = await loadMarketFile(path);
+    assert.equal(loaded.kind, 'candles');
+    assert.deepEqual(loaded, { kind: 'candles', ...(whole(path, text) as CandleLoad) });
   });
 
   it('gives way where the whole parse would read another document or fail', () => {
@@ -76,7 +80,7 @@ describe('Drift candles read a piece at a time', () => {
     ];
     for (const [what, text] of cases) {
       assert.equal(readDriftCandlesInPieces('x.json', text, 1), undefined, what);
-      assert.equal(fromBytes('x.json', text, 1), undefined, what);
+      assert.equal(fromFile('x.json', text, 1), undefined, what);
     }
     // and reads what it can: a cut that falls in a string or a nested value is refused by JSON.parse
     const tricky = `{"candles":[${rec(60_000, ',"note":"},{\\"]"')},${rec(120_000, ',"more":{"a":[{"b":1}],"c":"}]"}')}],"tail":{"x":"}"}}`;
@@ -137,7 +141,7 @@ describe('Drift candles read a piece at a time', () => {
             assert.notEqual(got, undefined, 'read in pieces');
             assert.deepEqual(got, expected);
           }
-          assert.deepEqual(fromBytes('g.json', text, perPiece), got);
+          assert.deepEqual(fromFile('g.json', text, perPiece), got);
         },
       ),
       { numRuns: 300 },

@@ -14,8 +14,8 @@
  * become candles for finishCandles (sorting, duplicates, superseded records with their lines), as the record path
  * gives them — or, for a streamed load's shared columns, the load gives way (NotStreamable).
  *
- * Read from a file's bytes, the text is never held whole: a piece's bytes decode to the characters they are in the
- * whole, as pieces are cut before ASCII characters.
+ * Read from a file through a window (file-window.ts), the text is never held whole: a piece's bytes decode to the
+ * characters they are in the whole, as pieces are cut before ASCII characters.
  *
  * Only for the layout this project writes and Drift's export has: the document opens with its "candles" member.
  * Any other layout, 64 refused tries at one piece, an empty array or a bad record gives way (undefined): the caller
@@ -24,6 +24,7 @@
  */
 import { BarColumnsBuilder, type BarSink } from './bar-columns.ts';
 import { driftCandleOf } from './drift-candles.ts';
+import type { FileWindow } from './file-window.ts';
 import { isRecord, type JsonRecordRef } from './json-fields.ts';
 import { elementLines } from './json-source.ts';
 import { type CandleLoad, finishCandles, finishSortedBars } from './load-result.ts';
@@ -64,6 +65,8 @@ interface JsonSource {
   text(from: number, to: number): string;
   /** The whole text (for the lines of superseded records only). */
   whole(): string;
+  /** What lies before `before` is not asked for again. */
+  release(before: number): void;
 }
 
 function textSource(t: string): JsonSource {
@@ -73,21 +76,23 @@ function textSource(t: string): JsonSource {
     nextClose: (at) => t.indexOf('}', at),
     text: (from, to) => t.slice(from, to),
     whole: () => t,
+    release: () => {},
   };
 }
 
-/** A data file's bytes, decoded as decodeDataText decodes them (a BOM gives way: the whole text strips it). */
-function bytesSource(b: Buffer): JsonSource {
-  let whole: string | undefined;
+/**
+ * A data file read through a window that moves on a piece at a time (file-window.ts): its bytes decode to the
+ * characters they are in the whole text, as pieces are cut before ASCII characters (a BOM gives way: the whole
+ * text strips it).
+ */
+function windowSource(w: FileWindow): JsonSource {
   return {
-    length: b.length,
-    code: (i) => (i < b.length ? (b[i] as number) : -1),
-    nextClose: (at) => b.indexOf(125, at),
-    text: (from, to) => b.toString('utf8', from, to),
-    whole: () => {
-      whole ??= b.toString('utf8');
-      return whole;
-    },
+    length: w.length,
+    code: (i) => w.code(i),
+    nextClose: (at) => w.nextClose(at),
+    text: (from, to) => w.text(from, to),
+    whole: () => w.whole(),
+    release: (before) => w.release(before),
   };
 }
 
@@ -104,34 +109,19 @@ export function readDriftCandlesInPieces(
 }
 
 /**
- * readDriftCandlesInPieces from a file's bytes (read-file.ts readDataBytes): its text is never made whole.
- * `release(gaveWay)` is called once, as soon as the bytes are no longer read (before the columns are copied out,
- * where no line needs finding). `sink`: the rows go there (a streamed load's shared columns) and must rise in
- * time (else NotStreamable).
+ * readDriftCandlesInPieces from a file through a window (file-window.ts): its text is never held whole.
+ * `sink`: the rows go there (a streamed load's shared columns) and must rise in time (else NotStreamable).
  */
-export function readDriftCandleBytesInPieces(
+export function readDriftCandleFileInPieces(
   file: string,
-  bytes: Buffer,
-  release: (gaveWay: boolean) => void,
+  window: FileWindow,
   perPiece = RECORDS_PER_PIECE,
   sink?: BarSink,
 ): CandleLoad | undefined {
-  let released = false;
-  const once = (gaveWay: boolean): void => {
-    if (released) return;
-    released = true;
-    release(gaveWay);
-  };
-  return readPieces(file, bytesSource(bytes), perPiece, once, sink);
+  return readPieces(file, windowSource(window), perPiece, sink);
 }
 
-function readPieces(
-  file: string,
-  src: JsonSource,
-  perPiece: number,
-  release: (gaveWay: boolean) => void = () => {},
-  sink?: BarSink,
-): CandleLoad | undefined {
+function readPieces(file: string, src: JsonSource, perPiece: number, sink?: BarSink): CandleLoad | undefined {
   const rows = new Rows(file, src, sink);
   OPENING.lastIndex = 0;
   try {
@@ -139,15 +129,10 @@ function readPieces(
     const end = readArray(src, OPENING.lastIndex, perPiece, rows);
     if (rows.count === 0 || !closesAsJson(src, end)) throw GIVE_WAY;
   } catch (err) {
-    release(true);
     if (err !== GIVE_WAY) throw err;
     return undefined;
   }
-  // rows in time order need no more of the text (no lines to find): let it go before the columns are copied
-  if (rows.sorted) release(false);
-  const load = rows.finish();
-  release(false);
-  return load;
+  return rows.finish();
 }
 
 /** Times a piece is taken further when JSON.parse refuses it, before the whole text is parsed instead. */
@@ -160,6 +145,7 @@ const MAX_RETRIES = 64;
 function readArray(src: JsonSource, from: number, perPiece: number, rows: Rows): number {
   let pos = from;
   for (;;) {
+    src.release(pos);
     let [cut, last] = pieceEnd(src, pos, perPiece);
     let records = parsePiece(src, pos, cut);
     for (let retry = 0; records === undefined; retry++) {

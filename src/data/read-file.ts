@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DataError } from './errors.ts';
+import { FileWindow } from './file-window.ts';
 
 /** A path as users pass it: a string or a file: URL. */
 export type DataPath = string | URL;
@@ -43,16 +44,12 @@ export function decodeDataText(bytes: Uint8Array): string {
 }
 
 /**
- * Gives a file's bytes (readDataBytes) back to the system now instead of at some later collection: a year's file is
- * up to ~200 MB, which a run would otherwise carry as it allocates its own. Only bytes that own their whole buffer
- * (a small file's may share Node's pool); nothing may read them afterwards.
+ * A data file opened for reading through a window (file-window.ts), with the same checks and errors as
+ * readDataFile; close the window when done.
  */
-export function releaseBytes(bytes: Buffer): void {
-  // ES2024's ArrayBuffer.prototype.transfer (Node 21+), not in this project's TypeScript library
-  const buffer = bytes.buffer as ArrayBufferLike & { transfer?: (length: number) => ArrayBuffer };
-  if (bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength) return;
-  // detaches the buffer and frees its memory (a zero-length transfer keeps none of it)
-  if (buffer instanceof ArrayBuffer && typeof buffer.transfer === 'function') buffer.transfer(0);
+export async function openDataWindow(path: DataPath): Promise<{ file: string; window: FileWindow }> {
+  const file = displayPath(path);
+  return { file, window: await readChecked(file, path, async (p) => new FileWindow(p)) };
 }
 
 /** `read` of a regular file; a missing or unreadable one (or a FIFO, a device…) becomes a DataError. */

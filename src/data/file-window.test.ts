@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { FileWindow } from './file-window.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'zp-window-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+function windowOf(text: string, readBytes: number): FileWindow {
+  const path = join(dir, `w${n++}`);
+  writeFileSync(path, text);
+  return new FileWindow(path, readBytes);
+}
+
+describe('FileWindow', () => {
+  it('finds what the whole text holds, reads any span after the release point, whatever the read size', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', '}', '"', 'é', ' ', 'x'), maxLength: 300 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom('}', '"s', 'a}a'),
+        (text, readBytes, needle) => {
+          const bytes = Buffer.from(text, 'utf8');
+          const w = windowOf(text, readBytes);
+          try {
+            assert.equal(w.length, bytes.length);
+            const want = Buffer.from(needle);
+            // every match, in order, as the bytes' own indexOf finds them, the window let go behind each
+            for (let at = 0, k = 0; ; k++) {
+              const found = w.indexOf(want, at);
+              assert.equal(found, bytes.indexOf(want, at), `match ${k} from ${at}`);
+              if (found === -1) break;
+              assert.equal(w.code(found), bytes[found]);
+              assert.equal(
+                w.text(found, Math.min(bytes.length, found + 7)),
+                bytes.toString('utf8', found, found + 7),
+              );
+              w.release(found);
+              at = found + 1;
+            }
+            assert.equal(w.code(bytes.length), -1, 'past the end');
+            assert.equal(w.whole(), text, 'the whole text, read again');
+          } finally {
+            w.close();
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
