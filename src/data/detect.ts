@@ -86,10 +86,13 @@ export async function loadMarketFile(path: DataPath): Promise<MarketFile> {
   // A Drift candle file a piece at a time through a window (drift-candles-chunked.ts): its text never held whole
   const { file, window } = await openDataWindow(path);
   let pieces: CandleLoad | undefined;
-  let json: boolean;
+  let json = false;
   try {
     json = opensJson(window);
     pieces = json ? readDriftCandleFileInPieces(file, window) : undefined;
+  } catch (err) {
+    // a read that failed part way: the whole read below says why, as it always has (a bug still shows)
+    if ((err as NodeJS.ErrnoException).code === undefined) throw err;
   } finally {
     window.close();
   }

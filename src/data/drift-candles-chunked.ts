@@ -51,13 +51,10 @@ export function opensDriftCandles(head: string): boolean {
 class GiveWay {}
 const GIVE_WAY = new GiveWay();
 
-/**
- * The document, as text or as its UTF-8 bytes (a file's, so that its text is never held whole: a piece's bytes
- * decode to the same characters as in the whole, since pieces are cut before ASCII characters).
- */
+/** The document, as its text or as a file read through a window (offsets then count its bytes). */
 interface JsonSource {
   readonly length: number;
-  /** The character (text) or byte at i; −1 past the end. */
+  /** The character (text) or byte (file) at i; −1 past the end. */
   code(i: number): number;
   /** The offset of the next `}` at or after `at`, −1 when none. */
   nextClose(at: number): number;
@@ -257,11 +254,6 @@ class Rows {
   /** About how many rows the array holds (the columns' room: a guess, never a limit). */
   expect(rows: number): void {
     if (this.#bars instanceof BarColumnsBuilder) this.#bars.reserve(rows);
-  }
-
-  /** Whether every time so far rose (the rows are columns, not candles). */
-  get sorted(): boolean {
-    return this.#candles === undefined;
   }
 
   finish(): CandleLoad {
