@@ -102,8 +102,11 @@ export class FileWindow {
     }
     while (this.#end < want) {
       const n = readSync(this.#fd, this.#buf, this.#end - this.#start, want - this.#end, this.#end);
-      if (n === 0)
-        throw new Error(`the file ended at ${this.#end} bytes of ${this.length} (it changed while read)`);
+      if (n === 0) {
+        // a file cut short while read: an I/O fault to the caller (which then reads the file whole, as it is now)
+        const why = `the file ended at ${this.#end} bytes of ${this.length} (it changed while read)`;
+        throw Object.assign(new Error(why), { code: 'EFILECHANGED' });
+      }
       this.#end += n;
     }
   }
