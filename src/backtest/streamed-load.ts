@@ -96,8 +96,10 @@ export async function startStreamedLoad(req: StreamedLoadRequest): Promise<Strea
     return undefined;
   }
   const buffers = allocateStream(rows, oracle);
+  // The thread computes the grid's range along with a CSV's parse, which is quick; Drift JSON's JSON.parse is what
+  // the run waits on, so there the run computes the range itself (the same range: RangeSource).
   const range =
-    req.config.strategy === 'grid'
+    req.config.strategy === 'grid' && !oracle
       ? { config: gridRangeConfig(req.config.grid), buffers: allocateRangeSeries(rows) }
       : undefined;
   const { port1, port2 } = new MessageChannel();
