@@ -87,6 +87,45 @@ function startup(cmd: string, args: string[], env: Record<string, string>): numb
   return best(runs);
 }
 
+/**
+ * The same year as Drift candle JSON, written as `data download drift candles` writes it (201 MB, pretty-printed):
+ * the product's own data, read a piece at a time while the run goes on (docs/data.md). Node, best of 2.
+ */
+function driftJsonYear(dir: string, cli: string[]): BenchFigure[] {
+  const json = join(dir, 'year-drift.json');
+  const price = (v: number): string => v.toFixed(4);
+  const candles = generateCandles(525_600, { seed: 7, startPrice: 150 }).map((c) => ({
+    start: String(c.ts),
+    fillOpen: price(c.open),
+    fillClose: price(c.close),
+    fillHigh: price(c.high),
+    fillLow: price(c.low),
+    oracleOpen: price(c.open),
+    oracleClose: price(c.close),
+    oracleHigh: price(c.high),
+    oracleLow: price(c.low),
+    quoteVolume: price(c.volume * c.close),
+    baseVolume: price(c.volume),
+    resolution: '1',
+  }));
+  writeFileSync(json, `${JSON.stringify({ candles }, null, 2)}\n`);
+  const args = cli.map((a, i) => (cli[i - 1] === '--data' ? json : a));
+  const runs = [timed(process.execPath, args), timed(process.execPath, args)];
+  rmSync(json, { force: true });
+  return [
+    {
+      name: 'year as Drift candle JSON: zero-perps backtest CLI, best of 2',
+      value: best(runs.map((r) => r.seconds)),
+      unit: 's',
+    },
+    {
+      name: 'year as Drift candle JSON: CLI peak RSS',
+      value: Math.max(...runs.map((r) => r.rssMiB ?? 0)),
+      unit: 'MiB',
+    },
+  ];
+}
+
 export async function run(): Promise<BenchFigure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'zp-floor-'));
   try {
@@ -139,6 +178,7 @@ export async function run(): Promise<BenchFigure[]> {
         { name: `year: CLI peak RSS${on}`, value: r.rss, unit: 'MiB' },
       );
     }
+    figures.push(...driftJsonYear(dir, cli));
     const sources: [string, Record<string, string>][] = [['TypeScript', { ZERO_PERPS_SOURCE: 'ts' }]];
     if (stale === null) sources.unshift(['bundle', { ZERO_PERPS_SOURCE: '' }]);
     for (const [name, exe] of runtimes) {
