@@ -212,7 +212,7 @@ function streamedKind(h: Head): StreamedKind | undefined {
  * A Drift candle file's records, counted by their `"start"` keys: what the run assumes, checked when the parse ends
  * (a file that holds the key elsewhere too is then loaded the usual way).
  */
-export function countDriftRecords(window: FileWindow): number {
+function countDriftRecords(window: FileWindow): number {
   let n = 0;
   for (
     let at = window.indexOf(START_KEY, 0);

@@ -166,7 +166,8 @@ export class BarColumnsBuilder implements BarSink {
 
   finish(): BarColumns {
     const n = this.#n;
-    // a column already of its length is handed over as it is (no second copy of a year's columns at the peak)
+    // a column already of its length is handed over as it is (no second copy of a year's columns at the peak):
+    // the builder is done with once finished (no parser pushes after finish)
     const trim = (col: Float64Array): Float64Array => (col.length === n ? col : col.slice(0, n));
     const [ts, open, high, low, close, volume] = this.#base.map(trim);
     const optional: Partial<Record<OptionalField, Float64Array>> = {};

@@ -9,6 +9,8 @@ const CLOSE = Uint8Array.of(125);
 
 /** Bytes read from disk at a time (at least: a read asked further reads that far). */
 const READ_BYTES = 4 << 20;
+/** The first read's size (a format's opening fits in it). */
+const FIRST_READ_BYTES = 64 << 10;
 
 export class FileWindow {
   readonly length: number;
@@ -91,9 +93,13 @@ export class FileWindow {
     this.#start += drop;
   }
 
-  /** Reads on until the window reaches file offset `to` (and READ_BYTES more, up to the end). */
+  /**
+   * Reads on until the window reaches file offset `to` (and READ_BYTES more, up to the end). The first read is
+   * short: a loader looking at a file's first bytes to tell its format then reads the whole file another way.
+   */
   #fill(to: number): void {
-    const want = Math.min(this.length, Math.max(to, this.#end + this.#readBytes));
+    const ahead = this.#end === 0 ? Math.min(this.#readBytes, FIRST_READ_BYTES) : this.#readBytes;
+    const want = Math.min(this.length, Math.max(to, this.#end + ahead));
     const need = want - this.#start;
     if (need > this.#buf.length) {
       const grown = Buffer.allocUnsafe(Math.max(need, this.#buf.length * 2));
