@@ -98,17 +98,6 @@ export function publishedColumns(b: StreamBuffers, to: number, from = 0): BarCol
   });
 }
 
-/** How many of a candle's five oracle fields it has (called per row: no array made). */
-function oracleFieldsOf(c: Candle): number {
-  return (
-    +(c.oracleOpen !== undefined) +
-    +(c.oracleHigh !== undefined) +
-    +(c.oracleLow !== undefined) +
-    +(c.oracleClose !== undefined) +
-    +(c.oracleStale !== undefined)
-  );
-}
-
 /** A row the streamed columns cannot take as it comes: the file is read the usual way instead. */
 export class NotStreamable extends Error {
   constructor(reason: string) {
@@ -151,24 +140,38 @@ export class StreamedColumns implements BarSink {
 
   push(c: Candle): void {
     const o = this.#b.oracle;
-    const oracleFields = oracleFieldsOf(c);
-    if (o === undefined) {
-      if (c.fundingRate !== undefined || oracleFields > 0) {
-        throw new NotStreamable('a row with oracle or funding fields');
-      }
-    } else {
+    if (o !== undefined) {
       // columns with the oracle take rows with every oracle field (Drift candles): set before the row is published
-      if (c.fundingRate !== undefined || oracleFields < 5) {
+      const i = this.#n;
+      if (
+        c.oracleOpen === undefined ||
+        c.oracleHigh === undefined ||
+        c.oracleLow === undefined ||
+        c.oracleClose === undefined ||
+        c.oracleStale === undefined ||
+        c.fundingRate !== undefined
+      ) {
         throw new NotStreamable('a row without the oracle fields the others have');
       }
-      const i = this.#n;
       if (i < this.#b.capacity) {
-        o.oracleOpen[i] = c.oracleOpen as number;
-        o.oracleHigh[i] = c.oracleHigh as number;
-        o.oracleLow[i] = c.oracleLow as number;
-        o.oracleClose[i] = c.oracleClose as number;
+        o.oracleOpen[i] = c.oracleOpen;
+        o.oracleHigh[i] = c.oracleHigh;
+        o.oracleLow[i] = c.oracleLow;
+        o.oracleClose[i] = c.oracleClose;
         o.stale[i] = c.oracleStale ? 2 : 1;
       }
+      this.#pushTrade(c.ts, c.open, c.high, c.low, c.close, c.volume);
+      return;
+    }
+    if (
+      c.oracleOpen !== undefined ||
+      c.oracleHigh !== undefined ||
+      c.oracleLow !== undefined ||
+      c.oracleClose !== undefined ||
+      c.oracleStale !== undefined ||
+      c.fundingRate !== undefined
+    ) {
+      throw new NotStreamable('a row with oracle or funding fields');
     }
     this.#pushTrade(c.ts, c.open, c.high, c.low, c.close, c.volume);
   }
