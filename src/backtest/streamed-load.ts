@@ -20,8 +20,7 @@
  * file).
  */
 import { open, stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import type { BotConfig } from '../config/bot-config.ts';
 import { firstLine } from '../data/csv.ts';
 import { streamableCsv } from '../data/detect.ts';
@@ -41,13 +40,11 @@ import type { MarketSpec } from '../domain/markets.ts';
 import { gridRangeConfig } from '../engine/grid-bot.ts';
 import { allocateRangeSeries, RangeSeriesReader } from '../marketdata/range-series.ts';
 import type { FileArg, LoadedInputs } from './load-inputs.ts';
+import { streamedLoadWanted, takeStreamedLoadThread } from './streamed-load-thread.ts';
 import type { StreamedFile, StreamedLoadEnd, StreamedLoadJob, StreamedReader } from './streamed-parse.ts';
 import { describeEnd, STALL_MS, StreamedTape, StreamFallback } from './streamed-tape.ts';
 
 export { StreamFallback } from './streamed-tape.ts';
-
-// The CLI bundle points this at its own bundled copy of the worker (scripts/build-cli.ts, WORKER_ENTRIES).
-const ENTRY = new URL('./streamed-load-worker.ts', import.meta.url);
 
 /** Below this many rows the thread's start-up costs more than the read it takes off the run. */
 export const STREAMED_LOAD_MIN_ROWS = 50_000;
@@ -84,11 +81,9 @@ export async function startStreamedLoad(req: StreamedLoadRequest): Promise<Strea
   // Drift candles bring the oracle's columns: every file must, or none
   const oracle = kinds.some((k) => k?.reader === 'drift-json');
   if (oracle && kinds.some((k) => k?.reader !== 'drift-json')) return undefined;
-  // the thread starts before the files are read, so that loading its code overlaps the reads
-  const worker = new Worker(ENTRY);
-  worker.unref();
-  // a failure is said in the shared state; this only keeps an error from going unheard
-  worker.on('error', () => {});
+  // the thread starts before the files are read (if the command did not start it ahead), so that loading its
+  // code overlaps the reads
+  const worker = takeStreamedLoadThread();
   const files = await readAll(req.data, kinds as StreamedKind[]);
   const rows = files?.reduce((sum, f) => sum + f.rows, 0) ?? 0;
   if (files === undefined || rows < minRows) {

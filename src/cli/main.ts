@@ -75,8 +75,14 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   guardProcessOutput();
+  let thread: typeof import('../backtest/streamed-load-thread.ts') | undefined;
   try {
     loadDotEnv();
+    if (name === 'backtest') {
+      // before the command's modules load: a thread takes as long to start as they take to load (the module)
+      thread = await import('../backtest/streamed-load-thread.ts');
+      thread.startThreadAhead(rest);
+    }
     return await (await load())(rest);
   } catch (err) {
     if (isUserFacing(err)) {
@@ -88,6 +94,8 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.DEBUG) console.error(redactText(inspect(err, { depth: 6 })));
     else console.error('(set DEBUG=1 for the stack trace)');
     return 1;
+  } finally {
+    thread?.endThreadAhead();
   }
 }
 
