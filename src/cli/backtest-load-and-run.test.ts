@@ -212,13 +212,24 @@ describe('Drift candle JSON read while the run goes on', () => {
       ],
       ['a "start" key elsewhere', json('key.json', records, ',\n  "lastTradeSeen": {"start": "0"}'), false],
       [
-        'a record with a nested value',
+        'a record with a nested object',
         json('nested.json', [
           ...records.slice(0, 10),
           record(candles[10], 10, ',"x":{"y":[1]}'),
           ...records.slice(11),
         ]),
-        // JSON.parse reads a piece whatever its records hold: nothing to give way for
+        // the records are counted by their braces: one more miscounts them
+        false,
+      ],
+      [
+        'a record with a nested array and an escape',
+        json('array.json', [
+          ...records.slice(0, 10),
+          record(candles[10], 10, ',"x":[1,[2]],"note":"a \\"quoted\\" word"'),
+          ...records.slice(11),
+        ]),
+        // the byte reader (data/drift-record-scan.ts) leaves that piece to JSON.parse, which reads it: nothing to
+        // give way for
         true,
       ],
     ];

@@ -15,7 +15,9 @@
  * gives them — or, for a streamed load's shared columns, the load gives way (NotStreamable).
  *
  * Read from a file through a window (file-window.ts), the text is never held whole: a piece's bytes decode to the
- * characters they are in the whole, as pieces are cut before ASCII characters.
+ * characters they are in the whole, as pieces are cut before ASCII characters. There a piece is first read from its
+ * bytes (drift-record-scan.ts: the candles as driftCandleOf makes them, without JSON.parse's strings and objects),
+ * and only a piece that reader declines is parsed by JSON.parse.
  *
  * Only for the layout this project writes and Drift's export has: the document opens with its "candles" member.
  * Any other layout, 64 refused tries at one piece, an empty array or a bad record gives way (undefined): the caller
@@ -24,6 +26,7 @@
  */
 import { BarColumnsBuilder, type BarSink } from './bar-columns.ts';
 import { driftCandleOf } from './drift-candles.ts';
+import { scanDriftRecords } from './drift-record-scan.ts';
 import type { FileWindow } from './file-window.ts';
 import { isRecord, type JsonRecordRef } from './json-fields.ts';
 import { elementLines } from './json-source.ts';
@@ -64,6 +67,11 @@ interface JsonSource {
   whole(): string;
   /** What lies before `before` is not asked for again. */
   release(before: number): void;
+  /**
+   * The candles of the records in [from, to) read from their bytes (drift-record-scan.ts), undefined where that
+   * reader declines; absent for a text (its pieces are parsed by JSON.parse).
+   */
+  scan?(from: number, to: number): Candle[] | undefined;
 }
 
 function textSource(t: string): JsonSource {
@@ -90,6 +98,7 @@ function windowSource(w: FileWindow): JsonSource {
     text: (from, to) => w.text(from, to),
     whole: () => w.whole(),
     release: (before) => w.release(before),
+    scan: (from, to) => scanDriftRecords(w.bytes(from, to), 0, to - from),
   };
 }
 
@@ -144,20 +153,36 @@ function readArray(src: JsonSource, from: number, perPiece: number, rows: Rows):
   for (;;) {
     src.release(pos);
     let [cut, last] = pieceEnd(src, pos, perPiece);
-    let records = parsePiece(src, pos, cut);
-    for (let retry = 0; records === undefined; retry++) {
+    let read = readPiece(src, pos, cut);
+    for (let retry = 0; read === undefined; retry++) {
       // the cut fell in a string or a nested value (a `}` there): take the piece on to the next candidate
       if (retry === MAX_RETRIES) throw GIVE_WAY;
       [cut, last] = pieceEnd(src, cut + 1, 1);
-      records = parsePiece(src, pos, cut);
+      read = readPiece(src, pos, cut);
     }
-    for (const rec of records) rows.add(rec);
+    if (read.candles) for (const candle of read.candles) rows.addCandle(candle);
+    else for (const rec of read.records) rows.add(rec);
     if (last) return cut + 1;
     // the rows to come, guessed from the first piece's bytes a record (a little over: the columns grow once)
-    if (pos === from)
-      rows.expect(Math.ceil(((src.length - from) / (cut + 1 - from)) * records.length * 1.02));
+    const count = read.candles ? read.candles.length : read.records.length;
+    if (pos === from) rows.expect(Math.ceil(((src.length - from) / (cut + 1 - from)) * count * 1.02));
     pos = cut + 1;
   }
+}
+
+/**
+ * The piece [pos, cut): its candles read from its bytes where the source can (drift-record-scan.ts), else its
+ * records as JSON.parse gives them; undefined when neither reads it (the cut is not between two records).
+ */
+function readPiece(
+  src: JsonSource,
+  pos: number,
+  cut: number,
+): { candles: Candle[]; records?: undefined } | { candles?: undefined; records: unknown[] } | undefined {
+  const candles = src.scan?.(pos, cut);
+  if (candles !== undefined) return { candles };
+  const records = parsePiece(src, pos, cut);
+  return records === undefined ? undefined : { records };
 }
 
 /** The records of [pos, cut) as a JSON array, undefined when JSON.parse refuses it. */
@@ -225,7 +250,7 @@ class Rows {
   }
 
   add(rec: unknown): void {
-    this.#ref.index = this.count++;
+    this.#ref.index = this.count;
     let candle: Candle;
     try {
       candle = driftCandleOf(this.#ref, rec);
@@ -233,6 +258,12 @@ class Rows {
       // the record path names the record and its line
       throw GIVE_WAY;
     }
+    this.addCandle(candle);
+  }
+
+  /** A record's candle, made by driftCandleOf or as it makes them (drift-record-scan.ts). */
+  addCandle(candle: Candle): void {
+    this.count++;
     if (this.#candles !== undefined) {
       this.#candles.push(candle);
       return;

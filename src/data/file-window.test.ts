@@ -39,6 +39,13 @@ describe('FileWindow', () => {
                 w.text(found, Math.min(bytes.length, found + 7)),
                 bytes.toString('utf8', found, found + 7),
               );
+              // a span's bytes as a view (read before the window is asked anything else)
+              const span = Math.min(bytes.length, found + readBytes + 3);
+              assert.deepEqual(
+                [...w.bytes(found, span)],
+                [...bytes.subarray(found, span)],
+                `bytes at ${found}`,
+              );
               w.release(found);
               at = found + 1;
             }

@@ -72,6 +72,16 @@ export class FileWindow {
     }
   }
 
+  /**
+   * The file's bytes [from, to) as a view of the window (no copy): read it before asking the window anything
+   * else, which may move or replace what it views.
+   */
+  bytes(from: number, to: number): Uint8Array {
+    const end = Math.min(to, this.length);
+    if (end > this.#end) this.#fill(end);
+    return this.#buf.subarray(from - this.#start, end - this.#start);
+  }
+
   /** The UTF-8 text of the file's bytes [from, to). */
   text(from: number, to: number): string {
     const end = Math.min(to, this.length);
