@@ -6,7 +6,7 @@
 import { UserError } from '../cli/user-error.ts';
 import type { BarColumns } from '../data/bar-columns.ts';
 import { type EventTape, loadMarketFile, type MarketEventInput, mergeEventTape } from '../data/index.ts';
-import type { LoadReport } from '../data/types.ts';
+import type { FundingRecord, LoadReport } from '../data/types.ts';
 import { getMarket, type MarketSpec, marketSymbols } from '../domain/markets.ts';
 
 export interface FileArg {
@@ -69,6 +69,20 @@ function checkFundingMarket(path: string, report: LoadReport, m: MarketSpec): vo
   }
 }
 
+/** A `--funding` file for `spec`'s market: its records and report (a price file, or another market's: UserError). */
+export async function loadFundingFile(
+  path: string,
+  spec: MarketSpec,
+): Promise<{ records: FundingRecord[]; report: LoadReport }> {
+  const loaded = await loadMarketFile(path);
+  if (loaded.kind === 'candles')
+    throw new UserError(
+      `--funding ${path}: this is a price file (${loaded.report.format}); pass it with --data`,
+    );
+  checkFundingMarket(path, loaded.report, spec);
+  return { records: loaded.records, report: loaded.report };
+}
+
 export interface LoadedInputs {
   /** The merged stream by column (event-tape.ts); `toArray()` where event objects are needed. */
   events: EventTape;
@@ -92,25 +106,22 @@ export async function loadBacktestInputs(
   ] as const) {
     for (const arg of args) {
       const market = marketFor(arg, markets, flag);
+      const spec = markets.find((m) => m.symbol === market) as MarketSpec;
+      if (flag === '--funding') {
+        const funding = await loadFundingFile(arg.path, spec);
+        reports.push(funding.report);
+        fundingGiven = true;
+        inputs.push({ market, funding: funding.records });
+        continue;
+      }
       const loaded = await loadMarketFile(arg.path);
       reports.push(loaded.report);
-      const spec = markets.find((m) => m.symbol === market) as MarketSpec;
-      if (loaded.kind === 'candles') {
-        if (flag === '--funding')
-          throw new UserError(
-            `--funding ${arg.path}: this is a price file (${loaded.report.format}); pass it with --data`,
-          );
-        checkPriceScale(arg.path, loaded.bars, spec);
-        inputs.push({ market, bars: loaded.bars, intervalMs: loaded.report.intervalMs || undefined });
-      } else {
-        if (flag === '--data')
-          throw new UserError(
-            `--data ${arg.path}: this is a funding file (${loaded.report.format}); pass it with --funding`,
-          );
-        checkFundingMarket(arg.path, loaded.report, spec);
-        fundingGiven = true;
-        inputs.push({ market, funding: loaded.records });
-      }
+      if (loaded.kind !== 'candles')
+        throw new UserError(
+          `--data ${arg.path}: this is a funding file (${loaded.report.format}); pass it with --funding`,
+        );
+      checkPriceScale(arg.path, loaded.bars, spec);
+      inputs.push({ market, bars: loaded.bars, intervalMs: loaded.report.intervalMs || undefined });
     }
   }
   for (const m of markets) {

@@ -29,7 +29,7 @@ export function scanEvents(
   if (events instanceof StreamedTape && warmupUntil === undefined) {
     return {
       estimated: () => events.estimatedOracleBars(),
-      primaryBars: events.market.symbol === primary ? events.length : 0,
+      primaryBars: events.market.symbol === primary ? events.bars : 0,
     };
   }
   // a tape answers by column (a year's bars need not be built twice)

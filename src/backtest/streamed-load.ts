@@ -15,9 +15,10 @@
  * Used for price CSVs whose rows give the trade fields only (data/detect.ts streamableCsv: a generic OHLCV CSV
  * without oracle or funding columns, Binance klines) and for Drift candle JSON that opens with its "candles" array
  * (read in pieces, data/drift-candles-chunked.ts, into columns that carry the oracle's fields too); one file or
- * several of one kind, as `data download` writes a month each; a one-market bot without funding files or a time
- * window, a machine with a second core, and files long enough to be worth a thread (the bench's year is such a
- * file).
+ * several of one kind, as `data download` writes a month each; a one-market bot without a time window, a machine
+ * with a second core, and files long enough to be worth a thread (the bench's year is such a file). The market's
+ * funding files (`--funding`), small beside its prices, are loaded on the run's thread before the run, and the tape
+ * merges their records in among the bars as the usual merge does.
  */
 import { open, stat } from 'node:fs/promises';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
@@ -26,7 +27,7 @@ import { firstLine } from '../data/csv.ts';
 import { streamableCsv } from '../data/detect.ts';
 import { opensDriftCandles } from '../data/drift-candles-chunked.ts';
 import type { FileWindow } from '../data/file-window.ts';
-import { mergeEventTape } from '../data/merge.ts';
+import { type MarketEventInput, mergeEventTape } from '../data/merge.ts';
 import { decodeDataText, displayPath, openDataWindow, readDataBytes } from '../data/read-file.ts';
 import {
   allocateStream,
@@ -36,10 +37,11 @@ import {
   STATUS_RUNNING,
   type StreamBuffers,
 } from '../data/streamed-columns.ts';
+import type { FundingRecord, LoadReport } from '../data/types.ts';
 import type { MarketSpec } from '../domain/markets.ts';
 import { gridRangeConfig } from '../engine/grid-bot.ts';
 import { allocateRangeSeries, RangeSeriesReader } from '../marketdata/range-series.ts';
-import type { FileArg, LoadedInputs } from './load-inputs.ts';
+import { type FileArg, type LoadedInputs, loadFundingFile } from './load-inputs.ts';
 import { streamedLoadWanted, takeStreamedLoadThread } from './streamed-load-thread.ts';
 import type { StreamedFile, StreamedLoadEnd, StreamedLoadJob, StreamedReader } from './streamed-parse.ts';
 import { describeEnd, STALL_MS, StreamedTape, StreamFallback } from './streamed-tape.ts';
@@ -68,10 +70,9 @@ const SHORTEST_ROW_BYTES = 12;
  */
 export async function startStreamedLoad(req: StreamedLoadRequest): Promise<StreamedLoad | undefined> {
   const market = req.config.markets.length === 1 ? req.config.markets[0] : undefined;
-  if (!market || req.data.length === 0 || req.funding.length > 0 || req.windowed || !streamedLoadWanted()) {
-    return undefined;
-  }
-  if (req.data.some((arg) => arg.market !== undefined && arg.market !== market.symbol)) return undefined;
+  if (!market || req.data.length === 0 || req.windowed || !streamedLoadWanted()) return undefined;
+  const another = (arg: FileArg): boolean => arg.market !== undefined && arg.market !== market.symbol;
+  if (req.data.some(another) || req.funding.some(another)) return undefined;
   const minRows = req.minRows ?? STREAMED_LOAD_MIN_ROWS;
   // every file's first line says how it is read; together they must be long enough to be worth the thread
   const heads = await Promise.all(req.data.map((arg) => readHead(arg.path)));
@@ -84,9 +85,12 @@ export async function startStreamedLoad(req: StreamedLoadRequest): Promise<Strea
   // the thread starts before the files are read (if the command did not start it ahead), so that loading its
   // code overlaps the reads
   const worker = takeStreamedLoadThread();
-  const files = await readAll(req.data, kinds as StreamedKind[]);
+  const [files, funding] = await Promise.all([
+    readAll(req.data, kinds as StreamedKind[]),
+    loadFunding(req.funding, market),
+  ]);
   const rows = files?.reduce((sum, f) => sum + f.rows, 0) ?? 0;
-  if (files === undefined || rows < minRows) {
+  if (files === undefined || funding === undefined || rows < minRows) {
     void worker.terminate();
     return undefined;
   }
@@ -115,7 +119,27 @@ export async function startStreamedLoad(req: StreamedLoadRequest): Promise<Strea
     market,
     names,
     range && new RangeSeriesReader(range.buffers),
+    funding,
   );
+}
+
+/** The market's funding files, loaded before the run; undefined where one fails (the usual load says why). */
+async function loadFunding(
+  args: readonly FileArg[],
+  market: MarketSpec,
+): Promise<StreamedFunding | undefined> {
+  try {
+    const loaded = await Promise.all(args.map((arg) => loadFundingFile(arg.path, market)));
+    return { records: loaded.map((f) => f.records), reports: loaded.map((f) => f.report) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A streamed load's funding files: each file's records, and its report. */
+interface StreamedFunding {
+  records: FundingRecord[][];
+  reports: LoadReport[];
 }
 
 /**
@@ -238,6 +262,9 @@ export class StreamedLoad {
   readonly #port: MessagePort;
   readonly #b: StreamBuffers;
   readonly #market: MarketSpec;
+  readonly #funding: StreamedFunding;
+  /** Funding files were given: the venue replays their records (BacktestOptions.replayFunding). */
+  readonly fundingGiven: boolean;
   #end: StreamedLoadEnd | undefined;
 
   constructor(
@@ -247,13 +274,23 @@ export class StreamedLoad {
     market: MarketSpec,
     file: string,
     range: RangeSeriesReader | undefined,
+    funding: StreamedFunding,
   ) {
     this.#worker = worker;
     this.#port = port;
     this.#b = buffers;
     this.#market = market;
     this.range = range;
-    this.tape = new StreamedTape(buffers, market, () => this.#ended(), file);
+    this.#funding = funding;
+    this.fundingGiven = funding.records.length > 0;
+    // the funding events in the usual merge's order (its sorting and de-duplication of records)
+    const fundingEvents = mergeEventTape(this.#fundingInputs());
+    this.tape = new StreamedTape(buffers, market, () => this.#ended(), file, fundingEvents);
+  }
+
+  /** The funding files as mergeEventTape's inputs (the market's records, a file each). */
+  #fundingInputs(): MarketEventInput[] {
+    return this.#funding.records.map((funding) => ({ market: this.#market.symbol, funding }));
   }
 
   /**
@@ -286,9 +323,10 @@ export class StreamedLoad {
     for (let i = 0; i < rows; i++) if (bars.low[i] < tick) throw new StreamFallback('prices below the tick');
     this.close();
     return {
-      events: mergeEventTape([{ market: this.#market.symbol, bars, intervalMs }]),
-      reports: end.reports,
-      fundingGiven: false,
+      events: mergeEventTape([{ market: this.#market.symbol, bars, intervalMs }, ...this.#fundingInputs()]),
+      // as the usual load lists them: the price files', then the funding files'
+      reports: [...end.reports, ...this.#funding.reports],
+      fundingGiven: this.fundingGiven,
     };
   }
 

@@ -44,12 +44,16 @@ export function describeEnd(end: StreamedLoadEnd): string {
 }
 
 /**
- * The bars of a streamed load as the backtest reads events: bar i once it is published (waiting for it when
- * the run is ahead of the parse). Its length is the rows counted in the file; a parse that ends otherwise (fewer
+ * The events of a streamed load as the backtest reads them: its bars, bar i once it is published (waiting for it
+ * when the run is ahead of the parse), and the market's funding records (loaded before the run) merged in among
+ * them as mergeEventTape merges them — by the time each becomes known, a bar before a funding record at the same
+ * time. Its length is the rows counted in the files and the funding records; a parse that ends otherwise (fewer
  * rows, a bad row, a row that cannot stream) stops the run with StreamFallback.
  */
 export class StreamedTape implements MarketEventSeq {
   readonly length: number;
+  /** The bars: the rows counted in the files. */
+  readonly bars: number;
   readonly market: MarketSpec;
   readonly #b: StreamBuffers;
   /** The columns over every row to come (a row is read only once published). */
@@ -59,20 +63,56 @@ export class StreamedTape implements MarketEventSeq {
   /** Rows known to be published (a copy of state[ROWS], so most reads touch no shared memory). */
   #ready = 0;
   #intervalMs = Number.NaN;
+  /** The funding events in time order (none: event i is bar i), and the merge so far (FundingMerge). */
+  readonly #funding: FundingMerge | undefined;
 
-  constructor(buffers: StreamBuffers, market: MarketSpec, ended: () => StreamedLoadEnd, file: string) {
+  /** `funding`: the market's funding events in time order (mergeEventTape of its funding records alone). */
+  constructor(
+    buffers: StreamBuffers,
+    market: MarketSpec,
+    ended: () => StreamedLoadEnd,
+    file: string,
+    funding?: MarketEventSeq,
+  ) {
     this.#b = buffers;
     this.#columns = publishedColumns(buffers, buffers.capacity);
-    this.length = buffers.capacity;
+    this.bars = buffers.capacity;
+    this.length = buffers.capacity + (funding?.length ?? 0);
     this.market = market;
     this.#ended = ended;
     this.#file = file;
+    this.#funding = funding && funding.length > 0 ? new FundingMerge(funding, this.length) : undefined;
   }
 
   /** Event i (from the end when negative, as Array.at), waiting for it to be published. */
   at(i: number): MarketEvent | undefined {
     const k = i < 0 ? this.length + i : i;
     if (!(k >= 0 && k < this.length)) return undefined;
+    const funding = this.#funding;
+    if (funding === undefined) return this.#bar(k);
+    if (funding.merged <= k) this.#mergeTo(funding, k);
+    const row = funding.row[k] as number;
+    return funding.isFunding[k] === 1 ? funding.events.at(row) : this.#bar(row);
+  }
+
+  /**
+   * Merges on through event k: the next event is the one known first, a bar on a tie (mergeEventTape: bars before
+   * funding), waiting for a bar to be published to know its time.
+   */
+  #mergeTo(m: FundingMerge, k: number): void {
+    const events = m.events;
+    while (m.merged <= k) {
+      const n = m.merged++;
+      const takeBar =
+        m.bar < this.bars &&
+        (m.funding >= events.length ||
+          this.#barTime(m.bar) <= fundingTime(events.at(m.funding) as MarketEvent));
+      m.isFunding[n] = takeBar ? 0 : 1;
+      m.row[n] = takeBar ? m.bar++ : m.funding++;
+    }
+  }
+
+  #bar(k: number): MarketEvent {
     if (k >= this.#ready) this.#await(k);
     return {
       type: 'bar',
@@ -82,6 +122,12 @@ export class StreamedTape implements MarketEventSeq {
     };
   }
 
+  /** When bar k becomes known (its close), waiting for it to be published. */
+  #barTime(k: number): number {
+    if (k >= this.#ready) this.#await(k);
+    return (this.#columns.ts[k] as number) + this.#intervalMs;
+  }
+
   /**
    * The bars whose oracle was not observed (Drift candles without fills), by market: empty for rows without an
    * oracle. Asked after the run, when every row has been read (so published).
@@ -89,7 +135,7 @@ export class StreamedTape implements MarketEventSeq {
   estimatedOracleBars(): Record<string, number> {
     const stale = this.#b.oracle?.stale;
     let n = 0;
-    if (stale !== undefined) for (let i = 0; i < this.length; i++) if (stale[i] === 2) n++;
+    if (stale !== undefined) for (let i = 0; i < this.bars; i++) if (stale[i] === 2) n++;
     return n > 0 ? { [this.market.symbol]: n } : {};
   }
 
@@ -121,3 +167,25 @@ export class StreamedTape implements MarketEventSeq {
     }
   }
 }
+
+/**
+ * The merge of a streamed load's bars with its funding events, made as the run reads on (StreamedTape.#mergeTo):
+ * for each event so far, whether it is a funding event and its row in its own stream.
+ */
+class FundingMerge {
+  readonly events: MarketEventSeq;
+  readonly isFunding: Uint8Array;
+  readonly row: Int32Array;
+  merged = 0;
+  /** The next bar and funding event to merge. */
+  bar = 0;
+  funding = 0;
+
+  constructor(events: MarketEventSeq, length: number) {
+    this.events = events;
+    this.isFunding = new Uint8Array(length);
+    this.row = new Int32Array(length);
+  }
+}
+
+const fundingTime = (e: MarketEvent): number => (e.type === 'funding' ? e.record.ts : Number.NaN);

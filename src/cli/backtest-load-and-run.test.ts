@@ -27,11 +27,16 @@ function file(name: string, rows: readonly string[]): string {
   return path;
 }
 
-function run(path: string | string[], streaming: LoadAndRun['streaming'], args: string[] = []) {
+function run(
+  path: string | string[],
+  streaming: LoadAndRun['streaming'],
+  args: string[] = [],
+  funding: string[] = [],
+) {
   return loadAndRun({
     config,
     data: (Array.isArray(path) ? path : [path]).map(parseFileArg),
-    funding: [],
+    funding: funding.map(parseFileArg),
     flags: backtestRunFlags(parseBacktestArgs(['--config', 'x', ...args])),
     checkOut: () => {},
     streaming,
@@ -44,7 +49,48 @@ function untimed(r: BacktestReport): unknown {
   return { ...r, summary };
 }
 
+/**
+ * Drift funding JSON for SOL-PERP (market 0): a record every `everyMin` minutes from `fromMs` (settled at the
+ * minute, so some at a bar's close: a bar comes first), `count` of them.
+ */
+function fundingFile(name: string, fromMs: number, everyMin: number, count: number, rate: number): string {
+  const fundingRates = Array.from({ length: count }, (_, k) => ({
+    ts: String((fromMs + k * everyMin * 60_000) / 1000),
+    marketIndex: 0,
+    fundingRate: String(rate * (k % 2 === 0 ? 1 : -1)),
+    oraclePriceTwap: '150000000',
+    markPriceTwap: '150100000',
+  }));
+  return file(name, [JSON.stringify({ fundingRates }, null, 2)]);
+}
+
 describe('the backtest read while the file loads', () => {
+  it('merges the market funding files in among the bars as the usual run does', async () => {
+    const path = file('funded.csv', lines);
+    const first = generateCandles(1, { seed: 5, startPrice: 150 })[0].ts;
+    const files = [
+      // hourly from before the first bar's close, and past the last bar
+      fundingFile('hourly.json', first - 3_600_000, 60, 52, 20_000_000),
+      // another file: some records the same times (the later file's win), some between bars' closes
+      fundingFile('half.json', first + 90_000 + 30_000, 30, 90, 35_000_000),
+    ];
+    const streamed = await run(path, { minRows: 1000 }, [], files);
+    const usual = await run(path, false, [], files);
+    assert.equal(streamed.streamed, true, 'streamed');
+    assert.equal(streamed.inputs.fundingGiven, true);
+    assert.ok(
+      streamed.events.toArray().some((e) => e.type === 'funding'),
+      'funding events in the tape',
+    );
+    assert.notEqual(streamed.report.summary.fundingPnl, 0, 'funding paid or received');
+    assert.deepEqual(untimed(streamed.report), untimed(usual.report));
+    assert.deepEqual(streamed.inputs.reports, usual.inputs.reports);
+    assert.deepEqual(streamed.events.toArray(), usual.events.toArray());
+    // a funding file the usual load refuses: the same error, from the usual load
+    const bad = file('bad-funding.json', ['{"fundingRates": []}']);
+    await assert.rejects(run(path, { minRows: 1000 }, [], [bad]), /"fundingRates" array is empty/);
+  });
+
   it('gives the report, the load and the events the usual run gives', async () => {
     const path = file('clean.csv', lines);
     for (const args of [[], ['--timeline']]) {

@@ -84,7 +84,11 @@ async function streamedRun(o: LoadAndRun): Promise<Ran | undefined> {
   try {
     if (process.env.DEBUG)
       console.error('zero-perps: the file is read on a second thread while the run goes on');
-    const report = runWithProgress(o, { events: load.tape, range: load.range, replayFunding: false });
+    const report = runWithProgress(o, {
+      events: load.tape,
+      range: load.range,
+      replayFunding: load.fundingGiven,
+    });
     const inputs = load.finish();
     printDataNotes(inputs.reports);
     return { report, inputs, events: inputs.events, streamed: true };
