@@ -89,7 +89,8 @@ function startup(cmd: string, args: string[], env: Record<string, string>): numb
 
 /**
  * The same year as Drift candle JSON, written as `data download drift candles` writes it (201 MB, pretty-printed):
- * the product's own data, read a piece at a time while the run goes on (docs/data.md). Node, best of 2.
+ * the product's own data, read a piece at a time while the run goes on (docs/data.md); then again with a year of
+ * hourly funding records (`--funding`). Node, best of 2 each.
  */
 function driftJsonYear(dir: string, cli: string[]): BenchFigure[] {
   const json = join(dir, 'year-drift.json');
@@ -109,20 +110,30 @@ function driftJsonYear(dir: string, cli: string[]): BenchFigure[] {
     resolution: '1',
   }));
   writeFileSync(json, `${JSON.stringify({ candles }, null, 2)}\n`);
+  // and a year of hourly Drift funding records for the market (`--funding`, as a trader runs Drift data)
+  const funding = join(dir, 'year-funding.json');
+  const fundingRates = Array.from({ length: 8760 }, (_, k) => ({
+    ts: String(Math.floor(Number(candles[0]?.start ?? 0) / 1000) + k * 3600),
+    marketIndex: 0,
+    // up to ~17% a year either way: a funding rule that trips now and then, not all year
+    fundingRate: String(Math.round(Math.sin(k / 50) * 3_000_000)),
+    oraclePriceTwap: '150000000',
+    markPriceTwap: '150050000',
+  }));
+  writeFileSync(funding, JSON.stringify({ fundingRates }, null, 2));
   const args = cli.map((a, i) => (cli[i - 1] === '--data' ? json : a));
   const runs = [timed(process.execPath, args), timed(process.execPath, args)];
+  const funded = [...args, '--funding', funding];
+  const fundedRuns = [timed(process.execPath, funded), timed(process.execPath, funded)];
   rmSync(json, { force: true });
+  rmSync(funding, { force: true });
+  const figures = (what: string, r: { seconds: number; rssMiB: number | null }[]): BenchFigure[] => [
+    { name: `${what}: zero-perps backtest CLI, best of 2`, value: best(r.map((x) => x.seconds)), unit: 's' },
+    { name: `${what}: CLI peak RSS`, value: Math.max(...r.map((x) => x.rssMiB ?? 0)), unit: 'MiB' },
+  ];
   return [
-    {
-      name: 'year as Drift candle JSON: zero-perps backtest CLI, best of 2',
-      value: best(runs.map((r) => r.seconds)),
-      unit: 's',
-    },
-    {
-      name: 'year as Drift candle JSON: CLI peak RSS',
-      value: Math.max(...runs.map((r) => r.rssMiB ?? 0)),
-      unit: 'MiB',
-    },
+    ...figures('year as Drift candle JSON', runs),
+    ...figures('year as Drift candle JSON with a year of funding', fundedRuns),
   ];
 }
 
