@@ -89,6 +89,16 @@ describe('Drift candles read a piece at a time', () => {
     assert.deepEqual(load, whole('x.json', tricky));
   });
 
+  it('reads a file whose every record the byte reader declines (then JSON.parse alone, after eight pieces)', () => {
+    const rec = (ts: number): string =>
+      `{"start":"${ts}","fillOpen":"1","fillHigh":"2","fillLow":"0.5","fillClose":"1.5","oracleOpen":"1","oracleHigh":"2","oracleLow":"0.5","oracleClose":"1.5","baseVolume":"3","note":"an \\"escaped\\" word"}`;
+    const text = `{"candles":[${Array.from({ length: 30 }, (_, k) => rec(60_000 * (k + 1))).join(',\n')}]}`;
+    const expected = whole('x.json', text);
+    assert.notEqual(typeof expected, 'string');
+    assert.deepEqual(fromFile('x.json', text, 1), expected);
+    assert.deepEqual(fromFile('x.json', text, 4), expected);
+  });
+
   it('equals the whole parse on generated documents (times out of order, repeats, layouts, extra fields)', () => {
     const candle = fc
       .record({

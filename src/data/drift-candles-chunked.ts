@@ -17,7 +17,7 @@
  * Read from a file through a window (file-window.ts), the text is never held whole: a piece's bytes decode to the
  * characters they are in the whole, as pieces are cut before ASCII characters. There a piece is first read from its
  * bytes (drift-record-scan.ts: the candles as driftCandleOf makes them, without JSON.parse's strings and objects),
- * and only a piece that reader declines is parsed by JSON.parse.
+ * and only a piece that reader declines is parsed by JSON.parse (all of them after eight declined in a row).
  *
  * Only for the layout this project writes and Drift's export has: the document opens with its "candles" member.
  * Any other layout, 64 refused tries at one piece, an empty array or a bad record gives way (undefined): the caller
@@ -143,6 +143,8 @@ function readPieces(file: string, src: JsonSource, perPiece: number, sink?: BarS
 
 /** Times a piece is taken further when JSON.parse refuses it, before the whole text is parsed instead. */
 const MAX_RETRIES = 64;
+/** Pieces in a row the byte reader declines (and JSON.parse reads) before the rest go to JSON.parse alone. */
+const SCAN_DECLINES_BEFORE_GIVING_UP = 8;
 
 /**
  * The records from `from` (just inside the array's `[`) to the array's end, a piece at a time into `rows`; returns
@@ -150,18 +152,27 @@ const MAX_RETRIES = 64;
  */
 function readArray(src: JsonSource, from: number, perPiece: number, rows: Rows): number {
   let pos = from;
+  // the byte reader, while it reads the pieces (a file whose records it declines, piece after piece, is left
+  // to JSON.parse: each decline had read part of the piece for nothing)
+  let scan = src.scan !== undefined;
+  let declined = 0;
   for (;;) {
     src.release(pos);
     let [cut, last] = pieceEnd(src, pos, perPiece);
-    let read = readPiece(src, pos, cut);
+    let read = readPiece(src, pos, cut, scan);
     for (let retry = 0; read === undefined; retry++) {
       // the cut fell in a string or a nested value (a `}` there): take the piece on to the next candidate
       if (retry === MAX_RETRIES) throw GIVE_WAY;
       [cut, last] = pieceEnd(src, cut + 1, 1);
-      read = readPiece(src, pos, cut);
+      read = readPiece(src, pos, cut, scan);
     }
-    if (read.candles) for (const candle of read.candles) rows.addCandle(candle);
-    else for (const rec of read.records) rows.add(rec);
+    if (read.candles) {
+      declined = 0;
+      for (const candle of read.candles) rows.addCandle(candle);
+    } else {
+      if (scan && ++declined === SCAN_DECLINES_BEFORE_GIVING_UP) scan = false;
+      for (const rec of read.records) rows.add(rec);
+    }
     if (last) return cut + 1;
     // the rows to come, guessed from the first piece's bytes a record (a little over: the columns grow once)
     const count = read.candles ? read.candles.length : read.records.length;
@@ -178,8 +189,9 @@ function readPiece(
   src: JsonSource,
   pos: number,
   cut: number,
+  scan: boolean,
 ): { candles: Candle[]; records?: undefined } | { candles?: undefined; records: unknown[] } | undefined {
-  const candles = src.scan?.(pos, cut);
+  const candles = scan ? src.scan?.(pos, cut) : undefined;
   if (candles !== undefined) return { candles };
   const records = parsePiece(src, pos, cut);
   return records === undefined ? undefined : { records };
