@@ -26,7 +26,7 @@
  */
 import { BarColumnsBuilder, type BarSink } from './bar-columns.ts';
 import { driftCandleOf } from './drift-candles.ts';
-import { scanDriftRecords } from './drift-record-scan.ts';
+import { newCandle, ScannedCandles, scanDriftRecordsInto } from './drift-record-scan.ts';
 import type { FileWindow } from './file-window.ts';
 import { isRecord, type JsonRecordRef } from './json-fields.ts';
 import { elementLines } from './json-source.ts';
@@ -68,10 +68,10 @@ interface JsonSource {
   /** What lies before `before` is not asked for again. */
   release(before: number): void;
   /**
-   * The candles of the records in [from, to) read from their bytes (drift-record-scan.ts), undefined where that
-   * reader declines; absent for a text (its pieces are parsed by JSON.parse).
+   * The candles of the records in [from, to) read from their bytes into `out` (drift-record-scan.ts), false where
+   * that reader declines; absent for a text (its pieces are parsed by JSON.parse).
    */
-  scan?(from: number, to: number): Candle[] | undefined;
+  scan?(from: number, to: number, out: ScannedCandles): boolean;
 }
 
 function textSource(t: string): JsonSource {
@@ -98,7 +98,7 @@ function windowSource(w: FileWindow): JsonSource {
     text: (from, to) => w.text(from, to),
     whole: () => w.whole(),
     release: (before) => w.release(before),
-    scan: (from, to) => scanDriftRecords(w.bytes(from, to), 0, to - from),
+    scan: (from, to, out) => scanDriftRecordsInto(w.bytes(from, to), 0, to - from, out),
   };
 }
 
@@ -152,49 +152,55 @@ const SCAN_DECLINES_BEFORE_GIVING_UP = 8;
  */
 function readArray(src: JsonSource, from: number, perPiece: number, rows: Rows): number {
   let pos = from;
+  const scanned = src.scan === undefined ? undefined : new ScannedCandles();
+  // one candle object for the scanned rows, filled row by row (Rows keeps a copy where it keeps one)
+  const row = newCandle();
   // the byte reader, while it reads the pieces (a file whose records it declines, piece after piece, is left
   // to JSON.parse: each decline had read part of the piece for nothing)
-  let scan = src.scan !== undefined;
+  let scanning = scanned !== undefined;
   let declined = 0;
   for (;;) {
     src.release(pos);
     let [cut, last] = pieceEnd(src, pos, perPiece);
-    let read = readPiece(src, pos, cut, scan);
+    let read = readPiece(src, pos, cut, scanning ? scanned : undefined);
     for (let retry = 0; read === undefined; retry++) {
       // the cut fell in a string or a nested value (a `}` there): take the piece on to the next candidate
       if (retry === MAX_RETRIES) throw GIVE_WAY;
       [cut, last] = pieceEnd(src, cut + 1, 1);
-      read = readPiece(src, pos, cut, scan);
+      read = readPiece(src, pos, cut, scanning ? scanned : undefined);
     }
-    if (read.candles) {
+    let count: number;
+    if (read === READ_BY_BYTES) {
       declined = 0;
-      for (const candle of read.candles) rows.addCandle(candle);
+      count = (scanned as ScannedCandles).length;
+      for (let k = 0; k < count; k++) rows.addCandle((scanned as ScannedCandles).candle(k, row), true);
     } else {
-      if (scan && ++declined === SCAN_DECLINES_BEFORE_GIVING_UP) scan = false;
-      for (const rec of read.records) rows.add(rec);
+      if (scanning && ++declined === SCAN_DECLINES_BEFORE_GIVING_UP) scanning = false;
+      count = read.length;
+      for (const rec of read) rows.add(rec);
     }
     if (last) return cut + 1;
     // the rows to come, guessed from the first piece's bytes a record (a little over: the columns grow once)
-    const count = read.candles ? read.candles.length : read.records.length;
     if (pos === from) rows.expect(Math.ceil(((src.length - from) / (cut + 1 - from)) * count * 1.02));
     pos = cut + 1;
   }
 }
 
+/** readPiece's answer when the piece's candles were read from its bytes (into `scanned`). */
+const READ_BY_BYTES = 'bytes';
+
 /**
- * The piece [pos, cut): its candles read from its bytes where the source can (drift-record-scan.ts), else its
- * records as JSON.parse gives them; undefined when neither reads it (the cut is not between two records).
+ * The piece [pos, cut): its candles read from its bytes into `scanned` where the source can (drift-record-scan.ts),
+ * else its records as JSON.parse gives them; undefined when neither reads it (the cut is not between two records).
  */
 function readPiece(
   src: JsonSource,
   pos: number,
   cut: number,
-  scan: boolean,
-): { candles: Candle[]; records?: undefined } | { candles?: undefined; records: unknown[] } | undefined {
-  const candles = scan ? src.scan?.(pos, cut) : undefined;
-  if (candles !== undefined) return { candles };
-  const records = parsePiece(src, pos, cut);
-  return records === undefined ? undefined : { records };
+  scanned: ScannedCandles | undefined,
+): typeof READ_BY_BYTES | unknown[] | undefined {
+  if (scanned !== undefined && src.scan?.(pos, cut, scanned)) return READ_BY_BYTES;
+  return parsePiece(src, pos, cut);
 }
 
 /** The records of [pos, cut) as a JSON array, undefined when JSON.parse refuses it. */
@@ -273,11 +279,14 @@ class Rows {
     this.addCandle(candle);
   }
 
-  /** A record's candle, made by driftCandleOf or as it makes them (drift-record-scan.ts). */
-  addCandle(candle: Candle): void {
+  /**
+   * A record's candle, made by driftCandleOf or as it makes them (drift-record-scan.ts). `reused`: the caller
+   * fills the same object again for the next row, so a candle kept here is a copy.
+   */
+  addCandle(candle: Candle, reused = false): void {
     this.count++;
     if (this.#candles !== undefined) {
-      this.#candles.push(candle);
+      this.#candles.push(reused ? { ...candle } : candle);
       return;
     }
     if (candle.ts > this.#last) {
@@ -291,7 +300,7 @@ class Rows {
     const so = this.#bars.finish();
     this.#candles = [];
     for (let i = 0; i < so.length; i++) this.#candles.push(so.candle(i));
-    this.#candles.push(candle);
+    this.#candles.push(reused ? { ...candle } : candle);
   }
 
   /** About how many rows the array holds (the columns' room: a guess, never a limit). */

@@ -268,21 +268,110 @@ class Slots {
  * (the module comment), then parse the piece as before.
  */
 export function scanDriftRecords(b: Uint8Array, from: number, to: number): Candle[] | undefined {
+  const scanned = new ScannedCandles();
+  if (!scanDriftRecordsInto(b, from, to, scanned)) return undefined;
+  return Array.from({ length: scanned.length }, (_, k) => scanned.candle(k, newCandle()));
+}
+
+/**
+ * scanDriftRecords into `out` (emptied first), by value: no object per record (a year's half a million candle
+ * objects were a good part of the reading thread's collections). False where the reader declines.
+ */
+export function scanDriftRecordsInto(b: Uint8Array, from: number, to: number, out: ScannedCandles): boolean {
   const slots = new Slots();
-  const candles: Candle[] = [];
+  out.length = 0;
   try {
     let i = skipSpace(b, from, to);
     for (;;) {
       i = record(b, i, to, slots);
-      candles.push(candleOf(b, slots));
+      out.add(b, slots);
       i = skipSpace(b, i, to);
-      if (i === to) return candles;
-      if (b[i] !== COMMA) return undefined;
+      if (i === to) return true;
+      if (b[i] !== COMMA) return false;
       i = skipSpace(b, i + 1, to);
     }
   } catch (err) {
-    if (err === DECLINE) return undefined;
+    if (err === DECLINE) return false;
     throw err;
+  }
+}
+
+/** A candle's fields in a ScannedCandles row: time, the fill OHLC, the volume, the oracle OHLC. */
+const STRIDE = 10;
+
+/** A fresh candle object with every field (driftCandleOf's order), for ScannedCandles.candle to fill. */
+export const newCandle = (): Candle => ({
+  ts: 0,
+  open: 0,
+  high: 0,
+  low: 0,
+  close: 0,
+  volume: 0,
+  oracleOpen: 0,
+  oracleHigh: 0,
+  oracleLow: 0,
+  oracleClose: 0,
+  oracleStale: false,
+});
+
+/** The candles of a scanned piece, by value (scanDriftRecordsInto); reused piece after piece. */
+export class ScannedCandles {
+  length = 0;
+  #v = new Float64Array(STRIDE * 2048);
+  /** The candle the record path's checks are asked about (candleProblem), reused. */
+  readonly #check = newCandle();
+
+  /** The current record of `slots` as driftCandleOf makes it (its checks too): DECLINE where it refuses it. */
+  add(b: Uint8Array, slots: Slots): void {
+    const c = this.#check;
+    c.ts = slots.time(b);
+    c.volume = slots.number(b, 5);
+    c.open = slots.number(b, 1);
+    c.high = slots.number(b, 2);
+    c.low = slots.number(b, 3);
+    c.close = slots.number(b, 4);
+    c.oracleOpen = slots.number(b, 6);
+    c.oracleHigh = slots.number(b, 7);
+    c.oracleLow = slots.number(b, 8);
+    c.oracleClose = slots.number(b, 9);
+    c.oracleStale = c.volume === 0;
+    if (candleProblem(c) !== undefined) throw DECLINE;
+    let v = this.#v;
+    const at = this.length * STRIDE;
+    if (at + STRIDE > v.length) {
+      v = new Float64Array(v.length * 2);
+      v.set(this.#v);
+      this.#v = v;
+    }
+    v[at] = c.ts;
+    v[at + 1] = c.open;
+    v[at + 2] = c.high;
+    v[at + 3] = c.low;
+    v[at + 4] = c.close;
+    v[at + 5] = c.volume;
+    v[at + 6] = c.oracleOpen as number;
+    v[at + 7] = c.oracleHigh as number;
+    v[at + 8] = c.oracleLow as number;
+    v[at + 9] = c.oracleClose as number;
+    this.length++;
+  }
+
+  /** Candle k's fields written into `into` (a caller's reused object, or newCandle()); returns `into`. */
+  candle(k: number, into: Candle): Candle {
+    const v = this.#v;
+    const at = k * STRIDE;
+    into.ts = v[at] as number;
+    into.open = v[at + 1] as number;
+    into.high = v[at + 2] as number;
+    into.low = v[at + 3] as number;
+    into.close = v[at + 4] as number;
+    into.volume = v[at + 5] as number;
+    into.oracleOpen = v[at + 6] as number;
+    into.oracleHigh = v[at + 7] as number;
+    into.oracleLow = v[at + 8] as number;
+    into.oracleClose = v[at + 9] as number;
+    into.oracleStale = into.volume === 0;
+    return into;
   }
 }
 
@@ -386,25 +475,4 @@ function decimalStringEnd(b: Uint8Array, at: number, end: number, slots: Slots, 
   // another form of text: Number() reads it (Slots.number)
   slots.value[slot] = Number.NaN;
   return stringEnd(b, i, end);
-}
-
-/** driftCandleOf's candle of the record in `slots` (its field order, its checks). */
-function candleOf(b: Uint8Array, slots: Slots): Candle {
-  const ts = slots.time(b);
-  const volume = slots.number(b, 5);
-  const candle: Candle = {
-    ts,
-    open: slots.number(b, 1),
-    high: slots.number(b, 2),
-    low: slots.number(b, 3),
-    close: slots.number(b, 4),
-    volume,
-    oracleOpen: slots.number(b, 6),
-    oracleHigh: slots.number(b, 7),
-    oracleLow: slots.number(b, 8),
-    oracleClose: slots.number(b, 9),
-    oracleStale: volume === 0,
-  };
-  if (candleProblem(candle) !== undefined) throw DECLINE;
-  return candle;
 }
