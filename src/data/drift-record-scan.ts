@@ -265,7 +265,8 @@ class Slots {
 /**
  * The candles of the records in b[from, to) — a piece of the "candles" array between two records, without the
  * array's brackets — as driftCandleOf makes them from JSON.parse's records; undefined where this reader declines
- * (the module comment), then parse the piece as before.
+ * (the module comment), then parse the piece as before. An object per candle: the pieces reader uses
+ * scanDriftRecordsInto; this is the form its tests compare with the record path's.
  */
 export function scanDriftRecords(b: Uint8Array, from: number, to: number): Candle[] | undefined {
   const scanned = new ScannedCandles();
