@@ -26,11 +26,12 @@
  */
 import { BarColumnsBuilder, type BarSink } from './bar-columns.ts';
 import { driftCandleOf } from './drift-candles.ts';
-import { newCandle, ScannedCandles, scanDriftRecordsInto } from './drift-record-scan.ts';
+import { scanDriftRecordsInto } from './drift-record-scan.ts';
 import type { FileWindow } from './file-window.ts';
 import { isRecord, type JsonRecordRef } from './json-fields.ts';
 import { elementLines } from './json-source.ts';
 import { type CandleLoad, finishCandles, finishSortedBars } from './load-result.ts';
+import { newCandle, ScannedCandles } from './scanned-candles.ts';
 import { NotStreamable } from './streamed-columns.ts';
 import type { Candle } from './types.ts';
 
