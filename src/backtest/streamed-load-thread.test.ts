@@ -15,8 +15,8 @@ describe('the streamed load thread started ahead', () => {
     assert.equal(mayStream(['--config=bot.yaml', '--data=sol.csv', '--out', 'o']), true);
     assert.equal(mayStream(['--config', 'bot.yaml']), false, 'no data');
     assert.equal(mayStream(['--data', 'a.csv', '--funding', 'f.json']), true, 'funding files too');
-    assert.equal(mayStream(['--data', 'a.csv', '--from', '2024-01-01']), false, 'a window');
-    assert.equal(mayStream(['--data', 'a.csv', '--to=2024-01-01']), false, 'a window');
+    assert.equal(mayStream(['--data', 'a.csv', '--from', '2024-01-01']), true, 'a window streams too');
+    assert.equal(mayStream(['--data', 'a.csv', '--to=2024-01-01']), true, 'a window streams too');
     assert.equal(mayStream(['--data', 'a.csv', '--help']), false, 'help');
     assert.equal(mayStream(['--data', 'a.csv', '-h']), false, 'help');
   });

@@ -28,8 +28,8 @@ function startThread(): Worker {
   return worker;
 }
 
-/** Flags that rule a streamed load out whatever the files (streamed-load.ts: a time window), or ask for no run. */
-const NO_STREAM_FLAGS = ['--from', '--to', '--help', '-h'];
+/** Flags that ask for no run. */
+const NO_STREAM_FLAGS = ['--help', '-h'];
 
 /**
  * Whether `backtest` arguments could ask for a streamed load: some data and none of NO_STREAM_FLAGS. Only a

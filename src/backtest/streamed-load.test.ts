@@ -28,7 +28,9 @@ function streamParse(text: string, withRange = true) {
   const bytes = bytesOf(text);
   const buffers = allocateStream(countRows(bytes));
   const config = { percentiles: [10, 90] as [number, number] };
-  const range = withRange ? { config, buffers: allocateRangeSeries(buffers.capacity) } : undefined;
+  const range = withRange
+    ? { config, buffers: allocateRangeSeries(buffers.capacity), from: -Infinity, to: Infinity }
+    : undefined;
   const { port1, port2 } = new MessageChannel();
   runStreamedParse({ files: [{ file: 'bars.csv', bytes, reader: 'generic' }], buffers, range, port: port2 });
   const end = receiveMessageOnPort(port1)?.message as StreamedLoadEnd;

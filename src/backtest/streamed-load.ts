@@ -15,10 +15,16 @@
  * Used for price CSVs whose rows give the trade fields only (data/detect.ts streamableCsv: a generic OHLCV CSV
  * without oracle or funding columns, Binance klines) and for Drift candle JSON that opens with its "candles" array
  * (read in pieces, data/drift-candles-chunked.ts, into columns that carry the oracle's fields too); one file or
- * several of one kind, as `data download` writes a month each; a one-market bot without a time window, a machine
- * with a second core, and files long enough to be worth a thread (the bench's year is such a file). The market's
- * funding files (`--funding`), small beside its prices, are loaded on the run's thread before the run, and the tape
- * merges their records in among the bars as the usual merge does.
+ * several of one kind, as `data download` writes a month each; a one-market bot, a machine with a second core, and
+ * files long enough to be worth a thread (the bench's year is such a file). The market's funding files
+ * (`--funding`), small beside its prices, are loaded on the run's thread before the run, and the tape merges their
+ * records in among the bars as the usual merge does.
+ *
+ * A --from/--to window: the run reads the bars known in it, as the usual run reads its window of the merged tape.
+ * Which rows those are is known once the thread has published the first row past the window's end (the rows are
+ * published in time order, each checked against the one before), so the run starts then, on the window's first
+ * bar, while the thread reads the rest of the file (every row is still checked, as the usual load checks them);
+ * the thread computes the grid's range over the window's bars alone.
  */
 import { open, stat } from 'node:fs/promises';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
@@ -34,6 +40,7 @@ import {
   publishedColumns,
   ROWS,
   STATUS,
+  STATUS_DONE,
   STATUS_RUNNING,
   type StreamBuffers,
 } from '../data/streamed-columns.ts';
@@ -43,20 +50,32 @@ import { gridRangeConfig } from '../engine/grid-bot.ts';
 import { allocateRangeSeries, RangeSeriesReader } from '../marketdata/range-series.ts';
 import { type FileArg, type LoadedInputs, loadFundingFile } from './load-inputs.ts';
 import { streamedLoadWanted, takeStreamedLoadThread } from './streamed-load-thread.ts';
-import type { StreamedFile, StreamedLoadEnd, StreamedLoadJob, StreamedReader } from './streamed-parse.ts';
-import { describeEnd, STALL_MS, StreamedTape, StreamFallback } from './streamed-tape.ts';
+import type {
+  StreamedFile,
+  StreamedLoadEnd,
+  StreamedLoadJob,
+  StreamedRange,
+  StreamedReader,
+} from './streamed-parse.ts';
+import { describeEnd, STALL_MS, StreamedTape, StreamFallback, type TapeRows } from './streamed-tape.ts';
 
 export { StreamFallback } from './streamed-tape.ts';
 
 /** Below this many rows the thread's start-up costs more than the read it takes off the run. */
 export const STREAMED_LOAD_MIN_ROWS = 50_000;
 
+/** A run's --from/--to window: the events known in [from, to] (EventTape.window), either bound optional. */
+export interface RunWindow {
+  from?: number;
+  to?: number;
+}
+
 /** What a run asks for: its config, data and funding files, and time window. */
 export interface StreamedLoadRequest {
   config: BotConfig;
   data: readonly FileArg[];
   funding: readonly FileArg[];
-  windowed: boolean;
+  window?: RunWindow;
   /** Fewer rows than this load the usual way (default STREAMED_LOAD_MIN_ROWS; tests stream small files). */
   minRows?: number;
 }
@@ -70,7 +89,7 @@ const SHORTEST_ROW_BYTES = 12;
  */
 export async function startStreamedLoad(req: StreamedLoadRequest): Promise<StreamedLoad | undefined> {
   const market = req.config.markets.length === 1 ? req.config.markets[0] : undefined;
-  if (!market || req.data.length === 0 || req.windowed || !streamedLoadWanted()) return undefined;
+  if (!market || req.data.length === 0 || !streamedLoadWanted()) return undefined;
   const another = (arg: FileArg): boolean => arg.market !== undefined && arg.market !== market.symbol;
   if (req.data.some(another) || req.funding.some(another)) return undefined;
   const minRows = req.minRows ?? STREAMED_LOAD_MIN_ROWS;
@@ -97,9 +116,14 @@ export async function startStreamedLoad(req: StreamedLoadRequest): Promise<Strea
   const buffers = allocateStream(rows, oracle);
   // The thread computes the grid's range along with the parse, which keeps ahead of the run (Drift JSON too, now
   // that its records are read from their bytes: data/drift-record-scan.ts).
-  const range =
+  const range: StreamedRange | undefined =
     req.config.strategy === 'grid'
-      ? { config: gridRangeConfig(req.config.grid), buffers: allocateRangeSeries(rows) }
+      ? {
+          config: gridRangeConfig(req.config.grid),
+          buffers: allocateRangeSeries(rows),
+          from: req.window?.from ?? Number.NEGATIVE_INFINITY,
+          to: req.window?.to ?? Number.POSITIVE_INFINITY,
+        }
       : undefined;
   const { port1, port2 } = new MessageChannel();
   port1.unref();
@@ -112,15 +136,44 @@ export async function startStreamedLoad(req: StreamedLoadRequest): Promise<Strea
   const transfer = files.flatMap((f) => ('bytes' in f ? [f.bytes.buffer as ArrayBuffer] : []));
   worker.postMessage(job, [port2, ...transfer]);
   const names = files.map((f) => f.file).join(', ');
-  return new StreamedLoad(
-    worker,
-    port1,
-    buffers,
-    market,
-    names,
-    range && new RangeSeriesReader(range.buffers),
-    funding,
-  );
+  const read = req.window ? windowRows(buffers, req.window) : { start: 0, end: rows };
+  if (read === undefined) {
+    void worker.terminate();
+    return undefined;
+  }
+  return new StreamedLoad(worker, port1, buffers, market, names, range, funding, read, req.window);
+}
+
+/**
+ * The rows of the bars known in a window (their close in [from, to]), found as the thread publishes them: it
+ * publishes rows in time order (each checked against the one before), so they are known once a row past `to` is
+ * published, or every row is. Blocks until then. Undefined when the window holds no bar, or the parse ended before
+ * they were known otherwise than with every row read (the usual load then runs, and says what it says).
+ */
+function windowRows(b: StreamBuffers, window: RunWindow): TapeRows | undefined {
+  const from = window.from ?? Number.NEGATIVE_INFINITY;
+  const to = window.to ?? Number.POSITIVE_INFINITY;
+  let start = -1;
+  let row = 0;
+  for (let waited = 0; ; ) {
+    // the status before the rows: a parse that has ended published all its rows first
+    const status = Atomics.load(b.state, STATUS);
+    const published = Atomics.load(b.state, ROWS);
+    // the interval is written before the first rows are published
+    const intervalMs = b.meta[0];
+    for (; row < published; row++) {
+      const knownAt = (b.ts[row] as number) + intervalMs;
+      if (start < 0 && knownAt >= from) start = row;
+      if (knownAt > to) return start < 0 || start === row ? undefined : { start, end: row };
+    }
+    if (status !== STATUS_RUNNING) {
+      const whole = status === STATUS_DONE && published === b.capacity;
+      return whole && start >= 0 ? { start, end: published } : undefined;
+    }
+    const r = Atomics.wait(b.state, ROWS, published, 1000);
+    waited = r === 'timed-out' && Atomics.load(b.state, ROWS) === published ? waited + 1000 : 0;
+    if (waited >= STALL_MS) return undefined;
+  }
 }
 
 /** The market's funding files, loaded before the run; undefined where one fails (the usual load says why). */
@@ -267,25 +320,29 @@ export class StreamedLoad {
   readonly fundingGiven: boolean;
   #end: StreamedLoadEnd | undefined;
 
+  /** `rows`: the rows the run reads (a window's, when it has one: `window`). */
   constructor(
     worker: Worker,
     port: MessagePort,
     buffers: StreamBuffers,
     market: MarketSpec,
     file: string,
-    range: RangeSeriesReader | undefined,
+    range: StreamedRange | undefined,
     funding: StreamedFunding,
+    rows: TapeRows,
+    window: RunWindow | undefined,
   ) {
     this.#worker = worker;
     this.#port = port;
     this.#b = buffers;
     this.#market = market;
-    this.range = range;
+    this.range = range && new RangeSeriesReader(range.buffers, undefined, rows.start);
     this.#funding = funding;
     this.fundingGiven = funding.records.length > 0;
-    // the funding events in the usual merge's order (its sorting and de-duplication of records)
-    const fundingEvents = mergeEventTape(this.#fundingInputs());
-    this.tape = new StreamedTape(buffers, market, () => this.#ended(), file, fundingEvents);
+    // the funding events in the usual merge's order (its sorting and de-duplication of records), those of the
+    // window's time: merged with the window's bars, the window of the whole merge (both are cut by time)
+    const fundingEvents = mergeEventTape(this.#fundingInputs()).window(window?.from, window?.to);
+    this.tape = new StreamedTape(buffers, market, () => this.#ended(), file, fundingEvents, rows);
   }
 
   /** The funding files as mergeEventTape's inputs (the market's records, a file each). */

@@ -44,8 +44,20 @@ export type StreamedFile =
 export interface StreamedLoadJob {
   files: StreamedFile[];
   buffers: StreamBuffers;
-  range: { config: BlendedRangeConfig; buffers: RangeSeriesBuffers } | undefined;
+  range: StreamedRange | undefined;
   port: MessagePort;
+}
+
+/**
+ * The grid's blended range, computed along with the parse: over the bars known in [from, to] (a run's --from/--to
+ * window; ±Infinity when it has none), as the usual run computes it over its window's bars alone. The bars outside
+ * have no range: the run never reads them.
+ */
+export interface StreamedRange {
+  config: BlendedRangeConfig;
+  buffers: RangeSeriesBuffers;
+  from: number;
+  to: number;
 }
 
 /** What the port says when the parse ends. */
@@ -79,9 +91,11 @@ export function runStreamedParse(job: StreamedLoadJob): void {
       const interval = buffers.meta[0];
       const r = range.buffers;
       for (let i = from; i < to; i++) {
-        r.ts[i] = buffers.ts[i] + interval;
+        const knownAt = buffers.ts[i] + interval;
+        r.ts[i] = knownAt;
         r.price[i] = buffers.close[i];
-        blended.update(r.ts[i], r.price[i]);
+        if (!(knownAt >= range.from && knownAt <= range.to)) continue;
+        blended.update(knownAt, r.price[i]);
         r.lo[i] = blended.lo;
         r.hi[i] = blended.hi;
       }

@@ -43,17 +43,25 @@ export function describeEnd(end: StreamedLoadEnd): string {
   }
 }
 
+/** The rows a tape reads: `start` to `end` − 1 (a --from/--to window's bars), else every row counted. */
+export interface TapeRows {
+  start: number;
+  end: number;
+}
+
 /**
  * The events of a streamed load as the backtest reads them: its bars, bar i once it is published (waiting for it
  * when the run is ahead of the parse), and the market's funding records (loaded before the run) merged in among
  * them as mergeEventTape merges them — by the time each becomes known, a bar before a funding record at the same
- * time. Its length is the rows counted in the files and the funding records; a parse that ends otherwise (fewer
- * rows, a bad row, a row that cannot stream) stops the run with StreamFallback.
+ * time. Its length is its rows (those counted in the files, or a window's) and the funding records; a parse that
+ * ends otherwise (fewer rows, a bad row, a row that cannot stream) stops the run with StreamFallback.
  */
 export class StreamedTape implements MarketEventSeq {
   readonly length: number;
-  /** The bars: the rows counted in the files. */
+  /** The bars: the rows read (TapeRows). */
   readonly bars: number;
+  /** The first row read: bar k is row start + k. */
+  readonly #start: number;
   readonly market: MarketSpec;
   readonly #b: StreamBuffers;
   /** The columns over every row to come (a row is read only once published). */
@@ -66,18 +74,23 @@ export class StreamedTape implements MarketEventSeq {
   /** The funding events in time order (none: event i is bar i), and the merge so far (FundingMerge). */
   readonly #funding: FundingMerge | undefined;
 
-  /** `funding`: the market's funding events in time order (mergeEventTape of its funding records alone). */
+  /**
+   * `funding`: the market's funding events in time order (mergeEventTape of its funding records alone), those of
+   * the rows' time only.
+   */
   constructor(
     buffers: StreamBuffers,
     market: MarketSpec,
     ended: () => StreamedLoadEnd,
     file: string,
     funding?: MarketEventSeq,
+    rows: TapeRows = { start: 0, end: buffers.capacity },
   ) {
     this.#b = buffers;
     this.#columns = publishedColumns(buffers, buffers.capacity);
-    this.bars = buffers.capacity;
-    this.length = buffers.capacity + (funding?.length ?? 0);
+    this.#start = rows.start;
+    this.bars = rows.end - rows.start;
+    this.length = this.bars + (funding?.length ?? 0);
     this.market = market;
     this.#ended = ended;
     this.#file = file;
@@ -113,19 +126,21 @@ export class StreamedTape implements MarketEventSeq {
   }
 
   #bar(k: number): MarketEvent {
-    if (k >= this.#ready) this.#await(k);
+    const row = this.#start + k;
+    if (row >= this.#ready) this.#await(row);
     return {
       type: 'bar',
       market: this.market.symbol,
-      candle: this.#columns.candle(k),
+      candle: this.#columns.candle(row),
       intervalMs: this.#intervalMs,
     };
   }
 
   /** When bar k becomes known (its close), waiting for it to be published. */
   #barTime(k: number): number {
-    if (k >= this.#ready) this.#await(k);
-    return (this.#columns.ts[k] as number) + this.#intervalMs;
+    const row = this.#start + k;
+    if (row >= this.#ready) this.#await(row);
+    return (this.#columns.ts[row] as number) + this.#intervalMs;
   }
 
   /**
@@ -134,8 +149,9 @@ export class StreamedTape implements MarketEventSeq {
    */
   estimatedOracleBars(): Record<string, number> {
     const stale = this.#b.oracle?.stale;
+    const end = this.#start + this.bars;
     let n = 0;
-    if (stale !== undefined) for (let i = 0; i < this.bars; i++) if (stale[i] === 2) n++;
+    if (stale !== undefined) for (let i = this.#start; i < end; i++) if (stale[i] === 2) n++;
     return n > 0 ? { [this.market.symbol]: n } : {};
   }
 
@@ -156,7 +172,7 @@ export class StreamedTape implements MarketEventSeq {
         const end = this.#ended();
         throw new StreamFallback(
           status === STATUS_DONE
-            ? `${this.#file}: ${rows} rows read of ${this.length} lines counted`
+            ? `${this.#file}: ${rows} rows read of ${this.#b.capacity} lines counted`
             : describeEnd(end),
         );
       }

@@ -135,6 +135,86 @@ describe('the backtest read while the file loads', () => {
     }
   });
 
+  it('reads a --from/--to window of the file as the usual run reads it, funding and range included', async () => {
+    const path = file('windowed.csv', lines);
+    const first = generateCandles(1, { seed: 5, startPrice: 150 })[0].ts;
+    const funding = [fundingFile('window-funding.json', first - 3_600_000, 60, 52, 20_000_000)];
+    const at = (minutes: number): string => String(first + minutes * 60_000);
+    // [name, args]: a bar becomes known at its close, first + 1 minute for the first bar
+    const windows: [string, string[]][] = [
+      ['the start', ['--to', at(700)]],
+      ['the middle, bounds on bars', ['--from', at(900), '--to', at(2100)]],
+      [
+        'the middle, bounds between bars',
+        ['--from', String(first + 900 * 60_000 + 30_000), '--to', at(2100.5)],
+      ],
+      ['the end', ['--from', at(1700)]],
+      ['to the last bar exactly', ['--from', at(1000), '--to', at(2880)]],
+      ['the whole file', ['--from', at(1), '--to', at(2880)]],
+      ['by dates', ['--from', '2025-01-01T12:00:00Z', '--to', '2025-01-02T12:00:00Z']],
+    ];
+    for (const [name, args] of windows) {
+      for (const withFunding of [[], funding]) {
+        const what = `${name}${withFunding.length > 0 ? ', with funding' : ''}`;
+        const streamed = await run(path, { minRows: 1000 }, args, withFunding);
+        const usual = await run(path, false, args, withFunding);
+        assert.equal(streamed.streamed, true, `${what}: streamed`);
+        assert.ok(streamed.report.fills.length > 0, `${what}: a run that trades`);
+        assert.deepEqual(untimed(streamed.report), untimed(usual.report), what);
+        assert.deepEqual(streamed.inputs.reports, usual.inputs.reports, what);
+        assert.deepEqual(streamed.events.toArray(), usual.events.toArray(), what);
+      }
+    }
+    // a window the file has no bar in: the usual run's words
+    for (const args of [
+      ['--from', at(3000)],
+      ['--to', String(first)],
+      ['--from', String(first + 900 * 60_000 + 10_000), '--to', String(first + 900 * 60_000 + 50_000)],
+    ]) {
+      await assert.rejects(
+        run(path, { minRows: 1000 }, args),
+        /no price bars inside the --from\/--to window/,
+      );
+    }
+  });
+
+  it('gives way to the usual run where the file goes wrong in or after a window', async () => {
+    const first = generateCandles(1, { seed: 5, startPrice: 150 })[0].ts;
+    const window = ['--from', String(first + 500 * 60_000), '--to', String(first + 1500 * 60_000)];
+    const cases: [string, string[]][] = [
+      [
+        'rows out of order before the window',
+        [...lines.slice(0, 300), lines[301], lines[300], ...lines.slice(302)],
+      ],
+      [
+        'rows out of order after the window',
+        [...lines.slice(0, 2000), lines[2001], lines[2000], ...lines.slice(2002)],
+      ],
+      ['a repeated row in the window', [...lines.slice(0, 1000), lines[1000], ...lines.slice(1000)]],
+    ];
+    for (const [name, rows] of cases) {
+      const path = file(`${name}.csv`, rows);
+      const gaveWay = await run(path, { minRows: 1000 }, window);
+      const usual = await run(path, false, window);
+      assert.equal(gaveWay.streamed, false, `${name}: not streamed`);
+      assert.ok(usual.report.fills.length > 0, `${name}: a run that trades`);
+      assert.deepEqual(untimed(gaveWay.report), untimed(usual.report), name);
+      assert.deepEqual(gaveWay.inputs.reports, usual.inputs.reports, name);
+    }
+    // a bad row after the window: the usual load refuses the file, and so does the streamed one
+    const badRow = [...lines];
+    badRow[2200] = badRow[2200].replace(/,[^,]*$/, ',-5');
+    const path = file('bad after the window.csv', badRow);
+    const usual = await run(path, false, window).then(
+      () => assert.fail('the usual run refuses it'),
+      (err: Error) => err,
+    );
+    await assert.rejects(run(path, { minRows: 1000 }, window), (err: Error) => {
+      assert.equal(err.message, usual.message);
+      return true;
+    });
+  });
+
   it('gives way to the usual run where the file is not as the run assumed, with its report', async () => {
     const cases: [string, string[]][] = [
       ['rows out of order', [...lines.slice(0, 2000), lines[2001], lines[2000], ...lines.slice(2002)]],
@@ -244,6 +324,18 @@ describe('Drift candle JSON read while the run goes on', () => {
     assert.deepEqual(untimed(streamed.report), untimed(usual.report));
     assert.deepEqual(streamed.inputs.reports, usual.inputs.reports);
     assert.deepEqual(streamed.events.toArray(), usual.events.toArray());
+    // and a window of it, its estimated oracles counted in the window alone
+    const window = ['--from', String(candles[400].ts), '--to', String(candles[1800].ts)];
+    const inWindow = await run(path, { minRows: 1000 }, window);
+    const usualWindow = await run(path, false, window);
+    assert.equal(inWindow.streamed, true, 'a window streamed');
+    assert.ok(
+      (inWindow.report.summary.oracleEstimatedBars?.['SOL-PERP'] ?? 0) <
+        (streamed.report.summary.oracleEstimatedBars?.['SOL-PERP'] ?? 0),
+      'fewer estimated oracles in the window',
+    );
+    assert.deepEqual(untimed(inWindow.report), untimed(usualWindow.report), 'a window');
+    assert.deepEqual(inWindow.events.toArray(), usualWindow.events.toArray(), 'a window');
   });
 
   it('gives way to the usual run where the file is not as the run assumed, with the same report', async () => {

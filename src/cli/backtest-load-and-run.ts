@@ -71,7 +71,7 @@ async function streamedRun(o: LoadAndRun): Promise<Ran | undefined> {
     config: o.config,
     data: o.data,
     funding: o.funding,
-    windowed,
+    window: windowed ? { from: flags.from, to: flags.to } : undefined,
     minRows: o.streaming?.minRows,
   });
   if (!load) return undefined;
@@ -91,7 +91,8 @@ async function streamedRun(o: LoadAndRun): Promise<Ran | undefined> {
     });
     const inputs = load.finish();
     printDataNotes(inputs.reports);
-    return { report, inputs, events: inputs.events, streamed: true };
+    const events = windowed ? inputs.events.window(flags.from, flags.to) : inputs.events;
+    return { report, inputs, events, streamed: true };
   } catch (err) {
     const gaveWay = err instanceof StreamFallback || !streamStood(load);
     load.close();

@@ -115,12 +115,14 @@ export class RangeSeriesReader implements RangeSource {
   /** Bars known to be done (a copy of progress[DONE], so most updates read no shared memory). */
   #ready = 0;
 
-  constructor(buffers: RangeSeriesBuffers, errors?: MessagePort) {
+  /** `start`: the first bar fed (a series computed over more bars than the run reads, from its window's first). */
+  constructor(buffers: RangeSeriesBuffers, errors?: MessagePort, start = 0) {
     this.#b = buffers;
     this.#errors = errors;
+    this.#next = start;
   }
 
-  /** Bars read so far. */
+  /** The index of the next bar to be fed (the bars read so far, when the series is read from its first). */
   get position(): number {
     return this.#next;
   }
