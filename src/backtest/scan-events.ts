@@ -24,13 +24,10 @@ export function scanEvents(
     if (oracleStale) estimated[market] = (estimated[market] ?? 0) + 1;
     if (market === primary && (warmupUntil === undefined || knownAt >= warmupUntil)) primaryBars++;
   };
-  // a streamed load's bars are known before they are read: one market's rows, counted; whose oracle was estimated
-  // is asked after the run, when every row has been read
+  // a streamed load's bars are known before they are read: each market's rows, counted; whose oracle was
+  // estimated is asked after the run, when every row has been read
   if (events instanceof StreamedTape && warmupUntil === undefined) {
-    return {
-      estimated: () => events.estimatedOracleBars(),
-      primaryBars: events.market.symbol === primary ? events.bars : 0,
-    };
+    return { estimated: () => events.estimatedOracleBars(), primaryBars: events.barsOf(primary) };
   }
   // a tape answers by column (a year's bars need not be built twice)
   if (events instanceof EventTape) events.forEachBar(count);

@@ -116,7 +116,9 @@ describe('a streamed tape', () => {
 
   it('reads the published bars as events, from either end', () => {
     const { buffers, end } = streamParse(text, false);
-    const tape = new StreamedTape(buffers, getMarket('SOL-PERP'), () => end, 'bars.csv');
+    const tape = new StreamedTape([
+      { buffers, market: getMarket('SOL-PERP'), ended: () => end, file: 'bars.csv' },
+    ]);
     const usual = parseGenericOhlcv(text, 'bars.csv');
     assert.equal(tape.length, 500);
     const last = tape.at(-1);
@@ -135,7 +137,9 @@ describe('a streamed tape', () => {
       [...lines.slice(0, 300), '  ', ...lines.slice(300)].join('\n'),
       false,
     );
-    const tape = new StreamedTape(buffers, getMarket('SOL-PERP'), () => end, 'bars.csv');
+    const tape = new StreamedTape([
+      { buffers, market: getMarket('SOL-PERP'), ended: () => end, file: 'bars.csv' },
+    ]);
     assert.equal(tape.length, 501);
     assert.ok(tape.at(499));
     assert.throws(() => tape.at(500), StreamFallback);

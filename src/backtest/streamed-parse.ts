@@ -68,6 +68,8 @@ export type StreamedLoadEnd =
   | { kind: 'not-streamable'; reason: string };
 
 /** range-series.ts's layout: progress[0] bars done, progress[1] failed. */
+const NO_BYTES = new Uint8Array(0);
+
 const RANGE_DONE = 0;
 const RANGE_FAILED = 1;
 
@@ -110,6 +112,8 @@ export function runStreamedParse(job: StreamedLoadJob): void {
         continue;
       }
       const text = decodeDataText(f.bytes);
+      // the parse reads the text: the bytes (as large) are let go before it (this thread's copy of the job)
+      f.bytes = NO_BYTES;
       const parse = f.reader === 'generic' ? parseGenericOhlcv : parseBinanceKlines;
       reports.push(parse(text, f.file, { bars }).report);
     }

@@ -43,89 +43,169 @@ export function describeEnd(end: StreamedLoadEnd): string {
   }
 }
 
-/** The rows a tape reads: `start` to `end` − 1 (a --from/--to window's bars), else every row counted. */
+/** The rows a tape reads of a market's stream: `start` to `end` − 1 (a --from/--to window's bars), else all. */
 export interface TapeRows {
   start: number;
   end: number;
 }
 
+/** One market's bars as a thread publishes them. */
+export interface BarStream {
+  buffers: StreamBuffers;
+  market: MarketSpec;
+  /** How the parse ended (asked once it has). */
+  ended: () => StreamedLoadEnd;
+  /** The files' names (DEBUG's reason when the parse ends short). */
+  file: string;
+  /** The rows read (default every row counted). */
+  rows?: TapeRows;
+}
+
 /**
- * The events of a streamed load as the backtest reads them: its bars, bar i once it is published (waiting for it
- * when the run is ahead of the parse), and the market's funding records (loaded before the run) merged in among
- * them as mergeEventTape merges them — by the time each becomes known, a bar before a funding record at the same
- * time. Its length is its rows (those counted in the files, or a window's) and the funding records; a parse that
- * ends otherwise (fewer rows, a bad row, a row that cannot stream) stops the run with StreamFallback.
+ * The events of a streamed load as the backtest reads them: each market's bars, bar i once it is published
+ * (waiting for it when the run is ahead of the parse), and the funding records (loaded before the run) merged in
+ * among them as mergeEventTape merges them — by the time each becomes known; on a tie bars before funding, then
+ * by market name. Its length is its bars (the rows counted in the files, or a window's) and the funding records; a
+ * parse that ends otherwise (fewer rows, a bad row, a row that cannot stream) stops the run with StreamFallback.
  */
 export class StreamedTape implements MarketEventSeq {
   readonly length: number;
-  /** The bars: the rows read (TapeRows). */
-  readonly bars: number;
-  /** The first row read: bar k is row start + k. */
-  readonly #start: number;
-  readonly market: MarketSpec;
-  readonly #b: StreamBuffers;
-  /** The columns over every row to come (a row is read only once published). */
-  readonly #columns: BarColumns;
-  readonly #ended: () => StreamedLoadEnd;
-  readonly #file: string;
-  /** Rows known to be published (a copy of state[ROWS], so most reads touch no shared memory). */
-  #ready = 0;
-  #intervalMs = Number.NaN;
-  /** The funding events in time order (none: event i is bar i), and the merge so far (FundingMerge). */
-  readonly #funding: FundingMerge | undefined;
+  /** The bar streams in the merge's order (by market name). */
+  readonly #sources: BarSource[];
+  /** The funding events in time order (mergeEventTape of the funding records alone), if any. */
+  readonly #funding: MarketEventSeq | undefined;
+  /** The merge so far; none for one market without funding (event i is its bar i). */
+  readonly #merge: Merge | undefined;
 
   /**
-   * `funding`: the market's funding events in time order (mergeEventTape of its funding records alone), those of
+   * `funding`: the markets' funding events in time order (mergeEventTape of the funding records alone), those of
    * the rows' time only.
    */
-  constructor(
-    buffers: StreamBuffers,
-    market: MarketSpec,
-    ended: () => StreamedLoadEnd,
-    file: string,
-    funding?: MarketEventSeq,
-    rows: TapeRows = { start: 0, end: buffers.capacity },
-  ) {
-    this.#b = buffers;
-    this.#columns = publishedColumns(buffers, buffers.capacity);
-    this.#start = rows.start;
-    this.bars = rows.end - rows.start;
-    this.length = this.bars + (funding?.length ?? 0);
-    this.market = market;
-    this.#ended = ended;
-    this.#file = file;
-    this.#funding = funding && funding.length > 0 ? new FundingMerge(funding, this.length) : undefined;
+  constructor(bars: readonly BarStream[], funding?: MarketEventSeq) {
+    this.#sources = [...bars]
+      .sort((a, b) => (a.market.symbol < b.market.symbol ? -1 : a.market.symbol > b.market.symbol ? 1 : 0))
+      .map((s) => new BarSource(s));
+    this.#funding = funding !== undefined && funding.length > 0 ? funding : undefined;
+    let length = this.#funding?.length ?? 0;
+    for (const s of this.#sources) length += s.bars;
+    this.length = length;
+    this.#merge =
+      this.#sources.length === 1 && this.#funding === undefined
+        ? undefined
+        : new Merge(this.#sources.length, length);
+  }
+
+  /** The bars of `market` (a symbol) the tape holds. */
+  barsOf(market: string): number {
+    return this.#sources.find((s) => s.market.symbol === market)?.bars ?? 0;
   }
 
   /** Event i (from the end when negative, as Array.at), waiting for it to be published. */
   at(i: number): MarketEvent | undefined {
     const k = i < 0 ? this.length + i : i;
     if (!(k >= 0 && k < this.length)) return undefined;
-    const funding = this.#funding;
-    if (funding === undefined) return this.#bar(k);
-    if (funding.merged <= k) this.#mergeTo(funding, k);
-    const row = funding.row[k] as number;
-    return funding.isFunding[k] === 1 ? funding.events.at(row) : this.#bar(row);
+    const m = this.#merge;
+    if (m === undefined) return (this.#sources[0] as BarSource).bar(k);
+    if (m.merged <= k) this.#mergeTo(m, k);
+    const s = m.source[k] as number;
+    const row = m.row[k] as number;
+    return s === FUNDING
+      ? (this.#funding as MarketEventSeq).at(row)
+      : (this.#sources[s] as BarSource).bar(row);
   }
 
   /**
-   * Merges on through event k: the next event is the one known first, a bar on a tie (mergeEventTape: bars before
-   * funding), waiting for a bar to be published to know its time.
+   * Merges on through event k: the next event is the one known first, the first stream's on a tie (bars by market
+   * name, then funding: mergeEventTape's order), waiting for a bar to be published to know its time.
    */
-  #mergeTo(m: FundingMerge, k: number): void {
-    const events = m.events;
+  #mergeTo(m: Merge, k: number): void {
+    const sources = this.#sources;
+    const funding = this.#funding;
     while (m.merged <= k) {
+      let best = FUNDING;
+      let bestTime = Number.POSITIVE_INFINITY;
+      for (let s = 0; s < sources.length; s++) {
+        const src = sources[s] as BarSource;
+        const h = m.heads[s] as number;
+        if (h >= src.bars) continue;
+        const t = src.time(h);
+        if (t < bestTime) {
+          best = s;
+          bestTime = t;
+        }
+      }
       const n = m.merged++;
-      const takeBar =
-        m.bar < this.bars &&
-        (m.funding >= events.length ||
-          this.#barTime(m.bar) <= fundingTime(events.at(m.funding) as MarketEvent));
-      m.isFunding[n] = takeBar ? 0 : 1;
-      m.row[n] = takeBar ? m.bar++ : m.funding++;
+      if (funding !== undefined && m.fundingHead < funding.length) {
+        const t = fundingTime(funding.at(m.fundingHead) as MarketEvent);
+        if (t < bestTime) best = FUNDING;
+      }
+      m.source[n] = best;
+      m.row[n] = best === FUNDING ? m.fundingHead++ : (m.heads[best] as number)++;
     }
   }
 
-  #bar(k: number): MarketEvent {
+  /**
+   * The bars whose oracle was not observed (Drift candles without fills), by market: none for rows without an
+   * oracle. Asked after the run, when every row has been read (so published).
+   */
+  estimatedOracleBars(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const s of this.#sources) {
+      const n = s.estimatedOracleBars();
+      if (n > 0) out[s.market.symbol] = n;
+    }
+    return out;
+  }
+}
+
+/** In Merge.source: the event is a funding record. */
+const FUNDING = 255;
+
+/**
+ * The merge of a streamed load's bar streams and funding events, made as the run reads on (StreamedTape.#mergeTo):
+ * for each event so far, its stream and its row there.
+ */
+class Merge {
+  readonly source: Uint8Array;
+  readonly row: Int32Array;
+  /** The next row of each bar stream, and the next funding event, to merge. */
+  readonly heads: Int32Array;
+  fundingHead = 0;
+  merged = 0;
+
+  constructor(streams: number, length: number) {
+    this.source = new Uint8Array(length);
+    this.row = new Int32Array(length);
+    this.heads = new Int32Array(streams);
+  }
+}
+
+/** One market's published bars: bar k of the tape's reading is row start + k. */
+class BarSource {
+  readonly market: MarketSpec;
+  readonly bars: number;
+  readonly #b: StreamBuffers;
+  /** The columns over every row to come (a row is read only once published). */
+  readonly #columns: BarColumns;
+  readonly #ended: () => StreamedLoadEnd;
+  readonly #file: string;
+  readonly #start: number;
+  /** Rows known to be published (a copy of state[ROWS], so most reads touch no shared memory). */
+  #ready = 0;
+  #intervalMs = Number.NaN;
+
+  constructor(s: BarStream) {
+    const rows = s.rows ?? { start: 0, end: s.buffers.capacity };
+    this.market = s.market;
+    this.bars = rows.end - rows.start;
+    this.#b = s.buffers;
+    this.#columns = publishedColumns(s.buffers, s.buffers.capacity);
+    this.#ended = s.ended;
+    this.#file = s.file;
+    this.#start = rows.start;
+  }
+
+  bar(k: number): MarketEvent {
     const row = this.#start + k;
     if (row >= this.#ready) this.#await(row);
     return {
@@ -137,22 +217,18 @@ export class StreamedTape implements MarketEventSeq {
   }
 
   /** When bar k becomes known (its close), waiting for it to be published. */
-  #barTime(k: number): number {
+  time(k: number): number {
     const row = this.#start + k;
     if (row >= this.#ready) this.#await(row);
     return (this.#columns.ts[row] as number) + this.#intervalMs;
   }
 
-  /**
-   * The bars whose oracle was not observed (Drift candles without fills), by market: empty for rows without an
-   * oracle. Asked after the run, when every row has been read (so published).
-   */
-  estimatedOracleBars(): Record<string, number> {
+  estimatedOracleBars(): number {
     const stale = this.#b.oracle?.stale;
     const end = this.#start + this.bars;
     let n = 0;
     if (stale !== undefined) for (let i = this.#start; i < end; i++) if (stale[i] === 2) n++;
-    return n > 0 ? { [this.market.symbol]: n } : {};
+    return n;
   }
 
   /** Blocks until row i is published; StreamFallback when the parse ended without it. */
@@ -164,16 +240,15 @@ export class StreamedTape implements MarketEventSeq {
       if (rows > i) {
         this.#ready = rows;
         // written before the first rows were published
-        this.#intervalMs = this.#b.meta[0];
+        this.#intervalMs = this.#b.meta[0] as number;
         return;
       }
       const status = Atomics.load(state, STATUS);
       if (status !== STATUS_RUNNING) {
-        const end = this.#ended();
         throw new StreamFallback(
           status === STATUS_DONE
             ? `${this.#file}: ${rows} rows read of ${this.#b.capacity} lines counted`
-            : describeEnd(end),
+            : describeEnd(this.#ended()),
         );
       }
       const r = Atomics.wait(state, ROWS, rows, 1000);
@@ -181,26 +256,6 @@ export class StreamedTape implements MarketEventSeq {
       if (waited >= STALL_MS)
         throw new StreamFallback(`the reading thread made no progress for ${STALL_MS / 1000} s`);
     }
-  }
-}
-
-/**
- * The merge of a streamed load's bars with its funding events, made as the run reads on (StreamedTape.#mergeTo):
- * for each event so far, whether it is a funding event and its row in its own stream.
- */
-class FundingMerge {
-  readonly events: MarketEventSeq;
-  readonly isFunding: Uint8Array;
-  readonly row: Int32Array;
-  merged = 0;
-  /** The next bar and funding event to merge. */
-  bar = 0;
-  funding = 0;
-
-  constructor(events: MarketEventSeq, length: number) {
-    this.events = events;
-    this.isFunding = new Uint8Array(length);
-    this.row = new Int32Array(length);
   }
 }
 

@@ -4,9 +4,10 @@
  * garbage collection (issue 17), as typed-array columns they are flat memory read by index. Only what the
  * metrics read by row is a column (time, equity, oracle, verdict); of the mark they read the last, of the
  * position only whether there was one, so those are kept as a value and a count (two columns fewer to write and
- * page in on every bar).
+ * page in on every bar). A spread run's legs are columns too (leg-columns.ts).
  */
 import type { VerdictKind } from '../../domain/intent.ts';
+import { LegColumns } from './leg-columns.ts';
 
 export type LegFigures = Record<string, { base: number; oracle: number }>;
 
@@ -44,7 +45,7 @@ export class MetricsTimelineBuilder {
   #n = 0;
   #cols: Record<(typeof NUMERIC)[number], Float64Array>;
   #verdict: Uint8Array;
-  readonly #legs: (LegFigures | undefined)[] = [];
+  readonly #legs: LegColumns;
   #lastMark = Number.NaN;
   #exposedRows = 0;
 
@@ -56,6 +57,7 @@ export class MetricsTimelineBuilder {
       oracle: new Float64Array(cap),
     };
     this.#verdict = new Uint8Array(cap);
+    this.#legs = new LegColumns(cap);
   }
 
   push(r: MetricsRow): void {
@@ -87,7 +89,7 @@ export class MetricsTimelineBuilder {
     if (exposed) this.#exposedRows++;
     // APPROVE (almost every bar) without the keyed lookup
     this.#verdict[i] = verdict === 'APPROVE' ? 0 : CODE[verdict];
-    if (legs !== undefined) this.#legs[i] = legs;
+    this.#legs.set(i, legs);
   }
 
   view(): MetricsTimeline {
@@ -103,7 +105,7 @@ export class MetricsTimelineBuilder {
       lastMark: n > 0 ? this.#lastMark : undefined,
       exposedRows: this.#exposedRows,
       verdict: (i) => VERDICTS[verdict[i]],
-      legs: (i) => legs[i],
+      legs: (i) => (i >= 0 && i < n ? legs.at(i) : undefined),
     };
   }
 
@@ -117,6 +119,7 @@ export class MetricsTimelineBuilder {
     const v = new Uint8Array(cap);
     v.set(this.#verdict);
     this.#verdict = v;
+    this.#legs.grow(cap);
   }
 }
 
