@@ -5,7 +5,8 @@
  * (below) so both read the same file on the same machine in the same minute. Best of 3 each; the ratio is the
  * figure issue 17 sets a goal for (≤ 3×), with the CLI's peak RSS (≤ 400 MiB). The same again on Bun (floor and
  * CLI both on Bun, so each runtime has its own ratio), and each runtime's start-up (`--version`) from the bundle
- * and from the TypeScript.
+ * and from the TypeScript. Also the same year as Drift candle JSON (with and without a year of funding), and the
+ * spread bot on a year of both its markets.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -137,6 +138,42 @@ function driftJsonYear(dir: string, cli: string[]): BenchFigure[] {
   ];
 }
 
+/**
+ * The spread bot on a year of 1-minute bars of both its markets (two generic CSVs, as `data download` and most
+ * exports give them): the strategy the grid's figures say nothing of, with twice the bars.
+ */
+function spreadYear(dir: string): BenchFigure[] {
+  const files = (
+    [
+      ['DRIFT-PERP', 3, 0.6],
+      ['KMNO-PERP', 4, 0.06],
+    ] as const
+  ).map(([market, seed, startPrice]) => {
+    const path = join(dir, `${market}.csv`);
+    writeFileSync(path, formatGenericCsv(generateCandles(525_600, { seed, startPrice })));
+    return `${market}=${path}`;
+  });
+  const args = [
+    join(root, 'bin/zero-perps.js'),
+    'backtest',
+    '--config',
+    join(root, 'examples/drift-kmno-spread.yaml'),
+    ...files.flatMap((f) => ['--data', f]),
+    '--out',
+    join(dir, 'out-spread'),
+  ];
+  const runs = [timed(process.execPath, args), timed(process.execPath, args)];
+  for (const f of files) rmSync(f.slice(f.indexOf('=') + 1), { force: true });
+  return [
+    {
+      name: 'spread year (two markets): zero-perps backtest CLI, best of 2',
+      value: best(runs.map((x) => x.seconds)),
+      unit: 's',
+    },
+    { name: 'spread year: CLI peak RSS', value: Math.max(...runs.map((x) => x.rssMiB ?? 0)), unit: 'MiB' },
+  ];
+}
+
 export async function run(): Promise<BenchFigure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'zp-floor-'));
   try {
@@ -190,6 +227,7 @@ export async function run(): Promise<BenchFigure[]> {
       );
     }
     figures.push(...driftJsonYear(dir, cli));
+    figures.push(...spreadYear(dir));
     const sources: [string, Record<string, string>][] = [['TypeScript', { ZERO_PERPS_SOURCE: 'ts' }]];
     if (stale === null) sources.unshift(['bundle', { ZERO_PERPS_SOURCE: '' }]);
     for (const [name, exe] of runtimes) {
