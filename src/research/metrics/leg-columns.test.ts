@@ -51,4 +51,36 @@ describe("a spread run's legs by column", () => {
       { numRuns: 300 },
     );
   });
+
+  it('takes legs given by column as it takes them as objects', () => {
+    const figures = fc.array(fc.tuple(leg, leg), { maxLength: 60, size: 'max' });
+    const order = fc.constantFrom<readonly string[]>(
+      ['DRIFT-PERP', 'KMNO-PERP'],
+      ['KMNO-PERP', 'DRIFT-PERP'],
+    );
+    fc.assert(
+      fc.property(figures, fc.array(order, { minLength: 60, maxLength: 60 }), (rows, orders) => {
+        const byObject = new MetricsTimelineBuilder(16);
+        const byColumn = new MetricsTimelineBuilder(16);
+        // the same market array every row, as the research tape passes it; another order now and then
+        const usual = ['DRIFT-PERP', 'KMNO-PERP'];
+        rows.forEach(([a, b], i) => {
+          const markets = orders[i]?.[0] === 'DRIFT-PERP' ? usual : (orders[i] as readonly string[]);
+          const legs: LegFigures = { [markets[0] as string]: a, [markets[1] as string]: b };
+          byObject.pushFigures(i, 1, 1, 1, false, 'APPROVE', legs);
+          byColumn.pushFiguresWithLegs(i, 1, 1, 1, false, 'APPROVE', {
+            markets,
+            base: [a.base, b.base],
+            oracle: [a.oracle, b.oracle],
+          });
+        });
+        const [o, c] = [byObject.view(), byColumn.view()];
+        rows.forEach((_, i) => {
+          assert.deepEqual(c.legs(i), o.legs(i), `row ${i}`);
+          assert.deepEqual(Object.keys(c.legs(i) ?? {}), Object.keys(o.legs(i) ?? {}), `row ${i} order`);
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

@@ -53,6 +53,32 @@ export class LegColumns {
     this.#kind[i] = COLUMNS;
   }
 
+  /**
+   * Row i's legs given by column (the research tape's every-bar call: no object made to be taken apart): the
+   * markets, in order, and each one's base and oracle.
+   */
+  setFigures(
+    i: number,
+    markets: readonly string[],
+    base: ArrayLike<number>,
+    oracle: ArrayLike<number>,
+  ): void {
+    const own = (this.#markets ??= this.#openFor(markets));
+    if (own !== markets && !sameMarkets(own, markets)) {
+      const legs: LegFigures = {};
+      markets.forEach((m, j) => {
+        legs[m] = { base: base[j] as number, oracle: oracle[j] as number };
+      });
+      this.set(i, legs);
+      return;
+    }
+    for (let j = 0; j < own.length; j++) {
+      (this.#base[j] as Float64Array)[i] = base[j] as number;
+      (this.#oracle[j] as Float64Array)[i] = oracle[j] as number;
+    }
+    this.#kind[i] = COLUMNS;
+  }
+
   /** Row i's legs as set (a new object for a row in the columns), undefined for a row without. */
   at(i: number): LegFigures | undefined {
     const kind = this.#kind[i];
@@ -79,12 +105,19 @@ export class LegColumns {
   }
 
   #open(legs: LegFigures): string[] {
-    const markets = Object.keys(legs);
+    return this.#openFor(Object.keys(legs));
+  }
+
+  #openFor(markets: readonly string[]): string[] {
     const capacity = this.#kind.length;
     this.#base = markets.map(() => new Float64Array(capacity));
     this.#oracle = markets.map(() => new Float64Array(capacity));
-    return markets;
+    return [...markets];
   }
+}
+
+function sameMarkets(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((m, j) => m === b[j]);
 }
 
 function grown(c: Float64Array, capacity: number): Float64Array {

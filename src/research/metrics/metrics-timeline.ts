@@ -92,6 +92,23 @@ export class MetricsTimelineBuilder {
     this.#legs.set(i, legs);
   }
 
+  /**
+   * `pushFigures` of a row with legs given by column: `markets` in order (the same array every row), each one's
+   * base and oracle.
+   */
+  pushFiguresWithLegs(
+    ts: number,
+    equity: number,
+    mark: number,
+    oracle: number,
+    exposed: boolean,
+    verdict: VerdictKind,
+    legs: { markets: readonly string[]; base: ArrayLike<number>; oracle: ArrayLike<number> },
+  ): void {
+    this.pushFigures(ts, equity, mark, oracle, exposed, verdict, undefined);
+    this.#legs.setFigures(this.#n - 1, legs.markets, legs.base, legs.oracle);
+  }
+
   view(): MetricsTimeline {
     const n = this.#n;
     const c = this.#cols;

@@ -10,7 +10,7 @@ import { quoteToNumber } from '../../domain/precision.ts';
 import type { VenueEvent } from '../../domain/types.ts';
 import { computeResearchMetrics } from './compute.ts';
 import { tradingDate } from './daily.ts';
-import { type LegFigures, MetricsTimelineBuilder } from './metrics-timeline.ts';
+import { MetricsTimelineBuilder } from './metrics-timeline.ts';
 import type { DailyRow, MetricsInput, MetricsTrade, ResearchMetrics } from './types.ts';
 
 export class ResearchTape {
@@ -20,6 +20,8 @@ export class ResearchTape {
   readonly #markets: readonly MarketSpec[];
   readonly #base: (marketIndex: number) => number;
   readonly #oracle: (marketIndex: number) => number;
+  /** A spread run's legs at the bar being pushed (each market's base and oracle), reused bar after bar. */
+  readonly #legs: { markets: string[]; base: Float64Array; oracle: Float64Array } | undefined;
   #startPrice = Number.NaN;
 
   /**
@@ -34,6 +36,14 @@ export class ResearchTape {
   ) {
     this.#rows = new MetricsTimelineBuilder(expectedBars);
     this.#markets = markets;
+    this.#legs =
+      markets.length > 1
+        ? {
+            markets: markets.map((m) => m.symbol),
+            base: new Float64Array(markets.length),
+            oracle: new Float64Array(markets.length),
+          }
+        : undefined;
     this.#base = base;
     this.#oracle = oracle;
   }
@@ -61,17 +71,20 @@ export class ResearchTape {
     if (Number.isNaN(this.#startPrice)) this.#startPrice = open;
     if (dailyLossActive) this.#dailyLossDates.add(tradingDate(ts));
     const markets = this.#markets;
-    let legs: LegFigures | undefined;
-    let exposed = holding;
-    if (markets.length > 1) {
-      legs = {};
-      for (const m of markets) {
-        const base = this.#base(m.marketIndex);
-        if (base !== 0) exposed = true;
-        legs[m.symbol] = { base, oracle: this.#oracle(m.marketIndex) };
-      }
+    const legs = this.#legs;
+    if (legs === undefined) {
+      this.#rows.pushFigures(ts, equity, mark, oracle, holding, verdict, undefined);
+      return;
     }
-    this.#rows.pushFigures(ts, equity, mark, oracle, exposed, verdict, legs);
+    let exposed = holding;
+    for (let j = 0; j < markets.length; j++) {
+      const m = markets[j] as MarketSpec;
+      const base = this.#base(m.marketIndex);
+      if (base !== 0) exposed = true;
+      legs.base[j] = base;
+      legs.oracle[j] = this.#oracle(m.marketIndex);
+    }
+    this.#rows.pushFiguresWithLegs(ts, equity, mark, oracle, exposed, verdict, legs);
   }
 
   finish(
