@@ -67,9 +67,10 @@ export type StreamedLoadEnd =
   | { kind: 'error'; message: string }
   | { kind: 'not-streamable'; reason: string };
 
-/** range-series.ts's layout: progress[0] bars done, progress[1] failed. */
+/** What a file's bytes are replaced by once decoded. */
 const NO_BYTES = new Uint8Array(0);
 
+/** range-series.ts's layout: progress[0] bars done, progress[1] failed. */
 const RANGE_DONE = 0;
 const RANGE_FAILED = 1;
 
