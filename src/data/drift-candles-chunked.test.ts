@@ -100,6 +100,7 @@ describe('Drift candles read a piece at a time', () => {
   });
 
   it('equals the whole parse on generated documents (times out of order, repeats, layouts, extra fields)', () => {
+    let exactRepeats = 0;
     const candle = fc
       .record({
         low: fc.integer({ min: 1, max: 1_000_000 }),
@@ -110,6 +111,8 @@ describe('Drift candles read a piece at a time', () => {
         step: fc.constantFrom(60_000, 60_000, 60_000, 0, -60_000, 120_000),
         asNumbers: fc.boolean(),
         extra: fc.constantFrom('', ',"resolution":"1"', ',"n":null', ',"o":{"k":[1,"}]"]}', ',"s":"},{"'),
+        // the record before again, as the export's overlapping chunks repeat it (kept in columns, dropped)
+        again: fc.constantFrom(false, false, false, true),
       })
       .map((r) => ({ ...r, high: r.low + r.span }));
     fc.assert(
@@ -120,7 +123,14 @@ describe('Drift candles read a piece at a time', () => {
         fc.constantFrom('', ',"beyondMaxLookback":false', ',"lastTradeSeen":{"a":"}","b":[1,2]}'),
         (rows, indent, perPiece, tail) => {
           let ts = 1_700_000_000_000;
-          const records = rows.map((r) => {
+          const records: string[] = [];
+          for (const r of rows) {
+            const before = records.at(-1);
+            if (r.again && before !== undefined) {
+              records.push(before);
+              exactRepeats++;
+              continue;
+            }
             ts += r.step;
             const price = (v: number): string => String((r.low + Math.round(v * r.span)) / 1e4);
             const f = (v: string): string => (r.asNumbers ? v : JSON.stringify(v));
@@ -139,8 +149,8 @@ describe('Drift candles read a piece at a time', () => {
             const body = Object.entries(fields)
               .map(([k, v]) => `"${k}":${v}`)
               .join(indent ? ',\n    ' : ',');
-            return `{${body}${r.extra}}`;
-          });
+            records.push(`{${body}${r.extra}}`);
+          }
           const sep = indent ? ',\n  ' : ',';
           const text = `{${indent ? '\n  ' : ''}"candles":[${records.join(sep)}]${tail}}\n`;
           const expected = whole('g.json', text);
@@ -156,5 +166,39 @@ describe('Drift candles read a piece at a time', () => {
       ),
       { numRuns: 300 },
     );
+    assert.ok(exactRepeats > 100, `exact repeats generated: ${exactRepeats}`);
+  });
+
+  it('loads a file whose chunk edges repeat a record as the whole parse loads it', () => {
+    // the year's first day as `data download` wrote it: windows of 100 records whose edges repeat a record
+    const start = 1_735_689_600_000;
+    const records: string[] = [];
+    for (let w = 0; w < 1440; w += 100) {
+      for (let i = w; i <= Math.min(w + 100, 1439); i++) {
+        const p = String(100 + (i % 7) / 10);
+        records.push(
+          JSON.stringify({
+            start: String(start + i * 60_000),
+            fillOpen: p,
+            fillHigh: p,
+            fillLow: p,
+            fillClose: p,
+            oracleOpen: p,
+            oracleHigh: p,
+            oracleLow: p,
+            oracleClose: p,
+            baseVolume: i % 5 === 0 ? '0' : '1',
+          }),
+        );
+      }
+    }
+    const text = `{"candles":[${records.join(',')}]}`;
+    const expected = whole('day.json', text);
+    assert.notEqual(typeof expected, 'string', String(expected));
+    const got = readDriftCandlesInPieces('day.json', text, 64);
+    assert.deepEqual(got, expected);
+    assert.equal(got?.report.duplicatesDropped, 14);
+    assert.equal(got?.report.outOfOrder, 14);
+    assert.equal(got?.bars.length, 1440);
   });
 });

@@ -10,9 +10,12 @@
  * pieces' records are the array's records, in order, with the values JSON.parse gives the whole. What follows the
  * array is parsed too (after a placeholder member in its place, so that a second "candles" member, which would win
  * in the whole, shows). Each record is read by the record path's own driftCandleOf. Rows in time order go straight
- * to columns (finishSortedBars: what finishCandles makes of such rows); once a time steps back or repeats, the rows
- * become candles for finishCandles (sorting, duplicates, superseded records with their lines), as the record path
- * gives them — or, for a streamed load's shared columns, the load gives way (NotStreamable).
+ * to columns (finishSortedBars: what finishCandles makes of such rows), and so does a record that repeats the one
+ * before it exactly — what the export's overlapping chunks leave at their edges — dropped and counted as
+ * finishCandles drops and counts it. Once a time steps back, or repeats with other fields, the rows become candles
+ * for finishCandles (sorting, duplicates, superseded records with their lines), as the record path gives them, the
+ * repeats dropped so far put back where they were. For a streamed load's shared columns any repeat or step back
+ * gives way (NotStreamable): the load counted the records before reading them, and the run reads that many rows.
  *
  * Read from a file through a window (file-window.ts), the text is never held whole: a piece's bytes decode to the
  * characters they are in the whole, as pieces are cut before ASCII characters. There a piece is first read from its
@@ -31,6 +34,7 @@ import type { FileWindow } from './file-window.ts';
 import { isRecord, type JsonRecordRef } from './json-fields.ts';
 import { elementLines } from './json-source.ts';
 import { type CandleLoad, finishCandles, finishSortedBars } from './load-result.ts';
+import { sameCandle } from './normalize.ts';
 import { newCandle, ScannedCandles } from './scanned-candles.ts';
 import { NotStreamable } from './streamed-columns.ts';
 import type { Candle } from './types.ts';
@@ -247,7 +251,10 @@ function closesAsJson(src: JsonSource, end: number): boolean {
   }
 }
 
-/** The records as read: columns while their times rise, candles once one does not. */
+/**
+ * The records as read: columns while their times rise (an exact repeat of the row before dropped and noted),
+ * candles once one does not.
+ */
 class Rows {
   readonly #file: string;
   readonly #src: JsonSource;
@@ -257,6 +264,10 @@ class Rows {
   readonly #streamed: boolean;
   #candles: Candle[] | undefined;
   #last = Number.NEGATIVE_INFINITY;
+  /** The last row's fields as sameCandle compares them (copied: the caller may reuse its candle). */
+  readonly #lastRow = lastRowHolder();
+  /** For each exact repeat dropped, the row it repeated (columns' index), in file order. */
+  readonly #repeats: number[] = [];
   count = 0;
 
   constructor(file: string, src: JsonSource, sink: BarSink | undefined) {
@@ -292,15 +303,28 @@ class Rows {
     }
     if (candle.ts > this.#last) {
       this.#last = candle.ts;
+      keepRow(this.#lastRow, candle);
       this.#bars.push(candle);
       return;
     }
+    // the row before again, field for field: finishCandles would drop it (normalizeSeries keeps the first of equal
+    // records) and count it among the duplicates and the places where time did not advance. Not in a streamed
+    // load: it counted the records to come, and the run reads that many rows.
+    if (!this.#streamed && candle.ts === this.#last && sameCandle(this.#lastRow as Candle, candle)) {
+      this.#repeats.push(this.#bars.length - 1);
+      return;
+    }
     if (this.#streamed) throw new NotStreamable('rows out of time order, or a repeated time');
-    // a time that steps back or repeats: the rows so far as the candles they were (BarColumns.candle gives the
-    // fields and values they had), then candles from here on
+    // a time that steps back, or repeats with other fields: the rows so far as the candles they were
+    // (BarColumns.candle gives the fields and values they had), each repeat dropped so far back after the row it
+    // repeated (an equal copy: finishCandles reads only its time and fields), then candles from here on
     const so = this.#bars.finish();
+    const repeats = this.#repeats;
     this.#candles = [];
-    for (let i = 0; i < so.length; i++) this.#candles.push(so.candle(i));
+    for (let i = 0, r = 0; i < so.length; i++) {
+      this.#candles.push(so.candle(i));
+      for (; r < repeats.length && repeats[r] === i; r++) this.#candles.push(so.candle(i));
+    }
     this.#candles.push(reused ? { ...candle } : candle);
   }
 
@@ -311,9 +335,63 @@ class Rows {
 
   finish(): CandleLoad {
     const src = this.#src;
-    if (this.#candles === undefined) return finishSortedBars(this.#file, FORMAT, this.#bars.finish());
+    if (this.#candles === undefined) {
+      return finishSortedBars(this.#file, FORMAT, this.#bars.finish(), this.#repeats.length);
+    }
     return finishCandles(this.#file, FORMAT, this.#candles, (idx) =>
       idx.length === 0 ? [] : elementLines(src.whole(), KEY, idx),
     );
   }
+}
+
+/**
+ * A row's fields as sameCandle compares them, in one object of a fixed shape (reused row after row): an absent
+ * optional field is undefined here, which sameCandle's `===` takes as it takes an absent one.
+ */
+interface RowFields {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  oracleOpen: number | undefined;
+  oracleHigh: number | undefined;
+  oracleLow: number | undefined;
+  oracleClose: number | undefined;
+  oracleStale: boolean | undefined;
+  fundingRate: number | undefined;
+}
+
+function lastRowHolder(): RowFields {
+  return {
+    ts: Number.NaN,
+    open: Number.NaN,
+    high: Number.NaN,
+    low: Number.NaN,
+    close: Number.NaN,
+    volume: Number.NaN,
+    oracleOpen: undefined,
+    oracleHigh: undefined,
+    oracleLow: undefined,
+    oracleClose: undefined,
+    oracleStale: undefined,
+    fundingRate: undefined,
+  };
+}
+
+/** Copies the fields sameCandle compares (an absent one as undefined). */
+function keepRow(to: RowFields, c: Candle): void {
+  to.ts = c.ts;
+  to.open = c.open;
+  to.high = c.high;
+  to.low = c.low;
+  to.close = c.close;
+  to.volume = c.volume;
+  to.oracleOpen = c.oracleOpen;
+  to.oracleHigh = c.oracleHigh;
+  to.oracleLow = c.oracleLow;
+  to.oracleClose = c.oracleClose;
+  to.oracleStale = c.oracleStale;
+  to.fundingRate = c.fundingRate;
 }

@@ -49,16 +49,16 @@ export function finishCandles(file: string, format: string, parsed: Candle[], li
  * The tail for a parser that read its rows straight into columns, every timestamp later than the one before:
  * nothing to sort, drop or supersede (what finishCandles would find), so the columns are the series.
  */
-export function finishSortedBars(file: string, format: string, bars: BarColumns): CandleLoad {
+export function finishSortedBars(file: string, format: string, bars: BarColumns, repeats = 0): CandleLoad {
   return {
     bars,
     report: {
       file,
       format,
-      rows: bars.length,
-      duplicatesDropped: 0,
+      rows: bars.length + repeats,
+      duplicatesDropped: repeats,
       superseded: [],
-      outOfOrder: 0,
+      outOfOrder: repeats,
       steppedBack: 0,
       ...describeBars(bars),
     },
