@@ -14,8 +14,8 @@
  * before it exactly — what the export's overlapping chunks leave at their edges — dropped and counted as
  * finishCandles drops and counts it. Once a time steps back, or repeats with other fields, the rows become candles
  * for finishCandles (sorting, duplicates, superseded records with their lines), as the record path gives them, the
- * repeats dropped so far put back where they were. For a streamed load's shared columns any repeat or step back
- * gives way (NotStreamable): the load counted the records before reading them, and the run reads that many rows.
+ * repeats dropped so far put back where they were — or, for a streamed load's shared columns, the load gives way
+ * (NotStreamable).
  *
  * Read from a file through a window (file-window.ts), the text is never held whole: a piece's bytes decode to the
  * characters they are in the whole, as pieces are cut before ASCII characters. There a piece is first read from its
@@ -308,9 +308,9 @@ class Rows {
       return;
     }
     // the row before again, field for field: finishCandles would drop it (normalizeSeries keeps the first of equal
-    // records) and count it among the duplicates and the places where time did not advance. Not in a streamed
-    // load: it counted the records to come, and the run reads that many rows.
-    if (!this.#streamed && candle.ts === this.#last && sameCandle(this.#lastRow as Candle, candle)) {
+    // records) and count it among the duplicates and the places where time did not advance (a streamed load
+    // counted such repeats among the records it expects where their bytes repeat too: streamed-files.ts)
+    if (candle.ts === this.#last && sameCandle(this.#lastRow as Candle, candle)) {
       this.#repeats.push(this.#bars.length - 1);
       return;
     }

@@ -59,4 +59,33 @@ describe('FileWindow', () => {
       { numRuns: 300 },
     );
   });
+
+  it('says whether two spans hold the same bytes, as the bytes themselves say, whatever the read size', () => {
+    fc.assert(
+      fc.property(
+        // short alphabets and repeated runs: equal spans are common, and spans longer than the byte loop's head
+        fc.array(fc.constantFrom('ab', 'ab', 'abc', '{"t":1}', 'x'.repeat(70)), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.nat(),
+        fc.nat(),
+        fc.nat(),
+        (parts, readBytes, x, y, z) => {
+          const text = parts.join('');
+          const bytes = Buffer.from(text, 'utf8');
+          if (bytes.length < 2) return;
+          const a = x % (bytes.length - 1);
+          const b = a + 1 + (y % (bytes.length - a - 1 || 1));
+          const n = 1 + (z % 90);
+          const w = windowOf(text, readBytes);
+          try {
+            const want = b + n <= bytes.length && bytes.subarray(a, a + n).equals(bytes.subarray(b, b + n));
+            assert.equal(w.same(a, b, n), want, `[${a}, +${n}) against [${b}, +${n})`);
+          } finally {
+            w.close();
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -7,6 +7,8 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 
 const CLOSE = Uint8Array.of(125);
 
+/** `same` compares this many bytes one by one before it asks Buffer.compare for the rest. */
+const SAME_HEAD = 64;
 /** Bytes read from disk at a time (at least: a read asked further reads that far). */
 const READ_BYTES = 4 << 20;
 /** The first read's size (a format's opening fits in it). */
@@ -80,6 +82,19 @@ export class FileWindow {
     const end = Math.min(to, this.length);
     if (end > this.#end) this.#fill(end);
     return this.#buf.subarray(from - this.#start, end - this.#start);
+  }
+
+  /** Whether the file's bytes [a, a + n) and [b, b + n) are the same (a < b; neither before the release point). */
+  same(a: number, b: number, n: number): boolean {
+    if (b + n > this.length) return false;
+    if (b + n > this.#end) this.#fill(b + n);
+    const buf = this.#buf;
+    const i = a - this.#start;
+    const j = b - this.#start;
+    // most pairs differ in their first bytes (two records' times): a byte loop finds that sooner than the call
+    const head = Math.min(n, SAME_HEAD);
+    for (let k = 0; k < head; k++) if (buf[i + k] !== buf[j + k]) return false;
+    return n === head || buf.compare(buf, j + head, j + n, i + head, i + n) === 0;
   }
 
   /** The UTF-8 text of the file's bytes [from, to). */
