@@ -348,20 +348,21 @@ class Rows {
  * A row's fields as sameCandle compares them, in one object of a fixed shape (reused row after row): an absent
  * optional field is undefined here, which sameCandle's `===` takes as it takes an absent one.
  */
-interface RowFields {
-  ts: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  oracleOpen: number | undefined;
-  oracleHigh: number | undefined;
-  oracleLow: number | undefined;
-  oracleClose: number | undefined;
-  oracleStale: boolean | undefined;
-  fundingRate: number | undefined;
-}
+type RowFields = {
+  [K in
+    | 'ts'
+    | 'open'
+    | 'high'
+    | 'low'
+    | 'close'
+    | 'volume'
+    | 'oracleOpen'
+    | 'oracleHigh'
+    | 'oracleLow'
+    | 'oracleClose'
+    | 'oracleStale'
+    | 'fundingRate']-?: Candle[K];
+};
 
 function lastRowHolder(): RowFields {
   return {
