@@ -47,7 +47,9 @@ export function finishCandles(file: string, format: string, parsed: Candle[], li
 
 /**
  * The tail for a parser that read its rows straight into columns, every timestamp later than the one before:
- * nothing to sort, drop or supersede (what finishCandles would find), so the columns are the series.
+ * nothing to sort, drop or supersede (what finishCandles would find), so the columns are the series. `repeats`:
+ * records the parser dropped because they repeated the row before field for field (Drift's chunk edges), counted
+ * as finishCandles counts them — among the rows, the duplicates and the places where time did not advance.
  */
 export function finishSortedBars(file: string, format: string, bars: BarColumns, repeats = 0): CandleLoad {
   return {
