@@ -16,6 +16,7 @@
  * arrays of one market likewise.
  */
 import { BarColumns } from './bar-columns.ts';
+import { chainedColumns } from './chained-columns.ts';
 import { EventTape, type TapeStream } from './event-tape.ts';
 import { inferIntervalMs, normalizeSeries, sameCandle, sameFunding } from './normalize.ts';
 import type { Candle, FundingRecord, MarketEvent } from './types.ts';
@@ -85,15 +86,18 @@ function barStreams(inputs: readonly MarketEventInput[]): Stream[] {
   }
   return [...groups.values()].map(({ market, intervalMs, parts }) => {
     // Concatenating in input order and sorting stably makes the later input win a same-ts conflict.
+    // files that follow one another in time (a download a month at a time) are joined by column: the same rows as
+    // through candles (chained-columns.ts)
     const bars =
       parts.length === 1
         ? parts[0]
-        : BarColumns.fromCandles(
+        : (chainedColumns(parts) ??
+          BarColumns.fromCandles(
             sortedUnique(
               parts.flatMap((p) => p.toCandles()),
               sameCandle,
             ),
-          );
+          ));
     const ts = bars.ts;
     return {
       rank: 0,
