@@ -13,40 +13,50 @@ import type { FileArg } from './load-inputs.ts';
 import type { StreamedFile, StreamedReader } from './streamed-parse.ts';
 
 /**
- * The files' bytes, each with its reader and rows (the bytes move to the thread without a copy when they are a
- * buffer of their own); undefined when one cannot be read.
+ * One market's files' bytes, each with its reader and rows (the bytes move to the thread without a copy when they
+ * are a buffer of their own); undefined when one cannot be read. A Drift candle file that begins with the record
+ * the file before ended with, byte for byte (a download a month at a time: each month's last window ends with the
+ * candle the next month's begins with), has one row fewer: the reader writes that row once (StreamedColumns
+ * `continues`), as the usual merge keeps one.
  */
 export async function readAll(
   args: readonly FileArg[],
   kinds: readonly StreamedKind[],
 ): Promise<(StreamedFile & { rows: number })[] | undefined> {
   try {
-    return await Promise.all(
-      args.map(async (arg, k): Promise<StreamedFile & { rows: number }> => {
-        const kind = kinds[k];
-        if (kind.reader === 'drift-json') {
-          // counted through a window, read again by the thread: neither holds the file whole
-          const { file, window } = await openDataWindow(arg.path);
-          try {
-            return {
-              file,
-              reader: 'drift-json',
-              path: displayPath(arg.path),
-              rows: countDriftRecords(window),
-            };
-          } finally {
-            window.close();
-          }
-        }
-        const { file, bytes } = await readDataBytes(arg.path);
-        const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-        const sent = own ? bytes : new Uint8Array(bytes);
-        return { file, bytes: sent, reader: kind.reader, rows: countRows(sent, kind.header) };
-      }),
-    );
+    const files = await Promise.all(args.map((arg, k) => readOne(arg, kinds[k] as StreamedKind)));
+    return files.map(({ edges, ...f }, k) => {
+      const before = files[k - 1]?.edges;
+      const continues =
+        before?.last !== undefined &&
+        edges?.first !== undefined &&
+        Buffer.from(before.last).equals(edges.first);
+      return continues ? { ...f, rows: f.rows - 1 } : f;
+    });
   } catch {
     return undefined;
   }
+}
+
+/** A file read or counted, with a Drift candle file's first and last records (their bytes). */
+async function readOne(
+  arg: FileArg,
+  kind: StreamedKind,
+): Promise<StreamedFile & { rows: number; edges?: DriftCount }> {
+  if (kind.reader === 'drift-json') {
+    // counted through a window, read again by the thread: neither holds the file whole
+    const { file, window } = await openDataWindow(arg.path);
+    try {
+      const edges = countDriftRecords(window);
+      return { file, reader: 'drift-json', path: displayPath(arg.path), rows: edges.rows, edges };
+    } finally {
+      window.close();
+    }
+  }
+  const { file, bytes } = await readDataBytes(arg.path);
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const sent = own ? bytes : new Uint8Array(bytes);
+  return { file, bytes: sent, reader: kind.reader, rows: countRows(sent, kind.header) };
 }
 
 /**
@@ -102,9 +112,11 @@ export function streamedKind(h: Head): StreamedKind | undefined {
  * counted before (issue 17, twentieth round), on the path to the run's first bar; a record is compared with the one
  * before only where the two are as long (a compare stops at the first byte that differs, mostly in `start`).
  */
-export function countDriftRecords(window: FileWindow): number {
+export function countDriftRecords(window: FileWindow): DriftCount {
   const document = window.indexOf(OPEN_BRACE, 0);
-  if (document === -1) return 0;
+  if (document === -1) return { rows: 0, first: undefined, last: undefined };
+  let first: Uint8Array | undefined;
+  let last: Uint8Array | undefined;
   let records = 0;
   let repeats = 0;
   // the record before: where it starts and how long it is, with what separates it from the next
@@ -115,6 +127,9 @@ export function countDriftRecords(window: FileWindow): number {
     const next = window.indexOf(OPEN_BRACE, at + 1);
     // the last record is compared up to its closing brace (the one before has a separator where it has the end)
     const length = next !== -1 ? next - at : window.nextClose(at) + 1 - at;
+    // the first and last records' own bytes (a copy: the window moves on), for the files before and after
+    if (records === 1) first = Buffer.from(window.bytes(at, window.nextClose(at) + 1));
+    if (next === -1 && length > 0) last = Buffer.from(window.bytes(at, at + length));
     if (
       before !== -1 &&
       length > 0 &&
@@ -128,7 +143,14 @@ export function countDriftRecords(window: FileWindow): number {
     beforeLength = length;
     at = next;
   }
-  return records - repeats;
+  return { rows: records - repeats, first, last };
+}
+
+/** A Drift candle file's rows (countDriftRecords), and its first and last records' bytes (from `{` to `}`). */
+export interface DriftCount {
+  rows: number;
+  first: Uint8Array | undefined;
+  last: Uint8Array | undefined;
 }
 const OPEN_BRACE = Uint8Array.of(123);
 

@@ -106,6 +106,44 @@ describe('Drift candle JSON read while the run goes on', () => {
     }
   });
 
+  it('reads a market in files that each begin with the record the file before ended with (months)', async () => {
+    const records = candles.map((c, i) => record(c, i));
+    // three "months": each file after the first begins with the file before's last record, byte for byte
+    const months = (rs: string[], name: string): string[] => [
+      json(`${name}-1.json`, rs.slice(0, 1000)),
+      json(`${name}-2.json`, rs.slice(999, 2000)),
+      json(`${name}-3.json`, rs.slice(1999)),
+    ];
+    const cases: [string, string[], boolean][] = [
+      ['months', months(records, 'months'), true],
+      // the shared record twice at a file's start: the file's own repeat, counted in its report
+      [
+        'months, a repeat at a file start',
+        months([...records.slice(0, 1000), ...records.slice(999)], 'twice'),
+        true,
+      ],
+      // the next file's first record at the same time with other prices: the usual merge keeps the later one
+      [
+        'months, the shared time repriced',
+        [
+          json('repriced-1.json', records.slice(0, 1000)),
+          json('repriced-2.json', [
+            record({ ...(candles[999] as (typeof candles)[number]), close: candles[999]?.low ?? 0 }, 999),
+            ...records.slice(1000),
+          ]),
+        ],
+        false,
+      ],
+    ];
+    for (const [name, paths, streams] of cases) {
+      const streamed = await runOn(config, paths, { minRows: 1000 });
+      const usual = await runOn(config, paths, false);
+      assert.equal(streamed.streamed, streams, `${name}: streamed`);
+      assert.ok(usual.report.fills.length > 0, `${name}: a run that trades`);
+      assertSameRun(streamed, usual, name);
+    }
+  });
+
   it('gives way to the usual run where the file is not as the run assumed, with the same report', async () => {
     const records = candles.map((c, i) => record(c, i));
     // [name, file, whether the streamed run stood]

@@ -36,7 +36,7 @@ import { elementLines } from './json-source.ts';
 import { type CandleLoad, finishCandles, finishSortedBars } from './load-result.ts';
 import { sameCandle } from './normalize.ts';
 import { newCandle, ScannedCandles } from './scanned-candles.ts';
-import { NotStreamable } from './streamed-columns.ts';
+import { NotStreamable, StreamedColumns } from './streamed-columns.ts';
 import type { Candle } from './types.ts';
 
 const FORMAT = 'drift-candles-json';
@@ -268,6 +268,8 @@ class Rows {
   readonly #lastRow = lastRowHolder();
   /** For each exact repeat dropped, the row it repeated (columns' index), in file order. */
   readonly #repeats: number[] = [];
+  /** `#lastRow` is the file before's last row (a streamed load's next file): the first record may be it again. */
+  #rowBefore = false;
   count = 0;
 
   constructor(file: string, src: JsonSource, sink: BarSink | undefined) {
@@ -275,6 +277,12 @@ class Rows {
     this.#src = src;
     this.#bars = sink ?? new BarColumnsBuilder(4096);
     this.#streamed = sink !== undefined;
+    const before = sink instanceof StreamedColumns ? sink.rowBefore() : undefined;
+    if (before !== undefined) {
+      this.#last = before.ts;
+      keepRow(this.#lastRow, before);
+      this.#rowBefore = true;
+    }
     // a bad record gives way before its line is looked up (driftCandleOf reads `text` only to name the line)
     this.#ref = { file, text: '', arrayKey: KEY, index: 0 };
   }
@@ -311,7 +319,10 @@ class Rows {
     // records) and count it among the duplicates and the places where time did not advance (a streamed load
     // counted such repeats among the records it expects where their bytes repeat too: streamed-files.ts)
     if (candle.ts === this.#last && sameCandle(this.#lastRow as Candle, candle)) {
-      this.#repeats.push(this.#bars.length - 1);
+      // the file's first record, the file before's last row again: the file's own row (its load report counts it
+      // among its rows), written once (the usual merge of the two files keeps one)
+      if (this.#rowBefore && this.count === 1) (this.#bars as StreamedColumns).continues();
+      else this.#repeats.push(this.#bars.length - 1);
       return;
     }
     if (this.#streamed) throw new NotStreamable('rows out of time order, or a repeated time');

@@ -124,6 +124,8 @@ export class StreamedColumns implements BarSink {
   #n = 0;
   /** The first row of the file being read (a load of several files reads them one after the other). */
   #fileStart = 0;
+  /** The file began with the row the file before ended with (`continues`): its columns start one row early. */
+  #continued = false;
   #published = 0;
   #nextPublish = FIRST_CHUNK;
   #chunk = FIRST_CHUNK;
@@ -213,12 +215,30 @@ export class StreamedColumns implements BarSink {
   /** The next rows are another file's (its parser's `finish` gives its rows alone). */
   beginFile(): void {
     this.#fileStart = this.#n;
+    this.#continued = false;
+  }
+
+  /**
+   * The row before the file being read (the last of the file before), as a candle; undefined for the first file.
+   * Published already (a file's `finish` publishes its rows).
+   */
+  rowBefore(): Candle | undefined {
+    const i = this.#fileStart - 1;
+    return i < 0 || this.#n !== this.#fileStart ? undefined : publishedColumns(this.#b, i + 1, i).candle(0);
+  }
+
+  /**
+   * The file's first record was the row before, again (a download a month at a time: each month's file ends with
+   * the candle the next one begins with): the row is not written twice, and the file's columns start with it.
+   */
+  continues(): void {
+    this.#continued = true;
   }
 
   /** The file's rows (those since beginFile) as columns sharing the buffers; every row so far is published. */
   finish(): BarColumns {
     this.publish();
-    return publishedColumns(this.#b, this.#n, this.#fileStart);
+    return publishedColumns(this.#b, this.#n, this.#continued ? this.#fileStart - 1 : this.#fileStart);
   }
 }
 
