@@ -30,7 +30,7 @@ export async function readAll(
       const continues =
         before?.last !== undefined &&
         edges?.first !== undefined &&
-        Buffer.from(before.last).equals(edges.first);
+        Buffer.compare(before.last, edges.first) === 0;
       return continues ? { ...f, rows: f.rows - 1 } : f;
     });
   } catch {

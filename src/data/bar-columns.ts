@@ -10,8 +10,9 @@
  */
 import type { Candle } from './types.ts';
 
-const OPTIONAL = ['oracleOpen', 'oracleHigh', 'oracleLow', 'oracleClose', 'fundingRate'] as const;
-type OptionalField = (typeof OPTIONAL)[number];
+/** The candle fields a column holds only where some bar has them (NaN in it where a bar has not). */
+export const OPTIONAL = ['oracleOpen', 'oracleHigh', 'oracleLow', 'oracleClose', 'fundingRate'] as const;
+export type OptionalField = (typeof OPTIONAL)[number];
 
 /** The trade fields of a run of bars, a column each. */
 export interface TradeColumns {
@@ -104,6 +105,11 @@ export interface BarSink {
   pushBar(ts: number, open: number, high: number, low: number, close: number, volume: number): void;
   /** The rows as columns, trimmed to length. */
   finish(): BarColumns;
+  /**
+   * The last row written as a candle (of any file, for a sink that takes several one after the other); undefined
+   * before the first. Made when asked: a parser asks it only where a time repeats.
+   */
+  last(): Candle | undefined;
 }
 
 /** Grows the columns as bars arrive (a parser's rows), then hands them over trimmed to length. */
@@ -162,6 +168,21 @@ export class BarColumnsBuilder implements BarSink {
         if (col !== undefined) col[i] = Number.NaN;
       }
     }
+  }
+
+  last(): Candle | undefined {
+    const n = this.#n;
+    if (n === 0) return undefined;
+    const [ts, open, high, low, close, volume] = this.#base as [
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+    ];
+    const cols = { length: n, ts, open, high, low, close, volume, optional: this.#optional };
+    return new BarColumns({ ...cols, oracleStale: this.#stale }).candle(n - 1);
   }
 
   finish(): BarColumns {

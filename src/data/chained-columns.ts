@@ -11,16 +11,7 @@
  * candle stands there, and the columns are the parts' rows end to end with the earlier part's last row left out
  * at each such boundary. Any other overlap: undefined (the caller merges through candles).
  */
-import { BarColumns } from './bar-columns.ts';
-
-type OptionalField = keyof BarColumns['optional'];
-const OPTIONAL: readonly OptionalField[] = [
-  'oracleOpen',
-  'oracleHigh',
-  'oracleLow',
-  'oracleClose',
-  'fundingRate',
-];
+import { BarColumns, OPTIONAL, type OptionalField } from './bar-columns.ts';
 
 /** The parts joined end to end (see the module comment), or undefined when they do not follow one another so. */
 export function chainedColumns(parts: readonly BarColumns[]): BarColumns | undefined {

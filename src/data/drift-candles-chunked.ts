@@ -264,11 +264,9 @@ class Rows {
   readonly #streamed: boolean;
   #candles: Candle[] | undefined;
   #last = Number.NEGATIVE_INFINITY;
-  /** The last row's fields as sameCandle compares them (copied: the caller may reuse its candle). */
-  readonly #lastRow = lastRowHolder();
   /** For each exact repeat dropped, the row it repeated (columns' index), in file order. */
   readonly #repeats: number[] = [];
-  /** `#lastRow` is the file before's last row (a streamed load's next file): the first record may be it again. */
+  /** The sink's last row is the file before's (a streamed load's next file): the first record may be it again. */
   #rowBefore = false;
   count = 0;
 
@@ -277,10 +275,9 @@ class Rows {
     this.#src = src;
     this.#bars = sink ?? new BarColumnsBuilder(4096);
     this.#streamed = sink !== undefined;
-    const before = sink instanceof StreamedColumns ? sink.rowBefore() : undefined;
+    const before = sink instanceof StreamedColumns ? sink.last() : undefined;
     if (before !== undefined) {
       this.#last = before.ts;
-      keepRow(this.#lastRow, before);
       this.#rowBefore = true;
     }
     // a bad record gives way before its line is looked up (driftCandleOf reads `text` only to name the line)
@@ -311,14 +308,14 @@ class Rows {
     }
     if (candle.ts > this.#last) {
       this.#last = candle.ts;
-      keepRow(this.#lastRow, candle);
       this.#bars.push(candle);
       return;
     }
     // the row before again, field for field: finishCandles would drop it (normalizeSeries keeps the first of equal
     // records) and count it among the duplicates and the places where time did not advance (a streamed load
     // counted such repeats among the records it expects where their bytes repeat too: streamed-files.ts)
-    if (candle.ts === this.#last && sameCandle(this.#lastRow as Candle, candle)) {
+    // (the last row is made from the columns only here, where a time repeats: none is kept row by row)
+    if (candle.ts === this.#last && sameCandle(this.#bars.last() as Candle, candle)) {
       // the file's first record, the file before's last row again: the file's own row (its load report counts it
       // among its rows), written once (the usual merge of the two files keeps one)
       if (this.#rowBefore && this.count === 1) (this.#bars as StreamedColumns).continues();
@@ -353,57 +350,4 @@ class Rows {
       idx.length === 0 ? [] : elementLines(src.whole(), KEY, idx),
     );
   }
-}
-
-/**
- * A row's fields as sameCandle compares them, in one object of a fixed shape (reused row after row): an absent
- * optional field is undefined here, which sameCandle's `===` takes as it takes an absent one.
- */
-type RowFields = {
-  [K in
-    | 'ts'
-    | 'open'
-    | 'high'
-    | 'low'
-    | 'close'
-    | 'volume'
-    | 'oracleOpen'
-    | 'oracleHigh'
-    | 'oracleLow'
-    | 'oracleClose'
-    | 'oracleStale'
-    | 'fundingRate']-?: Candle[K];
-};
-
-function lastRowHolder(): RowFields {
-  return {
-    ts: Number.NaN,
-    open: Number.NaN,
-    high: Number.NaN,
-    low: Number.NaN,
-    close: Number.NaN,
-    volume: Number.NaN,
-    oracleOpen: undefined,
-    oracleHigh: undefined,
-    oracleLow: undefined,
-    oracleClose: undefined,
-    oracleStale: undefined,
-    fundingRate: undefined,
-  };
-}
-
-/** Copies the fields sameCandle compares (an absent one as undefined). */
-function keepRow(to: RowFields, c: Candle): void {
-  to.ts = c.ts;
-  to.open = c.open;
-  to.high = c.high;
-  to.low = c.low;
-  to.close = c.close;
-  to.volume = c.volume;
-  to.oracleOpen = c.oracleOpen;
-  to.oracleHigh = c.oracleHigh;
-  to.oracleLow = c.oracleLow;
-  to.oracleClose = c.oracleClose;
-  to.oracleStale = c.oracleStale;
-  to.fundingRate = c.fundingRate;
 }

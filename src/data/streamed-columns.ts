@@ -218,13 +218,9 @@ export class StreamedColumns implements BarSink {
     this.#continued = false;
   }
 
-  /**
-   * The row before the file being read (the last of the file before), as a candle; undefined for the first file.
-   * Published already (a file's `finish` publishes its rows).
-   */
-  rowBefore(): Candle | undefined {
-    const i = this.#fileStart - 1;
-    return i < 0 || this.#n !== this.#fileStart ? undefined : publishedColumns(this.#b, i + 1, i).candle(0);
+  last(): Candle | undefined {
+    const n = this.#n;
+    return n === 0 ? undefined : publishedColumns(this.#b, n, n - 1).candle(0);
   }
 
   /**
