@@ -8,17 +8,9 @@ import type { BarColumns } from '../data/bar-columns.ts';
 import { type EventTape, loadMarketFile, type MarketEventInput, mergeEventTape } from '../data/index.ts';
 import type { FundingRecord, LoadReport } from '../data/types.ts';
 import { getMarket, type MarketSpec, marketSymbols } from '../domain/markets.ts';
+import type { FileArg } from './file-arg.ts';
 
-export interface FileArg {
-  market: string | undefined;
-  path: string;
-}
-
-/** `SOL-PERP=file.csv` → {market, path}; a path that merely contains '=' elsewhere stays a path. */
-export function parseFileArg(arg: string): FileArg {
-  const m = /^([A-Za-z0-9]+-PERP)=(.+)$/i.exec(arg);
-  return m ? { market: m[1].toUpperCase(), path: m[2] } : { market: undefined, path: arg };
-}
+export { type FileArg, parseFileArg } from './file-arg.ts';
 
 function marketFor(arg: FileArg, markets: readonly MarketSpec[], flag: string): string {
   if (arg.market) {

@@ -9,7 +9,8 @@ import { streamableCsv } from '../data/detect.ts';
 import { opensDriftCandles } from '../data/drift-candles-chunked.ts';
 import type { FileWindow } from '../data/file-window.ts';
 import { decodeDataText, displayPath, openDataWindow, readDataBytes } from '../data/read-file.ts';
-import type { FileArg } from './load-inputs.ts';
+import type { FileArg } from './file-arg.ts';
+import { type ReadAhead, rowsReadAhead, stillTheFile } from './read-ahead.ts';
 import type { StreamedFile, StreamedReader } from './streamed-parse.ts';
 
 /**
@@ -22,9 +23,12 @@ import type { StreamedFile, StreamedReader } from './streamed-parse.ts';
 export async function readAll(
   args: readonly FileArg[],
   kinds: readonly StreamedKind[],
+  readAhead?: Promise<ReadAhead | undefined>,
 ): Promise<(StreamedFile & { rows: number })[] | undefined> {
   try {
-    const files = await Promise.all(args.map((arg, k) => readOne(arg, kinds[k] as StreamedKind)));
+    // a file read ahead stands for the one file it is (read-ahead.ts)
+    const ahead = args.length === 1 ? await readAhead : undefined;
+    const files = await Promise.all(args.map((arg, k) => readOne(arg, kinds[k] as StreamedKind, ahead)));
     return files.map(({ edges, ...f }, k) => {
       const before = files[k - 1]?.edges;
       const continues =
@@ -38,10 +42,14 @@ export async function readAll(
   }
 }
 
-/** A file read or counted, with a Drift candle file's first and last records (their bytes). */
+/**
+ * A file read or counted, with a Drift candle file's first and last records (their bytes); a CSV the thread read
+ * ahead (`ahead`, when it is still the file) is neither read nor counted again.
+ */
 async function readOne(
   arg: FileArg,
   kind: StreamedKind,
+  ahead: ReadAhead | undefined,
 ): Promise<StreamedFile & { rows: number; edges?: DriftCount }> {
   if (kind.reader === 'drift-json') {
     // counted through a window, read again by the thread: neither holds the file whole
@@ -52,6 +60,10 @@ async function readOne(
     } finally {
       window.close();
     }
+  }
+  if (ahead !== undefined && (await stillTheFile(ahead, arg.path))) {
+    const rows = rowsReadAhead(ahead, kind.header);
+    return { file: displayPath(arg.path), reader: kind.reader, readAhead: true, rows };
   }
   const { file, bytes } = await readDataBytes(arg.path);
   const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;

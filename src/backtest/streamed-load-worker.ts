@@ -3,9 +3,14 @@
  * shared columns with the generic CSV reader, and computes the grid's blended range of each chunk of rows before
  * publishing it. Loads its code at once, while the run's thread is still reading the file. Whatever happens is
  * said in the shared state and, with its details, on the port: the run's thread may be blocked waiting for rows.
+ *
+ * Before its job it may be asked to read a CSV ahead (read-ahead.ts): it answers with the count, then decodes the
+ * text while the run's thread prepares the job, which then names that file instead of handing over its bytes.
  */
 import { parentPort } from 'node:worker_threads';
+import { decodeDataText } from '../data/read-file.ts';
 import { yieldToTheRun } from '../marketdata/helper-thread.ts';
+import { type ReadAheadRequest, readFileAhead } from './read-ahead.ts';
 import type { StreamedLoadJob } from './streamed-parse.ts';
 
 const port = parentPort;
@@ -15,10 +20,29 @@ const loading = import('./streamed-parse.ts');
 // a failed load is reported when the job arrives (there is nowhere to flag it before)
 loading.catch(() => {});
 
-port.once('message', async (job: StreamedLoadJob) => {
+/** The text of the file read ahead, kept for the job. */
+let aheadText: string | undefined;
+
+const onMessage = (message: StreamedLoadJob | ReadAheadRequest): void => {
+  if ('kind' in message && message.kind === 'read-ahead') {
+    const read = readFileAhead(message.path);
+    message.reply.postMessage(read?.ahead);
+    message.reply.close();
+    // decoded after the answer: the run's thread goes on meanwhile
+    if (read !== undefined) aheadText = decodeDataText(read.bytes);
+    return;
+  }
+  (port as NonNullable<typeof port>).off('message', onMessage);
+  const text = aheadText;
+  aheadText = undefined;
+  void runJob(message as StreamedLoadJob, text);
+};
+port.on('message', onMessage);
+
+async function runJob(job: StreamedLoadJob, text: string | undefined): Promise<void> {
   try {
     const { runStreamedParse } = await loading;
-    runStreamedParse(job);
+    runStreamedParse(job, text);
   } catch (err) {
     // the parse reports its own ends; this is its code failing to load. streamed-columns.ts's layout:
     // state[1] = 2 (failed), then wake the reader waiting on state[0]
@@ -27,4 +51,4 @@ port.once('message', async (job: StreamedLoadJob) => {
     Atomics.notify(job.buffers.state, 0);
   }
   job.port.close();
-});
+}

@@ -2,7 +2,8 @@
  * A backtest that starts on its price files' first rows while a second thread reads the rest (issue 17: reading a
  * year of 1-minute bars took a fifth of the CLI's time, all of it before the first bar).
  *
- * The run's thread reads the files' bytes and counts their rows (lines), then hands them to a thread per market
+ * The run's thread reads the files' bytes and counts their rows (lines) — or takes the count of the one file the
+ * thread started ahead has read already (read-ahead.ts) — then hands them to a thread per market
  * (streamed-load-worker.ts), which parses its market's files one after the other with the usual readers (generic
  * CSV, Binance klines) into shared columns and computes the grid's blended range of each chunk before publishing it.
  * The run reads each bar as soon as it is published (StreamedTape, which merges the markets' bars by time as the
@@ -105,13 +106,14 @@ export async function startStreamedLoad(req: StreamedLoadRequest): Promise<Strea
   if (groups === undefined) return undefined;
   // a thread per market, started before the files are read (the first one ahead, by the command), so that loading
   // their code overlaps the reads
-  const workers = groups.map(() => takeStreamedLoadThread());
+  const threads = groups.map(() => takeStreamedLoadThread());
+  const workers = threads.map((t) => t.worker);
   const end = (): undefined => {
     for (const w of workers) void w.terminate();
     return undefined;
   };
   const [files, funding] = await Promise.all([
-    Promise.all(groups.map((g) => readAll(g.args, g.kinds))),
+    Promise.all(groups.map((g, k) => readAll(g.args, g.kinds, threads[k]?.readAhead))),
     loadFunding(req.funding, fundingMarkets as MarketSpec[]),
   ]);
   if (funding === undefined || files.some((f) => f === undefined)) return end();
@@ -142,7 +144,8 @@ export async function startStreamedLoad(req: StreamedLoadRequest): Promise<Strea
     const transfer = own.flatMap((f) => ('bytes' in f ? [f.bytes.buffer as ArrayBuffer] : []));
     (workers[k] as Worker).postMessage(job, [port2, ...transfer]);
     const names = own.map((f) => f.file).join(', ');
-    return { files: g, worker: workers[k] as Worker, port: port1, buffers, range, names };
+    const readAhead = own.some((f) => 'readAhead' in f);
+    return { files: g, worker: workers[k] as Worker, port: port1, buffers, range, names, readAhead };
   });
   const parts: StreamedMarket[] = [];
   for (const s of streams) {
@@ -260,6 +263,8 @@ interface StreamedMarket {
   range: StreamedRange | undefined;
   /** The files' names (DEBUG's reasons). */
   names: string;
+  /** One of them was read ahead by the thread (read-ahead.ts). */
+  readAhead: boolean;
   rows: TapeRows;
   /** How the parse ended, once read from the port. */
   end?: StreamedLoadEnd;
@@ -273,6 +278,8 @@ export class StreamedLoad {
   readonly #funding: StreamedFunding;
   /** Funding files were given: the venue replays their records (BacktestOptions.replayFunding). */
   readonly fundingGiven: boolean;
+  /** A file was the one the thread started ahead had read (read-ahead.ts): its count was taken, not made. */
+  readonly readAhead: boolean;
 
   /** `window`: the run's --from/--to (the parts' rows are its bars). */
   constructor(parts: StreamedMarket[], funding: StreamedFunding, window: RunWindow | undefined) {
@@ -281,6 +288,7 @@ export class StreamedLoad {
     this.range = grid?.range && new RangeSeriesReader(grid.range.buffers, undefined, grid.rows.start);
     this.#funding = funding;
     this.fundingGiven = funding.inputs.length > 0;
+    this.readAhead = parts.some((p) => p.readAhead);
     // the funding events in the usual merge's order (its sorting and de-duplication of records), those of the
     // window's time: merged with the window's bars, the window of the whole merge (both are cut by time)
     const fundingEvents = mergeEventTape(funding.inputs).window(window?.from, window?.to);

@@ -30,11 +30,12 @@ import type { RangeSeriesBuffers } from '../marketdata/range-series.ts';
 export type StreamedReader = StreamableCsv['reader'] | 'drift-json';
 
 /**
- * One file of a load: its name, reader, and its bytes (a CSV's) or its path (Drift JSON, read through a window:
- * the thread never holds it whole).
+ * One file of a load: its name, reader, and its bytes (a CSV's), or that it is the CSV the thread read ahead
+ * (read-ahead.ts), or its path (Drift JSON, read through a window: the thread never holds it whole).
  */
 export type StreamedFile =
   | { file: string; reader: StreamableCsv['reader']; bytes: Uint8Array }
+  | { file: string; reader: StreamableCsv['reader']; readAhead: true }
   | { file: string; reader: 'drift-json'; path: string };
 
 /**
@@ -74,7 +75,8 @@ const NO_BYTES = new Uint8Array(0);
 const RANGE_DONE = 0;
 const RANGE_FAILED = 1;
 
-export function runStreamedParse(job: StreamedLoadJob): void {
+/** `readAhead`: the decoded text of the file read ahead, for the job's file that names it. */
+export function runStreamedParse(job: StreamedLoadJob, readAhead?: string): void {
   const { buffers, range } = job;
   const end = (message: StreamedLoadEnd, status: number): void => {
     job.port.postMessage(message);
@@ -112,9 +114,16 @@ export function runStreamedParse(job: StreamedLoadJob): void {
         reports.push(driftJsonReport(f, bars));
         continue;
       }
-      const text = decodeDataText(f.bytes);
-      // the parse reads the text: the bytes (as large) are let go before it (this thread's copy of the job)
-      f.bytes = NO_BYTES;
+      let text: string;
+      if ('readAhead' in f) {
+        if (readAhead === undefined) throw new Error(`${f.file}: the thread holds no file read ahead`);
+        text = readAhead;
+        readAhead = undefined;
+      } else {
+        text = decodeDataText(f.bytes);
+        // the parse reads the text: the bytes (as large) are let go before it (this thread's copy of the job)
+        f.bytes = NO_BYTES;
+      }
       const parse = f.reader === 'generic' ? parseGenericOhlcv : parseBinanceKlines;
       reports.push(parse(text, f.file, { bars }).report);
     }

@@ -7,6 +7,7 @@ import { type FileArg, type LoadedInputs, loadBacktestInputs } from '../backtest
 import type { BacktestReport } from '../backtest/report-types.ts';
 import { type BacktestOptions, runBacktest } from '../backtest/run-backtest.ts';
 import { type StreamedLoad, StreamFallback, startStreamedLoad } from '../backtest/streamed-load.ts';
+import { endThreadAhead } from '../backtest/streamed-load-thread.ts';
 import type { BotConfig } from '../config/bot-config.ts';
 import type { EventTape, MarketEventSeq } from '../data/event-tape.ts';
 import { gridRangeConfig } from '../engine/grid-bot.ts';
@@ -36,6 +37,8 @@ export interface Ran {
   events: EventTape;
   /** Whether the run read its files as it went (streamed-load.ts), or after the whole load. */
   streamed: boolean;
+  /** Streamed from the file the thread started ahead had read (read-ahead.ts). */
+  readAhead?: boolean;
 }
 
 export async function loadAndRun(o: LoadAndRun): Promise<Ran> {
@@ -45,6 +48,8 @@ export async function loadAndRun(o: LoadAndRun): Promise<Ran> {
 /** The whole load, then the run; the grid's blended range on a second thread where there is one. */
 async function usualRun(o: LoadAndRun): Promise<Ran> {
   const { config, flags } = o;
+  // a thread started ahead that no load took holds the file it read ahead: let it go before this load's copy
+  endThreadAhead();
   // started now so that the thread's start-up overlaps the reading of the files
   const rangeThread = config.strategy === 'grid' && rangeThreadWanted() ? RangeThread.start() : undefined;
   const inputs = await loadBacktestInputs(o.data, o.funding, config.markets);
@@ -82,8 +87,10 @@ async function streamedRun(o: LoadAndRun): Promise<Ran | undefined> {
     throw err;
   }
   try {
-    if (process.env.DEBUG)
-      console.error('zero-perps: the file is read on a second thread while the run goes on');
+    if (process.env.DEBUG) {
+      const ahead = load.readAhead ? ' (read and counted ahead, while the command loaded)' : '';
+      console.error(`zero-perps: the file is read on a second thread while the run goes on${ahead}`);
+    }
     const report = runWithProgress(o, {
       events: load.tape,
       range: load.range,
@@ -92,7 +99,7 @@ async function streamedRun(o: LoadAndRun): Promise<Ran | undefined> {
     const inputs = load.finish();
     printDataNotes(inputs.reports);
     const events = windowed ? inputs.events.window(flags.from, flags.to) : inputs.events;
-    return { report, inputs, events, streamed: true };
+    return { report, inputs, events, streamed: true, readAhead: load.readAhead };
   } catch (err) {
     const gaveWay = err instanceof StreamFallback || !streamStood(load);
     load.close();

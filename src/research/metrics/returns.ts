@@ -19,6 +19,13 @@ export interface ReturnStats {
 /** Median spacing of the timestamps (the bar interval, or the sampled interval), ms; 0 for < 2 points. */
 export function medianSpacing(ts: ArrayLike<number>): number {
   if (ts.length < 2) return 0;
+  // A spacing that more than half the spacings have is the median: in sorted order its run covers the middle.
+  // Bars on a regular clock mostly are such, and the count is one pass without the copy and the selection
+  // (~10 ms of a year's report, after its run: issue 17, twenty-second round).
+  const first = (ts[1] as number) - (ts[0] as number);
+  let same = 0;
+  for (let i = 1; i < ts.length; i++) if ((ts[i] as number) - (ts[i - 1] as number) === first) same++;
+  if (2 * same > ts.length - 1) return first;
   const d = new Float64Array(ts.length - 1);
   for (let i = 1; i < ts.length; i++) d[i - 1] = ts[i] - ts[i - 1];
   // the one rank read, selected in linear time (sorting a year of spacings took ~20 ms)
