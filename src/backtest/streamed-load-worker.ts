@@ -28,8 +28,13 @@ const onMessage = (message: StreamedLoadJob | ReadAheadRequest): void => {
     const read = readFileAhead(message.path);
     message.reply.postMessage(read?.ahead);
     message.reply.close();
-    // decoded after the answer: the run's thread goes on meanwhile
-    if (read !== undefined) aheadText = decodeDataText(read.bytes);
+    // decoded after the answer: the run's thread goes on meanwhile. A text that cannot be made (longer than a
+    // string may be) is left out: the job then ends at once with an error, and the run loads the usual way
+    try {
+      if (read !== undefined) aheadText = decodeDataText(read.bytes);
+    } catch {
+      aheadText = undefined;
+    }
     return;
   }
   (port as NonNullable<typeof port>).off('message', onMessage);

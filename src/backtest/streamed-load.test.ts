@@ -73,6 +73,27 @@ describe('a streamed parse', () => {
     }
   });
 
+  it('takes the text read ahead for the file that names it, and ends with an error without one', () => {
+    const text = formatGenericCsv(generateCandles(300, { seed: 3, startPrice: 150 }));
+    const parse = (readAhead: string | undefined) => {
+      const buffers = allocateStream(countRows(bytesOf(text)));
+      const { port1, port2 } = new MessageChannel();
+      const files = [{ file: 'bars.csv', readAhead: true as const, reader: 'generic' as const }];
+      runStreamedParse({ files, buffers, range: undefined, port: port2 }, readAhead);
+      const end = receiveMessageOnPort(port1)?.message as StreamedLoadEnd;
+      port1.close();
+      return { buffers, end };
+    };
+    const ahead = parse(text);
+    const usual = streamParse(text, false);
+    assert.equal(ahead.end.kind, 'done');
+    assert.deepEqual(ahead.end, usual.end, 'the same report as from the bytes');
+    assert.deepEqual(ahead.buffers.close, usual.buffers.close, 'the same rows');
+    const none = parse(undefined);
+    assert.equal(none.end.kind, 'error', 'the thread holds no text: an error, not a wait');
+    assert.equal(Atomics.load(none.buffers.state, STATUS), STATUS_FAILED, 'said in the shared state too');
+  });
+
   it('stops at a row out of time order or a repeated time: the file is loaded the usual way', () => {
     for (const [name, edit] of [
       ['a step back', (lines: string[]) => lines.splice(2000, 2, lines[2001], lines[2000])],

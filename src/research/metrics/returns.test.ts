@@ -34,7 +34,11 @@ describe('medianSpacing', () => {
 
   it('takes a typed array as the timeline gives it', () => {
     assert.equal(medianSpacing(Float64Array.of(0, 60, 120, 240, 300)), 60);
-    assert.equal(medianSpacing(Float64Array.of(0, 60, 180, 300)), 120, 'no majority: the middle of 60, 120, 120');
+    assert.equal(
+      medianSpacing(Float64Array.of(0, 60, 180, 300)),
+      120,
+      'no majority: the middle of 60, 120, 120',
+    );
     assert.equal(medianSpacing([5]), 0);
   });
 });
