@@ -7,6 +7,8 @@ import fc from 'fast-check';
 import { readFileAhead, rowsReadAhead, stillTheFile } from './read-ahead.ts';
 import { countRows } from './streamed-files.ts';
 
+/** The generic CSV's header (formatGenericCsv's): a file the load streams. */
+const HEADER = 'timestamp,open,high,low,close,volume';
 const dir = mkdtempSync(join(tmpdir(), 'zp-read-ahead-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const write = (name: string, text: string | Uint8Array): string => {
@@ -17,18 +19,19 @@ const write = (name: string, text: string | Uint8Array): string => {
 
 describe('a CSV read ahead', () => {
   it('counts the rows the load would count, with or without a header', () => {
-    // lines of a few kinds: rows, empty lines, a lone CR, CRLF endings, no newline at the end
-    const line = fc.constantFrom('1,2,3,4,5,6', '', '\r', 'timestamp,open', 'x');
+    // a header the load streams (after blank lines, perhaps), then lines of a few kinds: rows, empty lines, a lone
+    // CR, a repeated header, other text; CRLF or LF endings, a newline at the end or not
+    const line = fc.constantFrom('1,2,3,4,5,6', '', '\r', HEADER, 'x');
     fc.assert(
       fc.property(
+        fc.array(fc.constantFrom('', '\r'), { maxLength: 3 }),
         fc.array(line, { maxLength: 30 }),
         fc.constantFrom('\n', '\r\n'),
         fc.boolean(),
-        (ls, eol, end) => {
-          const text = ls.join(eol) + (end ? eol : '');
+        (blank, ls, eol, end) => {
+          const text = [...blank, HEADER, ...ls].join(eol) + (end ? eol : '');
           const path = write('prop.csv', text);
           const read = readFileAhead(path);
-          // a file that opens as JSON is never read ahead; these never do
           assert.ok(read, 'read');
           for (const header of [true, false]) {
             assert.equal(rowsReadAhead(read.ahead, header), countRows(read.bytes, header));
@@ -40,20 +43,29 @@ describe('a CSV read ahead', () => {
     );
   });
 
-  it('is not read when it is JSON (Drift candles are read through a window), a folder or missing', () => {
+  it('is not read unless the load would stream it: JSON, a CSV with oracle columns, a folder, a missing file', () => {
     assert.equal(readFileAhead(write('candles.json', '  \n{"candles": []}')), undefined, 'an object');
     assert.equal(readFileAhead(write('list.json', '[1]')), undefined, 'an array');
     const bom = Uint8Array.of(0xef, 0xbb, 0xbf, ...Buffer.from('{"candles": []}'));
     assert.equal(readFileAhead(write('bom.json', bom)), undefined, 'JSON after a byte order mark');
+    const oracle = `${HEADER},oracle_close\n1,2,3,4,5,6,7\n`;
+    assert.equal(readFileAhead(write('oracle.csv', oracle)), undefined, 'oracle columns: the usual load');
     const folder = join(dir, 'folder');
     mkdirSync(folder);
     assert.equal(readFileAhead(folder), undefined, 'a folder');
     assert.equal(readFileAhead(join(dir, 'missing.csv')), undefined, 'missing');
-    assert.ok(readFileAhead(write('bom.csv', Uint8Array.of(0xef, 0xbb, 0xbf, ...Buffer.from('a,b\n1,2\n')))));
+    const withBom = Uint8Array.of(0xef, 0xbb, 0xbf, ...Buffer.from(`${HEADER}\n1,2,3,4,5,6\n`));
+    assert.equal(readFileAhead(write('bom.csv', withBom))?.ahead.lines, 2, 'a CSV after a byte order mark');
+    const klines = '1700000000000,1,2,0.5,1.5,10,1700000059999,15,3,5,7.5,0\n';
+    assert.equal(
+      readFileAhead(write('klines.csv', klines))?.ahead.lines,
+      1,
+      'Binance klines without a header',
+    );
   });
 
   it('stands only while the file is the one read: not after it is rewritten, touched or replaced', async () => {
-    const path = write('sol.csv', 'timestamp,open\n1,2\n');
+    const path = write('sol.csv', `${HEADER}\n1,2,3,4,5,6\n`);
     const read = readFileAhead(path);
     assert.ok(read);
     assert.equal(await stillTheFile(read.ahead, path), true, 'unchanged');
@@ -62,7 +74,7 @@ describe('a CSV read ahead', () => {
       false,
       'another path to it is another file',
     );
-    writeFileSync(path, 'timestamp,open\n1,2\n3,4\n');
+    writeFileSync(path, `${HEADER}\n1,2,3,4,5,6\n1,2,3,4,5,7\n`);
     assert.equal(await stillTheFile(read.ahead, path), false, 'rewritten');
 
     const again = readFileAhead(path);
@@ -73,7 +85,7 @@ describe('a CSV read ahead', () => {
     const third = readFileAhead(path);
     assert.ok(third);
     // replaced as editors and atomic writers replace a file: a new one renamed over it (another inode)
-    renameSync(write('new.csv', 'timestamp,open\n5,6\n7,8\n'), path);
+    renameSync(write('new.csv', `${HEADER}\n1,2,3,4,5,8\n1,2,3,4,5,9\n`), path);
     assert.equal(await stillTheFile(third.ahead, path), false, 'replaced by a file of the same size');
     rmSync(path);
     assert.equal(await stillTheFile(third.ahead, path), false, 'removed');

@@ -9,12 +9,16 @@
  *
  * The count stands only for the very file the load opens: the path as given, and the same size, modification time,
  * device and inode when the load looks (a file replaced or written since is read again, the usual way). A file the
- * thread cannot read, or that opens as JSON (Drift candles are read through a window, never whole), is not read
- * ahead: the load then reads it as before, and says what it says of a bad one.
+ * thread cannot read, or whose first line is not a CSV's the load streams (Drift candles, read through a window and
+ * never whole; a CSV with oracle columns, loaded the usual way), is not read ahead: the load then reads it as
+ * before, and says what it says of a bad one.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { MessagePort } from 'node:worker_threads';
+import { firstLine } from '../data/csv.ts';
+import { streamableCsv } from '../data/detect.ts';
+import { decodeDataText } from '../data/read-file.ts';
 import { countRows } from './streamed-files.ts';
 
 /** What the run's thread asks of the reading thread before its job: read `path`, answer on `reply`. */
@@ -38,10 +42,12 @@ export interface ReadAhead {
 export function readFileAhead(path: string): { ahead: ReadAhead; bytes: Buffer } | undefined {
   try {
     const info = statSync(path);
-    if (!info.isFile()) return undefined;
+    // only a CSV the load would stream, by its first line as the load reads it (streamedKind), before the file is
+    // read whole: a year of Drift candles is 200 MB, and a CSV with oracle columns is loaded the usual way
+    if (!info.isFile() || !streamsAsCsv(path)) return undefined;
     const bytes = readFileSync(path);
     // a file growing or shrinking as it is read: left to the load
-    if (bytes.length !== info.size || opensAsJson(bytes)) return undefined;
+    if (bytes.length !== info.size) return undefined;
     const { size, mtimeMs, dev, ino } = info;
     return { ahead: { path, size, mtimeMs, dev, ino, lines: countRows(bytes, false) }, bytes };
   } catch {
@@ -70,12 +76,14 @@ export async function stillTheFile(ahead: ReadAhead, path: string): Promise<bool
 export const rowsReadAhead = (ahead: ReadAhead, header: boolean): number =>
   Math.max(0, header ? ahead.lines - 1 : ahead.lines);
 
-const BOM = [0xef, 0xbb, 0xbf];
-const WHITE = new Set([0x20, 0x09, 0x0a, 0x0d]);
-
-/** Whether the first byte after a BOM and white space opens a JSON document (`{` or `[`). */
-function opensAsJson(bytes: Uint8Array): boolean {
-  let i = BOM.every((b, k) => bytes[k] === b) ? 3 : 0;
-  while (i < bytes.length && WHITE.has(bytes[i] as number)) i++;
-  return bytes[i] === 0x7b || bytes[i] === 0x5b;
+/** Whether the file's first non-blank line (in its first 64 KiB, as readHead reads it) is a CSV's the load streams. */
+function streamsAsCsv(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = new Uint8Array(65_536);
+    const line = firstLine(decodeDataText(head.subarray(0, readSync(fd, head, 0, head.length, 0))))?.line;
+    return line !== undefined && streamableCsv(line) !== undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
