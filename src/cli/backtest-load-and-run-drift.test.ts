@@ -155,7 +155,27 @@ describe('Drift candle JSON read while the run goes on', () => {
         json('back.json', [...records.slice(0, 2000), records[2001], records[2000], ...records.slice(2002)]),
         false,
       ],
-      ['a "start" key elsewhere', json('key.json', records, ',\n  "lastTradeSeen": {"start": "0"}'), false],
+      // a member after the array (Drift's API answers with `lastTradeSeen` there): its brace follows a colon and
+      // ends the count, and the piece reader reads past it as JSON.parse does
+      [
+        'a "start" key in a member after the array',
+        json('key.json', records, ',\n  "lastTradeSeen": {"start": "0"}'),
+        true,
+      ],
+      [
+        'members after the array as Drift answers',
+        json(
+          'api.json',
+          records,
+          ',\n  "lastTradeSeen": {\n    "ts": "1747465206",\n    "fillerReward": null\n  },\n  "beyondMaxLookback": false',
+        ),
+        true,
+      ],
+      [
+        'a string holding a brace after the array',
+        json('brace.json', records, ',\n  "note": "a { brace"'),
+        false,
+      ],
       [
         'a record with a nested object',
         json('nested.json', [
@@ -163,7 +183,7 @@ describe('Drift candle JSON read while the run goes on', () => {
           record(candles[10], 10, ',"x":{"y":[1]}'),
           ...records.slice(11),
         ]),
-        // the records are counted by their braces: one more miscounts them
+        // the nested object's brace follows a colon: the count ends there, too few rows
         false,
       ],
       [

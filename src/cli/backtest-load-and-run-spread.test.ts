@@ -16,8 +16,8 @@ describe('a spread read while the run goes on: two markets, a thread each', () =
   );
   /**
    * Drift's own hourly candles (data/README.md), their two repeated records each included, written as `data
-   * download` writes a file (the "candles" array alone: the shipped files' `lastTradeSeen` object after the array
-   * miscounts the records by their braces, so those load the usual way, tested below).
+   * download` writes a file (the "candles" array alone); the shipped files, as Drift's API answers (a
+   * `lastTradeSeen` object after the array), are run as they are too.
    */
   const candlesOf = (path: string): { start: string }[] =>
     (JSON.parse(readFileSync(repo(path), 'utf8')) as { candles: { start: string }[] }).candles;
@@ -53,6 +53,15 @@ describe('a spread read while the run goes on: two markets, a thread each', () =
       ['without funding', [kmnoJson, driftJson], [], []],
       ['a market in two files, the other market between them', split, [], funding],
       ['a window', [driftJson, kmnoJson], ['--from', from, '--to', to], funding],
+      [
+        'the files as shipped (a member after the array ends the count)',
+        [
+          `DRIFT-PERP=${repo('data/drift/price/drift_1h_90days.json')}`,
+          `KMNO-PERP=${repo('data/drift/price/kmno_1h_90days.json')}`,
+        ],
+        [],
+        funding,
+      ],
     ];
     for (const [name, files, args, fundingFiles] of cases) {
       const streamed = await runSpread(files, { minRows: 1000 }, args, fundingFiles);
@@ -64,19 +73,11 @@ describe('a spread read while the run goes on: two markets, a thread each', () =
   });
 
   it('gives way to the usual run where one market cannot stream, with the same report', async () => {
-    // two records swapped: the usual load sorts them, the streamed one cannot; and the files as shipped, whose
-    // `lastTradeSeen` object after the array has a brace the count takes for a record's
+    // two records swapped: the usual load sorts them, the streamed one cannot
     const c = driftCandles;
     const swapped = [...c.slice(0, 1500), c[1501], c[1500], ...c.slice(1502)];
     const cases: [string, string[]][] = [
       ['two records swapped', [`DRIFT-PERP=${candleFile('drift-swapped.json', swapped)}`, kmnoJson]],
-      [
-        'the files as shipped',
-        [
-          `DRIFT-PERP=${repo('data/drift/price/drift_1h_90days.json')}`,
-          `KMNO-PERP=${repo('data/drift/price/kmno_1h_90days.json')}`,
-        ],
-      ],
     ];
     for (const [name, data] of cases) {
       const gaveWay = await runSpread(data, { minRows: 1000 });
