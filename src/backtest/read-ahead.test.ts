@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { readFileAhead, rowsReadAhead, stillTheFile } from './read-ahead.ts';
-import { countRows } from './streamed-files.ts';
+import { FileWindow } from '../data/file-window.ts';
+import { rowsReadAhead, stillTheFile } from './read-ahead.ts';
+import { readFileAhead } from './read-file-ahead.ts';
+import { countDriftRecords, countRows } from './streamed-files.ts';
 
 /** The generic CSV's header (formatGenericCsv's): a file the load streams. */
 const HEADER = 'timestamp,open,high,low,close,volume';
@@ -17,7 +19,7 @@ const write = (name: string, text: string | Uint8Array): string => {
   return path;
 };
 
-describe('a CSV read ahead', () => {
+describe('a file read ahead', () => {
   it('counts the rows the load would count, with or without a header', () => {
     // a header the load streams (after blank lines, perhaps), then lines of a few kinds: rows, empty lines, a lone
     // CR, a repeated header, other text; CRLF or LF endings, a newline at the end or not
@@ -32,7 +34,7 @@ describe('a CSV read ahead', () => {
           const text = [...blank, HEADER, ...ls].join(eol) + (end ? eol : '');
           const path = write('prop.csv', text);
           const read = readFileAhead(path);
-          assert.ok(read, 'read');
+          assert.ok(read?.bytes, 'read whole');
           for (const header of [true, false]) {
             assert.equal(rowsReadAhead(read.ahead, header), countRows(read.bytes, header));
           }
@@ -43,11 +45,13 @@ describe('a CSV read ahead', () => {
     );
   });
 
-  it('is not read unless the load would stream it: JSON, a CSV with oracle columns, a folder, a missing file', () => {
-    assert.equal(readFileAhead(write('candles.json', '  \n{"candles": []}')), undefined, 'an object');
+  it('is not read unless the load would stream it: other JSON, a CSV with oracle columns, a folder, a missing file', () => {
+    assert.equal(
+      readFileAhead(write('object.json', '  \n{"fundingRates": []}')),
+      undefined,
+      'another object',
+    );
     assert.equal(readFileAhead(write('list.json', '[1]')), undefined, 'an array');
-    const bom = Uint8Array.of(0xef, 0xbb, 0xbf, ...Buffer.from('{"candles": []}'));
-    assert.equal(readFileAhead(write('bom.json', bom)), undefined, 'JSON after a byte order mark');
     const oracle = `${HEADER},oracle_close\n1,2,3,4,5,6,7\n`;
     assert.equal(readFileAhead(write('oracle.csv', oracle)), undefined, 'oracle columns: the usual load');
     const folder = join(dir, 'folder');
@@ -55,13 +59,37 @@ describe('a CSV read ahead', () => {
     assert.equal(readFileAhead(folder), undefined, 'a folder');
     assert.equal(readFileAhead(join(dir, 'missing.csv')), undefined, 'missing');
     const withBom = Uint8Array.of(0xef, 0xbb, 0xbf, ...Buffer.from(`${HEADER}\n1,2,3,4,5,6\n`));
-    assert.equal(readFileAhead(write('bom.csv', withBom))?.ahead.lines, 2, 'a CSV after a byte order mark');
+    assert.equal(readFileAhead(write('bom.csv', withBom))?.ahead.count, 2, 'a CSV after a byte order mark');
     const klines = '1700000000000,1,2,0.5,1.5,10,1700000059999,15,3,5,7.5,0\n';
     assert.equal(
-      readFileAhead(write('klines.csv', klines))?.ahead.lines,
+      readFileAhead(write('klines.csv', klines))?.ahead.count,
       1,
       'Binance klines without a header',
     );
+  });
+
+  it('counts Drift candle JSON as the load counts it, through a window, without keeping its bytes', () => {
+    const record = (k: number): string =>
+      `{"start": "${1_700_000_000_000 + k * 60_000}", "fillClose": "1.5"}`;
+    const records = Array.from({ length: 50 }, (_, k) => record(k));
+    // a repeat at a chunk's edge (dropped), and a member after the array as Drift's API answers (no record)
+    records.splice(20, 0, record(19));
+    const text = `{\n  "candles": [\n    ${records.join(',\n    ')}\n  ],\n  "lastTradeSeen": {"ts": "1"}\n}\n`;
+    for (const [name, bytes] of [
+      ['drift.json', Buffer.from(text)],
+      ['bom-drift.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])],
+    ] as const) {
+      const path = write(name, bytes);
+      const read = readFileAhead(path);
+      assert.ok(read, `${name}: counted`);
+      assert.equal(read.bytes, undefined, `${name}: not read whole`);
+      assert.equal(read.ahead.reader, 'drift-json');
+      const window = new FileWindow(path);
+      const counted = countDriftRecords(window).rows;
+      window.close();
+      assert.equal(counted, 50, `${name}: the repeat dropped, the member no record`);
+      assert.equal(rowsReadAhead(read.ahead, false), counted, `${name}: as the load counts it`);
+    }
   });
 
   it('stands only while the file is the one read: not after it is rewritten, touched or replaced', async () => {

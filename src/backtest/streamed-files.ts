@@ -24,7 +24,7 @@ export async function readAll(
   args: readonly FileArg[],
   kinds: readonly StreamedKind[],
   readAhead?: Promise<ReadAhead | undefined>,
-): Promise<(StreamedFile & { rows: number })[] | undefined> {
+): Promise<(StreamedFile & { rows: number; ahead?: true })[] | undefined> {
   try {
     // a file read ahead stands for the one file it is (read-ahead.ts)
     const ahead = args.length === 1 ? await readAhead : undefined;
@@ -43,15 +43,22 @@ export async function readAll(
 }
 
 /**
- * A file read or counted, with a Drift candle file's first and last records (their bytes); a CSV the thread read
- * ahead (`ahead`, when it is still the file) is neither read nor counted again.
+ * A file read or counted, with a Drift candle file's first and last records (their bytes); a file the thread read
+ * ahead (`ahead`, when it is still the file) is neither read nor counted again (`ahead: true` on the answer).
  */
 async function readOne(
   arg: FileArg,
   kind: StreamedKind,
   ahead: ReadAhead | undefined,
-): Promise<StreamedFile & { rows: number; edges?: DriftCount }> {
+): Promise<StreamedFile & { rows: number; edges?: DriftCount; ahead?: true }> {
+  const counted =
+    ahead !== undefined && ahead.reader === kind.reader && (await stillTheFile(ahead, arg.path));
   if (kind.reader === 'drift-json') {
+    // counted by the thread already: it reads the file a piece at a time in the job, as ever
+    if (counted) {
+      const file = displayPath(arg.path);
+      return { file, reader: 'drift-json', path: file, rows: rowsReadAhead(ahead, false), ahead: true };
+    }
     // counted through a window, read again by the thread: neither holds the file whole
     const { file, window } = await openDataWindow(arg.path);
     try {
@@ -61,9 +68,9 @@ async function readOne(
       window.close();
     }
   }
-  if (ahead !== undefined && (await stillTheFile(ahead, arg.path))) {
+  if (counted) {
     const rows = rowsReadAhead(ahead, kind.header);
-    return { file: displayPath(arg.path), reader: kind.reader, readAhead: true, rows };
+    return { file: displayPath(arg.path), reader: kind.reader, readAhead: true, rows, ahead: true };
   }
   const { file, bytes } = await readDataBytes(arg.path);
   const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;

@@ -4,13 +4,15 @@
  * publishing it. Loads its code at once, while the run's thread is still reading the file. Whatever happens is
  * said in the shared state and, with its details, on the port: the run's thread may be blocked waiting for rows.
  *
- * Before its job it may be asked to read a CSV ahead (read-ahead.ts): it answers with the count, then decodes the
- * text while the run's thread prepares the job, which then names that file instead of handing over its bytes.
+ * Before its job it may be asked to read a file ahead (read-ahead.ts): it answers with the count, then decodes a
+ * CSV's text while the run's thread prepares the job, which then names that file instead of handing over its bytes
+ * (a Drift candle file is only counted: the job reads it a piece at a time, as before).
  */
 import { parentPort } from 'node:worker_threads';
 import { decodeDataText } from '../data/read-file.ts';
 import { yieldToTheRun } from '../marketdata/helper-thread.ts';
-import { type ReadAheadRequest, readFileAhead } from './read-ahead.ts';
+import type { ReadAheadRequest } from './read-ahead.ts';
+import { readFileAhead } from './read-file-ahead.ts';
 import type { StreamedLoadJob } from './streamed-parse.ts';
 
 const port = parentPort;
@@ -31,7 +33,7 @@ const onMessage = (message: StreamedLoadJob | ReadAheadRequest): void => {
     // decoded after the answer: the run's thread goes on meanwhile. A text that cannot be made (longer than a
     // string may be) is left out: the job then ends at once with an error, and the run loads the usual way
     try {
-      if (read !== undefined) aheadText = decodeDataText(read.bytes);
+      if (read?.bytes !== undefined) aheadText = decodeDataText(read.bytes);
     } catch {
       aheadText = undefined;
     }

@@ -3,7 +3,7 @@
  * year of 1-minute bars took a fifth of the CLI's time, all of it before the first bar).
  *
  * The run's thread reads the files' bytes and counts their rows (lines) — or takes the count of the one file the
- * thread started ahead has read already (read-ahead.ts) — then hands them to a thread per market
+ * thread started ahead has counted already (read-ahead.ts) — then hands them to a thread per market
  * (streamed-load-worker.ts), which parses its market's files one after the other with the usual readers (generic
  * CSV, Binance klines) into shared columns and computes the grid's blended range of each chunk before publishing it.
  * The run reads each bar as soon as it is published (StreamedTape, which merges the markets' bars by time as the
@@ -136,7 +136,7 @@ export async function startStreamedLoad(req: StreamedLoadRequest): Promise<Strea
     const { port1, port2 } = new MessageChannel();
     port1.unref();
     const job: StreamedLoadJob = {
-      files: own.map(({ rows: _rows, ...f }) => f),
+      files: own.map(({ rows: _rows, ahead: _ahead, ...f }) => f),
       buffers,
       range,
       port: port2,
@@ -144,7 +144,7 @@ export async function startStreamedLoad(req: StreamedLoadRequest): Promise<Strea
     const transfer = own.flatMap((f) => ('bytes' in f ? [f.bytes.buffer as ArrayBuffer] : []));
     (workers[k] as Worker).postMessage(job, [port2, ...transfer]);
     const names = own.map((f) => f.file).join(', ');
-    const readAhead = own.some((f) => 'readAhead' in f);
+    const readAhead = own.some((f) => f.ahead === true);
     return { files: g, worker: workers[k] as Worker, port: port1, buffers, range, names, readAhead };
   });
   const parts: StreamedMarket[] = [];

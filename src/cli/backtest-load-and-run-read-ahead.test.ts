@@ -16,7 +16,7 @@ const config = parseBotConfig(
 const csv = (seed: number): string[] =>
   formatGenericCsv(generateCandles(2880, { seed, startPrice: 150 })).split('\n');
 
-describe('the backtest on the file its thread read ahead', () => {
+describe('the backtest on the file its thread read or counted ahead', () => {
   it('gives the report, the load and the events the usual run gives', async (t) => {
     if (!streamedLoadWanted()) return t.skip('one core, or streamed loads switched off');
     const path = file('sol.csv', csv(5));
@@ -29,11 +29,40 @@ describe('the backtest on the file its thread read ahead', () => {
     assertSameRun(streamed, await runOn(config, path, false), 'read ahead');
   });
 
+  it('takes the count of a Drift candle file the thread counted ahead, with the report of the usual run', async (t) => {
+    if (!streamedLoadWanted()) return t.skip('one core, or streamed loads switched off');
+    const price = (v: number): string => v.toFixed(4);
+    const candles = generateCandles(2880, { seed: 5, startPrice: 150 }).map((c) => ({
+      start: String(c.ts),
+      fillOpen: price(c.open),
+      fillClose: price(c.close),
+      fillHigh: price(c.high),
+      fillLow: price(c.low),
+      oracleOpen: price(c.open),
+      oracleClose: price(c.close),
+      oracleHigh: price(c.high),
+      oracleLow: price(c.low),
+      quoteVolume: price(c.volume * c.close),
+      baseVolume: price(c.volume),
+      resolution: '1',
+    }));
+    // as Drift's API answers: a member after the array
+    const body = JSON.stringify({ candles, lastTradeSeen: { ts: '1' }, beyondMaxLookback: false }, null, 2);
+    const path = file('drift.json', [body]);
+    const thread = startThreadAhead(['--data', path]);
+    assert.equal((await thread?.readAhead)?.count, 2880, 'counted ahead');
+    const streamed = await runOn(config, path, { minRows: 1000 });
+    endThreadAhead();
+    assert.equal(streamed.streamed, true, 'streamed');
+    assert.equal(streamed.readAhead, true, 'the count taken');
+    assertSameRun(streamed, await runOn(config, path, false), 'Drift candles counted ahead');
+  });
+
   it('reads the file again when it was replaced after the read ahead, and runs on the new one', async (t) => {
     if (!streamedLoadWanted()) return t.skip('one core, or streamed loads switched off');
     const path = file('replaced.csv', csv(5));
     const thread = startThreadAhead(['--data', path]);
-    assert.ok((await thread?.readAhead)?.lines, 'the old file read ahead');
+    assert.ok((await thread?.readAhead)?.count, 'the old file read ahead');
     renameSync(file('new.csv', csv(9)), path);
     const streamed = await runOn(config, path, { minRows: 1000 });
     endThreadAhead();

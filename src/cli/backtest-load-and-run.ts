@@ -88,7 +88,7 @@ async function streamedRun(o: LoadAndRun): Promise<Ran | undefined> {
   }
   try {
     if (process.env.DEBUG) {
-      const ahead = load.readAhead ? ' (read and counted ahead, while the command loaded)' : '';
+      const ahead = load.readAhead ? ' (its rows counted ahead, while the command loaded)' : '';
       console.error(`zero-perps: the file is read on a second thread while the run goes on${ahead}`);
     }
     const report = runWithProgress(o, {
