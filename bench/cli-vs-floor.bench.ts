@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleStaleReason } from '../bin/cli-bundle.js';
 import { formatGenericCsv, generateCandles } from '../src/data/index.ts';
+import { driftCandleRecords } from '../src/data/test-support/drift-candle-records.ts';
 import type { BenchFigure } from './run.ts';
 
 const root = new URL('../', import.meta.url).pathname;
@@ -95,21 +96,7 @@ function startup(cmd: string, args: string[], env: Record<string, string>): numb
  */
 function driftJsonYear(dir: string, cli: string[]): BenchFigure[] {
   const json = join(dir, 'year-drift.json');
-  const price = (v: number): string => v.toFixed(4);
-  const candles = generateCandles(525_600, { seed: 7, startPrice: 150 }).map((c) => ({
-    start: String(c.ts),
-    fillOpen: price(c.open),
-    fillClose: price(c.close),
-    fillHigh: price(c.high),
-    fillLow: price(c.low),
-    oracleOpen: price(c.open),
-    oracleClose: price(c.close),
-    oracleHigh: price(c.high),
-    oracleLow: price(c.low),
-    quoteVolume: price(c.volume * c.close),
-    baseVolume: price(c.volume),
-    resolution: '1',
-  }));
+  const candles = driftCandleRecords(generateCandles(525_600, { seed: 7, startPrice: 150 }));
   // as `data download drift candles` writes it: windows of 2,000 candles, each window's edge candle repeated
   const downloaded = candles.flatMap((c, i) => (i > 0 && i % 2000 === 0 ? [candles[i - 1], c] : [c]));
   writeFileSync(json, `${JSON.stringify({ candles: downloaded }, null, 2)}\n`);

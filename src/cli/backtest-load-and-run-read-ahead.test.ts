@@ -5,6 +5,7 @@ import { endThreadAhead, startThreadAhead, streamedLoadWanted } from '../backtes
 import { parseBotConfig } from '../config/bot-config.ts';
 import { readConfigFile } from '../config/read-config-file.ts';
 import { formatGenericCsv, generateCandles } from '../data/index.ts';
+import { driftCandleRecords } from '../data/test-support/drift-candle-records.ts';
 import { assertSameRun, runOn, scratchFiles } from './test-support/load-and-run.ts';
 
 const file = scratchFiles('zp-read-ahead-run-');
@@ -31,21 +32,7 @@ describe('the backtest on the file its thread read or counted ahead', () => {
 
   it('takes the count of a Drift candle file the thread counted ahead, with the report of the usual run', async (t) => {
     if (!streamedLoadWanted()) return t.skip('one core, or streamed loads switched off');
-    const price = (v: number): string => v.toFixed(4);
-    const candles = generateCandles(2880, { seed: 5, startPrice: 150 }).map((c) => ({
-      start: String(c.ts),
-      fillOpen: price(c.open),
-      fillClose: price(c.close),
-      fillHigh: price(c.high),
-      fillLow: price(c.low),
-      oracleOpen: price(c.open),
-      oracleClose: price(c.close),
-      oracleHigh: price(c.high),
-      oracleLow: price(c.low),
-      quoteVolume: price(c.volume * c.close),
-      baseVolume: price(c.volume),
-      resolution: '1',
-    }));
+    const candles = driftCandleRecords(generateCandles(2880, { seed: 5, startPrice: 150 }));
     // as Drift's API answers: a member after the array
     const body = JSON.stringify({ candles, lastTradeSeen: { ts: '1' }, beyondMaxLookback: false }, null, 2);
     const path = file('drift.json', [body]);
