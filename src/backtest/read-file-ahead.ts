@@ -3,11 +3,16 @@
  * kind its first line says, and a CSV's bytes for the thread to keep.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { firstLine } from '../data/csv.ts';
 import { FileWindow } from '../data/file-window.ts';
-import { decodeDataText } from '../data/read-file.ts';
 import type { ReadAhead } from './read-ahead.ts';
-import { countDriftRecords, countRows, type StreamedKind, streamedKind } from './streamed-files.ts';
+import {
+  countDriftRecords,
+  countRows,
+  HEAD_BYTES,
+  headOf,
+  type StreamedKind,
+  streamedKind,
+} from './streamed-files.ts';
 
 /**
  * The file's count with what the run's thread is told of it, and a CSV's bytes (the thread keeps their text);
@@ -40,14 +45,13 @@ export function readFileAhead(path: string): { ahead: ReadAhead; bytes?: Buffer 
   }
 }
 
-/** How the load would read the file, by its first 64 KiB as readHead reads them (streamedKind). */
+/** How the load would read the file, by its head as readHead reads it (streamedKind). */
 function headKind(path: string, size: number): StreamedKind | undefined {
   const fd = openSync(path, 'r');
   try {
-    const bytes = new Uint8Array(65_536);
-    const text = decodeDataText(bytes.subarray(0, readSync(fd, bytes, 0, bytes.length, 0)));
-    const line = firstLine(text)?.line;
-    return line === undefined ? undefined : streamedKind({ line, text, size });
+    const bytes = new Uint8Array(HEAD_BYTES);
+    const head = headOf(bytes.subarray(0, readSync(fd, bytes, 0, bytes.length, 0)), size);
+    return head === undefined ? undefined : streamedKind(head);
   } finally {
     closeSync(fd);
   }

@@ -89,15 +89,23 @@ export async function readHead(path: FileArg['path']): Promise<Head | undefined>
     const info = await stat(path);
     if (!info.isFile()) return undefined;
     handle = await open(path, 'r');
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(65_536), 0, 65_536, 0);
-    const text = decodeDataText(buffer.subarray(0, bytesRead));
-    const line = firstLine(text)?.line;
-    return line === undefined ? undefined : { line, text, size: info.size };
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
+    return headOf(buffer.subarray(0, bytesRead), info.size);
   } catch {
     return undefined;
   } finally {
     await handle?.close();
   }
+}
+
+/** How much of a file's start readHead looks at. */
+export const HEAD_BYTES = 65_536;
+
+/** A file's head from its first HEAD_BYTES bytes (decoded as the loaders decode them) and its size. */
+export function headOf(bytes: Uint8Array, size: number): Head | undefined {
+  const text = decodeDataText(bytes);
+  const line = firstLine(text)?.line;
+  return line === undefined ? undefined : { line, text, size };
 }
 
 /** A file's first 64 KiB as text, its first non-blank line, and its size. */
