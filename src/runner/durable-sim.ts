@@ -7,6 +7,7 @@
  * It subclasses SimExchange to reach the engine's protected state; nothing in src/venue changes.
  */
 import type { Order, VenueEvent } from '../domain/types.ts';
+import { noteChange } from '../venue/sim/account-stamp.ts';
 import { SimExchange } from '../venue/sim/exchange.ts';
 import type { PerpPositionState } from '../venue/sim/ledger.ts';
 import { refreshResting, type SimOrder, syncHolder } from '../venue/sim/state.ts';
@@ -171,6 +172,7 @@ export class DurableSimExchange extends SimExchange {
       sub.beingLiquidated = ss.beingLiquidated ?? false;
       sub.positions = new Map(ss.positions.map((p) => [p.marketIndex, { ...p }]));
       sub.shadowDirty = true;
+      noteChange(sub);
       this.ledgers[id] = { ...ss.ledger };
       for (const { order, seq } of ss.orders) {
         const market = this.marketOf(order.marketIndex);

@@ -1,63 +1,37 @@
 /**
  * A subaccount's stamp: a number that changes whenever anything its figures are made of changed, but the
- * prices — its collateral, its ledger positions (replaced on every change, never mutated), their markets'
- * cumulative funding (replaced, never mutated) and its orders (values: a fill, cancel or reprice makes a new
- * object). The risk pre-check's certificate (risk/quiet-box.ts) holds while the stamp and the day stay the same
- * and the prices stay in its box, so a quiet bar reads this instead of the account. Compared by identity: a
- * read costs a comparison per position and per order, no allocation.
+ * prices — its collateral, its ledger positions, their markets' cumulative funding and its orders. The risk
+ * pre-check's certificate (engine/risk-certificate.ts) and the backtest's extremes certificate hold while the
+ * stamp stays the same and the prices stay in their boxes, so a quiet bar reads the stamp instead of the account.
+ *
+ * Kept as a count of changes on the subaccount (`SimSubaccount.changes`), bumped by the simulator wherever one of
+ * those changes (`noteChange`): a read is one field. It was a record of those parts compared part by part on
+ * every bar (a comparison per position and per order, and a Map iterator: ~4% of a backtest's bar, issue 17).
+ * A bump where nothing changed only makes a certificate be issued again (the same verdicts, a little slower); a
+ * change without one would let a certificate outlive its account, so `account-stamp.test.ts` holds the count
+ * to the part-by-part record over random sequences of everything the simulator does.
  */
-import type { CumulativeFunding, PerpPositionState } from './ledger.ts';
-import type { SimOrder, SimSubaccount } from './state.ts';
+import type { SimMarket, SimSubaccount } from './state.ts';
 
-/** What the stamp was last taken of (kept on the subaccount, refilled in place). */
-export interface AccountStampKey {
-  stamp: number;
-  collateral: bigint;
-  positions: PerpPositionState[];
-  cumulative: CumulativeFunding[];
-  orders: SimOrder['order'][];
+/** Apart by this much, two subaccounts' counts never meet (2^21 subaccounts before a double runs out). */
+const STAMP_SPACING = 2 ** 32;
+let lastStampBase = 0;
+
+/**
+ * Where a new subaccount's count starts: no two subaccounts, of this exchange or another, start at the same
+ * number, so a certificate kept across a venue swap (a restart) cannot take another account's stamp for its own.
+ */
+export function firstStamp(): number {
+  lastStampBase += STAMP_SPACING;
+  return lastStampBase;
 }
 
-/** The subaccount's stamp now (`cumulativeOf`: a market's cumulative funding by index). */
-export function accountStamp(
-  sub: SimSubaccount,
-  cumulativeOf: (marketIndex: number) => CumulativeFunding,
-): number {
-  const key = sub.stampKey;
-  if (key !== undefined && sameAccount(key, sub, cumulativeOf)) return key.stamp;
-  const fresh: AccountStampKey = key ?? {
-    stamp: 0,
-    collateral: 0n,
-    positions: [],
-    cumulative: [],
-    orders: [],
-  };
-  fresh.stamp++;
-  fresh.collateral = sub.collateral;
-  fresh.positions.length = 0;
-  fresh.cumulative.length = 0;
-  for (const p of sub.positions.values()) {
-    fresh.positions.push(p);
-    fresh.cumulative.push(cumulativeOf(p.marketIndex));
-  }
-  fresh.orders.length = 0;
-  for (const o of sub.orders) fresh.orders.push(o.order);
-  sub.stampKey = fresh;
-  return fresh.stamp;
+/** Something the subaccount's figures are made of changed (collateral, a position, an order). */
+export function noteChange(sub: SimSubaccount): void {
+  sub.changes++;
 }
 
-function sameAccount(
-  key: AccountStampKey,
-  sub: SimSubaccount,
-  cumulativeOf: (marketIndex: number) => CumulativeFunding,
-): boolean {
-  if (key.collateral !== sub.collateral || key.positions.length !== sub.positions.size) return false;
-  if (key.orders.length !== sub.orders.length) return false;
-  let i = 0;
-  for (const p of sub.positions.values()) {
-    if (key.positions[i] !== p || key.cumulative[i] !== cumulativeOf(p.marketIndex)) return false;
-    i++;
-  }
-  for (let j = 0; j < sub.orders.length; j++) if (key.orders[j] !== sub.orders[j].order) return false;
-  return true;
+/** The market's cumulative funding changed: so did the figures of every account with a position slot in it. */
+export function noteFundingChange(m: SimMarket): void {
+  for (const sub of m.holders) sub.changes++;
 }

@@ -12,6 +12,7 @@ import type { Candle, FundingRecord } from '../../data/types.ts';
 import type { MarketSpec } from '../../domain/markets.ts';
 import { roundPriceToTick } from '../../domain/rounding.ts';
 import type { WithdrawResult } from '../port.ts';
+import { firstStamp, noteChange } from './account-stamp.ts';
 import { type DepthModelParams, nextVolumePerHour } from './depth.ts';
 import { accumulate, fundingRate, nextBoundary, replayedRate, takeTwaps } from './funding-clock.ts';
 import { settleFunding, settlePnl as settleLedgerPnl } from './ledger.ts';
@@ -81,6 +82,7 @@ export class SimExchange extends SimOrderCommands {
       shadowDirty: true,
       shadow: [],
       collateralNum: 0,
+      changes: firstStamp(),
     });
     return id;
   }
@@ -91,6 +93,7 @@ export class SimExchange extends SimOrderCommands {
     const sub = this.sub(subaccountId);
     sub.collateral += amount;
     sub.shadowDirty = true;
+    noteChange(sub);
   }
 
   /** No USDC borrowing: at most the USDC balance, and the account must still meet its initial margin. */
@@ -103,10 +106,12 @@ export class SimExchange extends SimOrderCommands {
     }
     sub.collateral -= amount;
     sub.shadowDirty = true;
+    noteChange(sub);
     const f = this.figures(sub);
     if (sub.positions.size > 0 && f.initialTotalCollateral < f.initialMarginRequirement) {
       sub.collateral += amount;
       sub.shadowDirty = true;
+      noteChange(sub);
       return {
         ok: false,
         reason: 'InsufficientCollateral',
@@ -178,6 +183,7 @@ export class SimExchange extends SimOrderCommands {
       if (price === so.order.price) continue;
       so.order = { ...so.order, price };
       so.priceNum = Number(price) / 1e6;
+      noteChange(so.sub);
       moved = true;
     }
     if (moved) refreshResting(m);

@@ -9,6 +9,7 @@ import { feeNumerator } from '../../domain/fees.ts';
 import { roundPriceToTick } from '../../domain/rounding.ts';
 import type { Order, OrderCommand, OrderParams, RejectReason } from '../../domain/types.ts';
 import type { CommandResult } from '../port.ts';
+import { noteChange } from './account-stamp.ts';
 import { DEFAULT_DEPTH } from './depth.ts';
 import type { SimExchangeOptions } from './exchange.ts';
 import { emptyPosition, type PerpPositionState, trackOrderPlaced } from './ledger.ts';
@@ -255,6 +256,7 @@ export class SimOrderCommands extends SimReads {
     };
     const so: SimOrder = { order, sub, market: m, priceNum: Number(d.price) / 1e6, seq: this.seq++ };
     sub.orders.push(so);
+    noteChange(sub);
     const rests = !d.crosses && p.orderType === 'limit' && !p.ioc;
     if (rests) {
       m.resting.push(so);

@@ -7,6 +7,7 @@
 
 import type { MarketSpec } from '../../domain/markets.ts';
 import type { Order, VenueEvent } from '../../domain/types.ts';
+import { noteChange } from './account-stamp.ts';
 import { DEFAULT_DEPTH, type DepthModelParams } from './depth.ts';
 import { newFundingClock } from './funding-clock.ts';
 import { isPositionEmpty, type PerpPositionState, settlePnl } from './ledger.ts';
@@ -221,6 +222,7 @@ export class SimCore {
     sub.positions = s.positions;
     sub.orders = s.orders;
     sub.nextOrderId = s.nextOrderId;
+    noteChange(sub);
     this.events.length = s.events;
     for (const m of touched) {
       const rest = m.resting.filter((o) => o.sub !== sub);
@@ -237,6 +239,7 @@ export class SimCore {
   protected touched(sub: SimSubaccount, m: SimMarket): void {
     syncHolder(m, sub);
     sub.shadowDirty = true;
+    noteChange(sub);
   }
 
   /** Stores a position; a flat one has its quote (realized pnl, fees, funding) settled into collateral. */

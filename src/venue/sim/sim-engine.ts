@@ -8,6 +8,7 @@
 import type { Candle } from '../../data/types.ts';
 import { feeFor } from '../../domain/fees.ts';
 import type { Order, Side } from '../../domain/types.ts';
+import { noteChange, noteFundingChange } from './account-stamp.ts';
 import { applyFill, type PerpPositionState, settleFunding, trackOrderReduced } from './ledger.ts';
 import { liquidationCloseBase, liquidationDeficit, pickLiquidationTarget } from './liquidation.ts';
 import { isLiquidatable, meetsMaintenanceWithBuffer } from './margin.ts';
@@ -22,6 +23,7 @@ export class SimEngine extends SimCore {
     const { sub, market: m, order } = so;
     this.#removeOrder(so);
     so.order = { ...order, status };
+    noteChange(sub);
     const pos = sub.positions.get(order.marketIndex);
     if (pos)
       this.storePosition(sub, m, trackOrderReduced(pos, order.side, order.base - order.filledBase, true));
@@ -38,6 +40,7 @@ export class SimEngine extends SimCore {
   #removeOrder(so: SimOrder): void {
     const i = so.sub.orders.indexOf(so);
     if (i >= 0) so.sub.orders.splice(i, 1);
+    noteChange(so.sub);
     const j = so.market.resting.indexOf(so);
     if (j >= 0) {
       so.market.resting.splice(j, 1);
@@ -91,6 +94,7 @@ export class SimEngine extends SimCore {
     const done = remaining === 0n;
     const order: Order = { ...so.order, filledBase, status: done ? 'filled' : so.order.status };
     so.order = order;
+    noteChange(sub);
     let pos = sub.positions.get(order.marketIndex) as PerpPositionState;
     pos = trackOrderReduced(pos, order.side, base, done);
     const r = applyFill(pos, { side: order.side, base, quote, fee }, m.cumulative);
@@ -166,6 +170,7 @@ export class SimEngine extends SimCore {
   protected applyFunding(m: SimMarket, rate: bigint, ts: number): void {
     m.cumulative = { long: m.cumulative.long + rate, short: m.cumulative.short + rate };
     m.lastFundingRate = rate;
+    noteFundingChange(m);
     for (const sub of m.holders.slice()) {
       const pos = sub.positions.get(m.spec.marketIndex);
       if (!pos || pos.base === 0n) continue;

@@ -6,11 +6,10 @@
 import { quoteToNumber } from '../../domain/precision.ts';
 import type { AccountNumbers, AccountState, Order, Position, VenueEvent } from '../../domain/types.ts';
 import type { L2Book } from '../port.ts';
-import { accountStamp } from './account-stamp.ts';
 import { accountStateOf, toAccountState, toPosition } from './account-state.ts';
 import { modelBook } from './depth.ts';
 import { FiguresInDoubles } from './figures-in-doubles.ts';
-import type { CumulativeFunding, PerpPositionState } from './ledger.ts';
+import type { PerpPositionState } from './ledger.ts';
 import type { MarginFigures } from './margin.ts';
 import { type FigureBounds, figureBoundsOver } from './margin-bounds.ts';
 import { priceInteger } from './margin-doubles.ts';
@@ -58,19 +57,11 @@ export class SimReads extends SimEngine {
   /**
    * A number that changes whenever anything in the subaccount's figures changed but the prices
    * (account-stamp.ts): what the grid's risk certificate and the backtest's extremes certificate are held
-   * against on a quiet bar. Checked once per generation, as the margin memo is (#readMemo): both certificates
-   * ask it on every bar, mostly in one generation.
+   * against on a quiet bar.
    */
   accountStamp(subaccountId: number): number {
-    const sub = this.sub(subaccountId);
-    const key = sub.stampKey;
-    if (key !== undefined && sub.stampReadAt === this.generationCounter) return key.stamp;
-    sub.stampReadAt = this.generationCounter;
-    return accountStamp(sub, this.#cumulativeOf);
+    return this.sub(subaccountId).changes;
   }
-
-  /** A market's cumulative funding (made once: the stamp is read on every bar). */
-  readonly #cumulativeOf = (marketIndex: number): CumulativeFunding => this.marketOf(marketIndex).cumulative;
 
   /**
    * accountView's lists and the figures a risk check reads, in USD (AccountNumbers), with `marketIndex`'s

@@ -7,7 +7,6 @@
 import type { MarketSpec } from '../../domain/markets.ts';
 import type { Order, Position } from '../../domain/types.ts';
 import type { L2Book } from '../port.ts';
-import type { AccountStampKey } from './account-stamp.ts';
 import type { FundingClock } from './funding-clock.ts';
 import type { CumulativeFunding, PerpPositionState } from './ledger.ts';
 import type { LiquidationBound } from './liquidation-bound.ts';
@@ -91,10 +90,11 @@ export interface SimSubaccount {
    * objects and ledger positions; `positionStates` are the ledger states `positions` were copied from.
    */
   view?: { orders: Order[] | undefined; positions: Position[]; positionStates: PerpPositionState[] };
-  /** What the account's stamp was last taken of (account-stamp.ts). */
-  stampKey?: AccountStampKey;
-  /** The generation at which a public read last checked `stampKey` (SimReads.accountStamp). */
-  stampReadAt?: number;
+  /**
+   * The account's stamp (account-stamp.ts): bumped by every change of its collateral, positions, orders or its
+   * markets' cumulative funding (noteChange, noteFundingChange).
+   */
+  changes: number;
 }
 
 export interface PositionShadow {
