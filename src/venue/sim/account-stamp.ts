@@ -6,7 +6,7 @@
  *
  * Kept as a count of changes on the subaccount (`SimSubaccount.changes`), bumped by the simulator wherever one of
  * those changes (`noteChange`): a read is one field. It was a record of those parts compared part by part on
- * every bar (a comparison per position and per order, and a Map iterator: ~4% of a backtest's bar, issue 17).
+ * every bar (a comparison per position and per order, and a Map iterator: ~715 instructions a bar, issue 17).
  * A bump where nothing changed only makes a certificate be issued again (the same verdicts, a little slower); a
  * change without one would let a certificate outlive its account, so `account-stamp.test.ts` holds the count
  * to the part-by-part record over random sequences of everything the simulator does.

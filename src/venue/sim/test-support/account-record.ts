@@ -7,7 +7,6 @@
 import type { Order } from '../../../domain/types.ts';
 import { SimExchange } from '../exchange.ts';
 import type { CumulativeFunding, PerpPositionState } from '../ledger.ts';
-import type { SimMarket, SimSubaccount } from '../state.ts';
 
 export interface AccountRecord {
   collateral: bigint;
@@ -16,16 +15,8 @@ export interface AccountRecord {
   orders: Order[];
 }
 
-/** A simulator whose subaccounts and markets a test may look into. */
+/** A simulator whose accounts a test may record part by part. */
 export class InspectedExchange extends SimExchange {
-  subaccount(id: number): SimSubaccount {
-    return this.sub(id);
-  }
-
-  market(marketIndex: number): SimMarket {
-    return this.marketOf(marketIndex);
-  }
-
   record(id: number): AccountRecord {
     const sub = this.sub(id);
     const positions = [...sub.positions.values()];
