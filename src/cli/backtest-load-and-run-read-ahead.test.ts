@@ -17,17 +17,22 @@ const config = parseBotConfig(
 const csv = (seed: number): string[] =>
   formatGenericCsv(generateCandles(2880, { seed, startPrice: 150 })).split('\n');
 
+/** Runs on `path` with the thread started ahead: streamed, from what it read ahead, and the usual run's results. */
+async function assertRunFromReadAhead(path: string, what: string): Promise<void> {
+  const streamed = await runOn(config, path, { minRows: 1000 });
+  endThreadAhead();
+  assert.equal(streamed.streamed, true, `${what}: streamed`);
+  assert.equal(streamed.readAhead, true, `${what}: from what the thread read ahead`);
+  assertSameRun(streamed, await runOn(config, path, false), what);
+}
+
 describe('the backtest on the file its thread read or counted ahead', () => {
   it('gives the report, the load and the events the usual run gives', async (t) => {
     if (!streamedLoadWanted()) return t.skip('one core, or streamed loads switched off');
     const path = file('sol.csv', csv(5));
     const thread = startThreadAhead(['--config', 'x', '--data', path]);
     assert.ok(thread?.readAhead, 'asked to read the file ahead');
-    const streamed = await runOn(config, path, { minRows: 1000 });
-    endThreadAhead();
-    assert.equal(streamed.streamed, true, 'streamed');
-    assert.equal(streamed.readAhead, true, 'from the file read ahead');
-    assertSameRun(streamed, await runOn(config, path, false), 'read ahead');
+    await assertRunFromReadAhead(path, 'read ahead');
   });
 
   it('takes the count of a Drift candle file the thread counted ahead, with the report of the usual run', async (t) => {
@@ -38,11 +43,7 @@ describe('the backtest on the file its thread read or counted ahead', () => {
     const path = file('drift.json', [body]);
     const thread = startThreadAhead(['--data', path]);
     assert.equal((await thread?.readAhead)?.count, 2880, 'counted ahead');
-    const streamed = await runOn(config, path, { minRows: 1000 });
-    endThreadAhead();
-    assert.equal(streamed.streamed, true, 'streamed');
-    assert.equal(streamed.readAhead, true, 'the count taken');
-    assertSameRun(streamed, await runOn(config, path, false), 'Drift candles counted ahead');
+    await assertRunFromReadAhead(path, 'Drift candles counted ahead');
   });
 
   it('reads the file again when it was replaced after the read ahead, and runs on the new one', async (t) => {

@@ -144,7 +144,7 @@ export class AccountOpPlayer {
     return order;
   }
 
-  /** A limit order of `steps` tenths of a hundred size steps, `offsetBps` from the market's last price. */
+  /** A limit order of ten size steps per `steps`, `offsetBps` from the market's last price. */
   #orderAt(m: number, sideOf: 'buy' | 'sell', steps: number, offsetBps: number): OrderParams {
     const spec = OP_MARKETS[m];
     const tick = Number(spec.tickSize) / 1e6;
