@@ -1,6 +1,7 @@
 /**
  * Full-pipeline backtest throughput (strategy → risk → planner → SimVenue) for the example grid bot on one core:
- * the shipped SOL 1-minute month, and a generated year of 1-minute bars end to end (CSV parse included).
+ * the shipped SOL 1-minute month, and a generated year of 1-minute bars end to end (CSV parse included); then
+ * the year again as the optimiser's trials run it (warm, the blended range computed once and shared).
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +9,7 @@ import { join } from 'node:path';
 import { loadBacktestInputs, parseFileArg } from '../src/backtest/load-inputs.ts';
 import { runBacktest } from '../src/backtest/run-backtest.ts';
 import { quietOldGeneration } from '../src/cli/gc-tuning.ts';
-import type { BotConfig } from '../src/config/bot-config.ts';
-import { parseBotConfig } from '../src/config/bot-config.ts';
+import { type BotConfig, parseBotConfig } from '../src/config/bot-config.ts';
 import { readConfigFile } from '../src/config/read-config-file.ts';
 import type { MarketEventSeq } from '../src/data/event-tape.ts';
 import { formatGenericCsv, generateCandles } from '../src/data/index.ts';
