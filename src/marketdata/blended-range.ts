@@ -3,6 +3,7 @@
  * configured percentiles of the mark samples within L; the range is the weighted blend of those, with the
  * weights renormalised over the windows that currently hold samples (a zero weight switches a window off).
  */
+import { LatticeWindows } from './lattice-windows.ts';
 import { type RollingWindow, rollingWindow } from './rolling-window.ts';
 
 export type LookbackKey = '1h' | '4h' | '1d' | '1w';
@@ -57,9 +58,14 @@ export interface RangeSource {
 export class BlendedRange implements RangeSource {
   readonly pLo: number;
   readonly pHi: number;
-  /** Only windows with a positive weight are maintained. */
-  private readonly windows: RollingWindow[] = [];
+  /**
+   * Only windows with a positive weight are maintained: counted on the samples' decimal lattice while they sit on
+   * one (`lattice`), else ordered (`windows`, empty until then).
+   */
+  private lattice: LatticeWindows | undefined;
+  private windows: RollingWindow[] = [];
   private readonly keys: LookbackKey[] = [];
+  private readonly lookbacks: number[] = [];
   private readonly weights: number[] = [];
   /** The longest lookback among the maintained windows (ms): the range depends on no older sample. */
   readonly longestLookbackMs: number = 0;
@@ -83,17 +89,30 @@ export class BlendedRange implements RangeSource {
       if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`weight ${key} must be ≥ 0 (got ${w})`);
       total += w;
       if (w > 0) {
-        this.windows.push(rollingWindow(lookbacks[key], [pLo, pHi]));
+        this.lookbacks.push(lookbacks[key]);
         this.keys.push(key);
         this.weights.push(w);
         this.longestLookbackMs = Math.max(this.longestLookbackMs, lookbacks[key]);
       }
     }
     if (total <= 0) throw new RangeError('lookback weights must not all be 0');
+    this.lattice = new LatticeWindows(this.lookbacks, this.pLo, this.pHi);
   }
 
-  /** Adds one mark sample (time order) and recomputes the blended range (the cost per window: rolling-window.ts). */
+  /**
+   * Adds one mark sample (time order) and recomputes the blended range. Counted on the lattice while the samples
+   * allow (lattice-windows.ts), else in the ordered windows (rolling-window.ts): on a generated year of 1-minute
+   * bars with three decimals, the four default windows cost ~270 ns a bar counted against ~550 ns ordered.
+   */
   update(ts: number, price: number): void {
+    const lattice = this.lattice;
+    if (lattice !== undefined) {
+      if (lattice.push(ts, price)) {
+        this.blendLattice(lattice);
+        return;
+      }
+      this.leaveLattice(lattice);
+    }
     const windows = this.windows;
     const weights = this.weights;
     let sumW = 0;
@@ -113,6 +132,40 @@ export class BlendedRange implements RangeSource {
     this.hi = sumHi / sumW;
   }
 
+  /** The blend of the lattice's windows, in the order and arithmetic of the ordered windows' (update). */
+  private blendLattice(lattice: LatticeWindows): void {
+    const windows = lattice.windows;
+    const weights = this.weights;
+    const scale = lattice.scale;
+    let sumW = 0;
+    let sumLo = 0;
+    let sumHi = 0;
+    for (let i = 0; i < windows.length; i++) {
+      const win = windows[i];
+      const w = weights[i];
+      win.readPercentiles(scale);
+      sumW += w;
+      sumLo += w * win.lowValue;
+      sumHi += w * win.highValue;
+    }
+    this.lo = sumLo / sumW;
+    this.hi = sumHi / sumW;
+  }
+
+  /** Goes on with ordered windows holding what the lattice's held (a sample it could not count is next). */
+  private leaveLattice(lattice: LatticeWindows): void {
+    this.lattice = undefined;
+    this.windows = this.lookbacks.map((ms) => rollingWindow(ms, [this.pLo, this.pHi]));
+    lattice.forEachSample((ts, value) => {
+      for (const win of this.windows) win.push(ts, value);
+    });
+  }
+
+  /** Whether its windows are still counted on the samples' lattice (lattice-windows.ts; tests and debugging). */
+  get counted(): boolean {
+    return this.lattice !== undefined;
+  }
+
   get hasData(): boolean {
     return !Number.isNaN(this.lo);
   }
@@ -124,6 +177,19 @@ export class BlendedRange implements RangeSource {
 
   /** Per-window bands (for display and tests). */
   bands(): WindowBand[] {
+    const lattice = this.lattice;
+    if (lattice !== undefined) {
+      return lattice.windows.map((win, i) => {
+        win.readPercentiles(lattice.scale);
+        return {
+          key: this.keys[i],
+          weight: this.weights[i],
+          samples: win.size,
+          lo: win.lowValue,
+          hi: win.highValue,
+        };
+      });
+    }
     return this.windows.map((win, i) => ({
       key: this.keys[i],
       weight: this.weights[i],
@@ -134,7 +200,8 @@ export class BlendedRange implements RangeSource {
   }
 
   clear(): void {
-    for (const win of this.windows) win.clear();
+    this.lattice = new LatticeWindows(this.lookbacks, this.pLo, this.pHi);
+    this.windows = [];
     this.lo = Number.NaN;
     this.hi = Number.NaN;
   }

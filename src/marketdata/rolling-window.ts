@@ -1,5 +1,6 @@
 /**
- * The rolling percentile windows the blended range reads, and which of the two structures a window gets.
+ * The ordered rolling percentile windows the blended range reads when its samples are not on a decimal lattice it
+ * can count (lattice-windows.ts: prices read from files usually are), and which of the two structures a window gets.
  *
  * Both answer every read exactly (numpy's linear percentile of the window's samples, bit for bit); they differ
  * in what a sample costs. PercentileWindow keeps the whole window in order (SortedBlocks): about the same cost
