@@ -98,8 +98,18 @@ async function streamedRun(o: LoadAndRun): Promise<Ran | undefined> {
     });
     const inputs = load.finish();
     printDataNotes(inputs.reports);
-    const events = windowed ? inputs.events.window(flags.from, flags.to) : inputs.events;
-    return { report, inputs, events, streamed: true, readAhead: load.readAhead };
+    // the load's events are merged only if asked for (StreamedLoad.finish)
+    let events: EventTape | undefined;
+    return {
+      report,
+      inputs,
+      get events() {
+        events ??= windowed ? inputs.events.window(flags.from, flags.to) : inputs.events;
+        return events;
+      },
+      streamed: true,
+      readAhead: load.readAhead,
+    };
   } catch (err) {
     const gaveWay = err instanceof StreamFallback || !streamStood(load);
     load.close();

@@ -128,7 +128,9 @@ export class LatticeWindow {
 
   /**
    * Counts again from `keys` (ring slots head … end − 1, masked) and `extra` (a key about to be added), over indexes
-   * wide enough for them with room to spare on both sides; false when they spread over more than MAX_INDEXES.
+   * with room to spare on both sides (four times the keys' spread, at least twice); false when that is more than
+   * MAX_INDEXES. The room sets how often a wandering price makes a window count again: a random walk takes about
+   * four times as long to cross twice the distance.
    */
   recount(keys: Float64Array, mask: number, end: number, extra: number): boolean {
     let min = extra;
@@ -140,8 +142,8 @@ export class LatticeWindow {
     }
     const span = max - min + 1;
     let length = MIN_INDEXES;
-    while (length < 2 * span) length *= 2;
-    if (length > MAX_INDEXES) return false;
+    while (length < 4 * span && length < MAX_INDEXES) length *= 2;
+    if (length < 2 * span) return false;
     this.base = min - Math.floor((length - span) / 2);
     if (this.counts.length === length) {
       this.counts.fill(0);
@@ -154,6 +156,13 @@ export class LatticeWindow {
     this.high.reset();
     this.size = 0;
     for (let j = this.head; j < end; j++) this.add((keys[j & mask] as number) - this.base);
+    // the cursors start from the ends nearer their percentiles (the extra key is not counted yet: it may be
+    // above the highest counted, which then still has the window's top sample in it or none below)
+    if (this.size > 0) {
+      this.low.at = 0;
+      this.high.at = length - 1;
+      this.high.below = this.size - (this.counts[length - 1] as number);
+    }
     return true;
   }
 

@@ -16,7 +16,8 @@ export function computeResearchMetrics(input: MetricsInput): {
   const trips = roundTrips(input.trades);
   const wins = trips.filter((t) => t.gross - t.fees > 0).length;
   const split = pnlSplit(input);
-  const gridPnl = split.grid.reduce((a, g) => a + g, 0);
+  let gridPnl = 0;
+  for (let i = 0; i < split.grid.length; i++) gridPnl += split.grid[i] as number;
   const tradedNotional = input.trades.reduce((a, t) => a + Math.abs(t.price * t.base), 0);
   const exposed = timeline.exposedRows;
   const gross = input.realizedPnl + input.unrealizedPnl;

@@ -24,6 +24,11 @@ export class LegColumns {
     this.#kind = new Uint8Array(capacity);
   }
 
+  /** Whether any row has legs (a spread run's rows do; a single market's none). */
+  get any(): boolean {
+    return this.#markets !== undefined || this.#kept.size > 0;
+  }
+
   /** Row i's legs (undefined: none). Rows are set in order, below the capacity. */
   set(i: number, legs: LegFigures | undefined): void {
     if (legs === undefined) {

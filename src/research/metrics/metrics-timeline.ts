@@ -22,8 +22,12 @@ export interface MetricsTimeline {
   /** How many rows hold a position: a base other than 0, or in a spread run a leg's. */
   readonly exposedRows: number;
   verdict(i: number): VerdictKind;
+  /** Row i's verdict as its severity, 0 … 3 (APPROVE, CLAMP, REDUCE_ONLY, PAUSE: VERDICT_BY_SEVERITY). */
+  readonly verdictCodes: ArrayLike<number>;
   /** Spread runs: every leg's base and oracle at row i; undefined for a single-market run. */
   legs(i: number): LegFigures | undefined;
+  /** Whether any row has legs: false lets a single market's metrics skip asking row by row. */
+  readonly hasLegs: boolean;
 }
 
 export interface MetricsRow {
@@ -36,7 +40,8 @@ export interface MetricsRow {
   legs?: LegFigures;
 }
 
-const VERDICTS: readonly VerdictKind[] = ['APPROVE', 'CLAMP', 'REDUCE_ONLY', 'PAUSE'];
+/** The verdicts by their code, which is their severity. */
+export const VERDICT_BY_SEVERITY: readonly VerdictKind[] = ['APPROVE', 'CLAMP', 'REDUCE_ONLY', 'PAUSE'];
 const CODE: Record<VerdictKind, number> = { APPROVE: 0, CLAMP: 1, REDUCE_ONLY: 2, PAUSE: 3 };
 const NUMERIC = ['ts', 'equity', 'oracle'] as const;
 
@@ -121,8 +126,10 @@ export class MetricsTimelineBuilder {
       oracle: c.oracle.subarray(0, n),
       lastMark: n > 0 ? this.#lastMark : undefined,
       exposedRows: this.#exposedRows,
-      verdict: (i) => VERDICTS[verdict[i]],
+      verdict: (i) => VERDICT_BY_SEVERITY[verdict[i]] as VerdictKind,
+      verdictCodes: verdict.subarray(0, n),
       legs: (i) => (i >= 0 && i < n ? legs.at(i) : undefined),
+      hasLegs: legs.any,
     };
   }
 

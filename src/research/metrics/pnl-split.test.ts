@@ -44,7 +44,7 @@ const price = fc.double({ min: 0.01, max: 500, noNaN: true });
 const MARKETS = ['DRIFT-PERP', 'KMNO-PERP', 'SOL-PERP'];
 
 describe('pnlSplit', () => {
-  it('gives the Map model’s floats, bit for bit, with and without legs, trades on any market', () => {
+  it('gives the Map model’s floats, bit for bit, with and without legs, trades on any market or on one', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(price, price, fc.boolean()), { minLength: 1, maxLength: 60 }),
@@ -59,7 +59,8 @@ describe('pnlSplit', () => {
           { maxLength: 40 },
         ),
         fc.boolean(),
-        (bars, picks, spread) => {
+        fc.boolean(),
+        (bars, picks, spread, oneMarket) => {
           const rows: MetricsRow[] = bars.map(([a, b, gap], i) => {
             // a spread row lists its legs (in config order: KMNO first, so the first trade's market may differ);
             // now and then a leg is missing (its oracle is then NaN for the row)
@@ -78,7 +79,8 @@ describe('pnlSplit', () => {
               (p) =>
                 ({
                   ts: p.ts,
-                  market: p.market,
+                  // all on one market: the split's one-market path (without legs)
+                  market: oneMarket ? 'SOL-PERP' : p.market,
                   side: p.buy ? 'buy' : 'sell',
                   base: p.base,
                   price: p.price,

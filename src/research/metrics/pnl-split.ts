@@ -32,6 +32,7 @@ const oracleAt = (legs: LegFigures | undefined, market: string, rowOracle: numbe
  */
 export function pnlSplit(input: Pick<MetricsInput, 'timeline' | 'trades'>): PnlSplit {
   const { timeline, trades } = input;
+  if (!timeline.hasLegs && oneMarket(trades)) return oneMarketSplit(timeline, trades);
   const indexOf = new Map<string, number>();
   const names: string[] = [];
   const position: number[] = [];
@@ -80,6 +81,47 @@ export function pnlSplit(input: Pick<MetricsInput, 'timeline' | 'trades'>): PnlS
     }
     if (legs) for (const m in legs) lastOracle[market(m)] = legs[m].oracle;
     else for (let h = 0; h < held.length; h++) lastOracle[held[h]] = rowOracle;
+    out.grid[i] = grid;
+    out.trend[i] = trend;
+  }
+  return out;
+}
+
+/** Whether every trade is in the same market (or there are none). */
+function oneMarket(trades: MetricsInput['trades']): boolean {
+  for (let t = 1; t < trades.length; t++) if (trades[t].market !== trades[0].market) return false;
+  return true;
+}
+
+/**
+ * pnlSplit of a timeline without legs whose trades are all in one market: the same sums in the same order, with
+ * that market's position and last oracle as two numbers instead of looked up by name row by row (a year of
+ * 1-minute rows: ~20 ms after the run, on the way to the report).
+ */
+function oneMarketSplit(timeline: MetricsInput['timeline'], trades: MetricsInput['trades']): PnlSplit {
+  const n = timeline.length;
+  const out: PnlSplit = { grid: new Float64Array(n), trend: new Float64Array(n) };
+  const oracles = timeline.oracle;
+  const times = timeline.ts;
+  /** The market's position; NaN before its first trade (no position entry yet). */
+  let position = Number.NaN;
+  /** The oracle at the previous row. */
+  let lastOracle = Number.NaN;
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    const rowOracle = oracles[i] as number;
+    const rowTs = times[i] as number;
+    let trend = 0;
+    if (!Number.isNaN(position) && position !== 0) trend += position * (rowOracle - lastOracle);
+    let grid = 0;
+    for (; t < trades.length && trades[t].ts <= rowTs; t++) {
+      const trade = trades[t];
+      const size = trade.side === 'buy' ? trade.base : -trade.base;
+      grid += size * (rowOracle - trade.price);
+      if (Number.isNaN(position)) position = 0;
+      position += size;
+    }
+    lastOracle = rowOracle;
     out.grid[i] = grid;
     out.trend[i] = trend;
   }
