@@ -163,6 +163,8 @@ describe('BlendedRange', () => {
       steps++;
     }
     assert.equal(steps, bars.length);
+    // Drift's prices have 6 decimals: the windows were counted on that lattice all along (lattice-windows.ts)
+    assert.ok(inc.counted);
     // a full week of 15m bars sits in the 1w window at the end (672 bars, fewer where the export has gaps)
     const week = inc.bands().find((b) => b.key === '1w');
     assert.ok(week && week.samples > 600 && week.samples <= 672, `1w samples ${week?.samples}`);

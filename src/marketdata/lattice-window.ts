@@ -16,10 +16,11 @@ import { lerp } from './sorted-blocks.ts';
 const MIN_INDEXES = 1024;
 
 /**
- * The most: 2^18 counts (1 MiB) a window. A window whose keys spread wider (a long lookback of a price with many
- * decimals) is not counted: its range goes back to the ordered windows (blended-range.ts).
+ * The most: 2^20 counts (4 MiB) a window. A window whose keys spread wider (a long lookback of a price with many
+ * decimals: a week of Drift's SOL-PERP at its 6 decimals) is not counted: its range goes back to the ordered
+ * windows (blended-range.ts). A sub-dollar market at 6 decimals (DRIFT-PERP, KMNO-PERP) still is.
  */
-export const MAX_INDEXES = 2 ** 18;
+export const MAX_INDEXES = 2 ** 20;
 
 /**
  * Where one percentile of a window stands: at an index of the counts (the rank below the virtual index), with how

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { BlendedRange, LOOKBACK_KEYS, type LookbackKey } from './blended-range.ts';
 import { decimalsOf, keyAt, scaleOf } from './lattice-key.ts';
+import { MAX_INDEXES } from './lattice-window.ts';
 import { NaiveWindow, naiveBlend } from './test-support/naive-window.ts';
 
 describe('lattice keys', () => {
@@ -85,7 +86,7 @@ function priceOf(key: number, decimals: number, write: Exclude<Step, { kind: 'cl
   const scale = scaleOf(decimals);
   if (write === 'finer') return (key * 10 + 3) / (scale * 10);
   if (write === 'off') return key / scale + 1 / 3;
-  if (write === 'far') return (key + 2 ** 18) / scale;
+  if (write === 'far') return (key + MAX_INDEXES) / scale;
   return key / scale;
 }
 
