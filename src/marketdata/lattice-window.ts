@@ -1,8 +1,8 @@
 /**
  * One rolling window of prices on a decimal lattice (lattice-key.ts), as counts: counts[i] samples have the key
- * base + i, and a bit per index says which counts are not zero. A sample costs two counts changed; a percentile
- * is read with a rank cursor that steps to the next or previous index holding samples (a bitmap scan, 32 indexes
- * a word) only when a sample crossed it.
+ * base + i, and a bitmap says which counts are not zero (occupancy-bits.ts). A sample costs two counts changed;
+ * a percentile is read with a rank cursor that steps to the next or previous index holding samples only when a
+ * sample crossed it.
  *
  * Why: the ordered structures (SortedBlocks, the tails of TailWindow) cost 110–170 ns a window a sample on a year
  * of 1-minute bars, most of it moving values to keep them in order; counting keys needs no order kept at all.
@@ -10,6 +10,7 @@
  * The window's samples themselves live in the ring its LatticeWindows shares between the windows of one range;
  * the window holds the ring index of its oldest sample (`head`) and what it counted.
  */
+import { OccupancyBits } from './occupancy-bits.ts';
 import { lerp } from './sorted-blocks.ts';
 
 /** The fewest indexes a window's counts cover. */
@@ -69,16 +70,16 @@ class RankCursor {
   }
 
   /** Moves onto the index holding rank r (0 ≤ r < samples), stepping over indexes that hold none. */
-  seat(r: number, counts: Int32Array, bits: Int32Array): void {
+  seat(r: number, counts: Int32Array, bits: OccupancyBits): void {
     let at = this.at;
     let below = this.below;
     while (below > r) {
-      at = lastSetAtOrBelow(bits, at - 1);
+      at = bits.lastAtOrBelow(at - 1);
       below -= counts[at] as number;
     }
     while (below + (counts[at] as number) <= r) {
       below += counts[at] as number;
-      at = firstSetAtOrAbove(bits, at + 1);
+      at = bits.firstAtOrAbove(at + 1);
     }
     this.at = at;
     this.below = below;
@@ -94,7 +95,7 @@ export class LatticeWindow {
   /** The key counts[0] stands for. */
   base = 0;
   counts = new Int32Array(0);
-  bits = new Int32Array(0);
+  bits = new OccupancyBits(0);
   private readonly low: RankCursor;
   private readonly high: RankCursor;
   /** The pLo and pHi percentiles as of the last readPercentiles. */
@@ -112,7 +113,7 @@ export class LatticeWindow {
   /** Counts a sample at index i of the counts (0 ≤ i < counts.length). */
   add(i: number): void {
     const counts = this.counts;
-    if (counts[i]++ === 0) this.bits[i >> 5] |= 1 << (i & 31);
+    if (counts[i]++ === 0) this.bits.set(i);
     this.low.moved(i, 1);
     this.high.moved(i, 1);
     this.size++;
@@ -121,7 +122,7 @@ export class LatticeWindow {
   /** Uncounts a sample at index i of the counts (one it counted). */
   drop(i: number): void {
     const counts = this.counts;
-    if (--counts[i] === 0) this.bits[i >> 5] &= ~(1 << (i & 31));
+    if (--counts[i] === 0) this.bits.clear(i);
     this.low.moved(i, -1);
     this.high.moved(i, -1);
     this.size--;
@@ -148,10 +149,10 @@ export class LatticeWindow {
     this.base = min - Math.floor((length - span) / 2);
     if (this.counts.length === length) {
       this.counts.fill(0);
-      this.bits.fill(0);
+      this.bits.clearAll();
     } else {
       this.counts = new Int32Array(length);
-      this.bits = new Int32Array(length >> 5);
+      this.bits = new OccupancyBits(length);
     }
     this.low.reset();
     this.high.reset();
@@ -202,7 +203,7 @@ export class LatticeWindow {
     cursor.upper = at;
     // rank + 1: the same index while it holds more samples, else the next that holds any
     if (rank + 1 < n && cursor.below + (counts[at] as number) <= rank + 1) {
-      const upper = firstSetAtOrAbove(this.bits, at + 1);
+      const upper = this.bits.firstAtOrAbove(at + 1);
       cursor.upper = upper;
       value = lerp(a, (this.base + upper) / scale, cursor.t);
     } else if (rank + 1 < n) {
@@ -213,21 +214,4 @@ export class LatticeWindow {
     cursor.stale = false;
     return value;
   }
-}
-
-/** The first index ≥ i whose bit is set (one must be). */
-function firstSetAtOrAbove(bits: Int32Array, i: number): number {
-  let w = i >> 5;
-  let word = (bits[w] as number) & (-1 << (i & 31));
-  while (word === 0) word = bits[++w] as number;
-  // the lowest set bit's place: 31 − clz of the bit alone
-  return (w << 5) + 31 - Math.clz32(word & -word);
-}
-
-/** The last index ≤ i whose bit is set (one must be). */
-function lastSetAtOrBelow(bits: Int32Array, i: number): number {
-  let w = i >> 5;
-  let word = (bits[w] as number) & (-1 >>> (31 - (i & 31)));
-  while (word === 0) word = bits[--w] as number;
-  return (w << 5) + 31 - Math.clz32(word);
 }
