@@ -8,10 +8,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { BlendedRange, LOOKBACK_KEYS, type LookbackKey } from './blended-range.ts';
+import { BlendedRange, LOOKBACK_KEYS } from './blended-range.ts';
 import { decimalsOf, keyAt, scaleOf } from './lattice-key.ts';
 import { MAX_INDEXES } from './lattice-window.ts';
 import { NaiveWindow, naiveBlend } from './test-support/naive-window.ts';
+import { rangeSettings } from './test-support/range-settings.ts';
 
 describe('lattice keys', () => {
   it('finds the coarsest lattice of a decimal and gives its key back exactly', () => {
@@ -93,36 +94,16 @@ function priceOf(key: number, decimals: number, write: Exclude<Step, { kind: 'cl
 describe('BlendedRange on a decimal lattice', () => {
   it('equals the naive blend after every sample, counted or not, and reaches every path', () => {
     const seen = { counted: 0, leftLattice: 0, finer: 0, off: 0, far: 0 };
-    const lookbacks = fc.tuple(
-      fc.integer({ min: 1, max: 40 }),
-      fc.integer({ min: 1, max: 120 }),
-      fc.integer({ min: 1, max: 300 }),
-      fc.integer({ min: 1, max: 300 }),
-    );
     fc.assert(
       fc.property(
-        lookbacks,
-        fc.tuple(fc.nat(4), fc.nat(4), fc.nat(4), fc.nat(4)).filter((w) => w.some((x) => x > 0)),
-        fc.oneof(fc.double({ min: 0, max: 99.5, noNaN: true }), fc.constantFrom(0, 5, 12.5)),
-        fc.oneof(fc.double({ min: 0.5, max: 100, noNaN: true }), fc.constantFrom(75, 90, 100)),
+        rangeSettings,
         fc.integer({ min: 0, max: 6 }),
         fc.integer({ min: 1, max: 200_000 }),
         fc.array(step, { minLength: 1, maxLength: 500, size: 'max' }),
-        (lbs, ws, pLo, width, decimals, startKey, steps) => {
-          const pHi = Math.min(100, pLo + width);
-          fc.pre(pLo < pHi);
-          const lookbackMs = {} as Record<LookbackKey, number>;
-          const weights = {} as Record<LookbackKey, number>;
-          LOOKBACK_KEYS.forEach((key, i) => {
-            lookbackMs[key] = lbs[i] as number;
-            weights[key] = (ws[i] as number) / 4;
-          });
+        ({ pLo, pHi, lookbackMs, weights }, decimals, startKey, steps) => {
           const range = new BlendedRange({ percentiles: [pLo, pHi], weights, lookbackMs });
           const fresh = () =>
-            LOOKBACK_KEYS.map((key, i) => ({
-              weight: weights[key],
-              window: new NaiveWindow(lbs[i] as number),
-            }));
+            LOOKBACK_KEYS.map((key) => ({ weight: weights[key], window: new NaiveWindow(lookbackMs[key]) }));
           let ref = fresh();
           let ts = 0;
           let key = startKey;

@@ -8,12 +8,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { BlendedRange, LOOKBACK_KEYS, type LookbackKey } from './blended-range.ts';
+import { BlendedRange, LOOKBACK_KEYS } from './blended-range.ts';
 import { PercentileWindow } from './percentile-window.ts';
 import { type RollingWindow, rollingWindow } from './rolling-window.ts';
 import { SortedBlocks } from './sorted-blocks.ts';
 import { TailWindow } from './tail-window.ts';
 import { NaiveWindow, naiveBlend, numpyPercentile } from './test-support/naive-window.ts';
+import { rangeSettings } from './test-support/range-settings.ts';
 
 /** Values drawn from a pool: a small pool gives many duplicates, a large one mostly distinct values. */
 const valuePool = fc.array(fc.double({ min: 0.001, max: 1000, noNaN: true }), {
@@ -172,30 +173,13 @@ describe('rolling percentile against the naive reference', () => {
   }
 
   it('BlendedRange: lo and hi after every update equal the blend of reference windows', () => {
-    const lookbacks = fc.tuple(
-      fc.integer({ min: 1, max: 40 }),
-      fc.integer({ min: 1, max: 120 }),
-      fc.integer({ min: 1, max: 300 }),
-      fc.integer({ min: 1, max: 300 }),
-    );
     fc.assert(
       fc.property(
-        lookbacks,
-        fc.tuple(fc.nat(4), fc.nat(4), fc.nat(4), fc.nat(4)).filter((w) => w.some((x) => x > 0)),
-        // any percentiles (ordered windows), and pairs near the ends (tail windows: rolling-window.ts)
-        fc.oneof(fc.double({ min: 0, max: 99.5, noNaN: true }), fc.constantFrom(0, 5, 12.5)),
-        fc.oneof(fc.double({ min: 0.5, max: 100, noNaN: true }), fc.constantFrom(75, 90, 100)),
+        rangeSettings,
         valuePool,
         fc.array(step, { minLength: 1, maxLength: 600, size: 'max' }),
-        (lbs, ws, pLo, width, pool, steps) => {
-          const pHi = Math.min(100, pLo + width);
-          fc.pre(pLo < pHi);
-          const lookbackMs = {} as Record<LookbackKey, number>;
-          const weights = {} as Record<LookbackKey, number>;
-          LOOKBACK_KEYS.forEach((key, i) => {
-            lookbackMs[key] = lbs[i];
-            weights[key] = ws[i] / 4;
-          });
+        ({ pLo, pHi, lookbackMs, weights }, pool, steps) => {
+          const lbs = LOOKBACK_KEYS.map((key) => lookbackMs[key]);
           const range = new BlendedRange({ percentiles: [pLo, pHi], weights, lookbackMs });
           const ref = LOOKBACK_KEYS.map((key, i) => ({
             weight: weights[key],
