@@ -4,9 +4,10 @@
  * ring index of its oldest one, and a sample's key is made once for all the windows.
  *
  * A sample belongs to a window while `newestTs − ts < lookbackMs`, as in the ordered windows (sample-ring.ts).
- * `push` answers false, changing nothing the range reads, when a sample cannot be counted: it is not on a lattice
- * of at most 9 decimals, or a window's keys spread too wide. The range then goes on with the ordered windows, fed
- * the samples the ring still holds (`forEachSample`).
+ * `push` answers false when a sample cannot be counted: it is not on a lattice of at most 9 decimals, or a window's
+ * keys spread too wide. The ring then still holds the samples before it, and only them (the windows' counts may be
+ * half changed: they are not read again); the range goes on with the ordered windows, fed those samples
+ * (`forEachSample`), then the one that could not be counted.
  */
 import { decimalsOf, keyAt, scaleOf } from './lattice-key.ts';
 import { LatticeWindow } from './lattice-window.ts';
