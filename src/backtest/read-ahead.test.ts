@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { FileWindow } from '../data/file-window.ts';
 import { rowsReadAhead, stillTheFile } from './read-ahead.ts';
-import { readFileAhead } from './read-file-ahead.ts';
+import { kindAhead, readCsvAhead, readFileAhead } from './read-file-ahead.ts';
 import { countDriftRecords, countRows } from './streamed-files.ts';
 
 /** The generic CSV's header (formatGenericCsv's): a file the load streams. */
@@ -43,6 +43,30 @@ describe('a file read ahead', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('read ahead by the run thread: counted as the load counts it, the bytes handed over as written', async () => {
+    const line = fc.constantFrom('1,2,3,4,5,6', '', '\r', 'x');
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 30 }), fc.constantFrom('\n', '\r\n'), async (ls, eol) => {
+        const text = [HEADER, ...ls].join(eol);
+        const path = write('run-thread.csv', text);
+        const kind = kindAhead(path);
+        assert.equal(kind?.reader, 'generic');
+        let handed: Uint8Array | undefined;
+        const read = await readCsvAhead(path, 'generic', (bytes) => {
+          handed = bytes;
+        });
+        assert.ok(read && handed, 'read whole');
+        assert.equal(Buffer.from(handed).toString('utf8'), text, 'the bytes as written');
+        assert.ok(handed.buffer instanceof SharedArrayBuffer, 'in memory the reading thread shares');
+        for (const header of [true, false])
+          assert.equal(rowsReadAhead(read, header), countRows(handed, header));
+        assert.equal(await stillTheFile(read, path), true);
+      }),
+      { numRuns: 50 },
+    );
+    assert.equal(await readCsvAhead(join(dir, 'missing.csv'), 'generic', () => {}), undefined, 'missing');
   });
 
   it('is not read unless the load would stream it: other JSON, a CSV with oracle columns, a folder, a missing file', () => {

@@ -10,6 +10,11 @@
  * year of Drift candles (200 MB) 95–185 ms, before the first bar and while the reading thread waited (issue 17,
  * twenty-second round).
  *
+ * A CSV is now read by the run's own thread instead (read-file-ahead.ts readCsvAhead), into shared memory and off
+ * the thread (libuv's pool reads it while this thread waits for its load to start), then handed to the reading
+ * thread to decode while this thread counts it: the read, the count and the decode no longer run one after the
+ * other on the reading thread after its start-up (issue 17, twenty-sixth round).
+ *
  * The count stands only for the very file the load opens: the path as given, and the same size, modification time,
  * device and inode when the load looks (a file replaced or written since is counted again, the usual way). A file
  * the thread cannot read, or whose first line is not one the load streams (a CSV with oracle columns, loaded the
@@ -25,6 +30,12 @@ export interface ReadAheadRequest {
   kind: 'read-ahead';
   path: string;
   reply: MessagePort;
+}
+
+/** Or: decode these bytes of the CSV read ahead (shared memory), and keep the text for the job. */
+export interface DecodeAheadRequest {
+  kind: 'decode-ahead';
+  bytes: Uint8Array;
 }
 
 /**

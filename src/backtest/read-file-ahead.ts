@@ -1,8 +1,10 @@
 /**
- * The reading thread's side of a read ahead (read-ahead.ts): the file counted as the load would count it, by the
- * kind its first line says, and a CSV's bytes for the thread to keep.
+ * A read ahead (read-ahead.ts), on either side: the reading thread counts a file as the load would count it, by the
+ * kind its first line says (and keeps a CSV's bytes); the run's thread reads a CSV into shared memory
+ * (readCsvAhead).
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import { closeSync, fstatSync, openSync, read, readFileSync, readSync, statSync } from 'node:fs';
 import { FileWindow } from '../data/file-window.ts';
 import type { ReadAhead } from './read-ahead.ts';
 import {
@@ -13,6 +15,7 @@ import {
   type StreamedKind,
   streamedKind,
 } from './streamed-files.ts';
+import type { StreamedReader } from './streamed-parse.ts';
 
 /**
  * The file's count with what the run's thread is told of it, and a CSV's bytes (the thread keeps their text);
@@ -43,6 +46,69 @@ export function readFileAhead(path: string): { ahead: ReadAhead; bytes?: Buffer 
   } catch {
     return undefined;
   }
+}
+
+/** How the load would read the file at `path` (its kind by its head, as headKind), if it is one the load streams. */
+export function kindAhead(path: string): StreamedKind | undefined {
+  try {
+    const info = statSync(path);
+    return info.isFile() ? headKind(path, info.size) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A CSV (of `reader`'s kind, kindAhead's answer) read ahead by the run's thread, as the reading thread reads one
+ * (readFileAhead): its bytes (shared memory) handed to the reading thread to decode for the job (`handOver`) as soon
+ * as they are all in, then counted as the load counts them while the reading thread decodes; undefined when it
+ * cannot be read whole.
+ *
+ * Opened here, and read by libuv's pool from this thread's first turn of its event loop (when its modules are
+ * loaded and it waits for the load). Read at once, the file took a core from the command's modules and the reading
+ * thread's start-up, and the first bar came no sooner; counted a piece at a time as it was read, the decode started
+ * only after the count and the first bar came later (issue 17, twenty-sixth round).
+ */
+export function readCsvAhead(
+  path: string,
+  reader: Exclude<StreamedReader, 'drift-json'>,
+  handOver: (bytes: Uint8Array) => void,
+): Promise<ReadAhead | undefined> {
+  let fd: number;
+  let info: ReturnType<typeof fstatSync>;
+  try {
+    fd = openSync(path, 'r');
+    info = fstatSync(fd);
+  } catch {
+    return Promise.resolve(undefined);
+  }
+  const { size, mtimeMs, dev, ino } = info;
+  // a file the reading thread could not decode into one string: left to the load
+  if (size > constants.MAX_STRING_LENGTH) {
+    closeSync(fd);
+    return Promise.resolve(undefined);
+  }
+  const bytes = Buffer.from(new SharedArrayBuffer(size));
+  return new Promise((resolve) => {
+    const done = (whole: boolean): void => {
+      closeSync(fd);
+      if (!whole) {
+        resolve(undefined);
+        return;
+      }
+      handOver(bytes);
+      resolve({ path, size, mtimeMs, dev, ino, reader, count: countRows(bytes, false) });
+    };
+    const readFrom = (at: number): void => {
+      if (at === size) {
+        done(true);
+        return;
+      }
+      // a file that fails to read or shrinks as it is read: left to the load
+      read(fd, bytes, at, size - at, at, (err, n) => (err || n === 0 ? done(false) : readFrom(at + n)));
+    };
+    setImmediate(() => readFrom(0));
+  });
 }
 
 /** How the load would read the file, by its head as readHead reads it (streamedKind). */

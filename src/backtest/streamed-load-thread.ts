@@ -5,13 +5,15 @@
  * is decided, it was still starting when the run wanted its first rows, and the run waited 48–69 ms for it. The
  * load takes the thread started ahead (or starts one); a thread no load took is ended with the command.
  *
- * With a single `--data` file the thread started ahead also reads that file and counts its rows at once
- * (read-ahead.ts), while the command's modules load: the load takes the count with the thread.
+ * With a single `--data` file that file is read ahead at once (read-ahead.ts), while the command's modules load: a
+ * CSV by this thread (off it, into shared memory), Drift candle JSON counted by the thread; the load takes the
+ * count with the thread.
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { parseFileArg } from './file-arg.ts';
-import type { ReadAhead, ReadAheadRequest } from './read-ahead.ts';
+import type { DecodeAheadRequest, ReadAhead, ReadAheadRequest } from './read-ahead.ts';
+import { kindAhead, readCsvAhead } from './read-file-ahead.ts';
 
 // The CLI bundle points this at its own bundled copy of the worker (scripts/build-cli.ts, WORKER_ENTRIES).
 const ENTRY = new URL('./streamed-load-worker.ts', import.meta.url);
@@ -77,10 +79,25 @@ export function startThreadAhead(args: readonly string[]): LoadThread | undefine
     const data = dataValues(args);
     ahead = {
       worker,
-      readAhead: data.length === 1 ? askToReadAhead(worker, parseFileArg(data[0] as string).path) : undefined,
+      readAhead: data.length === 1 ? readAheadFor(worker, parseFileArg(data[0] as string).path) : undefined,
     };
   }
   return ahead;
+}
+
+/**
+ * A single file read ahead: a CSV by this thread (into memory the reading thread decodes it from), Drift candle
+ * JSON counted by the reading thread; nothing for a file the load would not stream (read-ahead.ts).
+ */
+function readAheadFor(worker: Worker, path: string): Promise<ReadAhead | undefined> | undefined {
+  const kind = kindAhead(path);
+  if (kind === undefined) return undefined;
+  if (kind.reader === 'drift-json') return askToReadAhead(worker, path);
+  const decode = (bytes: Uint8Array): void => {
+    const request: DecodeAheadRequest = { kind: 'decode-ahead', bytes };
+    worker.postMessage(request);
+  };
+  return readCsvAhead(path, kind.reader, decode);
 }
 
 /**

@@ -6,12 +6,13 @@
  *
  * Before its job it may be asked to read a file ahead (read-ahead.ts): it answers with the count, then decodes a
  * CSV's text while the run's thread prepares the job, which then names that file instead of handing over its bytes
- * (a Drift candle file is only counted: the job reads it a piece at a time, as before).
+ * (a Drift candle file is only counted: the job reads it a piece at a time, as before). Or, for a CSV the run's
+ * thread read itself, to decode its bytes (shared memory) while that thread counts them.
  */
 import { parentPort } from 'node:worker_threads';
 import { decodeDataText } from '../data/read-file.ts';
 import { yieldToTheRun } from '../marketdata/helper-thread.ts';
-import type { ReadAheadRequest } from './read-ahead.ts';
+import type { DecodeAheadRequest, ReadAheadRequest } from './read-ahead.ts';
 import { readFileAhead } from './read-file-ahead.ts';
 import type { StreamedLoadJob } from './streamed-parse.ts';
 
@@ -25,7 +26,17 @@ loading.catch(() => {});
 /** The text of the file read ahead, kept for the job. */
 let aheadText: string | undefined;
 
-const onMessage = (message: StreamedLoadJob | ReadAheadRequest): void => {
+const onMessage = (message: StreamedLoadJob | ReadAheadRequest | DecodeAheadRequest): void => {
+  if ('kind' in message && message.kind === 'decode-ahead') {
+    // a CSV the run's thread read ahead (shared memory): decoded while that thread counts its rows. A text that
+    // cannot be made is left out, as below
+    try {
+      aheadText = decodeDataText(message.bytes);
+    } catch {
+      aheadText = undefined;
+    }
+    return;
+  }
   if ('kind' in message && message.kind === 'read-ahead') {
     const read = readFileAhead(message.path);
     message.reply.postMessage(read?.ahead);
