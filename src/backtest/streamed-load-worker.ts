@@ -26,28 +26,30 @@ loading.catch(() => {});
 /** The text of the file read ahead, kept for the job. */
 let aheadText: string | undefined;
 
+/**
+ * Decodes a file read ahead and keeps its text for the job. A text that cannot be made (longer than a string may
+ * be) is left out: the job then ends at once with an error, and the run loads the usual way.
+ */
+function keepText(bytes: Uint8Array): void {
+  try {
+    aheadText = decodeDataText(bytes);
+  } catch {
+    aheadText = undefined;
+  }
+}
+
 const onMessage = (message: StreamedLoadJob | ReadAheadRequest | DecodeAheadRequest): void => {
   if ('kind' in message && message.kind === 'decode-ahead') {
-    // a CSV the run's thread read ahead (shared memory): decoded while that thread counts its rows. A text that
-    // cannot be made is left out, as below
-    try {
-      aheadText = decodeDataText(message.bytes);
-    } catch {
-      aheadText = undefined;
-    }
+    // a CSV the run's thread read ahead (shared memory): decoded while that thread counts its rows
+    keepText(message.bytes);
     return;
   }
   if ('kind' in message && message.kind === 'read-ahead') {
     const read = readFileAhead(message.path);
     message.reply.postMessage(read?.ahead);
     message.reply.close();
-    // decoded after the answer: the run's thread goes on meanwhile. A text that cannot be made (longer than a
-    // string may be) is left out: the job then ends at once with an error, and the run loads the usual way
-    try {
-      if (read?.bytes !== undefined) aheadText = decodeDataText(read.bytes);
-    } catch {
-      aheadText = undefined;
-    }
+    // decoded after the answer: the run's thread goes on meanwhile
+    if (read?.bytes !== undefined) keepText(read.bytes);
     return;
   }
   (port as NonNullable<typeof port>).off('message', onMessage);

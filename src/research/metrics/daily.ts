@@ -3,12 +3,10 @@
  * belongs to the day of t − 1 ms, i.e. the day it happened in (a bar ending at 00:00 traded the day before).
  */
 import type { VerdictKind } from '../../domain/intent.ts';
-import { VERDICT_BY_SEVERITY } from './metrics-timeline.ts';
+import { SEVERITY, VERDICT_BY_SEVERITY } from './metrics-timeline.ts';
 import type { PnlSplit } from './pnl-split.ts';
 import type { RoundTrip } from './round-trips.ts';
 import type { DailyRow, MetricsInput } from './types.ts';
-
-const SEVERITY: Record<VerdictKind, number> = { APPROVE: 0, CLAMP: 1, REDUCE_ONLY: 2, PAUSE: 3 };
 
 /** The UTC date (YYYY-MM-DD) an event stamped at `ts` (its end) happened in. */
 export function tradingDate(ts: number): string {

@@ -40,9 +40,14 @@ export interface MetricsRow {
   legs?: LegFigures;
 }
 
-/** The verdicts by their code, which is their severity. */
+/** A verdict's code, which is its severity (0 … 3), and the verdicts by their code. */
+export const SEVERITY: Readonly<Record<VerdictKind, number>> = {
+  APPROVE: 0,
+  CLAMP: 1,
+  REDUCE_ONLY: 2,
+  PAUSE: 3,
+};
 export const VERDICT_BY_SEVERITY: readonly VerdictKind[] = ['APPROVE', 'CLAMP', 'REDUCE_ONLY', 'PAUSE'];
-const CODE: Record<VerdictKind, number> = { APPROVE: 0, CLAMP: 1, REDUCE_ONLY: 2, PAUSE: 3 };
 const NUMERIC = ['ts', 'equity', 'oracle'] as const;
 
 /** Grows by doubling as rows are pushed; `view()` reads what was pushed so far. */
@@ -93,7 +98,7 @@ export class MetricsTimelineBuilder {
     this.#lastMark = mark;
     if (exposed) this.#exposedRows++;
     // APPROVE (almost every bar) without the keyed lookup
-    this.#verdict[i] = verdict === 'APPROVE' ? 0 : CODE[verdict];
+    this.#verdict[i] = verdict === 'APPROVE' ? 0 : SEVERITY[verdict];
     this.#legs.set(i, legs);
   }
 
