@@ -86,7 +86,14 @@ describe('equity in doubles', () => {
         fc.array(
           fc.record({
             buy: fc.boolean(),
-            base: fc.oneof(fc.bigInt({ min: 1n, max: 50n * B }), fc.bigInt({ min: 1n, max: 2n ** 50n })),
+            // any base, and multiples of a market's step (0.01 and 0.5 SOL), whose reduced product takes the
+            // one-division path of truncMulDiv
+            base: fc.oneof(
+              fc.bigInt({ min: 1n, max: 50n * B }),
+              fc.bigInt({ min: 1n, max: 2n ** 50n }),
+              fc.bigInt({ min: 1n, max: 5_000n }).map((k) => k * (B / 100n)),
+              fc.bigInt({ min: 1n, max: 100n }).map((k) => k * (B / 2n)),
+            ),
             price: fc.bigInt({ min: 1n, max: 5_000_000_000n }),
             funding: fc.bigInt({ min: -(10n ** 9n), max: 10n ** 9n }),
           }),

@@ -22,6 +22,26 @@ interface Book {
   quoteEntryInt: number;
   /** baseToNumber(base), for the metrics. */
   baseUnits: number;
+  /**
+   * baseInt and BASE_UNIT divided by their greatest common divisor, made when the base changes: the every-bar
+   * baseInt·oracle/BASE_UNIT as reducedBase·oracle/reducedUnit, the same quotient. A position is a multiple of
+   * the market's step, so the product mostly stays below 2^52 and truncMulDiv takes its one-division path instead
+   * of the two-product one (0.5 SOL: 5e8·150e6 is past 2^52, 1·150e6/2 is not).
+   */
+  reducedBase: number;
+  reducedUnit: number;
+}
+
+/** The greatest common divisor of two integers held exactly in doubles (Euclid; `%` of such integers is exact). */
+function gcd(a: number, b: number): number {
+  let x = Math.abs(a);
+  let y = Math.abs(b);
+  while (y !== 0) {
+    const r = x % y;
+    x = y;
+    y = r;
+  }
+  return x;
 }
 
 /** Integers beyond this (in magnitude) send equityInDoubles to NaN (the caller then sums in BigInt). */
@@ -46,7 +66,16 @@ export class PnlBook {
   private book(marketIndex: number): Book {
     let b = this.books.get(marketIndex);
     if (!b) {
-      b = { marketIndex, base: 0n, quoteEntry: 0n, baseInt: 0, quoteEntryInt: 0, baseUnits: 0 };
+      b = {
+        marketIndex,
+        base: 0n,
+        quoteEntry: 0n,
+        baseInt: 0,
+        quoteEntryInt: 0,
+        baseUnits: 0,
+        reducedBase: 0,
+        reducedUnit: BASE_UNIT,
+      };
       this.books.set(marketIndex, b);
       this.#bookList.push(b);
     }
@@ -94,6 +123,10 @@ export class PnlBook {
     b.baseInt = exactNumber(b.base, LIMIT);
     b.quoteEntryInt = exactNumber(b.quoteEntry, LIMIT);
     b.baseUnits = baseToNumber(b.base);
+    // a NaN baseInt (beyond 2^48) stays NaN, and so does the equity
+    const g = Number.isFinite(b.baseInt) && b.baseInt !== 0 ? gcd(b.baseInt, BASE_UNIT) : 1;
+    b.reducedBase = b.baseInt / g;
+    b.reducedUnit = BASE_UNIT / g;
   }
 
   onEvent(e: VenueEvent): void {
@@ -150,7 +183,7 @@ export class PnlBook {
       equity -= b.quoteEntryInt;
       // baseInt, not base: no BigInt comparison per bar (a NaN baseInt, beyond 2^48, makes the sum NaN as before)
       if (b.baseInt !== 0)
-        equity += term(truncMulDiv(b.baseInt, oracle(b.marketIndex), BASE_UNIT)) + b.quoteEntryInt;
+        equity += term(truncMulDiv(b.reducedBase, oracle(b.marketIndex), b.reducedUnit)) + b.quoteEntryInt;
     }
     return equity;
   }

@@ -5,7 +5,7 @@
 import { existsSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseFileArg } from '../backtest/load-inputs.ts';
-import { renderReportHtml } from '../backtest/report-html.ts';
+import { reportHtmlParts } from '../backtest/report-html.ts';
 import type { BacktestReport } from '../backtest/report-types.ts';
 import { reportChunks } from '../backtest/serialize-report.ts';
 import { type BotConfig, parseBotConfig } from '../config/bot-config.ts';
@@ -58,7 +58,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   const out = values.out ? outBase : newRunFolder(resolve('out'), config.name);
   writeRun(out, !values.out, {
     report: reportChunks(report),
-    html: renderReportHtml(report, `${config.name} (${config.strategy})`),
+    html: reportHtmlParts(report, `${config.name} (${config.strategy})`),
     meta: runMeta(out, config, values.config, values, flags),
   });
   printSummary(config.name, report.summary);
@@ -161,7 +161,7 @@ const fmt = (v: number | null, d = 2): string => (v === null ? '—' : v.toFixed
 function writeRun(
   out: string,
   isRunFolder: boolean,
-  files: { report: Iterable<string>; html: string; meta: RunMeta },
+  files: { report: Iterable<string>; html: Iterable<string>; meta: RunMeta },
 ) {
   makeFolders(out);
   // Each file is written whole or not at all (a temporary file renamed into place).
