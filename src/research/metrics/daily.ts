@@ -23,9 +23,93 @@ let lastDay = Number.NaN;
 let lastDate = '';
 
 export function dailyTable(input: MetricsInput, trips: readonly RoundTrip[], split: PnlSplit): DailyRow[] {
-  const rows = new Map<string, DailyRow>();
-  const row = (date: string): DailyRow => {
-    let r = rows.get(date);
+  const days = new DayTable(input);
+  const t = input.timeline;
+  const codes = t.verdictCodes;
+  for (let i = 0; i < t.length; i++) {
+    days.row(
+      t.ts[i] as number,
+      t.equity[i] as number,
+      split.grid[i] as number,
+      split.trend[i] as number,
+      codes[i] as number,
+    );
+  }
+  return days.finish(trips);
+}
+
+/**
+ * dailyTable a timeline row at a time (the metrics' one pass over a single market's rows feeds it too): `row`
+ * takes the rows in time order, `finish` adds the trades, funding and round trips and gives the table.
+ *
+ * A day's row is looked up when the day starts, not at every bar, and its sums run in fields written back when the
+ * day ends (the same additions in the same order; ~13 ms a year's report otherwise, after its run). Verdicts come
+ * as their severity codes.
+ */
+export class DayTable {
+  readonly #input: MetricsInput;
+  readonly #rows = new Map<string, DailyRow>();
+  #day = Number.NaN;
+  #r: DailyRow | undefined;
+  #gridPnl = 0;
+  #trendPnl = 0;
+  #worst = 0;
+  #equity = Number.NaN;
+
+  constructor(input: MetricsInput) {
+    this.#input = input;
+  }
+
+  /** A timeline row: its time, equity, grid and trend PnL (pnl-split.ts) and verdict code. */
+  row(ts: number, equity: number, grid: number, trend: number, code: number): void {
+    if (this.#r === undefined || Math.floor((ts - 1) / DAY_MS) !== this.#day) {
+      this.#closeDay();
+      this.#day = Math.floor((ts - 1) / DAY_MS);
+      const r = this.#rowOf(tradingDate(ts));
+      this.#r = r;
+      this.#gridPnl = r.gridPnl;
+      this.#trendPnl = r.trendPnl;
+      this.#worst = SEVERITY[r.worstVerdict];
+    }
+    this.#equity = equity;
+    this.#gridPnl += grid;
+    this.#trendPnl += trend;
+    if (code > this.#worst) this.#worst = code;
+  }
+
+  /** The table: the rows' days closed, then every trade, funding payment and round trip counted in its day. */
+  finish(trips: readonly RoundTrip[]): DailyRow[] {
+    const input = this.#input;
+    this.#closeDay();
+    for (const f of input.trades) {
+      const r = this.#rowOf(tradingDate(f.ts));
+      r.fills++;
+      r.fees += f.fee;
+    }
+    for (const p of input.funding) this.#rowOf(tradingDate(p.ts)).fundingPnl += p.amount;
+    for (const t of trips) this.#rowOf(tradingDate(t.ts)).roundTrips++;
+    const out = [...this.#rows.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
+    let prevEquity = input.collateral;
+    for (const r of out) {
+      if (Number.isNaN(r.equity)) r.equity = prevEquity; // a day with events but no bar (sampled timeline)
+      r.pnl = r.equity - prevEquity;
+      prevEquity = r.equity;
+    }
+    return out.map(rounded);
+  }
+
+  /** The day in progress's last equity, sums and worst verdict back into its row. */
+  #closeDay(): void {
+    const r = this.#r;
+    if (r === undefined) return;
+    r.equity = this.#equity;
+    r.gridPnl = this.#gridPnl;
+    r.trendPnl = this.#trendPnl;
+    r.worstVerdict = VERDICT_BY_SEVERITY[this.#worst] as VerdictKind;
+  }
+
+  #rowOf(date: string): DailyRow {
+    let r = this.#rows.get(date);
     if (!r) {
       r = {
         date,
@@ -38,63 +122,12 @@ export function dailyTable(input: MetricsInput, trips: readonly RoundTrip[], spl
         fills: 0,
         roundTrips: 0,
         worstVerdict: 'APPROVE',
-        dailyLossTripped: input.dailyLossDates.has(date),
+        dailyLossTripped: this.#input.dailyLossDates.has(date),
       };
-      rows.set(date, r);
+      this.#rows.set(date, r);
     }
     return r;
-  };
-  const t = input.timeline;
-  // The rows are in time order: a day's row is looked up when the day starts, not at every bar, and its sums run
-  // in locals written back when the day ends (the same additions in the same order; ~13 ms a year's report
-  // otherwise, after its run). Verdicts are read as their severity codes.
-  const codes = t.verdictCodes;
-  let day = Number.NaN;
-  let r: DailyRow | undefined;
-  let gridPnl = 0;
-  let trendPnl = 0;
-  let worst = 0;
-  let equity = Number.NaN;
-  for (let i = 0; i < t.length; i++) {
-    const ts = t.ts[i] as number;
-    if (r === undefined || Math.floor((ts - 1) / DAY_MS) !== day) {
-      if (r !== undefined) closeDay(r, equity, gridPnl, trendPnl, worst);
-      day = Math.floor((ts - 1) / DAY_MS);
-      r = row(tradingDate(ts));
-      gridPnl = r.gridPnl;
-      trendPnl = r.trendPnl;
-      worst = SEVERITY[r.worstVerdict];
-    }
-    equity = t.equity[i] as number;
-    gridPnl += split.grid[i] as number;
-    trendPnl += split.trend[i] as number;
-    const code = codes[i] as number;
-    if (code > worst) worst = code;
   }
-  if (r !== undefined) closeDay(r, equity, gridPnl, trendPnl, worst);
-  for (const f of input.trades) {
-    const r = row(tradingDate(f.ts));
-    r.fills++;
-    r.fees += f.fee;
-  }
-  for (const p of input.funding) row(tradingDate(p.ts)).fundingPnl += p.amount;
-  for (const t of trips) row(tradingDate(t.ts)).roundTrips++;
-  const out = [...rows.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
-  let prevEquity = input.collateral;
-  for (const r of out) {
-    if (Number.isNaN(r.equity)) r.equity = prevEquity; // a day with events but no bar (sampled timeline)
-    r.pnl = r.equity - prevEquity;
-    prevEquity = r.equity;
-  }
-  return out.map(rounded);
-}
-
-/** A day's last equity, its timeline sums and its worst verdict (by severity) back into its row. */
-function closeDay(r: DailyRow, equity: number, gridPnl: number, trendPnl: number, worst: number): void {
-  r.equity = equity;
-  r.gridPnl = gridPnl;
-  r.trendPnl = trendPnl;
-  r.worstVerdict = VERDICT_BY_SEVERITY[worst] as VerdictKind;
 }
 
 /** Money to the micro-USDC, so the table reads cleanly and serialises deterministically. */

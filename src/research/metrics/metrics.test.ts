@@ -144,6 +144,8 @@ describe('research metrics on hand-made cases', () => {
     const ruin = returnStats(100, [50, -10, 5], 60_000);
     assert.equal(ruin.maxDrawdownPct, 100);
     assert.ok(Number.isFinite(ruin.sharpe ?? 0));
+    // the return is the final equity's, bars after the ruin included (only the per-bar returns stop)
+    close(ruin.returnPct, -95, 'return');
   });
 
   it('FIFO round trips: a buy 1 @100, buy 1 @102, sell 1.5 @103 closes 1.5 with gross 3 + 0.5', () => {

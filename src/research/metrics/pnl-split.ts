@@ -32,7 +32,7 @@ const oracleAt = (legs: LegFigures | undefined, market: string, rowOracle: numbe
  */
 export function pnlSplit(input: Pick<MetricsInput, 'timeline' | 'trades'>): PnlSplit {
   const { timeline, trades } = input;
-  if (!timeline.hasLegs && oneMarket(trades)) return oneMarketSplit(timeline, trades);
+  if (splitsAsOneMarket(input)) return oneMarketSplit(timeline, trades);
   const indexOf = new Map<string, number>();
   const names: string[] = [];
   const position: number[] = [];
@@ -87,6 +87,11 @@ export function pnlSplit(input: Pick<MetricsInput, 'timeline' | 'trades'>): PnlS
   return out;
 }
 
+/** Whether pnlSplit splits the input as one market (no legs, every trade in one market): OneMarketSplit's case. */
+export function splitsAsOneMarket(input: Pick<MetricsInput, 'timeline' | 'trades'>): boolean {
+  return !input.timeline.hasLegs && oneMarket(input.trades);
+}
+
 /** Whether every trade is in the same market (or there are none). */
 function oneMarket(trades: MetricsInput['trades']): boolean {
   for (let t = 1; t < trades.length; t++) if (trades[t].market !== trades[0].market) return false;
@@ -103,17 +108,41 @@ function oneMarketSplit(timeline: MetricsInput['timeline'], trades: MetricsInput
   const out: PnlSplit = { grid: new Float64Array(n), trend: new Float64Array(n) };
   const oracles = timeline.oracle;
   const times = timeline.ts;
-  /** The market's position; NaN before its first trade (no position entry yet). */
-  let position = Number.NaN;
-  /** The oracle at the previous row. */
-  let lastOracle = Number.NaN;
-  let t = 0;
+  const split = new OneMarketSplit(trades);
   for (let i = 0; i < n; i++) {
-    const rowOracle = oracles[i] as number;
-    const rowTs = times[i] as number;
+    split.row(times[i] as number, oracles[i] as number);
+    out.grid[i] = split.grid;
+    out.trend[i] = split.trend;
+  }
+  return out;
+}
+
+/**
+ * The one-market split a row at a time (oneMarketSplit's loop; the metrics' one pass over a single market's rows
+ * feeds it too): `row` takes the rows in order and leaves that row's grid and trend PnL in `grid` and `trend`.
+ */
+export class OneMarketSplit {
+  readonly #trades: MetricsInput['trades'];
+  /** The market's position; NaN before its first trade (no position entry yet). */
+  #position = Number.NaN;
+  /** The oracle at the previous row. */
+  #lastOracle = Number.NaN;
+  /** The next trade to book. */
+  #next = 0;
+  grid = 0;
+  trend = 0;
+
+  constructor(trades: MetricsInput['trades']) {
+    this.#trades = trades;
+  }
+
+  row(rowTs: number, rowOracle: number): void {
+    const trades = this.#trades;
+    let position = this.#position;
     let trend = 0;
-    if (!Number.isNaN(position) && position !== 0) trend += position * (rowOracle - lastOracle);
+    if (!Number.isNaN(position) && position !== 0) trend += position * (rowOracle - this.#lastOracle);
     let grid = 0;
+    let t = this.#next;
     for (; t < trades.length && trades[t].ts <= rowTs; t++) {
       const trade = trades[t];
       const size = trade.side === 'buy' ? trade.base : -trade.base;
@@ -121,9 +150,10 @@ function oneMarketSplit(timeline: MetricsInput['timeline'], trades: MetricsInput
       if (Number.isNaN(position)) position = 0;
       position += size;
     }
-    lastOracle = rowOracle;
-    out.grid[i] = grid;
-    out.trend[i] = trend;
+    this.#next = t;
+    this.#position = position;
+    this.#lastOracle = rowOracle;
+    this.grid = grid;
+    this.trend = trend;
   }
-  return out;
 }
