@@ -4,6 +4,7 @@
  * The period is the `funding_interval_hours` column when present, otherwise inferred from the spacing of the
  * records (the most common spacing in whole hours), and 8 h — Binance's usual interval — when there is only one.
  */
+
 import {
   fieldText,
   findColumn,
@@ -19,6 +20,7 @@ import {
 import { DataError } from './errors.ts';
 import { type FundingLoad, finishFunding } from './load-result.ts';
 import { type DataPath, readDataFile } from './read-file.ts';
+import { RowLines } from './row-lines.ts';
 import type { FundingRecord } from './types.ts';
 
 export const BINANCE_FUNDING_FORMAT = 'binance-funding-csv';
@@ -68,7 +70,7 @@ export function parseBinanceFunding(text: string, file: string): FundingLoad {
   const periodCol = findColumn(header, ['funding_interval_hours']);
   const needed = Math.max(cols.time, cols.rate, symbolCol, periodCol) + 1;
   const parsed: FundingRecord[] = [];
-  const lineNos: number[] = [];
+  const lines = new RowLines();
   let symbol: string | undefined;
   forEachRow(text, head.next, head.lineNo + 1, (row) => {
     requireFieldCount(file, row, needed);
@@ -90,7 +92,7 @@ export function parseBinanceFunding(text: string, file: string): FundingLoad {
       rateFraction: numberField(file, row, cols.rate, header[cols.rate]),
       periodHours,
     });
-    lineNos.push(row.line);
+    lines.add(row.line);
   });
   if (parsed.length === 0) throw new DataError(file, head.lineNo + 1, 'no data rows');
   if (periodCol === -1) {
@@ -101,7 +103,7 @@ export function parseBinanceFunding(text: string, file: string): FundingLoad {
     file,
     BINANCE_FUNDING_FORMAT,
     parsed,
-    (idx) => idx.map((i) => lineNos[i]),
+    (idx) => idx.map((i) => lines.of(i)),
     symbol ? { symbol } : undefined,
   );
 }

@@ -18,6 +18,7 @@ import {
 import { DataError } from './errors.ts';
 import { type CandleLoad, finishCandles, finishSortedBars } from './load-result.ts';
 import { type DataPath, readDataFile } from './read-file.ts';
+import { RowLines } from './row-lines.ts';
 import type { Candle } from './types.ts';
 import { candleProblem } from './validate.ts';
 
@@ -49,7 +50,7 @@ export function parseBinanceKlines(text: string, file: string, options: { bars?:
   }
   const needed = Math.max(cols.time, cols.open, cols.high, cols.low, cols.close, cols.volume) + 1;
   const bars = options.bars ?? new BarColumnsBuilder(Math.ceil(text.length / 96));
-  const lineNos: number[] = [];
+  const lines = new RowLines();
   let inOrder = true;
   let lastTs = Number.NEGATIVE_INFINITY;
   forEachRow(text, from, fromLine, (row) => {
@@ -66,13 +67,13 @@ export function parseBinanceKlines(text: string, file: string, options: { bars?:
     if (problem) throw new DataError(file, row.line, problem);
     if (candle.ts <= lastTs) inOrder = false;
     lastTs = candle.ts;
-    lineNos.push(row.line);
+    lines.add(row.line);
     bars.push(candle);
   });
   if (bars.length === 0) throw new DataError(file, fromLine, 'no data rows');
   if (inOrder) return finishSortedBars(file, BINANCE_KLINES_FORMAT, bars.finish());
   return finishCandles(file, BINANCE_KLINES_FORMAT, bars.finish().toCandles(), (idx) =>
-    idx.map((i) => lineNos[i]),
+    idx.map((i) => lines.of(i)),
   );
 }
 

@@ -23,6 +23,7 @@ import { DataError } from './errors.ts';
 import { type CandleLoad, finishCandles, finishSortedBars } from './load-result.ts';
 import { type PlainLayout, scanPlainRows } from './plain-rows.ts';
 import { type DataPath, readDataFile } from './read-file.ts';
+import { RowLines } from './row-lines.ts';
 import type { Candle } from './types.ts';
 import { candleProblem, tradeProblem } from './validate.ts';
 
@@ -106,13 +107,13 @@ export function parseGenericOhlcv(
   // Rows go straight into columns (a year of 1-minute bars as objects would be ~116 MB); a file out of time
   // order is rare and is sorted and deduplicated through finishCandles from Candle objects.
   const bars = options.bars ?? new BarColumnsBuilder(Math.ceil(text.length / 48));
-  const lineNos: number[] = [];
+  const lines = new RowLines();
   let inOrder = true;
   let lastTs = Number.NEGATIVE_INFINITY;
   const take = (ts: number, line: number): void => {
     if (ts <= lastTs) inOrder = false;
     lastTs = ts;
-    lineNos.push(line);
+    lines.add(line);
   };
   const readRow = (row: CsvRow): void => {
     requireFieldCount(file, row, needed);
@@ -160,7 +161,7 @@ export function parseGenericOhlcv(
   if (bars.length === 0) throw new DataError(file, head.lineNo + 1, 'no data rows');
   if (inOrder) return finishSortedBars(file, GENERIC_OHLCV_FORMAT, bars.finish());
   return finishCandles(file, GENERIC_OHLCV_FORMAT, bars.finish().toCandles(), (idx) =>
-    idx.map((i) => lineNos[i]),
+    idx.map((i) => lines.of(i)),
   );
 }
 
