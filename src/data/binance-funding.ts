@@ -4,7 +4,6 @@
  * The period is the `funding_interval_hours` column when present, otherwise inferred from the spacing of the
  * records (the most common spacing in whole hours), and 8 h — Binance's usual interval — when there is only one.
  */
-
 import {
   fieldText,
   findColumn,

@@ -1,9 +1,9 @@
 /**
  * The file line of each row a parser took, kept as the places where the rows stop following each other line by
- * line (a blank line between them): a year's CSV is one such stretch. The lines
- * are asked for only when a file needs sorting (finishCandles names the superseded rows' lines), so a parser
- * notes every row without keeping a number per row (525,600 of them for a year of 1-minute bars, and the array's
- * growth: ~5% of the reading thread's CPU, issue 17, twenty-seventh round).
+ * line (a blank line between them): a year's CSV is one such stretch. The lines are asked for only when a file
+ * needs sorting (finishCandles names the superseded rows' lines), so a parser notes every row without keeping a
+ * number per row (525,600 of them for a year of 1-minute bars, and the array's growth: ~5% of the reading
+ * thread's CPU, issue 17, twenty-seventh round).
  */
 export class RowLines {
   #rows = 0;
